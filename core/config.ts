@@ -1,0 +1,181 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+/**
+ * Every setting Forthright reads, validated once at start-up. A bad value stops the process with a
+ * message that names each offending variable. `.env.example` documents the same list.
+ */
+
+const port = z.coerce.number().int().min(1).max(65_535);
+const fraction = z.coerce.number().gt(0).lt(1);
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const EnvSchema = z.object({
+  FORTHRIGHT_DATA_DIR: z.string().default('.data'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+
+  TEMPORAL_ADDRESS: z.string().min(1).default('127.0.0.1:7233'),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default('forthright'),
+  TEMPORAL_TLS: bool.default(false),
+  TEMPORAL_API_KEY: z.string().min(1).optional(),
+  TEMPORAL_UI_URL: z.url().default('http://127.0.0.1:8233'),
+  PAYLOAD_ENCRYPTION_KEY: z
+    .string()
+    .regex(/^[A-Za-z0-9+/]{43}=$/, 'must be 32 bytes, base64-encoded (openssl rand -base64 32)')
+    .optional(),
+
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
+  EMBEDDED_PG_PORT: port.default(5433),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').default('smtp://127.0.0.1:1025'),
+  SMTP_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(5),
+  SEND_RATE_PER_SECOND: z.coerce.number().min(0).default(0),
+  MAIL_FROM: z.string().min(3).default('Example Corp Privacy Office <privacy@example.com>'),
+  MAIL_CATCHER_WEB_URL: z.url().optional(),
+
+  COMPANY_NAME: z.string().min(1).default('Example Corp'),
+  COMPANY_POSTAL_ADDRESS: z.string().min(1).default('1 Example Street, Springfield, USA'),
+  SUPPORT_EMAIL: z.email().default('privacy@example.com'),
+  SUPPORT_PHONE: z.string().min(3).default('+1 800 555 0100'),
+  DPO_CONTACT: z.string().min(3).default('Data Protection Officer, dpo@example.com'),
+
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: port.default(3000),
+  PUBLIC_BASE_URL: z.url().optional(),
+
+  DELIVERY_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(500),
+  DELIVERY_SHARDS: z.coerce.number().int().min(1).max(64).default(2),
+
+  INDIVIDUAL_NOTICE_TARGET_HOURS: z.coerce.number().positive().default(72),
+  REMINDER_FRACTIONS: z
+    .string()
+    .default('0.5,0.75,0.9')
+    .transform((s) => s.split(',').map((x) => Number(x.trim())))
+    .pipe(z.array(fraction).min(1)),
+  STANDARD_NOTICE_CUTOFF_FRACTION: fraction.default(0.8),
+});
+
+export type Env = z.input<typeof EnvSchema>;
+
+export interface Config {
+  dataDir: string;
+  logLevel: z.output<typeof EnvSchema>['LOG_LEVEL'];
+  temporal: {
+    address: string;
+    namespace: string;
+    taskQueue: string;
+    tls: boolean;
+    apiKey: string | undefined;
+    uiUrl: string;
+    payloadKey: Buffer;
+  };
+  database: { url: string; poolSize: number; embedded: boolean; embeddedPort: number };
+  mail: {
+    smtpUrl: string;
+    poolSize: number;
+    ratePerSecond: number;
+    from: string;
+    catcherWebUrl: string | undefined;
+  };
+  company: { name: string; postalAddress: string; supportEmail: string; supportPhone: string; dpoContact: string };
+  http: { host: string; port: number; publicBaseUrl: string };
+  delivery: { batchSize: number; shards: number };
+  policy: { individualNoticeTargetHours: number; reminderFractions: number[]; standardNoticeCutoffFraction: number };
+}
+
+/** Thrown when the environment holds a bad value; the message lists every one. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Config> {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const dataDir = resolve(e.FORTHRIGHT_DATA_DIR);
+  const embedded = e.DATABASE_URL === undefined;
+  return deepFreeze({
+    dataDir,
+    logLevel: e.LOG_LEVEL,
+    temporal: {
+      address: e.TEMPORAL_ADDRESS,
+      namespace: e.TEMPORAL_NAMESPACE,
+      taskQueue: e.TEMPORAL_TASK_QUEUE,
+      tls: e.TEMPORAL_TLS || e.TEMPORAL_API_KEY !== undefined,
+      apiKey: e.TEMPORAL_API_KEY,
+      uiUrl: e.TEMPORAL_UI_URL,
+      payloadKey: e.PAYLOAD_ENCRYPTION_KEY
+        ? Buffer.from(e.PAYLOAD_ENCRYPTION_KEY, 'base64')
+        : localPayloadKey(dataDir),
+    },
+    database: {
+      url: e.DATABASE_URL ?? embeddedDatabaseUrl(e.EMBEDDED_PG_PORT),
+      poolSize: e.DATABASE_POOL_SIZE,
+      embedded,
+      embeddedPort: e.EMBEDDED_PG_PORT,
+    },
+    mail: {
+      smtpUrl: e.SMTP_URL,
+      poolSize: e.SMTP_POOL_SIZE,
+      ratePerSecond: e.SEND_RATE_PER_SECOND,
+      from: e.MAIL_FROM,
+      catcherWebUrl: e.MAIL_CATCHER_WEB_URL,
+    },
+    company: {
+      name: e.COMPANY_NAME,
+      postalAddress: e.COMPANY_POSTAL_ADDRESS,
+      supportEmail: e.SUPPORT_EMAIL,
+      supportPhone: e.SUPPORT_PHONE,
+      dpoContact: e.DPO_CONTACT,
+    },
+    http: {
+      host: e.HOST,
+      port: e.PORT,
+      publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
+    },
+    delivery: { batchSize: e.DELIVERY_BATCH_SIZE, shards: e.DELIVERY_SHARDS },
+    policy: {
+      individualNoticeTargetHours: e.INDIVIDUAL_NOTICE_TARGET_HOURS,
+      reminderFractions: [...e.REMINDER_FRACTIONS].sort((a, b) => a - b),
+      standardNoticeCutoffFraction: e.STANDARD_NOTICE_CUTOFF_FRACTION,
+    },
+  });
+}
+
+export function embeddedDatabaseUrl(port: number): string {
+  return `postgres://forthright:forthright@127.0.0.1:${port}/forthright`;
+}
+
+/**
+ * Without PAYLOAD_ENCRYPTION_KEY, a key is generated once into the data folder, so the default
+ * set-up encrypts histories without shipping a demo key. Production sets the variable.
+ */
+function localPayloadKey(dataDir: string): Buffer {
+  const file = resolve(dataDir, 'payload-key');
+  if (!existsSync(file)) {
+    mkdirSync(dataDir, { recursive: true });
+    try {
+      writeFileSync(file, randomBytes(32).toString('base64'), { mode: 0o600, flag: 'wx' });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+  }
+  return Buffer.from(readFileSync(file, 'utf8').trim(), 'base64');
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Buffer.isBuffer(value)) {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}

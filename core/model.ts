@@ -1,0 +1,42 @@
+/**
+ * Status sets and small pure types shared by the database, workflows and API. Kept free of I/O so
+ * that workflow code may import it.
+ */
+
+export const ROLES = ['officer', 'compliance', 'support', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const CUSTOMER_STATUSES = ['active', 'deceased', 'closed'] as const;
+export type CustomerStatus = (typeof CUSTOMER_STATUSES)[number];
+
+export const INCIDENT_STATUSES = [
+  'identifying',
+  'drafting',
+  'awaiting_approval',
+  'delivering',
+  'completed',
+  'closed_no_notice',
+] as const;
+export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
+
+export const NOTICE_STATUSES = ['pending_approval', 'approved', 'rejected', 'superseded'] as const;
+export type NoticeStatus = (typeof NOTICE_STATUSES)[number];
+
+/**
+ * `claimed`: reserved for a send, nothing on the wire yet. `sending`: the relay has accepted the
+ * envelope and the message body is about to be committed (see core/mail/deliver.ts for why this
+ * marks the point of no return). `sent`: the relay answered 250. `retrying`: a transient failure,
+ * will be tried again. `undeliverable`: the relay refused for good; listed for substitute notice.
+ */
+export const DELIVERY_STATUSES = ['claimed', 'sending', 'sent', 'retrying', 'undeliverable'] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+
+/** What happens to an affected customer's notice: emailed to them, to their representative, or by hand. */
+export const AFFECTED_STATUSES = ['pending', 'notified', 'undeliverable', 'manual'] as const;
+export type AffectedStatus = (typeof AFFECTED_STATUSES)[number];
+
+export const APPROVAL_DECISIONS = ['approve', 'reject'] as const;
+export type ApprovalDecision = (typeof APPROVAL_DECISIONS)[number];
+
+export const AUDIENCES = ['individuals', 'regulator', 'consumer_reporting_agencies', 'media'] as const;
+export type Audience = (typeof AUDIENCES)[number];
