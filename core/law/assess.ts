@@ -1,0 +1,292 @@
+import { DateTime } from 'luxon';
+import type { DataCategory } from '../categories';
+import { CONTENT_PARTS } from '../content-parts';
+import type { AuthorityContact, ContentPart } from '../content-parts';
+import { AUDIENCES } from '../model';
+import { computeDueAt, deadlineAnchor, describeDeadline } from './deadlines';
+import { RULES } from './rules';
+import type {
+  AffectedGroup,
+  DeadlineAnchor,
+  GroupFilter,
+  IncidentFacts,
+  NoticeRestriction,
+  ObligationDraft,
+  Policy,
+  Rule,
+} from './types';
+
+/**
+ * Applicability: which rules an incident's affected groups trigger, and by when each obligation is
+ * due. Pure: the same facts, groups, policy and rules always give the same drafts.
+ */
+
+/** Why an obligation is not required, as stored and shown. */
+export const NOT_REQUIRED_REASONS = {
+  encrypted: 'encrypted, key not compromised',
+} as const;
+
+/** Whether a rule was in force on the local date of discovery (in the rule's zone). */
+export function inForceAt(rule: Rule, at: Date): boolean {
+  const day = DateTime.fromJSDate(at, { zone: rule.timeZone }).toISODate() ?? '';
+  if (rule.effectiveFrom !== undefined && day < rule.effectiveFrom) return false;
+  if (rule.effectiveUntil !== undefined && day >= rule.effectiveUntil) return false;
+  return true;
+}
+
+/**
+ * Customers in Puerto Rico may be recorded under the territory's own country code ('PR'); the rules
+ * know it as the US subdivision 'US-PR', and HIPAA counts it as US.
+ */
+export function normaliseGroup(group: AffectedGroup): AffectedGroup {
+  const inPuertoRico = group.country === 'PR' || group.jurisdiction === 'PR' || group.jurisdiction.startsWith('PR-');
+  return inPuertoRico ? { ...group, country: 'US', jurisdiction: 'US-PR' } : group;
+}
+
+function inFilter(filter: GroupFilter, group: AffectedGroup): boolean {
+  return (filter.countries?.includes(group.country) ?? false) || (filter.jurisdictions?.includes(group.jurisdiction) ?? false);
+}
+
+/**
+ * The groups a rule looks at, keyed by the jurisdiction the obligation is recorded under. A country
+ * rule ('CA') also looks at groups recorded under a region of that country ('CA-ON').
+ */
+function bucketsFor(rule: Rule, groups: readonly AffectedGroup[]): Map<string, AffectedGroup[]> {
+  const buckets = new Map<string, AffectedGroup[]>();
+  const add = (key: string, group: AffectedGroup): void => {
+    const list = buckets.get(key) ?? [];
+    list.push(group);
+    buckets.set(key, list);
+  };
+  const scope = rule.scope ?? { kind: 'own_jurisdiction' };
+  switch (scope.kind) {
+    case 'own_jurisdiction':
+      for (const g of groups) if (g.jurisdiction === rule.jurisdiction || g.country === rule.jurisdiction) add(rule.jurisdiction, g);
+      break;
+    case 'pooled':
+      for (const g of groups) if (inFilter(scope.where, g)) add(rule.jurisdiction, g);
+      break;
+    case 'per_jurisdiction':
+      for (const g of groups) if (inFilter(scope.where, g)) add(g.jurisdiction, g);
+      break;
+    case 'incident':
+      buckets.set(rule.jurisdiction, [...groups]);
+      break;
+  }
+  return buckets;
+}
+
+function triggeredBy(rule: Rule, categories: readonly DataCategory[]): boolean {
+  if (rule.triggers === 'any_personal_data') return categories.length > 0;
+  return categories.some((c) => rule.triggers.includes(c));
+}
+
+function sum(groups: readonly AffectedGroup[]): number {
+  return groups.reduce((n, g) => n + g.count, 0);
+}
+
+/** The groups that trigger the rule: by category, or all of them once `orWhenAffectedAtLeast` is reached. */
+function triggeredGroups(rule: Rule, groups: readonly AffectedGroup[]): AffectedGroup[] {
+  if (rule.orWhenAffectedAtLeast !== undefined && sum(groups) >= rule.orWhenAffectedAtLeast) return [...groups];
+  return groups.filter((g) => triggeredBy(rule, g.categories));
+}
+
+function meetsThreshold(rule: Rule, count: number): boolean {
+  if (!rule.threshold) return true;
+  return count >= rule.threshold.minAffected && (rule.threshold.maxAffected === undefined || count <= rule.threshold.maxAffected);
+}
+
+function regimeApplies(rule: Rule, facts: IncidentFacts): boolean {
+  return rule.requiresRegime === undefined || facts.regimes[rule.requiresRegime];
+}
+
+function safeHarboured(rule: Rule, facts: IncidentFacts): boolean {
+  return rule.safeHarbour === 'encryption' && facts.encrypted && !facts.keyCompromised;
+}
+
+/** The rule's content for these categories: its fixed parts plus those its conditions call for. */
+function contentFor(rule: Rule, categories: readonly DataCategory[]): ContentPart[] {
+  const parts = new Set<ContentPart>(rule.requiredContent);
+  for (const condition of rule.conditionalContent ?? []) {
+    if (condition.categories.some((c) => categories.includes(c))) for (const p of condition.parts) parts.add(p);
+  }
+  return CONTENT_PARTS.filter((p) => parts.has(p));
+}
+
+function earliest(...dates: (Date | null | undefined)[]): Date | null {
+  let best: Date | null = null;
+  for (const d of dates) if (d && (best === null || d.getTime() < best.getTime())) best = d;
+  return best;
+}
+
+function anchorInstant(anchor: DeadlineAnchor, facts: IncidentFacts): Date | null {
+  switch (anchor) {
+    case 'discovery':
+      return facts.discoveredAt;
+    case 'materiality_determination':
+      return facts.materialityDeterminedAt ?? null;
+    case 'individual_notice':
+      return facts.individualNoticeAt ?? null;
+    case 'notifiable_assessment':
+      // Until the assessment is recorded, assume it was made at discovery: the earliest, so never late.
+      return facts.notifiableAssessedAt ?? facts.discoveredAt;
+  }
+}
+
+/**
+ * The legal and working deadlines of a pending obligation.
+ * - legal: the law's own deadline; null without a number or before the anchor event.
+ * - working: what the workflow enforces. Individuals: never later than the policy target. Laws
+ *   without a number: the policy target (capped by any outer limit). Deadlines counted from the
+ *   individuals' notice: counted from its planned time (`plannedIndividualNotice`) until it happens.
+ */
+function deadlinesFor(
+  rule: Rule,
+  facts: IncidentFacts,
+  policyTarget: Date,
+  plannedIndividualNotice: Date,
+): { legalDueAt: Date | null; dueAt: Date | null } {
+  const anchor = deadlineAnchor(rule.deadline);
+  const at = anchorInstant(anchor, facts);
+  let legalDueAt = at ? computeDueAt(rule.deadline, at, rule.timeZone, rule.jurisdiction) : null;
+  let dueAt: Date | null;
+  if (anchor === 'individual_notice') {
+    dueAt = computeDueAt(rule.deadline, facts.individualNoticeAt ?? plannedIndividualNotice, rule.timeZone, rule.jurisdiction);
+  } else if (rule.deadline.kind === 'without_unreasonable_delay') {
+    dueAt = earliest(legalDueAt, policyTarget);
+  } else {
+    dueAt = legalDueAt;
+  }
+  if (rule.audience === 'individuals') dueAt = earliest(dueAt, policyTarget);
+  if (rule.notLaterThanIndividualNotice) {
+    legalDueAt = earliest(legalDueAt, facts.individualNoticeAt);
+    dueAt = earliest(dueAt, facts.individualNoticeAt ?? plannedIndividualNotice);
+  }
+  return { legalDueAt, dueAt };
+}
+
+interface Applicable {
+  rule: Rule;
+  jurisdiction: string;
+  count: number;
+  categories: DataCategory[];
+}
+
+/** Every (rule, jurisdiction) that applies to these groups, before safe harbour. */
+function applicable(facts: IncidentFacts, groups: readonly AffectedGroup[], rules: readonly Rule[]): Applicable[] {
+  const normalised = groups.map(normaliseGroup);
+  const found: Applicable[] = [];
+  for (const rule of rules) {
+    if (!inForceAt(rule, facts.discoveredAt) || !regimeApplies(rule, facts)) continue;
+    for (const [jurisdiction, bucket] of bucketsFor(rule, normalised)) {
+      const triggered = triggeredGroups(rule, bucket);
+      const count = sum(triggered);
+      const perIncident = rule.scope?.kind === 'incident';
+      if (!perIncident && count === 0) continue;
+      if (!meetsThreshold(rule, count)) continue;
+      const categories = [...new Set((perIncident ? bucket : triggered).flatMap((g) => g.categories))];
+      found.push({ rule, jurisdiction, count: perIncident ? sum(bucket) : count, categories });
+    }
+  }
+  return found;
+}
+
+const AUDIENCE_ORDER = new Map(AUDIENCES.map((a, i) => [a, i]));
+
+/**
+ * Every obligation the incident gives rise to: one per (rule, jurisdiction). Rules below their
+ * threshold, not triggered by the data, or not in force at discovery produce no draft; rules whose
+ * encryption safe harbour applies produce a 'not_required' draft with the reason, so it stays visible.
+ */
+export function assessObligations(
+  facts: IncidentFacts,
+  groups: AffectedGroup[],
+  policy: Policy,
+  rules: readonly Rule[] = RULES,
+): ObligationDraft[] {
+  const policyTarget = new Date(facts.discoveredAt.getTime() + policy.individualNoticeTargetHours * 3_600_000);
+  const found = applicable(facts, groups, rules);
+  const drafts: ObligationDraft[] = [];
+  // Individuals first: other deadlines may count from their planned notice.
+  const plannedNotice = new Map<string, Date>();
+  const ordered = [...found.filter((a) => a.rule.audience === 'individuals'), ...found.filter((a) => a.rule.audience !== 'individuals')];
+  for (const { rule, jurisdiction, count, categories } of ordered) {
+    const harboured = safeHarboured(rule, facts);
+    const { legalDueAt, dueAt } = harboured
+      ? { legalDueAt: null, dueAt: null }
+      : deadlinesFor(rule, facts, policyTarget, plannedNotice.get(jurisdiction) ?? policyTarget);
+    if (rule.audience === 'individuals' && dueAt) {
+      plannedNotice.set(jurisdiction, earliest(plannedNotice.get(jurisdiction), dueAt) ?? dueAt);
+    }
+    drafts.push({
+      ruleId: rule.id,
+      jurisdiction,
+      audience: rule.audience,
+      regime: rule.regime,
+      citation: rule.citation,
+      deadlineText: describeRuleDeadline(rule),
+      legalDueAt,
+      dueAt,
+      status: harboured ? 'not_required' : 'pending',
+      reason: harboured ? NOT_REQUIRED_REASONS.encrypted : null,
+      affectedCount: count,
+      requiredContent: contentFor(rule, categories),
+      authority: rule.authority ?? null,
+      uncertain: rule.uncertain ?? null,
+    });
+  }
+  return drafts.sort(
+    (a, b) =>
+      a.jurisdiction.localeCompare(b.jurisdiction) ||
+      (AUDIENCE_ORDER.get(a.audience) ?? 0) - (AUDIENCE_ORDER.get(b.audience) ?? 0) ||
+      a.ruleId.localeCompare(b.ruleId),
+  );
+}
+
+export interface RecipientContent {
+  parts: ContentPart[];
+  authorities: AuthorityContact[];
+  /** What the notice must leave out (Massachusetts). */
+  restrictions: NoticeRestriction[];
+}
+
+/** 'US-CA' → 'US', 'CA-ON' → 'CA', 'DE' → 'DE', 'PR' → 'PR' (normalised to US-PR later). */
+function countryOf(jurisdiction: string): string {
+  return jurisdiction.split('-')[0] ?? jurisdiction;
+}
+
+/**
+ * What one recipient's notice must contain: the union of the required content of every individuals'
+ * rule that applies to someone in this jurisdiction with these categories exposed. Thresholds are
+ * ignored: they decide whether a rule applies to the incident, not what a notice must say.
+ */
+export function requiredContentFor(
+  jurisdiction: string,
+  categories: DataCategory[],
+  facts: IncidentFacts,
+  rules: readonly Rule[] = RULES,
+): RecipientContent {
+  const group = normaliseGroup({ jurisdiction, country: countryOf(jurisdiction), count: 1, categories });
+  const parts = new Set<ContentPart>();
+  const authorities = new Map<string, AuthorityContact>();
+  const restrictions = new Set<NoticeRestriction>();
+  for (const rule of rules) {
+    if (rule.audience !== 'individuals') continue;
+    if (!inForceAt(rule, facts.discoveredAt) || !regimeApplies(rule, facts) || safeHarboured(rule, facts)) continue;
+    if (bucketsFor(rule, [group]).size === 0 || !triggeredBy(rule, group.categories)) continue;
+    for (const p of contentFor(rule, group.categories)) parts.add(p);
+    if (rule.authority) authorities.set(rule.authority.name, rule.authority);
+    for (const r of rule.noticeRestrictions ?? []) restrictions.add(r);
+  }
+  return {
+    parts: CONTENT_PARTS.filter((p) => parts.has(p)),
+    authorities: [...authorities.values()],
+    restrictions: [...restrictions],
+  };
+}
+
+
+/** A rule's deadline in words. */
+export function describeRuleDeadline(rule: Rule): string {
+  return describeDeadline(rule.deadline, rule.notLaterThanIndividualNotice ?? false);
+}

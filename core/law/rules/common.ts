@@ -1,0 +1,99 @@
+import type { DataCategory } from '../../categories';
+import type { AuthorityContact } from '../../content-parts';
+import type { Rule } from '../types';
+
+/**
+ * Vocabulary shared by the rule modules: category sets and a small builder for US state laws, whose
+ * rules share a jurisdiction, statute, zone and trigger list.
+ */
+
+/**
+ * US statutes define "personal information" as a name together with one of these. Customers always
+ * have a name on file, so Forthright treats the element alone as triggering. Account and card numbers
+ * count whether or not the access code was exposed: the conservative reading.
+ */
+export const US_CORE: readonly DataCategory[] = ['ssn', 'drivers_license', 'financial_account', 'payment_card'];
+
+/** Data a breach of which is presumed high risk where a law asks for a risk judgement (GDPR Art. 34 and others). */
+export const HIGH_RISK: readonly DataCategory[] = [
+  'ssn',
+  'drivers_license',
+  'passport',
+  'tax_id',
+  'financial_account',
+  'payment_card',
+  'account_credentials',
+  'medical',
+  'health_insurance',
+  'biometric',
+  'genetic',
+];
+
+export const HIGH_RISK_NOTE =
+  'The law asks for a risk judgement; Forthright presumes high risk for special-category, financial, credential and identity-document data and no high risk otherwise. The officer must confirm.';
+
+/** The three nationwide consumer reporting agencies, notified together. */
+export const CREDIT_BUREAUS: AuthorityContact = {
+  name: 'Equifax, Experian and TransUnion (nationwide consumer reporting agencies)',
+};
+
+export interface StateBase {
+  jurisdiction: string;
+  regime: string;
+  timeZone: string;
+  timeZoneNote?: string;
+  /** The statute's elements, besides a name. */
+  triggers: readonly DataCategory[];
+  /** Applies to every rule of the state. */
+  uncertain?: string;
+}
+
+/** One rule of a state, without what the state base supplies. `key` distinguishes several rules for one audience. */
+export type StateRuleSpec = Omit<
+  Rule,
+  'id' | 'jurisdiction' | 'regime' | 'timeZone' | 'timeZoneNote' | 'triggers' | 'safeHarbour' | 'requiredContent'
+> & {
+  key?: string;
+  regime?: string;
+  triggers?: Rule['triggers'];
+  safeHarbour?: Rule['safeHarbour'];
+  requiredContent?: Rule['requiredContent'];
+};
+
+/**
+ * A state's rules. Every US breach statute has an encryption safe harbour, so it is the default.
+ * Ids are '<jurisdiction>.<audience>' or '<jurisdiction>.<audience>.<key>'.
+ */
+export function stateRules(base: StateBase, specs: readonly StateRuleSpec[]): Rule[] {
+  return specs.map(({ key, uncertain, ...spec }) => {
+    const notes = [base.uncertain, uncertain].filter((n): n is string => Boolean(n));
+    const rule: Rule = {
+      id: `${base.jurisdiction}.${spec.audience}${key ? `.${key}` : ''}`,
+      jurisdiction: base.jurisdiction,
+      regime: base.regime,
+      timeZone: base.timeZone,
+      triggers: base.triggers,
+      safeHarbour: 'encryption',
+      requiredContent: [],
+      ...spec,
+    };
+    if (base.timeZoneNote) rule.timeZoneNote = base.timeZoneNote;
+    if (notes.length > 0) rule.uncertain = notes.join(' ');
+    return rule;
+  });
+}
+
+/** Consumer reporting agencies, told without unreasonable delay once more than `minAffected - 1` residents are notified. */
+export function creditBureaus(minAffected: number, citation: string, extra: Partial<StateRuleSpec> = {}): StateRuleSpec {
+  return {
+    audience: 'consumer_reporting_agencies',
+    threshold: { minAffected },
+    deadline: { kind: 'without_unreasonable_delay', from: 'discovery' },
+    authority: CREDIT_BUREAUS,
+    citation,
+    ...extra,
+  };
+}
+
+/** "In the most expedient time possible and without unreasonable delay", the common US formula. */
+export const MOST_EXPEDIENT = 'in the most expedient time possible and without unreasonable delay';

@@ -1,0 +1,30 @@
+import type { Rule } from '../../types';
+import { US_CORE, creditBureaus, stateRules } from '../common';
+
+/** Florida Information Protection Act of 2014, Fla. Stat. § 501.171. */
+export const US_FL: readonly Rule[] = stateRules(
+  {
+    jurisdiction: 'US-FL',
+    regime: 'Fla. Stat. § 501.171',
+    timeZone: 'America/New_York',
+    timeZoneNote: 'Tallahassee (the capital); the western panhandle is on Central time.',
+    triggers: [...US_CORE, 'passport', 'medical', 'health_insurance', 'account_credentials'],
+  },
+  [
+    {
+      audience: 'individuals',
+      deadline: { kind: 'without_unreasonable_delay', outerLimitDays: 30, from: 'discovery', wording: 'as expeditiously as practicable and without unreasonable delay' },
+      citation: 'Fla. Stat. § 501.171(4)(a)',
+      uncertain: 'A 15-day extension is available on good cause given in writing to the Department of Legal Affairs within 30 days.',
+    },
+    {
+      audience: 'regulator',
+      threshold: { minAffected: 500 },
+      deadline: { kind: 'calendar_days', days: 30, from: 'discovery' },
+      authority: { name: 'Florida Department of Legal Affairs (Attorney General)', website: 'https://www.myfloridalegal.com' },
+      citation: 'Fla. Stat. § 501.171(3)(a)',
+      uncertain: 'A 15-day extension is available on good cause given in writing within 30 days.',
+    },
+    creditBureaus(1001, 'Fla. Stat. § 501.171(5)'),
+  ],
+);

@@ -1,0 +1,28 @@
+import type { Rule } from '../../types';
+import { MOST_EXPEDIENT, US_CORE, stateRules } from '../common';
+
+/** Illinois Personal Information Protection Act, 815 ILCS 530. */
+export const US_IL: readonly Rule[] = stateRules(
+  {
+    jurisdiction: 'US-IL',
+    regime: '815 ILCS 530',
+    timeZone: 'America/Chicago',
+    triggers: [...US_CORE, 'medical', 'health_insurance', 'biometric', 'account_credentials'],
+  },
+  [
+    {
+      audience: 'individuals',
+      deadline: { kind: 'without_unreasonable_delay', from: 'discovery', wording: MOST_EXPEDIENT },
+      requiredContent: ['credit_bureaus', 'ftc_contact', 'fraud_alert', 'credit_freeze'],
+      citation: '815 ILCS 530/10(a)',
+    },
+    {
+      audience: 'regulator',
+      threshold: { minAffected: 501 },
+      deadline: { kind: 'with_individual_notice' },
+      authority: { name: 'Illinois Attorney General', website: 'https://www.illinoisattorneygeneral.gov' },
+      citation: '815 ILCS 530/10(e)',
+      effectiveFrom: '2020-01-01',
+    },
+  ],
+);

@@ -1,0 +1,27 @@
+import type { Rule } from '../../types';
+import { US_CORE, creditBureaus, stateRules } from '../common';
+
+/** Missouri, Mo. Rev. Stat. § 407.1500. */
+export const US_MO: readonly Rule[] = stateRules(
+  {
+    jurisdiction: 'US-MO',
+    regime: 'Mo. Rev. Stat. § 407.1500',
+    timeZone: 'America/Chicago',
+    triggers: [...US_CORE, 'medical', 'health_insurance', 'account_credentials'],
+  },
+  [
+    {
+      audience: 'individuals',
+      deadline: { kind: 'without_unreasonable_delay', from: 'discovery' },
+      citation: 'Mo. Rev. Stat. § 407.1500.2(1)',
+    },
+    {
+      audience: 'regulator',
+      threshold: { minAffected: 1001 },
+      deadline: { kind: 'without_unreasonable_delay', from: 'discovery' },
+      authority: { name: 'Missouri Attorney General, Consumer Protection Unit', website: 'https://ago.mo.gov' },
+      citation: 'Mo. Rev. Stat. § 407.1500.2(8)',
+    },
+    creditBureaus(1001, 'Mo. Rev. Stat. § 407.1500.2(8)'),
+  ],
+);

@@ -1,0 +1,67 @@
+import type { Rule } from '../../types';
+import { MOST_EXPEDIENT, US_CORE, creditBureaus, stateRules } from '../common';
+
+/**
+ * New York, Gen. Bus. Law § 899-aa, as amended in December 2024 (30-day limit; the Department of
+ * Financial Services added to the agencies notified).
+ */
+const AMENDED = '2024-12-21';
+const WITH_NOTICE = {
+  kind: 'with_individual_notice',
+  wording: 'as to the timing, content and distribution of the notices, no later than the notice to individuals',
+} as const;
+const REGULATOR_NOTE = 'The statute sets no separate time for the agencies’ notice; Forthright asks for it with the individual notice.';
+
+export const US_NY: readonly Rule[] = stateRules(
+  {
+    jurisdiction: 'US-NY',
+    regime: 'N.Y. Gen. Bus. Law § 899-aa',
+    timeZone: 'America/New_York',
+    triggers: [...US_CORE, 'medical', 'health_insurance', 'biometric', 'account_credentials'],
+  },
+  [
+    {
+      audience: 'individuals',
+      deadline: { kind: 'without_unreasonable_delay', outerLimitDays: 30, from: 'discovery', wording: MOST_EXPEDIENT },
+      requiredContent: ['state_regulator_contact', 'ftc_contact'],
+      authority: { name: 'New York State Attorney General', website: 'https://ag.ny.gov' },
+      citation: 'N.Y. Gen. Bus. Law § 899-aa(2), (7)',
+      effectiveFrom: AMENDED,
+      uncertain:
+        'The 30-day limit (Laws of 2024) is encoded from 21 December 2024; the addition of medical and health-insurance data to "private information" took effect in 2025 — a lawyer should confirm both dates.',
+    },
+    {
+      audience: 'regulator',
+      deadline: WITH_NOTICE,
+      authority: { name: 'New York State Attorney General', website: 'https://ag.ny.gov' },
+      citation: 'N.Y. Gen. Bus. Law § 899-aa(8)(a)',
+      uncertain: REGULATOR_NOTE,
+    },
+    {
+      key: 'department-of-state',
+      audience: 'regulator',
+      deadline: WITH_NOTICE,
+      authority: { name: 'New York Department of State, Division of Consumer Protection', website: 'https://dos.ny.gov' },
+      citation: 'N.Y. Gen. Bus. Law § 899-aa(8)(a)',
+      uncertain: REGULATOR_NOTE,
+    },
+    {
+      key: 'state-police',
+      audience: 'regulator',
+      deadline: WITH_NOTICE,
+      authority: { name: 'New York State Police' },
+      citation: 'N.Y. Gen. Bus. Law § 899-aa(8)(a)',
+      uncertain: REGULATOR_NOTE,
+    },
+    {
+      key: 'dfs',
+      audience: 'regulator',
+      deadline: WITH_NOTICE,
+      authority: { name: 'New York State Department of Financial Services', website: 'https://www.dfs.ny.gov' },
+      citation: 'N.Y. Gen. Bus. Law § 899-aa(8)(a), as amended (Laws of 2024)',
+      effectiveFrom: '2025-03-21',
+      uncertain: `${REGULATOR_NOTE} We believe the Department of Financial Services was added with effect from March 2025; confirm the date.`,
+    },
+    creditBureaus(5001, 'N.Y. Gen. Bus. Law § 899-aa(8)(b)'),
+  ],
+);

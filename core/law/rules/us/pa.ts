@@ -1,0 +1,33 @@
+import type { Rule } from '../../types';
+import { US_CORE, creditBureaus, stateRules } from '../common';
+
+/** Pennsylvania Breach of Personal Information Notification Act, 73 P.S. §§ 2301–2330, as amended by Act 33 of 2024. */
+const ACT_33 = '2024-09-26';
+
+export const US_PA: readonly Rule[] = stateRules(
+  {
+    jurisdiction: 'US-PA',
+    regime: '73 P.S. § 2303',
+    timeZone: 'America/New_York',
+    triggers: [...US_CORE, 'medical', 'health_insurance', 'biometric', 'account_credentials'],
+  },
+  [
+    {
+      audience: 'individuals',
+      deadline: { kind: 'without_unreasonable_delay', from: 'discovery' },
+      // 12 months of credit monitoring and a credit report where SSNs, bank account numbers or DL/ID numbers were exposed.
+      conditionalContent: [{ categories: ['ssn', 'financial_account', 'drivers_license'], parts: ['identity_theft_protection'] }],
+      citation: '73 P.S. § 2303, as amended by Act 2024-33',
+      effectiveFrom: ACT_33,
+    },
+    {
+      audience: 'regulator',
+      threshold: { minAffected: 501 },
+      deadline: { kind: 'with_individual_notice', wording: 'concurrently with the notice to individuals' },
+      authority: { name: 'Pennsylvania Attorney General', website: 'https://www.attorneygeneral.gov' },
+      citation: '73 P.S. § 2303, as amended by Act 2024-33',
+      effectiveFrom: ACT_33,
+    },
+    creditBureaus(1001, '73 P.S. § 2305'),
+  ],
+);

@@ -1,0 +1,32 @@
+import type { Rule } from '../../types';
+import { US_CORE, creditBureaus, stateRules } from '../common';
+
+/** Rhode Island Identity Theft Protection Act of 2015, R.I. Gen. Laws § 11-49.3-4. */
+const EXPEDIENT = 'in the most expedient time possible';
+
+export const US_RI: readonly Rule[] = stateRules(
+  {
+    jurisdiction: 'US-RI',
+    regime: 'R.I. Gen. Laws § 11-49.3-4',
+    timeZone: 'America/New_York',
+    triggers: [...US_CORE, 'passport', 'medical', 'health_insurance', 'account_credentials'],
+  },
+  [
+    {
+      audience: 'individuals',
+      deadline: { kind: 'without_unreasonable_delay', outerLimitDays: 45, from: 'discovery', wording: EXPEDIENT },
+      requiredContent: ['police_report', 'credit_freeze'],
+      citation: 'R.I. Gen. Laws § 11-49.3-4(a)(2), (d)',
+      uncertain: 'The 45 calendar days run from confirmation of the breach; Forthright counts from discovery.',
+    },
+    {
+      audience: 'regulator',
+      threshold: { minAffected: 501 },
+      deadline: { kind: 'without_unreasonable_delay', outerLimitDays: 45, from: 'discovery', wording: EXPEDIENT },
+      authority: { name: 'Rhode Island Attorney General', website: 'https://riag.ri.gov' },
+      citation: 'R.I. Gen. Laws § 11-49.3-4(a)(2)',
+      uncertain: 'The statute sets no separate time for the Attorney General; Forthright applies the individuals’ limit.',
+    },
+    creditBureaus(501, 'R.I. Gen. Laws § 11-49.3-4(a)(2)'),
+  ],
+);

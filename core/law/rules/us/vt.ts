@@ -1,0 +1,33 @@
+import type { Rule } from '../../types';
+import { MOST_EXPEDIENT, US_CORE, creditBureaus, stateRules } from '../common';
+
+/** Vermont Security Breach Notice Act, 9 V.S.A. § 2435. */
+const AG = { name: 'Vermont Attorney General', website: 'https://ago.vermont.gov' };
+
+export const US_VT: readonly Rule[] = stateRules(
+  {
+    jurisdiction: 'US-VT',
+    regime: '9 V.S.A. § 2435',
+    timeZone: 'America/New_York',
+    triggers: [...US_CORE, 'passport', 'tax_id', 'medical', 'health_insurance', 'biometric', 'genetic', 'account_credentials'],
+  },
+  [
+    {
+      audience: 'individuals',
+      deadline: { kind: 'without_unreasonable_delay', outerLimitDays: 45, from: 'discovery', wording: MOST_EXPEDIENT },
+      authority: AG,
+      citation: '9 V.S.A. § 2435(b)(1)',
+    },
+    {
+      // The preliminary notice; the company also sends the AG a copy of the consumer notice when it goes out.
+      audience: 'regulator',
+      deadline: { kind: 'business_days', days: 14, from: 'discovery' },
+      notLaterThanIndividualNotice: true,
+      authority: AG,
+      citation: '9 V.S.A. § 2435(b)(3)',
+      uncertain:
+        'Licensees of the Department of Financial Regulation notify it instead. Business days skip Vermont’s state holidays (1 V.S.A. § 371) except Juneteenth, which we are unsure of.',
+    },
+    creditBureaus(1001, '9 V.S.A. § 2435(c)'),
+  ],
+);

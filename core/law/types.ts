@@ -1,0 +1,201 @@
+import type { DataCategory } from '../categories';
+import type { AuthorityContact, ContentPart } from '../content-parts';
+import type { Audience } from '../model';
+
+/**
+ * The shapes of the law engine. Rules are plain data (core/law/rules/); everything here is pure, so
+ * workflows may import it, though the rules themselves are read in activities so that a change to
+ * them never alters a replay (see core/law/README.md).
+ */
+
+/** The event a deadline is counted from. */
+export const DEADLINE_ANCHORS = [
+  /** When the company discovered (became aware of) the breach. */
+  'discovery',
+  /** When the company determined the incident is material (SEC Form 8-K Item 1.05). */
+  'materiality_determination',
+  /** When the affected individuals were notified (e.g. California: AG copy 15 days after). */
+  'individual_notice',
+  /**
+   * When the company concluded the breach is notifiable (Singapore PDPA s 26D). Until that is
+   * recorded, Forthright assumes it was concluded at discovery: the earliest, so the safest.
+   */
+  'notifiable_assessment',
+] as const;
+export type DeadlineAnchor = (typeof DEADLINE_ANCHORS)[number];
+
+export type Deadline =
+  /** Exact elapsed hours (GDPR Art. 33: 72 hours). */
+  | { kind: 'hours'; hours: number; from: DeadlineAnchor }
+  /** N days later in the jurisdiction's zone, at the same local wall-clock time. */
+  | { kind: 'calendar_days'; days: number; from: DeadlineAnchor }
+  /** The Nth following business day in the jurisdiction's zone, at the same local wall-clock time. */
+  | { kind: 'business_days'; days: number; from: DeadlineAnchor }
+  /**
+   * No number ("without unreasonable delay", "as soon as practicable", "immediately"), possibly
+   * capped ("but not later than 45 days"). `wording` is the law's own phrase, shown to people.
+   */
+  | { kind: 'without_unreasonable_delay'; outerLimitDays?: number; from: DeadlineAnchor; wording?: string }
+  /** No later than (or before) the notice to individuals: a regulator or agency told alongside them. */
+  | { kind: 'with_individual_notice'; wording?: string }
+  /** N days after the end of the calendar year of discovery (HIPAA log of breaches under 500). */
+  | { kind: 'after_year_end'; days: number };
+
+export type DeadlineKind = Deadline['kind'];
+
+/** Which sector regimes apply to the company (from configuration). */
+export interface CompanyRegimes {
+  hipaaCoveredEntity: boolean;
+  secRegistrant: boolean;
+  nydfsCoveredEntity: boolean;
+}
+
+export interface IncidentFacts {
+  discoveredAt: Date;
+  encrypted: boolean;
+  keyCompromised: boolean;
+  /** SEC: when the registrant determined the incident material; null until then. */
+  materialityDeterminedAt?: Date | null;
+  /** When the affected individuals were notified; anchors deadlines counted from that notice. */
+  individualNoticeAt?: Date | null;
+  /** When the company concluded the breach is notifiable (Singapore); defaults to discovery. */
+  notifiableAssessedAt?: Date | null;
+  regimes: CompanyRegimes;
+}
+
+/** Affected customers of one jurisdiction (and, optionally, one set of categories). */
+export interface AffectedGroup {
+  /** The customer's region if known ('US-CA'), else country ('DE'). */
+  jurisdiction: string;
+  /** ISO 3166-1 alpha-2. */
+  country: string;
+  count: number;
+  /** Union over the group's customers. */
+  categories: DataCategory[];
+}
+
+export interface Policy {
+  /** The company's promise: individuals notified within this many hours of discovery, whatever the law allows. @default 72 */
+  individualNoticeTargetHours: number;
+}
+
+export const DEFAULT_POLICY: Readonly<Policy> = Object.freeze({ individualNoticeTargetHours: 72 });
+
+/** Limits on the affected count, counted over the residents the rule looks at (see RuleScope). */
+export interface Threshold {
+  /** At least this many ("more than 500" is 501). */
+  minAffected: number;
+  /** At most this many (HIPAA: the annual log is for breaches of fewer than 500). */
+  maxAffected?: number;
+}
+
+/** Where a group must be for a rule to look at it. */
+export interface GroupFilter {
+  countries?: readonly string[];
+  jurisdictions?: readonly string[];
+}
+
+export type RuleScope =
+  /** Groups in the rule's own jurisdiction, or in the rule's country (a 'CA-ON' group for 'CA'). The usual case. */
+  | { kind: 'own_jurisdiction' }
+  /** Groups matching `where`, counted together into one obligation under the rule's jurisdiction (HIPAA individuals). */
+  | { kind: 'pooled'; where: GroupFilter }
+  /** Groups matching `where`, one obligation per group jurisdiction (HIPAA media: per state). */
+  | { kind: 'per_jurisdiction'; where: GroupFilter }
+  /** Once per incident, whatever the groups (SEC Form 8-K). */
+  | { kind: 'incident' };
+
+/** Content required only when certain categories were exposed (e.g. Connecticut: ID protection for SSNs). */
+export interface ConditionalContent {
+  categories: readonly DataCategory[];
+  parts: readonly ContentPart[];
+}
+
+/** Things a notice must leave out. */
+export const NOTICE_RESTRICTIONS = [
+  /** Massachusetts c. 93H § 3(b): the notice must not describe the nature of the breach. */
+  'omit_nature_of_breach',
+  /** Massachusetts c. 93H § 3(b): nor the number of residents affected. */
+  'omit_number_affected',
+] as const;
+export type NoticeRestriction = (typeof NOTICE_RESTRICTIONS)[number];
+
+export type SafeHarbour = 'encryption' | 'none';
+
+export interface Rule {
+  /** Stable, e.g. 'US-CA.individuals', 'US-NY.regulator.state-police'. Obligations refer to it. */
+  id: string;
+  /** ISO 3166-1 ('DE'), ISO 3166-2 for US states, DC and PR ('US-CA'), or 'US-HIPAA' | 'US-SEC' | 'US-NYDFS'. */
+  jurisdiction: string;
+  /** Short name of the law, e.g. 'GDPR', 'Cal. Civ. Code § 1798.82'. */
+  regime: string;
+  audience: Audience;
+  /** Categories any one of which triggers the rule; 'any_personal_data' for laws about all personal data. */
+  triggers: readonly DataCategory[] | 'any_personal_data';
+  /** The rule also applies, whatever the categories, when at least this many are affected (PIPA: 1,000). */
+  orWhenAffectedAtLeast?: number;
+  threshold?: Threshold;
+  /** @default { kind: 'own_jurisdiction' } */
+  scope?: RuleScope;
+  /** The rule applies only if the company is subject to this sector regime. */
+  requiresRegime?: keyof CompanyRegimes;
+  deadline: Deadline;
+  /** "…or when the individuals are notified, if that is sooner" (Washington, Vermont). */
+  notLaterThanIndividualNotice?: boolean;
+  /** 'encryption': not required when the data was encrypted and the key not compromised. */
+  safeHarbour: SafeHarbour;
+  requiredContent: readonly ContentPart[];
+  conditionalContent?: readonly ConditionalContent[];
+  noticeRestrictions?: readonly NoticeRestriction[];
+  /** Who to notify (regulator rules) or whom the notice names (individuals' rules). */
+  authority?: AuthorityContact;
+  citation: string;
+  /** ISO date the rule as encoded took effect; incidents discovered earlier are not assessed under it. */
+  effectiveFrom?: string;
+  /** ISO date from which the rule no longer applies (a superseded text kept for older incidents). */
+  effectiveUntil?: string;
+  /** What we are unsure of. Never invented precision: say what a lawyer should check. */
+  uncertain?: string;
+  /** IANA zone for calendar and business-day counting. */
+  timeZone: string;
+  /** Why this zone, where the jurisdiction spans several. */
+  timeZoneNote?: string;
+}
+
+export type ObligationStatus = 'pending' | 'not_required';
+
+export interface ObligationDraft {
+  ruleId: string;
+  jurisdiction: string;
+  audience: Audience;
+  regime: string;
+  citation: string;
+  /** Human, e.g. '72 hours after discovery'. */
+  deadlineText: string;
+  /** Null when the law sets no number, the anchor event has not happened, or nothing is required. */
+  legalDueAt: Date | null;
+  /** The working deadline the workflow enforces (see core/law/README.md). */
+  dueAt: Date | null;
+  status: ObligationStatus;
+  /** Why not required, e.g. 'encrypted, key not compromised'. */
+  reason: string | null;
+  affectedCount: number;
+  requiredContent: ContentPart[];
+  authority: AuthorityContact | null;
+  uncertain: string | null;
+}
+
+export interface CoverageRow {
+  ruleId: string;
+  jurisdiction: string;
+  audience: Audience;
+  regime: string;
+  deadline: string;
+  threshold: string | null;
+  safeHarbour: SafeHarbour;
+  citation: string;
+  effectiveFrom: string | null;
+  effectiveUntil: string | null;
+  timeZone: string;
+  uncertain: string | null;
+}
