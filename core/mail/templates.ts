@@ -1,0 +1,279 @@
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Handlebars from 'handlebars';
+import { CATALOG, LanguageCatalogSchema, type LanguageCatalog } from './i18n';
+
+/**
+ * The template registry. Templates are handled as *sources* (relative path → text) rather than
+ * as files, because the sources approved for an incident are snapshotted in the database and what
+ * is sent must be rendered from that snapshot, not from whatever is on disk at send time.
+ *
+ * Layout of the sources (see core/mail/README.md):
+ *   <name>/<language>/<name>.subject.hbs | .html.hbs | .text.hbs   one template per language
+ *   partials/<path>.html.hbs | .text.hbs                           partial `<path>` for HTML or text
+ *   i18n/<language>.json                                           the wording catalog (from i18n.ts)
+ */
+
+export const TEMPLATE_NAMES = ['individual-notice', 'customer-follow-up', 'regulator-notice', 'staff-alert'] as const;
+export type TemplateName = (typeof TEMPLATE_NAMES)[number];
+
+/** Templates read by customers need the catalog of every language they exist in. */
+const CATALOG_TEMPLATES: readonly TemplateName[] = ['individual-notice', 'customer-follow-up'];
+const FALLBACK_LANGUAGE = 'en';
+
+/** Relative path (forward slashes) → file text. Plain data, so it can be stored and compared. */
+export type TemplateSources = Record<string, string>;
+
+export interface RenderedParts {
+  subject: string;
+  html: string;
+  text: string;
+}
+
+/** A compiled, immutable set of templates; build it with `compileTemplates`. */
+export interface TemplateSet {
+  /** `templateVersion(sources)`: what an approval records. */
+  readonly version: string;
+  /** The exact sources this set was compiled from (frozen copy): what to snapshot. */
+  readonly sources: Readonly<TemplateSources>;
+  /** Languages `name` exists in, fallback first. */
+  languages(name: TemplateName): readonly string[];
+  /** The wording catalog for a language, read from the sources. */
+  catalog(language: string): LanguageCatalog;
+  /** Renders `name` in `language` (which must be one of `languages(name)`). */
+  render(name: TemplateName, language: string, view: object): RenderedParts;
+}
+
+/** Thrown by `compileTemplates` when sources are malformed; the message lists every problem. */
+export class TemplateSourceError extends Error {
+  override name = 'TemplateSourceError';
+}
+
+/** Thrown when rendering a template that the set does not contain. */
+export class TemplateNotFoundError extends Error {
+  override name = 'TemplateNotFoundError';
+}
+
+/** The repository's `templates/` folder, independent of the working directory. */
+export function defaultTemplatesDir(): string {
+  return fileURLToPath(new URL('../../templates/', import.meta.url));
+}
+
+/**
+ * Reads every `.hbs` file under `dir` and adds the wording catalog of core/mail/i18n.ts as
+ * `i18n/<language>.json`, so that the catalog is versioned and snapshotted with the templates.
+ */
+export function loadTemplateSources(dir: string = defaultTemplatesDir()): TemplateSources {
+  const sources: TemplateSources = {};
+  const walk = (folder: string): void => {
+    for (const entry of readdirSync(folder, { withFileTypes: true })) {
+      const full = join(folder, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (entry.isFile() && entry.name.endsWith('.hbs')) {
+        sources[relative(dir, full).split(sep).join('/')] = readFileSync(full, 'utf8');
+      }
+    }
+  };
+  walk(dir);
+  for (const [language, catalog] of Object.entries(CATALOG)) {
+    sources[`i18n/${language}.json`] = `${JSON.stringify(catalog, null, 2)}\n`;
+  }
+  return sortedCopy(sources);
+}
+
+/** sha256 over the sorted paths and contents, hex, first 16 characters. */
+export function templateVersion(sources: Readonly<TemplateSources>): string {
+  const hash = createHash('sha256');
+  for (const path of Object.keys(sources).sort()) {
+    const content = sources[path] ?? '';
+    // Length-prefixed, so moving text between a path and its content cannot collide.
+    hash.update(`${path.length}:${path}\n${Buffer.byteLength(content)}:`);
+    hash.update(content);
+    hash.update('\n');
+  }
+  return hash.digest('hex').slice(0, 16);
+}
+
+const cache = new Map<string, TemplateSet>();
+const MAX_CACHED_SETS = 16;
+
+/**
+ * Compiles sources into a `TemplateSet`, using isolated Handlebars instances (one escaping for
+ * HTML, one not escaping for subject and text) so nothing leaks between sets or into the global
+ * Handlebars. Sets are cached by version: compiling the same snapshot twice is free.
+ */
+export function compileTemplates(sources: Readonly<TemplateSources>): TemplateSet {
+  const version = templateVersion(sources);
+  const cached = cache.get(version);
+  if (cached) {
+    cache.delete(version);
+    cache.set(version, cached);
+    return cached;
+  }
+  const set = buildSet(sortedCopy(sources), version);
+  if (cache.size >= MAX_CACHED_SETS) {
+    const oldest = cache.keys().next().value;
+    if (oldest !== undefined) cache.delete(oldest);
+  }
+  cache.set(version, set);
+  return set;
+}
+
+type Format = 'subject' | 'html' | 'text';
+type Compiled = (view: object) => string;
+
+const TEMPLATE_PATH = /^([a-z0-9-]+)\/([a-z]{2,3})\/([a-z0-9-]+)\.(subject|html|text)\.hbs$/;
+const PARTIAL_PATH = /^partials\/([A-Za-z0-9_/-]+)\.(html|text)\.hbs$/;
+const CATALOG_PATH = /^i18n\/([a-z]{2,3})\.json$/;
+
+function buildSet(sources: TemplateSources, version: string): TemplateSet {
+  const problems: string[] = [];
+  const html = Handlebars.create();
+  const plain = Handlebars.create();
+  registerHelpers(html, 'html');
+  registerHelpers(plain, 'text');
+  // strict: a misspelt field throws instead of silently printing nothing in a legal notice.
+  const htmlOptions: CompileOptions = { strict: true };
+  const plainOptions: CompileOptions = { strict: true, noEscape: true };
+
+  const templates = new Map<string, Record<Format, Compiled | undefined>>(); // key: name/lang
+  const catalogs = new Map<string, LanguageCatalog>();
+
+  for (const [path, source] of Object.entries(sources)) {
+    const t = TEMPLATE_PATH.exec(path);
+    const p = PARTIAL_PATH.exec(path);
+    const c = CATALOG_PATH.exec(path);
+    try {
+      if (t) {
+        const [, name, language, fileName, format] = t as unknown as [string, string, string, string, Format];
+        if (name !== fileName) throw new Error(`file name must be ${name}.${format}.hbs`);
+        if (!(TEMPLATE_NAMES as readonly string[]).includes(name)) throw new Error(`unknown template "${name}"`);
+        html.parse(source); // syntax errors now, not at the first send
+        const hb = format === 'html' ? html : plain;
+        const key = `${name}/${language}`;
+        const entry = templates.get(key) ?? { subject: undefined, html: undefined, text: undefined };
+        entry[format] = hb.compile(source, format === 'html' ? htmlOptions : plainOptions);
+        templates.set(key, entry);
+      } else if (p) {
+        const [, name, format] = p as unknown as [string, string, 'html' | 'text'];
+        html.parse(source);
+        if (format === 'html') html.registerPartial(name, html.compile(source, htmlOptions));
+        else plain.registerPartial(name, plain.compile(source, plainOptions));
+      } else if (c) {
+        const parsed = LanguageCatalogSchema.safeParse(JSON.parse(source));
+        if (!parsed.success) {
+          throw new Error(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+        }
+        catalogs.set(c[1] as string, parsed.data);
+      } else {
+        throw new Error('not a recognised template, partial or catalog path');
+      }
+    } catch (err) {
+      problems.push(`${path}: ${(err as Error).message}`);
+    }
+  }
+
+  const languages = new Map<TemplateName, string[]>();
+  for (const name of TEMPLATE_NAMES) {
+    const langs = [...templates.keys()]
+      .filter((k) => k.startsWith(`${name}/`))
+      .map((k) => k.slice(name.length + 1))
+      .sort((a, b) => (a === FALLBACK_LANGUAGE ? -1 : b === FALLBACK_LANGUAGE ? 1 : a.localeCompare(b)));
+    if (!langs.includes(FALLBACK_LANGUAGE)) problems.push(`${name}: no "${FALLBACK_LANGUAGE}" version`);
+    for (const lang of langs) {
+      const entry = templates.get(`${name}/${lang}`);
+      for (const format of ['subject', 'html', 'text'] as const) {
+        if (!entry?.[format]) problems.push(`${name}/${lang}: missing ${name}.${format}.hbs`);
+      }
+      if (CATALOG_TEMPLATES.includes(name) && !catalogs.has(lang)) {
+        problems.push(`${name}/${lang}: missing i18n/${lang}.json`);
+      }
+    }
+    languages.set(name, langs);
+  }
+  if (problems.length > 0) {
+    throw new TemplateSourceError(`Invalid template sources:\n  ${problems.join('\n  ')}`);
+  }
+
+  const frozenSources = Object.freeze({ ...sources });
+  return Object.freeze({
+    version,
+    sources: frozenSources,
+    languages: (name: TemplateName) => languages.get(name) ?? [],
+    catalog(language: string): LanguageCatalog {
+      const found = catalogs.get(language);
+      if (!found) throw new TemplateNotFoundError(`no catalog for language "${language}"`);
+      return found;
+    },
+    render(name: TemplateName, language: string, view: object): RenderedParts {
+      const entry = templates.get(`${name}/${language}`);
+      if (!entry?.subject || !entry.html || !entry.text) {
+        throw new TemplateNotFoundError(`no template "${name}" in "${language}"`);
+      }
+      return {
+        subject: oneLine(entry.subject(view)),
+        html: tidyHtml(entry.html(view)),
+        text: tidyText(entry.text(view)),
+      };
+    },
+  });
+}
+
+function registerHelpers(hb: typeof Handlebars, mode: 'html' | 'text'): void {
+  /**
+   * Free text written by staff (what happened, what we are doing): blank lines separate
+   * paragraphs, single newlines are kept. In HTML every piece is escaped before it is wrapped,
+   * which is why this helper, and not `{{{ }}}`, is how multi-line text reaches a notice.
+   */
+  hb.registerHelper('paragraphs', (value: unknown) => {
+    const paras = String(value ?? '')
+      .replace(/\r\n?/g, '\n')
+      .split(/\n\s*\n/)
+      .map((p) => p.trim())
+      .filter((p) => p.length > 0);
+    if (mode === 'text') return paras.join('\n\n');
+    const body = paras
+      .map((p) => `<p>${p.split('\n').map((l) => hb.escapeExpression(l)).join('<br>\n')}</p>`)
+      .join('\n');
+    return new hb.SafeString(body);
+  });
+  hb.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+  hb.registerHelper('choose', (cond: unknown, a: unknown, b: unknown) => (cond ? a : b));
+  hb.registerHelper('or', (...args: unknown[]) => args.slice(0, -1).some(Boolean));
+  hb.registerHelper('and', (...args: unknown[]) => args.slice(0, -1).every(Boolean));
+  /**
+   * A heading. Text: the block's content underlined with `=` (or the given character, e.g. "-"
+   * for a sub-heading). HTML: the content as is (HTML templates use <h2>/<h3>).
+   */
+  hb.registerHelper('underline', function (this: unknown, ...args: unknown[]) {
+    const options = args[args.length - 1] as Handlebars.HelperOptions;
+    const char = typeof args[0] === 'string' && args.length > 1 ? args[0] : '=';
+    const content = String(options.fn(this)).trim();
+    return mode === 'text' ? `${content}\n${char.repeat([...content].length)}` : content;
+  });
+}
+
+/** Subjects are one line: no header injection, no stray template whitespace. */
+function oneLine(s: string): string {
+  return s.replace(/\s+/g, ' ').trim();
+}
+
+function tidyText(s: string): string {
+  return `${s
+    .replace(/\r\n?/g, '\n')
+    .replace(/[ \t]+$/gm, '')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim()}\n`;
+}
+
+function tidyHtml(s: string): string {
+  return `${s.replace(/[ \t]+$/gm, '').replace(/\n{3,}/g, '\n\n').trim()}\n`;
+}
+
+function sortedCopy(sources: Readonly<TemplateSources>): TemplateSources {
+  const out: TemplateSources = {};
+  for (const key of Object.keys(sources).sort()) out[key] = sources[key] as string;
+  return out;
+}
