@@ -76,6 +76,11 @@ export interface IndividualNoticeInput {
     discoveredAt: Date;
     occurredFrom: Date | null;
     occurredTo: Date | null;
+    /**
+     * The free text in other languages, keyed by template language ('es', 'fr', 'de'). Without an
+     * entry the text above is printed as written, inside a notice otherwise in the reader's language.
+     */
+    translations?: Partial<Record<string, { whatHappened: string; whatWeAreDoing: string }>>;
   };
   /** The union over every system the person appears in; duplicates are merged. */
   exposed: ExposedItem[];
@@ -167,6 +172,8 @@ export interface FollowUpInput {
   incident: { title: string };
   /** What is new, in plain words; blank lines separate paragraphs. */
   update: string;
+  /** `update` in other languages, keyed by template language; falls back to `update`. */
+  updateTranslations?: Partial<Record<string, string>>;
   /** When the update was written; shown as a date. */
   updatedAt: Date;
   referenceCode: string;
@@ -240,6 +247,7 @@ export function renderIndividualNotice(set: TemplateSet, input: IndividualNotice
     throw new RenderInputError('state_regulator_contact / supervisory_authority_contact need at least one authority');
   }
   const ip = input.identityProtection ?? null;
+  const translated = input.incident.translations?.[language];
 
   const view = {
     lang: language,
@@ -257,8 +265,8 @@ export function renderIndividualNotice(set: TemplateSet, input: IndividualNotice
     company: companyView(input.company),
     incident: {
       title: input.incident.title,
-      whatHappened: input.incident.whatHappened,
-      whatWeAreDoing: input.incident.whatWeAreDoing,
+      whatHappened: translated?.whatHappened ?? input.incident.whatHappened,
+      whatWeAreDoing: translated?.whatWeAreDoing ?? input.incident.whatWeAreDoing,
       discoveredOn: formatDate(input.incident.discoveredAt, locale, tz),
       ...occurredView(input.incident.occurredFrom, input.incident.occurredTo, locale, tz),
     },
@@ -299,7 +307,7 @@ export function renderCustomerFollowUp(set: TemplateSet, input: FollowUpInput): 
     },
     company: companyView(input.company),
     incident: { title: input.incident.title },
-    update: input.update,
+    update: input.updateTranslations?.[language] ?? input.update,
     updatedOn: formatDate(input.updatedAt, locale, safeTimeZone(input.timeZone)),
     referenceCode: input.referenceCode,
     pageUrl: input.pageUrl,
