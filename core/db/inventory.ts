@@ -1,0 +1,445 @@
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { from as copyFrom } from 'pg-copy-streams';
+import { DATA_CATEGORIES, normaliseCategories, type DataCategory } from '../categories';
+import { CUSTOMER_STATUSES, type CustomerStatus } from '../model';
+import type { Pool, PoolClient, Queryable } from './pool';
+
+/**
+ * The inventory: who the customers are (customers) and which system holds which categories of
+ * their data over which period (holdings). Imports are set-based: one statement per JSON request,
+ * and `COPY` into a staging table then one merge for CSV files of any size. Re-importing the same
+ * rows changes nothing: customers are keyed by external id, holdings by (customer, system, from).
+ */
+
+/** A customer as the API and CSV files name the fields. */
+export interface CustomerInput {
+  externalId: string;
+  fullName: string;
+  email: string;
+  /** BCP 47 language tag the notice is written in. @default 'en' */
+  locale?: string | null;
+  /** ISO 3166-1 alpha-2, e.g. `DE`. */
+  country: string;
+  /** ISO 3166-2, e.g. `US-CA`, where the law depends on it. */
+  region?: string | null;
+  /** @default 'active' */
+  status?: CustomerStatus | null;
+  /** Who receives the notice for a deceased customer (an executor, a relative). */
+  representativeName?: string | null;
+  representativeEmail?: string | null;
+}
+
+/** A holding: `system` holds `categories` of the customer's data from `from` until `to` (open-ended when absent). */
+export interface HoldingInput {
+  customerExternalId: string;
+  system: string;
+  categories: readonly DataCategory[];
+  /** ISO 8601 instant, or a Date. Absent: since always. */
+  from?: string | Date | null;
+  /** ISO 8601 instant, or a Date. Absent: still held. */
+  to?: string | Date | null;
+  /** The last digits a notice may show, e.g. `{ "payment_card": "4242" }`; never a full identifier. */
+  maskedIdentifiers?: Record<string, string> | null;
+}
+
+export interface UpsertResult {
+  /** Rows received (after removing repeats of the same key: the last one wins). */
+  received: number;
+  inserted: number;
+  updated: number;
+  /** Rows identical to what was stored: nothing written. */
+  unchanged: number;
+}
+
+export interface HoldingsUpsertResult extends UpsertResult {
+  /**
+   * External ids the holdings name that no customer has (sorted, at most 1,000). When not empty,
+   * nothing was written: the whole import is refused.
+   */
+  unknownCustomerExternalIds: string[];
+}
+
+export interface ImportProblem {
+  /** 1-based data row of the CSV file (the header is row 0). */
+  row: number;
+  /** The CSV column (camelCase field name) at fault; '' when the row as a whole is. */
+  field: string;
+  message: string;
+}
+
+/**
+ * Thrown by the CSV imports when the file cannot be imported as a whole: a bad or missing header,
+ * or rows that break the rules (listed in `problems`, the first 20). Nothing was written. Maps to 400.
+ */
+export class InventoryImportError extends Error {
+  override name = 'InventoryImportError';
+  constructor(
+    message: string,
+    readonly problems: ImportProblem[] = [],
+  ) {
+    super(message);
+  }
+  /** The first offending field as a JSON-style path, e.g. `[11].email` (0-based, like a JSON array). */
+  get field(): string {
+    const first = this.problems[0];
+    return first ? `[${first.row - 1}]${first.field ? `.${first.field}` : ''}` : '';
+  }
+}
+
+// --- Customers -------------------------------------------------------------------------------------
+
+const CUSTOMER_COLUMNS = {
+  externalId: 'external_id',
+  fullName: 'full_name',
+  email: 'email',
+  locale: 'locale',
+  country: 'country',
+  region: 'region',
+  status: 'status',
+  representativeName: 'representative_name',
+  representativeEmail: 'representative_email',
+} as const;
+const CUSTOMER_REQUIRED = ['externalId', 'fullName', 'email', 'country'] as const;
+
+/** CSV header names of customer files (the same as the JSON fields). */
+export const CUSTOMER_CSV_FIELDS = Object.keys(CUSTOMER_COLUMNS) as (keyof typeof CUSTOMER_COLUMNS)[];
+
+/** The merge shared by the JSON and CSV paths; `source` yields snake_case columns, one row per external id. */
+function mergeCustomersSql(source: string): string {
+  return `
+    WITH up AS (
+      INSERT INTO customers AS c
+        (external_id, full_name, email, locale, country, region, status, representative_name, representative_email)
+      SELECT external_id, full_name, email, coalesce(locale, 'en'), country, region, coalesce(status, 'active'),
+             representative_name, representative_email
+      FROM ${source}
+      ON CONFLICT (external_id) DO UPDATE SET
+        full_name = EXCLUDED.full_name, email = EXCLUDED.email, locale = EXCLUDED.locale,
+        country = EXCLUDED.country, region = EXCLUDED.region, status = EXCLUDED.status,
+        representative_name = EXCLUDED.representative_name, representative_email = EXCLUDED.representative_email,
+        updated_at = now()
+      WHERE (c.full_name, c.email, c.locale, c.country, c.region, c.status, c.representative_name, c.representative_email)
+        IS DISTINCT FROM (EXCLUDED.full_name, EXCLUDED.email, EXCLUDED.locale, EXCLUDED.country, EXCLUDED.region,
+                          EXCLUDED.status, EXCLUDED.representative_name, EXCLUDED.representative_email)
+      RETURNING (xmax = 0) AS inserted
+    )
+    SELECT count(*) FILTER (WHERE inserted)::int AS inserted, count(*) FILTER (WHERE NOT inserted)::int AS updated FROM up`;
+}
+
+/**
+ * Inserts or updates customers by external id, in one statement. The caller has validated the
+ * fields (the API's schema); the table's constraints stop anything that slipped through.
+ */
+export async function upsertCustomers(db: Queryable, customers: readonly CustomerInput[]): Promise<UpsertResult> {
+  const byId = new Map<string, CustomerInput>();
+  for (const c of customers) byId.set(c.externalId, c);
+  if (byId.size === 0) return { received: 0, inserted: 0, updated: 0, unchanged: 0 };
+  const source = `(SELECT "externalId" AS external_id, "fullName" AS full_name, email, locale, country, region, status,
+                          "representativeName" AS representative_name, "representativeEmail" AS representative_email
+                   FROM jsonb_to_recordset($1::jsonb) AS r("externalId" text, "fullName" text, email text, locale text,
+                     country text, region text, status text, "representativeName" text, "representativeEmail" text)) src`;
+  const { rows } = await db.query<{ inserted: number; updated: number }>(mergeCustomersSql(source), [
+    JSON.stringify([...byId.values()]),
+  ]);
+  const { inserted, updated } = rows[0]!;
+  return { received: byId.size, inserted, updated, unchanged: byId.size - inserted - updated };
+}
+
+// --- Holdings --------------------------------------------------------------------------------------
+
+const HOLDING_COLUMNS = {
+  customerExternalId: 'customer_external_id',
+  system: 'system',
+  categories: 'categories',
+  from: 'held_from',
+  to: 'held_to',
+  maskedIdentifiers: 'masked_identifiers',
+} as const;
+const HOLDING_REQUIRED = ['customerExternalId', 'system', 'categories'] as const;
+
+/** CSV header names of holding files; in CSV, `categories` is `;`-separated and `maskedIdentifiers` a JSON object. */
+export const HOLDING_CSV_FIELDS = Object.keys(HOLDING_COLUMNS) as (keyof typeof HOLDING_COLUMNS)[];
+
+/**
+ * The merge shared by the JSON and CSV paths. `source` yields customer_external_id, system,
+ * categories text[] (canonical order), held_from, held_to, masked_identifiers jsonb; one row per key.
+ * If any row names an unknown customer, nothing is written and the unknown ids come back.
+ */
+function mergeHoldingsSql(source: string): string {
+  return `
+    WITH src AS MATERIALIZED (SELECT * FROM ${source}),
+    unknown AS MATERIALIZED (
+      SELECT DISTINCT s.customer_external_id AS id FROM src s
+      WHERE NOT EXISTS (SELECT 1 FROM customers c WHERE c.external_id = s.customer_external_id)
+    ),
+    up AS (
+      INSERT INTO holdings AS h (customer_id, system, categories, held_from, held_to, masked_identifiers)
+      SELECT c.id, s.system, s.categories, s.held_from, s.held_to, s.masked_identifiers
+      FROM src s JOIN customers c ON c.external_id = s.customer_external_id
+      WHERE NOT EXISTS (SELECT 1 FROM unknown)
+      ON CONFLICT (customer_id, system, held_from) DO UPDATE SET
+        categories = EXCLUDED.categories, held_to = EXCLUDED.held_to, masked_identifiers = EXCLUDED.masked_identifiers
+      WHERE (h.categories, h.held_to, h.masked_identifiers)
+        IS DISTINCT FROM (EXCLUDED.categories, EXCLUDED.held_to, EXCLUDED.masked_identifiers)
+      RETURNING (xmax = 0) AS inserted
+    )
+    SELECT (SELECT coalesce(array_agg(id ORDER BY id), '{}') FROM (SELECT id FROM unknown ORDER BY id LIMIT 1000) u) AS unknown,
+           (SELECT count(*) FILTER (WHERE inserted) FROM up)::int AS inserted,
+           (SELECT count(*) FILTER (WHERE NOT inserted) FROM up)::int AS updated`;
+}
+
+const instant = (v: string | Date | null | undefined): string | null =>
+  v === null || v === undefined ? null : (v instanceof Date ? v : new Date(v)).toISOString();
+
+/**
+ * Inserts or updates holdings, each naming its customer by external id, in one statement. If any
+ * customer is unknown, nothing is written and `unknownCustomerExternalIds` lists them (the API
+ * answers 400). Categories are stored in canonical order.
+ */
+export async function upsertHoldings(db: Queryable, holdings: readonly HoldingInput[]): Promise<HoldingsUpsertResult> {
+  const byKey = new Map<string, object>();
+  for (const h of holdings) {
+    const from = instant(h.from);
+    byKey.set(JSON.stringify([h.customerExternalId, h.system, from]), {
+      customerExternalId: h.customerExternalId,
+      system: h.system,
+      categories: normaliseCategories(h.categories),
+      from,
+      to: instant(h.to),
+      maskedIdentifiers: h.maskedIdentifiers ?? {},
+    });
+  }
+  if (byKey.size === 0) return { received: 0, inserted: 0, updated: 0, unchanged: 0, unknownCustomerExternalIds: [] };
+  const source = `(SELECT "customerExternalId" AS customer_external_id, system, categories,
+                          coalesce("from", '-infinity') AS held_from, "to" AS held_to,
+                          "maskedIdentifiers" AS masked_identifiers
+                   FROM jsonb_to_recordset($1::jsonb) AS r("customerExternalId" text, system text, categories text[],
+                     "from" timestamptz, "to" timestamptz, "maskedIdentifiers" jsonb)) s0`;
+  const { rows } = await db.query<{ unknown: string[]; inserted: number; updated: number }>(mergeHoldingsSql(source), [
+    JSON.stringify([...byKey.values()]),
+  ]);
+  const { unknown, inserted, updated } = rows[0]!;
+  if (unknown.length > 0) {
+    return { received: byKey.size, inserted: 0, updated: 0, unchanged: 0, unknownCustomerExternalIds: unknown };
+  }
+  return { received: byKey.size, inserted, updated, unchanged: byKey.size - inserted - updated, unknownCustomerExternalIds: [] };
+}
+
+// --- CSV through COPY ------------------------------------------------------------------------------
+
+/**
+ * Reads the header line off a CSV stream. Returns the column names and a stream of the rest,
+ * which goes to COPY untouched (no parsing in JavaScript: that is what keeps large files fast).
+ */
+async function splitHeader(csv: Readable): Promise<{ header: string[]; body: AsyncIterable<Buffer> }> {
+  const iterator = csv[Symbol.asyncIterator]() as AsyncIterator<Buffer | string>;
+  let head = Buffer.alloc(0);
+  for (;;) {
+    const next = await iterator.next();
+    if (next.done) break;
+    head = Buffer.concat([head, typeof next.value === 'string' ? Buffer.from(next.value) : next.value]);
+    if (head.includes(0x0a)) break;
+    if (head.length > 64 * 1024) throw new InventoryImportError('The CSV header line is longer than 64 KiB.');
+  }
+  const newline = head.indexOf(0x0a);
+  const headerText = (newline === -1 ? head : head.subarray(0, newline)).toString('utf8').replace(/^\uFEFF/, '').replace(/\r$/, '');
+  const rest = newline === -1 ? Buffer.alloc(0) : head.subarray(newline + 1);
+  const header = headerText.split(',').map((h) => h.trim().replace(/^"(.*)"$/, '$1').trim());
+  async function* body(): AsyncIterable<Buffer> {
+    if (rest.length > 0) yield rest;
+    for (;;) {
+      const next = await iterator.next();
+      if (next.done) return;
+      yield typeof next.value === 'string' ? Buffer.from(next.value) : next.value;
+    }
+  }
+  return { header, body: body() };
+}
+
+function checkHeader<K extends string>(header: string[], known: readonly K[], required: readonly K[]): K[] {
+  if (header.length === 1 && header[0] === '') throw new InventoryImportError('The CSV file is empty: expected a header line.');
+  const unknown = header.filter((h) => !(known as readonly string[]).includes(h));
+  if (unknown.length > 0) {
+    throw new InventoryImportError(`Unknown CSV column(s): ${unknown.join(', ')}. Known columns: ${known.join(', ')}.`);
+  }
+  const repeated = header.filter((h, i) => header.indexOf(h) !== i);
+  if (repeated.length > 0) throw new InventoryImportError(`Repeated CSV column(s): ${[...new Set(repeated)].join(', ')}.`);
+  const missing = required.filter((r) => !header.includes(r));
+  if (missing.length > 0) throw new InventoryImportError(`Missing CSV column(s): ${missing.join(', ')}.`);
+  return header as K[];
+}
+
+async function withImportTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    // Generous memory for the merge's sort and hash of millions of rows; dates without an offset are UTC.
+    await client.query(`SET LOCAL work_mem = '256MB'; SET LOCAL temp_buffers = '256MB'; SET LOCAL TimeZone = 'UTC'`);
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+  }
+}
+
+async function copyInto(client: PoolClient, table: string, columns: readonly string[], body: AsyncIterable<Buffer>): Promise<number> {
+  const stream = client.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN WITH (FORMAT csv)`));
+  try {
+    await pipeline(body, stream);
+  } catch (err) {
+    const e = err as { code?: string; where?: string; message: string };
+    // 22P04 bad_copy_file_format, 22P02/22007/22008: a value PostgreSQL could not read.
+    if (e.code?.startsWith('22')) throw new InventoryImportError(`The CSV file could not be read: ${e.message}${e.where ? ` (${e.where})` : ''}.`);
+    throw err;
+  }
+  return stream.rowCount;
+}
+
+async function problems(client: PoolClient, sql: string, params: unknown[] = []): Promise<void> {
+  const { rows } = await client.query<ImportProblem>(sql, params);
+  if (rows.length > 0) {
+    const list = rows.map((p) => `row ${p.row}${p.field ? ` ${p.field}` : ''}: ${p.message}`).join('; ');
+    throw new InventoryImportError(`The CSV file has rows that cannot be imported (nothing was written): ${list}`, rows);
+  }
+}
+
+// One scan of the staging table; each VALUES line is a rule, yielding (field, message) when broken.
+const EMAIL = `'^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$'`;
+const CUSTOMER_RULES = `
+  SELECT line::int AS row, p.field, p.message FROM customers_import, LATERAL (VALUES
+    ('externalId', CASE WHEN coalesce(btrim(external_id), '') = '' THEN 'is required' END),
+    ('fullName', CASE WHEN coalesce(btrim(full_name), '') = '' THEN 'is required' END),
+    ('email', CASE WHEN email IS NULL OR email !~ ${EMAIL} THEN 'must be an email address' END),
+    ('locale', CASE WHEN locale !~ '^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$' THEN 'must be a language tag such as en or pt-BR' END),
+    ('country', CASE WHEN country IS NULL OR country !~ '^[A-Z]{2}$' THEN 'must be an ISO 3166-1 alpha-2 code such as DE' END),
+    ('region', CASE WHEN region !~ '^[A-Z]{2}-[A-Z0-9]{1,3}$' OR left(region, 2) <> country
+                    THEN 'must be an ISO 3166-2 code of the customer''s country, such as US-CA' END),
+    ('status', CASE WHEN status <> ALL ($1::text[]) THEN 'must be one of ' || array_to_string($1::text[], ', ') END),
+    ('representativeEmail', CASE WHEN representative_email !~ ${EMAIL} THEN 'must be an email address' END)
+  ) AS p(field, message)
+  WHERE p.message IS NOT NULL ORDER BY line LIMIT 20`;
+
+/**
+ * Imports a customers CSV file (header line naming the fields of CustomerInput, any order) through
+ * COPY: staged, checked, then merged in one transaction. A bad row refuses the whole file.
+ */
+export async function copyCustomers(pool: Pool, csv: Readable): Promise<UpsertResult> {
+  const { header, body } = await splitHeader(csv);
+  const fields = checkHeader(header, CUSTOMER_CSV_FIELDS, CUSTOMER_REQUIRED);
+  return withImportTransaction(pool, async (client) => {
+    await client.query(`
+      CREATE TEMP TABLE customers_import (
+        line bigserial, external_id text, full_name text, email text, locale text, country text, region text,
+        status text, representative_name text, representative_email text
+      ) ON COMMIT DROP`);
+    await copyInto(client, 'customers_import', fields.map((f) => CUSTOMER_COLUMNS[f]), body);
+    await problems(client, CUSTOMER_RULES, [CUSTOMER_STATUSES]);
+    const { rows: counted } = await client.query<{ n: number }>(
+      'SELECT count(DISTINCT btrim(external_id))::int AS n FROM customers_import',
+    );
+    const source = `(SELECT DISTINCT ON (external_id) external_id, full_name, email, locale, country, region, status,
+                            representative_name, representative_email
+                     FROM (SELECT line, btrim(external_id) AS external_id, btrim(full_name) AS full_name, btrim(email) AS email,
+                                  locale, country, region, status, btrim(representative_name) AS representative_name,
+                                  btrim(representative_email) AS representative_email
+                           FROM customers_import) i
+                     ORDER BY external_id, line DESC) src`;
+    const { rows } = await client.query<{ inserted: number; updated: number }>(mergeCustomersSql(source));
+    const received = counted[0]!.n;
+    const { inserted, updated } = rows[0]!;
+    return { received, inserted, updated, unchanged: received - inserted - updated };
+  });
+}
+
+const HOLDING_RULES = `
+  SELECT line::int AS row, p.field, p.message FROM holdings_import, LATERAL (VALUES
+    ('customerExternalId', CASE WHEN coalesce(btrim(customer_external_id), '') = '' THEN 'is required' END),
+    ('system', CASE WHEN coalesce(btrim(system), '') = '' THEN 'is required' END),
+    ('categories', CASE WHEN categories IS NULL OR NOT (string_to_array(replace(categories, ' ', ''), ';') <@ $1::text[])
+                        THEN 'must be ;-separated data categories from: ' || array_to_string($1::text[], ', ') END),
+    ('from', CASE WHEN NOT pg_input_is_valid(held_from, 'timestamptz') THEN 'must be an ISO 8601 instant' END),
+    ('to', CASE WHEN NOT pg_input_is_valid(held_to, 'timestamptz') THEN 'must be an ISO 8601 instant'
+                WHEN pg_input_is_valid(held_from, 'timestamptz') AND held_to::timestamptz < held_from::timestamptz
+                THEN 'must not be before from' END),
+    ('maskedIdentifiers', CASE WHEN NOT pg_input_is_valid(masked_identifiers, 'jsonb')
+                                 OR jsonb_typeof(CASE WHEN pg_input_is_valid(masked_identifiers, 'jsonb') THEN masked_identifiers::jsonb END) <> 'object'
+                               THEN 'must be a JSON object such as {"payment_card":"4242"}' END)
+  ) AS p(field, message)
+  WHERE p.message IS NOT NULL ORDER BY line LIMIT 20`;
+
+/**
+ * Imports a holdings CSV file (header naming the fields of HoldingInput; `categories` `;`-separated,
+ * `maskedIdentifiers` a JSON object) through COPY. Refused as a whole, with nothing written, when a
+ * row is bad (thrown) or names unknown customers (returned in `unknownCustomerExternalIds`).
+ */
+export async function copyHoldings(pool: Pool, csv: Readable): Promise<HoldingsUpsertResult> {
+  const { header, body } = await splitHeader(csv);
+  const fields = checkHeader(header, HOLDING_CSV_FIELDS, HOLDING_REQUIRED);
+  return withImportTransaction(pool, async (client) => {
+    await client.query(`
+      CREATE TEMP TABLE holdings_import (
+        line bigserial, customer_external_id text, system text, categories text, held_from text, held_to text,
+        masked_identifiers text
+      ) ON COMMIT DROP`);
+    await copyInto(client, 'holdings_import', fields.map((f) => HOLDING_COLUMNS[f]), body);
+    await problems(client, HOLDING_RULES, [DATA_CATEGORIES]);
+    // Categories in the vocabulary's order, de-duplicated: the canonical form stored everywhere.
+    const source = `(SELECT DISTINCT ON (customer_external_id, system, held_from)
+                            customer_external_id, system,
+                            ARRAY(SELECT v.c FROM unnest($1::text[]) WITH ORDINALITY AS v(c, n)
+                                  WHERE v.c = ANY (string_to_array(replace(i.categories, ' ', ''), ';')) ORDER BY v.n) AS categories,
+                            held_from, held_to, masked_identifiers
+                     FROM (SELECT line, btrim(customer_external_id) AS customer_external_id, btrim(system) AS system, categories,
+                                  coalesce(held_from::timestamptz, '-infinity') AS held_from, held_to::timestamptz AS held_to,
+                                  coalesce(masked_identifiers::jsonb, '{}') AS masked_identifiers
+                           FROM holdings_import) i
+                     ORDER BY customer_external_id, system, held_from, line DESC) s0`;
+    const { rows: counted } = await client.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM (SELECT DISTINCT btrim(customer_external_id), btrim(system), coalesce(held_from::timestamptz, '-infinity') FROM holdings_import) k`,
+    );
+    const { rows } = await client.query<{ unknown: string[]; inserted: number; updated: number }>(mergeHoldingsSql(source), [
+      DATA_CATEGORIES,
+    ]);
+    const received = counted[0]!.n;
+    const { unknown, inserted, updated } = rows[0]!;
+    if (unknown.length > 0) {
+      return { received, inserted: 0, updated: 0, unchanged: 0, unknownCustomerExternalIds: unknown };
+    }
+    return { received, inserted, updated, unchanged: received - inserted - updated, unknownCustomerExternalIds: [] };
+  });
+}
+
+// --- What the inventory knows ----------------------------------------------------------------------
+
+/** The systems that hold any data, sorted: a loose index scan, milliseconds even over millions of holdings. */
+export async function listSystems(db: Queryable): Promise<string[]> {
+  const { rows } = await db.query<{ system: string }>(`
+    WITH RECURSIVE s AS (
+      (SELECT system FROM holdings ORDER BY system LIMIT 1)
+      UNION ALL
+      SELECT (SELECT h.system FROM holdings h WHERE h.system > s.system ORDER BY h.system LIMIT 1) FROM s WHERE s.system IS NOT NULL
+    )
+    SELECT system FROM s WHERE system IS NOT NULL`);
+  return rows.map((r) => r.system);
+}
+
+/**
+ * The data categories some holding records, in vocabulary order. Reads every holding (about a
+ * second for 3,000,000): cache it where it is asked for often.
+ */
+export async function listCategories(db: Queryable): Promise<DataCategory[]> {
+  const { rows } = await db.query<{ category: DataCategory }>(
+    `SELECT DISTINCT unnest(categories) AS category FROM holdings`,
+  );
+  return normaliseCategories(rows.map((r) => r.category));
+}
+
+export async function countCustomers(db: Queryable): Promise<number> {
+  const { rows } = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM customers');
+  return rows[0]!.n;
+}
