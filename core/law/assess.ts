@@ -39,12 +39,16 @@ export function inForceAt(rule: Rule, at: Date): boolean {
  * know it as the US subdivision 'US-PR', and HIPAA counts it as US.
  */
 export function normaliseGroup(group: AffectedGroup): AffectedGroup {
-  const inPuertoRico = group.country === 'PR' || group.jurisdiction === 'PR' || group.jurisdiction.startsWith('PR-');
+  const inPuertoRico =
+    group.country === 'PR' || group.jurisdiction === 'PR' || group.jurisdiction.startsWith('PR-');
   return inPuertoRico ? { ...group, country: 'US', jurisdiction: 'US-PR' } : group;
 }
 
 function inFilter(filter: GroupFilter, group: AffectedGroup): boolean {
-  return (filter.countries?.includes(group.country) ?? false) || (filter.jurisdictions?.includes(group.jurisdiction) ?? false);
+  return (
+    (filter.countries?.includes(group.country) ?? false) ||
+    (filter.jurisdictions?.includes(group.jurisdiction) ?? false)
+  );
 }
 
 /**
@@ -61,7 +65,9 @@ function bucketsFor(rule: Rule, groups: readonly AffectedGroup[]): Map<string, A
   const scope = rule.scope ?? { kind: 'own_jurisdiction' };
   switch (scope.kind) {
     case 'own_jurisdiction':
-      for (const g of groups) if (g.jurisdiction === rule.jurisdiction || g.country === rule.jurisdiction) add(rule.jurisdiction, g);
+      for (const g of groups)
+        if (g.jurisdiction === rule.jurisdiction || g.country === rule.jurisdiction)
+          add(rule.jurisdiction, g);
       break;
     case 'pooled':
       for (const g of groups) if (inFilter(scope.where, g)) add(rule.jurisdiction, g);
@@ -87,13 +93,17 @@ function sum(groups: readonly AffectedGroup[]): number {
 
 /** The groups that trigger the rule: by category, or all of them once `orWhenAffectedAtLeast` is reached. */
 function triggeredGroups(rule: Rule, groups: readonly AffectedGroup[]): AffectedGroup[] {
-  if (rule.orWhenAffectedAtLeast !== undefined && sum(groups) >= rule.orWhenAffectedAtLeast) return [...groups];
+  if (rule.orWhenAffectedAtLeast !== undefined && sum(groups) >= rule.orWhenAffectedAtLeast)
+    return [...groups];
   return groups.filter((g) => triggeredBy(rule, g.categories));
 }
 
 function meetsThreshold(rule: Rule, count: number): boolean {
   if (!rule.threshold) return true;
-  return count >= rule.threshold.minAffected && (rule.threshold.maxAffected === undefined || count <= rule.threshold.maxAffected);
+  return (
+    count >= rule.threshold.minAffected &&
+    (rule.threshold.maxAffected === undefined || count <= rule.threshold.maxAffected)
+  );
 }
 
 function regimeApplies(rule: Rule, facts: IncidentFacts): boolean {
@@ -108,7 +118,8 @@ function safeHarboured(rule: Rule, facts: IncidentFacts): boolean {
 function contentFor(rule: Rule, categories: readonly DataCategory[]): ContentPart[] {
   const parts = new Set<ContentPart>(rule.requiredContent);
   for (const condition of rule.conditionalContent ?? []) {
-    if (condition.categories.some((c) => categories.includes(c))) for (const p of condition.parts) parts.add(p);
+    if (condition.categories.some((c) => categories.includes(c)))
+      for (const p of condition.parts) parts.add(p);
   }
   return CONTENT_PARTS.filter((p) => parts.has(p));
 }
@@ -151,7 +162,12 @@ function deadlinesFor(
   let legalDueAt = at ? computeDueAt(rule.deadline, at, rule.timeZone, rule.jurisdiction) : null;
   let dueAt: Date | null;
   if (anchor === 'individual_notice') {
-    dueAt = computeDueAt(rule.deadline, facts.individualNoticeAt ?? plannedIndividualNotice, rule.timeZone, rule.jurisdiction);
+    dueAt = computeDueAt(
+      rule.deadline,
+      facts.individualNoticeAt ?? plannedIndividualNotice,
+      rule.timeZone,
+      rule.jurisdiction,
+    );
   } else if (rule.deadline.kind === 'without_unreasonable_delay') {
     dueAt = earliest(legalDueAt, policyTarget);
   } else {
@@ -173,7 +189,11 @@ interface Applicable {
 }
 
 /** Every (rule, jurisdiction) that applies to these groups, before safe harbour. */
-function applicable(facts: IncidentFacts, groups: readonly AffectedGroup[], rules: readonly Rule[]): Applicable[] {
+function applicable(
+  facts: IncidentFacts,
+  groups: readonly AffectedGroup[],
+  rules: readonly Rule[],
+): Applicable[] {
   const normalised = groups.map(normaliseGroup);
   const found: Applicable[] = [];
   for (const rule of rules) {
@@ -204,12 +224,17 @@ export function assessObligations(
   policy: Policy,
   rules: readonly Rule[] = RULES,
 ): ObligationDraft[] {
-  const policyTarget = new Date(facts.discoveredAt.getTime() + policy.individualNoticeTargetHours * 3_600_000);
+  const policyTarget = new Date(
+    facts.discoveredAt.getTime() + policy.individualNoticeTargetHours * 3_600_000,
+  );
   const found = applicable(facts, groups, rules);
   const drafts: ObligationDraft[] = [];
   // Individuals first: other deadlines may count from their planned notice.
   const plannedNotice = new Map<string, Date>();
-  const ordered = [...found.filter((a) => a.rule.audience === 'individuals'), ...found.filter((a) => a.rule.audience !== 'individuals')];
+  const ordered = [
+    ...found.filter((a) => a.rule.audience === 'individuals'),
+    ...found.filter((a) => a.rule.audience !== 'individuals'),
+  ];
   for (const { rule, jurisdiction, count, categories } of ordered) {
     const harboured = safeHarboured(rule, facts);
     const { legalDueAt, dueAt } = harboured
@@ -272,7 +297,8 @@ export function requiredContentFor(
   const restrictions = new Set<NoticeRestriction>();
   for (const rule of rules) {
     if (rule.audience !== 'individuals') continue;
-    if (!inForceAt(rule, facts.discoveredAt) || !regimeApplies(rule, facts) || safeHarboured(rule, facts)) continue;
+    if (!inForceAt(rule, facts.discoveredAt) || !regimeApplies(rule, facts) || safeHarboured(rule, facts))
+      continue;
     if (bucketsFor(rule, [group]).size === 0 || !triggeredBy(rule, group.categories)) continue;
     for (const p of contentFor(rule, group.categories)) parts.add(p);
     if (rule.authority) authorities.set(rule.authority.name, rule.authority);
@@ -284,7 +310,6 @@ export function requiredContentFor(
     restrictions: [...restrictions],
   };
 }
-
 
 /** A rule's deadline in words. */
 export function describeRuleDeadline(rule: Rule): string {

@@ -63,7 +63,10 @@ function notes(row: CoverageRow): string {
 }
 
 /** docs/law-coverage.md, generated from the rules. */
-export function renderCoverageMarkdown(rules: readonly Rule[] = RULES, version: string = RULES_VERSION): string {
+export function renderCoverageMarkdown(
+  rules: readonly Rule[] = RULES,
+  version: string = RULES_VERSION,
+): string {
   const rows = coverage(rules);
   const jurisdictions = new Set(rows.map((r) => r.jurisdiction));
   const uncertainCount = rows.filter((r) => r.uncertain).length;
@@ -74,6 +77,8 @@ export function renderCoverageMarkdown(rules: readonly Rule[] = RULES, version: 
     '',
     'Generated from `core/law/rules/` by `npx tsx scripts/law-coverage.ts`; do not edit by hand. Deadlines are the law’s; the working deadline Forthright enforces may be earlier (see `core/law/README.md`). "Uncertain" marks what a lawyer should check: we do not invent precision.',
     '',
+    // Generated tables stay as written, so `prettier --write .` cannot make the file look stale.
+    '<!-- prettier-ignore-start -->',
     '| Jurisdiction | Audience | Deadline | Threshold | Safe harbour | Citation | Zone | Notes |',
     '| --- | --- | --- | --- | --- | --- | --- | --- |',
     ...rows.map((r) =>
@@ -93,6 +98,7 @@ export function renderCoverageMarkdown(rules: readonly Rule[] = RULES, version: 
         .join(' | ')
         .trim(),
     ),
+    '<!-- prettier-ignore-end -->',
     '',
   ];
   return lines.join('\n');

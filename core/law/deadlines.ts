@@ -51,7 +51,12 @@ export function addBusinessDays(anchor: Date, days: number, timeZone: string, ju
  * event). Null when the law sets no number. For 'with_individual_notice' the anchor is the notice to
  * individuals itself; for 'after_year_end' it is the discovery.
  */
-export function computeDueAt(deadline: Deadline, anchor: Date, timeZone: string, jurisdiction: string): Date | null {
+export function computeDueAt(
+  deadline: Deadline,
+  anchor: Date,
+  timeZone: string,
+  jurisdiction: string,
+): Date | null {
   switch (deadline.kind) {
     case 'hours':
       return new Date(anchor.getTime() + deadline.hours * 3_600_000);
@@ -60,12 +65,17 @@ export function computeDueAt(deadline: Deadline, anchor: Date, timeZone: string,
     case 'business_days':
       return addBusinessDays(anchor, deadline.days, timeZone, jurisdiction);
     case 'without_unreasonable_delay':
-      return deadline.outerLimitDays === undefined ? null : addCalendarDays(anchor, deadline.outerLimitDays, timeZone);
+      return deadline.outerLimitDays === undefined
+        ? null
+        : addCalendarDays(anchor, deadline.outerLimitDays, timeZone);
     case 'with_individual_notice':
       return anchor;
     case 'after_year_end': {
       // "Within 60 days of the end of the calendar year": from local midnight opening 1 January.
-      const newYear = DateTime.fromObject({ year: local(anchor, timeZone).year + 1, month: 1, day: 1 }, { zone: timeZone });
+      const newYear = DateTime.fromObject(
+        { year: local(anchor, timeZone).year + 1, month: 1, day: 1 },
+        { zone: timeZone },
+      );
       return newYear.plus({ days: deadline.days }).toJSDate();
     }
   }

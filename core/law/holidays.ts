@@ -61,7 +61,10 @@ function observedUs(year: number, month: number, day: number): string {
  * dates. Next year's New Year's Day can be observed on 31 December of this year, and this year's can
  * fall back into last year, so both edges are handled.
  */
-function usStyleCalendar(fixed: ReadonlyArray<[number, number]>, floating: (year: number) => string[]): Calendar {
+function usStyleCalendar(
+  fixed: ReadonlyArray<[number, number]>,
+  floating: (year: number) => string[],
+): Calendar {
   return (year) => {
     const dates = new Set<string>(floating(year));
     for (const [month, day] of fixed) dates.add(observedUs(year, month, day));

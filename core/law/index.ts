@@ -35,6 +35,18 @@ export {
   requiredContentFor,
 } from './assess';
 export type { RecipientContent } from './assess';
-export { InvalidTimeZoneError, addBusinessDays, addCalendarDays, computeDueAt, describeDeadline } from './deadlines';
-export { NoHolidayCalendarError, easterSunday, hasHolidayCalendar, isBusinessDay, publicHolidays } from './holidays';
+export {
+  InvalidTimeZoneError,
+  addBusinessDays,
+  addCalendarDays,
+  computeDueAt,
+  describeDeadline,
+} from './deadlines';
+export {
+  NoHolidayCalendarError,
+  easterSunday,
+  hasHolidayCalendar,
+  isBusinessDay,
+  publicHolidays,
+} from './holidays';
 export { coverage, describeThreshold, renderCoverageMarkdown } from './coverage';

@@ -31,7 +31,8 @@ export const CANADA_RULES: readonly Rule[] = [
     deadline: { kind: 'without_unreasonable_delay', from: 'discovery', wording: 'as soon as feasible' },
     requiredContent: [],
     authority: OPC,
-    citation: 'PIPEDA, S.C. 2000, c. 5, s. 10.1(1)–(2); Breach of Security Safeguards Regulations, SOR/2018-64, s. 2',
+    citation:
+      'PIPEDA, S.C. 2000, c. 5, s. 10.1(1)–(2); Breach of Security Safeguards Regulations, SOR/2018-64, s. 2',
   },
   {
     ...COMMON,

@@ -12,7 +12,12 @@ import type { Rule } from '../types';
  * have a name on file, so Forthright treats the element alone as triggering. Account and card numbers
  * count whether or not the access code was exposed: the conservative reading.
  */
-export const US_CORE: readonly DataCategory[] = ['ssn', 'drivers_license', 'financial_account', 'payment_card'];
+export const US_CORE: readonly DataCategory[] = [
+  'ssn',
+  'drivers_license',
+  'financial_account',
+  'payment_card',
+];
 
 /** Data a breach of which is presumed high risk where a law asks for a risk judgement (GDPR Art. 34 and others). */
 export const HIGH_RISK: readonly DataCategory[] = [
@@ -51,7 +56,14 @@ export interface StateBase {
 /** One rule of a state, without what the state base supplies. `key` distinguishes several rules for one audience. */
 export type StateRuleSpec = Omit<
   Rule,
-  'id' | 'jurisdiction' | 'regime' | 'timeZone' | 'timeZoneNote' | 'triggers' | 'safeHarbour' | 'requiredContent'
+  | 'id'
+  | 'jurisdiction'
+  | 'regime'
+  | 'timeZone'
+  | 'timeZoneNote'
+  | 'triggers'
+  | 'safeHarbour'
+  | 'requiredContent'
 > & {
   key?: string;
   regime?: string;
@@ -84,7 +96,11 @@ export function stateRules(base: StateBase, specs: readonly StateRuleSpec[]): Ru
 }
 
 /** Consumer reporting agencies, told without unreasonable delay once more than `minAffected - 1` residents are notified. */
-export function creditBureaus(minAffected: number, citation: string, extra: Partial<StateRuleSpec> = {}): StateRuleSpec {
+export function creditBureaus(
+  minAffected: number,
+  citation: string,
+  extra: Partial<StateRuleSpec> = {},
+): StateRuleSpec {
   return {
     audience: 'consumer_reporting_agencies',
     threshold: { minAffected },

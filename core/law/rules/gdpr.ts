@@ -17,51 +17,188 @@ interface MemberState {
 }
 
 const MEMBER_STATES: readonly MemberState[] = [
-  { code: 'AT', timeZone: 'Europe/Vienna', authority: { name: 'Österreichische Datenschutzbehörde', website: 'https://www.dsb.gv.at' } },
-  { code: 'BE', timeZone: 'Europe/Brussels', authority: { name: 'Autorité de protection des données / Gegevensbeschermingsautoriteit', website: 'https://www.dataprotectionauthority.be' } },
-  { code: 'BG', timeZone: 'Europe/Sofia', authority: { name: 'Commission for Personal Data Protection', website: 'https://www.cpdp.bg' } },
-  { code: 'CY', timeZone: 'Asia/Nicosia', authority: { name: 'Commissioner for Personal Data Protection', website: 'https://www.dataprotection.gov.cy' } },
-  { code: 'CZ', timeZone: 'Europe/Prague', authority: { name: 'Úřad pro ochranu osobních údajů', website: 'https://www.uoou.cz' } },
+  {
+    code: 'AT',
+    timeZone: 'Europe/Vienna',
+    authority: { name: 'Österreichische Datenschutzbehörde', website: 'https://www.dsb.gv.at' },
+  },
+  {
+    code: 'BE',
+    timeZone: 'Europe/Brussels',
+    authority: {
+      name: 'Autorité de protection des données / Gegevensbeschermingsautoriteit',
+      website: 'https://www.dataprotectionauthority.be',
+    },
+  },
+  {
+    code: 'BG',
+    timeZone: 'Europe/Sofia',
+    authority: { name: 'Commission for Personal Data Protection', website: 'https://www.cpdp.bg' },
+  },
+  {
+    code: 'CY',
+    timeZone: 'Asia/Nicosia',
+    authority: {
+      name: 'Commissioner for Personal Data Protection',
+      website: 'https://www.dataprotection.gov.cy',
+    },
+  },
+  {
+    code: 'CZ',
+    timeZone: 'Europe/Prague',
+    authority: { name: 'Úřad pro ochranu osobních údajů', website: 'https://www.uoou.cz' },
+  },
   {
     code: 'DE',
     timeZone: 'Europe/Berlin',
-    authority: { name: 'The data protection authority of the Land where the controller is established (Landesdatenschutzbehörde)' },
+    authority: {
+      name: 'The data protection authority of the Land where the controller is established (Landesdatenschutzbehörde)',
+    },
     note: 'In Germany the competent authority for private companies is the Land authority of the controller’s establishment (the BfDI only for telecoms and postal services); the officer must name it.',
   },
-  { code: 'DK', timeZone: 'Europe/Copenhagen', authority: { name: 'Datatilsynet', website: 'https://www.datatilsynet.dk' } },
-  { code: 'EE', timeZone: 'Europe/Tallinn', authority: { name: 'Andmekaitse Inspektsioon', website: 'https://www.aki.ee' } },
+  {
+    code: 'DK',
+    timeZone: 'Europe/Copenhagen',
+    authority: { name: 'Datatilsynet', website: 'https://www.datatilsynet.dk' },
+  },
+  {
+    code: 'EE',
+    timeZone: 'Europe/Tallinn',
+    authority: { name: 'Andmekaitse Inspektsioon', website: 'https://www.aki.ee' },
+  },
   {
     code: 'ES',
     timeZone: 'Europe/Madrid',
     authority: { name: 'Agencia Española de Protección de Datos (AEPD)', website: 'https://www.aepd.es' },
     timeZoneNote: 'Peninsular time; the Canary Islands are an hour behind (hour deadlines are unaffected).',
   },
-  { code: 'FI', timeZone: 'Europe/Helsinki', authority: { name: 'Office of the Data Protection Ombudsman (Tietosuojavaltuutetun toimisto)', website: 'https://tietosuoja.fi' } },
-  { code: 'FR', timeZone: 'Europe/Paris', authority: { name: 'Commission nationale de l’informatique et des libertés (CNIL)', website: 'https://www.cnil.fr' } },
-  { code: 'GR', timeZone: 'Europe/Athens', authority: { name: 'Hellenic Data Protection Authority', website: 'https://www.dpa.gr' } },
-  { code: 'HR', timeZone: 'Europe/Zagreb', authority: { name: 'Agencija za zaštitu osobnih podataka (AZOP)', website: 'https://azop.hr' } },
-  { code: 'HU', timeZone: 'Europe/Budapest', authority: { name: 'Nemzeti Adatvédelmi és Információszabadság Hatóság (NAIH)', website: 'https://naih.hu' } },
-  { code: 'IE', timeZone: 'Europe/Dublin', authority: { name: 'Data Protection Commission', website: 'https://www.dataprotection.ie' } },
-  { code: 'IS', timeZone: 'Atlantic/Reykjavik', authority: { name: 'Persónuvernd', website: 'https://www.personuvernd.is' } },
-  { code: 'IT', timeZone: 'Europe/Rome', authority: { name: 'Garante per la protezione dei dati personali', website: 'https://www.garanteprivacy.it' } },
-  { code: 'LI', timeZone: 'Europe/Vaduz', authority: { name: 'Datenschutzstelle Liechtenstein', website: 'https://www.datenschutzstelle.li' } },
-  { code: 'LT', timeZone: 'Europe/Vilnius', authority: { name: 'Valstybinė duomenų apsaugos inspekcija', website: 'https://vdai.lrv.lt' } },
-  { code: 'LU', timeZone: 'Europe/Luxembourg', authority: { name: 'Commission nationale pour la protection des données (CNPD)', website: 'https://cnpd.public.lu' } },
-  { code: 'LV', timeZone: 'Europe/Riga', authority: { name: 'Datu valsts inspekcija', website: 'https://www.dvi.gov.lv' } },
-  { code: 'MT', timeZone: 'Europe/Malta', authority: { name: 'Information and Data Protection Commissioner', website: 'https://idpc.org.mt' } },
-  { code: 'NL', timeZone: 'Europe/Amsterdam', authority: { name: 'Autoriteit Persoonsgegevens', website: 'https://www.autoriteitpersoonsgegevens.nl' } },
-  { code: 'NO', timeZone: 'Europe/Oslo', authority: { name: 'Datatilsynet', website: 'https://www.datatilsynet.no' } },
-  { code: 'PL', timeZone: 'Europe/Warsaw', authority: { name: 'Prezes Urzędu Ochrony Danych Osobowych (UODO)', website: 'https://uodo.gov.pl' } },
+  {
+    code: 'FI',
+    timeZone: 'Europe/Helsinki',
+    authority: {
+      name: 'Office of the Data Protection Ombudsman (Tietosuojavaltuutetun toimisto)',
+      website: 'https://tietosuoja.fi',
+    },
+  },
+  {
+    code: 'FR',
+    timeZone: 'Europe/Paris',
+    authority: {
+      name: 'Commission nationale de l’informatique et des libertés (CNIL)',
+      website: 'https://www.cnil.fr',
+    },
+  },
+  {
+    code: 'GR',
+    timeZone: 'Europe/Athens',
+    authority: { name: 'Hellenic Data Protection Authority', website: 'https://www.dpa.gr' },
+  },
+  {
+    code: 'HR',
+    timeZone: 'Europe/Zagreb',
+    authority: { name: 'Agencija za zaštitu osobnih podataka (AZOP)', website: 'https://azop.hr' },
+  },
+  {
+    code: 'HU',
+    timeZone: 'Europe/Budapest',
+    authority: {
+      name: 'Nemzeti Adatvédelmi és Információszabadság Hatóság (NAIH)',
+      website: 'https://naih.hu',
+    },
+  },
+  {
+    code: 'IE',
+    timeZone: 'Europe/Dublin',
+    authority: { name: 'Data Protection Commission', website: 'https://www.dataprotection.ie' },
+  },
+  {
+    code: 'IS',
+    timeZone: 'Atlantic/Reykjavik',
+    authority: { name: 'Persónuvernd', website: 'https://www.personuvernd.is' },
+  },
+  {
+    code: 'IT',
+    timeZone: 'Europe/Rome',
+    authority: {
+      name: 'Garante per la protezione dei dati personali',
+      website: 'https://www.garanteprivacy.it',
+    },
+  },
+  {
+    code: 'LI',
+    timeZone: 'Europe/Vaduz',
+    authority: { name: 'Datenschutzstelle Liechtenstein', website: 'https://www.datenschutzstelle.li' },
+  },
+  {
+    code: 'LT',
+    timeZone: 'Europe/Vilnius',
+    authority: { name: 'Valstybinė duomenų apsaugos inspekcija', website: 'https://vdai.lrv.lt' },
+  },
+  {
+    code: 'LU',
+    timeZone: 'Europe/Luxembourg',
+    authority: {
+      name: 'Commission nationale pour la protection des données (CNPD)',
+      website: 'https://cnpd.public.lu',
+    },
+  },
+  {
+    code: 'LV',
+    timeZone: 'Europe/Riga',
+    authority: { name: 'Datu valsts inspekcija', website: 'https://www.dvi.gov.lv' },
+  },
+  {
+    code: 'MT',
+    timeZone: 'Europe/Malta',
+    authority: { name: 'Information and Data Protection Commissioner', website: 'https://idpc.org.mt' },
+  },
+  {
+    code: 'NL',
+    timeZone: 'Europe/Amsterdam',
+    authority: { name: 'Autoriteit Persoonsgegevens', website: 'https://www.autoriteitpersoonsgegevens.nl' },
+  },
+  {
+    code: 'NO',
+    timeZone: 'Europe/Oslo',
+    authority: { name: 'Datatilsynet', website: 'https://www.datatilsynet.no' },
+  },
+  {
+    code: 'PL',
+    timeZone: 'Europe/Warsaw',
+    authority: { name: 'Prezes Urzędu Ochrony Danych Osobowych (UODO)', website: 'https://uodo.gov.pl' },
+  },
   {
     code: 'PT',
     timeZone: 'Europe/Lisbon',
     authority: { name: 'Comissão Nacional de Proteção de Dados (CNPD)', website: 'https://www.cnpd.pt' },
     timeZoneNote: 'Mainland time; the Azores are an hour behind (hour deadlines are unaffected).',
   },
-  { code: 'RO', timeZone: 'Europe/Bucharest', authority: { name: 'Autoritatea Națională de Supraveghere a Prelucrării Datelor cu Caracter Personal (ANSPDCP)', website: 'https://www.dataprotection.ro' } },
-  { code: 'SE', timeZone: 'Europe/Stockholm', authority: { name: 'Integritetsskyddsmyndigheten (IMY)', website: 'https://www.imy.se' } },
-  { code: 'SI', timeZone: 'Europe/Ljubljana', authority: { name: 'Informacijski pooblaščenec', website: 'https://www.ip-rs.si' } },
-  { code: 'SK', timeZone: 'Europe/Bratislava', authority: { name: 'Úrad na ochranu osobných údajov Slovenskej republiky', website: 'https://dataprotection.gov.sk' } },
+  {
+    code: 'RO',
+    timeZone: 'Europe/Bucharest',
+    authority: {
+      name: 'Autoritatea Națională de Supraveghere a Prelucrării Datelor cu Caracter Personal (ANSPDCP)',
+      website: 'https://www.dataprotection.ro',
+    },
+  },
+  {
+    code: 'SE',
+    timeZone: 'Europe/Stockholm',
+    authority: { name: 'Integritetsskyddsmyndigheten (IMY)', website: 'https://www.imy.se' },
+  },
+  {
+    code: 'SI',
+    timeZone: 'Europe/Ljubljana',
+    authority: { name: 'Informacijski pooblaščenec', website: 'https://www.ip-rs.si' },
+  },
+  {
+    code: 'SK',
+    timeZone: 'Europe/Bratislava',
+    authority: {
+      name: 'Úrad na ochranu osobných údajov Slovenskej republiky',
+      website: 'https://dataprotection.gov.sk',
+    },
+  },
 ];
 
 /** The EU/EEA member states the GDPR rules cover. */

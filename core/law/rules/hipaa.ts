@@ -45,7 +45,12 @@ export const HIPAA_RULES: readonly Rule[] = [
     audience: 'regulator',
     scope: { kind: 'pooled', where: US },
     threshold: { minAffected: 500 },
-    deadline: { kind: 'without_unreasonable_delay', outerLimitDays: 60, from: 'discovery', wording: 'contemporaneously with notice to individuals' },
+    deadline: {
+      kind: 'without_unreasonable_delay',
+      outerLimitDays: 60,
+      from: 'discovery',
+      wording: 'contemporaneously with notice to individuals',
+    },
     requiredContent: [],
     authority: HHS,
     citation: '45 CFR 164.408(b)',

@@ -7,7 +7,10 @@ import type { Rule } from '../types';
  * months after notification; those rules are encoded with that date so incidents from then on get them.
  */
 
-const CERT_IN: AuthorityContact = { name: 'Indian Computer Emergency Response Team (CERT-In)', website: 'https://www.cert-in.org.in' };
+const CERT_IN: AuthorityContact = {
+  name: 'Indian Computer Emergency Response Team (CERT-In)',
+  website: 'https://www.cert-in.org.in',
+};
 const BOARD: AuthorityContact = { name: 'Data Protection Board of India' };
 
 const DPDP_COMMENCEMENT = '2027-05-13';
@@ -30,16 +33,22 @@ export const INDIA_RULES: readonly Rule[] = [
     deadline: { kind: 'hours', hours: 6, from: 'discovery' },
     requiredContent: [],
     authority: CERT_IN,
-    citation: 'CERT-In Directions No. 20(3)/2022-CERT-In of 28 April 2022, para (ii); Information Technology Act 2000, s. 70B(6)',
+    citation:
+      'CERT-In Directions No. 20(3)/2022-CERT-In of 28 April 2022, para (ii); Information Technology Act 2000, s. 70B(6)',
     effectiveFrom: '2022-06-28',
-    uncertain: 'Applies to the cyber incidents listed in Annexure I of the Directions, which include data breaches and data leaks; counted from noticing the incident.',
+    uncertain:
+      'Applies to the cyber incidents listed in Annexure I of the Directions, which include data breaches and data leaks; counted from noticing the incident.',
   },
   {
     ...COMMON,
     id: 'IN.regulator',
     regime: 'DPDP Act 2023 / DPDP Rules 2025',
     audience: 'regulator',
-    deadline: { kind: 'without_unreasonable_delay', from: 'discovery', wording: 'without delay (initial intimation)' },
+    deadline: {
+      kind: 'without_unreasonable_delay',
+      from: 'discovery',
+      wording: 'without delay (initial intimation)',
+    },
     requiredContent: [],
     authority: BOARD,
     citation: 'Digital Personal Data Protection Act 2023, s. 8(6); DPDP Rules 2025, r. 7(2)(a)',

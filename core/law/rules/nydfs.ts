@@ -13,7 +13,10 @@ export const NYDFS_RULES: readonly Rule[] = [
     deadline: { kind: 'hours', hours: 72, from: 'discovery' },
     safeHarbour: 'none',
     requiredContent: [],
-    authority: { name: 'New York State Department of Financial Services (Superintendent)', website: 'https://portal.dfs.ny.gov' },
+    authority: {
+      name: 'New York State Department of Financial Services (Superintendent)',
+      website: 'https://portal.dfs.ny.gov',
+    },
     citation: '23 NYCRR 500.17(a)',
     uncertain:
       'The 72 hours run from determining that a reportable cybersecurity incident occurred; Forthright counts from discovery. Section 500.17 does not depend on where the affected people live: Forthright raises it when New York residents are affected, but a covered entity must report any qualifying incident. Extortion payments have a separate 24-hour notice (500.17(c)), not modelled.',

@@ -14,7 +14,10 @@ export const SEC_RULES: readonly Rule[] = [
     deadline: { kind: 'business_days', days: 4, from: 'materiality_determination' },
     safeHarbour: 'none',
     requiredContent: [],
-    authority: { name: 'U.S. Securities and Exchange Commission (EDGAR filing)', website: 'https://www.sec.gov' },
+    authority: {
+      name: 'U.S. Securities and Exchange Commission (EDGAR filing)',
+      website: 'https://www.sec.gov',
+    },
     citation: 'Form 8-K General Instruction B.1 and Item 1.05; 17 CFR 229.106',
     effectiveFrom: '2023-12-18',
     uncertain:

@@ -38,11 +38,16 @@ export const SINGAPORE_RULES: readonly Rule[] = [
     audience: 'individuals',
     // Individuals only for significant harm, not for scale alone.
     triggers: HIGH_RISK,
-    deadline: { kind: 'without_unreasonable_delay', from: 'discovery', wording: 'as soon as practicable, at the same time as or after notifying the PDPC' },
+    deadline: {
+      kind: 'without_unreasonable_delay',
+      from: 'discovery',
+      wording: 'as soon as practicable, at the same time as or after notifying the PDPC',
+    },
     // s 26D(5)(b): no notice to individuals where a technological measure (encryption) makes harm unlikely.
     safeHarbour: 'encryption',
     requiredContent: ['dpo_contact'],
     citation: 'PDPA s 26D(2), (5)',
-    uncertain: 'The prescribed classes of significant-harm data are approximated by the high-risk categories.',
+    uncertain:
+      'The prescribed classes of significant-harm data are approximated by the high-risk categories.',
   },
 ];

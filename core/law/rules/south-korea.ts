@@ -10,7 +10,15 @@ const PIPC: AuthorityContact = {
 };
 
 // Sensitive information (Art. 23) and unique identifying information (Art. 24: resident registration, passport, driver's licence, foreigner registration numbers).
-const SENSITIVE_OR_UNIQUE_ID: readonly DataCategory[] = ['medical', 'health_insurance', 'biometric', 'genetic', 'ssn', 'passport', 'drivers_license'];
+const SENSITIVE_OR_UNIQUE_ID: readonly DataCategory[] = [
+  'medical',
+  'health_insurance',
+  'biometric',
+  'genetic',
+  'ssn',
+  'passport',
+  'drivers_license',
+];
 
 const COMMON = {
   jurisdiction: 'KR',
@@ -30,7 +38,8 @@ export const SOUTH_KOREA_RULES: readonly Rule[] = [
     deadline: { kind: 'hours', hours: 72, from: 'discovery' },
     requiredContent: ['dpo_contact'],
     citation: 'PIPA Art. 34(1); Enforcement Decree Art. 39',
-    uncertain: 'Applies to any leak, loss or theft of personal information. PIPA has no express encryption exemption; we are unsure whether regulators would accept one.',
+    uncertain:
+      'Applies to any leak, loss or theft of personal information. PIPA has no express encryption exemption; we are unsure whether regulators would accept one.',
   },
   {
     ...COMMON,
@@ -41,6 +50,7 @@ export const SOUTH_KOREA_RULES: readonly Rule[] = [
     deadline: { kind: 'hours', hours: 72, from: 'discovery' },
     requiredContent: [],
     citation: 'PIPA Art. 34(3); Enforcement Decree Art. 40',
-    uncertain: 'Also required, whatever the number, for a leak caused by unauthorised external access (hacking), which Forthright cannot tell from the facts: the officer must check.',
+    uncertain:
+      'Also required, whatever the number, for a leak caused by unauthorised external access (hacking), which Forthright cannot tell from the facts: the officer must check.',
   },
 ];

@@ -22,7 +22,8 @@ export const UK_RULES: readonly Rule[] = [
     requiredContent: [],
     authority: ICO,
     citation: 'UK GDPR Art. 33 (retained Regulation (EU) 2016/679; Data Protection Act 2018)',
-    uncertain: 'Not required where the breach is unlikely to result in a risk to people (Art. 33(1)); that judgement is the officer’s.',
+    uncertain:
+      'Not required where the breach is unlikely to result in a risk to people (Art. 33(1)); that judgement is the officer’s.',
     timeZone: 'Europe/London',
   },
   {

@@ -74,8 +74,20 @@ const ROWS: Row[] = [
 
   // Regulators. "Without unreasonable delay" and "with the individual notice" work to T.
   { ruleId: 'US-AL.regulator', where: 'US-AL', count: 1001, legal: D45, due: T },
-  { ruleId: 'US-AZ.regulator', where: 'US-AZ', count: 1001, legal: '2026-04-19T14:30:00.000Z', due: '2026-04-19T14:30:00.000Z' },
-  { ruleId: 'US-AZ.regulator.homeland-security', where: 'US-AZ', count: 1001, legal: '2026-04-19T14:30:00.000Z', due: '2026-04-19T14:30:00.000Z' },
+  {
+    ruleId: 'US-AZ.regulator',
+    where: 'US-AZ',
+    count: 1001,
+    legal: '2026-04-19T14:30:00.000Z',
+    due: '2026-04-19T14:30:00.000Z',
+  },
+  {
+    ruleId: 'US-AZ.regulator.homeland-security',
+    where: 'US-AZ',
+    count: 1001,
+    legal: '2026-04-19T14:30:00.000Z',
+    due: '2026-04-19T14:30:00.000Z',
+  },
   { ruleId: 'US-AR.regulator', where: 'US-AR', count: 1001, legal: D45, due: T }, // or at the individual notice, if sooner
   // 15 days after the planned notice: Sunday 8 March 07:30 PDT → 23 March 07:30 PDT.
   { ruleId: 'US-CA.regulator', where: 'US-CA', count: 501, legal: null, due: '2026-03-23T14:30:00.000Z' },
@@ -119,21 +131,53 @@ const ROWS: Row[] = [
   { ruleId: 'US-VT.regulator', where: 'US-VT', legal: '2026-03-25T13:30:00.000Z', due: T },
   { ruleId: 'US-VA.regulator', where: 'US-VA', legal: null, due: T },
   { ruleId: 'US-WA.regulator', where: 'US-WA', count: 501, legal: D30, due: T },
-  { ruleId: 'US-PR.regulator', where: 'US-PR', legal: '2026-03-15T14:30:00.000Z', due: '2026-03-15T14:30:00.000Z' }, // no DST
+  {
+    ruleId: 'US-PR.regulator',
+    where: 'US-PR',
+    legal: '2026-03-15T14:30:00.000Z',
+    due: '2026-03-15T14:30:00.000Z',
+  }, // no DST
 
   // Consumer reporting agencies.
-  { ruleId: 'US-MN.consumer_reporting_agencies', where: 'US-MN', count: 501, legal: '2026-03-07T14:30:00.000Z', due: '2026-03-07T14:30:00.000Z' },
+  {
+    ruleId: 'US-MN.consumer_reporting_agencies',
+    where: 'US-MN',
+    count: 501,
+    legal: '2026-03-07T14:30:00.000Z',
+    due: '2026-03-07T14:30:00.000Z',
+  },
   { ruleId: 'US-FL.consumer_reporting_agencies', where: 'US-FL', count: 1001, legal: null, due: T },
   { ruleId: 'US-NM.consumer_reporting_agencies', where: 'US-NM', count: 1001, legal: D45, due: D45 },
-  { ruleId: 'US-AZ.consumer_reporting_agencies', where: 'US-AZ', count: 1001, legal: '2026-04-19T14:30:00.000Z', due: '2026-04-19T14:30:00.000Z' },
+  {
+    ruleId: 'US-AZ.consumer_reporting_agencies',
+    where: 'US-AZ',
+    count: 1001,
+    legal: '2026-04-19T14:30:00.000Z',
+    due: '2026-04-19T14:30:00.000Z',
+  },
   { ruleId: 'US-TX.consumer_reporting_agencies', where: 'US-TX', count: 10_001, legal: null, due: T },
 
   // Sector regimes.
   { ruleId: 'US-HIPAA.individuals', where: 'US-CA', categories: ['medical'], legal: D60, due: T },
   { ruleId: 'US-HIPAA.regulator', where: 'US-CA', count: 500, categories: ['medical'], legal: D60, due: T },
   // 1 January 2027 00:00 EST + 60 days = 2 March 2027 00:00 EST.
-  { ruleId: 'US-HIPAA.regulator.annual-log', where: 'US-CA', count: 499, categories: ['medical'], legal: '2027-03-02T05:00:00.000Z', due: '2027-03-02T05:00:00.000Z' },
-  { ruleId: 'US-HIPAA.media', where: 'US-CA', count: 501, categories: ['medical'], legal: D60, due: T, obligationJurisdiction: 'US-CA' },
+  {
+    ruleId: 'US-HIPAA.regulator.annual-log',
+    where: 'US-CA',
+    count: 499,
+    categories: ['medical'],
+    legal: '2027-03-02T05:00:00.000Z',
+    due: '2027-03-02T05:00:00.000Z',
+  },
+  {
+    ruleId: 'US-HIPAA.media',
+    where: 'US-CA',
+    count: 501,
+    categories: ['medical'],
+    legal: D60,
+    due: T,
+    obligationJurisdiction: 'US-CA',
+  },
   { ruleId: 'US-NYDFS.regulator', where: 'US-NY', categories: ['email'], legal: T, due: T },
   { ruleId: 'US-SEC.regulator', where: 'US-TX', legal: null, due: null }, // materiality not yet determined
 
@@ -152,8 +196,20 @@ const ROWS: Row[] = [
   { ruleId: 'AU.regulator', where: 'AU', legal: null, due: T },
   { ruleId: 'AU.individuals', where: 'AU', legal: null, due: T },
   // 3 business days from Thursday 5 March 11:30 BRT: Fri 6, Mon 9, Tue 10 March.
-  { ruleId: 'BR.regulator', where: 'BR', categories: ['medical'], legal: '2026-03-10T14:30:00.000Z', due: '2026-03-10T14:30:00.000Z' },
-  { ruleId: 'BR.individuals', where: 'BR', categories: ['medical'], legal: '2026-03-10T14:30:00.000Z', due: T },
+  {
+    ruleId: 'BR.regulator',
+    where: 'BR',
+    categories: ['medical'],
+    legal: '2026-03-10T14:30:00.000Z',
+    due: '2026-03-10T14:30:00.000Z',
+  },
+  {
+    ruleId: 'BR.individuals',
+    where: 'BR',
+    categories: ['medical'],
+    legal: '2026-03-10T14:30:00.000Z',
+    due: T,
+  },
   // 3 calendar days from the assessment (taken as discovery): 8 March 22:30 SGT.
   { ruleId: 'SG.regulator', where: 'SG', legal: T, due: T },
   { ruleId: 'SG.regulator', where: 'SG', count: 500, categories: ['email'], legal: T, due: T }, // significant scale
@@ -163,11 +219,29 @@ const ROWS: Row[] = [
   { ruleId: 'KR.regulator', where: 'KR', categories: ['passport'], legal: T, due: T },
   // Promptly, 5 days at most: 10 March 23:30 JST; working: T.
   { ruleId: 'JP.regulator.preliminary', where: 'JP', legal: '2026-03-10T14:30:00.000Z', due: T },
-  { ruleId: 'JP.regulator.final', where: 'JP', legal: '2026-04-04T14:30:00.000Z', due: '2026-04-04T14:30:00.000Z' }, // no DST in Japan
+  {
+    ruleId: 'JP.regulator.final',
+    where: 'JP',
+    legal: '2026-04-04T14:30:00.000Z',
+    due: '2026-04-04T14:30:00.000Z',
+  }, // no DST in Japan
   { ruleId: 'JP.individuals', where: 'JP', legal: null, due: T },
-  { ruleId: 'IN.regulator.cert-in', where: 'IN', categories: ['email'], legal: '2026-03-05T20:30:00.000Z', due: '2026-03-05T20:30:00.000Z' },
+  {
+    ruleId: 'IN.regulator.cert-in',
+    where: 'IN',
+    categories: ['email'],
+    legal: '2026-03-05T20:30:00.000Z',
+    due: '2026-03-05T20:30:00.000Z',
+  },
   { ruleId: 'CN.regulator', where: 'CN', categories: ['email'], legal: null, due: T },
-  { ruleId: 'CN.regulator.incident-report', where: 'CN', count: 1_000_000, categories: ['email'], legal: '2026-03-05T18:30:00.000Z', due: '2026-03-05T18:30:00.000Z' },
+  {
+    ruleId: 'CN.regulator.incident-report',
+    where: 'CN',
+    count: 1_000_000,
+    categories: ['email'],
+    legal: '2026-03-05T18:30:00.000Z',
+    due: '2026-03-05T18:30:00.000Z',
+  },
   { ruleId: 'CN.individuals', where: 'CN', categories: ['email'], legal: null, due: T },
 ];
 
@@ -184,7 +258,14 @@ describe('assessObligations due times', () => {
   it.each(ROWS)('$ruleId for $where ($count affected): legal $legal, due $due', (row) => {
     const drafts = assessObligations(
       facts,
-      [{ jurisdiction: row.where, country: countryOf(row.where), count: row.count ?? 100, categories: row.categories ?? ['ssn'] }],
+      [
+        {
+          jurisdiction: row.where,
+          country: countryOf(row.where),
+          count: row.count ?? 100,
+          categories: row.categories ?? ['ssn'],
+        },
+      ],
       { individualNoticeTargetHours: 72 },
     );
     const draft = drafts.find((d) => d.ruleId === row.ruleId);

@@ -14,14 +14,25 @@ export const US_AL: readonly Rule[] = stateRules(
   [
     {
       audience: 'individuals',
-      deadline: { kind: 'without_unreasonable_delay', outerLimitDays: 45, from: 'discovery', wording: EXPEDITIOUS },
+      deadline: {
+        kind: 'without_unreasonable_delay',
+        outerLimitDays: 45,
+        from: 'discovery',
+        wording: EXPEDITIOUS,
+      },
       citation: 'Ala. Code § 8-38-5',
-      uncertain: 'Notice is required only if the breach is reasonably likely to cause substantial harm (§ 8-38-5(a)).',
+      uncertain:
+        'Notice is required only if the breach is reasonably likely to cause substantial harm (§ 8-38-5(a)).',
     },
     {
       audience: 'regulator',
       threshold: { minAffected: 1001 },
-      deadline: { kind: 'without_unreasonable_delay', outerLimitDays: 45, from: 'discovery', wording: EXPEDITIOUS },
+      deadline: {
+        kind: 'without_unreasonable_delay',
+        outerLimitDays: 45,
+        from: 'discovery',
+        wording: EXPEDITIOUS,
+      },
       authority: { name: 'Alabama Attorney General', website: 'https://www.alabamaag.gov' },
       citation: 'Ala. Code § 8-38-6',
     },

@@ -8,7 +8,15 @@ export const US_AZ: readonly Rule[] = stateRules(
     regime: 'A.R.S. § 18-552',
     // Arizona does not observe daylight saving time (except the Navajo Nation).
     timeZone: 'America/Phoenix',
-    triggers: [...US_CORE, 'passport', 'tax_id', 'medical', 'health_insurance', 'biometric', 'account_credentials'],
+    triggers: [
+      ...US_CORE,
+      'passport',
+      'tax_id',
+      'medical',
+      'health_insurance',
+      'biometric',
+      'account_credentials',
+    ],
   },
   [
     {
@@ -32,6 +40,8 @@ export const US_AZ: readonly Rule[] = stateRules(
       authority: { name: 'Director of the Arizona Department of Homeland Security' },
       citation: 'A.R.S. § 18-552(B)(2)',
     },
-    creditBureaus(1001, 'A.R.S. § 18-552(B)(2)', { deadline: { kind: 'calendar_days', days: 45, from: 'discovery' } }),
+    creditBureaus(1001, 'A.R.S. § 18-552(B)(2)', {
+      deadline: { kind: 'calendar_days', days: 45, from: 'discovery' },
+    }),
   ],
 );

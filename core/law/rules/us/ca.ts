@@ -30,13 +30,21 @@ export const US_CA: readonly Rule[] = stateRules(
   [
     {
       audience: 'individuals',
-      deadline: { kind: 'without_unreasonable_delay', outerLimitDays: 30, from: 'discovery', wording: MOST_EXPEDIENT },
+      deadline: {
+        kind: 'without_unreasonable_delay',
+        outerLimitDays: 30,
+        from: 'discovery',
+        wording: MOST_EXPEDIENT,
+      },
       requiredContent: ['us_ca_format'],
       conditionalContent: [
         // (d)(2)(F): credit bureaus' numbers where an SSN, driver's licence or California ID card number was exposed.
         { categories: ['ssn', 'drivers_license'], parts: ['credit_bureaus'] },
         // (d)(2)(G): 12 months of identity theft prevention where (h)(1)(A)–(B) data was exposed and the business was the source.
-        { categories: ['ssn', 'drivers_license', 'tax_id', 'passport'], parts: ['identity_theft_protection'] },
+        {
+          categories: ['ssn', 'drivers_license', 'tax_id', 'passport'],
+          parts: ['identity_theft_protection'],
+        },
       ],
       authority: AG,
       citation: 'Cal. Civ. Code § 1798.82(a), (d), as amended by SB 446 (2025)',
@@ -51,7 +59,8 @@ export const US_CA: readonly Rule[] = stateRules(
       authority: AG,
       citation: 'Cal. Civ. Code § 1798.82(f), as amended by SB 446 (2025)',
       effectiveFrom: SB446,
-      uncertain: 'A sample copy of the notice, submitted electronically, within 15 calendar days of notifying residents.',
+      uncertain:
+        'A sample copy of the notice, submitted electronically, within 15 calendar days of notifying residents.',
     },
     {
       key: 'pre-2026',
@@ -60,7 +69,10 @@ export const US_CA: readonly Rule[] = stateRules(
       requiredContent: ['us_ca_format'],
       conditionalContent: [
         { categories: ['ssn', 'drivers_license'], parts: ['credit_bureaus'] },
-        { categories: ['ssn', 'drivers_license', 'tax_id', 'passport'], parts: ['identity_theft_protection'] },
+        {
+          categories: ['ssn', 'drivers_license', 'tax_id', 'passport'],
+          parts: ['identity_theft_protection'],
+        },
       ],
       authority: AG,
       citation: 'Cal. Civ. Code § 1798.82(a), (d) (before SB 446)',
@@ -74,7 +86,8 @@ export const US_CA: readonly Rule[] = stateRules(
       authority: AG,
       citation: 'Cal. Civ. Code § 1798.82(f) (before SB 446)',
       effectiveUntil: SB446,
-      uncertain: 'The earlier text set no time for the sample copy; Forthright asks for it with the individual notice.',
+      uncertain:
+        'The earlier text set no time for the sample copy; Forthright asks for it with the individual notice.',
     },
   ],
 );

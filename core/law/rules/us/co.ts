@@ -12,7 +12,12 @@ export const US_CO: readonly Rule[] = stateRules(
   [
     {
       audience: 'individuals',
-      deadline: { kind: 'without_unreasonable_delay', outerLimitDays: 30, from: 'discovery', wording: MOST_EXPEDIENT },
+      deadline: {
+        kind: 'without_unreasonable_delay',
+        outerLimitDays: 30,
+        from: 'discovery',
+        wording: MOST_EXPEDIENT,
+      },
       requiredContent: ['credit_bureaus', 'ftc_contact', 'fraud_alert', 'credit_freeze'],
       citation: 'C.R.S. § 6-1-716(2)',
     },

@@ -7,7 +7,15 @@ export const US_CT: readonly Rule[] = stateRules(
     jurisdiction: 'US-CT',
     regime: 'Conn. Gen. Stat. § 36a-701b',
     timeZone: 'America/New_York',
-    triggers: [...US_CORE, 'tax_id', 'passport', 'medical', 'health_insurance', 'biometric', 'account_credentials'],
+    triggers: [
+      ...US_CORE,
+      'tax_id',
+      'passport',
+      'medical',
+      'health_insurance',
+      'biometric',
+      'account_credentials',
+    ],
   },
   [
     {

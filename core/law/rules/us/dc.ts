@@ -2,14 +2,26 @@ import type { Rule } from '../../types';
 import { MOST_EXPEDIENT, US_CORE, creditBureaus, stateRules } from '../common';
 
 /** District of Columbia, D.C. Code §§ 28-3851 to 28-3853 (as amended by the Security Breach Protection Amendment Act of 2020). */
-const AG = { name: 'Office of the Attorney General for the District of Columbia', website: 'https://oag.dc.gov' };
+const AG = {
+  name: 'Office of the Attorney General for the District of Columbia',
+  website: 'https://oag.dc.gov',
+};
 
 export const US_DC: readonly Rule[] = stateRules(
   {
     jurisdiction: 'US-DC',
     regime: 'D.C. Code § 28-3851 et seq.',
     timeZone: 'America/New_York',
-    triggers: [...US_CORE, 'tax_id', 'passport', 'medical', 'health_insurance', 'biometric', 'genetic', 'account_credentials'],
+    triggers: [
+      ...US_CORE,
+      'tax_id',
+      'passport',
+      'medical',
+      'health_insurance',
+      'biometric',
+      'genetic',
+      'account_credentials',
+    ],
   },
   [
     {
@@ -25,7 +37,10 @@ export const US_DC: readonly Rule[] = stateRules(
     {
       audience: 'regulator',
       threshold: { minAffected: 50 },
-      deadline: { kind: 'with_individual_notice', wording: 'promptly, and no later than the notice to individuals' },
+      deadline: {
+        kind: 'with_individual_notice',
+        wording: 'promptly, and no later than the notice to individuals',
+      },
       authority: AG,
       citation: 'D.C. Code § 28-3852(b-1)',
       effectiveFrom: '2020-07-01',

@@ -7,7 +7,16 @@ export const US_DE: readonly Rule[] = stateRules(
     jurisdiction: 'US-DE',
     regime: '6 Del. C. § 12B-101 et seq.',
     timeZone: 'America/New_York',
-    triggers: [...US_CORE, 'passport', 'tax_id', 'medical', 'health_insurance', 'biometric', 'genetic', 'account_credentials'],
+    triggers: [
+      ...US_CORE,
+      'passport',
+      'tax_id',
+      'medical',
+      'health_insurance',
+      'biometric',
+      'genetic',
+      'account_credentials',
+    ],
   },
   [
     {
@@ -16,7 +25,8 @@ export const US_DE: readonly Rule[] = stateRules(
       // § 12B-102(e): one year of credit monitoring where SSNs were exposed.
       conditionalContent: [{ categories: ['ssn'], parts: ['identity_theft_protection'] }],
       citation: '6 Del. C. § 12B-102(c), (e)',
-      uncertain: 'Not required where, after investigation, the breach is unlikely to result in harm (§ 12B-102(a)).',
+      uncertain:
+        'Not required where, after investigation, the breach is unlikely to result in harm (§ 12B-102(a)).',
     },
     {
       audience: 'regulator',

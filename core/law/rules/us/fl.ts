@@ -13,15 +13,24 @@ export const US_FL: readonly Rule[] = stateRules(
   [
     {
       audience: 'individuals',
-      deadline: { kind: 'without_unreasonable_delay', outerLimitDays: 30, from: 'discovery', wording: 'as expeditiously as practicable and without unreasonable delay' },
+      deadline: {
+        kind: 'without_unreasonable_delay',
+        outerLimitDays: 30,
+        from: 'discovery',
+        wording: 'as expeditiously as practicable and without unreasonable delay',
+      },
       citation: 'Fla. Stat. § 501.171(4)(a)',
-      uncertain: 'A 15-day extension is available on good cause given in writing to the Department of Legal Affairs within 30 days.',
+      uncertain:
+        'A 15-day extension is available on good cause given in writing to the Department of Legal Affairs within 30 days.',
     },
     {
       audience: 'regulator',
       threshold: { minAffected: 500 },
       deadline: { kind: 'calendar_days', days: 30, from: 'discovery' },
-      authority: { name: 'Florida Department of Legal Affairs (Attorney General)', website: 'https://www.myfloridalegal.com' },
+      authority: {
+        name: 'Florida Department of Legal Affairs (Attorney General)',
+        website: 'https://www.myfloridalegal.com',
+      },
       citation: 'Fla. Stat. § 501.171(3)(a)',
       uncertain: 'A 15-day extension is available on good cause given in writing within 30 days.',
     },

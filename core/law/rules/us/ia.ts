@@ -2,7 +2,10 @@ import type { Rule } from '../../types';
 import { US_CORE, stateRules } from '../common';
 
 /** Iowa, Iowa Code ch. 715C. */
-const AG = { name: 'Director of the Consumer Protection Division, Iowa Attorney General', website: 'https://www.iowaattorneygeneral.gov' };
+const AG = {
+  name: 'Director of the Consumer Protection Division, Iowa Attorney General',
+  website: 'https://www.iowaattorneygeneral.gov',
+};
 
 export const US_IA: readonly Rule[] = stateRules(
   {
@@ -14,7 +17,11 @@ export const US_IA: readonly Rule[] = stateRules(
   [
     {
       audience: 'individuals',
-      deadline: { kind: 'without_unreasonable_delay', from: 'discovery', wording: 'in the most expeditious manner possible and without unreasonable delay' },
+      deadline: {
+        kind: 'without_unreasonable_delay',
+        from: 'discovery',
+        wording: 'in the most expeditious manner possible and without unreasonable delay',
+      },
       requiredContent: ['credit_bureaus', 'state_regulator_contact'],
       authority: AG,
       citation: 'Iowa Code § 715C.2(1), (5)',
@@ -25,7 +32,8 @@ export const US_IA: readonly Rule[] = stateRules(
       deadline: { kind: 'business_days', days: 5, from: 'individual_notice' },
       authority: AG,
       citation: 'Iowa Code § 715C.2(8)',
-      uncertain: 'Business days skip Iowa’s paid state holidays (Iowa Code § 1C.2); which holidays the Act means is not stated.',
+      uncertain:
+        'Business days skip Iowa’s paid state holidays (Iowa Code § 1C.2); which holidays the Act means is not stated.',
     },
   ],
 );

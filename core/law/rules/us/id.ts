@@ -15,7 +15,8 @@ export const US_ID: readonly Rule[] = stateRules(
       audience: 'individuals',
       deadline: { kind: 'without_unreasonable_delay', from: 'discovery', wording: MOST_EXPEDIENT },
       citation: 'Idaho Code § 28-51-105(1)',
-      uncertain: 'Required only where misuse has occurred or is reasonably likely. Attorney General notice applies to public agencies only.',
+      uncertain:
+        'Required only where misuse has occurred or is reasonably likely. Attorney General notice applies to public agencies only.',
     },
   ],
 );

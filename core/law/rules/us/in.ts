@@ -22,7 +22,8 @@ export const US_IN: readonly Rule[] = stateRules(
       deadline: { kind: 'without_unreasonable_delay', outerLimitDays: 45, from: 'discovery' },
       authority: { name: 'Indiana Attorney General', website: 'https://www.in.gov/attorneygeneral' },
       citation: 'Ind. Code 24-4.9-3-1(c)',
-      uncertain: 'The statute sets no separate time for the Attorney General; Forthright applies the individuals’ limit.',
+      uncertain:
+        'The statute sets no separate time for the Attorney General; Forthright applies the individuals’ limit.',
     },
     creditBureaus(1001, 'Ind. Code 24-4.9-3-1(b)'),
   ],

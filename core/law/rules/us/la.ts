@@ -12,7 +12,12 @@ export const US_LA: readonly Rule[] = stateRules(
   [
     {
       audience: 'individuals',
-      deadline: { kind: 'without_unreasonable_delay', outerLimitDays: 60, from: 'discovery', wording: MOST_EXPEDIENT },
+      deadline: {
+        kind: 'without_unreasonable_delay',
+        outerLimitDays: 60,
+        from: 'discovery',
+        wording: MOST_EXPEDIENT,
+      },
       citation: 'La. R.S. 51:3074(C), (E)',
       effectiveFrom: '2018-08-01',
     },

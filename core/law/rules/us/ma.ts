@@ -25,16 +25,23 @@ export const US_MA: readonly Rule[] = stateRules(
     {
       audience: 'regulator',
       deadline: { kind: 'without_unreasonable_delay', from: 'discovery', wording: PRACTICABLE },
-      authority: { name: 'Massachusetts Attorney General', website: 'https://www.mass.gov/orgs/office-of-the-attorney-general' },
+      authority: {
+        name: 'Massachusetts Attorney General',
+        website: 'https://www.mass.gov/orgs/office-of-the-attorney-general',
+      },
       citation: 'M.G.L. c. 93H § 3(b)',
     },
     {
       key: 'ocabr',
       audience: 'regulator',
       deadline: { kind: 'without_unreasonable_delay', from: 'discovery', wording: PRACTICABLE },
-      authority: { name: 'Massachusetts Office of Consumer Affairs and Business Regulation (OCABR)', website: 'https://www.mass.gov/orgs/office-of-consumer-affairs-and-business-regulation' },
+      authority: {
+        name: 'Massachusetts Office of Consumer Affairs and Business Regulation (OCABR)',
+        website: 'https://www.mass.gov/orgs/office-of-consumer-affairs-and-business-regulation',
+      },
       citation: 'M.G.L. c. 93H § 3(b)',
-      uncertain: 'OCABR may name consumer reporting agencies the company must then notify; that follow-up is not modelled.',
+      uncertain:
+        'OCABR may name consumer reporting agencies the company must then notify; that follow-up is not modelled.',
     },
   ],
 );

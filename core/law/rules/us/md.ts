@@ -9,12 +9,26 @@ export const US_MD: readonly Rule[] = stateRules(
     jurisdiction: 'US-MD',
     regime: 'Md. Code, Com. Law § 14-3504',
     timeZone: 'America/New_York',
-    triggers: [...US_CORE, 'tax_id', 'passport', 'medical', 'health_insurance', 'biometric', 'genetic', 'account_credentials'],
+    triggers: [
+      ...US_CORE,
+      'tax_id',
+      'passport',
+      'medical',
+      'health_insurance',
+      'biometric',
+      'genetic',
+      'account_credentials',
+    ],
   },
   [
     {
       audience: 'individuals',
-      deadline: { kind: 'without_unreasonable_delay', outerLimitDays: 45, from: 'discovery', wording: 'as soon as reasonably practicable' },
+      deadline: {
+        kind: 'without_unreasonable_delay',
+        outerLimitDays: 45,
+        from: 'discovery',
+        wording: 'as soon as reasonably practicable',
+      },
       requiredContent: ['credit_bureaus', 'ftc_contact', 'state_regulator_contact'],
       authority: AG,
       citation: 'Md. Code, Com. Law § 14-3504(b)(3), (g)',

@@ -14,16 +14,30 @@ export const US_ME: readonly Rule[] = stateRules(
   [
     {
       audience: 'individuals',
-      deadline: { kind: 'without_unreasonable_delay', outerLimitDays: 30, from: 'discovery', wording: EXPEDIENT },
+      deadline: {
+        kind: 'without_unreasonable_delay',
+        outerLimitDays: 30,
+        from: 'discovery',
+        wording: EXPEDIENT,
+      },
       citation: '10 M.R.S. § 1348(1)',
       effectiveFrom: '2019-09-19',
     },
     {
       audience: 'regulator',
-      deadline: { kind: 'without_unreasonable_delay', outerLimitDays: 30, from: 'discovery', wording: EXPEDIENT },
-      authority: { name: 'Maine Attorney General (or the Department of Professional and Financial Regulation for its licensees)', website: 'https://www.maine.gov/ag' },
+      deadline: {
+        kind: 'without_unreasonable_delay',
+        outerLimitDays: 30,
+        from: 'discovery',
+        wording: EXPEDIENT,
+      },
+      authority: {
+        name: 'Maine Attorney General (or the Department of Professional and Financial Regulation for its licensees)',
+        website: 'https://www.maine.gov/ag',
+      },
       citation: '10 M.R.S. § 1348(5)',
-      uncertain: 'The statute sets no separate time for the regulator; Forthright applies the individuals’ limit.',
+      uncertain:
+        'The statute sets no separate time for the regulator; Forthright applies the individuals’ limit.',
     },
     creditBureaus(1001, '10 M.R.S. § 1348(4)'),
   ],

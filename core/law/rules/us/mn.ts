@@ -17,7 +17,8 @@ export const US_MN: readonly Rule[] = stateRules(
     },
     creditBureaus(501, 'Minn. Stat. § 325E.61 subd. 2', {
       deadline: { kind: 'hours', hours: 48, from: 'discovery' },
-      uncertain: 'The 48 hours run from discovering circumstances requiring notice of more than 500 persons; Forthright counts from discovery.',
+      uncertain:
+        'The 48 hours run from discovering circumstances requiring notice of more than 500 persons; Forthright counts from discovery.',
     }),
   ],
 );

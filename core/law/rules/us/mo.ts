@@ -19,7 +19,10 @@ export const US_MO: readonly Rule[] = stateRules(
       audience: 'regulator',
       threshold: { minAffected: 1001 },
       deadline: { kind: 'without_unreasonable_delay', from: 'discovery' },
-      authority: { name: 'Missouri Attorney General, Consumer Protection Unit', website: 'https://ago.mo.gov' },
+      authority: {
+        name: 'Missouri Attorney General, Consumer Protection Unit',
+        website: 'https://ago.mo.gov',
+      },
       citation: 'Mo. Rev. Stat. § 407.1500.2(8)',
     },
     creditBureaus(1001, 'Mo. Rev. Stat. § 407.1500.2(8)'),

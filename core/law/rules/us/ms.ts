@@ -14,7 +14,8 @@ export const US_MS: readonly Rule[] = stateRules(
       audience: 'individuals',
       deadline: { kind: 'without_unreasonable_delay', from: 'discovery' },
       citation: 'Miss. Code § 75-24-29(3)',
-      uncertain: 'Not required where, after investigation, the breach is unlikely to result in harm (§ 75-24-29(5)).',
+      uncertain:
+        'Not required where, after investigation, the breach is unlikely to result in harm (§ 75-24-29(5)).',
     },
   ],
 );

@@ -20,7 +20,10 @@ export const US_MT: readonly Rule[] = stateRules(
     {
       audience: 'regulator',
       deadline: { kind: 'with_individual_notice', wording: 'simultaneously with the notice to individuals' },
-      authority: { name: 'Montana Department of Justice, Office of Consumer Protection', website: 'https://dojmt.gov/consumer' },
+      authority: {
+        name: 'Montana Department of Justice, Office of Consumer Protection',
+        website: 'https://dojmt.gov/consumer',
+      },
       citation: 'Mont. Code § 30-14-1704(8)',
     },
   ],

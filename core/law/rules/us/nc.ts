@@ -2,7 +2,10 @@ import type { Rule } from '../../types';
 import { US_CORE, creditBureaus, stateRules } from '../common';
 
 /** North Carolina Identity Theft Protection Act, N.C. Gen. Stat. § 75-65. */
-const AG = { name: 'North Carolina Attorney General, Consumer Protection Division', website: 'https://ncdoj.gov' };
+const AG = {
+  name: 'North Carolina Attorney General, Consumer Protection Division',
+  website: 'https://ncdoj.gov',
+};
 
 export const US_NC: readonly Rule[] = stateRules(
   {

@@ -13,7 +13,11 @@ export const US_NE: readonly Rule[] = stateRules(
   [
     {
       audience: 'individuals',
-      deadline: { kind: 'without_unreasonable_delay', from: 'discovery', wording: 'as soon as possible and without unreasonable delay' },
+      deadline: {
+        kind: 'without_unreasonable_delay',
+        from: 'discovery',
+        wording: 'as soon as possible and without unreasonable delay',
+      },
       citation: 'Neb. Rev. Stat. § 87-803(1)',
     },
     {

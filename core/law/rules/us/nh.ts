@@ -18,9 +18,13 @@ export const US_NH: readonly Rule[] = stateRules(
     {
       audience: 'regulator',
       deadline: { kind: 'with_individual_notice' },
-      authority: { name: 'New Hampshire Attorney General (or the primary state regulator)', website: 'https://www.doj.nh.gov' },
+      authority: {
+        name: 'New Hampshire Attorney General (or the primary state regulator)',
+        website: 'https://www.doj.nh.gov',
+      },
       citation: 'RSA 359-C:20, I(b)',
-      uncertain: 'The statute sets no time for the regulator’s notice; Forthright asks for it with the individual notice.',
+      uncertain:
+        'The statute sets no time for the regulator’s notice; Forthright asks for it with the individual notice.',
     },
     creditBureaus(1001, 'RSA 359-C:20, VI(a)'),
   ],

@@ -14,7 +14,12 @@ export const US_NM: readonly Rule[] = stateRules(
   [
     {
       audience: 'individuals',
-      deadline: { kind: 'without_unreasonable_delay', outerLimitDays: 45, from: 'discovery', wording: 'in the most expedient time possible' },
+      deadline: {
+        kind: 'without_unreasonable_delay',
+        outerLimitDays: 45,
+        from: 'discovery',
+        wording: 'in the most expedient time possible',
+      },
       citation: 'N.M. Stat. § 57-12C-6(A)',
     },
     {

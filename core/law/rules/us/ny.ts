@@ -8,9 +8,11 @@ import { MOST_EXPEDIENT, US_CORE, creditBureaus, stateRules } from '../common';
 const AMENDED = '2024-12-21';
 const WITH_NOTICE = {
   kind: 'with_individual_notice',
-  wording: 'as to the timing, content and distribution of the notices, no later than the notice to individuals',
+  wording:
+    'as to the timing, content and distribution of the notices, no later than the notice to individuals',
 } as const;
-const REGULATOR_NOTE = 'The statute sets no separate time for the agencies’ notice; Forthright asks for it with the individual notice.';
+const REGULATOR_NOTE =
+  'The statute sets no separate time for the agencies’ notice; Forthright asks for it with the individual notice.';
 
 export const US_NY: readonly Rule[] = stateRules(
   {
@@ -22,7 +24,12 @@ export const US_NY: readonly Rule[] = stateRules(
   [
     {
       audience: 'individuals',
-      deadline: { kind: 'without_unreasonable_delay', outerLimitDays: 30, from: 'discovery', wording: MOST_EXPEDIENT },
+      deadline: {
+        kind: 'without_unreasonable_delay',
+        outerLimitDays: 30,
+        from: 'discovery',
+        wording: MOST_EXPEDIENT,
+      },
       requiredContent: ['state_regulator_contact', 'ftc_contact'],
       authority: { name: 'New York State Attorney General', website: 'https://ag.ny.gov' },
       citation: 'N.Y. Gen. Bus. Law § 899-aa(2), (7)',
@@ -41,7 +48,10 @@ export const US_NY: readonly Rule[] = stateRules(
       key: 'department-of-state',
       audience: 'regulator',
       deadline: WITH_NOTICE,
-      authority: { name: 'New York Department of State, Division of Consumer Protection', website: 'https://dos.ny.gov' },
+      authority: {
+        name: 'New York Department of State, Division of Consumer Protection',
+        website: 'https://dos.ny.gov',
+      },
       citation: 'N.Y. Gen. Bus. Law § 899-aa(8)(a)',
       uncertain: REGULATOR_NOTE,
     },
@@ -57,7 +67,10 @@ export const US_NY: readonly Rule[] = stateRules(
       key: 'dfs',
       audience: 'regulator',
       deadline: WITH_NOTICE,
-      authority: { name: 'New York State Department of Financial Services', website: 'https://www.dfs.ny.gov' },
+      authority: {
+        name: 'New York State Department of Financial Services',
+        website: 'https://www.dfs.ny.gov',
+      },
       citation: 'N.Y. Gen. Bus. Law § 899-aa(8)(a), as amended (Laws of 2024)',
       effectiveFrom: '2025-03-21',
       uncertain: `${REGULATOR_NOTE} We believe the Department of Financial Services was added with effect from March 2025; confirm the date.`,

@@ -12,7 +12,12 @@ export const US_OH: readonly Rule[] = stateRules(
   [
     {
       audience: 'individuals',
-      deadline: { kind: 'without_unreasonable_delay', outerLimitDays: 45, from: 'discovery', wording: 'in the most expedient time possible' },
+      deadline: {
+        kind: 'without_unreasonable_delay',
+        outerLimitDays: 45,
+        from: 'discovery',
+        wording: 'in the most expedient time possible',
+      },
       citation: 'Ohio Rev. Code § 1349.19(B)(2)',
     },
     creditBureaus(1001, 'Ohio Rev. Code § 1349.19(G)'),

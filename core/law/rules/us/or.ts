@@ -10,12 +10,25 @@ export const US_OR: readonly Rule[] = stateRules(
     regime: 'ORS 646A.604',
     timeZone: 'America/Los_Angeles',
     timeZoneNote: 'Salem (the capital); most of Malheur County is on Mountain time.',
-    triggers: [...US_CORE, 'passport', 'tax_id', 'medical', 'health_insurance', 'biometric', 'account_credentials'],
+    triggers: [
+      ...US_CORE,
+      'passport',
+      'tax_id',
+      'medical',
+      'health_insurance',
+      'biometric',
+      'account_credentials',
+    ],
   },
   [
     {
       audience: 'individuals',
-      deadline: { kind: 'without_unreasonable_delay', outerLimitDays: 45, from: 'discovery', wording: EXPEDITIOUS },
+      deadline: {
+        kind: 'without_unreasonable_delay',
+        outerLimitDays: 45,
+        from: 'discovery',
+        wording: EXPEDITIOUS,
+      },
       requiredContent: ['credit_bureaus', 'ftc_contact', 'state_regulator_contact'],
       authority: { name: 'Oregon Attorney General', website: 'https://www.doj.state.or.us' },
       citation: 'ORS 646A.604(3), (5)',
@@ -23,7 +36,12 @@ export const US_OR: readonly Rule[] = stateRules(
     {
       audience: 'regulator',
       threshold: { minAffected: 251 },
-      deadline: { kind: 'without_unreasonable_delay', outerLimitDays: 45, from: 'discovery', wording: EXPEDITIOUS },
+      deadline: {
+        kind: 'without_unreasonable_delay',
+        outerLimitDays: 45,
+        from: 'discovery',
+        wording: EXPEDITIOUS,
+      },
       authority: { name: 'Oregon Attorney General', website: 'https://www.doj.state.or.us' },
       citation: 'ORS 646A.604(1)(b), (3)',
     },

@@ -16,7 +16,9 @@ export const US_PA: readonly Rule[] = stateRules(
       audience: 'individuals',
       deadline: { kind: 'without_unreasonable_delay', from: 'discovery' },
       // 12 months of credit monitoring and a credit report where SSNs, bank account numbers or DL/ID numbers were exposed.
-      conditionalContent: [{ categories: ['ssn', 'financial_account', 'drivers_license'], parts: ['identity_theft_protection'] }],
+      conditionalContent: [
+        { categories: ['ssn', 'financial_account', 'drivers_license'], parts: ['identity_theft_protection'] },
+      ],
       citation: '73 P.S. § 2303, as amended by Act 2024-33',
       effectiveFrom: ACT_33,
     },

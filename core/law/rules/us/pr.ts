@@ -12,7 +12,11 @@ export const US_PR: readonly Rule[] = stateRules(
   [
     {
       audience: 'individuals',
-      deadline: { kind: 'without_unreasonable_delay', from: 'discovery', wording: 'as expeditiously as possible' },
+      deadline: {
+        kind: 'without_unreasonable_delay',
+        from: 'discovery',
+        wording: 'as expeditiously as possible',
+      },
       citation: '10 L.P.R.A. § 4052',
     },
     {
@@ -20,7 +24,8 @@ export const US_PR: readonly Rule[] = stateRules(
       deadline: { kind: 'calendar_days', days: 10, from: 'discovery' },
       authority: { name: 'Puerto Rico Department of Consumer Affairs (DACO)' },
       citation: '10 L.P.R.A. § 4052',
-      uncertain: 'We read the 10 days as calendar days from detecting the breach; DACO then publishes it within 24 hours.',
+      uncertain:
+        'We read the 10 days as calendar days from detecting the breach; DACO then publishes it within 24 hours.',
     },
   ],
 );

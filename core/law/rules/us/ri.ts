@@ -14,18 +14,30 @@ export const US_RI: readonly Rule[] = stateRules(
   [
     {
       audience: 'individuals',
-      deadline: { kind: 'without_unreasonable_delay', outerLimitDays: 45, from: 'discovery', wording: EXPEDIENT },
+      deadline: {
+        kind: 'without_unreasonable_delay',
+        outerLimitDays: 45,
+        from: 'discovery',
+        wording: EXPEDIENT,
+      },
       requiredContent: ['police_report', 'credit_freeze'],
       citation: 'R.I. Gen. Laws § 11-49.3-4(a)(2), (d)',
-      uncertain: 'The 45 calendar days run from confirmation of the breach; Forthright counts from discovery.',
+      uncertain:
+        'The 45 calendar days run from confirmation of the breach; Forthright counts from discovery.',
     },
     {
       audience: 'regulator',
       threshold: { minAffected: 501 },
-      deadline: { kind: 'without_unreasonable_delay', outerLimitDays: 45, from: 'discovery', wording: EXPEDIENT },
+      deadline: {
+        kind: 'without_unreasonable_delay',
+        outerLimitDays: 45,
+        from: 'discovery',
+        wording: EXPEDIENT,
+      },
       authority: { name: 'Rhode Island Attorney General', website: 'https://riag.ri.gov' },
       citation: 'R.I. Gen. Laws § 11-49.3-4(a)(2)',
-      uncertain: 'The statute sets no separate time for the Attorney General; Forthright applies the individuals’ limit.',
+      uncertain:
+        'The statute sets no separate time for the Attorney General; Forthright applies the individuals’ limit.',
     },
     creditBureaus(501, 'R.I. Gen. Laws § 11-49.3-4(a)(2)'),
   ],

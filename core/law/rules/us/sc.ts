@@ -19,7 +19,10 @@ export const US_SC: readonly Rule[] = stateRules(
       audience: 'regulator',
       threshold: { minAffected: 1001 },
       deadline: { kind: 'without_unreasonable_delay', from: 'discovery' },
-      authority: { name: 'South Carolina Department of Consumer Affairs, Consumer Protection Division', website: 'https://consumer.sc.gov' },
+      authority: {
+        name: 'South Carolina Department of Consumer Affairs, Consumer Protection Division',
+        website: 'https://consumer.sc.gov',
+      },
       citation: 'S.C. Code § 39-1-90(K)',
     },
     creditBureaus(1001, 'S.C. Code § 39-1-90(K)'),

@@ -22,10 +22,12 @@ export const US_SD: readonly Rule[] = stateRules(
       deadline: { kind: 'without_unreasonable_delay', outerLimitDays: 60, from: 'discovery' },
       authority: { name: 'South Dakota Attorney General', website: 'https://atg.sd.gov' },
       citation: 'SDCL § 22-40-20',
-      uncertain: 'The statute sets no separate time for the Attorney General; Forthright applies the individuals’ limit.',
+      uncertain:
+        'The statute sets no separate time for the Attorney General; Forthright applies the individuals’ limit.',
     },
     creditBureaus(1, 'SDCL § 22-40-21', {
-      uncertain: 'We read § 22-40-21 as requiring notice to the agencies whatever the number of residents; confirm.',
+      uncertain:
+        'We read § 22-40-21 as requiring notice to the agencies whatever the number of residents; confirm.',
     }),
   ],
 );

@@ -13,7 +13,12 @@ export const US_TN: readonly Rule[] = stateRules(
   [
     {
       audience: 'individuals',
-      deadline: { kind: 'without_unreasonable_delay', outerLimitDays: 45, from: 'discovery', wording: 'immediately' },
+      deadline: {
+        kind: 'without_unreasonable_delay',
+        outerLimitDays: 45,
+        from: 'discovery',
+        wording: 'immediately',
+      },
       citation: 'Tenn. Code § 47-18-2107(b)',
     },
     creditBureaus(1001, 'Tenn. Code § 47-18-2107(g)'),

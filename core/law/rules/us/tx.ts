@@ -15,7 +15,8 @@ export const US_TX: readonly Rule[] = stateRules(
       audience: 'individuals',
       deadline: { kind: 'without_unreasonable_delay', outerLimitDays: 60, from: 'discovery' },
       citation: 'Tex. Bus. & Com. Code § 521.053(b)',
-      uncertain: 'The 60 days run from determining that the breach occurred; Forthright counts from discovery.',
+      uncertain:
+        'The 60 days run from determining that the breach occurred; Forthright counts from discovery.',
     },
     {
       audience: 'regulator',

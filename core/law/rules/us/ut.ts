@@ -34,6 +34,8 @@ export const US_UT: readonly Rule[] = stateRules(
       citation: 'Utah Code § 13-44-202(1)(c), as amended by SB 98 (2024)',
       effectiveFrom: SB98,
     },
-    creditBureaus(1000, 'Utah Code § 13-44-202(1)(d)', { uncertain: 'Threshold read as "1,000 or more"; confirm.' }),
+    creditBureaus(1000, 'Utah Code § 13-44-202(1)(d)', {
+      uncertain: 'Threshold read as "1,000 or more"; confirm.',
+    }),
   ],
 );

@@ -8,7 +8,8 @@ export const US_VA: readonly Rule[] = stateRules(
     regime: 'Va. Code § 18.2-186.6',
     timeZone: 'America/New_York',
     triggers: [...US_CORE, 'passport'],
-    uncertain: 'Breaches of medical information are governed separately by Va. Code § 32.1-127.1:05, not modelled.',
+    uncertain:
+      'Breaches of medical information are governed separately by Va. Code § 32.1-127.1:05, not modelled.',
   },
   [
     {

@@ -9,12 +9,26 @@ export const US_VT: readonly Rule[] = stateRules(
     jurisdiction: 'US-VT',
     regime: '9 V.S.A. § 2435',
     timeZone: 'America/New_York',
-    triggers: [...US_CORE, 'passport', 'tax_id', 'medical', 'health_insurance', 'biometric', 'genetic', 'account_credentials'],
+    triggers: [
+      ...US_CORE,
+      'passport',
+      'tax_id',
+      'medical',
+      'health_insurance',
+      'biometric',
+      'genetic',
+      'account_credentials',
+    ],
   },
   [
     {
       audience: 'individuals',
-      deadline: { kind: 'without_unreasonable_delay', outerLimitDays: 45, from: 'discovery', wording: MOST_EXPEDIENT },
+      deadline: {
+        kind: 'without_unreasonable_delay',
+        outerLimitDays: 45,
+        from: 'discovery',
+        wording: MOST_EXPEDIENT,
+      },
       authority: AG,
       citation: '9 V.S.A. § 2435(b)(1)',
     },

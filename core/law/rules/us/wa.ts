@@ -10,12 +10,25 @@ export const US_WA: readonly Rule[] = stateRules(
     regime: 'RCW 19.255.010',
     timeZone: 'America/Los_Angeles',
     // Washington counts a full date of birth (with a name) as personal information.
-    triggers: [...US_CORE, 'passport', 'date_of_birth', 'medical', 'health_insurance', 'biometric', 'account_credentials'],
+    triggers: [
+      ...US_CORE,
+      'passport',
+      'date_of_birth',
+      'medical',
+      'health_insurance',
+      'biometric',
+      'account_credentials',
+    ],
   },
   [
     {
       audience: 'individuals',
-      deadline: { kind: 'without_unreasonable_delay', outerLimitDays: 30, from: 'discovery', wording: 'in the most expedient time possible, without unreasonable delay' },
+      deadline: {
+        kind: 'without_unreasonable_delay',
+        outerLimitDays: 30,
+        from: 'discovery',
+        wording: 'in the most expedient time possible, without unreasonable delay',
+      },
       requiredContent: ['credit_bureaus'],
       authority: AG,
       citation: 'RCW 19.255.010(6), (8)',

@@ -12,7 +12,12 @@ export const US_WI: readonly Rule[] = stateRules(
   [
     {
       audience: 'individuals',
-      deadline: { kind: 'without_unreasonable_delay', outerLimitDays: 45, from: 'discovery', wording: 'within a reasonable time' },
+      deadline: {
+        kind: 'without_unreasonable_delay',
+        outerLimitDays: 45,
+        from: 'discovery',
+        wording: 'within a reasonable time',
+      },
       citation: 'Wis. Stat. § 134.98(3)(a)',
     },
     creditBureaus(1001, 'Wis. Stat. § 134.98(2)(br)'),

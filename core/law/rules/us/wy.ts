@@ -7,7 +7,15 @@ export const US_WY: readonly Rule[] = stateRules(
     jurisdiction: 'US-WY',
     regime: 'Wyo. Stat. § 40-12-502',
     timeZone: 'America/Denver',
-    triggers: [...US_CORE, 'tax_id', 'passport', 'medical', 'health_insurance', 'biometric', 'account_credentials'],
+    triggers: [
+      ...US_CORE,
+      'tax_id',
+      'passport',
+      'medical',
+      'health_insurance',
+      'biometric',
+      'account_credentials',
+    ],
   },
   [
     {
