@@ -46,6 +46,7 @@ export function coverage(rules: readonly Rule[] = RULES): CoverageRow[] {
     effectiveFrom: rule.effectiveFrom ?? null,
     effectiveUntil: rule.effectiveUntil ?? null,
     timeZone: rule.timeZone,
+    timeZoneNote: rule.timeZoneNote ?? null,
     uncertain: rule.uncertain ?? null,
   }));
 }
@@ -89,8 +90,8 @@ export function renderCoverageMarkdown(
         r.deadline,
         r.threshold ?? '—',
         r.safeHarbour === 'encryption' ? 'encryption' : 'none',
-        `${r.regime}: ${r.citation}`,
-        r.timeZone,
+        r.citation,
+        r.timeZoneNote ? `${r.timeZone} (${r.timeZoneNote})` : r.timeZone,
         notes(r),
         '',
       ]

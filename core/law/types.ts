@@ -197,5 +197,6 @@ export interface CoverageRow {
   effectiveFrom: string | null;
   effectiveUntil: string | null;
   timeZone: string;
+  timeZoneNote: string | null;
   uncertain: string | null;
 }
