@@ -500,28 +500,43 @@ const FORMAT_LOCALE_FOR: Readonly<Record<string, string>> = { en: 'en-GB', es: '
  * carries a Portuguese date.
  */
 export function formattingLocale(customerLocale: string | null | undefined, language: string): string {
-  const raw = (customerLocale ?? '').trim().replace(/_/g, '-');
-  if (raw) {
-    try {
-      const [canonical] = Intl.getCanonicalLocales(raw);
-      if (canonical && canonical.split('-')[0]?.toLowerCase() === language) return canonical;
-    } catch {
-      // Not a valid BCP 47 tag: use the language default below.
+  const key = `${customerLocale ?? ''}|${language}`;
+  let found = formattingLocales.get(key);
+  if (found === undefined) {
+    found = FORMAT_LOCALE_FOR[language] ?? language;
+    const raw = (customerLocale ?? '').trim().replace(/_/g, '-');
+    if (raw) {
+      try {
+        const [canonical] = Intl.getCanonicalLocales(raw);
+        if (canonical && canonical.split('-')[0]?.toLowerCase() === language) found = canonical;
+      } catch {
+        // Not a valid BCP 47 tag: keep the language default.
+      }
     }
+    if (formattingLocales.size >= MAX_FORMATTERS) formattingLocales.clear();
+    formattingLocales.set(key, found);
   }
-  return FORMAT_LOCALE_FOR[language] ?? language;
+  return found;
 }
+const formattingLocales = new Map<string, string>();
 
 /** An IANA zone the runtime knows, else 'UTC' (a bad zone in one record must not stop a notice). */
 export function safeTimeZone(timeZone: string | null | undefined): string {
   if (!timeZone) return 'UTC';
-  try {
-    new Intl.DateTimeFormat('en', { timeZone });
-    return timeZone;
-  } catch {
-    return 'UTC';
+  let known = knownZones.get(timeZone);
+  if (known === undefined) {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone });
+      known = true;
+    } catch {
+      known = false;
+    }
+    if (knownZones.size >= MAX_FORMATTERS) knownZones.clear();
+    knownZones.set(timeZone, known);
   }
+  return known ? timeZone : 'UTC';
 }
+const knownZones = new Map<string, boolean>();
 
 // Building an Intl.DateTimeFormat costs far more than using one; a batch uses a handful of
 // (locale, zone) pairs, so they are kept. Bounded so hostile input cannot grow it without end.

@@ -1,0 +1,103 @@
+import type { DataCategory } from '../../../core/categories';
+import type { ContentPart } from '../../../core/content-parts';
+import type { IndividualNoticeInput } from '../../../core/mail/render';
+import { compileTemplates, loadTemplateSources } from '../../../core/mail/templates';
+
+/** The repository's templates, compiled once per test file. */
+export const sources = loadTemplateSources();
+export const set = compileTemplates(sources);
+
+export const company = {
+  name: 'Example Corp',
+  postalAddress: '1 Example Street, Springfield, USA',
+  supportEmail: 'privacy@example.com',
+  supportPhone: '+1 800 555 0100',
+  dpoContact: 'Data Protection Officer, dpo@example.com',
+};
+
+export const CA_AG = {
+  name: 'California Attorney General',
+  website: 'https://oag.ca.gov/privacy',
+  phone: '1-800-952-5225',
+  postalAddress: 'P.O. Box 944255, Sacramento, CA 94244-2550',
+};
+
+export const CNIL = { name: 'Commission nationale de l’informatique et des libertés (CNIL)', website: 'www.cnil.fr' };
+
+/** A complete, ordinary notice input; override what a test is about. */
+export function noticeInput(overrides: Partial<IndividualNoticeInput> = {}): IndividualNoticeInput {
+  return {
+    locale: 'en-US',
+    timeZone: 'America/Los_Angeles',
+    recipient: { name: 'Ana García', email: 'ana@example.net', isRepresentative: false, subjectName: 'Ana García' },
+    company,
+    incident: {
+      title: 'Unauthorised access to the billing system',
+      whatHappened:
+        'On 2 March someone used a stolen employee password to sign in to our billing system.\n\nThey could read customer records for about six hours before we blocked them.',
+      whatWeAreDoing: 'We blocked the access and reset every staff password.\nWe now require two-step sign-in for all staff.',
+      discoveredAt: new Date('2026-03-05T13:30:00Z'),
+      occurredFrom: new Date('2026-03-02T10:00:00Z'),
+      occurredTo: new Date('2026-03-02T16:00:00Z'),
+    },
+    exposed: [{ category: 'email' }, { category: 'payment_card', masked: '4242' }],
+    referenceCode: 'FR-7KQ2-M9XD',
+    pageUrl: 'https://notice.example.com/n/3q2X9vJ0kP7mZt1aB4cD5eF6gH',
+    contentParts: [],
+    authorities: [],
+    ...overrides,
+  };
+}
+
+export const ALL_INDIVIDUAL_PARTS: ContentPart[] = [
+  'us_ca_format',
+  'credit_bureaus',
+  'ftc_contact',
+  'state_regulator_contact',
+  'credit_freeze',
+  'fraud_alert',
+  'police_report',
+  'identity_theft_protection',
+  'gdpr_art34',
+  'dpo_contact',
+  'supervisory_authority_contact',
+  'hipaa_contact',
+];
+
+/** Typical combinations the law engine produces. */
+export const PART_SETS: Record<string, ContentPart[]> = {
+  none: [],
+  california: ['us_ca_format', 'credit_bureaus', 'identity_theft_protection', 'state_regulator_contact'],
+  massachusetts: ['police_report', 'credit_freeze', 'identity_theft_protection'],
+  us_federal: ['credit_bureaus', 'ftc_contact', 'fraud_alert', 'credit_freeze'],
+  gdpr: ['gdpr_art34', 'dpo_contact', 'supervisory_authority_contact'],
+  hipaa: ['hipaa_contact'],
+  everything: ALL_INDIVIDUAL_PARTS,
+};
+
+export const SOME_CATEGORY_SETS: DataCategory[][] = [
+  ['email'],
+  ['ssn', 'name', 'date_of_birth'],
+  ['payment_card', 'account_credentials', 'email'],
+  ['medical', 'health_insurance', 'postal_address'],
+  ['passport', 'drivers_license', 'tax_id', 'financial_account'],
+  ['biometric', 'genetic', 'precise_geolocation', 'ip_address', 'phone'],
+];
+
+/** Lists the text of each <li> inside <ul class="exposed">. */
+export function exposedItems(html: string): string[] {
+  const list = /<ul class="exposed">([\s\S]*?)<\/ul>/.exec(html)?.[1] ?? '';
+  return [...list.matchAll(/<li>([\s\S]*?)<\/li>/g)].map((m) => (m[1] ?? '').trim());
+}
+
+/** Undoes Handlebars' HTML escaping, for comparing escaped HTML with plain strings. */
+export function unescapeHtml(s: string): string {
+  return s
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#x27;/g, "'")
+    .replace(/&#x60;/g, '`')
+    .replace(/&#x3D;/g, '=')
+    .replace(/&amp;/g, '&');
+}
