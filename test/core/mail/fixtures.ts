@@ -101,3 +101,18 @@ export function unescapeHtml(s: string): string {
     .replace(/&#x3D;/g, '=')
     .replace(/&amp;/g, '&');
 }
+
+/** Words and phrases that have no place in a breach notice, in the four languages. */
+export const MARKETING_BLOCKLIST = [
+  'discount', 'offer code', 'special offer', 'upgrade', 'promo', 'promotion', 'subscribe', 'unsubscribe',
+  'limited time', 'deal', 'deals', 'sale', 'sales', 'buy', 'purchase', 'newsletter', 'coupon', 'free trial',
+  'premium', 'exclusive', 'act now', 'bonus', 'save', 'reward',
+  'descuento', 'oferta', 'promoción', 'suscríbase', 'compre', 'por tiempo limitado',
+  'réduction', 'offre', 'abonnez', 'achetez', 'soldes',
+  'rabatt', 'angebot', 'aktion', 'abonnieren', 'kaufen', 'gutschein',
+];
+/** Matches any blocklisted word as a whole word, in any case. */
+export const MARKETING = new RegExp(
+  `(?<![\\p{L}])(${MARKETING_BLOCKLIST.map((w) => w.replace(/ /g, '\\s+')).join('|')})(?![\\p{L}])`,
+  'iu',
+);

@@ -11,6 +11,7 @@ import {
 import {
   CA_AG,
   CNIL,
+  MARKETING,
   PART_SETS,
   SOME_CATEGORY_SETS,
   exposedItems,
@@ -383,17 +384,6 @@ describe('renderIndividualNotice', () => {
   });
 
   describe('no marketing', () => {
-    // Words and phrases that have no place in a breach notice, in the four languages.
-    const BLOCKLIST = [
-      'discount', 'offer code', 'special offer', 'upgrade', 'promo', 'promotion', 'subscribe', 'unsubscribe',
-      'limited time', 'deal', 'deals', 'sale', 'sales', 'buy', 'purchase', 'newsletter', 'coupon', 'free trial',
-      'premium', 'exclusive', 'act now', 'bonus', 'save', 'reward',
-      'descuento', 'oferta', 'promoción', 'suscríbase', 'compre', 'gratis por tiempo limitado',
-      'réduction', 'offre', 'promotion', 'abonnez', 'achetez', 'soldes',
-      'rabatt', 'angebot', 'aktion', 'abonnieren', 'kaufen', 'gutschein',
-    ];
-    const pattern = new RegExp(`(?<![\\p{L}])(${BLOCKLIST.map((w) => w.replace(/ /g, '\\s+')).join('|')})(?![\\p{L}])`, 'iu');
-
     it('holds for every language, part set, category set and addressee', () => {
       let checked = 0;
       for (const locale of ['en', 'es', 'fr', 'de']) {
@@ -414,7 +404,7 @@ describe('renderIndividualNotice', () => {
                 }),
               );
               for (const body of [mail.subject, mail.text, unescapeHtml(mail.html)]) {
-                expect(pattern.exec(body)?.[0], `${locale} ${name} ${categories.join(',')} ${isRepresentative}`).toBeUndefined();
+                expect(MARKETING.exec(body)?.[0], `${locale} ${name} ${categories.join(',')} ${isRepresentative}`).toBeUndefined();
               }
               checked += 1;
             }
