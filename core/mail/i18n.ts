@@ -145,7 +145,7 @@ export const CATALOG: Readonly<Record<Language, LanguageCatalog>> = deepFreeze({
       biometric: {
         self: 'Unlike a password, biometric data cannot be changed. Where a service lets you sign in with your fingerprint or face, consider adding a second step, such as a PIN.',
         representative:
-          "Biometric data cannot be changed. If {name} had accounts that used a fingerprint or face scan to sign in, ask those services to close them.",
+          'Biometric data cannot be changed. If {name} had accounts that used a fingerprint or face scan to sign in, ask those services to close them.',
       },
       genetic: {
         self: 'Genetic information cannot be changed, and it can say something about your relatives too. Be careful with anyone who contacts you about genetic test or ancestry results.',
@@ -164,16 +164,20 @@ export const CATALOG: Readonly<Record<Language, LanguageCatalog>> = deepFreeze({
       },
     },
     risks: {
-      credentials: 'Someone could try to sign in to the account, or to other accounts that use the same password.',
+      credentials:
+        'Someone could try to sign in to the account, or to other accounts that use the same password.',
       ssn: 'Someone could try to use the Social Security number to open credit or other accounts fraudulently.',
       tax_id: 'Someone could try to use the tax number to file a false tax return or claim a refund.',
       payment_card: 'Someone could try to make payments with the card.',
       financial_account: 'Someone could try to take money from the account or set up payments from it.',
       drivers_license: 'Someone could try to use the license number to pretend to be the license holder.',
       passport: 'Someone could try to use the passport number to pretend to be the passport holder.',
-      health: 'Someone could learn private health details, or try to obtain care or make insurance claims with them.',
-      biometric: 'Someone could try to use the data to get past a fingerprint or face check. Biometric data cannot be changed.',
-      genetic: 'Genetic information cannot be changed. It can reveal health details and family relationships.',
+      health:
+        'Someone could learn private health details, or try to obtain care or make insurance claims with them.',
+      biometric:
+        'Someone could try to use the data to get past a fingerprint or face check. Biometric data cannot be changed.',
+      genetic:
+        'Genetic information cannot be changed. It can reveal health details and family relationships.',
       identity: 'Someone could use these details to make scam messages (phishing) look genuine.',
       location: 'Location data can reveal where someone lives, works or spends time.',
     },
@@ -263,17 +267,24 @@ export const CATALOG: Readonly<Record<Language, LanguageCatalog>> = deepFreeze({
       },
     },
     risks: {
-      credentials: 'Alguien podría intentar entrar en la cuenta, o en otras cuentas que usen la misma contraseña.',
+      credentials:
+        'Alguien podría intentar entrar en la cuenta, o en otras cuentas que usen la misma contraseña.',
       ssn: 'Alguien podría intentar usar el Número de Seguro Social para abrir créditos u otras cuentas de forma fraudulenta.',
-      tax_id: 'Alguien podría intentar usar el número fiscal para presentar una declaración falsa o pedir una devolución.',
+      tax_id:
+        'Alguien podría intentar usar el número fiscal para presentar una declaración falsa o pedir una devolución.',
       payment_card: 'Alguien podría intentar hacer pagos con la tarjeta.',
       financial_account: 'Alguien podría intentar sacar dinero de la cuenta o programar pagos desde ella.',
-      drivers_license: 'Alguien podría intentar usar el número de licencia para hacerse pasar por su titular.',
+      drivers_license:
+        'Alguien podría intentar usar el número de licencia para hacerse pasar por su titular.',
       passport: 'Alguien podría intentar usar el número de pasaporte para hacerse pasar por su titular.',
-      health: 'Alguien podría conocer datos privados de salud, o intentar usarlos para obtener atención médica o cobrar seguros.',
-      biometric: 'Alguien podría intentar usar los datos para superar un control de huella o de rostro. Los datos biométricos no se pueden cambiar.',
-      genetic: 'La información genética no se puede cambiar. Puede revelar datos de salud y relaciones familiares.',
-      identity: 'Alguien podría usar estos datos para que mensajes fraudulentos (phishing) parezcan auténticos.',
+      health:
+        'Alguien podría conocer datos privados de salud, o intentar usarlos para obtener atención médica o cobrar seguros.',
+      biometric:
+        'Alguien podría intentar usar los datos para superar un control de huella o de rostro. Los datos biométricos no se pueden cambiar.',
+      genetic:
+        'La información genética no se puede cambiar. Puede revelar datos de salud y relaciones familiares.',
+      identity:
+        'Alguien podría usar estos datos para que mensajes fraudulentos (phishing) parezcan auténticos.',
       location: 'Los datos de ubicación pueden revelar dónde vive, trabaja o pasa el tiempo una persona.',
     },
   },
@@ -303,7 +314,7 @@ export const CATALOG: Readonly<Record<Language, LanguageCatalog>> = deepFreeze({
       credentials: {
         self: "Changez votre mot de passe {company}. Si vous utilisez le même mot de passe ailleurs, changez-le aussi. Activez la validation en deux étapes partout où c'est possible.",
         representative:
-          "Si vous le pouvez, changez le mot de passe du compte {company} de {name}, ou contactez-nous et nous le sécuriserons ou le fermerons. Si {name} utilisait le même mot de passe ailleurs, demandez à ces services de sécuriser ou de fermer les comptes.",
+          'Si vous le pouvez, changez le mot de passe du compte {company} de {name}, ou contactez-nous et nous le sécuriserons ou le fermerons. Si {name} utilisait le même mot de passe ailleurs, demandez à ces services de sécuriser ou de fermer les comptes.',
       },
       ssn: {
         self: "Soyez attentif à tout signe d'utilisation de votre numéro de sécurité sociale par quelqu'un d'autre, comme des factures, courriers ou appels concernant un crédit que vous n'avez pas demandé. Consultez régulièrement vos rapports de crédit et signalez tout ce qui vous semble anormal.",
@@ -316,14 +327,14 @@ export const CATALOG: Readonly<Record<Language, LanguageCatalog>> = deepFreeze({
           "Informez de cet incident l'administration fiscale qui a attribué le numéro fiscal de {name}, et contactez-la sans attendre au sujet de toute déclaration au nom de {name} que vous ne reconnaissez pas.",
       },
       payment_card: {
-        self: "Vérifiez vos relevés de carte et signalez sans attendre à votre banque tout paiement que vous ne reconnaissez pas. Vous pouvez demander une nouvelle carte avec un nouveau numéro.",
+        self: 'Vérifiez vos relevés de carte et signalez sans attendre à votre banque tout paiement que vous ne reconnaissez pas. Vous pouvez demander une nouvelle carte avec un nouveau numéro.',
         representative:
           "Demandez à la banque émettrice de fermer la carte de {name}, si ce n'est pas déjà fait, et vérifiez les derniers relevés pour repérer tout paiement inconnu.",
       },
       financial_account: {
         self: "Vérifiez vos relevés bancaires et prévenez votre banque sans attendre si vous trouvez un paiement ou un virement que vous ne reconnaissez pas. Votre banque peut vous dire s'il vaut mieux changer de numéro de compte.",
         representative:
-          "Informez la banque de {name} de cet incident et demandez-lui de surveiller le compte de près ou de le clôturer. Vérifiez les derniers relevés pour repérer tout paiement inconnu.",
+          'Informez la banque de {name} de cet incident et demandez-lui de surveiller le compte de près ou de le clôturer. Vérifiez les derniers relevés pour repérer tout paiement inconnu.',
       },
       drivers_license: {
         self: "Si vous pensez que quelqu'un utilise votre numéro de permis de conduire, prévenez l'autorité qui l'a délivré. Méfiez-vous de toute personne qui vous demande de confirmer ce numéro.",
@@ -346,34 +357,44 @@ export const CATALOG: Readonly<Record<Language, LanguageCatalog>> = deepFreeze({
           "Les données biométriques ne peuvent pas être changées. Si {name} avait des comptes utilisant l'empreinte ou le visage pour se connecter, demandez à ces services de les fermer.",
       },
       genetic: {
-        self: "Les données génétiques ne peuvent pas être changées et peuvent aussi renseigner sur vos proches. Méfiez-vous de toute personne qui vous contacte au sujet de résultats de tests génétiques ou généalogiques.",
+        self: 'Les données génétiques ne peuvent pas être changées et peuvent aussi renseigner sur vos proches. Méfiez-vous de toute personne qui vous contacte au sujet de résultats de tests génétiques ou généalogiques.',
         representative:
-          "Les données génétiques peuvent renseigner sur les proches de {name}. Vous pouvez, si vous le souhaitez, informer les membres proches de la famille de ce courrier.",
+          'Les données génétiques peuvent renseigner sur les proches de {name}. Vous pouvez, si vous le souhaitez, informer les membres proches de la famille de ce courrier.',
       },
       identity: {
-        self: "Méfiez-vous des e-mails, appels, SMS ou courriers inattendus qui mentionnent cet incident ou vous demandent des informations personnelles. {company} ne vous demandera jamais votre mot de passe ni le numéro complet de votre carte. En cas de doute, contactez-nous avec les coordonnées de ce courrier.",
+        self: 'Méfiez-vous des e-mails, appels, SMS ou courriers inattendus qui mentionnent cet incident ou vous demandent des informations personnelles. {company} ne vous demandera jamais votre mot de passe ni le numéro complet de votre carte. En cas de doute, contactez-nous avec les coordonnées de ce courrier.',
         representative:
-          "Méfiez-vous des e-mails, appels ou courriers inattendus qui mentionnent {name} ou cet incident, ou qui demandent des informations personnelles. {company} ne demandera jamais de mot de passe ni de numéro de carte complet. En cas de doute, contactez-nous avec les coordonnées de ce courrier.",
+          'Méfiez-vous des e-mails, appels ou courriers inattendus qui mentionnent {name} ou cet incident, ou qui demandent des informations personnelles. {company} ne demandera jamais de mot de passe ni de numéro de carte complet. En cas de doute, contactez-nous avec les coordonnées de ce courrier.',
       },
       location: {
-        self: "Les données de localisation peuvent révéler vos déplacements. Vérifiez les réglages de localisation de votre téléphone et de vos applications. Si vous craignez pour votre sécurité, contactez la police et prévenez-nous afin que nous puissions vous aider.",
+        self: 'Les données de localisation peuvent révéler vos déplacements. Vérifiez les réglages de localisation de votre téléphone et de vos applications. Si vous craignez pour votre sécurité, contactez la police et prévenez-nous afin que nous puissions vous aider.',
         representative:
           "Les données de localisation peuvent révéler les déplacements de {name}. Si cela vous fait craindre pour la sécurité d'un proche de {name}, contactez la police et prévenez-nous afin que nous puissions aider.",
       },
     },
     risks: {
-      credentials: "Quelqu'un pourrait essayer de se connecter au compte, ou à d'autres comptes utilisant le même mot de passe.",
+      credentials:
+        "Quelqu'un pourrait essayer de se connecter au compte, ou à d'autres comptes utilisant le même mot de passe.",
       ssn: "Quelqu'un pourrait essayer d'utiliser le numéro de sécurité sociale pour ouvrir frauduleusement un crédit ou d'autres comptes.",
-      tax_id: "Quelqu'un pourrait essayer d'utiliser le numéro fiscal pour déposer une fausse déclaration ou demander un remboursement.",
+      tax_id:
+        "Quelqu'un pourrait essayer d'utiliser le numéro fiscal pour déposer une fausse déclaration ou demander un remboursement.",
       payment_card: "Quelqu'un pourrait essayer d'effectuer des paiements avec la carte.",
-      financial_account: "Quelqu'un pourrait essayer de retirer de l'argent du compte ou d'y mettre en place des paiements.",
-      drivers_license: "Quelqu'un pourrait essayer d'utiliser le numéro de permis pour se faire passer pour son titulaire.",
-      passport: "Quelqu'un pourrait essayer d'utiliser le numéro de passeport pour se faire passer pour son titulaire.",
-      health: "Quelqu'un pourrait prendre connaissance d'informations de santé privées, ou tenter de les utiliser pour obtenir des soins ou des remboursements.",
-      biometric: "Quelqu'un pourrait essayer d'utiliser ces données pour passer un contrôle d'empreinte ou de visage. Les données biométriques ne peuvent pas être changées.",
-      genetic: 'Les données génétiques ne peuvent pas être changées. Elles peuvent révéler des informations de santé et des liens familiaux.',
-      identity: "Quelqu'un pourrait utiliser ces informations pour rendre crédibles des messages frauduleux (hameçonnage).",
-      location: "Les données de localisation peuvent révéler où une personne vit, travaille ou passe son temps.",
+      financial_account:
+        "Quelqu'un pourrait essayer de retirer de l'argent du compte ou d'y mettre en place des paiements.",
+      drivers_license:
+        "Quelqu'un pourrait essayer d'utiliser le numéro de permis pour se faire passer pour son titulaire.",
+      passport:
+        "Quelqu'un pourrait essayer d'utiliser le numéro de passeport pour se faire passer pour son titulaire.",
+      health:
+        "Quelqu'un pourrait prendre connaissance d'informations de santé privées, ou tenter de les utiliser pour obtenir des soins ou des remboursements.",
+      biometric:
+        "Quelqu'un pourrait essayer d'utiliser ces données pour passer un contrôle d'empreinte ou de visage. Les données biométriques ne peuvent pas être changées.",
+      genetic:
+        'Les données génétiques ne peuvent pas être changées. Elles peuvent révéler des informations de santé et des liens familiaux.',
+      identity:
+        "Quelqu'un pourrait utiliser ces informations pour rendre crédibles des messages frauduleux (hameçonnage).",
+      location:
+        'Les données de localisation peuvent révéler où une personne vit, travaille ou passe son temps.',
     },
   },
   de: {
@@ -461,17 +482,25 @@ export const CATALOG: Readonly<Record<Language, LanguageCatalog>> = deepFreeze({
       },
     },
     risks: {
-      credentials: 'Jemand könnte versuchen, sich bei dem Konto anzumelden oder bei anderen Konten mit demselben Passwort.',
+      credentials:
+        'Jemand könnte versuchen, sich bei dem Konto anzumelden oder bei anderen Konten mit demselben Passwort.',
       ssn: 'Jemand könnte versuchen, mit der Sozialversicherungsnummer betrügerisch Kredite oder andere Konten zu eröffnen.',
-      tax_id: 'Jemand könnte versuchen, mit der Steuernummer eine falsche Steuererklärung abzugeben oder eine Erstattung zu beantragen.',
+      tax_id:
+        'Jemand könnte versuchen, mit der Steuernummer eine falsche Steuererklärung abzugeben oder eine Erstattung zu beantragen.',
       payment_card: 'Jemand könnte versuchen, mit der Karte zu bezahlen.',
-      financial_account: 'Jemand könnte versuchen, Geld vom Konto abzuheben oder Zahlungen davon einzurichten.',
-      drivers_license: 'Jemand könnte versuchen, sich mit der Führerscheinnummer als dessen Inhaber auszugeben.',
+      financial_account:
+        'Jemand könnte versuchen, Geld vom Konto abzuheben oder Zahlungen davon einzurichten.',
+      drivers_license:
+        'Jemand könnte versuchen, sich mit der Führerscheinnummer als dessen Inhaber auszugeben.',
       passport: 'Jemand könnte versuchen, sich mit der Reisepassnummer als dessen Inhaber auszugeben.',
-      health: 'Jemand könnte private Gesundheitsdaten erfahren oder versuchen, damit Behandlungen oder Versicherungsleistungen zu erschleichen.',
-      biometric: 'Jemand könnte versuchen, mit den Daten eine Fingerabdruck- oder Gesichtsprüfung zu umgehen. Biometrische Daten lassen sich nicht ändern.',
-      genetic: 'Genetische Daten lassen sich nicht ändern. Sie können Gesundheitsdaten und Verwandtschaftsbeziehungen offenlegen.',
-      identity: 'Jemand könnte diese Daten nutzen, um betrügerische Nachrichten (Phishing) echt wirken zu lassen.',
+      health:
+        'Jemand könnte private Gesundheitsdaten erfahren oder versuchen, damit Behandlungen oder Versicherungsleistungen zu erschleichen.',
+      biometric:
+        'Jemand könnte versuchen, mit den Daten eine Fingerabdruck- oder Gesichtsprüfung zu umgehen. Biometrische Daten lassen sich nicht ändern.',
+      genetic:
+        'Genetische Daten lassen sich nicht ändern. Sie können Gesundheitsdaten und Verwandtschaftsbeziehungen offenlegen.',
+      identity:
+        'Jemand könnte diese Daten nutzen, um betrügerische Nachrichten (Phishing) echt wirken zu lassen.',
       location: 'Standortdaten können verraten, wo jemand wohnt, arbeitet oder Zeit verbringt.',
     },
   },

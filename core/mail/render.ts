@@ -198,8 +198,10 @@ export interface NoticeVariantInput {
 /**
  * The variant a compliance officer approves: template language × content parts × category set ×
  * representative or not, plus the authorities named (two states with the same parts still name
- * different attorneys general) and any restrictions (Massachusetts leaves out what happened). Customers with equal keys receive the same text apart from their
- * own name, dates, masked identifiers, reference code and page link.
+ * different attorneys general) and any restrictions (Massachusetts leaves out what happened).
+ * Customers with equal keys receive the same text apart from their own name, dates, masked
+ * identifiers, reference code and page link. The language is the resolved template language, so
+ * 'es-MX' and 'es-ES' share a variant.
  */
 export function noticeVariantKey(input: NoticeVariantInput): string {
   const language = resolveLanguage(input.locale, LANGUAGES);
@@ -219,7 +221,13 @@ export function noticeVariantKey(input: NoticeVariantInput): string {
 
 /** sha256 (hex) of a rendered mail, for recording exactly what was approved or sent. */
 export function renderedMailHash(mail: Pick<RenderedMail, 'subject' | 'html' | 'text'>): string {
-  return createHash('sha256').update(mail.subject).update('\0').update(mail.html).update('\0').update(mail.text).digest('hex');
+  return createHash('sha256')
+    .update(mail.subject)
+    .update('\0')
+    .update(mail.html)
+    .update('\0')
+    .update(mail.text)
+    .digest('hex');
 }
 
 export function renderIndividualNotice(set: TemplateSet, input: IndividualNoticeInput): RenderedMail {
@@ -244,7 +252,9 @@ export function renderIndividualNotice(set: TemplateSet, input: IndividualNotice
 
   const needsAuthorities = parts.state_regulator_contact || parts.supervisory_authority_contact;
   if (needsAuthorities && input.authorities.length === 0) {
-    throw new RenderInputError('state_regulator_contact / supervisory_authority_contact need at least one authority');
+    throw new RenderInputError(
+      'state_regulator_contact / supervisory_authority_contact need at least one authority',
+    );
   }
   const ip = input.identityProtection ?? null;
   const translated = input.incident.translations?.[language];
@@ -388,7 +398,9 @@ export function renderStaffAlert(set: TemplateSet, input: StaffAlertInput): Rend
     overdueBy: remaining !== null && remaining < 0 ? humanDuration(-remaining) : null,
     forecast: input.forecastAt ? formatDateTime(input.forecastAt, REGULATOR_LOCALE, tz) : null,
     forecastLateBy:
-      input.forecastAt && due && input.forecastAt > due ? humanDuration(input.forecastAt.getTime() - due.getTime()) : null,
+      input.forecastAt && due && input.forecastAt > due
+        ? humanDuration(input.forecastAt.getTime() - due.getTime())
+        : null,
     waitsOnApproval: input.waitsOnApproval ?? false,
     link: input.incidentUrl,
     linkHref: httpHref(input.incidentUrl),
@@ -433,8 +445,14 @@ function groupExposed(items: readonly ExposedItem[]): Map<DataCategory, string[]
     const masked = item.masked?.trim();
     if (!masked) continue;
     // A notice must never become the leak: refuse anything that looks like a full identifier.
-    if (masked.length > MASKED_MAX_LENGTH || /[\r\n]/.test(masked) || (masked.match(/\d/g)?.length ?? 0) > MASKED_MAX_DIGITS) {
-      throw new RenderInputError(`masked value for ${item.category} reveals too much (at most ${MASKED_MAX_DIGITS} digits)`);
+    if (
+      masked.length > MASKED_MAX_LENGTH ||
+      /[\r\n]/.test(masked) ||
+      (masked.match(/\d/g)?.length ?? 0) > MASKED_MAX_DIGITS
+    ) {
+      throw new RenderInputError(
+        `masked value for ${item.category} reveals too much (at most ${MASKED_MAX_DIGITS} digits)`,
+      );
     }
     const list = map.get(item.category);
     if (list && !list.includes(masked)) list.push(masked);
@@ -464,7 +482,9 @@ function occurredView(from: Date | null, to: Date | null, locale: string, tz: st
 function individualsView(at: Date | null, reportedAt: Date, tz: string) {
   if (!at) return { notified: false, scheduled: false, on: null };
   const on = formatDate(at, REGULATOR_LOCALE, tz);
-  return at <= reportedAt ? { notified: true, scheduled: false, on } : { notified: false, scheduled: true, on };
+  return at <= reportedAt
+    ? { notified: true, scheduled: false, on }
+    : { notified: false, scheduled: true, on };
 }
 
 function companyView(c: CompanyContact) {

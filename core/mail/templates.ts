@@ -16,7 +16,12 @@ import { CATALOG, LanguageCatalogSchema, type LanguageCatalog } from './i18n';
  *   i18n/<language>.json                                           the wording catalog (from i18n.ts)
  */
 
-export const TEMPLATE_NAMES = ['individual-notice', 'customer-follow-up', 'regulator-notice', 'staff-alert'] as const;
+export const TEMPLATE_NAMES = [
+  'individual-notice',
+  'customer-follow-up',
+  'regulator-notice',
+  'staff-alert',
+] as const;
 export type TemplateName = (typeof TEMPLATE_NAMES)[number];
 
 /** Templates read by customers need the catalog of every language they exist in. */
@@ -149,7 +154,8 @@ function buildSet(sources: TemplateSources, version: string): TemplateSet {
       if (t) {
         const [, name, language, fileName, format] = t as unknown as [string, string, string, string, Format];
         if (name !== fileName) throw new Error(`file name must be ${name}.${format}.hbs`);
-        if (!(TEMPLATE_NAMES as readonly string[]).includes(name)) throw new Error(`unknown template "${name}"`);
+        if (!(TEMPLATE_NAMES as readonly string[]).includes(name))
+          throw new Error(`unknown template "${name}"`);
         html.parse(source); // syntax errors now, not at the first send
         const hb = format === 'html' ? html : plain;
         const key = `${name}/${language}`;
@@ -235,7 +241,13 @@ function registerHelpers(hb: typeof Handlebars, mode: 'html' | 'text'): void {
       .filter((p) => p.length > 0);
     if (mode === 'text') return paras.join('\n\n');
     const body = paras
-      .map((p) => `<p>${p.split('\n').map((l) => hb.escapeExpression(l)).join('<br>\n')}</p>`)
+      .map(
+        (p) =>
+          `<p>${p
+            .split('\n')
+            .map((l) => hb.escapeExpression(l))
+            .join('<br>\n')}</p>`,
+      )
       .join('\n');
     return new hb.SafeString(body);
   });

@@ -22,20 +22,29 @@ export const CA_AG = {
   postalAddress: 'P.O. Box 944255, Sacramento, CA 94244-2550',
 };
 
-export const CNIL = { name: 'Commission nationale de l’informatique et des libertés (CNIL)', website: 'www.cnil.fr' };
+export const CNIL = {
+  name: 'Commission nationale de l’informatique et des libertés (CNIL)',
+  website: 'www.cnil.fr',
+};
 
 /** A complete, ordinary notice input; override what a test is about. */
 export function noticeInput(overrides: Partial<IndividualNoticeInput> = {}): IndividualNoticeInput {
   return {
     locale: 'en-US',
     timeZone: 'America/Los_Angeles',
-    recipient: { name: 'Ana García', email: 'ana@example.net', isRepresentative: false, subjectName: 'Ana García' },
+    recipient: {
+      name: 'Ana García',
+      email: 'ana@example.net',
+      isRepresentative: false,
+      subjectName: 'Ana García',
+    },
     company,
     incident: {
       title: 'Unauthorised access to the billing system',
       whatHappened:
         'On 2 March someone used a stolen employee password to sign in to our billing system.\n\nThey could read customer records for about six hours before we blocked them.',
-      whatWeAreDoing: 'We blocked the access and reset every staff password.\nWe now require two-step sign-in for all staff.',
+      whatWeAreDoing:
+        'We blocked the access and reset every staff password.\nWe now require two-step sign-in for all staff.',
       discoveredAt: new Date('2026-03-05T13:30:00Z'),
       occurredFrom: new Date('2026-03-02T10:00:00Z'),
       occurredTo: new Date('2026-03-02T16:00:00Z'),
@@ -104,12 +113,47 @@ export function unescapeHtml(s: string): string {
 
 /** Words and phrases that have no place in a breach notice, in the four languages. */
 export const MARKETING_BLOCKLIST = [
-  'discount', 'offer code', 'special offer', 'upgrade', 'promo', 'promotion', 'subscribe', 'unsubscribe',
-  'limited time', 'deal', 'deals', 'sale', 'sales', 'buy', 'purchase', 'newsletter', 'coupon', 'free trial',
-  'premium', 'exclusive', 'act now', 'bonus', 'save', 'reward',
-  'descuento', 'oferta', 'promoción', 'suscríbase', 'compre', 'por tiempo limitado',
-  'réduction', 'offre', 'abonnez', 'achetez', 'soldes',
-  'rabatt', 'angebot', 'aktion', 'abonnieren', 'kaufen', 'gutschein',
+  'discount',
+  'offer code',
+  'special offer',
+  'upgrade',
+  'promo',
+  'promotion',
+  'subscribe',
+  'unsubscribe',
+  'limited time',
+  'deal',
+  'deals',
+  'sale',
+  'sales',
+  'buy',
+  'purchase',
+  'newsletter',
+  'coupon',
+  'free trial',
+  'premium',
+  'exclusive',
+  'act now',
+  'bonus',
+  'save',
+  'reward',
+  'descuento',
+  'oferta',
+  'promoción',
+  'suscríbase',
+  'compre',
+  'por tiempo limitado',
+  'réduction',
+  'offre',
+  'abonnez',
+  'achetez',
+  'soldes',
+  'rabatt',
+  'angebot',
+  'aktion',
+  'abonnieren',
+  'kaufen',
+  'gutschein',
 ];
 /** Matches any blocklisted word as a whole word, in any case. */
 export const MARKETING = new RegExp(

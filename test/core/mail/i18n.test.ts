@@ -88,13 +88,15 @@ describe('CATALOG', () => {
 
   it('speaks to a representative about the person, not to the person', () => {
     for (const language of LANGUAGES) {
-      for (const t of ADVICE_TOPICS) expect(CATALOG[language].advice[t].representative, `${language} ${t}`).toContain('{name}');
+      for (const t of ADVICE_TOPICS)
+        expect(CATALOG[language].advice[t].representative, `${language} ${t}`).toContain('{name}');
     }
   });
 
   it('translates rather than copies English', () => {
     for (const language of ['es', 'fr', 'de'] as const) {
-      for (const t of ADVICE_TOPICS) expect(CATALOG[language].advice[t].self).not.toBe(CATALOG.en.advice[t].self);
+      for (const t of ADVICE_TOPICS)
+        expect(CATALOG[language].advice[t].self).not.toBe(CATALOG.en.advice[t].self);
     }
   });
 });

@@ -41,7 +41,12 @@ function followUpInput(overrides: Partial<FollowUpInput> = {}): FollowUpInput {
   return {
     locale: 'en-US',
     timeZone: 'America/New_York',
-    recipient: { name: 'Ana García', email: 'ana@example.net', isRepresentative: false, subjectName: 'Ana García' },
+    recipient: {
+      name: 'Ana García',
+      email: 'ana@example.net',
+      isRepresentative: false,
+      subjectName: 'Ana García',
+    },
     company,
     incident: { title: 'Unauthorised access to the billing system' },
     update: 'Our investigation is complete.\n\nNo other information about you was involved.',
@@ -99,7 +104,10 @@ describe('renderRegulatorNotice', () => {
   });
 
   it('says when individuals were or will be notified, and uses a named contact when given', () => {
-    const done = renderRegulatorNotice(set, regulatorInput({ individualsNotifiedAt: new Date('2026-03-06T12:00:00Z') })).text;
+    const done = renderRegulatorNotice(
+      set,
+      regulatorInput({ individualsNotifiedAt: new Date('2026-03-06T12:00:00Z') }),
+    ).text;
     expect(done).toContain('were notified individually by email on 6 March 2026');
     const planned = renderRegulatorNotice(
       set,
@@ -138,11 +146,14 @@ describe('renderStaffAlert', () => {
 
   it('says how long is left, how late it is, or how late it will be', () => {
     expect(renderStaffAlert(set, alertInput()).text).toContain('due in 2 days 3 hours');
-    expect(renderStaffAlert(set, alertInput({ kind: 'overdue', now: new Date('2026-03-10T13:30:00Z') })).text).toContain(
-      'passed its deadline by 1 hour 30 minutes',
-    );
     expect(
-      renderStaffAlert(set, alertInput({ kind: 'forecast_late', forecastAt: new Date('2026-03-11T12:00:00Z') })).text,
+      renderStaffAlert(set, alertInput({ kind: 'overdue', now: new Date('2026-03-10T13:30:00Z') })).text,
+    ).toContain('passed its deadline by 1 hour 30 minutes');
+    expect(
+      renderStaffAlert(
+        set,
+        alertInput({ kind: 'forecast_late', forecastAt: new Date('2026-03-11T12:00:00Z') }),
+      ).text,
     ).toContain('1 day late');
     expect(renderStaffAlert(set, alertInput({ kind: 'reminder', waitsOnApproval: true })).text).toContain(
       'waiting for the notice to be approved',
@@ -184,7 +195,12 @@ describe('renderCustomerFollowUp', () => {
       set,
       followUpInput({
         locale: 'es',
-        recipient: { name: 'Maria Lopez', email: 'm@example.net', isRepresentative: true, subjectName: 'José García' },
+        recipient: {
+          name: 'Maria Lopez',
+          email: 'm@example.net',
+          isRepresentative: true,
+          subjectName: 'José García',
+        },
         updateTranslations: { es: 'Nuestra investigación ha terminado.' },
       }),
     );
@@ -220,14 +236,18 @@ describe('marketing blocklist', () => {
         renderCustomerFollowUp(set, followUpInput({ locale })),
         renderCustomerFollowUp(
           set,
-          followUpInput({ locale, recipient: { name: 'M', email: 'm@example.net', isRepresentative: true, subjectName: 'J' } }),
+          followUpInput({
+            locale,
+            recipient: { name: 'M', email: 'm@example.net', isRepresentative: true, subjectName: 'J' },
+          }),
         ),
       ]),
       renderRegulatorNotice(set, regulatorInput()),
       ...STAFF_ALERT_KINDS.map((kind) => renderStaffAlert(set, alertInput({ kind }))),
     ];
     for (const mail of mails) {
-      for (const body of [mail.subject, mail.text, unescapeHtml(mail.html)]) expect(MARKETING.exec(body)?.[0]).toBeUndefined();
+      for (const body of [mail.subject, mail.text, unescapeHtml(mail.html)])
+        expect(MARKETING.exec(body)?.[0]).toBeUndefined();
     }
   });
 });

@@ -30,7 +30,9 @@ describe('loadTemplateSources', () => {
     expect(Object.keys(sources)).toContain('partials/layout.html.hbs');
     expect(Object.keys(sources)).toContain('partials/parts/de/credit_freeze.text.hbs');
     for (const language of Object.keys(CATALOG)) {
-      expect(JSON.parse(sources[`i18n/${language}.json`] ?? '{}')).toEqual(CATALOG[language as keyof typeof CATALOG]);
+      expect(JSON.parse(sources[`i18n/${language}.json`] ?? '{}')).toEqual(
+        CATALOG[language as keyof typeof CATALOG],
+      );
     }
     expect(Object.keys(sources).every((p) => !p.includes('\\'))).toBe(true);
   });
@@ -56,7 +58,9 @@ describe('loadTemplateSources', () => {
       expect(partials, p).toContain(p.replace('.html.hbs', '.text.hbs'));
     }
     for (const lang of ['es', 'fr', 'de']) {
-      const en = partials.filter((p) => p.startsWith('partials/parts/en/')).map((p) => p.replace('/en/', `/${lang}/`));
+      const en = partials
+        .filter((p) => p.startsWith('partials/parts/en/'))
+        .map((p) => p.replace('/en/', `/${lang}/`));
       expect(partials.filter((p) => p.startsWith(`partials/parts/${lang}/`)).sort()).toEqual(en.sort());
     }
   });
@@ -73,7 +77,9 @@ describe('templateVersion', () => {
   it('changes when any file, path or catalog entry changes', () => {
     const v = templateVersion(sources);
     expect(templateVersion(edited(sources, EN_TEXT, (s) => `${s} `))).not.toBe(v);
-    expect(templateVersion(edited(sources, 'i18n/es.json', (s) => s.replace('Nombre', 'Nombre completo')))).not.toBe(v);
+    expect(
+      templateVersion(edited(sources, 'i18n/es.json', (s) => s.replace('Nombre', 'Nombre completo'))),
+    ).not.toBe(v);
     const moved = { ...sources, 'individual-notice/en/extra.hbs': '' };
     expect(templateVersion(moved)).not.toBe(v);
   });
@@ -112,10 +118,14 @@ describe('compileTemplates', () => {
   });
 
   it('takes category words from the snapshot, not from the running code', () => {
-    const snapshot = edited(sources, 'i18n/en.json', (s) => s.replace('"Email address"', '"E-mail address (as approved)"'));
+    const snapshot = edited(sources, 'i18n/en.json', (s) =>
+      s.replace('"Email address"', '"E-mail address (as approved)"'),
+    );
     const mail = renderIndividualNotice(compileTemplates(snapshot), noticeInput());
     expect(mail.text).toContain('E-mail address (as approved)');
-    expect(renderIndividualNotice(compileTemplates(sources), noticeInput()).text).not.toContain('(as approved)');
+    expect(renderIndividualNotice(compileTemplates(sources), noticeInput()).text).not.toContain(
+      '(as approved)',
+    );
   });
 
   it('caches by version', () => {
@@ -137,7 +147,10 @@ describe('compileTemplates', () => {
     const broken = { ...sources };
     delete broken['staff-alert/en/staff-alert.text.hbs'];
     broken['individual-notice/en/individual-notice.subject.hbs'] = '{{#if}}';
-    broken['i18n/fr.json'] = JSON.stringify({ ...CATALOG.fr, categories: { ...CATALOG.fr.categories, ssn: '' } });
+    broken['i18n/fr.json'] = JSON.stringify({
+      ...CATALOG.fr,
+      categories: { ...CATALOG.fr.categories, ssn: '' },
+    });
     broken['stray.txt.hbs'] = 'x';
     try {
       compileTemplates(broken);
@@ -169,4 +182,3 @@ describe('compileTemplates', () => {
     expect(() => set.catalog('xx')).toThrow(TemplateNotFoundError);
   });
 });
-
