@@ -108,12 +108,13 @@ export const CUSTOMER_CSV_FIELDS = Object.keys(CUSTOMER_COLUMNS) as (keyof typeo
 /** The merge shared by the JSON and CSV paths; `source` yields snake_case columns, one row per external id. */
 function mergeCustomersSql(source: string): string {
   return `
-    WITH up AS (
+    WITH src AS MATERIALIZED (SELECT * FROM ${source}),
+    up AS (
       INSERT INTO customers AS c
         (external_id, full_name, email, locale, country, region, status, representative_name, representative_email)
       SELECT external_id, full_name, email, coalesce(locale, 'en'), country, region, coalesce(status, 'active'),
              representative_name, representative_email
-      FROM ${source}
+      FROM src
       ON CONFLICT (external_id) DO UPDATE SET
         full_name = EXCLUDED.full_name, email = EXCLUDED.email, locale = EXCLUDED.locale,
         country = EXCLUDED.country, region = EXCLUDED.region, status = EXCLUDED.status,
@@ -124,7 +125,9 @@ function mergeCustomersSql(source: string): string {
                           EXCLUDED.status, EXCLUDED.representative_name, EXCLUDED.representative_email)
       RETURNING (xmax = 0) AS inserted
     )
-    SELECT count(*) FILTER (WHERE inserted)::int AS inserted, count(*) FILTER (WHERE NOT inserted)::int AS updated FROM up`;
+    SELECT count(*) FILTER (WHERE inserted)::int AS inserted, count(*) FILTER (WHERE NOT inserted)::int AS updated,
+           (SELECT count(*) FROM src)::int AS received
+    FROM up`;
 }
 
 /**
@@ -186,7 +189,8 @@ function mergeHoldingsSql(source: string): string {
     )
     SELECT (SELECT coalesce(array_agg(id ORDER BY id), '{}') FROM (SELECT id FROM unknown ORDER BY id LIMIT 1000) u) AS unknown,
            (SELECT count(*) FILTER (WHERE inserted) FROM up)::int AS inserted,
-           (SELECT count(*) FILTER (WHERE NOT inserted) FROM up)::int AS updated`;
+           (SELECT count(*) FILTER (WHERE NOT inserted) FROM up)::int AS updated,
+           (SELECT count(*) FROM src)::int AS received`;
 }
 
 const instant = (v: string | Date | null | undefined): string | null =>
@@ -300,7 +304,25 @@ async function copyInto(client: PoolClient, table: string, columns: readonly str
   return stream.rowCount;
 }
 
-async function problems(client: PoolClient, sql: string, params: unknown[] = []): Promise<void> {
+/** A row rule: `bad` is an SQL condition on the staging row, `message` what to tell when it holds. */
+interface Rule {
+  field: string;
+  bad: string;
+  message: string;
+}
+
+/**
+ * Checks the staged rows against the rules, cheaply: one scan finds the first 20 rows breaking any
+ * rule, and only those are examined rule by rule. Throws InventoryImportError listing them.
+ */
+async function checkRows(client: PoolClient, source: string, rules: readonly Rule[], params: unknown[] = [], prelude = ''): Promise<void> {
+  const sql = `
+    WITH ${prelude} bad AS (
+      SELECT * FROM ${source} WHERE ${rules.map((r) => `(${r.bad}) IS TRUE`).join(' OR ')} ORDER BY line LIMIT 20
+    )
+    SELECT line::int AS row, p.field, p.message
+    FROM bad, LATERAL (VALUES ${rules.map((r) => `('${r.field}', CASE WHEN (${r.bad}) IS TRUE THEN ${r.message} END)`).join(', ')}) AS p(field, message)
+    WHERE p.message IS NOT NULL ORDER BY line`;
   const { rows } = await client.query<ImportProblem>(sql, params);
   if (rows.length > 0) {
     const list = rows.map((p) => `row ${p.row}${p.field ? ` ${p.field}` : ''}: ${p.message}`).join('; ');
@@ -308,21 +330,21 @@ async function problems(client: PoolClient, sql: string, params: unknown[] = [])
   }
 }
 
-// One scan of the staging table; each VALUES line is a rule, yielding (field, message) when broken.
 const EMAIL = `'^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$'`;
-const CUSTOMER_RULES = `
-  SELECT line::int AS row, p.field, p.message FROM customers_import, LATERAL (VALUES
-    ('externalId', CASE WHEN coalesce(btrim(external_id), '') = '' THEN 'is required' END),
-    ('fullName', CASE WHEN coalesce(btrim(full_name), '') = '' THEN 'is required' END),
-    ('email', CASE WHEN email IS NULL OR email !~ ${EMAIL} THEN 'must be an email address' END),
-    ('locale', CASE WHEN locale !~ '^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$' THEN 'must be a language tag such as en or pt-BR' END),
-    ('country', CASE WHEN country IS NULL OR country !~ '^[A-Z]{2}$' THEN 'must be an ISO 3166-1 alpha-2 code such as DE' END),
-    ('region', CASE WHEN region !~ '^[A-Z]{2}-[A-Z0-9]{1,3}$' OR left(region, 2) <> country
-                    THEN 'must be an ISO 3166-2 code of the customer''s country, such as US-CA' END),
-    ('status', CASE WHEN status <> ALL ($1::text[]) THEN 'must be one of ' || array_to_string($1::text[], ', ') END),
-    ('representativeEmail', CASE WHEN representative_email !~ ${EMAIL} THEN 'must be an email address' END)
-  ) AS p(field, message)
-  WHERE p.message IS NOT NULL ORDER BY line LIMIT 20`;
+const CUSTOMER_RULES: Rule[] = [
+  { field: 'externalId', bad: `coalesce(btrim(external_id), '') = ''`, message: `'is required'` },
+  { field: 'fullName', bad: `coalesce(btrim(full_name), '') = ''`, message: `'is required'` },
+  { field: 'email', bad: `email IS NULL OR btrim(email) !~ ${EMAIL}`, message: `'must be an email address'` },
+  { field: 'locale', bad: `locale !~ '^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$'`, message: `'must be a language tag such as en or pt-BR'` },
+  { field: 'country', bad: `country IS NULL OR country !~ '^[A-Z]{2}$'`, message: `'must be an ISO 3166-1 alpha-2 code such as DE'` },
+  {
+    field: 'region',
+    bad: `region !~ '^[A-Z]{2}-[A-Z0-9]{1,3}$' OR left(region, 2) <> country`,
+    message: `'must be an ISO 3166-2 code of the customer''s country, such as US-CA'`,
+  },
+  { field: 'status', bad: `status <> ALL ($1::text[])`, message: `'must be one of ' || array_to_string($1::text[], ', ')` },
+  { field: 'representativeEmail', bad: `btrim(representative_email) !~ ${EMAIL}`, message: `'must be an email address'` },
+];
 
 /**
  * Imports a customers CSV file (header line naming the fields of CustomerInput, any order) through
@@ -338,10 +360,7 @@ export async function copyCustomers(pool: Pool, csv: Readable): Promise<UpsertRe
         status text, representative_name text, representative_email text
       ) ON COMMIT DROP`);
     await copyInto(client, 'customers_import', fields.map((f) => CUSTOMER_COLUMNS[f]), body);
-    await problems(client, CUSTOMER_RULES, [CUSTOMER_STATUSES]);
-    const { rows: counted } = await client.query<{ n: number }>(
-      'SELECT count(DISTINCT btrim(external_id))::int AS n FROM customers_import',
-    );
+    await checkRows(client, 'customers_import', CUSTOMER_RULES, [CUSTOMER_STATUSES]);
     const source = `(SELECT DISTINCT ON (external_id) external_id, full_name, email, locale, country, region, status,
                             representative_name, representative_email
                      FROM (SELECT line, btrim(external_id) AS external_id, btrim(full_name) AS full_name, btrim(email) AS email,
@@ -349,28 +368,42 @@ export async function copyCustomers(pool: Pool, csv: Readable): Promise<UpsertRe
                                   btrim(representative_email) AS representative_email
                            FROM customers_import) i
                      ORDER BY external_id, line DESC) src`;
-    const { rows } = await client.query<{ inserted: number; updated: number }>(mergeCustomersSql(source));
-    const received = counted[0]!.n;
-    const { inserted, updated } = rows[0]!;
+    const { rows } = await client.query<{ inserted: number; updated: number; received: number }>(mergeCustomersSql(source));
+    const { inserted, updated, received } = rows[0]!;
     return { received, inserted, updated, unchanged: received - inserted - updated };
   });
 }
 
-const HOLDING_RULES = `
-  SELECT line::int AS row, p.field, p.message FROM holdings_import, LATERAL (VALUES
-    ('customerExternalId', CASE WHEN coalesce(btrim(customer_external_id), '') = '' THEN 'is required' END),
-    ('system', CASE WHEN coalesce(btrim(system), '') = '' THEN 'is required' END),
-    ('categories', CASE WHEN categories IS NULL OR NOT (string_to_array(replace(categories, ' ', ''), ';') <@ $1::text[])
-                        THEN 'must be ;-separated data categories from: ' || array_to_string($1::text[], ', ') END),
-    ('from', CASE WHEN NOT pg_input_is_valid(held_from, 'timestamptz') THEN 'must be an ISO 8601 instant' END),
-    ('to', CASE WHEN NOT pg_input_is_valid(held_to, 'timestamptz') THEN 'must be an ISO 8601 instant'
-                WHEN pg_input_is_valid(held_from, 'timestamptz') AND held_to::timestamptz < held_from::timestamptz
-                THEN 'must not be before from' END),
-    ('maskedIdentifiers', CASE WHEN NOT pg_input_is_valid(masked_identifiers, 'jsonb')
-                                 OR jsonb_typeof(CASE WHEN pg_input_is_valid(masked_identifiers, 'jsonb') THEN masked_identifiers::jsonb END) <> 'object'
-                               THEN 'must be a JSON object such as {"payment_card":"4242"}' END)
-  ) AS p(field, message)
-  WHERE p.message IS NOT NULL ORDER BY line LIMIT 20`;
+// The few distinct category lists of a file are checked and put in canonical order once each, not per row.
+const CATEGORY_LISTS = `category_lists AS MATERIALIZED (
+    SELECT raw,
+           ARRAY(SELECT v.c FROM unnest($1::text[]) WITH ORDINALITY AS v(c, n) WHERE v.c = ANY (list) ORDER BY v.n) AS canonical,
+           cardinality(list) > 0 AND list <@ $1::text[] AS valid
+    FROM (SELECT DISTINCT categories AS raw, string_to_array(replace(categories, ' ', ''), ';') AS list FROM holdings_import) d
+  ),`;
+const HOLDING_RULES: Rule[] = [
+  { field: 'customerExternalId', bad: `coalesce(btrim(customer_external_id), '') = ''`, message: `'is required'` },
+  { field: 'system', bad: `coalesce(btrim(system), '') = ''`, message: `'is required'` },
+  {
+    field: 'categories',
+    bad: `categories IS NULL OR NOT categories_valid`,
+    message: `'must be ;-separated data categories from: ' || array_to_string($1::text[], ', ')`,
+  },
+  { field: 'from', bad: `NOT pg_input_is_valid(held_from, 'timestamptz')`, message: `'must be an ISO 8601 instant'` },
+  { field: 'to', bad: `NOT pg_input_is_valid(held_to, 'timestamptz')`, message: `'must be an ISO 8601 instant'` },
+  {
+    field: 'to',
+    bad: `CASE WHEN pg_input_is_valid(held_from, 'timestamptz') AND pg_input_is_valid(held_to, 'timestamptz')
+               THEN held_to::timestamptz < held_from::timestamptz END`,
+    message: `'must not be before from'`,
+  },
+  {
+    field: 'maskedIdentifiers',
+    bad: `masked_identifiers IS NOT NULL
+          AND CASE WHEN pg_input_is_valid(masked_identifiers, 'jsonb') THEN jsonb_typeof(masked_identifiers::jsonb) <> 'object' ELSE true END`,
+    message: `'must be a JSON object such as {"payment_card":"4242"}'`,
+  },
+];
 
 /**
  * Imports a holdings CSV file (header naming the fields of HoldingInput; `categories` `;`-separated,
@@ -387,26 +420,28 @@ export async function copyHoldings(pool: Pool, csv: Readable): Promise<HoldingsU
         masked_identifiers text
       ) ON COMMIT DROP`);
     await copyInto(client, 'holdings_import', fields.map((f) => HOLDING_COLUMNS[f]), body);
-    await problems(client, HOLDING_RULES, [DATA_CATEGORIES]);
+    await checkRows(
+      client,
+      '(SELECT h.*, l.valid AS categories_valid FROM holdings_import h LEFT JOIN category_lists l ON l.raw = h.categories) h',
+      HOLDING_RULES,
+      [DATA_CATEGORIES],
+      CATEGORY_LISTS,
+    );
     // Categories in the vocabulary's order, de-duplicated: the canonical form stored everywhere.
-    const source = `(SELECT DISTINCT ON (customer_external_id, system, held_from)
-                            customer_external_id, system,
-                            ARRAY(SELECT v.c FROM unnest($1::text[]) WITH ORDINALITY AS v(c, n)
-                                  WHERE v.c = ANY (string_to_array(replace(i.categories, ' ', ''), ';')) ORDER BY v.n) AS categories,
-                            held_from, held_to, masked_identifiers
+    const source = `(WITH ${CATEGORY_LISTS.replace(/,$/, '')}
+                     SELECT DISTINCT ON (customer_external_id, system, held_from)
+                            customer_external_id, system, canonical AS categories, held_from, held_to, masked_identifiers
                      FROM (SELECT line, btrim(customer_external_id) AS customer_external_id, btrim(system) AS system, categories,
                                   coalesce(held_from::timestamptz, '-infinity') AS held_from, held_to::timestamptz AS held_to,
                                   coalesce(masked_identifiers::jsonb, '{}') AS masked_identifiers
                            FROM holdings_import) i
+                     JOIN category_lists ON raw = i.categories
                      ORDER BY customer_external_id, system, held_from, line DESC) s0`;
-    const { rows: counted } = await client.query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM (SELECT DISTINCT btrim(customer_external_id), btrim(system), coalesce(held_from::timestamptz, '-infinity') FROM holdings_import) k`,
+    const { rows } = await client.query<{ unknown: string[]; inserted: number; updated: number; received: number }>(
+      mergeHoldingsSql(source),
+      [DATA_CATEGORIES],
     );
-    const { rows } = await client.query<{ unknown: string[]; inserted: number; updated: number }>(mergeHoldingsSql(source), [
-      DATA_CATEGORIES,
-    ]);
-    const received = counted[0]!.n;
-    const { unknown, inserted, updated } = rows[0]!;
+    const { unknown, inserted, updated, received } = rows[0]!;
     if (unknown.length > 0) {
       return { received, inserted: 0, updated: 0, unchanged: 0, unknownCustomerExternalIds: unknown };
     }

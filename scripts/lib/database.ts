@@ -1,0 +1,56 @@
+import { join } from 'node:path';
+import type { Config } from '../../core/config';
+import { migrate } from '../../core/db/migrate';
+import { createPool, type Pool } from '../../core/db/pool';
+import { ensureDatabase, isListening, startEmbeddedPostgres, type EmbeddedPostgres } from './local-servers';
+
+/**
+ * The database as the scripts need it: the embedded cluster in the data folder (started here when
+ * nothing is running it yet) or the server DATABASE_URL names, with the database created and
+ * migrated.
+ */
+
+/** Where the launcher keeps the embedded cluster and its log. */
+export function embeddedPostgresPaths(config: Readonly<Config>): { dataDir: string; logFile: string } {
+  return { dataDir: join(config.dataDir, 'postgres'), logFile: join(config.dataDir, 'logs', 'postgres.log') };
+}
+
+/** Starts the embedded cluster, creates the `forthright` database if missing and migrates it. */
+export async function startEmbeddedDatabase(
+  config: Readonly<Config>,
+  options: { detached?: boolean } = {},
+): Promise<EmbeddedPostgres> {
+  const server = await startEmbeddedPostgres({
+    ...embeddedPostgresPaths(config),
+    port: config.database.embeddedPort,
+    detached: options.detached ?? false,
+  });
+  try {
+    await ensureDatabase(server.adminUrl, new URL(config.database.url).pathname.slice(1));
+    await migrate(config.database.url);
+    return server;
+  } catch (err) {
+    await server.stop();
+    throw err;
+  }
+}
+
+/**
+ * Runs `work` with a pool on the configured database. For the embedded default, uses the running
+ * cluster (e.g. the one `npm start` runs) or starts it just for this and stops it afterwards.
+ */
+export async function withDatabase<T>(config: Readonly<Config>, work: (pool: Pool) => Promise<T>): Promise<T> {
+  let server: EmbeddedPostgres | undefined;
+  if (config.database.embedded && !(await isListening(config.database.embeddedPort))) {
+    server = await startEmbeddedDatabase(config);
+  } else {
+    await migrate(config.database.url);
+  }
+  const pool = createPool(config.database.url, 4);
+  try {
+    return await work(pool);
+  } finally {
+    await pool.end();
+    await server?.stop();
+  }
+}
