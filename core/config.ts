@@ -44,6 +44,12 @@ const EnvSchema = z.object({
   SUPPORT_EMAIL: z.email().default('privacy@example.com'),
   SUPPORT_PHONE: z.string().min(3).default('+1 800 555 0100'),
   DPO_CONTACT: z.string().min(3).default('Data Protection Officer, dpo@example.com'),
+  /** Sector regimes the company falls under, comma-separated: hipaa, sec, nydfs. */
+  COMPANY_REGIMES: z
+    .string()
+    .default('')
+    .transform((s) => s.split(',').map((x) => x.trim().toLowerCase()).filter(Boolean))
+    .pipe(z.array(z.enum(['hipaa', 'sec', 'nydfs']))),
 
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: port.default(3000),
@@ -51,13 +57,19 @@ const EnvSchema = z.object({
 
   DELIVERY_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(500),
   DELIVERY_SHARDS: z.coerce.number().int().min(1).max(64).default(2),
+  /** Waits before each retry pass over temporary failures, in seconds. */
+  DELIVERY_RETRY_DELAYS: z
+    .string()
+    .default('60,300,1800,7200')
+    .transform((s) => s.split(',').map((x) => Number(x.trim())))
+    .pipe(z.array(z.number().min(0)).max(20)),
 
   INDIVIDUAL_NOTICE_TARGET_HOURS: z.coerce.number().positive().default(72),
   REMINDER_FRACTIONS: z
     .string()
     .default('0.5,0.75,0.9')
     .transform((s) => s.split(',').map((x) => Number(x.trim())))
-    .pipe(z.array(fraction).min(1)),
+    .pipe(z.array(z.number().gt(0).lt(1)).min(1)),
   STANDARD_NOTICE_CUTOFF_FRACTION: fraction.default(0.8),
 });
 
@@ -83,9 +95,16 @@ export interface Config {
     from: string;
     catcherWebUrl: string | undefined;
   };
-  company: { name: string; postalAddress: string; supportEmail: string; supportPhone: string; dpoContact: string };
+  company: {
+    name: string;
+    postalAddress: string;
+    supportEmail: string;
+    supportPhone: string;
+    dpoContact: string;
+    regimes: { hipaaCoveredEntity: boolean; secRegistrant: boolean; nydfsCoveredEntity: boolean };
+  };
   http: { host: string; port: number; publicBaseUrl: string };
-  delivery: { batchSize: number; shards: number };
+  delivery: { batchSize: number; shards: number; retryDelaysMs: number[] };
   policy: { individualNoticeTargetHours: number; reminderFractions: number[]; standardNoticeCutoffFraction: number };
 }
 
@@ -136,13 +155,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       supportEmail: e.SUPPORT_EMAIL,
       supportPhone: e.SUPPORT_PHONE,
       dpoContact: e.DPO_CONTACT,
+      regimes: {
+        hipaaCoveredEntity: e.COMPANY_REGIMES.includes('hipaa'),
+        secRegistrant: e.COMPANY_REGIMES.includes('sec'),
+        nydfsCoveredEntity: e.COMPANY_REGIMES.includes('nydfs'),
+      },
     },
     http: {
       host: e.HOST,
       port: e.PORT,
       publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
     },
-    delivery: { batchSize: e.DELIVERY_BATCH_SIZE, shards: e.DELIVERY_SHARDS },
+    delivery: {
+      batchSize: e.DELIVERY_BATCH_SIZE,
+      shards: e.DELIVERY_SHARDS,
+      retryDelaysMs: e.DELIVERY_RETRY_DELAYS.map((s) => s * 1000),
+    },
     policy: {
       individualNoticeTargetHours: e.INDIVIDUAL_NOTICE_TARGET_HOURS,
       reminderFractions: [...e.REMINDER_FRACTIONS].sort((a, b) => a - b),

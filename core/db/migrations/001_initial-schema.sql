@@ -75,6 +75,8 @@ CREATE TABLE affected_customers (
   incident_id    uuid NOT NULL REFERENCES incidents (id) ON DELETE CASCADE,
   customer_id    bigint NOT NULL REFERENCES customers (id),
   categories     text[] NOT NULL,
+  -- Masked identifiers (e.g. {"payment_card": "4242"}) of the exposed holdings, for the notice.
+  masked_identifiers jsonb NOT NULL DEFAULT '{}',
   -- The customer's jurisdiction when identified (region if known, else country): what the law engine counts.
   jurisdiction   text NOT NULL,
   status         text NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'notified', 'undeliverable', 'manual')),
@@ -93,10 +95,11 @@ CREATE TABLE notices (
   audience         text NOT NULL DEFAULT 'individuals',
   status           text NOT NULL DEFAULT 'pending_approval'
                    CHECK (status IN ('pending_approval', 'approved', 'rejected', 'superseded')),
-  -- The company's words (not personal data), editable by the officer between drafts.
-  what_happened    text NOT NULL,
-  what_we_are_doing text NOT NULL,
+  -- What the officer wrote for customers plus the company details, frozen at drafting (no personal data).
+  content          jsonb NOT NULL,
+  -- The template sources it renders with (template_snapshots.version), so later edits change nothing.
   template_version text NOT NULL,
+  -- sha256 over template_version and content: what compliance approved is what is sent.
   content_hash     text NOT NULL,
   drafted_at       timestamptz NOT NULL DEFAULT now(),
   decided_by       uuid REFERENCES users (id),
@@ -104,6 +107,14 @@ CREATE TABLE notices (
   decision_comment text,
   UNIQUE (incident_id, audience, version)
 );
+
+-- Template sources by content hash. Notices render from a snapshot, never from files on disk.
+CREATE TABLE template_snapshots (
+  version    text PRIMARY KEY,
+  sources    jsonb NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT now()
+);
+ALTER TABLE notices ADD FOREIGN KEY (template_version) REFERENCES template_snapshots (version);
 
 -- One row per incident and customer, claimed before anything is sent: the guard against double sends.
 CREATE TABLE deliveries (

@@ -1,0 +1,152 @@
+import { Context } from '@temporalio/activity';
+import type { Config } from '../core/config';
+import * as audit from '../core/db/audit';
+import * as affected from '../core/db/affected';
+import * as deliveries from '../core/db/deliveries';
+import * as incidents from '../core/db/incidents';
+import type { Pool } from '../core/db/pool';
+import type { DeliveryPage, RateLimiter } from '../core/delivery';
+import { deliverPage } from '../core/delivery';
+import type { SmtpPool } from '../core/mail/smtp-pool';
+import type { StaffMailer } from '../core/mail/staff-mailer';
+import type { TemplateCache } from '../core/mail/template-cache';
+import type { ApprovalDecision, IncidentStatus } from '../core/model';
+import * as noticeService from '../core/notices';
+import * as obligationService from '../core/obligations';
+import type { DeadlineEvent } from '../core/obligations';
+
+/** Everything activities need, built once per worker (worker/main.ts) and passed in. */
+export interface ActivityDeps {
+  pool: Pool;
+  smtp: SmtpPool;
+  staffMailer: StaffMailer;
+  templates: TemplateCache;
+  rateLimiter: RateLimiter;
+  config: Readonly<Config>;
+}
+
+/** How long one deliverBatch call keeps sending pages before returning its cursor to the workflow. */
+const BATCH_TIME_BUDGET_MS = 20_000;
+
+/**
+ * The workflow's steps. Each is thin (the logic is in core/), takes and returns ids and counts,
+ * and is safe to retry: writes are keyed by business ids and unique constraints.
+ */
+export function createActivities(deps: ActivityDeps) {
+  const { pool, config } = deps;
+  return {
+    /** Records the incident's phase for the API and console. */
+    async setIncidentStatus(incidentId: string, status: IncidentStatus): Promise<void> {
+      await incidents.setStatus(pool, incidentId, status);
+      await audit.append(pool, {
+        incidentId,
+        actor: 'system',
+        action: 'status_changed',
+        detail: { status },
+      });
+    },
+
+    /** Finds and records the affected customers in one set-based statement; returns their number. */
+    async identifyAffectedCustomers(incidentId: string): Promise<number> {
+      const count = await affected.identify(pool, incidentId);
+      await audit.append(pool, {
+        incidentId,
+        actor: 'system',
+        action: 'affected_identified',
+        detail: { affected: count },
+        dedupeKey: `affected_identified:${incidentId}`,
+      });
+      return count;
+    },
+
+    /** How many affected customers can be notified by email (the rest need manual handling). */
+    async countNotifiable(incidentId: string): Promise<number> {
+      const counts = await deliveries.countsForIncident(pool, incidentId);
+      return counts.pending + counts.retrying + counts.sent;
+    },
+
+    /** Derives and freezes the incident's legal obligations under the current rules. */
+    async assessObligations(incidentId: string): Promise<number> {
+      return obligationService.assess(deps, incidentId);
+    },
+
+    async deadlineSchedule(incidentId: string): Promise<DeadlineEvent[]> {
+      return obligationService.schedule(deps, incidentId);
+    },
+
+    async handleDeadlineEvent(input: {
+      incidentId: string;
+      event: DeadlineEvent;
+      noticeApproved: boolean;
+    }): Promise<{ standardNotice: { id: string; version: number } | null }> {
+      return obligationService.handleEvent(deps, input);
+    },
+
+    async draftNotice(input: {
+      incidentId: string;
+      afterVersion: number;
+      revision: { whatHappened: string; whatWeAreDoing: string; actorId: string } | null;
+    }): Promise<{ id: string; version: number }> {
+      return noticeService.draftNotice(deps, input);
+    },
+
+    async recordApproval(input: {
+      incidentId: string;
+      noticeId: string;
+      decision: ApprovalDecision;
+      comment: string | null;
+      actorId: string;
+    }): Promise<void> {
+      await noticeService.recordApproval(pool, input);
+    },
+
+    /** Read from config here, not in the workflow, so a deploy that changes it keeps replays stable. */
+    async deliveryPlan(): Promise<{ shards: number; retryDelaysMs: number[] }> {
+      return { shards: config.delivery.shards, retryDelaysMs: [...config.delivery.retryDelaysMs] };
+    },
+
+    /**
+     * Sends pages of one shard for up to a time budget, heartbeating the cursor after each page; a
+     * retry after a crash resumes from the last heartbeat.
+     */
+    async deliverBatch(page: DeliveryPage): Promise<{ next: number | null }> {
+      const ctx = Context.current();
+      const resumed = ctx.info.heartbeatDetails as number | undefined;
+      let after: number | null = typeof resumed === 'number' ? resumed : page.after;
+      const started = Date.now();
+      while (after !== null && Date.now() - started < BATCH_TIME_BUDGET_MS) {
+        const result = await deliverPage(deps, { ...page, after });
+        after = result.next;
+        ctx.heartbeat(after ?? undefined);
+      }
+      return { next: after };
+    },
+
+    async countRetrying(input: { incidentId: string; shard: number; shards: number }): Promise<number> {
+      const page = await affected.pendingRecipients(pool, input.incidentId, {
+        ...input,
+        after: 0,
+        limit: 1,
+        onlyRetrying: true,
+      });
+      return page.length;
+    },
+
+    /** Gives up on deliveries still failing, marks individuals' obligations met, returns the counts. */
+    async finishDelivery(incidentId: string): Promise<{ sent: number; undeliverable: number; manual: number }> {
+      await deliveries.giveUpRetrying(pool, incidentId);
+      const counts = await deliveries.countsForIncident(pool, incidentId);
+      if (counts.pending === 0 && counts.retrying === 0) await obligationService.markIndividualsMet(pool, incidentId);
+      await audit.append(pool, {
+        incidentId,
+        actor: 'system',
+        action: 'delivery_finished',
+        detail: { ...counts },
+        dedupeKey: `delivery_finished:${incidentId}`,
+      });
+      return { sent: counts.sent, undeliverable: counts.undeliverable, manual: counts.manual };
+    },
+  };
+}
+
+export type Activities = ReturnType<typeof createActivities>;

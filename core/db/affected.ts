@@ -1,0 +1,174 @@
+import type { DataCategory } from '../categories';
+import type { AffectedStatus, CustomerStatus } from '../model';
+import type { Queryable } from './pool';
+
+/**
+ * Finds the affected customers of an incident in ONE set-based statement and records them, each
+ * with the union of the exposed categories across all of their holdings. Re-running it (a retried
+ * activity) adds nothing twice. Returns how many customers the incident affects.
+ *
+ * Affected = a holding in one of the incident's systems, whose period overlaps the exposure window,
+ * sharing at least one exposed category; or, when the incident names customers explicitly, those
+ * customers (with their matching categories, else the incident's).
+ */
+export async function identify(db: Queryable, incidentId: string): Promise<number> {
+  await db.query(
+    `WITH incident AS (
+       SELECT id, systems, data_categories, customer_external_ids,
+              tstzrange(coalesce(occurred_from, '-infinity'), coalesce(occurred_to, 'infinity'), '[]') AS window
+       FROM incidents WHERE id = $1
+     ),
+     named AS (
+       SELECT c.id FROM customers c, incident i WHERE c.external_id = ANY(i.customer_external_ids)
+     ),
+     matched AS (
+       SELECT h.customer_id,
+              array_agg(DISTINCT cat ORDER BY cat) AS categories,
+              coalesce(jsonb_object_agg(cat, h.masked_identifiers ->> cat)
+                         FILTER (WHERE h.masked_identifiers ? cat), '{}') AS masked
+       FROM incident i
+       JOIN holdings h ON h.system = ANY(i.systems)
+       CROSS JOIN LATERAL unnest(h.categories) AS cat
+       WHERE cat = ANY(i.data_categories)
+         AND tstzrange(h.held_from, h.held_to, '[]') && i.window
+         AND (i.customer_external_ids IS NULL OR h.customer_id IN (SELECT id FROM named))
+       GROUP BY h.customer_id
+     ),
+     exposed AS (
+       SELECT customer_id, categories, masked FROM matched
+       UNION ALL
+       SELECT n.id, i.data_categories, '{}'::jsonb FROM named n, incident i
+       WHERE NOT EXISTS (SELECT 1 FROM matched m WHERE m.customer_id = n.id)
+     )
+     INSERT INTO affected_customers
+       (incident_id, customer_id, categories, masked_identifiers, jurisdiction, status, reference_code, page_token)
+     SELECT $1, e.customer_id, e.categories, e.masked, coalesce(c.region, c.country),
+            CASE WHEN c.status = 'deceased' AND c.representative_email IS NULL THEN 'manual' ELSE 'pending' END,
+            'FR-' || to_char(nextval('affected_reference_seq'), 'FM0000"-"0000'),
+            replace(gen_random_uuid()::text || gen_random_uuid()::text, '-', '')
+     FROM exposed e JOIN customers c ON c.id = e.customer_id
+     ORDER BY e.customer_id
+     ON CONFLICT (incident_id, customer_id) DO NOTHING`,
+    [incidentId],
+  );
+  const { rows } = await db.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM affected_customers WHERE incident_id = $1`,
+    [incidentId],
+  );
+  return rows[0]!.n;
+}
+
+/** Customers named by external id that the inventory does not know (validated before an incident opens). */
+export async function unknownExternalIds(db: Queryable, externalIds: string[]): Promise<string[]> {
+  const { rows } = await db.query<{ id: string }>(
+    `SELECT x.id FROM unnest($1::text[]) AS x(id) WHERE NOT EXISTS (SELECT 1 FROM customers c WHERE c.external_id = x.id)`,
+    [externalIds],
+  );
+  return rows.map((r) => r.id);
+}
+
+export interface AffectedGroupRow {
+  jurisdiction: string;
+  country: string;
+  count: number;
+  categories: DataCategory[];
+}
+
+/** Counts and category unions per jurisdiction: what the law engine assesses. */
+export async function groupsByJurisdiction(db: Queryable, incidentId: string): Promise<AffectedGroupRow[]> {
+  const { rows } = await db.query<AffectedGroupRow>(
+    `SELECT a.jurisdiction, min(c.country) AS country, count(DISTINCT a.customer_id)::int AS count,
+            array_agg(DISTINCT cat ORDER BY cat) AS categories
+     FROM affected_customers a
+     JOIN customers c ON c.id = a.customer_id
+     CROSS JOIN LATERAL unnest(a.categories) AS cat
+     WHERE a.incident_id = $1
+     GROUP BY a.jurisdiction ORDER BY a.jurisdiction`,
+    [incidentId],
+  );
+  return rows;
+}
+
+export interface AffectedCustomerRow {
+  customerId: number;
+  externalId: string;
+  fullName: string;
+  email: string;
+  jurisdiction: string;
+  categories: DataCategory[];
+  status: AffectedStatus;
+  referenceCode: string;
+  acknowledgedAt: Date | null;
+  deliveryStatus: string | null;
+  sentAt: Date | null;
+}
+
+/** One page of an incident's affected customers, keyset-paginated by customer id, optionally filtered. */
+export async function listPage(
+  db: Queryable,
+  incidentId: string,
+  options: { after: number; limit: number; search?: string | undefined },
+): Promise<AffectedCustomerRow[]> {
+  const { rows } = await db.query<AffectedCustomerRow>(
+    `SELECT a.customer_id AS "customerId", c.external_id AS "externalId", c.full_name AS "fullName", c.email,
+            a.jurisdiction, a.categories, a.status, a.reference_code AS "referenceCode",
+            a.acknowledged_at AS "acknowledgedAt", d.status AS "deliveryStatus", d.sent_at AS "sentAt"
+     FROM affected_customers a
+     JOIN customers c ON c.id = a.customer_id
+     LEFT JOIN deliveries d ON d.incident_id = a.incident_id AND d.customer_id = a.customer_id
+     WHERE a.incident_id = $1 AND a.customer_id > $2
+       AND ($4::text IS NULL OR c.full_name ILIKE '%' || $4 || '%' OR lower(c.email) = lower($4)
+            OR c.external_id = $4 OR a.reference_code = upper($4))
+     ORDER BY a.customer_id LIMIT $3`,
+    [incidentId, options.after, options.limit, options.search ?? null],
+  );
+  return rows;
+}
+
+/** Everything a notice needs about one recipient. Read inside activities only: it is personal data. */
+export interface Recipient {
+  customerId: number;
+  fullName: string;
+  email: string;
+  locale: string;
+  country: string;
+  region: string | null;
+  customerStatus: CustomerStatus;
+  representativeName: string | null;
+  representativeEmail: string | null;
+  jurisdiction: string;
+  categories: DataCategory[];
+  maskedIdentifiers: Record<string, string>;
+  referenceCode: string;
+  pageToken: string;
+  deliveryId: number | null;
+  deliveryStatus: string | null;
+  attempts: number;
+}
+
+/**
+ * The next page of recipients still to notify in one delivery shard, after `after` (keyset). A
+ * page holds customers whose status is pending, i.e. not yet notified nor given up on.
+ */
+export async function pendingRecipients(
+  db: Queryable,
+  incidentId: string,
+  page: { shard: number; shards: number; after: number; limit: number; onlyRetrying: boolean },
+): Promise<Recipient[]> {
+  const { rows } = await db.query<Recipient>(
+    `SELECT a.customer_id AS "customerId", c.full_name AS "fullName", c.email, c.locale, c.country, c.region,
+            c.status AS "customerStatus", c.representative_name AS "representativeName",
+            c.representative_email AS "representativeEmail", a.jurisdiction, a.categories,
+            a.masked_identifiers AS "maskedIdentifiers", a.reference_code AS "referenceCode",
+            a.page_token AS "pageToken", d.id AS "deliveryId", d.status AS "deliveryStatus",
+            coalesce(d.attempts, 0) AS attempts
+     FROM affected_customers a
+     JOIN customers c ON c.id = a.customer_id
+     LEFT JOIN deliveries d ON d.incident_id = a.incident_id AND d.customer_id = a.customer_id
+     WHERE a.incident_id = $1 AND a.status = 'pending' AND a.customer_id % $2 = $3 AND a.customer_id > $4
+       AND (NOT $6 OR d.status = 'retrying')
+     ORDER BY a.customer_id LIMIT $5`,
+    [incidentId, page.shards, page.shard, page.after, page.limit, page.onlyRetrying],
+  );
+  return rows;
+}

@@ -1,0 +1,114 @@
+import type { DataCategory } from '../categories';
+import type { IncidentStatus } from '../model';
+import type { Queryable } from './pool';
+
+export interface NewIncident {
+  id: string;
+  title: string;
+  description: string;
+  discoveredAt: Date;
+  occurredFrom: Date | null;
+  occurredTo: Date | null;
+  systems: string[];
+  dataCategories: DataCategory[];
+  encrypted: boolean;
+  keyCompromised: boolean;
+  customerExternalIds: string[] | null;
+  openedBy: string;
+  idempotencyKey: string | null;
+  workflowId: string;
+}
+
+export interface Incident extends Omit<NewIncident, 'idempotencyKey'> {
+  status: IncidentStatus;
+  openedByName: string;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface IncidentCounts {
+  affected: number;
+  notified: number;
+  failed: number;
+  pending: number;
+  manual: number;
+}
+
+const COLUMNS = `i.id, i.title, i.description, i.discovered_at AS "discoveredAt", i.occurred_from AS "occurredFrom",
+  i.occurred_to AS "occurredTo", i.systems, i.data_categories AS "dataCategories", i.encrypted,
+  i.key_compromised AS "keyCompromised", i.customer_external_ids AS "customerExternalIds", i.status,
+  i.opened_by AS "openedBy", u.display_name AS "openedByName", i.workflow_id AS "workflowId",
+  i.created_at AS "createdAt", i.updated_at AS "updatedAt"`;
+
+export async function insert(db: Queryable, incident: NewIncident): Promise<void> {
+  await db.query(
+    `INSERT INTO incidents (id, title, description, discovered_at, occurred_from, occurred_to, systems,
+       data_categories, encrypted, key_compromised, customer_external_ids, opened_by, idempotency_key, workflow_id)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+    [
+      incident.id,
+      incident.title,
+      incident.description,
+      incident.discoveredAt,
+      incident.occurredFrom,
+      incident.occurredTo,
+      incident.systems,
+      incident.dataCategories,
+      incident.encrypted,
+      incident.keyCompromised,
+      incident.customerExternalIds,
+      incident.openedBy,
+      incident.idempotencyKey,
+      incident.workflowId,
+    ],
+  );
+}
+
+/** Removes an incident whose workflow could not be started, so a failed request leaves nothing behind. */
+export async function removeUnstarted(db: Queryable, id: string): Promise<void> {
+  await db.query(`DELETE FROM incidents WHERE id = $1 AND status = 'identifying'`, [id]);
+}
+
+export async function get(db: Queryable, id: string): Promise<Incident | null> {
+  const { rows } = await db.query<Incident>(
+    `SELECT ${COLUMNS} FROM incidents i JOIN users u ON u.id = i.opened_by WHERE i.id = $1`,
+    [id],
+  );
+  return rows[0] ?? null;
+}
+
+export async function findByIdempotencyKey(db: Queryable, key: string): Promise<Incident | null> {
+  const { rows } = await db.query<Incident>(
+    `SELECT ${COLUMNS} FROM incidents i JOIN users u ON u.id = i.opened_by WHERE i.idempotency_key = $1`,
+    [key],
+  );
+  return rows[0] ?? null;
+}
+
+export async function list(db: Queryable, limit: number, offset: number): Promise<Incident[]> {
+  const { rows } = await db.query<Incident>(
+    `SELECT ${COLUMNS} FROM incidents i JOIN users u ON u.id = i.opened_by
+     ORDER BY i.created_at DESC, i.id LIMIT $1 OFFSET $2`,
+    [limit, offset],
+  );
+  return rows;
+}
+
+export async function counts(db: Queryable, ids: string[]): Promise<Map<string, IncidentCounts>> {
+  const { rows } = await db.query<IncidentCounts & { incidentId: string }>(
+    `SELECT incident_id AS "incidentId", count(*)::int AS affected,
+       count(*) FILTER (WHERE status = 'notified')::int AS notified,
+       count(*) FILTER (WHERE status = 'undeliverable')::int AS failed,
+       count(*) FILTER (WHERE status = 'pending')::int AS pending,
+       count(*) FILTER (WHERE status = 'manual')::int AS manual
+     FROM affected_customers WHERE incident_id = ANY($1::uuid[]) GROUP BY incident_id`,
+    [ids],
+  );
+  const byId = new Map(rows.map(({ incidentId, ...c }) => [incidentId, c]));
+  for (const id of ids) if (!byId.has(id)) byId.set(id, { affected: 0, notified: 0, failed: 0, pending: 0, manual: 0 });
+  return byId;
+}
+
+export async function setStatus(db: Queryable, id: string, status: IncidentStatus): Promise<void> {
+  await db.query(`UPDATE incidents SET status = $2, updated_at = now() WHERE id = $1`, [id, status]);
+}

@@ -1,0 +1,154 @@
+import type { ApprovalDecision, NoticeStatus } from '../model';
+import type { Queryable } from './pool';
+
+/** What the officer wrote for customers, plus the company details, frozen when a notice is drafted. */
+export interface NoticeContent {
+  title: string;
+  whatHappened: string;
+  whatWeAreDoing: string;
+  company: { name: string; postalAddress: string; supportEmail: string; supportPhone: string; dpoContact: string };
+}
+
+export interface Notice {
+  id: string;
+  incidentId: string;
+  version: number;
+  status: NoticeStatus;
+  content: NoticeContent;
+  templateVersion: string;
+  contentHash: string;
+  draftedAt: Date;
+  decidedBy: string | null;
+  decidedByName: string | null;
+  decidedAt: Date | null;
+  decisionComment: string | null;
+}
+
+const COLUMNS = `n.id, n.incident_id AS "incidentId", n.version, n.status, n.content,
+  n.template_version AS "templateVersion", n.content_hash AS "contentHash", n.drafted_at AS "draftedAt",
+  n.decided_by AS "decidedBy", u.display_name AS "decidedByName", n.decided_at AS "decidedAt",
+  n.decision_comment AS "decisionComment"`;
+
+export async function saveTemplateSnapshot(db: Queryable, version: string, sources: Record<string, string>) {
+  await db.query(
+    `INSERT INTO template_snapshots (version, sources) VALUES ($1, $2) ON CONFLICT (version) DO NOTHING`,
+    [version, sources],
+  );
+}
+
+export async function loadTemplateSnapshot(db: Queryable, version: string): Promise<Record<string, string>> {
+  const { rows } = await db.query<{ sources: Record<string, string> }>(
+    `SELECT sources FROM template_snapshots WHERE version = $1`,
+    [version],
+  );
+  if (!rows[0]) throw new Error(`template snapshot ${version} is missing`);
+  return rows[0].sources;
+}
+
+/**
+ * Drafts the next version of an incident's notice for approval, superseding any still-pending
+ * draft. `draftKey` makes a retried activity return the draft it already made.
+ */
+export async function draft(
+  db: Queryable,
+  incidentId: string,
+  notice: { content: NoticeContent; templateVersion: string; contentHash: string; afterVersion: number },
+): Promise<Notice> {
+  const { rows } = await db.query<{ id: string }>(
+    `WITH superseded AS (
+       UPDATE notices SET status = 'superseded'
+       WHERE incident_id = $1 AND status = 'pending_approval' AND version <= $5
+     )
+     INSERT INTO notices (incident_id, version, content, template_version, content_hash)
+     VALUES ($1, $5 + 1, $2, $3, $4)
+     ON CONFLICT (incident_id, audience, version) DO UPDATE SET version = notices.version
+     RETURNING id`,
+    [incidentId, notice.content, notice.templateVersion, notice.contentHash, notice.afterVersion],
+  );
+  return (await get(db, rows[0]!.id))!;
+}
+
+export async function get(db: Queryable, id: string): Promise<Notice | null> {
+  const { rows } = await db.query<Notice>(
+    `SELECT ${COLUMNS} FROM notices n LEFT JOIN users u ON u.id = n.decided_by WHERE n.id = $1`,
+    [id],
+  );
+  return rows[0] ?? null;
+}
+
+export async function listForIncident(db: Queryable, incidentId: string): Promise<Notice[]> {
+  const { rows } = await db.query<Notice>(
+    `SELECT ${COLUMNS} FROM notices n LEFT JOIN users u ON u.id = n.decided_by
+     WHERE n.incident_id = $1 ORDER BY n.version DESC`,
+    [incidentId],
+  );
+  return rows;
+}
+
+/** Records a decision on a pending notice; a retried call with the same decision changes nothing. */
+export async function decide(
+  db: Queryable,
+  noticeId: string,
+  decision: { decision: ApprovalDecision; userId: string; comment: string | null },
+): Promise<void> {
+  await db.query(
+    `UPDATE notices SET status = $2, decided_by = $3, decided_at = now(), decision_comment = $4
+     WHERE id = $1 AND status = 'pending_approval'`,
+    [noticeId, decision.decision === 'approve' ? 'approved' : 'rejected', decision.userId, decision.comment],
+  );
+}
+
+export interface PreapprovedNotice {
+  id: string;
+  templateVersion: string;
+  content: NoticeContent;
+  contentHash: string;
+  approvedBy: string;
+  approvedAt: Date;
+}
+
+/** The standard notice compliance pre-approved most recently and has not retired. */
+export async function activePreapproved(db: Queryable): Promise<PreapprovedNotice | null> {
+  const { rows } = await db.query<PreapprovedNotice>(
+    `SELECT id, template_version AS "templateVersion", content, content_hash AS "contentHash",
+            approved_by AS "approvedBy", approved_at AS "approvedAt"
+     FROM preapproved_notices WHERE retired_at IS NULL ORDER BY approved_at DESC LIMIT 1`,
+  );
+  return rows[0] ?? null;
+}
+
+/** Pre-approves a standard notice, retiring the previous one. */
+export async function preapprove(
+  db: Queryable,
+  notice: { templateVersion: string; content: NoticeContent; contentHash: string; approvedBy: string },
+): Promise<PreapprovedNotice> {
+  await db.query(`UPDATE preapproved_notices SET retired_at = now() WHERE retired_at IS NULL`);
+  const { rows } = await db.query<PreapprovedNotice>(
+    `INSERT INTO preapproved_notices (template_version, content, content_hash, approved_by)
+     VALUES ($1, $2, $3, $4)
+     RETURNING id, template_version AS "templateVersion", content, content_hash AS "contentHash",
+               approved_by AS "approvedBy", approved_at AS "approvedAt"`,
+    [notice.templateVersion, notice.content, notice.contentHash, notice.approvedBy],
+  );
+  return rows[0]!;
+}
+
+/** Marks a drafted notice approved by virtue of a pre-approval (the cut-off send). */
+export async function approveFromPreapproval(
+  db: Queryable,
+  noticeId: string,
+  preapprovedId: string,
+  approvedBy: string,
+): Promise<void> {
+  await db.query(
+    `UPDATE notices SET status = 'approved', decided_by = $3, decided_at = now(), preapproved_notice_id = $2,
+       decision_comment = 'standard notice pre-approved by compliance, sent at the deadline cut-off'
+     WHERE id = $1`,
+    [noticeId, preapprovedId, approvedBy],
+  );
+  await db.query(
+    `UPDATE notices SET status = 'superseded'
+     WHERE incident_id = (SELECT incident_id FROM notices WHERE id = $1) AND id <> $1 AND status = 'pending_approval'`,
+    [noticeId],
+  );
+}

@@ -1,0 +1,99 @@
+import type { Audience } from '../model';
+import type { Queryable } from './pool';
+
+export const OBLIGATION_STATUSES = ['pending', 'met', 'overdue', 'not_required'] as const;
+export type ObligationStatus = (typeof OBLIGATION_STATUSES)[number];
+
+export interface Obligation {
+  id: string;
+  incidentId: string;
+  ruleId: string;
+  jurisdiction: string;
+  audience: Audience;
+  regime: string;
+  citation: string;
+  deadlineText: string;
+  legalDueAt: Date | null;
+  dueAt: Date | null;
+  status: ObligationStatus;
+  reason: string | null;
+  affectedCount: number;
+  uncertain: string | null;
+  rulesVersion: string;
+  metAt: Date | null;
+  delayReason: string | null;
+}
+
+export type NewObligation = Omit<Obligation, 'id' | 'incidentId' | 'metAt' | 'delayReason'>;
+
+const COLUMNS = `id, incident_id AS "incidentId", rule_id AS "ruleId", jurisdiction, audience, regime, citation,
+  deadline_text AS "deadlineText", legal_due_at AS "legalDueAt", due_at AS "dueAt", status, reason,
+  affected_count AS "affectedCount", uncertain, rules_version AS "rulesVersion", met_at AS "metAt",
+  delay_reason AS "delayReason"`;
+
+/**
+ * Replaces an incident's current obligations with a new assessment in one statement: the previous
+ * rows are kept, marked superseded; an obligation already met stays met.
+ */
+export async function replace(db: Queryable, incidentId: string, rows: NewObligation[]): Promise<void> {
+  await db.query(
+    `WITH old AS (
+       UPDATE obligations SET superseded_at = now()
+       WHERE incident_id = $1 AND superseded_at IS NULL
+       RETURNING rule_id, jurisdiction, status, met_at, delay_reason
+     ),
+     new AS (
+       SELECT * FROM jsonb_to_recordset($2::jsonb) AS x(
+         "ruleId" text, jurisdiction text, audience text, regime text, citation text, "deadlineText" text,
+         "legalDueAt" timestamptz, "dueAt" timestamptz, status text, reason text, "affectedCount" int,
+         uncertain text, "rulesVersion" text)
+     )
+     INSERT INTO obligations (incident_id, rule_id, jurisdiction, audience, regime, citation, deadline_text,
+       legal_due_at, due_at, status, reason, affected_count, uncertain, rules_version, met_at, delay_reason)
+     SELECT $1, n."ruleId", n.jurisdiction, n.audience, n.regime, n.citation, n."deadlineText", n."legalDueAt",
+       n."dueAt", CASE WHEN o.status = 'met' AND n.status = 'pending' THEN 'met' ELSE n.status END,
+       n.reason, n."affectedCount", n.uncertain, n."rulesVersion", o.met_at, o.delay_reason
+     FROM new n LEFT JOIN old o ON o.rule_id = n."ruleId" AND o.jurisdiction = n.jurisdiction`,
+    [incidentId, JSON.stringify(rows)],
+  );
+}
+
+export async function current(db: Queryable, incidentId: string): Promise<Obligation[]> {
+  const { rows } = await db.query<Obligation>(
+    `SELECT ${COLUMNS} FROM obligations WHERE incident_id = $1 AND superseded_at IS NULL
+     ORDER BY due_at NULLS LAST, jurisdiction, audience`,
+    [incidentId],
+  );
+  return rows;
+}
+
+export async function get(db: Queryable, id: string): Promise<Obligation | null> {
+  const { rows } = await db.query<Obligation>(`SELECT ${COLUMNS} FROM obligations WHERE id = $1`, [id]);
+  return rows[0] ?? null;
+}
+
+/** Marks an obligation overdue if it is still pending; returns whether it changed. */
+export async function markOverdue(db: Queryable, id: string): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `UPDATE obligations SET status = 'overdue' WHERE id = $1 AND status = 'pending' AND superseded_at IS NULL`,
+    [id],
+  );
+  return (rowCount ?? 0) > 0;
+}
+
+/** Marks obligations met (e.g. all individuals notified, or a regulator filing recorded). */
+export async function markMet(db: Queryable, ids: string[]): Promise<void> {
+  await db.query(
+    `UPDATE obligations SET status = 'met', met_at = coalesce(met_at, now())
+     WHERE id = ANY($1::uuid[]) AND status IN ('pending', 'overdue') AND superseded_at IS NULL`,
+    [ids],
+  );
+}
+
+export async function recordDelayReason(db: Queryable, id: string, reason: string): Promise<void> {
+  await db.query(`UPDATE obligations SET delay_reason = $2 WHERE id = $1 AND superseded_at IS NULL`, [id, reason]);
+}
+
+export async function setRulesVersion(db: Queryable, incidentId: string, version: string): Promise<void> {
+  await db.query(`UPDATE incidents SET rules_version = $2, updated_at = now() WHERE id = $1`, [incidentId, version]);
+}

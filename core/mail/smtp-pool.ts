@@ -1,0 +1,209 @@
+import { Readable } from 'node:stream';
+import SMTPConnection from 'nodemailer/lib/smtp-connection';
+
+/**
+ * A small pool of SMTP connections that lets the caller commit "this message is going out" at the
+ * last possible moment: after the relay has accepted the envelope (MAIL FROM, RCPT TO, DATA 354)
+ * and the whole body has been written, but before the terminating "." that makes the relay take
+ * the message. That commit (`beforeCommit`) is what makes a crash safe to recover from: a message
+ * whose commit is not recorded was never accepted and may be sent again; one whose commit is
+ * recorded is treated as sent. See README "Exactly one notice per person".
+ *
+ * nodemailer's own pool reads the message stream before the envelope is accepted, so it cannot
+ * offer that point; its SMTPConnection can, and does the protocol work here.
+ */
+export interface SmtpPoolOptions {
+  /** smtp:// or smtps:// URL, with optional user:password. */
+  url: string;
+  /** Connections kept open at once. @default 5 */
+  size?: number;
+  /** Name announced in EHLO. @default 'localhost' */
+  name?: string;
+}
+
+export interface Envelope {
+  from: string;
+  to: string;
+}
+
+/** Why a send failed, in the terms the delivery logic needs. */
+export class SmtpSendError extends Error {
+  override name = 'SmtpSendError';
+  constructor(
+    message: string,
+    /** True for a 5xx refusal: sending again will not help. */
+    readonly permanent: boolean,
+    /** The relay's reply, or the connection error, for the record. */
+    readonly reply: string,
+    /** True when the relay answered after the commit point: the message was refused, not lost. */
+    readonly afterCommit: boolean,
+  ) {
+    super(message);
+  }
+}
+
+interface PendingSend {
+  envelope: Envelope;
+  raw: Buffer;
+  beforeCommit: () => Promise<void>;
+  resolve: (reply: string) => void;
+  reject: (err: SmtpSendError) => void;
+}
+
+export class SmtpPool {
+  private readonly queue: PendingSend[] = [];
+  private readonly idle: SMTPConnection[] = [];
+  private open = 0;
+  private closed = false;
+  private readonly size: number;
+  private readonly connectionOptions: SMTPConnection.Options;
+  private readonly auth: { user: string; pass: string } | undefined;
+
+  constructor(options: SmtpPoolOptions) {
+    const url = new URL(options.url);
+    this.size = options.size ?? 5;
+    this.connectionOptions = {
+      host: url.hostname,
+      port: Number(url.port || (url.protocol === 'smtps:' ? 465 : 25)),
+      secure: url.protocol === 'smtps:',
+      name: options.name ?? 'localhost',
+      connectionTimeout: 10_000,
+      greetingTimeout: 10_000,
+      socketTimeout: 60_000,
+      // Loopback relays (the mail catcher, tests) are the default set-up; nodemailer refuses them otherwise.
+      allowInternalNetworkInterfaces: true,
+    } as SMTPConnection.Options;
+    this.auth = url.username
+      ? { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) }
+      : undefined;
+  }
+
+  /**
+   * Sends one message. `beforeCommit` runs once the relay is ready to take the body; the message is
+   * only completed after it resolves, and is abandoned (never completed) if it rejects.
+   */
+  send(envelope: Envelope, raw: Buffer, beforeCommit: () => Promise<void>): Promise<string> {
+    if (this.closed) return Promise.reject(new SmtpSendError('pool closed', false, 'pool closed', false));
+    return new Promise((resolve, reject) => {
+      this.queue.push({ envelope, raw, beforeCommit, resolve, reject });
+      this.pump();
+    });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const c of this.idle.splice(0)) c.quit();
+  }
+
+  private pump(): void {
+    while (this.queue.length > 0) {
+      const connection = this.idle.pop();
+      if (connection) {
+        this.dispatch(connection, this.queue.shift()!);
+      } else if (this.open < this.size) {
+        this.open++;
+        const job = this.queue.shift()!;
+        this.connect().then(
+          (c) => this.dispatch(c, job),
+          (err: unknown) => {
+            this.open--;
+            job.reject(toSendError(err, false));
+            this.pump();
+          },
+        );
+      } else {
+        return;
+      }
+    }
+  }
+
+  private connect(): Promise<SMTPConnection> {
+    return new Promise((resolve, reject) => {
+      const connection = new SMTPConnection(this.connectionOptions);
+      connection.once('error', reject);
+      connection.connect(() => {
+        if (!this.auth) return settle();
+        connection.login(this.auth, (err) => (err ? reject(err) : settle()));
+      });
+      const settle = () => {
+        connection.removeListener('error', reject);
+        // Later errors surface through send callbacks; this keeps them from crashing the process.
+        connection.on('error', () => undefined);
+        connection.once('end', () => {
+          const i = this.idle.indexOf(connection);
+          if (i >= 0) {
+            this.idle.splice(i, 1);
+            this.open--;
+          }
+        });
+        resolve(connection);
+      };
+    });
+  }
+
+  private dispatch(connection: SMTPConnection, job: PendingSend): void {
+    let committed = false;
+    let commitFailed: unknown;
+    const body = new Readable({
+      read() {
+        // Called only once the relay has answered DATA with 354 (SMTPConnection pipes after that).
+        if (committed || commitFailed !== undefined) return;
+        this.push(job.raw);
+        job.beforeCommit().then(
+          () => {
+            committed = true;
+            this.push(null);
+          },
+          (err: unknown) => {
+            commitFailed = err;
+            this.destroy(err instanceof Error ? err : new Error(String(err)));
+          },
+        );
+      },
+    });
+    connection.send({ from: job.envelope.from, to: [job.envelope.to] }, body, (err, info) => {
+      if (!err) {
+        this.release(connection);
+        job.resolve(info.response ?? '250');
+        return;
+      }
+      const responseCode = (err as { responseCode?: number }).responseCode;
+      if (commitFailed !== undefined || responseCode === undefined || responseCode === 421) {
+        // The connection is in an unknown state: drop it and let the pool open another.
+        connection.close();
+        this.open--;
+        this.pump();
+      } else {
+        connection.reset((resetErr) => {
+          if (resetErr) {
+            connection.close();
+            this.open--;
+            this.pump();
+          } else {
+            this.release(connection);
+          }
+        });
+      }
+      job.reject(commitFailed !== undefined ? toSendError(commitFailed, false) : toSendError(err, committed));
+    });
+  }
+
+  private release(connection: SMTPConnection): void {
+    if (this.closed) {
+      connection.quit();
+      this.open--;
+      return;
+    }
+    this.idle.push(connection);
+    this.pump();
+  }
+}
+
+function toSendError(err: unknown, afterCommit: boolean): SmtpSendError {
+  if (err instanceof SmtpSendError) return err;
+  const e = err as { message?: string; responseCode?: number; response?: string; code?: string };
+  const code = e.responseCode;
+  const permanent = code !== undefined && code >= 500 && code < 600;
+  const reply = e.response ?? (code ? `${code} ${e.message ?? ''}` : `${e.code ?? 'ERROR'}: ${e.message ?? String(err)}`);
+  return new SmtpSendError(e.message ?? String(err), permanent, reply.trim(), afterCommit);
+}

@@ -1,0 +1,64 @@
+import { createHash } from 'node:crypto';
+import nodemailer from 'nodemailer';
+import type { Transporter } from 'nodemailer';
+import type { Config } from '../config';
+import * as audit from '../db/audit';
+import type { Incident } from '../db/incidents';
+import type { Obligation } from '../db/obligations';
+import type { Pool } from '../db/pool';
+import { renderStaffAlert } from './render';
+import type { TemplateCache } from './template-cache';
+
+export interface StaffAlert {
+  kind: 'reminder' | 'escalation' | 'overdue' | 'forecast_late';
+  incident: Incident;
+  obligation: Obligation;
+  /** The obligation waits on the notice's approval (the usual reason for a reminder). */
+  waitsOnApproval: boolean;
+}
+
+/**
+ * Sends reminders, escalations and overdue warnings to staff. Staff mail is low-volume, so it uses
+ * nodemailer's ordinary transport; `sendOnce` skips an alert whose audit entry already exists.
+ */
+export class StaffMailer {
+  private readonly transport: Transporter;
+
+  constructor(
+    private readonly pool: Pool,
+    private readonly templates: TemplateCache,
+    private readonly config: Readonly<Config>,
+  ) {
+    this.transport = nodemailer.createTransport(config.mail.smtpUrl, { allowInternalNetworkInterfaces: true } as object);
+  }
+
+  async sendOnce(key: string, to: string[], alert: StaffAlert): Promise<void> {
+    if (to.length === 0 || (await audit.exists(this.pool, key))) return;
+    const { version } = await this.templates.snapshotCurrent();
+    const set = await this.templates.get(version);
+    const mail = renderStaffAlert(set, {
+      kind: alert.kind,
+      incidentTitle: alert.incident.title,
+      jurisdiction: alert.obligation.jurisdiction,
+      audience: alert.obligation.audience,
+      regime: alert.obligation.regime,
+      citation: alert.obligation.citation,
+      dueAt: alert.obligation.dueAt,
+      waitsOnApproval: alert.waitsOnApproval,
+      incidentUrl: `${this.config.http.publicBaseUrl}/console/incidents/${alert.incident.id}`,
+    });
+    const domain = /@([^>\s]+)/.exec(this.config.mail.from)?.[1] ?? 'localhost';
+    await this.transport.sendMail({
+      from: this.config.mail.from,
+      to,
+      subject: mail.subject,
+      text: mail.text,
+      html: mail.html,
+      messageId: `<alert.${createHash('sha256').update(key).digest('hex').slice(0, 32)}@${domain}>`,
+    });
+  }
+
+  close(): void {
+    this.transport.close();
+  }
+}

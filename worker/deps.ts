@@ -1,0 +1,28 @@
+import type { ActivityDeps } from '../activities';
+import type { Config } from '../core/config';
+import { createPool } from '../core/db/pool';
+import { RateLimiter } from '../core/delivery';
+import { SmtpPool } from '../core/mail/smtp-pool';
+import { StaffMailer } from '../core/mail/staff-mailer';
+import { TemplateCache } from '../core/mail/template-cache';
+
+/** Builds the long-lived resources activities use; `close` releases them in reverse order. */
+export function buildActivityDeps(config: Readonly<Config>): ActivityDeps & { close(): Promise<void> } {
+  const pool = createPool(config.database.url, config.database.poolSize);
+  const templates = new TemplateCache(pool);
+  const smtp = new SmtpPool({ url: config.mail.smtpUrl, size: config.mail.poolSize });
+  const staffMailer = new StaffMailer(pool, templates, config);
+  return {
+    pool,
+    templates,
+    smtp,
+    staffMailer,
+    rateLimiter: new RateLimiter(config.mail.ratePerSecond),
+    config,
+    async close() {
+      staffMailer.close();
+      await smtp.close();
+      await pool.end();
+    },
+  };
+}

@@ -1,0 +1,46 @@
+import { fileURLToPath } from 'node:url';
+import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import type { LogLevel } from '@temporalio/worker';
+import { createActivities } from '../activities';
+import { loadConfig } from '../core/config';
+import { migrate } from '../core/db/migrate';
+import { createLogger } from '../core/logger';
+import { temporalConnectionOptions } from '../core/temporal-connection';
+import { dataConverter } from './data-converter';
+import { buildActivityDeps } from './deps';
+
+const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
+
+// Entry point: config -> deps -> worker -> run until SIGTERM/SIGINT drains it -> close.
+const config = loadConfig();
+const log = createLogger(config.logLevel, 'worker');
+Runtime.install({
+  logger: new DefaultLogger(config.logLevel === 'silent' ? 'ERROR' : (config.logLevel.toUpperCase() as LogLevel), (entry) =>
+    log[entry.level === 'WARN' ? 'warn' : entry.level === 'ERROR' ? 'error' : 'debug'](entry.meta ?? {}, entry.message),
+  ),
+  shutdownSignals: ['SIGINT', 'SIGTERM'],
+});
+
+const deps = buildActivityDeps(config);
+let connection: NativeConnection | undefined;
+try {
+  await migrate(config.database.url);
+  connection = await NativeConnection.connect(temporalConnectionOptions(config));
+  const worker = await Worker.create({
+    connection,
+    namespace: config.temporal.namespace,
+    taskQueue: config.temporal.taskQueue,
+    workflowsPath: WORKFLOWS_PATH,
+    activities: createActivities(deps),
+    dataConverter: dataConverter(config.temporal.payloadKey),
+  });
+  log.info({ taskQueue: config.temporal.taskQueue, address: config.temporal.address }, 'worker started');
+  await worker.run();
+  log.info('worker drained');
+} catch (err) {
+  log.error({ err }, 'worker failed');
+  process.exitCode = 1;
+} finally {
+  await deps.close();
+  await connection?.close();
+}

@@ -1,0 +1,39 @@
+import { continueAsNew, proxyActivities, sleep, workflowInfo } from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import { databaseStep, deliveryBatch } from './activity-options';
+import type { DeliveryShardWorkflowInput } from './types';
+
+const { deliverBatch } = proxyActivities<Activities>(deliveryBatch);
+const { countRetrying } = proxyActivities<Activities>(databaseStep);
+
+/** Keeps each run's history to a few hundred events however large the incident. */
+const BATCHES_PER_RUN = 100;
+
+/**
+ * Delivers an incident's approved notice to one shard of its affected customers (customer id
+ * modulo the shard count), batch after batch by keyset cursor, then retries temporary failures in
+ * passes after the configured waits. Continues as new so that no run's history grows unbounded.
+ */
+export async function deliveryShardWorkflow(input: DeliveryShardWorkflowInput): Promise<void> {
+  let after: number | null = input.after;
+  for (let batches = 0; after !== null; batches++) {
+    if (batches >= BATCHES_PER_RUN || workflowInfo().continueAsNewSuggested) {
+      await continueAsNew<typeof deliveryShardWorkflow>({ ...input, after });
+    }
+    const result: { next: number | null } = await deliverBatch({
+      incidentId: input.incidentId,
+      noticeId: input.noticeId,
+      shard: input.shard,
+      shards: input.shards,
+      after,
+      onlyRetrying: input.pass > 0,
+    });
+    after = result.next;
+  }
+  const delay = input.retryDelaysMs[input.pass];
+  if (delay === undefined) return;
+  const retrying = await countRetrying({ incidentId: input.incidentId, shard: input.shard, shards: input.shards });
+  if (retrying === 0) return;
+  await sleep(delay);
+  await continueAsNew<typeof deliveryShardWorkflow>({ ...input, after: 0, pass: input.pass + 1 });
+}

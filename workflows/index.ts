@@ -1,0 +1,3 @@
+// The single workflowsPath entry: every workflow the worker runs, and nothing else.
+export { incidentWorkflow } from './incident';
+export { deliveryShardWorkflow } from './delivery';

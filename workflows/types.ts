@@ -1,0 +1,25 @@
+/** Workflow inputs and results: ids, counts, enums and instants only — never a person's data. */
+
+export interface IncidentWorkflowInput {
+  incidentId: string;
+  /** The user who opened the incident: they may not approve its notice. */
+  openedBy: string;
+}
+
+export interface DeliveryShardWorkflowInput {
+  incidentId: string;
+  noticeId: string;
+  shard: number;
+  shards: number;
+  /** Keyset cursor: the last customer id handled in this shard (0 to start). */
+  after: number;
+  /** 0 for the first pass; n for the n-th retry pass over temporary failures. */
+  pass: number;
+  /** Waits before each retry pass, in milliseconds. */
+  retryDelaysMs: number[];
+}
+
+export interface DeliveryPlan {
+  shards: number;
+  retryDelaysMs: number[];
+}
