@@ -13,6 +13,7 @@ import type { Notice } from './db/notices';
 import type { SmtpPool } from './mail/smtp-pool';
 import { SmtpSendError } from './mail/smtp-pool';
 import { renderIndividualNotice } from './mail/render';
+import type { IndividualNoticeInput } from './mail/render';
 import type { TemplateCache } from './mail/template-cache';
 
 /**
@@ -94,35 +95,13 @@ export async function deliverPage(deps: DeliveryDeps, page: DeliveryPage): Promi
   const sending = new GroupCommit((ids) => deliveries.markSending(pool, ids));
   const sentIds: number[] = [];
   const failures: deliveries.Failure[] = [];
-  const contentFor = memoiseContentParts(incident, config.company.regimes);
+  const noticeInput = noticeInputBuilder(notice, incident, config);
 
   await forEachConcurrently(toSend, config.mail.poolSize * 2, async (r) => {
     const claimRow = claims.get(r.customerId);
     if (!claimRow || claimRow.status === 'sent' || claimRow.status === 'undeliverable') return;
     const to = recipientAddress(r);
-    const mail = renderIndividualNotice(templates, {
-      locale: r.locale,
-      timeZone: timeZoneFor(r),
-      recipient: {
-        name: r.customerStatus === 'deceased' ? r.representativeName ?? r.fullName : r.fullName,
-        email: to,
-        isRepresentative: r.customerStatus === 'deceased',
-        subjectName: r.fullName,
-      },
-      company: notice.content.company,
-      incident: {
-        title: notice.content.title,
-        whatHappened: notice.content.whatHappened,
-        whatWeAreDoing: notice.content.whatWeAreDoing,
-        discoveredAt: incident.discoveredAt,
-        occurredFrom: incident.occurredFrom,
-        occurredTo: incident.occurredTo,
-      },
-      exposed: r.categories.map((category) => ({ category, masked: r.maskedIdentifiers[category] })),
-      referenceCode: r.referenceCode,
-      pageUrl: `${config.http.publicBaseUrl}/n/${r.pageToken}`,
-      ...contentFor(r),
-    });
+    const mail = renderIndividualNotice(templates, noticeInput(r));
     const raw = await new MailComposer({
       from: config.mail.from,
       to,
@@ -153,7 +132,7 @@ export async function deliverPage(deps: DeliveryDeps, page: DeliveryPage): Promi
 }
 
 /** A deceased customer's notice goes to their registered representative (customers with none are `manual`). */
-function recipientAddress(r: Recipient): string {
+export function recipientAddress(r: Recipient): string {
   return r.customerStatus === 'deceased' && r.representativeEmail ? r.representativeEmail : r.email;
 }
 
@@ -176,23 +155,53 @@ const ZONES: Record<string, string> = {
   CN: 'Asia/Shanghai',
 };
 
-function memoiseContentParts(incident: Incident, regimes: Config['company']['regimes']) {
+/**
+ * Turns a recipient into the renderer's input for one approved notice. Shared by delivery and the
+ * approval previews, so compliance sees exactly what is sent. Content parts are computed once per
+ * jurisdiction and category set.
+ */
+export function noticeInputBuilder(notice: Notice, incident: Incident, config: Readonly<Config>) {
   const cache = new Map<string, ReturnType<typeof requiredContentFor>>();
   const facts = {
     discoveredAt: incident.discoveredAt,
     encrypted: incident.encrypted,
     keyCompromised: incident.keyCompromised,
     materialityDeterminedAt: null,
-    regimes,
+    regimes: config.company.regimes,
   };
-  return (r: Recipient) => {
+  return (r: Recipient): IndividualNoticeInput => {
     const key = `${r.jurisdiction}|${r.categories.join(',')}`;
     let parts = cache.get(key);
     if (!parts) {
       parts = requiredContentFor(r.jurisdiction, r.categories, facts);
       cache.set(key, parts);
     }
-    return { contentParts: parts.parts, authorities: parts.authorities, restrictions: parts.restrictions };
+    const representative = r.customerStatus === 'deceased';
+    return {
+      locale: r.locale,
+      timeZone: timeZoneFor(r),
+      recipient: {
+        name: representative ? (r.representativeName ?? r.fullName) : r.fullName,
+        email: recipientAddress(r),
+        isRepresentative: representative,
+        subjectName: r.fullName,
+      },
+      company: notice.content.company,
+      incident: {
+        title: notice.content.title,
+        whatHappened: notice.content.whatHappened,
+        whatWeAreDoing: notice.content.whatWeAreDoing,
+        discoveredAt: incident.discoveredAt,
+        occurredFrom: incident.occurredFrom,
+        occurredTo: incident.occurredTo,
+      },
+      exposed: r.categories.map((category) => ({ category, masked: r.maskedIdentifiers[category] })),
+      referenceCode: r.referenceCode,
+      pageUrl: `${config.http.publicBaseUrl}/n/${r.pageToken}`,
+      contentParts: parts.parts,
+      authorities: parts.authorities,
+      restrictions: parts.restrictions,
+    };
   };
 }
 

@@ -1,0 +1,60 @@
+import type { z } from 'zod';
+import * as inventory from '../../core/db/inventory';
+import { parseCustomersCsv, parseHoldingsCsv } from '../../core/db/inventory-csv';
+import { ValidationError } from '../../core/errors';
+import type { App, AppDeps } from '../app';
+import { STAFF, requireRole } from '../auth';
+import { ErrorResponse } from '../schemas/common';
+import { CustomerImport, HoldingImport, ImportResult } from '../schemas/inventory';
+
+/**
+ * Inventory imports take a JSON array, or CSV with `Content-Type: text/csv`, validated by the same
+ * schema. A bad row refuses the whole request, and nothing is written.
+ */
+export async function inventoryRoutes(app: App, { pool }: AppDeps) {
+  const importSchema = { response: { 200: ImportResult, 400: ErrorResponse } };
+
+  app.post(
+    '/api/inventory/customers',
+    { preHandler: requireRole('admin', 'officer'), schema: { summary: 'Import customers (JSON array or CSV)', ...importSchema } },
+    async (request) => {
+      const rows = validate(CustomerImport, isCsv(request.headers['content-type']) ? parseCustomersCsv(String(request.body)) : request.body);
+      return inventory.upsertCustomers(pool, rows);
+    },
+  );
+
+  app.post(
+    '/api/inventory/holdings',
+    { preHandler: requireRole('admin', 'officer'), schema: { summary: 'Import holdings (JSON array or CSV)', ...importSchema } },
+    async (request) => {
+      const rows = validate(HoldingImport, isCsv(request.headers['content-type']) ? parseHoldingsCsv(String(request.body)) : request.body);
+      const result = await inventory.upsertHoldings(pool, rows);
+      if (result.unknownCustomerExternalIds.length > 0) {
+        const first = result.unknownCustomerExternalIds[0]!;
+        const index = rows.findIndex((r) => r.customerExternalId === first);
+        throw new ValidationError(
+          `no customer with external id ${first} (${result.unknownCustomerExternalIds.length} unknown); nothing was imported`,
+          `${index}.customerExternalId`,
+        );
+      }
+      const { unknownCustomerExternalIds: _unknown, ...counts } = result;
+      return counts;
+    },
+  );
+
+  app.get('/api/inventory/summary', { preHandler: requireRole(...STAFF) }, async () => ({
+    customers: await inventory.countCustomers(pool),
+    systems: await inventory.listSystems(pool),
+    categories: await inventory.listCategories(pool),
+  }));
+}
+
+const isCsv = (contentType: string | undefined) => contentType?.split(';')[0]?.trim() === 'text/csv';
+
+/** Validates a body with its schema, answering 400 with the first field path at fault. */
+function validate<S extends z.ZodType>(schema: S, data: unknown): z.output<S> {
+  const result = schema.safeParse(data);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0]!;
+  throw new ValidationError(issue.message, issue.path.join('.') || '(body)');
+}

@@ -1,0 +1,158 @@
+import { z } from 'zod';
+import { DATA_CATEGORIES } from '../../core/categories';
+import { APPROVAL_DECISIONS, INCIDENT_STATUSES, NOTICE_STATUSES } from '../../core/model';
+import { Instant } from './common';
+
+const SystemName = z.string().trim().min(1).max(100);
+
+export const CreateIncidentBody = z
+  .strictObject({
+    title: z.string().trim().min(3).max(200),
+    description: z.string().trim().min(10).max(10_000),
+    discoveredAt: Instant,
+    occurredFrom: Instant.nullish(),
+    occurredTo: Instant.nullish(),
+    systems: z.array(SystemName).min(1).max(200),
+    dataCategories: z.array(z.enum(DATA_CATEGORIES)).min(1),
+    encrypted: z.boolean().default(false),
+    keyCompromised: z.boolean().default(false),
+    customerExternalIds: z.array(z.string().trim().min(1).max(200)).min(1).max(100_000).nullish(),
+  })
+  .superRefine((b, ctx) => {
+    if (b.occurredFrom && b.occurredTo && b.occurredTo < b.occurredFrom) {
+      ctx.addIssue({ code: 'custom', path: ['occurredTo'], message: 'must not be before occurredFrom' });
+    }
+    // A minute of clock skew is tolerated; a discovery in the future is a typing mistake.
+    if (b.discoveredAt.getTime() > Date.now() + 60_000) {
+      ctx.addIssue({ code: 'custom', path: ['discoveredAt'], message: 'must not be in the future' });
+    }
+    if (b.occurredFrom && b.occurredFrom > b.discoveredAt) {
+      ctx.addIssue({ code: 'custom', path: ['occurredFrom'], message: 'must not be after discoveredAt' });
+    }
+    if (b.keyCompromised && !b.encrypted) {
+      ctx.addIssue({ code: 'custom', path: ['keyCompromised'], message: 'only applies when encrypted is true' });
+    }
+  });
+export type CreateIncidentBody = z.infer<typeof CreateIncidentBody>;
+
+export const Counts = z.object({
+  affected: z.number(),
+  notified: z.number(),
+  failed: z.number(),
+  pending: z.number(),
+  manual: z.number(),
+});
+
+export const Incident = z.object({
+  id: z.uuid(),
+  title: z.string(),
+  description: z.string(),
+  discoveredAt: z.date(),
+  occurredFrom: z.date().nullable(),
+  occurredTo: z.date().nullable(),
+  systems: z.array(z.string()),
+  dataCategories: z.array(z.string()),
+  encrypted: z.boolean(),
+  keyCompromised: z.boolean(),
+  customerExternalIds: z.array(z.string()).nullable(),
+  status: z.enum(INCIDENT_STATUSES),
+  openedBy: z.uuid(),
+  openedByName: z.string(),
+  workflowId: z.string(),
+  createdAt: z.date(),
+  updatedAt: z.date(),
+  counts: Counts,
+  nextDeadline: z.object({ dueAt: z.date(), jurisdiction: z.string(), audience: z.string() }).nullable(),
+  links: z.object({ temporalUi: z.string() }),
+});
+
+export const IncidentList = z.object({ items: z.array(Incident), limit: z.number(), offset: z.number() });
+
+export const ListQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  offset: z.coerce.number().int().min(0).default(0),
+});
+
+export const AffectedQuery = z.strictObject({
+  after: z.coerce.number().int().min(0).default(0),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  search: z.string().trim().min(1).max(200).optional(),
+});
+
+export const AffectedPage = z.object({
+  items: z.array(
+    z.object({
+      customerId: z.number(),
+      externalId: z.string(),
+      fullName: z.string(),
+      email: z.string(),
+      jurisdiction: z.string(),
+      categories: z.array(z.string()),
+      status: z.string(),
+      referenceCode: z.string(),
+      acknowledgedAt: z.date().nullable(),
+      deliveryStatus: z.string().nullable(),
+      sentAt: z.date().nullable(),
+    }),
+  ),
+  /** Pass as `after` for the next page; null on the last page. */
+  next: z.number().nullable(),
+});
+
+export const ApprovalBody = z.strictObject({
+  decision: z.enum(APPROVAL_DECISIONS),
+  comment: z.string().trim().max(5_000).optional(),
+});
+
+export const ApprovalResponse = z.object({ noticeId: z.uuid(), status: z.enum(['approved', 'rejected']) });
+
+export const ReviseNoticeBody = z.strictObject({
+  whatHappened: z.string().trim().min(10).max(10_000),
+  whatWeAreDoing: z.string().trim().min(10).max(10_000),
+});
+
+const RenderedMail = z.object({ subject: z.string(), html: z.string(), text: z.string(), locale: z.string() });
+
+export const Notice = z.object({
+  id: z.uuid(),
+  version: z.number(),
+  status: z.enum(NOTICE_STATUSES),
+  templateVersion: z.string(),
+  contentHash: z.string(),
+  draftedAt: z.date(),
+  decidedBy: z.string().nullable(),
+  decidedByName: z.string().nullable(),
+  decidedAt: z.date().nullable(),
+  decisionComment: z.string().nullable(),
+  content: z.object({ title: z.string(), whatHappened: z.string(), whatWeAreDoing: z.string() }),
+  variants: z.array(z.object({ key: z.string(), recipients: z.number(), sample: RenderedMail })),
+  previewComplete: z.boolean(),
+});
+
+export const NoticeList = z.object({ items: z.array(Notice) });
+
+export const TimelineEvent = z.object({
+  id: z.number(),
+  at: z.date(),
+  actor: z.string(),
+  action: z.string(),
+  detail: z.record(z.string(), z.unknown()),
+});
+export const Timeline = z.object({ items: z.array(TimelineEvent) });
+
+export const DeliveryProgress = z.object({
+  sent: z.number(),
+  pending: z.number(),
+  retrying: z.number(),
+  undeliverable: z.number(),
+  manual: z.number(),
+  undeliverableList: z.array(
+    z.object({
+      customerId: z.number(),
+      externalId: z.string(),
+      recipient: z.string(),
+      reply: z.string().nullable(),
+      attempts: z.number(),
+    }),
+  ),
+});
