@@ -456,7 +456,10 @@ export interface MailCatcher extends LocalServer {
   readonly webUrl: string;
 }
 
-/** Starts maildev: an SMTP server that keeps every message and shows it in a web page. */
+/**
+ * Starts maildev 3: an SMTP server that keeps every message and shows it in a web page. Its REST
+ * API is under `<webUrl>/api` (`GET /api/email` lists messages, `GET /api/healthz`).
+ */
 export async function startMailCatcher(options: MailCatcherOptions): Promise<MailCatcher> {
   await assertPortFree(options.smtpPort, 'MAIL_CATCHER_SMTP_PORT', 'mail catcher SMTP');
   await assertPortFree(options.webPort, 'MAIL_CATCHER_WEB_PORT', 'mail catcher web');
@@ -478,7 +481,8 @@ export async function startMailCatcher(options: MailCatcherOptions): Promise<Mai
   const webUrl = `http://${LOOPBACK}:${options.webPort}`;
   await waitUntilReady(
     server,
-    async () => (await isListening(options.smtpPort)) && (await fetch(webUrl, { signal: AbortSignal.timeout(1000) })).ok,
+    async () =>
+      (await isListening(options.smtpPort)) && (await fetch(`${webUrl}/api/healthz`, { signal: AbortSignal.timeout(1000) })).ok,
     30_000,
   );
   return {
