@@ -1,7 +1,7 @@
 // The launcher behind `npm start`: brings up everything Forthright needs on this machine, with demo
 // data, and stops it all on Ctrl-C.
 //
-//   npx tsx scripts/start.ts [--services-only]
+//   node --import tsx scripts/start.ts [--services-only | --setup-only]
 //
 // What is local is decided by what is configured: a variable left unset means "run it here".
 //   TEMPORAL_ADDRESS unset → a Temporal dev server on 127.0.0.1:TEMPORAL_DEV_PORT (UI on TEMPORAL_UI_PORT)
@@ -10,7 +10,8 @@
 // Then: migrations; demo inventory (DEMO_CUSTOMERS, once, into an empty inventory) and demo users
 // with tokens (DEMO_DATA, on by default with the embedded database); the worker and the API as
 // child processes; and a summary once GET /healthz answers 200. --services-only stops before the
-// worker and API (to run those yourself, e.g. under a debugger).
+// worker and API (to run those yourself, e.g. under a debugger). --setup-only runs the migrations
+// and demo data against what is configured, prints the tokens and exits (docker compose's `setup`).
 //
 // Ctrl-C or SIGTERM: the worker and API are asked to drain and stop first, then the servers. All
 // of them run in their own process groups, so the terminal's Ctrl-C reaches this launcher alone
@@ -179,7 +180,9 @@ async function waitForHealth(url: string, apps: App[], timeoutMs: number): Promi
 }
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({ options: { 'services-only': { type: 'boolean', default: false } } });
+  const { values } = parseArgs({
+    options: { 'services-only': { type: 'boolean', default: false }, 'setup-only': { type: 'boolean', default: false } },
+  });
   const envFile = join(repoRoot, '.env');
   // Variables already in the environment win over the file.
   if (existsSync(envFile)) process.loadEnvFile(envFile);
@@ -262,6 +265,12 @@ async function main(): Promise<number> {
     const tokensFile = join(config.dataDir, 'demo-tokens.json');
     const tokens = p.demoData ? await prepareDemo(p, tokensFile) : undefined;
     if (signals > 0) return await stopAll(0);
+    if (values['setup-only']) {
+      say('database migrated');
+      if (tokens) for (const u of DEMO_USERS) console.log(`  ${u.key.padEnd(12)} ${tokens[u.key]}   ${u.email}`);
+      if (tokens) say(`demo tokens written to ${tokensFile}`);
+      return await stopAll(0);
+    }
 
     // --- Worker and API -----------------------------------------------------------------------
     const apiUrl = `http://${config.http.host === '0.0.0.0' ? '127.0.0.1' : config.http.host}:${config.http.port}`;

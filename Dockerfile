@@ -1,0 +1,13 @@
+# One image for the worker and the API (docker-compose.yml picks the entry point).
+FROM node:22-slim
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund
+COPY . .
+# The data folder holds the generated payload key and demo-tokens.json; compose mounts a volume here.
+RUN mkdir -p .data && chown node:node .data
+USER node
+ENV FORTHRIGHT_DATA_DIR=/app/.data HOST=0.0.0.0 PORT=3000
+EXPOSE 3000
+# node --import tsx: TypeScript in a single process, so SIGTERM from `docker stop` reaches the app.
+CMD ["node", "--import", "tsx", "api/main.ts"]
