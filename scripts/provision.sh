@@ -36,7 +36,18 @@ command -v npm >/dev/null 2>&1 || fail "npm is required (it ships with Node.js);
 
 if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules/.package-lock.json ]]; then
   say "installing npm packages (npm ci)…"
-  npm ci --no-audit --no-fund --loglevel=error
+  if ! npm ci --no-audit --no-fund --loglevel=error 2>"$tools/npm-ci.log"; then
+    # npm ci refuses a lock file that lacks another platform's optional packages (e.g. @swc/core
+    # for macOS when the registry in use does not carry them); npm install accepts it and keeps
+    # the lock file as it is.
+    if grep -q "package-lock.json .*in sync" "$tools/npm-ci.log"; then
+      say "npm ci refused the lock file (other platforms' optional packages missing); using npm install…"
+      npm install --no-audit --no-fund --loglevel=error
+    else
+      cat "$tools/npm-ci.log" >&2
+      fail "npm ci failed (output above); check access to the npm registry and run again."
+    fi
+  fi
   touch node_modules/.package-lock.json
   say "npm packages installed"
 else
