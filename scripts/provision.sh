@@ -24,6 +24,8 @@ mkdir -p "$tools/bin"
 
 TEMPORAL_CLI_VERSION="v1.5.1"   # newer releases do not build with `go install`
 TEST_SERVER_VERSION="1.31.0"    # keep in step with scripts/temporal-test-server.pom.xml
+# The cache is redone when the pom changes.
+pom_hash="$(cksum scripts/temporal-test-server.pom.xml | cut -d" " -f1)"
 
 say() { echo "provision: $*"; }
 fail() { echo "provision: $*" >&2; exit 1; }
@@ -99,7 +101,7 @@ fi
 # --- Time-skipping test server (tests only) -------------------------------------------------------
 if [[ "$mode" == test ]]; then
   lib="$tools/temporal-test-server/lib"
-  marker="$tools/temporal-test-server/.complete-$TEST_SERVER_VERSION"
+  marker="$tools/temporal-test-server/.complete-$TEST_SERVER_VERSION-$pom_hash"
   wrapper="$tools/bin/temporal-test-server"
   if [[ -f "$marker" && -x "$wrapper" ]]; then
     say "time-skipping test server: cached ($TEST_SERVER_VERSION)"
