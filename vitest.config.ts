@@ -8,6 +8,7 @@ export default defineConfig({
     fileParallelism: false,
     include: ['test/**/*.test.ts'],
     globalSetup: ['test/setup/global.ts'],
+    setupFiles: ['test/setup/runtime.ts'],
     testTimeout: 120_000,
     hookTimeout: 180_000,
     reporters: ['default'],

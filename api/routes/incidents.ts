@@ -70,7 +70,8 @@ export async function incidentRoutes(app: App, deps: AppDeps & { templates: Temp
   app.post(
     '/api/incidents',
     {
-      preHandler: requireRole('officer', 'admin'),
+      // Compliance staff may log an incident too; they then may not approve its notice.
+      preHandler: requireRole('officer', 'compliance', 'admin'),
       schema: {
         summary: 'Open an incident: its workflow has started when this answers 201',
         headers: IdempotencyHeaders,

@@ -19,14 +19,17 @@ export const CreateIncidentBody = z
     customerExternalIds: z.array(z.string().trim().min(1).max(200)).min(1).max(100_000).nullish(),
   })
   .superRefine((b, ctx) => {
-    if (b.occurredFrom && b.occurredTo && b.occurredTo < b.occurredFrom) {
+    // Refinements also run when a field already failed; only compare values that parsed.
+    const isDate = (v: unknown): v is Date => v instanceof Date;
+    if (!isDate(b.discoveredAt)) return;
+    if (isDate(b.occurredFrom) && isDate(b.occurredTo) && b.occurredTo < b.occurredFrom) {
       ctx.addIssue({ code: 'custom', path: ['occurredTo'], message: 'must not be before occurredFrom' });
     }
     // A minute of clock skew is tolerated; a discovery in the future is a typing mistake.
     if (b.discoveredAt.getTime() > Date.now() + 60_000) {
       ctx.addIssue({ code: 'custom', path: ['discoveredAt'], message: 'must not be in the future' });
     }
-    if (b.occurredFrom && b.occurredFrom > b.discoveredAt) {
+    if (isDate(b.occurredFrom) && b.occurredFrom > b.discoveredAt) {
       ctx.addIssue({ code: 'custom', path: ['occurredFrom'], message: 'must not be after discoveredAt' });
     }
     if (b.keyCompromised && !b.encrypted) {

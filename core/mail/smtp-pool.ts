@@ -127,6 +127,9 @@ export class SmtpPool {
       });
       const settle = () => {
         connection.removeListener('error', reject);
+        // The message's final "." goes out as a small write of its own after the commit; without
+        // this, Nagle's algorithm holds it for the peer's delayed ACK (~40 ms a message).
+        if (connection._socket) connection._socket.setNoDelay(true);
         // Later errors surface through send callbacks; this keeps them from crashing the process.
         connection.on('error', () => undefined);
         connection.once('end', () => {
@@ -142,12 +145,15 @@ export class SmtpPool {
   }
 
   private dispatch(connection: SMTPConnection, job: PendingSend): void {
+    let started = false;
     let committed = false;
     let commitFailed: unknown;
     const body = new Readable({
       read() {
-        // Called only once the relay has answered DATA with 354 (SMTPConnection pipes after that).
-        if (committed || commitFailed !== undefined) return;
+        // First called once the relay has answered DATA with 354 (SMTPConnection pipes after that);
+        // later calls only ask for more, and the end comes when the commit is recorded.
+        if (started) return;
+        started = true;
         this.push(job.raw);
         job.beforeCommit().then(
           () => {

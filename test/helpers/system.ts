@@ -1,0 +1,128 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Client } from '@temporalio/client';
+import { Worker, bundleWorkflowCode } from '@temporalio/worker';
+import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { createActivities } from '../../activities';
+import { buildApp } from '../../api/app';
+import type { App } from '../../api/app';
+import { loadConfig } from '../../core/config';
+import type { Config } from '../../core/config';
+import * as users from '../../core/db/users';
+import type { User } from '../../core/db/users';
+import { createLogger } from '../../core/logger';
+import type { Role } from '../../core/model';
+import { dataConverter } from '../../worker/data-converter';
+import { buildActivityDeps } from '../../worker/deps';
+import type { TestDatabase } from './db';
+import { devServerAddress, devServerNativeConnection, uniqueTaskQueue } from './temporal';
+
+const WORKFLOWS_PATH = fileURLToPath(new URL('../../workflows/index.ts', import.meta.url));
+
+let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
+/** Workflows are bundled once per test file (process) and shared by its workers. */
+export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
+  bundle ??= bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietBundlerLogger });
+  return bundle;
+}
+
+const quietBundlerLogger = {
+  log: () => undefined,
+  trace: () => undefined,
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: (message: string) => console.error(message),
+};
+
+export interface TestSystem {
+  config: Readonly<Config>;
+  app: App;
+  client: Client;
+  /** Bearer tokens of the demo staff, by name. */
+  tokens: Record<'officer' | 'compliance' | 'compliance2' | 'support' | 'admin', string>;
+  staff: Record<'officer' | 'compliance' | 'compliance2' | 'support' | 'admin', User>;
+  /** Stops the worker and closes everything. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The whole of Forthright in the test process, on real servers: the worker (real activities) on the
+ * shared Temporal dev server with its own task queue, and the API app (use `app.inject`).
+ */
+export async function startSystem(db: TestDatabase, smtpUrl: string, env: Record<string, string> = {}): Promise<TestSystem> {
+  const config = loadConfig({
+    FORTHRIGHT_DATA_DIR: mkdtempSync(join(tmpdir(), 'forthright-test-')),
+    DATABASE_URL: db.url,
+    SMTP_URL: smtpUrl,
+    TEMPORAL_ADDRESS: devServerAddress(),
+    TEMPORAL_TASK_QUEUE: uniqueTaskQueue('system'),
+    LOG_LEVEL: 'silent',
+    DELIVERY_BATCH_SIZE: '100',
+    DELIVERY_RETRY_DELAYS: '1,1',
+    ...env,
+  });
+  const staffSpec: [keyof TestSystem['tokens'], Role][] = [
+    ['officer', 'officer'],
+    ['compliance', 'compliance'],
+    ['compliance2', 'compliance'],
+    ['support', 'support'],
+    ['admin', 'admin'],
+  ];
+  const tokens = {} as TestSystem['tokens'];
+  const staff = {} as TestSystem['staff'];
+  for (const [name, role] of staffSpec) {
+    tokens[name] = `token-${name}-${Math.random().toString(36).slice(2)}`;
+    staff[name] = await users.upsertWithToken(
+      db.pool,
+      { email: `${name}@staff.example.com`, displayName: `Test ${name}`, role },
+      tokens[name],
+    );
+  }
+
+  const deps = buildActivityDeps(config);
+  const connection = await devServerNativeConnection();
+  const worker = await Worker.create({
+    connection,
+    taskQueue: config.temporal.taskQueue,
+    workflowBundle: await workflowBundle(),
+    activities: createActivities(deps),
+    dataConverter: dataConverter(config.temporal.payloadKey),
+  });
+  const running = worker.run();
+
+  const clientConnection = await (await import('@temporalio/client')).Connection.connect({ address: devServerAddress() });
+  const client = new Client({ connection: clientConnection, dataConverter: dataConverter(config.temporal.payloadKey) });
+  const app = await buildApp({ config, pool: db.pool, temporal: client, logger: createLogger('silent', 'test') });
+
+  return {
+    config,
+    app,
+    client,
+    tokens,
+    staff,
+    async stop() {
+      await app.close();
+      worker.shutdown();
+      await running;
+      await connection.close();
+      await clientConnection.close();
+      await deps.close();
+    },
+  };
+}
+
+export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+/** Polls `check` until it returns a value, or fails after `timeoutMs`. */
+export async function eventually<T>(check: () => Promise<T | undefined | null | false>, timeoutMs = 60_000): Promise<T> {
+  const started = Date.now();
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() - started > timeoutMs) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
