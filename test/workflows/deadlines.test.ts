@@ -1,0 +1,200 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createActivities } from '../../activities';
+import { loadConfig } from '../../core/config';
+import type { Config } from '../../core/config';
+import * as incidents from '../../core/db/incidents';
+import * as inventory from '../../core/db/inventory';
+import * as notices from '../../core/db/notices';
+import * as obligations from '../../core/db/obligations';
+import * as users from '../../core/db/users';
+import { incidentWorkflowId } from '../../core/ids';
+import { TemplateCache } from '../../core/mail/template-cache';
+import { DEFAULT_WHAT_WE_ARE_DOING, contentHash } from '../../core/notices';
+import { buildActivityDeps } from '../../worker/deps';
+import { progressQuery } from '../../workflows/messages';
+import { createTestDatabase } from '../helpers/db';
+import type { TestDatabase } from '../helpers/db';
+import { startSmtpSink } from '../helpers/smtp';
+import type { SmtpSink } from '../helpers/smtp';
+import { eventually, workflowBundle } from '../helpers/system';
+import { createTimeSkippingEnv } from '../helpers/temporal';
+
+/**
+ * Deadlines on the time-skipping server: hours and days pass in milliseconds, while activities
+ * still write to real PostgreSQL and send through a real SMTP server. Tests share one environment
+ * and run serially, as the SDK advises.
+ */
+describe('incidentWorkflow deadlines', () => {
+  let env: TestWorkflowEnvironment;
+  let db: TestDatabase;
+  let smtp: SmtpSink;
+  let config: Readonly<Config>;
+  let worker: Worker;
+  let running: Promise<void>;
+  let deps: ReturnType<typeof buildActivityDeps>;
+  let officerId: string;
+  let complianceId: string;
+
+  beforeAll(async () => {
+    env = await createTimeSkippingEnv();
+    db = await createTestDatabase();
+    smtp = await startSmtpSink();
+    config = loadConfig({
+      FORTHRIGHT_DATA_DIR: mkdtempSync(join(tmpdir(), 'forthright-deadlines-')),
+      DATABASE_URL: db.url,
+      SMTP_URL: smtp.url,
+      TEMPORAL_TASK_QUEUE: 'deadlines',
+      LOG_LEVEL: 'silent',
+      DELIVERY_RETRY_DELAYS: '1',
+    });
+    officerId = (await users.upsertWithToken(db.pool, { email: 'officer@staff.example.com', displayName: 'Olive Officer', role: 'officer' }, randomUUID())).id;
+    complianceId = (await users.upsertWithToken(db.pool, { email: 'compliance@staff.example.com', displayName: 'Cora Compliance', role: 'compliance' }, randomUUID())).id;
+    await inventory.upsertCustomers(
+      db.pool,
+      Array.from({ length: 20 }, (_, i) => ({
+        externalId: `D${i}`,
+        fullName: `Dee ${i}`,
+        email: `dee${i}@example.org`,
+        country: 'US',
+        region: 'US-CA',
+      })),
+    );
+    await inventory.upsertHoldings(
+      db.pool,
+      Array.from({ length: 20 }, (_, i) => ({ customerExternalId: `D${i}`, system: 'crm', categories: ['email', 'account_credentials'] as const })),
+    );
+    deps = buildActivityDeps(config);
+    worker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue: config.temporal.taskQueue,
+      workflowBundle: await workflowBundle(),
+      activities: createActivities(deps),
+    });
+    running = worker.run();
+  });
+
+  afterAll(async () => {
+    worker?.shutdown();
+    await running;
+    await deps?.close();
+    await env?.teardown();
+    await smtp?.close();
+    await db?.drop();
+  });
+
+  /** Opens an incident discovered "now" in the test server's clock and starts its workflow. */
+  async function openIncident(title: string) {
+    const id = randomUUID();
+    await incidents.insert(db.pool, {
+      id,
+      title,
+      description: 'Credential stuffing against the customer portal exposed login details.',
+      discoveredAt: new Date(await env.currentTimeMs()),
+      occurredFrom: null,
+      occurredTo: null,
+      systems: ['crm'],
+      dataCategories: ['account_credentials'],
+      encrypted: false,
+      keyCompromised: false,
+      customerExternalIds: null,
+      openedBy: officerId,
+      idempotencyKey: null,
+      workflowId: incidentWorkflowId(id),
+    });
+    const handle = await env.client.workflow.start('incidentWorkflow', {
+      workflowId: incidentWorkflowId(id),
+      taskQueue: config.temporal.taskQueue,
+      args: [{ incidentId: id, openedBy: officerId }],
+    });
+    await eventually(async () => (await handle.query(progressQuery)).status === 'awaiting_approval');
+    return { id, handle };
+  }
+
+  const actions = async (incidentId: string) =>
+    (await db.pool.query<{ action: string }>(`SELECT action FROM audit_events WHERE incident_id = $1 ORDER BY id`, [incidentId])).rows.map(
+      (r) => r.action,
+    );
+
+  const individuals = async (incidentId: string) =>
+    (await obligations.current(db.pool, incidentId)).find((o) => o.audience === 'individuals' && o.jurisdiction === 'US-CA')!;
+
+  it('keeps an unapproved incident unsent: reminds, escalates, then marks the obligation overdue', async () => {
+    const { id, handle } = await openIncident('Unapproved incident');
+    const obligation = await individuals(id);
+    // The company's 72-hour promise is stricter than California's 30 days.
+    expect(obligation.dueAt!.getTime() - obligation.legalDueAt!.getTime()).toBeLessThan(0);
+
+    await env.sleep('37 hours'); // past the 50 % reminder
+    await eventually(async () => (await actions(id)).includes('deadline_reminder_sent'));
+    expect(await actions(id)).not.toContain('deadline_escalated');
+
+    await env.sleep('30 hours'); // 67 h: past 75 % (reminder), 80 % (cut-off) and 90 % (escalation)
+    await eventually(async () => (await actions(id)).includes('deadline_escalated'));
+    const log = await actions(id);
+    expect(log.filter((a) => a === 'deadline_reminder_sent').length).toBeGreaterThanOrEqual(2);
+    expect(log).toContain('standard_notice_unavailable');
+    expect(log).not.toContain('obligation_overdue');
+
+    await env.sleep('6 hours'); // 73 h: past the 72-hour deadline
+    await eventually(async () => (await actions(id)).includes('obligation_overdue'));
+    expect((await individuals(id)).status).toBe('overdue');
+
+    // Nothing reached a customer, and the workflow still waits for a decision.
+    expect(smtp.messages.filter((m) => m.envelopeTo.some((to) => to.endsWith('@example.org')))).toHaveLength(0);
+    expect((await handle.query(progressQuery)).status).toBe('awaiting_approval');
+    expect((await handle.describe()).status.name).toBe('RUNNING');
+    // Staff heard about it: reminders to compliance, the escalation to the officer as well.
+    const staffMail = smtp.messages.filter((m) => m.envelopeTo.some((to) => to.endsWith('@staff.example.com')));
+    expect(staffMail.some((m) => m.envelopeTo.includes('officer@staff.example.com'))).toBe(true);
+    await handle.terminate('test finished');
+  });
+
+  it('sends the pre-approved standard notice at the cut-off, meeting the deadline', async () => {
+    const templates = new TemplateCache(db.pool);
+    const { version } = await templates.snapshotCurrent();
+    const content = {
+      title: 'Standard notice',
+      whatHappened: 'We found that someone gained access to one of our systems without permission.',
+      whatWeAreDoing: DEFAULT_WHAT_WE_ARE_DOING,
+      company: {
+        name: config.company.name,
+        postalAddress: config.company.postalAddress,
+        supportEmail: config.company.supportEmail,
+        supportPhone: config.company.supportPhone,
+        dpoContact: config.company.dpoContact,
+      },
+    };
+    await notices.preapprove(db.pool, {
+      templateVersion: version,
+      content,
+      contentHash: contentHash(version, content),
+      approvedBy: complianceId,
+    });
+
+    const { id, handle } = await openIncident('Incident left to the cut-off');
+    await env.sleep('58 hours'); // 80 % of 72 h is 57.6 h
+    await eventually(async () => (await actions(id)).includes('individuals_obligations_met'), 60_000);
+    const log = await actions(id);
+    expect(log).toContain('standard_notice_used');
+    const obligation = await individuals(id);
+    expect(obligation.status).toBe('met');
+    expect((await handle.query(progressQuery)).status).toBe('completed');
+    const delivered = smtp.messages.filter((m) => m.messageId.includes(id));
+    expect(delivered.map((m) => m.envelopeTo[0]).sort()).toEqual(
+      Array.from({ length: 20 }, (_, i) => `dee${i}@example.org`).sort(),
+    );
+    expect(log.indexOf('standard_notice_used')).toBeLessThan(log.indexOf('individuals_obligations_met'));
+    // Past the deadline it stays met: no overdue mark.
+    await env.sleep('20 hours');
+    expect(await actions(id)).not.toContain('obligation_overdue');
+    expect((await individuals(id)).status).toBe('met');
+    // With every obligation resolved, the workflow ends.
+    expect(await handle.result()).toMatchObject({ status: 'completed', affected: 20, sent: 20 });
+  });
+});
