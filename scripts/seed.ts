@@ -62,36 +62,250 @@ type Culture = 'de' | 'fr' | 'es' | 'it' | 'nl' | 'en' | 'pt' | 'ja' | 'zh';
 
 const NAMES: Record<Culture, { first: string[]; last: string[] }> = {
   de: {
-    first: ['Anna', 'Lukas', 'Sophie', 'Jonas', 'Marie', 'Felix', 'Lena', 'Maximilian', 'Hannah', 'Paul', 'Jürgen', 'Sabine', 'Jörg', 'Ute'],
-    last: ['Müller', 'Schmidt', 'Schneider', 'Fischer', 'Weber', 'Meyer', 'Wagner', 'Becker', 'Schulz', 'Hoffmann', 'Köhler', 'Groß'],
+    first: [
+      'Anna',
+      'Lukas',
+      'Sophie',
+      'Jonas',
+      'Marie',
+      'Felix',
+      'Lena',
+      'Maximilian',
+      'Hannah',
+      'Paul',
+      'Jürgen',
+      'Sabine',
+      'Jörg',
+      'Ute',
+    ],
+    last: [
+      'Müller',
+      'Schmidt',
+      'Schneider',
+      'Fischer',
+      'Weber',
+      'Meyer',
+      'Wagner',
+      'Becker',
+      'Schulz',
+      'Hoffmann',
+      'Köhler',
+      'Groß',
+    ],
   },
   fr: {
-    first: ['Camille', 'Louis', 'Chloé', 'Hugo', 'Léa', 'Jules', 'Manon', 'Gabriel', 'Inès', 'Théo', 'Élodie', 'François'],
-    last: ['Martin', 'Bernard', 'Dubois', 'Thomas', 'Robert', 'Richard', 'Petit', 'Durand', 'Leroy', 'Moreau', 'Lefèvre', 'Girard'],
+    first: [
+      'Camille',
+      'Louis',
+      'Chloé',
+      'Hugo',
+      'Léa',
+      'Jules',
+      'Manon',
+      'Gabriel',
+      'Inès',
+      'Théo',
+      'Élodie',
+      'François',
+    ],
+    last: [
+      'Martin',
+      'Bernard',
+      'Dubois',
+      'Thomas',
+      'Robert',
+      'Richard',
+      'Petit',
+      'Durand',
+      'Leroy',
+      'Moreau',
+      'Lefèvre',
+      'Girard',
+    ],
   },
   es: {
-    first: ['Lucía', 'Hugo', 'Martina', 'Mateo', 'Sofía', 'Pablo', 'Valeria', 'Álvaro', 'Carmen', 'José', 'María', 'Javier'],
-    last: ['García', 'Rodríguez', 'González', 'Fernández', 'López', 'Martínez', 'Sánchez', 'Pérez', 'Gómez', 'Martín', 'Núñez', 'Ruiz'],
+    first: [
+      'Lucía',
+      'Hugo',
+      'Martina',
+      'Mateo',
+      'Sofía',
+      'Pablo',
+      'Valeria',
+      'Álvaro',
+      'Carmen',
+      'José',
+      'María',
+      'Javier',
+    ],
+    last: [
+      'García',
+      'Rodríguez',
+      'González',
+      'Fernández',
+      'López',
+      'Martínez',
+      'Sánchez',
+      'Pérez',
+      'Gómez',
+      'Martín',
+      'Núñez',
+      'Ruiz',
+    ],
   },
   it: {
-    first: ['Giulia', 'Francesco', 'Sofia', 'Alessandro', 'Aurora', 'Lorenzo', 'Chiara', 'Matteo', 'Francesca', 'Niccolò'],
-    last: ['Rossi', 'Russo', 'Ferrari', 'Esposito', 'Bianchi', 'Romano', 'Colombo', 'Ricci', 'Marino', 'Greco', 'Bruno'],
+    first: [
+      'Giulia',
+      'Francesco',
+      'Sofia',
+      'Alessandro',
+      'Aurora',
+      'Lorenzo',
+      'Chiara',
+      'Matteo',
+      'Francesca',
+      'Niccolò',
+    ],
+    last: [
+      'Rossi',
+      'Russo',
+      'Ferrari',
+      'Esposito',
+      'Bianchi',
+      'Romano',
+      'Colombo',
+      'Ricci',
+      'Marino',
+      'Greco',
+      'Bruno',
+    ],
   },
   nl: {
-    first: ['Emma', 'Daan', 'Julia', 'Sem', 'Mila', 'Lucas', 'Tess', 'Finn', 'Sanne', 'Bram', 'Fleur', 'Joost'],
-    last: ['de Jong', 'Jansen', 'de Vries', 'van den Berg', 'van Dijk', 'Bakker', 'Janssen', 'Visser', 'Smit', 'Meijer', 'de Boer'],
+    first: [
+      'Emma',
+      'Daan',
+      'Julia',
+      'Sem',
+      'Mila',
+      'Lucas',
+      'Tess',
+      'Finn',
+      'Sanne',
+      'Bram',
+      'Fleur',
+      'Joost',
+    ],
+    last: [
+      'de Jong',
+      'Jansen',
+      'de Vries',
+      'van den Berg',
+      'van Dijk',
+      'Bakker',
+      'Janssen',
+      'Visser',
+      'Smit',
+      'Meijer',
+      'de Boer',
+    ],
   },
   en: {
-    first: ['Olivia', 'James', 'Amelia', 'Jack', 'Isla', 'Noah', 'Emily', 'William', 'Grace', 'Liam', 'Siobhán', 'Aoife', 'Ethan', 'Chloe', 'Mason', 'Harper', 'Aiden', 'Zoe'],
-    last: ['Smith', 'Johnson', 'Williams', 'Brown', 'Jones', 'Taylor', 'Davies', 'Wilson', "O'Brien", 'Murphy', 'Walsh', 'Nguyen', 'Patel', 'Kim', 'Clarke', 'Tremblay'],
+    first: [
+      'Olivia',
+      'James',
+      'Amelia',
+      'Jack',
+      'Isla',
+      'Noah',
+      'Emily',
+      'William',
+      'Grace',
+      'Liam',
+      'Siobhán',
+      'Aoife',
+      'Ethan',
+      'Chloe',
+      'Mason',
+      'Harper',
+      'Aiden',
+      'Zoe',
+    ],
+    last: [
+      'Smith',
+      'Johnson',
+      'Williams',
+      'Brown',
+      'Jones',
+      'Taylor',
+      'Davies',
+      'Wilson',
+      "O'Brien",
+      'Murphy',
+      'Walsh',
+      'Nguyen',
+      'Patel',
+      'Kim',
+      'Clarke',
+      'Tremblay',
+    ],
   },
   pt: {
-    first: ['Ana', 'João', 'Beatriz', 'Gabriel', 'Júlia', 'Pedro', 'Larissa', 'Lucas', 'Mariana', 'Rafael', 'Letícia', 'Thiago'],
-    last: ['Silva', 'Santos', 'Oliveira', 'Souza', 'Rodrigues', 'Ferreira', 'Alves', 'Pereira', 'Lima', 'Gomes', 'Araújo', 'Conceição'],
+    first: [
+      'Ana',
+      'João',
+      'Beatriz',
+      'Gabriel',
+      'Júlia',
+      'Pedro',
+      'Larissa',
+      'Lucas',
+      'Mariana',
+      'Rafael',
+      'Letícia',
+      'Thiago',
+    ],
+    last: [
+      'Silva',
+      'Santos',
+      'Oliveira',
+      'Souza',
+      'Rodrigues',
+      'Ferreira',
+      'Alves',
+      'Pereira',
+      'Lima',
+      'Gomes',
+      'Araújo',
+      'Conceição',
+    ],
   },
   ja: {
-    first: ['Haruto', 'Yui', 'Sota', 'Hina', 'Riku', 'Aoi', 'Yuto', 'Mei', 'Takumi', 'Sakura', 'Kenji', 'Yuki'],
-    last: ['Sato', 'Suzuki', 'Takahashi', 'Tanaka', 'Watanabe', 'Ito', 'Yamamoto', 'Nakamura', 'Kobayashi', 'Kato'],
+    first: [
+      'Haruto',
+      'Yui',
+      'Sota',
+      'Hina',
+      'Riku',
+      'Aoi',
+      'Yuto',
+      'Mei',
+      'Takumi',
+      'Sakura',
+      'Kenji',
+      'Yuki',
+    ],
+    last: [
+      'Sato',
+      'Suzuki',
+      'Takahashi',
+      'Tanaka',
+      'Watanabe',
+      'Ito',
+      'Yamamoto',
+      'Nakamura',
+      'Kobayashi',
+      'Kato',
+    ],
   },
   zh: {
     first: ['Wei Ling', 'Jun Jie', 'Xin Yi', 'Zhi Hao', 'Hui Min', 'Kai Wen', 'Mei Ling', 'Jia Hui'],
@@ -113,23 +327,87 @@ const JURISDICTIONS: Jurisdiction[] = [
   { weight: 7, country: 'FR', region: null, people: [['fr', 'fr', 1]] },
   { weight: 5, country: 'ES', region: null, people: [['es', 'es', 1]] },
   { weight: 5, country: 'IT', region: null, people: [['it', 'it', 1]] },
-  { weight: 3, country: 'NL', region: null, people: [['nl', 'nl', 0.85], ['en', 'en', 0.15]] },
+  {
+    weight: 3,
+    country: 'NL',
+    region: null,
+    people: [
+      ['nl', 'nl', 0.85],
+      ['en', 'en', 0.15],
+    ],
+  },
   { weight: 2, country: 'IE', region: null, people: [['en', 'en', 1]] },
   { weight: 8, country: 'GB', region: null, people: [['en', 'en', 1]] },
-  { weight: 9, country: 'US', region: 'US-CA', people: [['en', 'en', 0.75], ['es', 'es', 0.25]] },
-  { weight: 6, country: 'US', region: 'US-NY', people: [['en', 'en', 0.9], ['es', 'es', 0.1]] },
-  { weight: 6, country: 'US', region: 'US-TX', people: [['en', 'en', 0.75], ['es', 'es', 0.25]] },
-  { weight: 5, country: 'US', region: 'US-FL', people: [['en', 'en', 0.8], ['es', 'es', 0.2]] },
+  {
+    weight: 9,
+    country: 'US',
+    region: 'US-CA',
+    people: [
+      ['en', 'en', 0.75],
+      ['es', 'es', 0.25],
+    ],
+  },
+  {
+    weight: 6,
+    country: 'US',
+    region: 'US-NY',
+    people: [
+      ['en', 'en', 0.9],
+      ['es', 'es', 0.1],
+    ],
+  },
+  {
+    weight: 6,
+    country: 'US',
+    region: 'US-TX',
+    people: [
+      ['en', 'en', 0.75],
+      ['es', 'es', 0.25],
+    ],
+  },
+  {
+    weight: 5,
+    country: 'US',
+    region: 'US-FL',
+    people: [
+      ['en', 'en', 0.8],
+      ['es', 'es', 0.2],
+    ],
+  },
   { weight: 3, country: 'US', region: 'US-MA', people: [['en', 'en', 1]] },
   { weight: 3, country: 'US', region: 'US-WA', people: [['en', 'en', 1]] },
-  { weight: 3, country: 'US', region: 'US-IL', people: [['en', 'en', 0.9], ['es', 'es', 0.1]] },
+  {
+    weight: 3,
+    country: 'US',
+    region: 'US-IL',
+    people: [
+      ['en', 'en', 0.9],
+      ['es', 'es', 0.1],
+    ],
+  },
   { weight: 3, country: 'CA', region: 'CA-ON', people: [['en', 'en', 1]] },
-  { weight: 2, country: 'CA', region: 'CA-QC', people: [['fr', 'fr', 0.85], ['en', 'en', 0.15]] },
+  {
+    weight: 2,
+    country: 'CA',
+    region: 'CA-QC',
+    people: [
+      ['fr', 'fr', 0.85],
+      ['en', 'en', 0.15],
+    ],
+  },
   { weight: 2, country: 'CA', region: 'CA-BC', people: [['en', 'en', 1]] },
   { weight: 3, country: 'AU', region: 'AU-NSW', people: [['en', 'en', 1]] },
   { weight: 2, country: 'AU', region: 'AU-VIC', people: [['en', 'en', 1]] },
   { weight: 4, country: 'BR', region: 'BR-SP', people: [['pt', 'pt', 1]] },
-  { weight: 2, country: 'SG', region: null, people: [['en', 'zh', 0.7], ['en', 'en', 0.3]] },
+  {
+    weight: 2,
+    country: 'SG',
+    region: null,
+    people: [
+      ['en', 'zh', 0.7],
+      ['en', 'en', 0.3],
+    ],
+  },
   { weight: 2, country: 'JP', region: null, people: [['ja', 'ja', 1]] },
 ];
 const pickJurisdiction = weighted(JURISDICTIONS);
@@ -147,13 +425,71 @@ interface System {
 
 // Shares add up to about 3 holdings per customer.
 const SYSTEMS: System[] = [
-  { name: 'crm', share: 0.95, always: ['name', 'email'], sometimes: [['phone', 0.7], ['postal_address', 0.6], ['date_of_birth', 0.3]] },
-  { name: 'billing', share: 0.75, always: ['name', 'postal_address'], sometimes: [['payment_card', 0.6], ['financial_account', 0.35], ['tax_id', 0.15]] },
-  { name: 'support-desk', share: 0.55, always: ['name', 'email'], sometimes: [['phone', 0.5], ['ip_address', 0.3], ['account_credentials', 0.05]] },
-  { name: 'analytics', share: 0.5, always: ['email', 'ip_address'], sometimes: [['precise_geolocation', 0.3]] },
-  { name: 'identity-verification', share: 0.12, always: ['name', 'date_of_birth'], sometimes: [['passport', 0.4], ['drivers_license', 0.5], ['biometric', 0.2]] },
-  { name: 'health-benefits', share: 0.04, always: ['name', 'health_insurance'], sometimes: [['medical', 0.5], ['genetic', 0.05]] },
-  { name: 'hr-legacy', share: 0.03, always: ['name', 'date_of_birth', 'postal_address'], sometimes: [['financial_account', 0.8], ['health_insurance', 0.6], ['medical', 0.2]] },
+  {
+    name: 'crm',
+    share: 0.95,
+    always: ['name', 'email'],
+    sometimes: [
+      ['phone', 0.7],
+      ['postal_address', 0.6],
+      ['date_of_birth', 0.3],
+    ],
+  },
+  {
+    name: 'billing',
+    share: 0.75,
+    always: ['name', 'postal_address'],
+    sometimes: [
+      ['payment_card', 0.6],
+      ['financial_account', 0.35],
+      ['tax_id', 0.15],
+    ],
+  },
+  {
+    name: 'support-desk',
+    share: 0.55,
+    always: ['name', 'email'],
+    sometimes: [
+      ['phone', 0.5],
+      ['ip_address', 0.3],
+      ['account_credentials', 0.05],
+    ],
+  },
+  {
+    name: 'analytics',
+    share: 0.5,
+    always: ['email', 'ip_address'],
+    sometimes: [['precise_geolocation', 0.3]],
+  },
+  {
+    name: 'identity-verification',
+    share: 0.12,
+    always: ['name', 'date_of_birth'],
+    sometimes: [
+      ['passport', 0.4],
+      ['drivers_license', 0.5],
+      ['biometric', 0.2],
+    ],
+  },
+  {
+    name: 'health-benefits',
+    share: 0.04,
+    always: ['name', 'health_insurance'],
+    sometimes: [
+      ['medical', 0.5],
+      ['genetic', 0.05],
+    ],
+  },
+  {
+    name: 'hr-legacy',
+    share: 0.03,
+    always: ['name', 'date_of_birth', 'postal_address'],
+    sometimes: [
+      ['financial_account', 0.8],
+      ['health_insurance', 0.6],
+      ['medical', 0.2],
+    ],
+  },
 ];
 
 const DAY = 86_400_000;
@@ -175,7 +511,8 @@ const day = (ms: number) => new Date(Math.floor(ms / DAY) * DAY).toISOString();
 const csv = (value: string | null): string =>
   value === null ? '' : /[",\n\r]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 
-export const CUSTOMER_HEADER = 'externalId,fullName,email,locale,country,region,status,representativeName,representativeEmail\n';
+export const CUSTOMER_HEADER =
+  'externalId,fullName,email,locale,country,region,status,representativeName,representativeEmail\n';
 export const HOLDING_HEADER = 'customerExternalId,system,categories,from,to,maskedIdentifiers\n';
 
 /** Customer `index` of population `seed`, with its holdings, as CSV lines. */
@@ -203,7 +540,17 @@ export function demoCustomer(index: number, seed: number): { customer: string; h
   } else if (roll < 0.021) {
     status = 'closed';
   }
-  const customer = [externalId, `${first} ${last}`, email, locale, j.country, j.region, status, representativeName, representativeEmail]
+  const customer = [
+    externalId,
+    `${first} ${last}`,
+    email,
+    locale,
+    j.country,
+    j.region,
+    status,
+    representativeName,
+    representativeEmail,
+  ]
     .map(csv)
     .join(',');
 
@@ -215,7 +562,8 @@ export function demoCustomer(index: number, seed: number): { customer: string; h
     for (const [category, p] of system.sometimes) if (r() < p) categories.add(category);
     if (system.name === 'hr-legacy') categories.add(j.country === 'US' ? 'ssn' : 'tax_id');
     const from = since + Math.floor(r() * 365) * DAY;
-    const to = status === 'closed' || r() < 0.15 ? Math.min(NOW, from + (1 + Math.floor(r() * 8 * 365)) * DAY) : null;
+    const to =
+      status === 'closed' || r() < 0.15 ? Math.min(NOW, from + (1 + Math.floor(r() * 8 * 365)) * DAY) : null;
     const masked: Record<string, string> = {};
     if (categories.has('payment_card')) masked.payment_card = digits(r, 4);
     if (categories.has('financial_account')) masked.financial_account = digits(r, 4);
@@ -259,11 +607,19 @@ export async function seedDemoInventory(pool: Pool, options: SeedOptions): Promi
   const seed = options.seed ?? 1;
   const log = options.log ?? (() => undefined);
   const started = Date.now();
-  const c = await copyCustomers(pool, csvFile(CUSTOMER_HEADER, options.customers, (i) => [demoCustomer(i, seed).customer]));
+  const c = await copyCustomers(
+    pool,
+    csvFile(CUSTOMER_HEADER, options.customers, (i) => [demoCustomer(i, seed).customer]),
+  );
   log(`customers: ${c.received} (${c.inserted} new) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   const holdingsStarted = Date.now();
-  const h = await copyHoldings(pool, csvFile(HOLDING_HEADER, options.customers, (i) => demoCustomer(i, seed).holdings));
-  log(`holdings: ${h.received} (${h.inserted} new) in ${((Date.now() - holdingsStarted) / 1000).toFixed(1)} s`);
+  const h = await copyHoldings(
+    pool,
+    csvFile(HOLDING_HEADER, options.customers, (i) => demoCustomer(i, seed).holdings),
+  );
+  log(
+    `holdings: ${h.received} (${h.inserted} new) in ${((Date.now() - holdingsStarted) / 1000).toFixed(1)} s`,
+  );
   // Fresh statistics, so identification plans for the real sizes at once.
   await pool.query('ANALYZE customers; ANALYZE holdings');
   return { customers: c.received, holdings: h.received, seconds: (Date.now() - started) / 1000 };
@@ -283,7 +639,9 @@ async function main(): Promise<void> {
   await withDatabase(config, async (pool) => {
     console.log(`seeding ${customers} demo customers (seed ${seed})…`);
     const result = await seedDemoInventory(pool, { customers, seed, log: (m) => console.log(`  ${m}`) });
-    console.log(`done: ${result.customers} customers, ${result.holdings} holdings in ${result.seconds.toFixed(1)} s`);
+    console.log(
+      `done: ${result.customers} customers, ${result.holdings} holdings in ${result.seconds.toFixed(1)} s`,
+    );
   });
 }
 

@@ -40,7 +40,9 @@ import { repoRoot, temporalCliPath, ToolMissingError } from './lib/tools';
 import { seedDemoInventory } from './seed';
 
 const port = z.coerce.number().int().min(1).max(65_535);
-const flag = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
+const flag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
 /** The launcher's own settings (core/config.ts holds the application's). */
 const LauncherEnv = z.object({
@@ -56,7 +58,12 @@ const LauncherEnv = z.object({
 const DEMO_USERS: { key: string; role: Role; email: string; displayName: string }[] = [
   { key: 'officer', role: 'officer', email: 'officer@example.com', displayName: 'Olivia Officer' },
   { key: 'compliance', role: 'compliance', email: 'compliance@example.com', displayName: 'Chris Compliance' },
-  { key: 'compliance2', role: 'compliance', email: 'compliance2@example.com', displayName: 'Casey Compliance' },
+  {
+    key: 'compliance2',
+    role: 'compliance',
+    email: 'compliance2@example.com',
+    displayName: 'Casey Compliance',
+  },
   { key: 'support', role: 'support', email: 'support@example.com', displayName: 'Sam Support' },
   { key: 'admin', role: 'admin', email: 'admin@example.com', displayName: 'Alex Admin' },
 ];
@@ -130,13 +137,19 @@ async function prepareDemo(p: Plan, tokensFile: string): Promise<Record<string, 
     if (customers === 0 && p.demoCustomers > 0) {
       say(`seeding ${p.demoCustomers} demo customers…`);
       const seeded = await seedDemoInventory(pool, { customers: p.demoCustomers, seed: 1 });
-      say(`seeded ${seeded.customers} customers and ${seeded.holdings} holdings in ${seeded.seconds.toFixed(1)} s`);
+      say(
+        `seeded ${seeded.customers} customers and ${seeded.holdings} holdings in ${seeded.seconds.toFixed(1)} s`,
+      );
     } else {
       say(`inventory: ${customers} customers`);
     }
     const tokens = demoTokens(tokensFile);
     for (const u of DEMO_USERS) {
-      await upsertWithToken(pool, { email: u.email, displayName: u.displayName, role: u.role }, tokens[u.key]!);
+      await upsertWithToken(
+        pool,
+        { email: u.email, displayName: u.displayName, role: u.role },
+        tokens[u.key]!,
+      );
     }
     writeFileSync(tokensFile, `${JSON.stringify(tokens, null, 2)}\n`, { mode: 0o600 });
     return tokens;
@@ -154,7 +167,12 @@ interface App {
 function spawnApp(name: string, entry: string, env: NodeJS.ProcessEnv): App {
   // node --import tsx runs TypeScript in one process (the tsx CLI would add a second), so signals
   // reach the application itself.
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], { cwd: repoRoot, env, stdio: 'inherit', detached: true });
+  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+    cwd: repoRoot,
+    env,
+    stdio: 'inherit',
+    detached: true,
+  });
   const exited = new Promise<number | null>((resolve) => {
     child.once('exit', (code, signal) => resolve(code ?? (signal ? 128 : null)));
     child.once('error', () => resolve(1));
@@ -174,14 +192,18 @@ async function waitForHealth(url: string, apps: App[], timeoutMs: number): Promi
     } catch {
       // Not listening yet.
     }
-    if (Date.now() > deadline) throw new LocalServerError(`${url} did not answer 200 within ${timeoutMs / 1000} s.`);
+    if (Date.now() > deadline)
+      throw new LocalServerError(`${url} did not answer 200 within ${timeoutMs / 1000} s.`);
     await delay(250);
   }
 }
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
-    options: { 'services-only': { type: 'boolean', default: false }, 'setup-only': { type: 'boolean', default: false } },
+    options: {
+      'services-only': { type: 'boolean', default: false },
+      'setup-only': { type: 'boolean', default: false },
+    },
   });
   const envFile = join(repoRoot, '.env');
   // Variables already in the environment win over the file.
@@ -200,7 +222,10 @@ async function main(): Promise<number> {
     const running = apps.filter((a) => a.child.exitCode === null && a.child.signalCode === null);
     if (running.length) say(`stopping ${running.map((a) => a.name).join(' and ')}…`);
     for (const a of running) a.child.kill('SIGTERM');
-    const drained = await Promise.race([Promise.all(running.map((a) => a.exited)).then(() => true), delay(30_000).then(() => false)]);
+    const drained = await Promise.race([
+      Promise.all(running.map((a) => a.exited)).then(() => true),
+      delay(30_000).then(() => false),
+    ]);
     if (!drained) for (const a of running) a.child.kill('SIGKILL');
     if (servers.length) say(`stopping ${servers.map((s) => s.name).join(', ')}…`);
     await Promise.allSettled(servers.map((s) => s.stop()));
@@ -267,7 +292,8 @@ async function main(): Promise<number> {
     if (signals > 0) return await stopAll(0);
     if (values['setup-only']) {
       say('database migrated');
-      if (tokens) for (const u of DEMO_USERS) console.log(`  ${u.key.padEnd(12)} ${tokens[u.key]}   ${u.email}`);
+      if (tokens)
+        for (const u of DEMO_USERS) console.log(`  ${u.key.padEnd(12)} ${tokens[u.key]}   ${u.email}`);
       if (tokens) say(`demo tokens written to ${tokensFile}`);
       return await stopAll(0);
     }
@@ -282,7 +308,8 @@ async function main(): Promise<number> {
         if (existsSync(join(repoRoot, entry))) apps.push(spawnApp(name, entry, p.env));
         else say(`${entry} does not exist yet: not starting the ${name}`);
       }
-      if (apps.some((a) => a.name === 'API')) await Promise.race([waitForHealth(`${apiUrl}/healthz`, apps, 120_000), onSignal]);
+      if (apps.some((a) => a.name === 'API'))
+        await Promise.race([waitForHealth(`${apiUrl}/healthz`, apps, 120_000), onSignal]);
     }
     if (signals > 0) return await stopAll(0);
 

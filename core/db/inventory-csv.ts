@@ -16,7 +16,9 @@ function parseRecords(input: string | Buffer, known: readonly string[]): Record<
         const names = header.map((h) => h.trim());
         const unknown = names.filter((h) => !known.includes(h));
         if (unknown.length > 0) {
-          throw new InventoryImportError(`Unknown CSV column(s): ${unknown.join(', ')}. Known columns: ${known.join(', ')}.`);
+          throw new InventoryImportError(
+            `Unknown CSV column(s): ${unknown.join(', ')}. Known columns: ${known.join(', ')}.`,
+          );
         }
         return names;
       },
@@ -56,9 +58,10 @@ export function parseHoldingsCsv(input: string | Buffer): Record<string, unknown
       try {
         out.maskedIdentifiers = JSON.parse(out.maskedIdentifiers) as unknown;
       } catch {
-        throw new InventoryImportError(`Row ${i + 1}: maskedIdentifiers must be a JSON object such as {"payment_card":"4242"}.`, [
-          { row: i + 1, field: 'maskedIdentifiers', message: 'must be a JSON object' },
-        ]);
+        throw new InventoryImportError(
+          `Row ${i + 1}: maskedIdentifiers must be a JSON object such as {"payment_card":"4242"}.`,
+          [{ row: i + 1, field: 'maskedIdentifiers', message: 'must be a JSON object' }],
+        );
       }
     }
     return out;

@@ -134,7 +134,10 @@ function mergeCustomersSql(source: string): string {
  * Inserts or updates customers by external id, in one statement. The caller has validated the
  * fields (the API's schema); the table's constraints stop anything that slipped through.
  */
-export async function upsertCustomers(db: Queryable, customers: readonly CustomerInput[]): Promise<UpsertResult> {
+export async function upsertCustomers(
+  db: Queryable,
+  customers: readonly CustomerInput[],
+): Promise<UpsertResult> {
   const byId = new Map<string, CustomerInput>();
   for (const c of customers) byId.set(c.externalId, c);
   if (byId.size === 0) return { received: 0, inserted: 0, updated: 0, unchanged: 0 };
@@ -201,7 +204,10 @@ const instant = (v: string | Date | null | undefined): string | null =>
  * customer is unknown, nothing is written and `unknownCustomerExternalIds` lists them (the API
  * answers 400). Categories are stored in canonical order.
  */
-export async function upsertHoldings(db: Queryable, holdings: readonly HoldingInput[]): Promise<HoldingsUpsertResult> {
+export async function upsertHoldings(
+  db: Queryable,
+  holdings: readonly HoldingInput[],
+): Promise<HoldingsUpsertResult> {
   const byKey = new Map<string, object>();
   for (const h of holdings) {
     const from = instant(h.from);
@@ -214,20 +220,34 @@ export async function upsertHoldings(db: Queryable, holdings: readonly HoldingIn
       maskedIdentifiers: h.maskedIdentifiers ?? {},
     });
   }
-  if (byKey.size === 0) return { received: 0, inserted: 0, updated: 0, unchanged: 0, unknownCustomerExternalIds: [] };
+  if (byKey.size === 0)
+    return { received: 0, inserted: 0, updated: 0, unchanged: 0, unknownCustomerExternalIds: [] };
   const source = `(SELECT "customerExternalId" AS customer_external_id, system, categories,
                           coalesce("from", '-infinity') AS held_from, "to" AS held_to,
                           "maskedIdentifiers" AS masked_identifiers
                    FROM jsonb_to_recordset($1::jsonb) AS r("customerExternalId" text, system text, categories text[],
                      "from" timestamptz, "to" timestamptz, "maskedIdentifiers" jsonb)) s0`;
-  const { rows } = await db.query<{ unknown: string[]; inserted: number; updated: number }>(mergeHoldingsSql(source), [
-    JSON.stringify([...byKey.values()]),
-  ]);
+  const { rows } = await db.query<{ unknown: string[]; inserted: number; updated: number }>(
+    mergeHoldingsSql(source),
+    [JSON.stringify([...byKey.values()])],
+  );
   const { unknown, inserted, updated } = rows[0]!;
   if (unknown.length > 0) {
-    return { received: byKey.size, inserted: 0, updated: 0, unchanged: 0, unknownCustomerExternalIds: unknown };
+    return {
+      received: byKey.size,
+      inserted: 0,
+      updated: 0,
+      unchanged: 0,
+      unknownCustomerExternalIds: unknown,
+    };
   }
-  return { received: byKey.size, inserted, updated, unchanged: byKey.size - inserted - updated, unknownCustomerExternalIds: [] };
+  return {
+    received: byKey.size,
+    inserted,
+    updated,
+    unchanged: byKey.size - inserted - updated,
+    unknownCustomerExternalIds: [],
+  };
 }
 
 // --- CSV through COPY ------------------------------------------------------------------------------
@@ -247,9 +267,17 @@ async function splitHeader(csv: Readable): Promise<{ header: string[]; body: Asy
     if (head.length > 64 * 1024) throw new InventoryImportError('The CSV header line is longer than 64 KiB.');
   }
   const newline = head.indexOf(0x0a);
-  const headerText = (newline === -1 ? head : head.subarray(0, newline)).toString('utf8').replace(/^\uFEFF/, '').replace(/\r$/, '');
+  const headerText = (newline === -1 ? head : head.subarray(0, newline))
+    .toString('utf8')
+    .replace(/^\uFEFF/, '')
+    .replace(/\r$/, '');
   const rest = newline === -1 ? Buffer.alloc(0) : head.subarray(newline + 1);
-  const header = headerText.split(',').map((h) => h.trim().replace(/^"(.*)"$/, '$1').trim());
+  const header = headerText.split(',').map((h) =>
+    h
+      .trim()
+      .replace(/^"(.*)"$/, '$1')
+      .trim(),
+  );
   async function* body(): AsyncIterable<Buffer> {
     if (rest.length > 0) yield rest;
     for (;;) {
@@ -262,13 +290,17 @@ async function splitHeader(csv: Readable): Promise<{ header: string[]; body: Asy
 }
 
 function checkHeader<K extends string>(header: string[], known: readonly K[], required: readonly K[]): K[] {
-  if (header.length === 1 && header[0] === '') throw new InventoryImportError('The CSV file is empty: expected a header line.');
+  if (header.length === 1 && header[0] === '')
+    throw new InventoryImportError('The CSV file is empty: expected a header line.');
   const unknown = header.filter((h) => !(known as readonly string[]).includes(h));
   if (unknown.length > 0) {
-    throw new InventoryImportError(`Unknown CSV column(s): ${unknown.join(', ')}. Known columns: ${known.join(', ')}.`);
+    throw new InventoryImportError(
+      `Unknown CSV column(s): ${unknown.join(', ')}. Known columns: ${known.join(', ')}.`,
+    );
   }
   const repeated = header.filter((h, i) => header.indexOf(h) !== i);
-  if (repeated.length > 0) throw new InventoryImportError(`Repeated CSV column(s): ${[...new Set(repeated)].join(', ')}.`);
+  if (repeated.length > 0)
+    throw new InventoryImportError(`Repeated CSV column(s): ${[...new Set(repeated)].join(', ')}.`);
   const missing = required.filter((r) => !header.includes(r));
   if (missing.length > 0) throw new InventoryImportError(`Missing CSV column(s): ${missing.join(', ')}.`);
   return header as K[];
@@ -279,7 +311,9 @@ async function withImportTransaction<T>(pool: Pool, work: (client: PoolClient) =
   try {
     await client.query('BEGIN');
     // Generous memory for the merge's sort and hash of millions of rows; dates without an offset are UTC.
-    await client.query(`SET LOCAL work_mem = '256MB'; SET LOCAL temp_buffers = '256MB'; SET LOCAL TimeZone = 'UTC'`);
+    await client.query(
+      `SET LOCAL work_mem = '256MB'; SET LOCAL temp_buffers = '256MB'; SET LOCAL TimeZone = 'UTC'`,
+    );
     const result = await work(client);
     await client.query('COMMIT');
     return result;
@@ -291,14 +325,22 @@ async function withImportTransaction<T>(pool: Pool, work: (client: PoolClient) =
   }
 }
 
-async function copyInto(client: PoolClient, table: string, columns: readonly string[], body: AsyncIterable<Buffer>): Promise<number> {
+async function copyInto(
+  client: PoolClient,
+  table: string,
+  columns: readonly string[],
+  body: AsyncIterable<Buffer>,
+): Promise<number> {
   const stream = client.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN WITH (FORMAT csv)`));
   try {
     await pipeline(body, stream);
   } catch (err) {
     const e = err as { code?: string; where?: string; message: string };
     // 22P04 bad_copy_file_format, 22P02/22007/22008: a value PostgreSQL could not read.
-    if (e.code?.startsWith('22')) throw new InventoryImportError(`The CSV file could not be read: ${e.message}${e.where ? ` (${e.where})` : ''}.`);
+    if (e.code?.startsWith('22'))
+      throw new InventoryImportError(
+        `The CSV file could not be read: ${e.message}${e.where ? ` (${e.where})` : ''}.`,
+      );
     throw err;
   }
   return stream.rowCount;
@@ -315,7 +357,13 @@ interface Rule {
  * Checks the staged rows against the rules, cheaply: one scan finds the first 20 rows breaking any
  * rule, and only those are examined rule by rule. Throws InventoryImportError listing them.
  */
-async function checkRows(client: PoolClient, source: string, rules: readonly Rule[], params: unknown[] = [], prelude = ''): Promise<void> {
+async function checkRows(
+  client: PoolClient,
+  source: string,
+  rules: readonly Rule[],
+  params: unknown[] = [],
+  prelude = '',
+): Promise<void> {
   const sql = `
     WITH ${prelude} bad AS (
       SELECT * FROM ${source} WHERE ${rules.map((r) => `(${r.bad}) IS TRUE`).join(' OR ')} ORDER BY line LIMIT 20
@@ -326,7 +374,10 @@ async function checkRows(client: PoolClient, source: string, rules: readonly Rul
   const { rows } = await client.query<ImportProblem>(sql, params);
   if (rows.length > 0) {
     const list = rows.map((p) => `row ${p.row}${p.field ? ` ${p.field}` : ''}: ${p.message}`).join('; ');
-    throw new InventoryImportError(`The CSV file has rows that cannot be imported (nothing was written): ${list}`, rows);
+    throw new InventoryImportError(
+      `The CSV file has rows that cannot be imported (nothing was written): ${list}`,
+      rows,
+    );
   }
 }
 
@@ -335,15 +386,31 @@ const CUSTOMER_RULES: Rule[] = [
   { field: 'externalId', bad: `coalesce(btrim(external_id), '') = ''`, message: `'is required'` },
   { field: 'fullName', bad: `coalesce(btrim(full_name), '') = ''`, message: `'is required'` },
   { field: 'email', bad: `email IS NULL OR btrim(email) !~ ${EMAIL}`, message: `'must be an email address'` },
-  { field: 'locale', bad: `locale !~ '^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$'`, message: `'must be a language tag such as en or pt-BR'` },
-  { field: 'country', bad: `country IS NULL OR country !~ '^[A-Z]{2}$'`, message: `'must be an ISO 3166-1 alpha-2 code such as DE'` },
+  {
+    field: 'locale',
+    bad: `locale !~ '^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$'`,
+    message: `'must be a language tag such as en or pt-BR'`,
+  },
+  {
+    field: 'country',
+    bad: `country IS NULL OR country !~ '^[A-Z]{2}$'`,
+    message: `'must be an ISO 3166-1 alpha-2 code such as DE'`,
+  },
   {
     field: 'region',
     bad: `region !~ '^[A-Z]{2}-[A-Z0-9]{1,3}$' OR left(region, 2) <> country`,
     message: `'must be an ISO 3166-2 code of the customer''s country, such as US-CA'`,
   },
-  { field: 'status', bad: `status <> ALL ($1::text[])`, message: `'must be one of ' || array_to_string($1::text[], ', ')` },
-  { field: 'representativeEmail', bad: `btrim(representative_email) !~ ${EMAIL}`, message: `'must be an email address'` },
+  {
+    field: 'status',
+    bad: `status <> ALL ($1::text[])`,
+    message: `'must be one of ' || array_to_string($1::text[], ', ')`,
+  },
+  {
+    field: 'representativeEmail',
+    bad: `btrim(representative_email) !~ ${EMAIL}`,
+    message: `'must be an email address'`,
+  },
 ];
 
 /**
@@ -359,7 +426,12 @@ export async function copyCustomers(pool: Pool, csv: Readable): Promise<UpsertRe
         line bigserial, external_id text, full_name text, email text, locale text, country text, region text,
         status text, representative_name text, representative_email text
       ) ON COMMIT DROP`);
-    await copyInto(client, 'customers_import', fields.map((f) => CUSTOMER_COLUMNS[f]), body);
+    await copyInto(
+      client,
+      'customers_import',
+      fields.map((f) => CUSTOMER_COLUMNS[f]),
+      body,
+    );
     await checkRows(client, 'customers_import', CUSTOMER_RULES, [CUSTOMER_STATUSES]);
     const source = `(SELECT DISTINCT ON (external_id) external_id, full_name, email, locale, country, region, status,
                             representative_name, representative_email
@@ -368,7 +440,9 @@ export async function copyCustomers(pool: Pool, csv: Readable): Promise<UpsertRe
                                   btrim(representative_email) AS representative_email
                            FROM customers_import) i
                      ORDER BY external_id, line DESC) src`;
-    const { rows } = await client.query<{ inserted: number; updated: number; received: number }>(mergeCustomersSql(source));
+    const { rows } = await client.query<{ inserted: number; updated: number; received: number }>(
+      mergeCustomersSql(source),
+    );
     const { inserted, updated, received } = rows[0]!;
     return { received, inserted, updated, unchanged: received - inserted - updated };
   });
@@ -382,15 +456,27 @@ const CATEGORY_LISTS = `category_lists AS MATERIALIZED (
     FROM (SELECT DISTINCT categories AS raw, string_to_array(replace(categories, ' ', ''), ';') AS list FROM holdings_import) d
   ),`;
 const HOLDING_RULES: Rule[] = [
-  { field: 'customerExternalId', bad: `coalesce(btrim(customer_external_id), '') = ''`, message: `'is required'` },
+  {
+    field: 'customerExternalId',
+    bad: `coalesce(btrim(customer_external_id), '') = ''`,
+    message: `'is required'`,
+  },
   { field: 'system', bad: `coalesce(btrim(system), '') = ''`, message: `'is required'` },
   {
     field: 'categories',
     bad: `categories IS NULL OR NOT categories_valid`,
     message: `'must be ;-separated data categories from: ' || array_to_string($1::text[], ', ')`,
   },
-  { field: 'from', bad: `NOT pg_input_is_valid(held_from, 'timestamptz')`, message: `'must be an ISO 8601 instant'` },
-  { field: 'to', bad: `NOT pg_input_is_valid(held_to, 'timestamptz')`, message: `'must be an ISO 8601 instant'` },
+  {
+    field: 'from',
+    bad: `NOT pg_input_is_valid(held_from, 'timestamptz')`,
+    message: `'must be an ISO 8601 instant'`,
+  },
+  {
+    field: 'to',
+    bad: `NOT pg_input_is_valid(held_to, 'timestamptz')`,
+    message: `'must be an ISO 8601 instant'`,
+  },
   {
     field: 'to',
     bad: `CASE WHEN pg_input_is_valid(held_from, 'timestamptz') AND pg_input_is_valid(held_to, 'timestamptz')
@@ -419,7 +505,12 @@ export async function copyHoldings(pool: Pool, csv: Readable): Promise<HoldingsU
         line bigserial, customer_external_id text, system text, categories text, held_from text, held_to text,
         masked_identifiers text
       ) ON COMMIT DROP`);
-    await copyInto(client, 'holdings_import', fields.map((f) => HOLDING_COLUMNS[f]), body);
+    await copyInto(
+      client,
+      'holdings_import',
+      fields.map((f) => HOLDING_COLUMNS[f]),
+      body,
+    );
     await checkRows(
       client,
       '(SELECT h.*, l.valid AS categories_valid FROM holdings_import h LEFT JOIN category_lists l ON l.raw = h.categories) h',
@@ -437,15 +528,23 @@ export async function copyHoldings(pool: Pool, csv: Readable): Promise<HoldingsU
                            FROM holdings_import) i
                      JOIN category_lists ON raw = i.categories
                      ORDER BY customer_external_id, system, held_from, line DESC) s0`;
-    const { rows } = await client.query<{ unknown: string[]; inserted: number; updated: number; received: number }>(
-      mergeHoldingsSql(source),
-      [DATA_CATEGORIES],
-    );
+    const { rows } = await client.query<{
+      unknown: string[];
+      inserted: number;
+      updated: number;
+      received: number;
+    }>(mergeHoldingsSql(source), [DATA_CATEGORIES]);
     const { unknown, inserted, updated, received } = rows[0]!;
     if (unknown.length > 0) {
       return { received, inserted: 0, updated: 0, unchanged: 0, unknownCustomerExternalIds: unknown };
     }
-    return { received, inserted, updated, unchanged: received - inserted - updated, unknownCustomerExternalIds: [] };
+    return {
+      received,
+      inserted,
+      updated,
+      unchanged: received - inserted - updated,
+      unknownCustomerExternalIds: [],
+    };
   });
 }
 

@@ -39,7 +39,10 @@ export async function startEmbeddedDatabase(
  * Runs `work` with a pool on the configured database. For the embedded default, uses the running
  * cluster (e.g. the one `npm start` runs) or starts it just for this and stops it afterwards.
  */
-export async function withDatabase<T>(config: Readonly<Config>, work: (pool: Pool) => Promise<T>): Promise<T> {
+export async function withDatabase<T>(
+  config: Readonly<Config>,
+  work: (pool: Pool) => Promise<T>,
+): Promise<T> {
   let server: EmbeddedPostgres | undefined;
   if (config.database.embedded && !(await isListening(config.database.embeddedPort))) {
     server = await startEmbeddedDatabase(config);

@@ -1,5 +1,15 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, chmodSync, chownSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+  chmodSync,
+  chownSync,
+} from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -131,7 +141,9 @@ async function waitUntilReady(
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (server.hasExited()) {
-      throw new LocalServerError(`${server.name} exited while starting. Its last output (${server.logFile}):\n${logTail(server.logFile)}`);
+      throw new LocalServerError(
+        `${server.name} exited while starting. Its last output (${server.logFile}):\n${logTail(server.logFile)}`,
+      );
     }
     if (await probe().catch(() => false)) return;
     if (Date.now() > deadline) {
@@ -152,7 +164,9 @@ export async function freePort(host = LOOPBACK): Promise<number> {
     server.once('error', reject);
     server.listen(0, host, () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolvePort(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolvePort(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -238,9 +252,13 @@ function postgresUserIds(): { uid: number; gid: number } | undefined {
       } catch {
         execFileSync('groupadd', ['--system', 'postgres'], { stdio: 'ignore' });
       }
-      execFileSync('useradd', ['--system', '-g', 'postgres', '--no-create-home', '--shell', '/usr/sbin/nologin', 'postgres'], {
-        stdio: 'ignore',
-      });
+      execFileSync(
+        'useradd',
+        ['--system', '-g', 'postgres', '--no-create-home', '--shell', '/usr/sbin/nologin', 'postgres'],
+        {
+          stdio: 'ignore',
+        },
+      );
       return { uid: id('-u'), gid: id('-g') };
     } catch {
       throw new LocalServerError(
@@ -282,7 +300,9 @@ async function initialiseCluster(
     await initdb.exited;
     if (initdb.child.exitCode !== 0 || !existsSync(join(dataDir, 'PG_VERSION'))) {
       rmSync(dataDir, { recursive: true, force: true });
-      throw new LocalServerError(`Could not initialise PostgreSQL in ${dataDir}. Its output (${logFile}):\n${logTail(logFile)}`);
+      throw new LocalServerError(
+        `Could not initialise PostgreSQL in ${dataDir}. Its output (${logFile}):\n${logTail(logFile)}`,
+      );
     }
   } finally {
     rmSync(pwfile, { force: true });
@@ -310,7 +330,13 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     max_wal_size: '2GB',
     ...(durable ? {} : { fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off' }),
   };
-  const args = ['-D', dataDir, '-p', String(options.port), ...Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`])];
+  const args = [
+    '-D',
+    dataDir,
+    '-p',
+    String(options.port),
+    ...Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`]),
+  ];
   const server = spawnServer({
     name: 'PostgreSQL',
     command: bin.postgres,
@@ -339,7 +365,16 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     },
     60_000,
   );
-  return { name: server.name, pid: server.pid, logFile, exited: server.exited, stop: server.stop, port: options.port, adminUrl, urlFor };
+  return {
+    name: server.name,
+    pid: server.pid,
+    logFile,
+    exited: server.exited,
+    stop: server.stop,
+    port: options.port,
+    adminUrl,
+    urlFor,
+  };
 }
 
 /** Creates the database unless it exists (a concurrent creator is not an error). */
@@ -409,7 +444,13 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions):
     'history.transferProcessorMaxPollRPS=1000',
     ...(options.namespaces ?? []).filter((n) => n !== 'default').flatMap((n) => ['--namespace', n]),
   ];
-  const server = spawnServer({ name: 'Temporal dev server', command: options.cliPath, args, logFile, detached: options.detached ?? false });
+  const server = spawnServer({
+    name: 'Temporal dev server',
+    command: options.cliPath,
+    args,
+    logFile,
+    detached: options.detached ?? false,
+  });
   const address = `${LOOPBACK}:${options.port}`;
   await waitUntilReady(
     server,
@@ -477,12 +518,19 @@ export async function startMailCatcher(options: MailCatcherOptions): Promise<Mai
     LOOPBACK,
     ...(options.mailDir ? ['--mail-directory', options.mailDir] : []),
   ];
-  const server = spawnServer({ name: 'mail catcher (maildev)', command: process.execPath, args, logFile: options.logFile, detached: options.detached ?? false });
+  const server = spawnServer({
+    name: 'mail catcher (maildev)',
+    command: process.execPath,
+    args,
+    logFile: options.logFile,
+    detached: options.detached ?? false,
+  });
   const webUrl = `http://${LOOPBACK}:${options.webPort}`;
   await waitUntilReady(
     server,
     async () =>
-      (await isListening(options.smtpPort)) && (await fetch(`${webUrl}/api/healthz`, { signal: AbortSignal.timeout(1000) })).ok,
+      (await isListening(options.smtpPort)) &&
+      (await fetch(`${webUrl}/api/healthz`, { signal: AbortSignal.timeout(1000) })).ok,
     30_000,
   );
   return {

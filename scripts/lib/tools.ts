@@ -41,7 +41,9 @@ export function temporalCliPath(): string {
   if (isExecutable(cached)) return cached;
   const found = onPath('temporal');
   if (found) return found;
-  throw new ToolMissingError('The Temporal CLI is missing: run `npm run provision` (or `bash scripts/provision.sh`).');
+  throw new ToolMissingError(
+    'The Temporal CLI is missing: run `npm run provision` (or `bash scripts/provision.sh`).',
+  );
 }
 
 /** The wrapper that starts Temporal's time-skipping test server; the SDK calls it with a port. */

@@ -81,7 +81,10 @@ function smtpError(reply: SmtpReply): Error {
 function headerMap(lines: ReadonlyArray<{ key: string; line: string }>): Record<string, string> {
   const headers: Record<string, string> = {};
   for (const { key, line } of lines) {
-    headers[key.toLowerCase()] = line.slice(line.indexOf(':') + 1).replace(/\r?\n[ \t]+/g, ' ').trim();
+    headers[key.toLowerCase()] = line
+      .slice(line.indexOf(':') + 1)
+      .replace(/\r?\n[ \t]+/g, ' ')
+      .trim();
   }
   return headers;
 }
@@ -148,7 +151,8 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
         const fault = dataFaults.get(session.id);
         dataFaults.delete(session.id);
         if (fault) {
-          for (const recipient of to) refusals.push({ recipient, at: 'data', code: fault.code, message: fault.message });
+          for (const recipient of to)
+            refusals.push({ recipient, at: 'data', code: fault.code, message: fault.message });
           return callback(smtpError(fault));
         }
         if (options.countOnly) {
@@ -198,7 +202,9 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
       return new Promise<void>((resolve, reject) => {
         const timer = setTimeout(() => {
           waiters = waiters.filter((w) => w !== waiter);
-          reject(new Error(`SMTP sink: expected ${count} messages within ${timeoutMs} ms, got ${acceptedCount}`));
+          reject(
+            new Error(`SMTP sink: expected ${count} messages within ${timeoutMs} ms, got ${acceptedCount}`),
+          );
         }, timeoutMs);
         const waiter = {
           count,

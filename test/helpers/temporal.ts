@@ -18,9 +18,13 @@ import { inject } from 'vitest';
 export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
   const path = inject('timeSkippingServerPath');
   if (!path || !existsSync(path)) {
-    throw new Error('The time-skipping test server is not installed: run `bash scripts/provision.sh test` (npm test does).');
+    throw new Error(
+      'The time-skipping test server is not installed: run `bash scripts/provision.sh test` (npm test does).',
+    );
   }
-  return TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path } } });
+  return TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: { type: 'existing-path', path } },
+  });
 }
 
 /** host:port of the shared dev server; namespace `default`. */
@@ -29,7 +33,9 @@ export function devServerAddress(): string {
 }
 
 /** A client on the shared dev server. Close it with `close()`. */
-export async function devServerClient(namespace = 'default'): Promise<{ client: Client; connection: Connection; close(): Promise<void> }> {
+export async function devServerClient(
+  namespace = 'default',
+): Promise<{ client: Client; connection: Connection; close(): Promise<void> }> {
   const connection = await Connection.connect({ address: devServerAddress() });
   return { client: new Client({ connection, namespace }), connection, close: () => connection.close() };
 }

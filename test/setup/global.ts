@@ -62,10 +62,12 @@ export default async function setup(project: TestProject): Promise<() => Promise
   try {
     const [pgPort, temporalPort] = [await freePort(), await freePort()];
     [postgres, temporal] = await Promise.all([
-      startEmbeddedPostgres({ dataDir: join(dir, 'postgres'), port: pgPort, durable: false }).then(async (server) => {
-        await createTemplate(server);
-        return server;
-      }),
+      startEmbeddedPostgres({ dataDir: join(dir, 'postgres'), port: pgPort, durable: false }).then(
+        async (server) => {
+          await createTemplate(server);
+          return server;
+        },
+      ),
       startTemporalDevServer({ cliPath, port: temporalPort, dbFile: join(dir, 'temporal.sqlite') }),
     ]);
   } catch (err) {

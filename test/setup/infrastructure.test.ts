@@ -20,8 +20,12 @@ describe('createTestDatabase', () => {
     expect(a.url).not.toBe(b.url);
     const { rows } = await a.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM schema_migrations');
     expect(rows[0]!.n).toBeGreaterThanOrEqual(1);
-    await a.pool.query(`INSERT INTO customers (external_id, full_name, email, country) VALUES ('c1', 'A', 'a@example.com', 'DE')`);
-    const counts = await Promise.all([a, b].map((d) => d.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM customers')));
+    await a.pool.query(
+      `INSERT INTO customers (external_id, full_name, email, country) VALUES ('c1', 'A', 'a@example.com', 'DE')`,
+    );
+    const counts = await Promise.all(
+      [a, b].map((d) => d.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM customers')),
+    );
     expect(counts.map((c) => c.rows[0]!.n)).toEqual([1, 0]);
   });
 
@@ -72,12 +76,14 @@ describe('startSmtpSink', () => {
     const sink = await startSmtpSink({
       fault: (recipient, attempt) => {
         if (recipient === 'gone@example.org') return { at: 'rcpt', code: 550, message: 'No such user' };
-        if (recipient === 'busy@example.org' && attempt === 1) return { at: 'data', code: 451, message: 'Try again later' };
+        if (recipient === 'busy@example.org' && attempt === 1)
+          return { at: 'data', code: 451, message: 'Try again later' };
         return undefined;
       },
     });
     const transport = nodemailer.createTransport(sink.url);
-    const send = (to: string) => transport.sendMail({ from: 'privacy@example.com', to, subject: 's', text: 't' });
+    const send = (to: string) =>
+      transport.sendMail({ from: 'privacy@example.com', to, subject: 's', text: 't' });
     try {
       await expect(send('gone@example.org')).rejects.toMatchObject({ responseCode: 550 });
       await expect(send('busy@example.org')).rejects.toMatchObject({ responseCode: 451 });
@@ -98,7 +104,14 @@ describe('startSmtpSink', () => {
     const transport = nodemailer.createTransport({ url: sink.url, pool: true, maxConnections: 2 } as never);
     try {
       await Promise.all(
-        Array.from({ length: 20 }, (_, i) => transport.sendMail({ from: 'privacy@example.com', to: `c${i}@example.net`, subject: 's', text: 't' })),
+        Array.from({ length: 20 }, (_, i) =>
+          transport.sendMail({
+            from: 'privacy@example.com',
+            to: `c${i}@example.net`,
+            subject: 's',
+            text: 't',
+          }),
+        ),
       );
       await sink.waitFor(20, 5000);
       expect(sink.acceptedCount).toBe(20);
