@@ -20,6 +20,7 @@ import { authenticate } from './auth';
 import { healthRoutes } from './routes/health';
 import { incidentRoutes } from './routes/incidents';
 import { inventoryRoutes } from './routes/inventory';
+import { obligationRoutes } from './routes/obligations';
 
 export interface AppDeps {
   config: Readonly<Config>;
@@ -77,6 +78,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(healthRoutes, deps);
   await app.register(incidentRoutes, { ...deps, templates });
   await app.register(inventoryRoutes, deps);
+  await app.register(obligationRoutes, { ...deps, templates });
   return app;
 }
 

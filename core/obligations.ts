@@ -31,7 +31,11 @@ export interface DeadlineEvent {
  * Assesses (or re-assesses) an incident's obligations under today's rules and freezes them with
  * the rules version. Re-assessment keeps the superseded rows, so the change is visible.
  */
-export async function assess(deps: ObligationDeps, incidentId: string, actor = 'system'): Promise<number> {
+export async function assess(
+  deps: Pick<ObligationDeps, 'pool' | 'config'>,
+  incidentId: string,
+  actor = 'system',
+): Promise<number> {
   const incident = await incidents.get(deps.pool, incidentId);
   if (!incident) throw new Error(`incident ${incidentId} not found`);
   const groups = await affected.groupsByJurisdiction(deps.pool, incidentId);
@@ -40,7 +44,7 @@ export async function assess(deps: ObligationDeps, incidentId: string, actor = '
       discoveredAt: incident.discoveredAt,
       encrypted: incident.encrypted,
       keyCompromised: incident.keyCompromised,
-      materialityDeterminedAt: null,
+      materialityDeterminedAt: incident.materialityDeterminedAt,
       regimes: deps.config.company.regimes,
     },
     groups,
@@ -89,7 +93,8 @@ export async function schedule(deps: ObligationDeps, incidentId: string): Promis
   const fractions = deps.config.policy.reminderFractions;
   const events: DeadlineEvent[] = [];
   const open = (await obligations.current(deps.pool, incidentId)).filter(
-    (o): o is Obligation & { dueAt: Date } => o.status === 'pending' && o.dueAt !== null,
+    // A held obligation's clock is paused: no reminders or overdue mark until the hold is lifted.
+    (o): o is Obligation & { dueAt: Date } => o.status === 'pending' && o.dueAt !== null && o.heldSince === null,
   );
   for (const o of open) {
     const due = o.dueAt.getTime();
@@ -120,7 +125,9 @@ export async function handleEvent(
   const { incidentId, event } = input;
   const obligation = await obligations.get(pool, event.obligationId);
   const incident = await incidents.get(pool, incidentId);
-  if (!obligation || !incident || obligation.status !== 'pending') return { standardNotice: null };
+  if (!obligation || !incident || obligation.status !== 'pending' || obligation.heldSince) {
+    return { standardNotice: null };
+  }
   const waitsOnApproval = obligation.audience === 'individuals' && !input.noticeApproved;
 
   switch (event.kind) {

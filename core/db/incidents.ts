@@ -21,6 +21,8 @@ export interface NewIncident {
 
 export interface Incident extends Omit<NewIncident, 'idempotencyKey'> {
   status: IncidentStatus;
+  rulesVersion: string | null;
+  materialityDeterminedAt: Date | null;
   openedByName: string;
   createdAt: Date;
   updatedAt: Date;
@@ -37,6 +39,7 @@ export interface IncidentCounts {
 const COLUMNS = `i.id, i.title, i.description, i.discovered_at AS "discoveredAt", i.occurred_from AS "occurredFrom",
   i.occurred_to AS "occurredTo", i.systems, i.data_categories AS "dataCategories", i.encrypted,
   i.key_compromised AS "keyCompromised", i.customer_external_ids AS "customerExternalIds", i.status,
+  i.rules_version AS "rulesVersion", i.materiality_determined_at AS "materialityDeterminedAt",
   i.opened_by AS "openedBy", u.display_name AS "openedByName", i.workflow_id AS "workflowId",
   i.created_at AS "createdAt", i.updated_at AS "updatedAt"`;
 
@@ -111,4 +114,18 @@ export async function counts(db: Queryable, ids: string[]): Promise<Map<string, 
 
 export async function setStatus(db: Queryable, id: string, status: IncidentStatus): Promise<void> {
   await db.query(`UPDATE incidents SET status = $2, updated_at = now() WHERE id = $1`, [id, status]);
+}
+
+/** Corrects the facts a re-assessment works from (audited by the caller). */
+export async function correctFacts(
+  db: Queryable,
+  id: string,
+  facts: { discoveredAt?: Date | undefined; materialityDeterminedAt?: Date | null | undefined },
+): Promise<void> {
+  await db.query(
+    `UPDATE incidents SET discovered_at = coalesce($2, discovered_at),
+       materiality_determined_at = CASE WHEN $4 THEN $3 ELSE materiality_determined_at END, updated_at = now()
+     WHERE id = $1`,
+    [id, facts.discoveredAt ?? null, facts.materialityDeterminedAt ?? null, facts.materialityDeterminedAt !== undefined],
+  );
 }

@@ -22,14 +22,16 @@ export interface Obligation {
   rulesVersion: string;
   metAt: Date | null;
   delayReason: string | null;
+  /** Set while a law-enforcement hold pauses the clock. */
+  heldSince: Date | null;
 }
 
-export type NewObligation = Omit<Obligation, 'id' | 'incidentId' | 'metAt' | 'delayReason'>;
+export type NewObligation = Omit<Obligation, 'id' | 'incidentId' | 'metAt' | 'delayReason' | 'heldSince'>;
 
 const COLUMNS = `id, incident_id AS "incidentId", rule_id AS "ruleId", jurisdiction, audience, regime, citation,
   deadline_text AS "deadlineText", legal_due_at AS "legalDueAt", due_at AS "dueAt", status, reason,
   affected_count AS "affectedCount", uncertain, rules_version AS "rulesVersion", met_at AS "metAt",
-  delay_reason AS "delayReason"`;
+  delay_reason AS "delayReason", held_since AS "heldSince"`;
 
 /**
  * Replaces an incident's current obligations with a new assessment in one statement: the previous
@@ -40,7 +42,7 @@ export async function replace(db: Queryable, incidentId: string, rows: NewObliga
     `WITH old AS (
        UPDATE obligations SET superseded_at = now()
        WHERE incident_id = $1 AND superseded_at IS NULL
-       RETURNING rule_id, jurisdiction, status, met_at, delay_reason
+       RETURNING rule_id, jurisdiction, status, met_at, delay_reason, held_since
      ),
      new AS (
        SELECT * FROM jsonb_to_recordset($2::jsonb) AS x(
@@ -49,10 +51,10 @@ export async function replace(db: Queryable, incidentId: string, rows: NewObliga
          uncertain text, "rulesVersion" text)
      )
      INSERT INTO obligations (incident_id, rule_id, jurisdiction, audience, regime, citation, deadline_text,
-       legal_due_at, due_at, status, reason, affected_count, uncertain, rules_version, met_at, delay_reason)
+       legal_due_at, due_at, status, reason, affected_count, uncertain, rules_version, met_at, delay_reason, held_since)
      SELECT $1, n."ruleId", n.jurisdiction, n.audience, n.regime, n.citation, n."deadlineText", n."legalDueAt",
        n."dueAt", CASE WHEN o.status = 'met' AND n.status = 'pending' THEN 'met' ELSE n.status END,
-       n.reason, n."affectedCount", n.uncertain, n."rulesVersion", o.met_at, o.delay_reason
+       n.reason, n."affectedCount", n.uncertain, n."rulesVersion", o.met_at, o.delay_reason, o.held_since
      FROM new n LEFT JOIN old o ON o.rule_id = n."ruleId" AND o.jurisdiction = n.jurisdiction`,
     [incidentId, JSON.stringify(rows)],
   );
@@ -90,8 +92,22 @@ export async function markMet(db: Queryable, ids: string[]): Promise<void> {
   );
 }
 
-export async function recordDelayReason(db: Queryable, id: string, reason: string): Promise<void> {
-  await db.query(`UPDATE obligations SET delay_reason = $2 WHERE id = $1 AND superseded_at IS NULL`, [id, reason]);
+/** Records why an obligation is late; with `hold`, pauses its clock from now. */
+export async function recordDelay(db: Queryable, id: string, reason: string, hold: boolean): Promise<void> {
+  await db.query(
+    `UPDATE obligations SET delay_reason = $2, held_since = CASE WHEN $3 THEN coalesce(held_since, now()) ELSE held_since END
+     WHERE id = $1 AND superseded_at IS NULL`,
+    [id, reason, hold],
+  );
+}
+
+/** Lifts a hold: the working deadline moves on by the time it was held. */
+export async function liftHold(db: Queryable, id: string): Promise<void> {
+  await db.query(
+    `UPDATE obligations SET due_at = due_at + (now() - held_since), held_since = NULL
+     WHERE id = $1 AND held_since IS NOT NULL AND superseded_at IS NULL`,
+    [id],
+  );
 }
 
 export async function setRulesVersion(db: Queryable, incidentId: string, version: string): Promise<void> {

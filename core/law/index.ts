@@ -50,3 +50,4 @@ export {
   publicHolidays,
 } from './holidays';
 export { coverage, describeThreshold, renderCoverageMarkdown } from './coverage';
+export { lawEnforcementDelayPermitted } from './delays';

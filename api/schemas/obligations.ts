@@ -1,0 +1,112 @@
+import { z } from 'zod';
+import { DATA_CATEGORIES } from '../../core/categories';
+import { AUDIENCES } from '../../core/model';
+import { OBLIGATION_STATUSES } from '../../core/db/obligations';
+import { Instant } from './common';
+
+export const Obligation = z.object({
+  id: z.uuid(),
+  ruleId: z.string(),
+  /** ISO 3166 code ('DE', 'GB', 'US-CA') or a named regime ('US-HIPAA', 'US-SEC', 'US-NYDFS'). */
+  jurisdiction: z.string(),
+  audience: z.enum(AUDIENCES),
+  regime: z.string(),
+  citation: z.string(),
+  deadlineText: z.string(),
+  legalDueAt: z.date().nullable(),
+  dueAt: z.date().nullable(),
+  status: z.enum(OBLIGATION_STATUSES),
+  reason: z.string().nullable(),
+  affectedCount: z.number(),
+  uncertain: z.string().nullable(),
+  rulesVersion: z.string(),
+  metAt: z.date().nullable(),
+  delayReason: z.string().nullable(),
+  /** Set while a law-enforcement hold pauses the clock. */
+  heldSince: z.date().nullable(),
+});
+export const ObligationList = z.object({ rulesVersion: z.string().nullable(), items: z.array(Obligation) });
+
+export const ObligationParams = z.strictObject({ id: z.uuid(), obligationId: z.uuid() });
+
+export const FilingBody = z.strictObject({
+  /** How and when the authority was told, e.g. 'Filed through the ICO portal, ref 12345'. */
+  note: z.string().trim().min(3).max(2_000),
+});
+
+export const DelayBody = z.strictObject({
+  reason: z.string().trim().min(3).max(2_000),
+  /** A law-enforcement request to delay notice: pauses the clock where the law permits. */
+  lawEnforcementHold: z.boolean().default(false),
+});
+
+export const ReassessBody = z.strictObject({
+  reason: z.string().trim().min(3).max(2_000),
+  discoveredAt: Instant.optional(),
+  materialityDeterminedAt: Instant.nullable().optional(),
+});
+
+const Draft = z.object({
+  ruleId: z.string(),
+  jurisdiction: z.string(),
+  audience: z.enum(AUDIENCES),
+  regime: z.string(),
+  citation: z.string(),
+  deadlineText: z.string(),
+  legalDueAt: z.date().nullable(),
+  dueAt: z.date().nullable(),
+  status: z.enum(OBLIGATION_STATUSES),
+  reason: z.string().nullable(),
+  affectedCount: z.number(),
+  uncertain: z.string().nullable(),
+});
+
+export const PreviewBody = z.strictObject({
+  discoveredAt: Instant,
+  encrypted: z.boolean().default(false),
+  keyCompromised: z.boolean().default(false),
+  materialityDeterminedAt: Instant.nullable().optional(),
+  affected: z
+    .array(
+      z.strictObject({
+        jurisdiction: z.string().regex(/^[A-Z]{2}(-[A-Z0-9]{1,3})?$/, 'must be an ISO 3166 code such as DE or US-CA'),
+        count: z.number().int().min(1),
+        categories: z.array(z.enum(DATA_CATEGORIES)).min(1),
+      }),
+    )
+    .min(1),
+});
+export const PreviewResponse = z.object({ rulesVersion: z.string(), items: z.array(Draft) });
+
+export const CoverageResponse = z.object({
+  rulesVersion: z.string(),
+  items: z.array(
+    z.object({
+      ruleId: z.string(),
+      jurisdiction: z.string(),
+      audience: z.enum(AUDIENCES),
+      regime: z.string(),
+      deadline: z.string(),
+      threshold: z.string().nullable(),
+      safeHarbour: z.string(),
+      citation: z.string(),
+      effectiveFrom: z.string().nullable(),
+      effectiveUntil: z.string().nullable(),
+      timeZone: z.string(),
+      uncertain: z.string().nullable(),
+    }),
+  ),
+});
+
+export const PreapproveBody = z.strictObject({
+  whatHappened: z.string().trim().min(10).max(10_000),
+  whatWeAreDoing: z.string().trim().min(10).max(10_000),
+});
+export const Preapproved = z.object({
+  id: z.uuid(),
+  templateVersion: z.string(),
+  contentHash: z.string(),
+  approvedBy: z.uuid(),
+  approvedAt: z.date(),
+  content: z.object({ title: z.string(), whatHappened: z.string(), whatWeAreDoing: z.string() }),
+});
