@@ -1,4 +1,4 @@
-import { mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
@@ -34,6 +34,7 @@ export const TEMPLATE_DATABASE = 'forthright_template';
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const started = Date.now();
+  removeStaleRuns(join(repoRoot, '.data'));
   const dir = join(repoRoot, '.data', `test-${process.pid}`);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
@@ -82,6 +83,20 @@ export default async function setup(project: TestProject): Promise<() => Promise
     `test servers ready in ${((Date.now() - started) / 1000).toFixed(1)} s: PostgreSQL ${postgres.port}, Temporal ${temporal.address}`,
   );
   return teardown;
+}
+
+/** Folders of earlier runs that were killed before their teardown (their process is gone). */
+function removeStaleRuns(dataDir: string): void {
+  if (!existsSync(dataDir)) return;
+  for (const name of readdirSync(dataDir)) {
+    const pid = /^test-(\d+)$/.exec(name)?.[1];
+    if (!pid || Number(pid) === process.pid) continue;
+    try {
+      process.kill(Number(pid), 0);
+    } catch {
+      rmSync(join(dataDir, name), { recursive: true, force: true });
+    }
+  }
 }
 
 async function createTemplate(server: EmbeddedPostgres): Promise<void> {
