@@ -1,7 +1,10 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import type { DataConverter, Payload, PayloadCodec } from '@temporalio/common';
 import { METADATA_ENCODING_KEY } from '@temporalio/common';
-import { temporal } from '@temporalio/proto';
+import proto from '@temporalio/proto';
+
+// @temporalio/proto is CommonJS: under plain Node ESM only its default export is importable.
+const { temporal } = proto;
 
 const ENCODING = 'binary/encrypted';
 const KEY_ID = 'encryption-key-id';
