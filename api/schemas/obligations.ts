@@ -46,20 +46,8 @@ export const ReassessBody = z.strictObject({
   materialityDeterminedAt: Instant.nullable().optional(),
 });
 
-const Draft = z.object({
-  ruleId: z.string(),
-  jurisdiction: z.string(),
-  audience: z.enum(AUDIENCES),
-  regime: z.string(),
-  citation: z.string(),
-  deadlineText: z.string(),
-  legalDueAt: z.date().nullable(),
-  dueAt: z.date().nullable(),
-  status: z.enum(OBLIGATION_STATUSES),
-  reason: z.string().nullable(),
-  affectedCount: z.number(),
-  uncertain: z.string().nullable(),
-});
+/** A hypothetical obligation (preview): what would be stored, before it has an id or a history. */
+const Draft = Obligation.omit({ id: true, rulesVersion: true, metAt: true, delayReason: true, heldSince: true });
 
 export const PreviewBody = z.strictObject({
   discoveredAt: Instant,
