@@ -5,4 +5,6 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 bash scripts/provision.sh test
+# Types first: a type error fails the run before any server starts.
+node_modules/.bin/tsc --noEmit
 exec node_modules/.bin/vitest run "$@"

@@ -249,6 +249,17 @@ describe('incident workflow end to end', () => {
     expect(after).toBe(before);
   });
 
+  it('serves health and the OpenAPI description', async () => {
+    const health = await system.app.inject({ method: 'GET', url: '/healthz' });
+    expect(health.statusCode).toBe(200);
+    expect(health.json()).toMatchObject({ database: 'ok', temporal: 'ok' });
+    const openapi = await system.app.inject({ method: 'GET', url: '/docs/json' });
+    expect(openapi.statusCode).toBe(200);
+    expect(Object.keys(openapi.json().paths)).toEqual(
+      expect.arrayContaining(['/api/incidents', '/api/incidents/{id}/approval', '/api/inventory/customers']),
+    );
+  });
+
   it('refuses requests without a valid token', async () => {
     expect((await open('wrong-token', incidentBody())).statusCode).toBe(401);
     expect((await open(system.tokens.support, incidentBody())).statusCode).toBe(403);
