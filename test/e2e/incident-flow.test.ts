@@ -249,6 +249,25 @@ describe('incident workflow end to end', () => {
     expect(after).toBe(before);
   });
 
+  it('imports inventory as CSV, refusing a file with a bad row as a whole', async () => {
+    const csv = (rows: string[]) =>
+      system.app.inject({
+        method: 'POST',
+        url: '/api/inventory/customers',
+        headers: { ...bearer(system.tokens.admin), 'content-type': 'text/csv' },
+        payload: ['externalId,fullName,email,locale,country,region', ...rows].join('\n'),
+      });
+    const bad = await csv(['CSV1,Ana Csv,ana@example.com,es,ES,', 'CSV2,Bo Csv,not-an-email,en,US,US-CA']);
+    expect(bad.statusCode, bad.body).toBe(400);
+    expect(bad.json().field).toBe('1.email');
+    const count = async () => (await db.pool.query(`SELECT count(*)::int AS n FROM customers WHERE external_id LIKE 'CSV%'`)).rows[0].n;
+    expect(await count()).toBe(0);
+    const good = await csv(['CSV1,Ana Csv,ana@example.com,es,ES,', 'CSV2,Bo Csv,bo@example.com,en,US,US-CA']);
+    expect(good.statusCode, good.body).toBe(200);
+    expect(good.json()).toMatchObject({ received: 2, inserted: 2 });
+    expect(await count()).toBe(2);
+  });
+
   it('serves health and the OpenAPI description', async () => {
     const health = await system.app.inject({ method: 'GET', url: '/healthz' });
     expect(health.statusCode).toBe(200);
