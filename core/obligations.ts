@@ -96,12 +96,18 @@ export async function schedule(deps: ObligationDeps, incidentId: string): Promis
     // A held obligation's clock is paused: no reminders or overdue mark until the hold is lifted.
     (o): o is Obligation & { dueAt: Date } => o.status === 'pending' && o.dueAt !== null && o.heldSince === null,
   );
+  const now = Date.now();
   for (const o of open) {
     const due = o.dueAt.getTime();
-    fractions.forEach((f, i) => {
-      const kind = i === fractions.length - 1 ? 'escalation' : 'reminder';
-      events.push({ key: `${o.id}:${kind}:${f}:${due}`, at: iso(start + f * (due - start)), kind, obligationId: o.id });
+    const nudges = fractions.map((f, i) => {
+      const kind = i === fractions.length - 1 ? ('escalation' as const) : ('reminder' as const);
+      return { key: `${o.id}:${kind}:${f}:${due}`, at: start + f * (due - start), kind, obligationId: o.id };
     });
+    // An incident logged late has several reminders in the past already: only the latest is sent.
+    const latestPast = nudges.filter((n) => n.at <= now).at(-1);
+    for (const n of nudges) {
+      if (n.at > now || n === latestPast) events.push({ ...n, at: iso(n.at) });
+    }
     events.push({ key: `${o.id}:due:${due}`, at: iso(due), kind: 'due', obligationId: o.id });
   }
   const strictest = open.filter((o) => o.audience === 'individuals').sort((a, b) => +a.dueAt - +b.dueAt)[0];
