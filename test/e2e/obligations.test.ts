@@ -90,7 +90,9 @@ describe('obligations API', () => {
     expect(ca).toMatchObject({ status: 'not_required', reason: expect.stringContaining('encrypted') });
     // GDPR's notice to the supervisory authority has no encryption safe harbour.
     const de = result.items.find((o: { jurisdiction: string; audience: string }) => o.jurisdiction === 'DE' && o.audience === 'regulator');
-    expect(de).toMatchObject({ status: 'pending', dueAt: '2026-03-08T14:30:00.000Z' });
+    // (Discovered in the past, so the watcher may already have marked it overdue.)
+    expect(de).toMatchObject({ reason: null, dueAt: '2026-03-08T14:30:00.000Z' });
+    expect(['pending', 'overdue']).toContain(de.status);
   });
 
   it('records filings, holds and re-assessments, each in the audit trail', async () => {
