@@ -17,10 +17,12 @@ import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '.
 import type { Logger } from '../core/logger';
 import { TemplateCache } from '../core/mail/template-cache';
 import { authenticate } from './auth';
+import { customerPageRoutes } from './routes/customer-page';
 import { healthRoutes } from './routes/health';
 import { incidentRoutes } from './routes/incidents';
 import { inventoryRoutes } from './routes/inventory';
 import { obligationRoutes } from './routes/obligations';
+import { supportRoutes } from './routes/support';
 
 export interface AppDeps {
   config: Readonly<Config>;
@@ -79,6 +81,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(incidentRoutes, { ...deps, templates });
   await app.register(inventoryRoutes, deps);
   await app.register(obligationRoutes, { ...deps, templates });
+  await app.register(customerPageRoutes, { ...deps, templates });
+  await app.register(supportRoutes, { ...deps, templates });
   return app;
 }
 

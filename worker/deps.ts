@@ -6,10 +6,17 @@ import { SmtpPool } from '../core/mail/smtp-pool';
 import { StaffMailer } from '../core/mail/staff-mailer';
 import { TemplateCache } from '../core/mail/template-cache';
 
-/** Builds the long-lived resources activities use; `close` releases them in reverse order. */
-export function buildActivityDeps(config: Readonly<Config>): ActivityDeps & { close(): Promise<void> } {
+/**
+ * Builds the long-lived resources activities use; `close` releases them in reverse order.
+ * `templatesDir` is where notices are drafted (snapshotted) from, templates/ unless given; tests
+ * pass an editable copy.
+ */
+export function buildActivityDeps(
+  config: Readonly<Config>,
+  templatesDir?: string,
+): ActivityDeps & { close(): Promise<void> } {
   const pool = createPool(config.database.url, config.database.poolSize);
-  const templates = new TemplateCache(pool);
+  const templates = new TemplateCache(pool, templatesDir);
   const smtp = new SmtpPool({ url: config.mail.smtpUrl, size: config.mail.poolSize });
   const staffMailer = new StaffMailer(pool, templates, config);
   return {

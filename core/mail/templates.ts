@@ -67,16 +67,24 @@ export function defaultTemplatesDir(): string {
 }
 
 /**
- * Reads every `.hbs` file under `dir` and adds the wording catalog of core/mail/i18n.ts as
- * `i18n/<language>.json`, so that the catalog is versioned and snapshotted with the templates.
+ * Folders under templates/ that hold no mail and are never snapshotted: `page/` is the customer's
+ * web page at /n/<token> (api/routes/customer-page.ts), which frames the approved notice.
+ */
+const NOT_MAIL_FOLDERS: readonly string[] = ['page'];
+
+/**
+ * Reads every `.hbs` file under `dir` (except NOT_MAIL_FOLDERS) and adds the wording catalog of
+ * core/mail/i18n.ts as `i18n/<language>.json`, so that the catalog is versioned and snapshotted
+ * with the templates.
  */
 export function loadTemplateSources(dir: string = defaultTemplatesDir()): TemplateSources {
   const sources: TemplateSources = {};
   const walk = (folder: string): void => {
     for (const entry of readdirSync(folder, { withFileTypes: true })) {
       const full = join(folder, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else if (entry.isFile() && entry.name.endsWith('.hbs')) {
+      if (entry.isDirectory()) {
+        if (!(folder === dir && NOT_MAIL_FOLDERS.includes(entry.name))) walk(full);
+      } else if (entry.isFile() && entry.name.endsWith('.hbs')) {
         sources[relative(dir, full).split(sep).join('/')] = readFileSync(full, 'utf8');
       }
     }

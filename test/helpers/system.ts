@@ -52,7 +52,13 @@ export interface TestSystem {
  * The whole of Forthright in the test process, on real servers: the worker (real activities) on the
  * shared Temporal dev server with its own task queue, and the API app (use `app.inject`).
  */
-export async function startSystem(db: TestDatabase, smtpUrl: string, env: Record<string, string> = {}): Promise<TestSystem> {
+export async function startSystem(
+  db: TestDatabase,
+  smtpUrl: string,
+  env: Record<string, string> = {},
+  /** `templatesDir`: the worker drafts notices from this copy of templates/ (to edit it in a test). */
+  options: { templatesDir?: string } = {},
+): Promise<TestSystem> {
   const config = loadConfig({
     FORTHRIGHT_DATA_DIR: mkdtempSync(join(tmpdir(), 'forthright-test-')),
     DATABASE_URL: db.url,
@@ -82,7 +88,7 @@ export async function startSystem(db: TestDatabase, smtpUrl: string, env: Record
     );
   }
 
-  const deps = buildActivityDeps(config);
+  const deps = buildActivityDeps(config, options.templatesDir);
   const connection = await devServerNativeConnection();
   const worker = await Worker.create({
     connection,

@@ -1,0 +1,78 @@
+import { z } from 'zod';
+import { AFFECTED_STATUSES, CUSTOMER_STATUSES, INCIDENT_STATUSES, NOTICE_STATUSES } from '../../core/model';
+
+/** Find a customer's cases by the reference code in their notice, or by email address: exactly one. */
+export const SupportCaseQuery = z
+  .strictObject({
+    reference: z
+      .string()
+      .trim()
+      .toUpperCase()
+      .regex(/^FR-\d{4}-\d{4}$/, 'must be a reference code such as FR-0000-0001')
+      .optional(),
+    email: z
+      .string()
+      .trim()
+      .toLowerCase()
+      .pipe(z.email({ message: 'must be an email address' }))
+      .optional(),
+  })
+  .superRefine((q, ctx) => {
+    if (q.reference === undefined && q.email === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['reference'], message: 'give a reference code or an email address' });
+    }
+    if (q.reference !== undefined && q.email !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['email'], message: 'give a reference code or an email address, not both' });
+    }
+  });
+export type SupportCaseQuery = z.infer<typeof SupportCaseQuery>;
+
+export const SupportCase = z.object({
+  incident: z.object({ id: z.uuid(), title: z.string(), status: z.enum(INCIDENT_STATUSES) }),
+  referenceCode: z.string(),
+  customer: z.object({
+    id: z.number(),
+    externalId: z.string(),
+    fullName: z.string(),
+    email: z.string(),
+    locale: z.string(),
+    status: z.enum(CUSTOMER_STATUSES),
+    representativeName: z.string().nullable(),
+    representativeEmail: z.string().nullable(),
+  }),
+  jurisdiction: z.string(),
+  /** The categories of this customer's data exposed in the incident (the union over their systems). */
+  categories: z.array(z.string()),
+  /** pending | notified | undeliverable | manual (no address: handled by hand). */
+  status: z.enum(AFFECTED_STATUSES),
+  /** Null when no delivery was attempted (not yet, or manual handling). */
+  delivery: z
+    .object({
+      status: z.string(),
+      recipient: z.string(),
+      sentAt: z.date().nullable(),
+      attempts: z.number(),
+      lastReply: z.string().nullable(),
+    })
+    .nullable(),
+  acknowledgedAt: z.date().nullable(),
+  /**
+   * The notice as this customer was (or, before sending, will be) sent it, rendered from the approved
+   * template snapshot; null before a notice is approved.
+   */
+  notice: z
+    .object({
+      id: z.uuid(),
+      version: z.number(),
+      status: z.enum(NOTICE_STATUSES),
+      templateVersion: z.string(),
+      contentHash: z.string(),
+      decidedAt: z.date().nullable(),
+      language: z.string(),
+      subject: z.string(),
+      text: z.string(),
+    })
+    .nullable(),
+});
+
+export const SupportCaseList = z.object({ items: z.array(SupportCase) });

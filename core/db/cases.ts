@@ -1,0 +1,101 @@
+import type { AffectedStatus, IncidentStatus } from '../model';
+import type { Recipient } from './affected';
+import type { Queryable } from './pool';
+
+/**
+ * A customer's case: one affected customer in one incident, as the customer's page and the support
+ * lookup show it. It carries everything `noticeInputBuilder` needs (it extends `Recipient`), so the
+ * notice can be rendered again from the approved template snapshot exactly as it was sent.
+ */
+export interface CaseRow extends Recipient {
+  incidentId: string;
+  incidentTitle: string;
+  incidentStatus: IncidentStatus;
+  externalId: string;
+  /** pending | notified | undeliverable | manual. */
+  caseStatus: AffectedStatus;
+  acknowledgedAt: Date | null;
+  identifiedAt: Date;
+  /**
+   * The notice this customer was sent (their delivery's), else the incident's latest approved
+   * notice (e.g. for manual handling); null while nothing is approved.
+   */
+  noticeId: string | null;
+  /** The address the notice went to (the representative's for a deceased customer). */
+  sentTo: string | null;
+  sentAt: Date | null;
+  lastReply: string | null;
+}
+
+const CASE_COLUMNS = `a.incident_id AS "incidentId", i.title AS "incidentTitle", i.status AS "incidentStatus",
+  a.customer_id AS "customerId", c.external_id AS "externalId", c.full_name AS "fullName", c.email, c.locale,
+  c.country, c.region, c.status AS "customerStatus", c.representative_name AS "representativeName",
+  c.representative_email AS "representativeEmail", a.jurisdiction, a.categories,
+  a.masked_identifiers AS "maskedIdentifiers", a.reference_code AS "referenceCode", a.page_token AS "pageToken",
+  a.status AS "caseStatus", a.acknowledged_at AS "acknowledgedAt", a.identified_at AS "identifiedAt",
+  d.id AS "deliveryId", d.status AS "deliveryStatus", coalesce(d.attempts, 0) AS attempts,
+  d.recipient AS "sentTo", d.sent_at AS "sentAt", d.last_reply AS "lastReply",
+  coalesce(d.notice_id, n.id) AS "noticeId"`;
+
+const CASE_JOINS = `JOIN customers c ON c.id = a.customer_id
+  JOIN incidents i ON i.id = a.incident_id
+  LEFT JOIN deliveries d ON d.incident_id = a.incident_id AND d.customer_id = a.customer_id
+  LEFT JOIN LATERAL (
+    SELECT id FROM notices
+    WHERE incident_id = a.incident_id AND audience = 'individuals' AND status = 'approved'
+    ORDER BY version DESC LIMIT 1
+  ) n ON true`;
+
+/**
+ * The case behind a page token, or null. One indexed lookup whatever the token looks like, so a
+ * wrong token of any shape costs the same.
+ */
+export async function findByPageToken(db: Queryable, token: string): Promise<CaseRow | null> {
+  const { rows } = await db.query<CaseRow>(
+    `SELECT ${CASE_COLUMNS} FROM affected_customers a ${CASE_JOINS} WHERE a.page_token = $1`,
+    [token],
+  );
+  return rows[0] ?? null;
+}
+
+/** The case with this reference code (codes are unique), as a list for the support lookup. */
+export async function findByReference(db: Queryable, referenceCode: string): Promise<CaseRow[]> {
+  const { rows } = await db.query<CaseRow>(
+    `SELECT ${CASE_COLUMNS} FROM affected_customers a ${CASE_JOINS} WHERE a.reference_code = upper($1)`,
+    [referenceCode],
+  );
+  return rows;
+}
+
+/**
+ * Every case, across incidents and newest first, of the customers whose own address or whose
+ * representative's address is `email` (case-insensitive).
+ */
+export async function findByEmail(db: Queryable, email: string, limit: number): Promise<CaseRow[]> {
+  const { rows } = await db.query<CaseRow>(
+    `SELECT ${CASE_COLUMNS} FROM affected_customers a ${CASE_JOINS}
+     WHERE a.customer_id IN (
+       SELECT id FROM customers WHERE lower(email) = lower($1)
+       UNION
+       SELECT id FROM customers WHERE lower(representative_email) = lower($1) AND representative_email IS NOT NULL
+     )
+     ORDER BY a.identified_at DESC, a.incident_id, a.customer_id
+     LIMIT $2`,
+    [email, limit],
+  );
+  return rows;
+}
+
+/**
+ * Records that the customer has read their notice. Only the first call writes: it returns the
+ * instant recorded; a later call returns null and changes nothing.
+ */
+export async function acknowledge(db: Queryable, incidentId: string, customerId: number): Promise<Date | null> {
+  const { rows } = await db.query<{ acknowledgedAt: Date }>(
+    `UPDATE affected_customers SET acknowledged_at = now()
+     WHERE incident_id = $1 AND customer_id = $2 AND acknowledged_at IS NULL
+     RETURNING acknowledged_at AS "acknowledgedAt"`,
+    [incidentId, customerId],
+  );
+  return rows[0]?.acknowledgedAt ?? null;
+}
