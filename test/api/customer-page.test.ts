@@ -1,0 +1,232 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Fastify from 'fastify';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { App } from '../../api/app';
+import { customerPageRoutes } from '../../api/routes/customer-page';
+import { CATALOG } from '../../core/mail/i18n';
+import { TemplateCache } from '../../core/mail/template-cache';
+import { defaultTemplatesDir, loadTemplateSources } from '../../core/mail/templates';
+import { MARKETING, unescapeHtml } from '../core/mail/fixtures';
+import { PEOPLE, deliveredWorld, pageTokenIn, referenceIn } from './delivered-incidents';
+import type { DeliveredWorld } from './delivered-incidents';
+
+/** The visible words of a page, for phrase checks (tags dropped, entities undone, spaces collapsed). */
+const wordsOf = (html: string) => unescapeHtml(html.replace(/<[^>]+>/g, ' ')).replace(/\s+/g, ' ');
+
+/** The received letter's body as the page should embed it. */
+const letterBody = (html: string) => /<body[^>]*>([\s\S]*)<\/body>/i.exec(html)![1]!.trim();
+
+describe('customer page /n/:token', () => {
+  let world: DeliveredWorld;
+  const get = (url: string, remoteAddress?: string) =>
+    world.system.app.inject({ method: 'GET', url, ...(remoteAddress ? { remoteAddress } : {}) });
+  const acknowledge = (token: string) =>
+    world.system.app.inject({
+      method: 'POST',
+      url: `/n/${token}/acknowledge`,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: '',
+    });
+
+  beforeAll(async () => {
+    world = await deliveredWorld();
+  });
+  afterAll(async () => {
+    await world?.close();
+  });
+
+  it('shows the notice as received, what was exposed, the steps, questions and a contact route with the reference', async () => {
+    const mail = world.messageTo(PEOPLE.alice, world.incidents.crmAndBilling);
+    const token = pageTokenIn(mail);
+    const reference = referenceIn(mail);
+    const page = await get(`/n/${token}`);
+    expect(page.statusCode, page.body).toBe(200);
+    expect(page.headers['content-type']).toMatch(/^text\/html/);
+    const html = page.body;
+    const words = wordsOf(html);
+
+    // The letter itself, byte for byte as the customer's mail client got it.
+    expect(html).toContain(letterBody(mail.html));
+    expect(html).toContain(`<html lang="en">`);
+    expect(html).toContain(`<title>${mail.subject}</title>`);
+    // What of theirs was exposed: the union over crm and billing, with the masked card.
+    for (const category of ['name', 'email'] as const) expect(words).toContain(CATALOG.en.categories[category]);
+    expect(words).toContain(`${CATALOG.en.categories.payment_card} (ending in 4242)`);
+    expect(words).not.toContain(CATALOG.en.categories.ssn);
+    // The steps for those categories, in the customer's own voice.
+    expect(words).toContain(CATALOG.en.advice.payment_card.self);
+    expect(words).toContain('Common questions');
+    // Contact: the reference code travels in the mailto subject; the phone is a tel: link.
+    expect(words).toContain(reference);
+    expect(unescapeHtml(html)).toContain(`href="mailto:privacy@example.com?subject=Reference%20${reference}"`);
+    expect(html).toContain('href="tel:+18005550100"');
+    // The acknowledgement works without script: a plain form posting back to the page.
+    expect(html).toContain(`<form method="post" action="/n/${token}/acknowledge">`);
+    // Nothing runs, loads or leads elsewhere (the only address is the page's own, in the letter).
+    expect(html).not.toMatch(/<script|<img|<iframe|<link|<object|<embed/i);
+    expect(html.replaceAll(world.system.config.http.publicBaseUrl, '')).not.toMatch(/https?:\/\//);
+    expect(words).not.toMatch(MARKETING);
+  });
+
+  it('is served uncached, without a referrer, under a CSP that allows only its own stylesheet', async () => {
+    const token = pageTokenIn(world.messageTo(PEOPLE.alice, world.incidents.crmAndBilling));
+    const page = await get(`/n/${token}`);
+    expect(page.headers['cache-control']).toBe('no-store');
+    expect(page.headers['referrer-policy']).toBe('no-referrer');
+    expect(page.headers['x-content-type-options']).toBe('nosniff');
+    const csp = String(page.headers['content-security-policy']);
+    expect(csp).toContain("default-src 'none'");
+    expect(csp).toContain("form-action 'self'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).not.toMatch(/unsafe-inline|unsafe-eval|script-src/);
+    const styles = [...page.body.matchAll(/<style>([\s\S]*?)<\/style>/g)].map((m) => m[1]!);
+    expect(styles).toHaveLength(1);
+    expect(csp).toContain(`'sha256-${createHash('sha256').update(styles[0]!).digest('base64')}'`);
+  });
+
+  it("is in the customer's language, and speaks to a deceased customer's representative as such", async () => {
+    const german = await get(`/n/${pageTokenIn(world.messageTo(PEOPLE.bruno, world.incidents.crmAndBilling))}`);
+    expect(german.statusCode).toBe(200);
+    expect(german.body).toContain('<html lang="de">');
+    const words = wordsOf(german.body);
+    expect(words).toContain('Ihr Referenzcode');
+    expect(words).toContain(CATALOG.de.categories.email);
+    expect(words).toContain('Ich habe dies gelesen');
+    expect(words).not.toContain('Common questions');
+    expect(words).not.toMatch(MARKETING);
+
+    const forRuth = await get(`/n/${pageTokenIn(world.messageTo(PEOPLE.ruth, world.incidents.crmAndBilling))}`);
+    expect(forRuth.statusCode).toBe(200);
+    const ruthWords = wordsOf(forRuth.body);
+    expect(ruthWords).toContain('registered representative of the late Harold Hale');
+    expect(ruthWords).toContain("What of Harold Hale's information was involved");
+    expect(ruthWords).toContain(CATALOG.en.advice.identity.representative.replaceAll('{name}', 'Harold Hale').replaceAll('{company}', 'Example Corp'));
+    expect(ruthWords).not.toContain('What of your information');
+  });
+
+  it('records the acknowledgement once, with one audit event, and shows it', async () => {
+    const token = pageTokenIn(world.messageTo(PEOPLE.alice, world.incidents.billingOnly));
+    const row = async () =>
+      (
+        await world.db.pool.query(
+          `SELECT a.acknowledged_at, a.incident_id, a.customer_id FROM affected_customers a WHERE a.page_token = $1`,
+          [token],
+        )
+      ).rows[0];
+    expect((await row()).acknowledged_at).toBeNull();
+
+    const first = await acknowledge(token);
+    expect(first.statusCode, first.body).toBe(303);
+    expect(first.headers.location).toBe(`/n/${token}`);
+    const { acknowledged_at: at, incident_id: incidentId, customer_id: customerId } = await row();
+    expect(at).toBeInstanceOf(Date);
+
+    await new Promise((r) => setTimeout(r, 20));
+    const second = await acknowledge(token);
+    expect(second.statusCode).toBe(303);
+    expect((await row()).acknowledged_at).toEqual(at);
+
+    const events = await world.db.pool.query(
+      `SELECT actor, detail FROM audit_events WHERE incident_id = $1 AND action = 'notice_acknowledged'`,
+      [incidentId],
+    );
+    expect(events.rows).toHaveLength(1);
+    expect(events.rows[0]).toMatchObject({ actor: 'customer', detail: { customerId } });
+
+    // Acknowledging one incident's notice does not acknowledge another's.
+    const other = pageTokenIn(world.messageTo(PEOPLE.alice, world.incidents.crmAndBilling));
+    expect(
+      (await world.db.pool.query(`SELECT acknowledged_at FROM affected_customers WHERE page_token = $1`, [other])).rows[0]
+        .acknowledged_at,
+    ).toBeNull();
+
+    const page = await get(`/n/${token}`);
+    expect(wordsOf(page.body)).toContain('You told us on');
+    expect(page.body).not.toContain('<form');
+  });
+
+  it('answers any wrong link with the same plain 404 page that reveals nothing', async () => {
+    const real = pageTokenIn(world.messageTo(PEOPLE.alice, world.incidents.crmAndBilling));
+    const wrong = [
+      randomBytes(32).toString('hex'),
+      randomBytes(32).toString('hex'),
+      `${real.slice(0, 63)}${real.endsWith('0') ? '1' : '0'}`,
+      'abc',
+      real.toUpperCase(),
+    ];
+    const answers = await Promise.all([...wrong.map((t) => get(`/n/${t}`)), get(`/n/${real}/extra`), get('/n/')]);
+    for (const a of answers) {
+      expect(a.statusCode).toBe(404);
+      expect(a.headers['content-type']).toMatch(/^text\/html/);
+      expect(a.headers['cache-control']).toBe('no-store');
+      expect(a.body).toBe(answers[0]!.body);
+    }
+    const body = answers[0]!.body;
+    expect(wordsOf(body)).toContain('Page not found');
+    expect(body).not.toMatch(/FR-\d{4}-\d{4}|Alice|alice@|Exposed|incident/i);
+    const ack = await acknowledge(wrong[0]!);
+    expect(ack.statusCode).toBe(404);
+    expect(ack.body).toBe(body);
+  });
+
+  it('limits rapid guessing to 30 requests a minute per address', async () => {
+    const address = '198.51.100.7';
+    for (let i = 0; i < 30; i++) {
+      const r = await get(`/n/${randomBytes(32).toString('hex')}`, address);
+      expect(r.statusCode).toBe(404);
+    }
+    const limited = await get(`/n/${randomBytes(32).toString('hex')}`, address);
+    expect(limited.statusCode).toBe(429);
+    expect(limited.headers['content-type']).toMatch(/^text\/html/);
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    expect(wordsOf(limited.body)).toContain('Too many requests');
+    // Even a valid link waits; other addresses are unaffected.
+    const token = pageTokenIn(world.messageTo(PEOPLE.alice, world.incidents.crmAndBilling));
+    expect((await get(`/n/${token}`, address)).statusCode).toBe(429);
+    expect((await get(`/n/${token}`, '198.51.100.8')).statusCode).toBe(200);
+  });
+
+  it('takes its limit from the route options', async () => {
+    const app = Fastify().withTypeProvider<ZodTypeProvider>();
+    app.setValidatorCompiler(validatorCompiler);
+    app.setSerializerCompiler(serializerCompiler);
+    await app.register(customerPageRoutes, {
+      config: world.system.config,
+      pool: world.db.pool,
+      temporal: world.system.client,
+      logger: undefined as never,
+      templates: new TemplateCache(world.db.pool),
+      rateLimitMax: 3,
+      rateLimitWindowMs: 60_000,
+    } as Parameters<typeof customerPageRoutes>[1]);
+    const token = pageTokenIn(world.messageTo(PEOPLE.bruno, world.incidents.crmAndBilling));
+    const codes = [];
+    for (let i = 0; i < 4; i++) codes.push((await app.inject({ method: 'GET', url: `/n/${token}` })).statusCode);
+    expect(codes).toEqual([200, 200, 200, 429]);
+    await (app as unknown as App).close();
+  });
+});
+
+describe('templates/page', () => {
+  const dir = join(defaultTemplatesDir(), 'page');
+
+  it('exists in every language the notices do, and never prints unescaped output', () => {
+    const languages = readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
+    expect(languages.sort()).toEqual(Object.keys(CATALOG).sort());
+    const files = readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
+    for (const f of files) {
+      const text = readFileSync(join(f.parentPath, f.name), 'utf8');
+      expect(text, f.name).not.toMatch(/\{\{\{|\{\{&/);
+      expect(text, f.name).not.toMatch(/<script/i);
+      expect(wordsOf(text.replace(/\{\{[^}]*\}\}/g, ' ')), f.name).not.toMatch(MARKETING);
+    }
+  });
+
+  it('is not part of the mail template snapshot', () => {
+    expect(Object.keys(loadTemplateSources()).some((p) => p.startsWith('page/'))).toBe(false);
+  });
+});
