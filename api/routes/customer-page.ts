@@ -75,7 +75,8 @@ export async function customerPageRoutes(
       .send(
         pages.status({
           lang: 'en',
-          title: code === 404 ? 'Page not found' : code === 429 ? 'Too many requests' : 'Something went wrong',
+          title:
+            code === 404 ? 'Page not found' : code === 429 ? 'Too many requests' : 'Something went wrong',
           notFound: code === 404,
           tooMany: code === 429,
           failed: code === 500,
@@ -94,7 +95,10 @@ export async function customerPageRoutes(
   };
 
   const renderPage = async (c: CaseRow): Promise<string | null> => {
-    const [notice, incident] = await Promise.all([notices.get(pool, c.noticeId!), incidents.get(pool, c.incidentId)]);
+    const [notice, incident] = await Promise.all([
+      notices.get(pool, c.noticeId!),
+      incidents.get(pool, c.incidentId),
+    ]);
     if (!notice || !incident) return null;
     const set = await templates.get(notice.templateVersion);
     const input = noticeInputBuilder(notice, incident, config)(c);
@@ -141,7 +145,10 @@ export async function customerPageRoutes(
         reply.header('x-content-type-options', 'nosniff');
         reply.header('x-frame-options', 'DENY');
         reply.header('x-robots-tag', 'noindex, nofollow');
-        reply.header('content-security-policy', contentSecurityPolicy(typeof payload === 'string' ? payload : ''));
+        reply.header(
+          'content-security-policy',
+          contentSecurityPolicy(typeof payload === 'string' ? payload : ''),
+        );
         return payload;
       });
       scope.setErrorHandler((error: FastifyError, request, reply) => {
@@ -156,16 +163,12 @@ export async function customerPageRoutes(
         return sendStatus(reply, 404);
       });
 
-      scope.get(
-        '/:token',
-        { schema: { hide: true, params: TokenParams } },
-        async (request, reply) => {
-          const found = await lookup(request.params.token);
-          const html = found ? await renderPage(found) : null;
-          if (!html) return sendStatus(reply, 404);
-          return reply.code(200).type('text/html; charset=utf-8').send(html);
-        },
-      );
+      scope.get('/:token', { schema: { hide: true, params: TokenParams } }, async (request, reply) => {
+        const found = await lookup(request.params.token);
+        const html = found ? await renderPage(found) : null;
+        if (!html) return sendStatus(reply, 404);
+        return reply.code(200).type('text/html; charset=utf-8').send(html);
+      });
 
       scope.post(
         '/:token/acknowledge',
@@ -180,7 +183,11 @@ export async function customerPageRoutes(
               incidentId: found.incidentId,
               actor: 'customer',
               action: 'notice_acknowledged',
-              detail: { customerId: found.customerId, noticeId: found.noticeId, acknowledgedAt: at.toISOString() },
+              detail: {
+                customerId: found.customerId,
+                noticeId: found.noticeId,
+                acknowledgedAt: at.toISOString(),
+              },
               dedupeKey: `notice_acknowledged:${found.incidentId}:${found.customerId}`,
             });
           });
@@ -233,7 +240,10 @@ function letterOf(mail: { html: string; text: string }): string {
 /** Nothing but the page's own inline stylesheets (by hash) and a form posting back here. */
 function contentSecurityPolicy(html: string): string {
   const hashes = [...html.matchAll(/<style>([\s\S]*?)<\/style>/g)].map(
-    (m) => `'sha256-${createHash('sha256').update(m[1] ?? '').digest('base64')}'`,
+    (m) =>
+      `'sha256-${createHash('sha256')
+        .update(m[1] ?? '')
+        .digest('base64')}'`,
   );
   return [
     "default-src 'none'",

@@ -13,7 +13,8 @@ import type { TemplateCache } from '../../core/mail/template-cache';
 import type { App, AppDeps } from '../app';
 import { requireRole } from '../auth';
 import { ErrorResponse } from '../schemas/common';
-import { SupportCase, SupportCaseList, SupportCaseQuery } from '../schemas/support';
+import { SupportCaseList, SupportCaseQuery } from '../schemas/support';
+import type { SupportCase } from '../schemas/support';
 
 /** Cases returned for one email address at most (newest first). */
 const MAX_CASES = 50;
@@ -46,7 +47,9 @@ export async function supportRoutes(app: App, deps: AppDeps & { templates: Templ
           : await cases.findByEmail(pool, email!, MAX_CASES);
       await recordLookup(request.user!.id, by, rows);
       if (rows.length === 0) {
-        throw new NotFoundError(by === 'reference' ? 'No case has this reference code' : 'No case for this email address');
+        throw new NotFoundError(
+          by === 'reference' ? 'No case has this reference code' : 'No case for this email address',
+        );
       }
       const render = noticeRenderer();
       return { items: await Promise.all(rows.map((r) => present(r, render))) };
@@ -58,9 +61,15 @@ export async function supportRoutes(app: App, deps: AppDeps & { templates: Templ
     inTransaction(pool, async (tx) => {
       const lookupId = randomUUID();
       const byIncident = new Map<string, number[]>();
-      for (const r of rows) byIncident.set(r.incidentId, [...(byIncident.get(r.incidentId) ?? []), r.customerId]);
+      for (const r of rows)
+        byIncident.set(r.incidentId, [...(byIncident.get(r.incidentId) ?? []), r.customerId]);
       if (byIncident.size === 0) {
-        await audit.append(tx, { incidentId: null, actor, action: 'support_lookup', detail: { lookupId, by, found: 0 } });
+        await audit.append(tx, {
+          incidentId: null,
+          actor,
+          action: 'support_lookup',
+          detail: { lookupId, by, found: 0 },
+        });
       }
       for (const [incidentId, customerIds] of byIncident) {
         await audit.append(tx, {
@@ -109,7 +118,10 @@ export async function supportRoutes(app: App, deps: AppDeps & { templates: Templ
   const noticeRenderer = () => {
     const loaded = new Map<string, ReturnType<typeof load>>();
     const load = async (noticeId: string, incidentId: string) => {
-      const [notice, incident] = await Promise.all([notices.get(pool, noticeId), incidents.get(pool, incidentId)]);
+      const [notice, incident] = await Promise.all([
+        notices.get(pool, noticeId),
+        incidents.get(pool, incidentId),
+      ]);
       if (!notice || !incident) return null;
       const set = await templates.get(notice.templateVersion);
       return { notice, set, inputFor: noticeInputBuilder(notice, incident, config) };

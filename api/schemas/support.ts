@@ -19,10 +19,18 @@ export const SupportCaseQuery = z
   })
   .superRefine((q, ctx) => {
     if (q.reference === undefined && q.email === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['reference'], message: 'give a reference code or an email address' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['reference'],
+        message: 'give a reference code or an email address',
+      });
     }
     if (q.reference !== undefined && q.email !== undefined) {
-      ctx.addIssue({ code: 'custom', path: ['email'], message: 'give a reference code or an email address, not both' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['email'],
+        message: 'give a reference code or an email address, not both',
+      });
     }
   });
 export type SupportCaseQuery = z.infer<typeof SupportCaseQuery>;

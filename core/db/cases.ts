@@ -90,7 +90,11 @@ export async function findByEmail(db: Queryable, email: string, limit: number): 
  * Records that the customer has read their notice. Only the first call writes: it returns the
  * instant recorded; a later call returns null and changes nothing.
  */
-export async function acknowledge(db: Queryable, incidentId: string, customerId: number): Promise<Date | null> {
+export async function acknowledge(
+  db: Queryable,
+  incidentId: string,
+  customerId: number,
+): Promise<Date | null> {
   const { rows } = await db.query<{ acknowledgedAt: Date }>(
     `UPDATE affected_customers SET acknowledged_at = now()
      WHERE incident_id = $1 AND customer_id = $2 AND acknowledged_at IS NULL

@@ -54,7 +54,8 @@ describe('customer page /n/:token', () => {
     expect(html).toContain(`<html lang="en">`);
     expect(html).toContain(`<title>${mail.subject}</title>`);
     // What of theirs was exposed: the union over crm and billing, with the masked card.
-    for (const category of ['name', 'email'] as const) expect(words).toContain(CATALOG.en.categories[category]);
+    for (const category of ['name', 'email'] as const)
+      expect(words).toContain(CATALOG.en.categories[category]);
     expect(words).toContain(`${CATALOG.en.categories.payment_card} (ending in 4242)`);
     expect(words).not.toContain(CATALOG.en.categories.ssn);
     // The steps for those categories, in the customer's own voice.
@@ -62,7 +63,9 @@ describe('customer page /n/:token', () => {
     expect(words).toContain('Common questions');
     // Contact: the reference code travels in the mailto subject; the phone is a tel: link.
     expect(words).toContain(reference);
-    expect(unescapeHtml(html)).toContain(`href="mailto:privacy@example.com?subject=Reference%20${reference}"`);
+    expect(unescapeHtml(html)).toContain(
+      `href="mailto:privacy@example.com?subject=Reference%20${reference}"`,
+    );
     expect(html).toContain('href="tel:+18005550100"');
     // The acknowledgement works without script: a plain form posting back to the page.
     expect(html).toContain(`<form method="post" action="/n/${token}/acknowledge">`);
@@ -89,7 +92,9 @@ describe('customer page /n/:token', () => {
   });
 
   it("is in the customer's language, and speaks to a deceased customer's representative as such", async () => {
-    const german = await get(`/n/${pageTokenIn(world.messageTo(PEOPLE.bruno, world.incidents.crmAndBilling))}`);
+    const german = await get(
+      `/n/${pageTokenIn(world.messageTo(PEOPLE.bruno, world.incidents.crmAndBilling))}`,
+    );
     expect(german.statusCode).toBe(200);
     expect(german.body).toContain('<html lang="de">');
     const words = wordsOf(german.body);
@@ -99,12 +104,18 @@ describe('customer page /n/:token', () => {
     expect(words).not.toContain('Common questions');
     expect(words).not.toMatch(MARKETING);
 
-    const forRuth = await get(`/n/${pageTokenIn(world.messageTo(PEOPLE.ruth, world.incidents.crmAndBilling))}`);
+    const forRuth = await get(
+      `/n/${pageTokenIn(world.messageTo(PEOPLE.ruth, world.incidents.crmAndBilling))}`,
+    );
     expect(forRuth.statusCode).toBe(200);
     const ruthWords = wordsOf(forRuth.body);
     expect(ruthWords).toContain('registered representative of the late Harold Hale');
     expect(ruthWords).toContain("What of Harold Hale's information was involved");
-    expect(ruthWords).toContain(CATALOG.en.advice.identity.representative.replaceAll('{name}', 'Harold Hale').replaceAll('{company}', 'Example Corp'));
+    expect(ruthWords).toContain(
+      CATALOG.en.advice.identity.representative
+        .replaceAll('{name}', 'Harold Hale')
+        .replaceAll('{company}', 'Example Corp'),
+    );
     expect(ruthWords).not.toContain('What of your information');
   });
 
@@ -140,8 +151,11 @@ describe('customer page /n/:token', () => {
     // Acknowledging one incident's notice does not acknowledge another's.
     const other = pageTokenIn(world.messageTo(PEOPLE.alice, world.incidents.crmAndBilling));
     expect(
-      (await world.db.pool.query(`SELECT acknowledged_at FROM affected_customers WHERE page_token = $1`, [other])).rows[0]
-        .acknowledged_at,
+      (
+        await world.db.pool.query(`SELECT acknowledged_at FROM affected_customers WHERE page_token = $1`, [
+          other,
+        ])
+      ).rows[0].acknowledged_at,
     ).toBeNull();
 
     const page = await get(`/n/${token}`);
@@ -158,7 +172,11 @@ describe('customer page /n/:token', () => {
       'abc',
       real.toUpperCase(),
     ];
-    const answers = await Promise.all([...wrong.map((t) => get(`/n/${t}`)), get(`/n/${real}/extra`), get('/n/')]);
+    const answers = await Promise.all([
+      ...wrong.map((t) => get(`/n/${t}`)),
+      get(`/n/${real}/extra`),
+      get('/n/'),
+    ]);
     for (const a of answers) {
       expect(a.statusCode).toBe(404);
       expect(a.headers['content-type']).toMatch(/^text\/html/);
@@ -205,7 +223,8 @@ describe('customer page /n/:token', () => {
     } as Parameters<typeof customerPageRoutes>[1]);
     const token = pageTokenIn(world.messageTo(PEOPLE.bruno, world.incidents.crmAndBilling));
     const codes = [];
-    for (let i = 0; i < 4; i++) codes.push((await app.inject({ method: 'GET', url: `/n/${token}` })).statusCode);
+    for (let i = 0; i < 4; i++)
+      codes.push((await app.inject({ method: 'GET', url: `/n/${token}` })).statusCode);
     expect(codes).toEqual([200, 200, 200, 429]);
     await (app as unknown as App).close();
   });
@@ -215,7 +234,9 @@ describe('templates/page', () => {
   const dir = join(defaultTemplatesDir(), 'page');
 
   it('exists in every language the notices do, and never prints unescaped output', () => {
-    const languages = readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
+    const languages = readdirSync(dir, { withFileTypes: true })
+      .filter((e) => e.isDirectory())
+      .map((e) => e.name);
     expect(languages.sort()).toEqual(Object.keys(CATALOG).sort());
     const files = readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
     for (const f of files) {

@@ -44,7 +44,14 @@ export async function deliveredWorld(): Promise<DeliveredWorld> {
   const admin = bearer(system.tokens.admin);
 
   const customers = [
-    { externalId: 'A1', fullName: 'Alice Archer', email: PEOPLE.alice, locale: 'en-US', country: 'US', region: 'US-TX' },
+    {
+      externalId: 'A1',
+      fullName: 'Alice Archer',
+      email: PEOPLE.alice,
+      locale: 'en-US',
+      country: 'US',
+      region: 'US-TX',
+    },
     { externalId: 'B1', fullName: 'Bruno Becker', email: PEOPLE.bruno, locale: 'de', country: 'DE' },
     {
       externalId: 'H1',
@@ -56,19 +63,46 @@ export async function deliveredWorld(): Promise<DeliveredWorld> {
       representativeName: 'Ruth Hale',
       representativeEmail: PEOPLE.ruth,
     },
-    { externalId: 'I1', fullName: 'Ivan Iles', email: PEOPLE.ivan, country: 'US', region: 'US-TX', status: 'deceased' },
+    {
+      externalId: 'I1',
+      fullName: 'Ivan Iles',
+      email: PEOPLE.ivan,
+      country: 'US',
+      region: 'US-TX',
+      status: 'deceased',
+    },
   ];
-  const crm = (id: string) => ({ customerExternalId: id, system: 'crm', categories: ['name', 'email'], from: '2025-01-01T00:00:00Z' });
+  const crm = (id: string) => ({
+    customerExternalId: id,
+    system: 'crm',
+    categories: ['name', 'email'],
+    from: '2025-01-01T00:00:00Z',
+  });
   const holdings = [
     crm('A1'),
-    { customerExternalId: 'A1', system: 'billing', categories: ['payment_card'], from: '2025-01-01T00:00:00Z' },
+    {
+      customerExternalId: 'A1',
+      system: 'billing',
+      categories: ['payment_card'],
+      from: '2025-01-01T00:00:00Z',
+    },
     crm('B1'),
     crm('H1'),
     crm('I1'),
   ];
-  const c = await system.app.inject({ method: 'POST', url: '/api/inventory/customers', headers: admin, payload: customers });
+  const c = await system.app.inject({
+    method: 'POST',
+    url: '/api/inventory/customers',
+    headers: admin,
+    payload: customers,
+  });
   expect(c.statusCode, c.body).toBe(200);
-  const h = await system.app.inject({ method: 'POST', url: '/api/inventory/holdings', headers: admin, payload: holdings });
+  const h = await system.app.inject({
+    method: 'POST',
+    url: '/api/inventory/holdings',
+    headers: admin,
+    payload: holdings,
+  });
   expect(h.statusCode, h.body).toBe(200);
   // The import API cannot take a partial maskedIdentifiers today: its z.record over the category enum
   // demands every category (zod 4 records over enums are exhaustive), so the card's last digits go in here.
@@ -78,8 +112,13 @@ export async function deliveredWorld(): Promise<DeliveredWorld> {
   );
 
   const status = async (id: string) =>
-    (await system.app.inject({ method: 'GET', url: `/api/incidents/${id}`, headers: bearer(system.tokens.officer) })).json()
-      .status as string;
+    (
+      await system.app.inject({
+        method: 'GET',
+        url: `/api/incidents/${id}`,
+        headers: bearer(system.tokens.officer),
+      })
+    ).json().status as string;
 
   const notifyAbout = async (title: string, systems: string[], dataCategories: DataCategory[]) => {
     const opened = await system.app.inject({
@@ -109,9 +148,14 @@ export async function deliveredWorld(): Promise<DeliveredWorld> {
     return id;
   };
 
-  const crmAndBilling = await notifyAbout('Exposed CRM and billing backup', ['crm', 'billing'], ['name', 'email', 'payment_card']);
+  const crmAndBilling = await notifyAbout(
+    'Exposed CRM and billing backup',
+    ['crm', 'billing'],
+    ['name', 'email', 'payment_card'],
+  );
   const billingOnly = await notifyAbout('Exposed billing export', ['billing'], ['payment_card']);
-  for (const id of [crmAndBilling, billingOnly]) await eventually(async () => (await status(id)) === 'completed', 90_000);
+  for (const id of [crmAndBilling, billingOnly])
+    await eventually(async () => (await status(id)) === 'completed', 90_000);
 
   return {
     db,
@@ -119,7 +163,9 @@ export async function deliveredWorld(): Promise<DeliveredWorld> {
     system,
     incidents: { crmAndBilling, billingOnly },
     messageTo(address, incidentId) {
-      const found = smtp.messages.filter((m) => m.envelopeTo.includes(address) && m.messageId.includes(incidentId));
+      const found = smtp.messages.filter(
+        (m) => m.envelopeTo.includes(address) && m.messageId.includes(incidentId),
+      );
       expect(found, `notices to ${address} for ${incidentId}`).toHaveLength(1);
       return found[0]!;
     },

@@ -34,7 +34,11 @@ describe('support lookup GET /api/support/cases', () => {
     expect(items).toHaveLength(1);
     const found = items[0];
     expect(found).toMatchObject({
-      incident: { id: world.incidents.crmAndBilling, title: 'Exposed CRM and billing backup', status: 'completed' },
+      incident: {
+        id: world.incidents.crmAndBilling,
+        title: 'Exposed CRM and billing backup',
+        status: 'completed',
+      },
       referenceCode: reference,
       customer: { externalId: 'A1', fullName: 'Alice Archer', email: PEOPLE.alice, status: 'active' },
       jurisdiction: 'US-TX',
@@ -51,9 +55,8 @@ describe('support lookup GET /api/support/cases', () => {
 
     // Audited by ids: who looked up which customer, never the email or reference searched for.
     const events = (await lookups()).slice(before);
-    const customerId = (
-      await world.db.pool.query(`SELECT id FROM customers WHERE external_id = 'A1'`)
-    ).rows[0].id as number;
+    const customerId = (await world.db.pool.query(`SELECT id FROM customers WHERE external_id = 'A1'`))
+      .rows[0].id as number;
     expect(events).toEqual([
       {
         incidentId: world.incidents.crmAndBilling,
@@ -75,7 +78,9 @@ describe('support lookup GET /api/support/cases', () => {
     ]);
     const billing = items[0];
     expect(billing.categories).toEqual(['payment_card']);
-    expect(billing.referenceCode).toBe(referenceIn(world.messageTo(PEOPLE.alice, world.incidents.billingOnly)));
+    expect(billing.referenceCode).toBe(
+      referenceIn(world.messageTo(PEOPLE.alice, world.incidents.billingOnly)),
+    );
     expect(billing.notice.text).toContain(`${CATALOG.en.categories.payment_card} (ending in 4242)`);
     expect(billing.notice.text).not.toContain(CATALOG.en.categories.email);
     // One audit event per incident the lookup touched, tied together by the lookup's id.
@@ -84,7 +89,9 @@ describe('support lookup GET /api/support/cases', () => {
       [world.incidents.billingOnly, world.incidents.crmAndBilling].sort(),
     );
     expect(new Set(events.map((e) => e.detail.lookupId)).size).toBe(1);
-    expect(events.every((e) => e.detail.by === 'email' && e.actor === world.system.staff.support.id)).toBe(true);
+    expect(events.every((e) => e.detail.by === 'email' && e.actor === world.system.staff.support.id)).toBe(
+      true,
+    );
   });
 
   it("finds a deceased customer's case by the representative's address, and a manual case with its notice unsent", async () => {
@@ -134,7 +141,10 @@ describe('support lookup GET /api/support/cases', () => {
       expect((await lookup(`reference=${reference}`, world.system.tokens[role])).statusCode, role).toBe(200);
     }
     expect((await lookup(`reference=${reference}`, world.system.tokens.officer)).statusCode).toBe(403);
-    const anonymous = await world.system.app.inject({ method: 'GET', url: `/api/support/cases?reference=${reference}` });
+    const anonymous = await world.system.app.inject({
+      method: 'GET',
+      url: `/api/support/cases?reference=${reference}`,
+    });
     expect(anonymous.statusCode).toBe(401);
   });
 });
