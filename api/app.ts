@@ -18,6 +18,7 @@ import type { Logger } from '../core/logger';
 import { TemplateCache } from '../core/mail/template-cache';
 import { authenticate } from './auth';
 import { customerPageRoutes } from './routes/customer-page';
+import { consoleRoutes } from './routes/console';
 import { healthRoutes } from './routes/health';
 import { incidentRoutes } from './routes/incidents';
 import { inventoryRoutes } from './routes/inventory';
@@ -83,6 +84,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(obligationRoutes, { ...deps, templates });
   await app.register(customerPageRoutes, { ...deps, templates });
   await app.register(supportRoutes, { ...deps, templates });
+  await app.register(consoleRoutes, deps);
   return app;
 }
 

@@ -1,0 +1,103 @@
+// The one fetch helper every screen uses, and the signed-in session (token and user) kept in
+// sessionStorage: closing the tab signs out.
+
+const TOKEN = 'forthright.token';
+const USER = 'forthright.user';
+
+/** An answer other than 2xx; `field` and `issues` come from the API's 400s and name the fields at fault. */
+export class ApiError extends Error {
+  constructor(status, body) {
+    super(body?.message ?? `The server answered ${status}`);
+    this.name = 'ApiError';
+    this.status = status;
+    this.field = body?.field;
+    this.issues = body?.issues ?? (body?.field ? [{ field: body.field, message: stripField(body.message, body.field) }] : []);
+  }
+}
+
+const stripField = (message, field) => (message?.startsWith(`${field}: `) ? message.slice(field.length + 2) : message);
+
+let onUnauthorised = () => undefined;
+/** Called when a stored token stops working (revoked, or the database was reset). */
+export function whenUnauthorised(handler) {
+  onUnauthorised = handler;
+}
+
+/**
+ * fetch with the bearer token, JSON in and out. Throws ApiError for any non-2xx answer and
+ * TypeError when the server cannot be reached.
+ */
+export async function api(path, { method = 'GET', body, headers = {}, token, signal } = {}) {
+  const bearer = token ?? sessionStorage.getItem(TOKEN);
+  const response = await fetch(path, {
+    method,
+    signal,
+    headers: {
+      accept: 'application/json',
+      ...(bearer ? { authorization: `Bearer ${bearer}` } : {}),
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...headers,
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const data = (response.headers.get('content-type') ?? '').includes('json') ? await response.json() : null;
+  if (!response.ok) {
+    if (response.status === 401 && token === undefined && bearer) onUnauthorised();
+    throw new ApiError(response.status, data);
+  }
+  return data;
+}
+
+/** Checks the token with the server and keeps it for this tab. Throws ApiError 401 for a bad token. */
+export async function signIn(token) {
+  const user = await api('/console/session', { token });
+  sessionStorage.setItem(TOKEN, token);
+  sessionStorage.setItem(USER, JSON.stringify(user));
+  return user;
+}
+
+export function signOut() {
+  sessionStorage.removeItem(TOKEN);
+  sessionStorage.removeItem(USER);
+}
+
+/** The signed-in user as last confirmed by the server, or null. */
+export function currentUser() {
+  try {
+    return sessionStorage.getItem(TOKEN) ? JSON.parse(sessionStorage.getItem(USER) ?? 'null') : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Asks the server again who the token belongs to (a role may have changed since sign-in). */
+export async function refreshUser() {
+  const user = await api('/console/session');
+  sessionStorage.setItem(USER, JSON.stringify(user));
+  return user;
+}
+
+/**
+ * What each role may do: the same rules as the API's preHandlers (api/routes/*.ts), used only to
+ * decide what to show. The server refuses anything else whatever the page shows.
+ */
+export const can = {
+  openIncident: (user) => ['officer', 'compliance', 'admin'].includes(user.role),
+  readNotices: (user) => ['officer', 'compliance', 'admin'].includes(user.role),
+  decide: (user) => user.role === 'compliance',
+  reviseNotice: (user) => ['officer', 'compliance'].includes(user.role),
+  lookUpCustomers: (user) => ['support', 'compliance', 'admin'].includes(user.role),
+};
+
+let configPromise;
+/** `/console/config.json`, fetched once. */
+export function consoleConfig() {
+  configPromise ??= api('/console/config.json').catch(() => ({ mailCatcherUrl: null }));
+  return configPromise;
+}
+
+/** A random key for Idempotency-Key: a double-submitted form opens one incident. */
+export function randomKey() {
+  if (crypto.randomUUID) return crypto.randomUUID();
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
+}

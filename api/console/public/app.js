@@ -1,0 +1,128 @@
+// The console's shell: sign-in state, the navigation the role may use, and a small hash router.
+// Each screen is a module exporting `render(main, context)`, which may return a cleanup function
+// (to stop its polling) called when the user navigates away.
+import { can, currentUser, refreshUser, signOut, whenUnauthorised } from './api.js';
+import { h, notice, replace } from './dom.js';
+import { startCountdowns } from './format.js';
+import * as approvals from './views/approvals.js';
+import * as incident from './views/incident.js';
+import * as incidents from './views/incidents.js';
+import * as lookup from './views/lookup.js';
+import * as openIncident from './views/open-incident.js';
+import * as signIn from './views/sign-in.js';
+
+const ROLE_NAMES = { officer: 'Security officer', compliance: 'Compliance', support: 'Support', admin: 'Administrator' };
+
+/** Routes in match order: pattern, screen, and who may see it in the navigation. */
+const ROUTES = [
+  { path: /^\/sign-in$/, view: signIn, public: true },
+  { path: /^\/incidents$/, view: incidents, nav: 'Incidents', href: '#/incidents', allowed: () => true },
+  { path: /^\/incidents\/new$/, view: openIncident, nav: 'Open incident', href: '#/incidents/new', allowed: can.openIncident },
+  { path: /^\/incidents\/([0-9a-f-]{36})$/, view: incident, allowed: () => true },
+  { path: /^\/approvals$/, view: approvals, nav: 'Approval queue', href: '#/approvals', allowed: can.decide },
+  { path: /^\/lookup$/, view: lookup, nav: 'Customer lookup', href: '#/lookup', allowed: can.lookUpCustomers },
+];
+
+const main = document.getElementById('main');
+let cleanup;
+
+export function navigate(hash) {
+  if (location.hash === hash) void route();
+  else location.hash = hash;
+}
+
+async function route() {
+  cleanup?.();
+  cleanup = undefined;
+  const path = location.hash.replace(/^#/, '') || '/incidents';
+  const user = currentUser();
+  const match = ROUTES.map((r) => ({ r, m: r.path.exec(path) })).find((x) => x.m);
+  renderShell(user, match?.r);
+  if (!user && !match?.r.public) {
+    sessionStorage.setItem('forthright.after', path);
+    return navigate('#/sign-in');
+  }
+  if (!match) {
+    replace(main, h('h1', { tabindex: '-1' }, 'Not found'), h('p', {}, 'There is no such page. ', h('a', { href: '#/incidents' }, 'Go to the incidents.')));
+    return focusHeading();
+  }
+  if (user && match.r.allowed && !match.r.allowed(user)) {
+    replace(
+      main,
+      h('h1', { tabindex: '-1' }, 'Not for your role'),
+      notice('info', `Signed in as ${ROLE_NAMES[user.role]}, you cannot use this page. The server refuses these actions too.`),
+    );
+    return focusHeading();
+  }
+  main.replaceChildren();
+  try {
+    cleanup = await match.r.view.render(main, { user, params: match.m.slice(1), navigate });
+  } catch (err) {
+    main.append(notice('error', `This page could not be loaded: ${err.message}`));
+  }
+  focusHeading();
+}
+
+/** After a navigation, focus moves to the page's heading so screen readers announce the new page. */
+function focusHeading() {
+  const heading = main.querySelector('h1');
+  if (heading) {
+    heading.setAttribute('tabindex', '-1');
+    heading.focus({ preventScroll: true });
+    document.title = `${heading.textContent} · Forthright`;
+  }
+}
+
+function renderShell(user, current) {
+  const nav = document.getElementById('nav');
+  const who = document.getElementById('whoami');
+  if (!user) {
+    nav.replaceChildren();
+    who.replaceChildren();
+    return;
+  }
+  replace(
+    nav,
+    h(
+      'ul',
+      {},
+      ROUTES.filter((r) => r.nav && r.allowed(user)).map((r) =>
+        h('li', {}, h('a', { href: r.href, 'aria-current': r === current ? 'page' : null }, r.nav)),
+      ),
+    ),
+  );
+  replace(
+    who,
+    h('span', {}, user.displayName, ' ', h('span', { class: 'role' }, ROLE_NAMES[user.role] ?? user.role)),
+    h(
+      'button',
+      {
+        type: 'button',
+        class: 'button button--quiet',
+        onclick: () => {
+          signOut();
+          navigate('#/sign-in');
+        },
+      },
+      'Sign out',
+    ),
+  );
+}
+
+whenUnauthorised(() => {
+  signOut();
+  navigate('#/sign-in');
+});
+
+window.addEventListener('hashchange', () => void route());
+startCountdowns();
+
+// A stored session is re-checked once per page load: the role may have changed, the token may be gone.
+if (currentUser()) {
+  try {
+    await refreshUser();
+  } catch {
+    // A 401 has already signed out (whenUnauthorised); a network error keeps the stored session.
+  }
+}
+await route();

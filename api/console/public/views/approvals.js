@@ -1,0 +1,163 @@
+// The approval queue: every incident waiting for a decision, each notice variant exactly as its
+// customers will receive it (HTML in a sandboxed frame, the text part as sent), approve or reject.
+import { ApiError, api } from '../api.js';
+import { append, h, notice, replace } from '../dom.js';
+import { categoryLabel, count, countdown, timeEl } from '../format.js';
+
+export async function render(main, { user }) {
+  const list = h('div', { id: 'approval-list' });
+  main.append(
+    h(
+      'div',
+      { class: 'page-head' },
+      h('h1', {}, 'Approval queue'),
+      h('button', { type: 'button', class: 'button', onclick: () => void load() }, 'Refresh'),
+    ),
+    h('p', { class: 'lead' }, 'What you approve here is exactly what is sent. You cannot decide on an incident you opened yourself.'),
+    list,
+  );
+
+  const load = async () => {
+    replace(list, h('p', { class: 'muted', role: 'status' }, 'Loading…'));
+    const waiting = [];
+    for (let offset = 0; ; offset += 200) {
+      const page = await api(`/api/incidents?limit=200&offset=${offset}`);
+      waiting.push(...page.items.filter((i) => i.status === 'awaiting_approval'));
+      if (page.items.length < 200) break;
+    }
+    if (!waiting.length) return replace(list, h('p', { class: 'empty', role: 'status' }, 'Nothing is waiting for approval.'));
+    // Most urgent first.
+    waiting.sort((a, b) => String(a.nextDeadline?.dueAt ?? '9').localeCompare(String(b.nextDeadline?.dueAt ?? '9')));
+    const articles = await Promise.all(waiting.map((incident) => approvalCard(incident, user)));
+    replace(list, articles);
+  };
+  await load();
+}
+
+async function approvalCard(incident, user) {
+  const { items } = await api(`/api/incidents/${incident.id}/notices`);
+  const pending = items.find((n) => n.status === 'pending_approval');
+  const headingId = `approval-${incident.id}`;
+  const article = h(
+    'article',
+    { class: 'card approval', 'aria-labelledby': headingId, dataset: { incidentId: incident.id } },
+    h('h2', { id: headingId }, h('a', { href: `#/incidents/${incident.id}` }, incident.title)),
+    h(
+      'p',
+      { class: 'muted' },
+      'Opened ',
+      timeEl(incident.createdAt),
+      ' by ',
+      incident.openedByName,
+      ` · ${count(incident.counts.affected)} affected`,
+      incident.nextDeadline ? [' · nearest deadline ', countdown(incident.nextDeadline.dueAt)] : null,
+    ),
+  );
+  if (!pending) {
+    article.append(notice('info', 'The notice is being drafted; refresh in a moment.'));
+    return article;
+  }
+  const recipients = pending.variants.reduce((sum, v) => sum + v.recipients, 0);
+  append(article, [
+    h(
+      'p',
+      {},
+      h('strong', {}, pending.content.title),
+      ` — version ${pending.version}, drafted `,
+      timeEl(pending.draftedAt),
+      `. ${pending.variants.length} ${pending.variants.length === 1 ? 'variant' : 'variants'} for ${count(recipients)} recipients.`,
+    ),
+    pending.previewComplete ? null : notice('info', 'Only the first customers were examined for these previews; counts are of those.'),
+    pending.variants.map((variant, index) => variantView(incident.id, variant, index)),
+  ]);
+  if (incident.openedBy === user.id) {
+    article.append(notice('info', 'You opened this incident: another compliance officer has to decide on its notice, and the server will refuse your decision.'));
+  }
+  article.append(decisionForm(incident, pending));
+  return article;
+}
+
+/** A variant's key reads 'en|parts=…|categories=email,ssn|self'; shown as words. */
+function describeVariant(key) {
+  const [language, ...rest] = key.split('|');
+  const parts = Object.fromEntries(rest.map((p) => (p.includes('=') ? p.split(/=(.*)/s).slice(0, 2) : [p, true])));
+  const bits = [`Language ${language}`];
+  if (parts.categories) bits.push(parts.categories.split(',').filter(Boolean).map(categoryLabel).join(', '));
+  if (parts.representative) bits.push("to a customer's representative");
+  if (parts.parts) bits.push(`legal parts: ${parts.parts.split(',').filter(Boolean).join(', ') || 'none'}`);
+  if (parts.authorities) bits.push(`authorities: ${parts.authorities}`);
+  return bits.join(' · ');
+}
+
+function variantView(incidentId, variant, index) {
+  const id = `${incidentId}-v${index}`;
+  return h(
+    'details',
+    { class: 'variant', open: index === 0 },
+    h(
+      'summary',
+      {},
+      h('strong', {}, `Variant ${index + 1}`),
+      ` — ${count(variant.recipients)} ${variant.recipients === 1 ? 'recipient' : 'recipients'} · `,
+      h('span', { class: 'muted' }, describeVariant(variant.key)),
+    ),
+    h('p', { class: 'subject' }, h('span', { class: 'muted' }, 'Subject: '), variant.sample.subject),
+    h(
+      'div',
+      { class: 'variant__parts' },
+      h(
+        'figure',
+        {},
+        h('figcaption', { id: `${id}-html` }, 'HTML, as the email client shows it'),
+        // sandbox="" : no scripts, no forms, no navigation, an opaque origin.
+        h('iframe', { class: 'mail-frame', sandbox: '', srcdoc: variant.sample.html, title: `Variant ${index + 1}: HTML part`, 'aria-describedby': `${id}-html` }),
+      ),
+      h('figure', {}, h('figcaption', {}, 'Plain-text part'), h('pre', { class: 'mail-text', tabindex: '0' }, variant.sample.text)),
+    ),
+  );
+}
+
+function decisionForm(incident, pending) {
+  const status = h('div', { class: 'decision-status' });
+  const commentId = `comment-${incident.id}`;
+  const comment = h('textarea', { id: commentId, name: 'comment', rows: '2', maxlength: '5000', 'aria-describedby': `${commentId}-hint` });
+  const buttons = [
+    h('button', { type: 'submit', value: 'approve', class: 'button button--primary' }, 'Approve'),
+    h('button', { type: 'submit', value: 'reject', class: 'button button--danger' }, 'Reject'),
+  ];
+  const form = h(
+    'form',
+    { class: 'decision', novalidate: true },
+    h('div', { class: 'field' }, h('label', { for: commentId }, 'Comment'), h('p', { id: `${commentId}-hint`, class: 'hint' }, 'Required to reject: say what must change. Recorded in the audit trail.'), comment),
+    h('div', { class: 'actions' }, buttons),
+    status,
+  );
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const decision = event.submitter?.value === 'reject' ? 'reject' : 'approve';
+    for (const b of buttons) b.disabled = true;
+    replace(status, notice('info', decision === 'approve' ? 'Approving…' : 'Rejecting…'));
+    try {
+      const text = comment.value.trim();
+      const result = await api(`/api/incidents/${incident.id}/approval`, { method: 'POST', body: { decision, ...(text ? { comment: text } : {}) } });
+      replace(
+        status,
+        notice(
+          'success',
+          result.status === 'approved' ? `Approved version ${pending.version}: delivery has started. ` : `Rejected version ${pending.version}: it goes back for revision. `,
+          h('a', { href: `#/incidents/${incident.id}` }, 'Follow the incident'),
+        ),
+      );
+      comment.disabled = true;
+    } catch (err) {
+      for (const b of buttons) b.disabled = false;
+      const prefix = err instanceof ApiError && err.status === 403 ? 'Refused by the server: ' : err instanceof ApiError && err.status === 409 ? 'Already decided: ' : '';
+      replace(status, notice('error', prefix, err instanceof ApiError && err.field === 'comment' ? err.issues[0]?.message ?? err.message : err.message));
+      if (err instanceof ApiError && err.field === 'comment') {
+        comment.setAttribute('aria-invalid', 'true');
+        comment.focus();
+      }
+    }
+  });
+  return form;
+}
