@@ -35,7 +35,7 @@ export const HoldingRecord = z
     from: Instant.nullish(),
     to: Instant.nullish(),
     maskedIdentifiers: z
-      .record(z.enum(DATA_CATEGORIES), z.string().regex(/^[0-9A-Za-z]{1,4}$/, 'must be at most 4 characters'))
+      .partialRecord(z.enum(DATA_CATEGORIES), z.string().regex(/^[0-9A-Za-z]{1,4}$/, 'must be at most 4 characters'))
       .nullish(),
   })
   .superRefine((h, ctx) => {
