@@ -1,4 +1,4 @@
-import { Context } from '@temporalio/activity';
+import { CancelledFailure, Context } from '@temporalio/activity';
 import type { Config } from '../core/config';
 import * as audit from '../core/db/audit';
 import * as affected from '../core/db/affected';
@@ -6,7 +6,7 @@ import * as deliveries from '../core/db/deliveries';
 import * as incidents from '../core/db/incidents';
 import type { Pool } from '../core/db/pool';
 import type { DeliveryPage, RateLimiter } from '../core/delivery';
-import { deliverPage } from '../core/delivery';
+import { deliverShardPass, warnIfForecastLate } from '../core/delivery';
 import type { SmtpPool } from '../core/mail/smtp-pool';
 import type { StaffMailer } from '../core/mail/staff-mailer';
 import type { TemplateCache } from '../core/mail/template-cache';
@@ -27,6 +27,8 @@ export interface ActivityDeps {
 
 /** How long one deliverBatch call keeps sending pages before returning its cursor to the workflow. */
 const BATCH_TIME_BUDGET_MS = 20_000;
+/** Heartbeats go out at least this often, even while a rate-limited page takes its time. */
+const HEARTBEAT_EVERY_MS = 5_000;
 
 /**
  * The workflow's steps. Each is thin (the logic is in core/), takes and returns ids and counts,
@@ -106,30 +108,47 @@ export function createActivities(deps: ActivityDeps) {
     },
 
     /**
-     * Sends pages of one shard for up to a time budget, heartbeating the cursor after each page; a
-     * retry after a crash resumes from the last heartbeat.
+     * Sends one shard's notices for up to a time budget (core/delivery.ts `deliverShardPass`),
+     * heartbeating the cursor up to which everyone is settled; a retry after a crash or timeout
+     * resumes from the last heartbeat and takes over this attempt's claims. Once per call it also
+     * checks the forecast of the last notice against the individuals' deadline.
      */
     async deliverBatch(page: DeliveryPage): Promise<{ next: number | null }> {
       const ctx = Context.current();
       const resumed = ctx.info.heartbeatDetails as number | undefined;
-      let after: number | null = typeof resumed === 'number' ? resumed : page.after;
-      const started = Date.now();
-      while (after !== null && Date.now() - started < BATCH_TIME_BUDGET_MS) {
-        const result = await deliverPage(deps, { ...page, after });
-        after = result.next;
-        ctx.heartbeat(after ?? undefined);
+      let cursor = typeof resumed === 'number' && resumed > page.after ? resumed : page.after;
+      const beat = () => ctx.heartbeat(cursor);
+      beat();
+      const timer = setInterval(beat, HEARTBEAT_EVERY_MS);
+      try {
+        const result = await deliverShardPass(
+          deps,
+          { ...page, after: cursor },
+          {
+            budgetMs: BATCH_TIME_BUDGET_MS,
+            signal: ctx.cancellationSignal,
+            onProgress: (settled) => {
+              cursor = settled;
+              beat();
+            },
+          },
+        );
+        try {
+          await warnIfForecastLate(deps, page.incidentId);
+        } catch (err) {
+          // A warning that could not go out now is tried again by the next call; sending goes on.
+          ctx.log.warn('forecast check failed', { error: String(err) });
+        }
+        if (ctx.cancellationSignal.aborted) throw new CancelledFailure('delivery cancelled');
+        return { next: result.next };
+      } finally {
+        clearInterval(timer);
       }
-      return { next: after };
     },
 
+    /** Customers of a shard still waiting after a pass: the next retry pass is needed when > 0. */
     async countRetrying(input: { incidentId: string; shard: number; shards: number }): Promise<number> {
-      const page = await affected.pendingRecipients(pool, input.incidentId, {
-        ...input,
-        after: 0,
-        limit: 1,
-        onlyRetrying: true,
-      });
-      return page.length;
+      return deliveries.countUnfinished(pool, input.incidentId, input);
     },
 
     /** Gives up on deliveries still failing, marks individuals' obligations met, returns the counts. */

@@ -147,8 +147,12 @@ export interface Recipient {
 }
 
 /**
- * The next page of recipients still to notify in one delivery shard, after `after` (keyset). A
- * page holds customers whose status is pending, i.e. not yet notified nor given up on.
+ * The next page of recipients still to notify in one delivery shard (customer id modulo `shards`),
+ * after `after` (keyset, never the whole list). A page holds customers whose status is pending, i.e.
+ * not yet notified nor given up on: in a retry pass (`onlyRetrying`, kept for the record) that is
+ * those that failed temporarily, claims an interruption left behind, and anyone a later
+ * re-identification added behind the cursor. Served by affected_customers_status_idx
+ * (incident_id, status, customer_id) in customer order.
  */
 export async function pendingRecipients(
   db: Queryable,
@@ -166,9 +170,8 @@ export async function pendingRecipients(
      JOIN customers c ON c.id = a.customer_id
      LEFT JOIN deliveries d ON d.incident_id = a.incident_id AND d.customer_id = a.customer_id
      WHERE a.incident_id = $1 AND a.status = 'pending' AND a.customer_id % $2 = $3 AND a.customer_id > $4
-       AND (NOT $6 OR d.status = 'retrying')
      ORDER BY a.customer_id LIMIT $5`,
-    [incidentId, page.shards, page.shard, page.after, page.limit, page.onlyRetrying],
+    [incidentId, page.shards, page.shard, page.after, page.limit],
   );
   return rows;
 }

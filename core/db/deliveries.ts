@@ -6,43 +6,78 @@ export interface Claim {
   messageId: string;
 }
 
+/** A delivery row as the sender sees it after claiming. */
+export interface ClaimedDelivery {
+  id: number;
+  status: DeliveryStatus;
+  /** True when this attempt holds the claim and may send; false for rows past the commit point or done. */
+  mine: boolean;
+}
+
+export const DELIVERY_STATUSES = ['claimed', 'sending', 'sent', 'retrying', 'undeliverable'] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+
 /**
- * Claims a delivery row per customer (unique per incident and customer) before anything is sent.
- * Returns the delivery id and status of every given customer, claimed now or earlier.
+ * Claims a delivery row per customer (unique per incident and customer) for the attempt `lease`
+ * before anything is sent. A row another attempt claimed but never took past the commit point
+ * (`claimed`, `retrying`) is taken over: that attempt is dead or presumed so, and should it still
+ * be alive, `markSending` refuses it. Rows already `sending`, `sent` or `undeliverable` are
+ * returned as they are, not mine. One statement for the whole page.
  */
 export async function claim(
   db: Queryable,
   incidentId: string,
   noticeId: string,
+  lease: string,
   claims: Claim[],
-): Promise<Map<number, { id: number; status: string }>> {
-  const { rows } = await db.query<{ id: number; customerId: number; status: string }>(
+): Promise<Map<number, ClaimedDelivery>> {
+  if (claims.length === 0) return new Map();
+  const { rows } = await db.query<{ id: number; customerId: number; status: DeliveryStatus; mine: boolean }>(
     `WITH c AS (
-       SELECT * FROM unnest($3::bigint[], $4::text[], $5::text[]) AS c(customer_id, recipient, message_id)
+       SELECT * FROM unnest($4::bigint[], $5::text[], $6::text[]) AS c(customer_id, recipient, message_id)
      ),
-     inserted AS (
-       INSERT INTO deliveries (incident_id, customer_id, notice_id, recipient, message_id, status)
-       SELECT $1, customer_id, $2, recipient, message_id, 'claimed' FROM c
-       ON CONFLICT (incident_id, customer_id) DO NOTHING
-       RETURNING id, customer_id, status
+     taken AS (
+       INSERT INTO deliveries AS d (incident_id, customer_id, notice_id, recipient, message_id, status, lease)
+       SELECT $1, customer_id, $2, recipient, message_id, 'claimed', $3 FROM c
+       ON CONFLICT (incident_id, customer_id) DO UPDATE SET lease = excluded.lease, recipient = excluded.recipient
+         WHERE d.status IN ('claimed', 'retrying')
+       RETURNING d.id, d.customer_id, d.status
      )
-     SELECT id, customer_id AS "customerId", status FROM inserted
+     SELECT id, customer_id AS "customerId", status, true AS mine FROM taken
      UNION ALL
-     SELECT d.id, d.customer_id, d.status FROM deliveries d JOIN c ON c.customer_id = d.customer_id
-     WHERE d.incident_id = $1 AND NOT EXISTS (SELECT 1 FROM inserted i WHERE i.customer_id = d.customer_id)`,
-    [incidentId, noticeId, claims.map((c) => c.customerId), claims.map((c) => c.recipient), claims.map((c) => c.messageId)],
+     SELECT d.id, d.customer_id, d.status, false FROM deliveries d JOIN c ON c.customer_id = d.customer_id
+     WHERE d.incident_id = $1 AND NOT EXISTS (SELECT 1 FROM taken t WHERE t.customer_id = d.customer_id)`,
+    [
+      incidentId,
+      noticeId,
+      lease,
+      claims.map((c) => c.customerId),
+      claims.map((c) => c.recipient),
+      claims.map((c) => c.messageId),
+    ],
   );
-  return new Map(rows.map((r) => [r.customerId, { id: r.id, status: r.status }]));
-}
-
-/** The point of no return: the relay is about to take these messages (see core/mail/smtp-pool.ts). */
-export async function markSending(db: Queryable, ids: number[]): Promise<void> {
-  await db.query(`UPDATE deliveries SET status = 'sending' WHERE id = ANY($1::bigint[]) AND status <> 'sent'`, [ids]);
+  return new Map(rows.map((r) => [r.customerId, { id: r.id, status: r.status, mine: r.mine }]));
 }
 
 /**
- * Records accepted messages and marks their customers notified. `recovered` deliveries reached the
- * commit point before a crash: the relay had the whole message, so they count as sent.
+ * The commit point: the relay has the whole message but not yet its final "." (see
+ * core/mail/smtp-pool.ts). Only rows this attempt still holds are marked; returns their ids, so a
+ * message whose claim was taken over is abandoned instead of completed.
+ */
+export async function markSending(db: Queryable, lease: string, ids: number[]): Promise<Set<number>> {
+  const { rows } = await db.query<{ id: number }>(
+    `UPDATE deliveries SET status = 'sending'
+     WHERE id = ANY($1::bigint[]) AND lease = $2 AND status IN ('claimed', 'retrying')
+     RETURNING id`,
+    [ids, lease],
+  );
+  return new Set(rows.map((r) => r.id));
+}
+
+/**
+ * Records accepted messages and marks their customers notified, in one statement. `recovered`
+ * deliveries reached the commit point before an interruption: the relay had the whole message, so
+ * they count as sent.
  */
 export async function markSent(db: Queryable, incidentId: string, ids: number[], recovered = false): Promise<void> {
   if (ids.length === 0) return;
@@ -50,11 +85,11 @@ export async function markSent(db: Queryable, incidentId: string, ids: number[],
     `WITH d AS (
        UPDATE deliveries SET status = 'sent', sent_at = coalesce(sent_at, now()), attempts = attempts + 1,
          last_reply = CASE WHEN $3 THEN 'accepted before an interruption; confirmation not recorded' ELSE last_reply END
-       WHERE id = ANY($2::bigint[]) AND incident_id = $1
+       WHERE id = ANY($2::bigint[]) AND incident_id = $1 AND status IN ('sending', 'sent')
        RETURNING customer_id
      )
      UPDATE affected_customers a SET status = 'notified' FROM d
-     WHERE a.incident_id = $1 AND a.customer_id = d.customer_id`,
+     WHERE a.incident_id = $1 AND a.customer_id = d.customer_id AND a.status = 'pending'`,
     [incidentId, ids, recovered],
   );
 }
@@ -66,23 +101,72 @@ export interface Failure {
   reply: string;
 }
 
-/** Transient failures become `retrying`; permanent ones `undeliverable`, with the relay's reply. */
-export async function markFailed(db: Queryable, incidentId: string, failures: Failure[]): Promise<void> {
+/**
+ * Transient failures become `retrying`; permanent ones `undeliverable`, with the relay's reply.
+ * Only rows this attempt holds are written: a claim taken over belongs to the newer attempt.
+ */
+export async function markFailed(db: Queryable, incidentId: string, lease: string, failures: Failure[]): Promise<void> {
   if (failures.length === 0) return;
   await db.query(
     `WITH f AS (
-       SELECT * FROM unnest($2::bigint[], $3::bool[], $4::text[]) AS f(id, permanent, reply)
+       SELECT * FROM unnest($3::bigint[], $4::bool[], $5::text[]) AS f(id, permanent, reply)
      ),
      d AS (
        UPDATE deliveries d SET status = CASE WHEN f.permanent THEN 'undeliverable' ELSE 'retrying' END,
          attempts = d.attempts + 1, last_reply = f.reply
-       FROM f WHERE d.id = f.id AND d.incident_id = $1
+       FROM f WHERE d.id = f.id AND d.incident_id = $1 AND d.lease = $2 AND d.status IN ('claimed', 'retrying', 'sending')
        RETURNING d.customer_id, d.status
      )
      UPDATE affected_customers a SET status = 'undeliverable' FROM d
      WHERE a.incident_id = $1 AND a.customer_id = d.customer_id AND d.status = 'undeliverable'`,
-    [incidentId, failures.map((f) => f.id), failures.map((f) => f.permanent), failures.map((f) => f.reply)],
+    [incidentId, lease, failures.map((f) => f.id), failures.map((f) => f.permanent), failures.map((f) => f.reply)],
   );
+}
+
+/** Affected customers of one shard still waiting for a notice (after a pass: those to retry). */
+export async function countUnfinished(
+  db: Queryable,
+  incidentId: string,
+  shard: { shard: number; shards: number },
+): Promise<number> {
+  const { rows } = await db.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM affected_customers
+     WHERE incident_id = $1 AND status = 'pending' AND customer_id % $2 = $3`,
+    [incidentId, shard.shards, shard.shard],
+  );
+  return rows[0]!.n;
+}
+
+export interface SendingRate {
+  /** Notices recorded sent in the window. */
+  sent: number;
+  /** The window actually measured, in seconds: the last minute, or less when sending began later. */
+  windowSeconds: number;
+  /** Affected customers still waiting for a notice (pending, including those retrying). */
+  remaining: number;
+  /** The database's clock when measured. */
+  at: Date;
+}
+
+/** Raw figures behind the rate and forecast (core/delivery.ts `deliveryProgress`). */
+export async function sendingRate(db: Queryable, incidentId: string): Promise<SendingRate> {
+  const { rows } = await db.query<{ sent: number; windowSeconds: number; remaining: number; at: Date }>(
+    `WITH w AS (
+       SELECT count(*)::int AS sent, min(sent_at) AS first FROM deliveries
+       WHERE incident_id = $1 AND sent_at > now() - interval '1 minute'
+     )
+     SELECT w.sent,
+            CASE WHEN w.sent = 0 THEN 0
+                 ELSE extract(epoch FROM now() - greatest(
+                        now() - interval '1 minute',
+                        (SELECT min(sent_at) FROM deliveries WHERE incident_id = $1 AND sent_at IS NOT NULL)))
+            END::float8 AS "windowSeconds",
+            (SELECT count(*)::int FROM affected_customers WHERE incident_id = $1 AND status = 'pending') AS remaining,
+            now() AS at
+     FROM w`,
+    [incidentId],
+  );
+  return rows[0]!;
 }
 
 /** Deliveries still `retrying` after the last retry pass are given up on, for substitute notice. */

@@ -6,11 +6,13 @@ import SMTPConnection from 'nodemailer/lib/smtp-connection';
  * last possible moment: after the relay has accepted the envelope (MAIL FROM, RCPT TO, DATA 354)
  * and the whole body has been written, but before the terminating "." that makes the relay take
  * the message. That commit (`beforeCommit`) is what makes a crash safe to recover from: a message
- * whose commit is not recorded was never accepted and may be sent again; one whose commit is
- * recorded is treated as sent. See README "Exactly one notice per person".
+ * whose commit is not recorded was never completed and may be sent again; one whose commit is
+ * recorded is treated as sent. See core/delivery.ts and bench/README.md, "Exactly one notice per
+ * person".
  *
  * nodemailer's own pool reads the message stream before the envelope is accepted, so it cannot
- * offer that point; its SMTPConnection can, and does the protocol work here.
+ * offer that point; its SMTPConnection can, and does the protocol work here (PIPELINING included:
+ * MAIL FROM, RCPT TO and DATA leave in one segment).
  */
 export interface SmtpPoolOptions {
   /** smtp:// or smtps:// URL, with optional user:password. */
@@ -26,12 +28,15 @@ export interface Envelope {
   to: string;
 }
 
-/** Why a send failed, in the terms the delivery logic needs. */
+/**
+ * Why a send failed, in the terms the delivery logic needs. Thrown (as a rejection of `send`) for
+ * every failure except a refused commit, which rejects with the commit's own error.
+ */
 export class SmtpSendError extends Error {
   override name = 'SmtpSendError';
   constructor(
     message: string,
-    /** True for a 5xx refusal: sending again will not help. */
+    /** True for a 5xx refusal or an address the client cannot use: sending again will not help. */
     readonly permanent: boolean,
     /** The relay's reply, or the connection error, for the record. */
     readonly reply: string,
@@ -47,8 +52,13 @@ interface PendingSend {
   raw: Buffer;
   beforeCommit: () => Promise<void>;
   resolve: (reply: string) => void;
-  reject: (err: SmtpSendError) => void;
+  reject: (err: unknown) => void;
+  /** Times this message was moved to a fresh connection after a pooled one turned out dead. */
+  requeued: number;
 }
+
+/** A pooled connection that fails before the commit point is replaced and the message tried once more. */
+const MAX_REQUEUES = 1;
 
 export class SmtpPool {
   private readonly queue: PendingSend[] = [];
@@ -79,20 +89,28 @@ export class SmtpPool {
   }
 
   /**
-   * Sends one message. `beforeCommit` runs once the relay is ready to take the body; the message is
-   * only completed after it resolves, and is abandoned (never completed) if it rejects.
+   * Sends one message (`raw`: the whole RFC 5322 message, CRLF line ends; dot-stuffing is done
+   * here). `beforeCommit` runs once the relay has accepted the envelope and holds the body; the
+   * final "." is only written after it resolves, and the message is abandoned (the connection
+   * dropped, so the relay discards it) if it rejects — `send` then rejects with that error.
+   * Resolves with the relay's reply.
    */
   send(envelope: Envelope, raw: Buffer, beforeCommit: () => Promise<void>): Promise<string> {
     if (this.closed) return Promise.reject(new SmtpSendError('pool closed', false, 'pool closed', false));
     return new Promise((resolve, reject) => {
-      this.queue.push({ envelope, raw, beforeCommit, resolve, reject });
+      this.queue.push({ envelope, raw, beforeCommit, resolve, reject, requeued: 0 });
       this.pump();
     });
   }
 
+  /** Stops taking messages: queued ones fail (temporarily), idle connections quit, busy ones after their message. */
   async close(): Promise<void> {
     this.closed = true;
-    for (const c of this.idle.splice(0)) c.quit();
+    for (const job of this.queue.splice(0)) job.reject(new SmtpSendError('pool closed', false, 'pool closed', false));
+    for (const c of this.idle.splice(0)) {
+      this.open--;
+      c.quit();
+    }
   }
 
   private pump(): void {
@@ -132,6 +150,7 @@ export class SmtpPool {
         if (connection._socket) connection._socket.setNoDelay(true);
         // Later errors surface through send callbacks; this keeps them from crashing the process.
         connection.on('error', () => undefined);
+        // A connection the relay closed while idle (its idle timeout) leaves the pool.
         connection.once('end', () => {
           const i = this.idle.indexOf(connection);
           if (i >= 0) {
@@ -150,21 +169,24 @@ export class SmtpPool {
     let commitFailed: unknown;
     const body = new Readable({
       read() {
-        // First called once the relay has answered DATA with 354 (SMTPConnection pipes after that);
-        // later calls only ask for more, and the end comes when the commit is recorded.
+        // First called once the relay has answered DATA with 354 (SMTPConnection pipes the body
+        // only after that); later calls only ask for more, and the end comes when the commit is
+        // recorded.
         if (started) return;
         started = true;
         this.push(job.raw);
-        job.beforeCommit().then(
-          () => {
-            committed = true;
-            this.push(null);
-          },
-          (err: unknown) => {
-            commitFailed = err;
-            this.destroy(err instanceof Error ? err : new Error(String(err)));
-          },
-        );
+        Promise.resolve()
+          .then(() => job.beforeCommit())
+          .then(
+            () => {
+              committed = true;
+              this.push(null);
+            },
+            (err: unknown) => {
+              commitFailed = err ?? new Error('commit refused');
+              this.destroy(err instanceof Error ? err : new Error(String(err)));
+            },
+          );
       },
     });
     connection.send({ from: job.envelope.from, to: [job.envelope.to] }, body, (err, info) => {
@@ -173,25 +195,35 @@ export class SmtpPool {
         job.resolve(info.response ?? '250');
         return;
       }
-      const responseCode = (err as { responseCode?: number }).responseCode;
-      if (commitFailed !== undefined || responseCode === undefined || responseCode === 421) {
-        // The connection is in an unknown state: drop it and let the pool open another.
-        connection.close();
-        this.open--;
-        this.pump();
+      const e = err as { responseCode?: number; command?: string };
+      const clientSide = e.command === 'API' && e.responseCode === undefined && commitFailed === undefined;
+      if (clientSide) {
+        // Refused by the client before anything was written (e.g. an unusable address): the
+        // session is untouched.
+        this.release(connection);
+      } else if (commitFailed !== undefined || e.responseCode === undefined || e.responseCode === 421) {
+        // The connection is in an unknown state (or carries an abandoned message): drop it, so the
+        // relay discards whatever it holds, and let the pool open another.
+        this.drop(connection);
+        // A pooled connection that died before the body was even asked for: nothing reached the
+        // relay; try once more on a fresh connection instead of failing the message.
+        if (!started && commitFailed === undefined && job.requeued < MAX_REQUEUES && !this.closed) {
+          job.requeued++;
+          this.queue.unshift(job);
+          this.pump();
+          return;
+        }
       } else {
-        connection.reset((resetErr) => {
-          if (resetErr) {
-            connection.close();
-            this.open--;
-            this.pump();
-          } else {
-            this.release(connection);
-          }
-        });
+        connection.reset((resetErr) => (resetErr ? this.drop(connection) : this.release(connection)));
       }
-      job.reject(commitFailed !== undefined ? toSendError(commitFailed, false) : toSendError(err, committed));
+      job.reject(commitFailed !== undefined ? commitFailed : toSendError(err, committed));
     });
+  }
+
+  private drop(connection: SMTPConnection): void {
+    connection.close();
+    this.open--;
+    this.pump();
   }
 
   private release(connection: SMTPConnection): void {
@@ -205,11 +237,18 @@ export class SmtpPool {
   }
 }
 
-function toSendError(err: unknown, afterCommit: boolean): SmtpSendError {
+/**
+ * Maps nodemailer's errors to the delivery's two cases. Permanent: a 5xx reply, or an envelope the
+ * client itself refuses (no reply code, command 'API': an unusable address). Everything else — 4xx
+ * replies, timeouts, refused or lost connections — is temporary.
+ */
+export function toSendError(err: unknown, afterCommit: boolean): SmtpSendError {
   if (err instanceof SmtpSendError) return err;
-  const e = err as { message?: string; responseCode?: number; response?: string; code?: string };
+  const e = err as { message?: string; responseCode?: number; response?: string; code?: string; command?: string };
   const code = e.responseCode;
-  const permanent = code !== undefined && code >= 500 && code < 600;
+  const permanent =
+    (code !== undefined && code >= 500 && code < 600) ||
+    (code === undefined && e.code === 'EENVELOPE' && e.command === 'API');
   const reply = e.response ?? (code ? `${code} ${e.message ?? ''}` : `${e.code ?? 'ERROR'}: ${e.message ?? String(err)}`);
   return new SmtpSendError(e.message ?? String(err), permanent, reply.trim(), afterCommit);
 }
