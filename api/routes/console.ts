@@ -54,7 +54,9 @@ export async function consoleRoutes(app: App, { config }: AppDeps) {
     return payload;
   });
 
-  app.get('/console', { schema: { hide: true } }, async (_request, reply) => reply.redirect('/console/', 301));
+  app.get('/console', { schema: { hide: true } }, async (_request, reply) =>
+    reply.redirect('/console/', 301),
+  );
 
   await app.register(fastifyStatic, {
     root: PUBLIC_DIR,
@@ -67,11 +69,9 @@ export async function consoleRoutes(app: App, { config }: AppDeps) {
     schemaHide: true,
   });
 
-  app.get(
-    '/console/config.json',
-    { schema: { hide: true, response: { 200: ConsoleConfig } } },
-    async () => ({ mailCatcherUrl: config.mail.catcherWebUrl ?? null }),
-  );
+  app.get('/console/config.json', { schema: { hide: true, response: { 200: ConsoleConfig } } }, async () => ({
+    mailCatcherUrl: config.mail.catcherWebUrl ?? null,
+  }));
 
   app.get(
     '/console/session',

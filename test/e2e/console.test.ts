@@ -55,8 +55,13 @@ describe.skipIf(!browserAvailable())('web console', () => {
   }
 
   const incidentStatus = async (id: string) =>
-    (await system.app.inject({ method: 'GET', url: `/api/incidents/${id}`, headers: bearer(system.tokens.admin) })).json()
-      .status as string;
+    (
+      await system.app.inject({
+        method: 'GET',
+        url: `/api/incidents/${id}`,
+        headers: bearer(system.tokens.admin),
+      })
+    ).json().status as string;
 
   beforeAll(async () => {
     db = await createTestDatabase();
@@ -71,16 +76,33 @@ describe.skipIf(!browserAvailable())('web console', () => {
       region: i % 4 === 3 ? null : i % 2 ? 'US-CA' : 'US-TX',
     }));
     const holdings = customers.flatMap((c, i) => [
-      { customerExternalId: c.externalId, system: 'crm', categories: ['name', 'email'], from: '2025-01-01T00:00:00Z' },
+      {
+        customerExternalId: c.externalId,
+        system: 'crm',
+        categories: ['name', 'email'],
+        from: '2025-01-01T00:00:00Z',
+      },
       ...(i % 2 === 0
-        ? [{ customerExternalId: c.externalId, system: 'billing', categories: ['payment_card', 'postal_address'], from: '2025-01-01T00:00:00Z' }]
+        ? [
+            {
+              customerExternalId: c.externalId,
+              system: 'billing',
+              categories: ['payment_card', 'postal_address'],
+              from: '2025-01-01T00:00:00Z',
+            },
+          ]
         : []),
     ]);
     for (const [url, payload] of [
       ['/api/inventory/customers', customers],
       ['/api/inventory/holdings', holdings],
     ] as const) {
-      const r = await system.app.inject({ method: 'POST', url, headers: bearer(system.tokens.admin), payload });
+      const r = await system.app.inject({
+        method: 'POST',
+        url,
+        headers: bearer(system.tokens.admin),
+        payload,
+      });
       expect(r.statusCode, r.body).toBe(200);
     }
     await system.app.listen({ port: 0, host: '127.0.0.1' });
@@ -105,7 +127,9 @@ describe.skipIf(!browserAvailable())('web console', () => {
     const index = await fetch(`${base}/console/`);
     expect(index.status).toBe(200);
     expect(index.headers.get('content-security-policy')).toContain("script-src 'self'");
-    expect(await (await fetch(`${base}/console/config.json`)).json()).toEqual({ mailCatcherUrl: MAIL_CATCHER });
+    expect(await (await fetch(`${base}/console/config.json`)).json()).toEqual({
+      mailCatcherUrl: MAIL_CATCHER,
+    });
     expect((await fetch(`${base}/console/session`)).status).toBe(401);
     const session = await fetch(`${base}/console/session`, { headers: bearer(system.tokens.support) });
     expect(await session.json()).toMatchObject({ role: 'support', displayName: 'Test support' });
@@ -118,7 +142,9 @@ describe.skipIf(!browserAvailable())('web console', () => {
 
     await nav.getByRole('link', { name: 'Open incident' }).click();
     await page.getByLabel('Title').fill(officerTitle);
-    await page.getByLabel('What happened').fill('A contractor whose access had not been revoked exported the CRM and billing tables.');
+    await page
+      .getByLabel('What happened')
+      .fill('A contractor whose access had not been revoked exported the CRM and billing tables.');
     await page.getByLabel('Discovered at').fill(localInput(new Date(now + 3 * 24 * HOUR))); // in the future: refused
     await page.getByLabel('Exposed from (optional)').fill(localInput(new Date(now - 10 * 24 * HOUR)));
     await page.getByLabel('Exposed until (optional)').fill(localInput(new Date(now - 24 * HOUR)));
@@ -133,8 +159,10 @@ describe.skipIf(!browserAvailable())('web console', () => {
     expect(await dateError.textContent()).toBe('must not be in the future');
     expect(await page.getByLabel('Discovered at').getAttribute('aria-invalid')).toBe('true');
     // The field is focused, and the error is its description, so a screen reader reads it.
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe('discoveredAt');
-    expect(await page.getByLabel('Discovered at').getAttribute('aria-describedby')).toContain('discoveredAt-error');
+    expect(await page.evaluate('document.activeElement?.id')).toBe('discoveredAt');
+    expect(await page.getByLabel('Discovered at').getAttribute('aria-describedby')).toContain(
+      'discoveredAt-error',
+    );
     expect(await page.getByRole('alert').first().textContent()).toContain('correct the fields marked below');
     expect(await incidentsCount()).toBe(0);
 
@@ -147,10 +175,12 @@ describe.skipIf(!browserAvailable())('web console', () => {
     // On 201 the workflow is already running.
     const description = await system.client.workflow.getHandle(`incident-${officerIncidentId}`).describe();
     expect(description.status.name).toBe('RUNNING');
-    expect(await page.getByRole('link', { name: 'Workflow in the Temporal UI' }).getAttribute('href')).toContain(
-      `/workflows/incident-${officerIncidentId}`,
+    expect(
+      await page.getByRole('link', { name: 'Workflow in the Temporal UI' }).getAttribute('href'),
+    ).toContain(`/workflows/incident-${officerIncidentId}`);
+    expect(await page.getByRole('link', { name: 'Sent mail in the mail catcher' }).getAttribute('href')).toBe(
+      MAIL_CATCHER,
     );
-    expect(await page.getByRole('link', { name: 'Sent mail in the mail catcher' }).getAttribute('href')).toBe(MAIL_CATCHER);
     // The timeline shows the opening, by name.
     await page.locator('#timeline li[data-action="incident_opened"]', { hasText: 'Test officer' }).waitFor();
     // The page follows the workflow without a reload.
@@ -181,14 +211,22 @@ describe.skipIf(!browserAvailable())('web console', () => {
     await eventually(async () => (await incidentStatus(officerIncidentId)) === 'awaiting_approval');
 
     const page = await signIn(system.tokens.compliance);
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Approval queue' }).click();
+    await page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'Approval queue' })
+      .click();
     const own = page.locator(`article[data-incident-id="${complianceIncidentId}"]`);
     const theirs = page.locator(`article[data-incident-id="${officerIncidentId}"]`);
     await theirs.waitFor();
 
     // Every variant: the HTML in a sandboxed frame, the text part, and how many receive it.
-    const affected = (await system.app.inject({ method: 'GET', url: `/api/incidents/${officerIncidentId}`, headers: bearer(system.tokens.admin) })).json()
-      .counts.affected as number;
+    const affected = (
+      await system.app.inject({
+        method: 'GET',
+        url: `/api/incidents/${officerIncidentId}`,
+        headers: bearer(system.tokens.admin),
+      })
+    ).json().counts.affected as number;
     expect(affected).toBe(CUSTOMERS); // every customer is in crm with an email
     const summaries = await theirs.locator('details.variant > summary').allTextContents();
     expect(summaries.length).toBeGreaterThan(1); // English and German at least
@@ -205,7 +243,9 @@ describe.skipIf(!browserAvailable())('web console', () => {
     await own.getByRole('button', { name: 'Approve' }).click();
     const refusal = own.getByRole('alert');
     await refusal.waitFor();
-    expect(await refusal.textContent()).toBe('Refused by the server: The officer who opened the incident may not decide on its notice');
+    expect(await refusal.textContent()).toBe(
+      'Refused by the server: The officer who opened the incident may not decide on its notice',
+    );
 
     // Rejecting needs a comment: the server's answer lands beside the comment field.
     await theirs.getByRole('button', { name: 'Reject' }).click();
@@ -214,13 +254,20 @@ describe.skipIf(!browserAvailable())('web console', () => {
 
     await theirs.getByLabel('Comment').fill('Checked against the incident report.');
     await theirs.getByRole('button', { name: 'Approve' }).click();
-    await theirs.getByRole('status').filter({ hasText: 'Approved version 1: delivery has started.' }).waitFor();
+    await theirs
+      .getByRole('status')
+      .filter({ hasText: 'Approved version 1: delivery has started.' })
+      .waitFor();
     await theirs.getByRole('link', { name: 'Follow the incident' }).click();
 
     await page.locator('#delivered-percent', { hasText: '100 %' }).waitFor({ timeout: 90_000 });
     await page.locator('#incident-status', { hasText: 'Completed' }).waitFor({ timeout: 30_000 });
-    expect(await page.locator('#delivery li[data-segment="sent"] strong').textContent()).toBe(String(CUSTOMERS));
-    await page.locator('#timeline li[data-action="notice_approved"]', { hasText: 'Test compliance' }).waitFor();
+    expect(await page.locator('#delivery li[data-segment="sent"] strong').textContent()).toBe(
+      String(CUSTOMERS),
+    );
+    await page
+      .locator('#timeline li[data-action="notice_approved"]', { hasText: 'Test compliance' })
+      .waitFor();
     expect(smtp.messages.filter((m) => m.messageId.includes(officerIncidentId))).toHaveLength(CUSTOMERS);
 
     // The affected customers are searchable.
@@ -233,10 +280,13 @@ describe.skipIf(!browserAvailable())('web console', () => {
     await page.getByRole('button', { name: 'Search', exact: true }).click();
     await eventually(async () => (await page.locator('#affected-results tbody tr').count()) === 20, 10_000);
     await page.getByRole('button', { name: 'Show more' }).click();
-    await eventually(async () => (await page.locator('#affected-results tbody tr').count()) === CUSTOMERS, 10_000);
+    await eventually(
+      async () => (await page.locator('#affected-results tbody tr').count()) === CUSTOMERS,
+      10_000,
+    );
 
     await screenshot(page, 'incident');
-    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.evaluate('window.scrollTo(0, 0)');
     const top = await screenshot(page, 'incident-top', { fullPage: false });
     mkdirSync(join(repoRoot, 'docs', 'screenshots'), { recursive: true });
     copyFileSync(top, join(repoRoot, 'docs', 'screenshots', 'incident.png'));
@@ -260,7 +310,11 @@ describe.skipIf(!browserAvailable())('web console', () => {
 
   it('finds a customer by reference code for support', async () => {
     const affected = (
-      await system.app.inject({ method: 'GET', url: `/api/incidents/${officerIncidentId}/affected?search=console2@example.com`, headers: bearer(system.tokens.admin) })
+      await system.app.inject({
+        method: 'GET',
+        url: `/api/incidents/${officerIncidentId}/affected?search=console2@example.com`,
+        headers: bearer(system.tokens.admin),
+      })
     ).json().items[0];
     const page = await signIn(system.tokens.support);
     const nav = page.getByRole('navigation', { name: 'Main' });
@@ -275,5 +329,6 @@ describe.skipIf(!browserAvailable())('web console', () => {
     await screenshot(page, 'support-lookup');
   });
 
-  const incidentsCount = async () => (await db.pool.query(`SELECT count(*)::int AS n FROM incidents`)).rows[0].n as number;
+  const incidentsCount = async () =>
+    (await db.pool.query(`SELECT count(*)::int AS n FROM incidents`)).rows[0].n as number;
 });

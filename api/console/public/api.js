@@ -11,11 +11,14 @@ export class ApiError extends Error {
     this.name = 'ApiError';
     this.status = status;
     this.field = body?.field;
-    this.issues = body?.issues ?? (body?.field ? [{ field: body.field, message: stripField(body.message, body.field) }] : []);
+    this.issues =
+      body?.issues ??
+      (body?.field ? [{ field: body.field, message: stripField(body.message, body.field) }] : []);
   }
 }
 
-const stripField = (message, field) => (message?.startsWith(`${field}: `) ? message.slice(field.length + 2) : message);
+const stripField = (message, field) =>
+  message?.startsWith(`${field}: `) ? message.slice(field.length + 2) : message;
 
 let onUnauthorised = () => undefined;
 /** Called when a stored token stops working (revoked, or the database was reset). */
@@ -99,5 +102,7 @@ export function consoleConfig() {
 /** A random key for Idempotency-Key: a double-submitted form opens one incident. */
 export function randomKey() {
   if (crypto.randomUUID) return crypto.randomUUID();
-  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join(
+    '',
+  );
 }

@@ -11,16 +11,33 @@ import * as lookup from './views/lookup.js';
 import * as openIncident from './views/open-incident.js';
 import * as signIn from './views/sign-in.js';
 
-const ROLE_NAMES = { officer: 'Security officer', compliance: 'Compliance', support: 'Support', admin: 'Administrator' };
+const ROLE_NAMES = {
+  officer: 'Security officer',
+  compliance: 'Compliance',
+  support: 'Support',
+  admin: 'Administrator',
+};
 
 /** Routes in match order: pattern, screen, and who may see it in the navigation. */
 const ROUTES = [
   { path: /^\/sign-in$/, view: signIn, public: true },
   { path: /^\/incidents$/, view: incidents, nav: 'Incidents', href: '#/incidents', allowed: () => true },
-  { path: /^\/incidents\/new$/, view: openIncident, nav: 'Open incident', href: '#/incidents/new', allowed: can.openIncident },
+  {
+    path: /^\/incidents\/new$/,
+    view: openIncident,
+    nav: 'Open incident',
+    href: '#/incidents/new',
+    allowed: can.openIncident,
+  },
   { path: /^\/incidents\/([0-9a-f-]{36})$/, view: incident, allowed: () => true },
   { path: /^\/approvals$/, view: approvals, nav: 'Approval queue', href: '#/approvals', allowed: can.decide },
-  { path: /^\/lookup$/, view: lookup, nav: 'Customer lookup', href: '#/lookup', allowed: can.lookUpCustomers },
+  {
+    path: /^\/lookup$/,
+    view: lookup,
+    nav: 'Customer lookup',
+    href: '#/lookup',
+    allowed: can.lookUpCustomers,
+  },
 ];
 
 const main = document.getElementById('main');
@@ -43,14 +60,21 @@ async function route() {
     return navigate('#/sign-in');
   }
   if (!match) {
-    replace(main, h('h1', { tabindex: '-1' }, 'Not found'), h('p', {}, 'There is no such page. ', h('a', { href: '#/incidents' }, 'Go to the incidents.')));
+    replace(
+      main,
+      h('h1', { tabindex: '-1' }, 'Not found'),
+      h('p', {}, 'There is no such page. ', h('a', { href: '#/incidents' }, 'Go to the incidents.')),
+    );
     return focusHeading();
   }
   if (user && match.r.allowed && !match.r.allowed(user)) {
     replace(
       main,
       h('h1', { tabindex: '-1' }, 'Not for your role'),
-      notice('info', `Signed in as ${ROLE_NAMES[user.role]}, you cannot use this page. The server refuses these actions too.`),
+      notice(
+        'info',
+        `Signed in as ${ROLE_NAMES[user.role]}, you cannot use this page. The server refuses these actions too.`,
+      ),
     );
     return focusHeading();
   }

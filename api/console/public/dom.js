@@ -38,5 +38,9 @@ export function replace(parent, ...children) {
 
 /** A status line for screen readers and sighted users alike (role="status", polite). */
 export function notice(kind, ...children) {
-  return h('div', { class: `notice notice--${kind}`, role: kind === 'error' ? 'alert' : 'status' }, ...children);
+  return h(
+    'div',
+    { class: `notice notice--${kind}`, role: kind === 'error' ? 'alert' : 'status' },
+    ...children,
+  );
 }

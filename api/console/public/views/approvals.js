@@ -13,7 +13,11 @@ export async function render(main, { user }) {
       h('h1', {}, 'Approval queue'),
       h('button', { type: 'button', class: 'button', onclick: () => void load() }, 'Refresh'),
     ),
-    h('p', { class: 'lead' }, 'What you approve here is exactly what is sent. You cannot decide on an incident you opened yourself.'),
+    h(
+      'p',
+      { class: 'lead' },
+      'What you approve here is exactly what is sent. You cannot decide on an incident you opened yourself.',
+    ),
     list,
   );
 
@@ -25,9 +29,12 @@ export async function render(main, { user }) {
       waiting.push(...page.items.filter((i) => i.status === 'awaiting_approval'));
       if (page.items.length < 200) break;
     }
-    if (!waiting.length) return replace(list, h('p', { class: 'empty', role: 'status' }, 'Nothing is waiting for approval.'));
+    if (!waiting.length)
+      return replace(list, h('p', { class: 'empty', role: 'status' }, 'Nothing is waiting for approval.'));
     // Most urgent first.
-    waiting.sort((a, b) => String(a.nextDeadline?.dueAt ?? '9').localeCompare(String(b.nextDeadline?.dueAt ?? '9')));
+    waiting.sort((a, b) =>
+      String(a.nextDeadline?.dueAt ?? '9').localeCompare(String(b.nextDeadline?.dueAt ?? '9')),
+    );
     const articles = await Promise.all(waiting.map((incident) => approvalCard(incident, user)));
     replace(list, articles);
   };
@@ -67,11 +74,18 @@ async function approvalCard(incident, user) {
       timeEl(pending.draftedAt),
       `. ${pending.variants.length} ${pending.variants.length === 1 ? 'variant' : 'variants'} for ${count(recipients)} recipients.`,
     ),
-    pending.previewComplete ? null : notice('info', 'Only the first customers were examined for these previews; counts are of those.'),
+    pending.previewComplete
+      ? null
+      : notice('info', 'Only the first customers were examined for these previews; counts are of those.'),
     pending.variants.map((variant, index) => variantView(incident.id, variant, index)),
   ]);
   if (incident.openedBy === user.id) {
-    article.append(notice('info', 'You opened this incident: another compliance officer has to decide on its notice, and the server will refuse your decision.'));
+    article.append(
+      notice(
+        'info',
+        'You opened this incident: another compliance officer has to decide on its notice, and the server will refuse your decision.',
+      ),
+    );
   }
   article.append(decisionForm(incident, pending));
   return article;
@@ -80,7 +94,9 @@ async function approvalCard(incident, user) {
 /** A variant's key reads 'en|parts=…|categories=email,ssn|self'; shown as words. */
 function describeVariant(key) {
   const [language, ...rest] = key.split('|');
-  const parts = Object.fromEntries(rest.map((p) => (p.includes('=') ? p.split(/=(.*)/s).slice(0, 2) : [p, true])));
+  const parts = Object.fromEntries(
+    rest.map((p) => (p.includes('=') ? p.split(/=(.*)/s).slice(0, 2) : [p, true])),
+  );
   const bits = [`Language ${language}`];
   if (parts.categories) bits.push(parts.categories.split(',').filter(Boolean).map(categoryLabel).join(', '));
   if (parts.representative) bits.push("to a customer's representative");
@@ -110,9 +126,20 @@ function variantView(incidentId, variant, index) {
         {},
         h('figcaption', { id: `${id}-html` }, 'HTML, as the email client shows it'),
         // sandbox="" : no scripts, no forms, no navigation, an opaque origin.
-        h('iframe', { class: 'mail-frame', sandbox: '', srcdoc: variant.sample.html, title: `Variant ${index + 1}: HTML part`, 'aria-describedby': `${id}-html` }),
+        h('iframe', {
+          class: 'mail-frame',
+          sandbox: '',
+          srcdoc: variant.sample.html,
+          title: `Variant ${index + 1}: HTML part`,
+          'aria-describedby': `${id}-html`,
+        }),
       ),
-      h('figure', {}, h('figcaption', {}, 'Plain-text part'), h('pre', { class: 'mail-text', tabindex: '0' }, variant.sample.text)),
+      h(
+        'figure',
+        {},
+        h('figcaption', {}, 'Plain-text part'),
+        h('pre', { class: 'mail-text', tabindex: '0' }, variant.sample.text),
+      ),
     ),
   );
 }
@@ -120,7 +147,13 @@ function variantView(incidentId, variant, index) {
 function decisionForm(incident, pending) {
   const status = h('div', { class: 'decision-status' });
   const commentId = `comment-${incident.id}`;
-  const comment = h('textarea', { id: commentId, name: 'comment', rows: '2', maxlength: '5000', 'aria-describedby': `${commentId}-hint` });
+  const comment = h('textarea', {
+    id: commentId,
+    name: 'comment',
+    rows: '2',
+    maxlength: '5000',
+    'aria-describedby': `${commentId}-hint`,
+  });
   const buttons = [
     h('button', { type: 'submit', value: 'approve', class: 'button button--primary' }, 'Approve'),
     h('button', { type: 'submit', value: 'reject', class: 'button button--danger' }, 'Reject'),
@@ -128,7 +161,17 @@ function decisionForm(incident, pending) {
   const form = h(
     'form',
     { class: 'decision', novalidate: true },
-    h('div', { class: 'field' }, h('label', { for: commentId }, 'Comment'), h('p', { id: `${commentId}-hint`, class: 'hint' }, 'Required to reject: say what must change. Recorded in the audit trail.'), comment),
+    h(
+      'div',
+      { class: 'field' },
+      h('label', { for: commentId }, 'Comment'),
+      h(
+        'p',
+        { id: `${commentId}-hint`, class: 'hint' },
+        'Required to reject: say what must change. Recorded in the audit trail.',
+      ),
+      comment,
+    ),
     h('div', { class: 'actions' }, buttons),
     status,
   );
@@ -139,20 +182,39 @@ function decisionForm(incident, pending) {
     replace(status, notice('info', decision === 'approve' ? 'Approving…' : 'Rejecting…'));
     try {
       const text = comment.value.trim();
-      const result = await api(`/api/incidents/${incident.id}/approval`, { method: 'POST', body: { decision, ...(text ? { comment: text } : {}) } });
+      const result = await api(`/api/incidents/${incident.id}/approval`, {
+        method: 'POST',
+        body: { decision, ...(text ? { comment: text } : {}) },
+      });
       replace(
         status,
         notice(
           'success',
-          result.status === 'approved' ? `Approved version ${pending.version}: delivery has started. ` : `Rejected version ${pending.version}: it goes back for revision. `,
+          result.status === 'approved'
+            ? `Approved version ${pending.version}: delivery has started. `
+            : `Rejected version ${pending.version}: it goes back for revision. `,
           h('a', { href: `#/incidents/${incident.id}` }, 'Follow the incident'),
         ),
       );
       comment.disabled = true;
     } catch (err) {
       for (const b of buttons) b.disabled = false;
-      const prefix = err instanceof ApiError && err.status === 403 ? 'Refused by the server: ' : err instanceof ApiError && err.status === 409 ? 'Already decided: ' : '';
-      replace(status, notice('error', prefix, err instanceof ApiError && err.field === 'comment' ? err.issues[0]?.message ?? err.message : err.message));
+      const prefix =
+        err instanceof ApiError && err.status === 403
+          ? 'Refused by the server: '
+          : err instanceof ApiError && err.status === 409
+            ? 'Already decided: '
+            : '';
+      replace(
+        status,
+        notice(
+          'error',
+          prefix,
+          err instanceof ApiError && err.field === 'comment'
+            ? (err.issues[0]?.message ?? err.message)
+            : err.message,
+        ),
+      );
       if (err instanceof ApiError && err.field === 'comment') {
         comment.setAttribute('aria-invalid', 'true');
         comment.focus();

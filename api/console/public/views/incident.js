@@ -21,7 +21,12 @@ const AFFECTED_PAGE = 20;
 export async function render(main, { user, params: [id] }) {
   const [first, config] = await Promise.all([api(`/api/incidents/${id}`), consoleConfig()]);
   const section = (sectionId, title, ...extra) =>
-    h('section', { class: 'card', id: sectionId, 'aria-labelledby': `${sectionId}-title` }, h('h2', { id: `${sectionId}-title` }, title), ...extra);
+    h(
+      'section',
+      { class: 'card', id: sectionId, 'aria-labelledby': `${sectionId}-title` },
+      h('h2', { id: `${sectionId}-title` }, title),
+      ...extra,
+    );
 
   const head = h('div', { class: 'incident-head' });
   const deliveryBody = h('div');
@@ -65,7 +70,9 @@ export async function render(main, { user, params: [id] }) {
     const statusChanged = incident.status !== lastStatus;
     const [delivery, obligations, timeline, notices] = await Promise.all([
       api(`/api/incidents/${id}/delivery`),
-      api(`/api/incidents/${id}/obligations`).catch((err) => (err instanceof ApiError && err.status === 404 ? null : Promise.reject(err))),
+      api(`/api/incidents/${id}/obligations`).catch((err) =>
+        err instanceof ApiError && err.status === 404 ? null : Promise.reject(err),
+      ),
       api(`/api/incidents/${id}/timeline`),
       // Notices carry rendered previews: fetched when the status moves, not on every tick.
       can.readNotices(user) && statusChanged ? api(`/api/incidents/${id}/notices`) : undefined,
@@ -116,7 +123,12 @@ function renderHead(head, incident, config) {
   replace(
     head,
     h('p', { class: 'crumbs' }, h('a', { href: '#/incidents' }, 'Incidents')),
-    h('div', { class: 'page-head' }, h('h1', {}, incident.title), h('span', { id: 'incident-status' }, statusBadge(incident.status))),
+    h(
+      'div',
+      { class: 'page-head' },
+      h('h1', {}, incident.title),
+      h('span', { id: 'incident-status' }, statusBadge(incident.status)),
+    ),
     h('p', { class: 'description' }, incident.description),
     h(
       'dl',
@@ -126,11 +138,26 @@ function renderHead(head, incident, config) {
       fact('Exposure window', window),
       fact('Systems', incident.systems.join(', ')),
       fact('Data', incident.dataCategories.map(categoryLabel).join(', ')),
-      fact('Encryption', incident.encrypted ? (incident.keyCompromised ? 'Encrypted, key compromised' : 'Encrypted, key safe') : 'Not encrypted'),
+      fact(
+        'Encryption',
+        incident.encrypted
+          ? incident.keyCompromised
+            ? 'Encrypted, key compromised'
+            : 'Encrypted, key safe'
+          : 'Not encrypted',
+      ),
       fact(
         'Nearest deadline',
         incident.nextDeadline
-          ? [countdown(incident.nextDeadline.dueAt), ' ', h('span', { class: 'muted' }, `${incident.nextDeadline.jurisdiction} · ${AUDIENCE_LABELS[incident.nextDeadline.audience] ?? incident.nextDeadline.audience}`)]
+          ? [
+              countdown(incident.nextDeadline.dueAt),
+              ' ',
+              h(
+                'span',
+                { class: 'muted' },
+                `${incident.nextDeadline.jurisdiction} · ${AUDIENCE_LABELS[incident.nextDeadline.audience] ?? incident.nextDeadline.audience}`,
+              ),
+            ]
           : h('span', { class: 'muted' }, 'none open'),
       ),
       fact('Affected', count(incident.counts.affected)),
@@ -138,9 +165,20 @@ function renderHead(head, incident, config) {
     h(
       'p',
       { class: 'links' },
-      h('a', { href: incident.links.temporalUi, target: '_blank', rel: 'noopener noreferrer' }, 'Workflow in the Temporal UI'),
+      h(
+        'a',
+        { href: incident.links.temporalUi, target: '_blank', rel: 'noopener noreferrer' },
+        'Workflow in the Temporal UI',
+      ),
       config.mailCatcherUrl
-        ? [' · ', h('a', { href: config.mailCatcherUrl, target: '_blank', rel: 'noopener noreferrer' }, 'Sent mail in the mail catcher')]
+        ? [
+            ' · ',
+            h(
+              'a',
+              { href: config.mailCatcherUrl, target: '_blank', rel: 'noopener noreferrer' },
+              'Sent mail in the mail catcher',
+            ),
+          ]
         : null,
     ),
   );
@@ -179,32 +217,78 @@ function renderDelivery(body, incident, delivery) {
     ),
     h(
       'div',
-      { class: 'stack', role: 'progressbar', 'aria-label': 'Emails delivered', 'aria-valuemin': 0, 'aria-valuemax': 100, 'aria-valuenow': delivered },
+      {
+        class: 'stack',
+        role: 'progressbar',
+        'aria-label': 'Emails delivered',
+        'aria-valuemin': 0,
+        'aria-valuemax': 100,
+        'aria-valuenow': delivered,
+      },
       SEGMENTS.filter(([key]) => delivery[key] > 0).map(([key, label]) =>
-        h('div', { class: `stack__part stack__part--${key}`, style: `flex-grow:${delivery[key]}`, title: `${label}: ${delivery[key]}` }),
+        h('div', {
+          class: `stack__part stack__part--${key}`,
+          style: `flex-grow:${delivery[key]}`,
+          title: `${label}: ${delivery[key]}`,
+        }),
       ),
     ),
     h(
       'ul',
       { class: 'legend' },
       SEGMENTS.map(([key, label]) =>
-        h('li', { dataset: { segment: key } }, h('span', { class: `swatch stack__part--${key}`, 'aria-hidden': 'true' }), `${label}: `, h('strong', {}, count(delivery[key]))),
+        h(
+          'li',
+          { dataset: { segment: key } },
+          h('span', { class: `swatch stack__part--${key}`, 'aria-hidden': 'true' }),
+          `${label}: `,
+          h('strong', {}, count(delivery[key])),
+        ),
       ),
-      delivery.manual ? h('li', {}, h('span', { class: 'swatch swatch--manual', 'aria-hidden': 'true' }), 'By hand (no email): ', h('strong', {}, count(delivery.manual))) : null,
+      delivery.manual
+        ? h(
+            'li',
+            {},
+            h('span', { class: 'swatch swatch--manual', 'aria-hidden': 'true' }),
+            'By hand (no email): ',
+            h('strong', {}, count(delivery.manual)),
+          )
+        : null,
     ),
     delivery.undeliverableList.length
       ? h(
           'details',
           {},
-          h('summary', {}, `Undeliverable addresses (${delivery.undeliverableList.length}) — send a substitute notice`),
+          h(
+            'summary',
+            {},
+            `Undeliverable addresses (${delivery.undeliverableList.length}) — send a substitute notice`,
+          ),
           h(
             'table',
             { class: 'table' },
-            h('thead', {}, h('tr', {}, ['Customer', 'Address', 'Attempts', 'Relay said'].map((t) => h('th', { scope: 'col' }, t)))),
+            h(
+              'thead',
+              {},
+              h(
+                'tr',
+                {},
+                ['Customer', 'Address', 'Attempts', 'Relay said'].map((t) => h('th', { scope: 'col' }, t)),
+              ),
+            ),
             h(
               'tbody',
               {},
-              delivery.undeliverableList.map((u) => h('tr', {}, h('td', {}, u.externalId), h('td', {}, u.recipient), h('td', { class: 'num' }, u.attempts), h('td', {}, u.reply ?? '—'))),
+              delivery.undeliverableList.map((u) =>
+                h(
+                  'tr',
+                  {},
+                  h('td', {}, u.externalId),
+                  h('td', {}, u.recipient),
+                  h('td', { class: 'num' }, u.attempts),
+                  h('td', {}, u.reply ?? '—'),
+                ),
+              ),
             ),
           ),
         )
@@ -212,13 +296,22 @@ function renderDelivery(body, incident, delivery) {
   );
 }
 
-const OBLIGATION_STATUS = { pending: 'Pending', met: 'Met', overdue: 'Overdue', not_required: 'Not required' };
+const OBLIGATION_STATUS = {
+  pending: 'Pending',
+  met: 'Met',
+  overdue: 'Overdue',
+  not_required: 'Not required',
+};
 
 function renderObligations(body, obligations) {
-  if (!obligations) return replace(body, h('p', { class: 'muted' }, 'Obligations are not available from this server.'));
+  if (!obligations)
+    return replace(body, h('p', { class: 'muted' }, 'Obligations are not available from this server.'));
   if (!obligations.items.length) return replace(body, h('p', { class: 'muted' }, 'None assessed yet.'));
   const open = (o) => !['met', 'not_required'].includes(o.status);
-  const items = [...obligations.items].sort((a, b) => Number(open(b)) - Number(open(a)) || String(a.dueAt ?? '9').localeCompare(String(b.dueAt ?? '9')));
+  const items = [...obligations.items].sort(
+    (a, b) =>
+      Number(open(b)) - Number(open(a)) || String(a.dueAt ?? '9').localeCompare(String(b.dueAt ?? '9')),
+  );
   replace(
     body,
     h(
@@ -227,8 +320,20 @@ function renderObligations(body, obligations) {
       h(
         'table',
         { class: 'table table--compact' },
-        h('caption', { class: 'visually-hidden' }, `Obligations under rules version ${obligations.rulesVersion ?? 'unknown'}`),
-        h('thead', {}, h('tr', {}, ['Where', 'Whom', 'Due', 'Status', 'People', 'Citation'].map((t) => h('th', { scope: 'col' }, t)))),
+        h(
+          'caption',
+          { class: 'visually-hidden' },
+          `Obligations under rules version ${obligations.rulesVersion ?? 'unknown'}`,
+        ),
+        h(
+          'thead',
+          {},
+          h(
+            'tr',
+            {},
+            ['Where', 'Whom', 'Due', 'Status', 'People', 'Citation'].map((t) => h('th', { scope: 'col' }, t)),
+          ),
+        ),
         h(
           'tbody',
           {},
@@ -241,17 +346,35 @@ function renderObligations(body, obligations) {
               h(
                 'td',
                 {},
-                o.dueAt ? [timeEl(o.dueAt), open(o) && !o.heldSince ? [h('br'), countdown(o.dueAt)] : null] : h('span', { class: 'muted' }, 'no fixed time'),
+                o.dueAt
+                  ? [timeEl(o.dueAt), open(o) && !o.heldSince ? [h('br'), countdown(o.dueAt)] : null]
+                  : h('span', { class: 'muted' }, 'no fixed time'),
                 h('br'),
                 h('span', { class: 'muted small' }, o.deadlineText),
               ),
-              h('td', {}, h('span', { class: `badge badge--ob-${o.status}` }, OBLIGATION_STATUS[o.status] ?? humanise(o.status)), o.heldSince ? [h('br'), h('span', { class: 'muted small' }, 'law-enforcement hold')] : null),
+              h(
+                'td',
+                {},
+                h(
+                  'span',
+                  { class: `badge badge--ob-${o.status}` },
+                  OBLIGATION_STATUS[o.status] ?? humanise(o.status),
+                ),
+                o.heldSince ? [h('br'), h('span', { class: 'muted small' }, 'law-enforcement hold')] : null,
+              ),
               h('td', { class: 'num' }, count(o.affectedCount)),
               h(
                 'td',
                 { class: 'small' },
                 o.citation,
-                o.uncertain ? h('details', { class: 'uncertain' }, h('summary', {}, 'Uncertain'), h('p', { class: 'muted' }, o.uncertain)) : null,
+                o.uncertain
+                  ? h(
+                      'details',
+                      { class: 'uncertain' },
+                      h('summary', {}, 'Uncertain'),
+                      h('p', { class: 'muted' }, o.uncertain),
+                    )
+                  : null,
               ),
             ),
           ),
@@ -261,23 +384,55 @@ function renderObligations(body, obligations) {
   );
 }
 
-const NOTICE_STATUS = { pending_approval: 'Waiting for approval', approved: 'Approved', rejected: 'Rejected', superseded: 'Superseded' };
+const NOTICE_STATUS = {
+  pending_approval: 'Waiting for approval',
+  approved: 'Approved',
+  rejected: 'Rejected',
+  superseded: 'Superseded',
+};
 
 function renderNotices(body, incident, notices, user, reload) {
-  if (!notices.length) return replace(body, h('p', { class: 'muted' }, incident.status === 'closed_no_notice' ? 'No notice is needed.' : 'Not drafted yet.'));
+  if (!notices.length)
+    return replace(
+      body,
+      h(
+        'p',
+        { class: 'muted' },
+        incident.status === 'closed_no_notice' ? 'No notice is needed.' : 'Not drafted yet.',
+      ),
+    );
   const latest = notices.at(-1);
-  const items = [...notices].reverse().map((n) =>
-    h(
-      'div',
-      { class: 'notice-version' },
-      h('p', {}, h('strong', {}, `Version ${n.version}`), ' · ', NOTICE_STATUS[n.status] ?? n.status, ' · drafted ', timeEl(n.draftedAt)),
-      n.decidedAt ? h('p', { class: 'muted' }, `${n.status === 'rejected' ? 'Rejected' : 'Decided'} by ${n.decidedByName ?? 'someone'} `, timeEl(n.decidedAt)) : null,
-      n.decisionComment ? h('blockquote', {}, n.decisionComment) : null,
-    ),
-  );
+  const items = [...notices]
+    .reverse()
+    .map((n) =>
+      h(
+        'div',
+        { class: 'notice-version' },
+        h(
+          'p',
+          {},
+          h('strong', {}, `Version ${n.version}`),
+          ' · ',
+          NOTICE_STATUS[n.status] ?? n.status,
+          ' · drafted ',
+          timeEl(n.draftedAt),
+        ),
+        n.decidedAt
+          ? h(
+              'p',
+              { class: 'muted' },
+              `${n.status === 'rejected' ? 'Rejected' : 'Decided'} by ${n.decidedByName ?? 'someone'} `,
+              timeEl(n.decidedAt),
+            )
+          : null,
+        n.decisionComment ? h('blockquote', {}, n.decisionComment) : null,
+      ),
+    );
   const actions = [];
   if (latest.status === 'pending_approval' && can.decide(user)) {
-    actions.push(h('p', {}, h('a', { class: 'button', href: '#/approvals' }, 'Review it in the approval queue')));
+    actions.push(
+      h('p', {}, h('a', { class: 'button', href: '#/approvals' }, 'Review it in the approval queue')),
+    );
   }
   if (latest.status === 'rejected' && incident.status === 'drafting' && can.reviseNotice(user)) {
     actions.push(reviseForm(incident.id, latest, reload));
@@ -289,7 +444,12 @@ function renderNotices(body, incident, notices, user, reload) {
 function reviseForm(incidentId, latest, reload) {
   const status = h('div');
   const area = (name, label, value) =>
-    h('div', { class: 'field' }, h('label', { for: `revise-${name}` }, label), h('textarea', { id: `revise-${name}`, name, rows: '4' }, value));
+    h(
+      'div',
+      { class: 'field' },
+      h('label', { for: `revise-${name}` }, label),
+      h('textarea', { id: `revise-${name}`, name, rows: '4' }, value),
+    );
   const form = h(
     'form',
     { class: 'revise', novalidate: true },
@@ -304,7 +464,10 @@ function reviseForm(incidentId, latest, reload) {
     try {
       await api(`/api/incidents/${incidentId}/notice`, {
         method: 'PUT',
-        body: { whatHappened: form.elements.whatHappened.value, whatWeAreDoing: form.elements.whatWeAreDoing.value },
+        body: {
+          whatHappened: form.elements.whatHappened.value,
+          whatWeAreDoing: form.elements.whatWeAreDoing.value,
+        },
       });
       replace(status, notice('success', 'The revised notice is waiting for approval.'));
       reload();
@@ -340,7 +503,11 @@ function detailText(detail) {
   const lines = [];
   for (const [key, value] of Object.entries(detail ?? {})) {
     if (/(Id|Ids|Hash)$/.test(key) || value === null || value === '') continue;
-    if (Array.isArray(value) && (value.length > 12 || value.some((v) => typeof v === 'object' || UUID.test(String(v))))) continue;
+    if (
+      Array.isArray(value) &&
+      (value.length > 12 || value.some((v) => typeof v === 'object' || UUID.test(String(v))))
+    )
+      continue;
     if (UUID.test(String(value))) continue;
     if (!Array.isArray(value) && typeof value === 'object') continue;
     const label = humanise(key.replace(/([A-Z])/g, ' $1').toLowerCase());
@@ -361,7 +528,18 @@ function renderTimeline(body, events, names) {
           'li',
           { dataset: { action: e.action } },
           h('div', { class: 'timeline__when' }, timeEl(e.at)),
-          h('div', { class: 'timeline__what' }, h('strong', {}, ACTION_LABELS[e.action] ?? humanise(e.action)), ' ', h('span', { class: 'muted' }, 'by ', e.actor === 'system' ? 'the workflow' : (names.get(e.actor) ?? 'a staff member'))),
+          h(
+            'div',
+            { class: 'timeline__what' },
+            h('strong', {}, ACTION_LABELS[e.action] ?? humanise(e.action)),
+            ' ',
+            h(
+              'span',
+              { class: 'muted' },
+              'by ',
+              e.actor === 'system' ? 'the workflow' : (names.get(e.actor) ?? 'a staff member'),
+            ),
+          ),
           detailText(e.detail).map((line) => h('div', { class: 'timeline__detail' }, line)),
         ),
       ),
@@ -372,7 +550,13 @@ function renderTimeline(body, events, names) {
 /** The affected customers, searchable by name, email, external id or reference code, page by page. */
 function affectedSection(incidentId) {
   const results = h('div', { id: 'affected-results' });
-  const input = h('input', { type: 'search', id: 'affected-search', name: 'search', autocomplete: 'off', 'aria-describedby': 'affected-search-hint' });
+  const input = h('input', {
+    type: 'search',
+    id: 'affected-search',
+    name: 'search',
+    autocomplete: 'off',
+    'aria-describedby': 'affected-search-hint',
+  });
   let search = '';
   let next = 0;
   let rows = [];
@@ -384,8 +568,20 @@ function affectedSection(incidentId) {
       const page = await api(`/api/incidents/${incidentId}/affected?${q}`);
       rows = append ? rows.concat(page.items) : page.items;
       next = page.next;
-      replace(results, rows.length ? customersTable(rows) : h('p', { class: 'muted' }, search ? `No affected customer matches “${search}”.` : 'None identified yet.'));
-      if (next !== null) results.append(h('button', { type: 'button', class: 'button', onclick: () => load(true) }, 'Show more'));
+      replace(
+        results,
+        rows.length
+          ? customersTable(rows)
+          : h(
+              'p',
+              { class: 'muted' },
+              search ? `No affected customer matches “${search}”.` : 'None identified yet.',
+            ),
+      );
+      if (next !== null)
+        results.append(
+          h('button', { type: 'button', class: 'button', onclick: () => load(true) }, 'Show more'),
+        );
       results.append(h('p', { class: 'visually-hidden', role: 'status' }, `${rows.length} customers shown`));
     } catch (err) {
       replace(results, notice('error', `Could not load the affected customers: ${err.message}`));
@@ -417,7 +613,12 @@ function affectedSection(incidentId) {
   return { element, reload: () => void load(false) };
 }
 
-const AFFECTED_STATUS = { pending: 'Pending', notified: 'Notified', undeliverable: 'Undeliverable', manual: 'By hand' };
+const AFFECTED_STATUS = {
+  pending: 'Pending',
+  notified: 'Notified',
+  undeliverable: 'Undeliverable',
+  manual: 'By hand',
+};
 
 function customersTable(rows) {
   return h(
@@ -426,7 +627,17 @@ function customersTable(rows) {
     h(
       'table',
       { class: 'table table--compact' },
-      h('thead', {}, h('tr', {}, ['Customer', 'Email', 'Where', 'Exposed', 'Reference', 'Notice', 'Sent'].map((t) => h('th', { scope: 'col' }, t)))),
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          ['Customer', 'Email', 'Where', 'Exposed', 'Reference', 'Notice', 'Sent'].map((t) =>
+            h('th', { scope: 'col' }, t),
+          ),
+        ),
+      ),
       h(
         'tbody',
         {},
@@ -439,7 +650,12 @@ function customersTable(rows) {
             h('td', {}, r.jurisdiction),
             h('td', { class: 'small' }, r.categories.map(categoryLabel).join(', ')),
             h('td', {}, h('code', {}, r.referenceCode)),
-            h('td', {}, AFFECTED_STATUS[r.status] ?? r.status, r.acknowledgedAt ? [h('br'), h('span', { class: 'muted small' }, 'acknowledged')] : null),
+            h(
+              'td',
+              {},
+              AFFECTED_STATUS[r.status] ?? r.status,
+              r.acknowledgedAt ? [h('br'), h('span', { class: 'muted small' }, 'acknowledged')] : null,
+            ),
             h('td', {}, r.sentAt ? timeEl(r.sentAt) : '—'),
           ),
         ),

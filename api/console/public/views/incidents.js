@@ -15,7 +15,9 @@ export function render(main, { user }) {
       'div',
       { class: 'page-head' },
       h('h1', {}, 'Incidents'),
-      can.openIncident(user) ? h('a', { class: 'button button--primary', href: '#/incidents/new' }, 'Open an incident') : null,
+      can.openIncident(user)
+        ? h('a', { class: 'button button--primary', href: '#/incidents/new' }, 'Open an incident')
+        : null,
     ),
     status,
     body,
@@ -36,8 +38,26 @@ export function render(main, { user }) {
       ? h(
           'nav',
           { class: 'pager', 'aria-label': 'Pages' },
-          h('button', { type: 'button', class: 'button', disabled: page.offset === 0, onclick: () => ((offset = Math.max(0, offset - PAGE)), load()) }, 'Newer'),
-          h('button', { type: 'button', class: 'button', disabled: page.items.length < PAGE, onclick: () => ((offset += PAGE), load()) }, 'Older'),
+          h(
+            'button',
+            {
+              type: 'button',
+              class: 'button',
+              disabled: page.offset === 0,
+              onclick: () => ((offset = Math.max(0, offset - PAGE)), load()),
+            },
+            'Newer',
+          ),
+          h(
+            'button',
+            {
+              type: 'button',
+              class: 'button',
+              disabled: page.items.length < PAGE,
+              onclick: () => ((offset += PAGE), load()),
+            },
+            'Older',
+          ),
         )
       : null;
 
@@ -66,7 +86,13 @@ function table(items) {
       h(
         'thead',
         {},
-        h('tr', {}, ['Incident', 'Opened', 'Status', 'Affected', 'Nearest deadline', 'Notified'].map((t) => h('th', { scope: 'col' }, t))),
+        h(
+          'tr',
+          {},
+          ['Incident', 'Opened', 'Status', 'Affected', 'Nearest deadline', 'Notified'].map((t) =>
+            h('th', { scope: 'col' }, t),
+          ),
+        ),
       ),
       h('tbody', {}, items.map(row)),
     ),
@@ -80,7 +106,13 @@ function row(incident) {
     'tr',
     { dataset: { incidentId: incident.id } },
     h('th', { scope: 'row' }, h('a', { href: `#/incidents/${incident.id}` }, incident.title)),
-    h('td', {}, timeEl(incident.createdAt), h('br'), h('span', { class: 'muted' }, 'by ', incident.openedByName)),
+    h(
+      'td',
+      {},
+      timeEl(incident.createdAt),
+      h('br'),
+      h('span', { class: 'muted' }, 'by ', incident.openedByName),
+    ),
     h('td', {}, statusBadge(incident.status)),
     h('td', { class: 'num' }, count(c.affected)),
     h(
@@ -90,15 +122,38 @@ function row(incident) {
         ? [
             countdown(incident.nextDeadline.dueAt),
             h('br'),
-            h('span', { class: 'muted' }, incident.nextDeadline.jurisdiction, ' · ', AUDIENCE_LABELS[incident.nextDeadline.audience] ?? incident.nextDeadline.audience),
+            h(
+              'span',
+              { class: 'muted' },
+              incident.nextDeadline.jurisdiction,
+              ' · ',
+              AUDIENCE_LABELS[incident.nextDeadline.audience] ?? incident.nextDeadline.audience,
+            ),
           ]
         : h('span', { class: 'muted' }, 'none open'),
     ),
     h(
       'td',
       { class: 'progress-cell' },
-      h('div', { class: 'meter', role: 'progressbar', 'aria-valuemin': 0, 'aria-valuemax': 100, 'aria-valuenow': p, 'aria-label': `Notified: ${p} %` }, h('div', { class: 'meter__fill', style: `width:${p}%` })),
-      h('span', { class: 'muted' }, `${count(c.notified)} of ${count(c.affected)}`, c.failed ? ` · ${count(c.failed)} undeliverable` : '', c.manual ? ` · ${count(c.manual)} by hand` : ''),
+      h(
+        'div',
+        {
+          class: 'meter',
+          role: 'progressbar',
+          'aria-valuemin': 0,
+          'aria-valuemax': 100,
+          'aria-valuenow': p,
+          'aria-label': `Notified: ${p} %`,
+        },
+        h('div', { class: 'meter__fill', style: `width:${p}%` }),
+      ),
+      h(
+        'span',
+        { class: 'muted' },
+        `${count(c.notified)} of ${count(c.affected)}`,
+        c.failed ? ` · ${count(c.failed)} undeliverable` : '',
+        c.manual ? ` · ${count(c.manual)} by hand` : '',
+      ),
     ),
   );
 }

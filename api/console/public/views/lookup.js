@@ -4,18 +4,39 @@ import { ApiError, api } from '../api.js';
 import { h, notice, replace } from '../dom.js';
 import { categoryLabel, statusBadge, timeEl } from '../format.js';
 
-const CASE_STATUS = { pending: 'Notice pending', notified: 'Notified', undeliverable: 'Undeliverable', manual: 'Handled by hand' };
+const CASE_STATUS = {
+  pending: 'Notice pending',
+  notified: 'Notified',
+  undeliverable: 'Undeliverable',
+  manual: 'Handled by hand',
+};
 
 export function render(main) {
   const results = h('div', { id: 'lookup-results', 'aria-live': 'polite' });
   const error = h('p', { id: 'lookup-error', class: 'field-error', hidden: true });
-  const input = h('input', { type: 'search', id: 'lookup', name: 'lookup', autocomplete: 'off', spellcheck: 'false', 'aria-describedby': 'lookup-hint lookup-error' });
+  const input = h('input', {
+    type: 'search',
+    id: 'lookup',
+    name: 'lookup',
+    autocomplete: 'off',
+    spellcheck: 'false',
+    'aria-describedby': 'lookup-hint lookup-error',
+  });
   const form = h(
     'form',
     { class: 'card search search--wide', role: 'search', novalidate: true },
     h('label', { for: 'lookup' }, 'Reference code or email address'),
-    h('p', { id: 'lookup-hint', class: 'hint' }, 'The code is in the notice, e.g. FR-2026-0042. Every lookup is recorded in the audit trail.'),
-    h('div', { class: 'search__row' }, input, h('button', { type: 'submit', class: 'button button--primary' }, 'Look up')),
+    h(
+      'p',
+      { id: 'lookup-hint', class: 'hint' },
+      'The code is in the notice, e.g. FR-2026-0042. Every lookup is recorded in the audit trail.',
+    ),
+    h(
+      'div',
+      { class: 'search__row' },
+      input,
+      h('button', { type: 'submit', class: 'button button--primary' }, 'Look up'),
+    ),
     error,
   );
   form.addEventListener('submit', async (event) => {
@@ -27,10 +48,17 @@ export function render(main) {
     replace(results, h('p', { class: 'muted' }, 'Looking up…'));
     try {
       const items = await findCases(q);
-      replace(results, items.length ? items.map(caseCard) : h('p', { class: 'empty' }, `No case for “${q}”.`));
+      replace(
+        results,
+        items.length ? items.map(caseCard) : h('p', { class: 'empty' }, `No case for “${q}”.`),
+      );
     } catch (err) {
       replace(results);
-      showError(err instanceof ApiError && err.issues.length ? err.issues.map((i) => i.message).join('; ') : err.message);
+      showError(
+        err instanceof ApiError && err.issues.length
+          ? err.issues.map((i) => i.message).join('; ')
+          : err.message,
+      );
     }
   });
   const showError = (message) => {
@@ -58,14 +86,28 @@ function caseCard(c) {
   return h(
     'article',
     { class: 'card case', 'aria-label': `Case ${c.referenceCode}` },
-    h('h2', {}, h('code', {}, c.referenceCode), ' · ', h('a', { href: `#/incidents/${c.incident.id}` }, c.incident.title), ' ', statusBadge(c.incident.status)),
+    h(
+      'h2',
+      {},
+      h('code', {}, c.referenceCode),
+      ' · ',
+      h('a', { href: `#/incidents/${c.incident.id}` }, c.incident.title),
+      ' ',
+      statusBadge(c.incident.status),
+    ),
     h(
       'dl',
       { class: 'facts' },
       row('Customer', c.customer.fullName, ' ', h('span', { class: 'muted' }, `(${c.customer.externalId})`)),
       row('Email', c.customer.email),
       c.customer.status !== 'active' ? row('Customer status', c.customer.status) : null,
-      c.customer.representativeName ? row('Representative', c.customer.representativeName, c.customer.representativeEmail ? ` <${c.customer.representativeEmail}>` : '') : null,
+      c.customer.representativeName
+        ? row(
+            'Representative',
+            c.customer.representativeName,
+            c.customer.representativeEmail ? ` <${c.customer.representativeEmail}>` : '',
+          )
+        : null,
       row('Jurisdiction', c.jurisdiction),
       row('Exposed', c.categories.map(categoryLabel).join(', ')),
       row('Notice', CASE_STATUS[c.status] ?? c.status),
@@ -75,7 +117,9 @@ function caseCard(c) {
             `${c.delivery.status} to ${c.delivery.recipient}`,
             c.delivery.sentAt ? [' on ', timeEl(c.delivery.sentAt)] : null,
             c.delivery.attempts ? ` · ${c.delivery.attempts} attempt(s)` : '',
-            c.delivery.lastReply ? [h('br'), h('span', { class: 'muted small' }, `Relay said: ${c.delivery.lastReply}`)] : null,
+            c.delivery.lastReply
+              ? [h('br'), h('span', { class: 'muted small' }, `Relay said: ${c.delivery.lastReply}`)]
+              : null,
           )
         : null,
       row('Acknowledged', c.acknowledgedAt ? timeEl(c.acknowledgedAt) : 'not yet'),
@@ -84,7 +128,11 @@ function caseCard(c) {
       ? h(
           'details',
           {},
-          h('summary', {}, `The notice as sent (version ${c.notice.version}, ${c.notice.language}): ${c.notice.subject}`),
+          h(
+            'summary',
+            {},
+            `The notice as sent (version ${c.notice.version}, ${c.notice.language}): ${c.notice.subject}`,
+          ),
           h('pre', { class: 'mail-text', tabindex: '0' }, c.notice.text),
         )
       : null,

@@ -6,18 +6,34 @@ import { h, notice, replace } from '../dom.js';
 import { categoryLabel, timeZone } from '../format.js';
 
 /** Form controls by the API field they fill, in the order errors are focused. */
-const FIELDS = ['title', 'description', 'discoveredAt', 'occurredFrom', 'occurredTo', 'systems', 'dataCategories', 'encrypted', 'keyCompromised', 'customerExternalIds'];
+const FIELDS = [
+  'title',
+  'description',
+  'discoveredAt',
+  'occurredFrom',
+  'occurredTo',
+  'systems',
+  'dataCategories',
+  'encrypted',
+  'keyCompromised',
+  'customerExternalIds',
+];
 
 export async function render(main, { navigate }) {
   const summary = await api('/api/inventory/summary');
   const idempotencyKey = randomKey();
   const status = h('div', { id: 'form-status' });
-  const errors = Object.fromEntries(FIELDS.map((f) => [f, h('p', { id: `${f}-error`, class: 'field-error', hidden: true })]));
+  const errors = Object.fromEntries(
+    FIELDS.map((f) => [f, h('p', { id: `${f}-error`, class: 'field-error', hidden: true })]),
+  );
 
   const field = (name, label, control, hint) => {
     control.id = name;
     control.name = name;
-    control.setAttribute('aria-describedby', [hint ? `${name}-hint` : null, `${name}-error`].filter(Boolean).join(' '));
+    control.setAttribute(
+      'aria-describedby',
+      [hint ? `${name}-hint` : null, `${name}-error`].filter(Boolean).join(' '),
+    );
     return h(
       'div',
       { class: 'field', dataset: { field: name } },
@@ -30,7 +46,13 @@ export async function render(main, { navigate }) {
   const checkboxes = (name, legend, values, label, hint) =>
     h(
       'fieldset',
-      { class: 'field checkboxes', id: name, tabindex: '-1', 'aria-describedby': `${name}-hint ${name}-error`, dataset: { field: name } },
+      {
+        class: 'field checkboxes',
+        id: name,
+        tabindex: '-1',
+        'aria-describedby': `${name}-hint ${name}-error`,
+        dataset: { field: name },
+      },
       h('legend', {}, legend),
       h('p', { id: `${name}-hint`, class: 'hint' }, hint),
       values.length
@@ -38,16 +60,36 @@ export async function render(main, { navigate }) {
             'div',
             { class: 'checkbox-grid' },
             values.map((v) =>
-              h('label', { class: 'checkbox' }, h('input', { type: 'checkbox', name, value: v }), ' ', label(v)),
+              h(
+                'label',
+                { class: 'checkbox' },
+                h('input', { type: 'checkbox', name, value: v }),
+                ' ',
+                label(v),
+              ),
             ),
           )
-        : notice('info', 'The inventory is empty: import customers and holdings first (POST /api/inventory/…).'),
+        : notice(
+            'info',
+            'The inventory is empty: import customers and holdings first (POST /api/inventory/…).',
+          ),
       errors[name],
     );
 
   const when = `Your local time (${timeZone}).`;
-  const encrypted = h('input', { type: 'checkbox', id: 'encrypted', name: 'encrypted', 'aria-describedby': 'encrypted-error' });
-  const keyCompromised = h('input', { type: 'checkbox', id: 'keyCompromised', name: 'keyCompromised', disabled: true, 'aria-describedby': 'keyCompromised-hint keyCompromised-error' });
+  const encrypted = h('input', {
+    type: 'checkbox',
+    id: 'encrypted',
+    name: 'encrypted',
+    'aria-describedby': 'encrypted-error',
+  });
+  const keyCompromised = h('input', {
+    type: 'checkbox',
+    id: 'keyCompromised',
+    name: 'keyCompromised',
+    disabled: true,
+    'aria-describedby': 'keyCompromised-hint keyCompromised-error',
+  });
   encrypted.addEventListener('change', () => {
     keyCompromised.disabled = !encrypted.checked;
     if (!encrypted.checked) keyCompromised.checked = false;
@@ -56,25 +98,66 @@ export async function render(main, { navigate }) {
   const form = h(
     'form',
     { class: 'card form', novalidate: true },
-    field('title', 'Title', h('input', { type: 'text', maxlength: '200', autocomplete: 'off' }), 'A short name, e.g. “Billing database exposed”.'),
-    field('description', 'What happened', h('textarea', { rows: '4' }), 'At least 10 characters. For the audit trail and the notice draft.'),
+    field(
+      'title',
+      'Title',
+      h('input', { type: 'text', maxlength: '200', autocomplete: 'off' }),
+      'A short name, e.g. “Billing database exposed”.',
+    ),
+    field(
+      'description',
+      'What happened',
+      h('textarea', { rows: '4' }),
+      'At least 10 characters. For the audit trail and the notice draft.',
+    ),
     h(
       'div',
       { class: 'row' },
       field('discoveredAt', 'Discovered at', h('input', { type: 'datetime-local', step: '60' }), when),
-      field('occurredFrom', 'Exposed from (optional)', h('input', { type: 'datetime-local', step: '60' }), 'Start of the exposure window.'),
-      field('occurredTo', 'Exposed until (optional)', h('input', { type: 'datetime-local', step: '60' }), 'End of the exposure window.'),
+      field(
+        'occurredFrom',
+        'Exposed from (optional)',
+        h('input', { type: 'datetime-local', step: '60' }),
+        'Start of the exposure window.',
+      ),
+      field(
+        'occurredTo',
+        'Exposed until (optional)',
+        h('input', { type: 'datetime-local', step: '60' }),
+        'End of the exposure window.',
+      ),
     ),
-    checkboxes('systems', 'Affected systems', summary.systems, (s) => s, `The systems the inventory knows (${summary.customers} customers).`),
-    checkboxes('dataCategories', 'Exposed data categories', summary.categories, categoryLabel, 'Categories held in the inventory.'),
+    checkboxes(
+      'systems',
+      'Affected systems',
+      summary.systems,
+      (s) => s,
+      `The systems the inventory knows (${summary.customers} customers).`,
+    ),
+    checkboxes(
+      'dataCategories',
+      'Exposed data categories',
+      summary.categories,
+      categoryLabel,
+      'Categories held in the inventory.',
+    ),
     h(
       'fieldset',
       { class: 'field' },
       h('legend', {}, 'Encryption'),
       h('label', { class: 'checkbox', for: 'encrypted' }, encrypted, ' The exposed data was encrypted'),
       errors.encrypted,
-      h('label', { class: 'checkbox', for: 'keyCompromised' }, keyCompromised, ' The encryption key was compromised too'),
-      h('p', { id: 'keyCompromised-hint', class: 'hint' }, 'Encrypted data with a safe key usually needs no notice; a compromised key means it does.'),
+      h(
+        'label',
+        { class: 'checkbox', for: 'keyCompromised' },
+        keyCompromised,
+        ' The encryption key was compromised too',
+      ),
+      h(
+        'p',
+        { id: 'keyCompromised-hint', class: 'hint' },
+        'Encrypted data with a safe key usually needs no notice; a compromised key means it does.',
+      ),
       errors.keyCompromised,
     ),
     field(
@@ -83,7 +166,12 @@ export async function render(main, { navigate }) {
       h('textarea', { rows: '3', spellcheck: 'false' }),
       'External ids, one per line or comma-separated. Leave empty to find them from the systems, window and categories.',
     ),
-    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'button button--primary' }, 'Open incident'), h('a', { href: '#/incidents', class: 'button button--quiet' }, 'Cancel')),
+    h(
+      'div',
+      { class: 'actions' },
+      h('button', { type: 'submit', class: 'button button--primary' }, 'Open incident'),
+      h('a', { href: '#/incidents', class: 'button button--quiet' }, 'Cancel'),
+    ),
     status,
   );
 
@@ -116,19 +204,33 @@ export async function render(main, { navigate }) {
     button.disabled = true;
     replace(status, notice('info', 'Opening the incident and starting its workflow…'));
     try {
-      const incident = await api('/api/incidents', { method: 'POST', body: bodyOf(form), headers: { 'idempotency-key': idempotencyKey } });
+      const incident = await api('/api/incidents', {
+        method: 'POST',
+        body: bodyOf(form),
+        headers: { 'idempotency-key': idempotencyKey },
+      });
       navigate(`#/incidents/${incident.id}`);
     } catch (err) {
       button.disabled = false;
       if (err instanceof ApiError && err.status === 400) {
         const first = showErrors(err.issues);
-        const unplaced = err.issues.filter((i) => !FIELDS.some((f) => i.field === f || i.field.startsWith(`${f}.`)));
+        const unplaced = err.issues.filter(
+          (i) => !FIELDS.some((f) => i.field === f || i.field.startsWith(`${f}.`)),
+        );
         replace(
           status,
           notice(
             'error',
-            first ? 'The incident was not opened: correct the fields marked below.' : 'The incident was not opened.',
-            unplaced.length ? h('ul', {}, unplaced.map((i) => h('li', {}, `${i.field}: ${i.message}`))) : null,
+            first
+              ? 'The incident was not opened: correct the fields marked below.'
+              : 'The incident was not opened.',
+            unplaced.length
+              ? h(
+                  'ul',
+                  {},
+                  unplaced.map((i) => h('li', {}, `${i.field}: ${i.message}`)),
+                )
+              : null,
           ),
         );
         if (first) form.querySelector(`#${first}`)?.focus();
