@@ -163,7 +163,7 @@ describe.skipIf(!browserAvailable())('web console', () => {
     expect(await page.getByLabel('Discovered at').getAttribute('aria-describedby')).toContain(
       'discoveredAt-error',
     );
-    expect(await page.getByRole('alert').first().textContent()).toContain('correct the fields marked below');
+    expect(await page.getByRole('alert').first().textContent()).toContain('correct the field marked above');
     expect(await incidentsCount()).toBe(0);
 
     await page.getByLabel('Discovered at').fill(localInput(new Date(now - 2 * HOUR)));

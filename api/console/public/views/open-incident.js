@@ -175,18 +175,20 @@ export async function render(main, { navigate }) {
     status,
   );
 
+  /** Each issue beside its field; returns the fields marked, in form order. */
   const showErrors = (issues) => {
-    let first;
+    const marked = new Set();
     for (const issue of issues) {
       const name = FIELDS.find((f) => issue.field === f || issue.field.startsWith(`${f}.`));
       if (!name) continue;
       const el = errors[name];
+      const message = plain(issue.message, form.elements[name]);
       el.hidden = false;
-      el.textContent = el.textContent ? `${el.textContent} ${issue.message}` : issue.message;
+      el.textContent = el.textContent ? `${el.textContent} ${message}` : message;
       form.querySelector(`#${name}`)?.setAttribute('aria-invalid', 'true');
-      first ??= name;
+      marked.add(name);
     }
-    return first;
+    return FIELDS.filter((f) => marked.has(f));
   };
   const clearErrors = () => {
     for (const el of Object.values(errors)) {
@@ -213,7 +215,8 @@ export async function render(main, { navigate }) {
     } catch (err) {
       button.disabled = false;
       if (err instanceof ApiError && err.status === 400) {
-        const first = showErrors(err.issues);
+        const marked = showErrors(err.issues);
+        const first = marked[0];
         const unplaced = err.issues.filter(
           (i) => !FIELDS.some((f) => i.field === f || i.field.startsWith(`${f}.`)),
         );
@@ -221,9 +224,11 @@ export async function render(main, { navigate }) {
           status,
           notice(
             'error',
-            first
-              ? 'The incident was not opened: correct the fields marked below.'
-              : 'The incident was not opened.',
+            marked.length === 1
+              ? 'The incident was not opened: correct the field marked above.'
+              : marked.length > 1
+                ? `The incident was not opened: correct the ${marked.length} fields marked above.`
+                : 'The incident was not opened.',
             unplaced.length
               ? h(
                   'ul',
@@ -241,6 +246,19 @@ export async function render(main, { navigate }) {
   });
 
   main.append(h('h1', {}, 'Open an incident'), form);
+}
+
+/**
+ * The server's words, kept, except zod's generic ones, which are said the way a person would.
+ * A date field left empty is "required", whatever format the schema would have wanted.
+ */
+function plain(message, control) {
+  if (control?.type === 'datetime-local' && !control.value) return 'Enter a date and time.';
+  const min = /^Too small: expected string to have >=(\d+) characters?$/.exec(message);
+  if (min) return `Write at least ${min[1]} characters.`;
+  if (/^Too small: expected array to have >=1 items?$/.test(message)) return 'Choose at least one.';
+  if (/^Invalid input: expected \w+, received undefined$/.test(message)) return 'Required.';
+  return message;
 }
 
 /** The form as the API's CreateIncidentBody: local times become instants with an offset. */
