@@ -138,7 +138,11 @@ describe.skipIf(!browserAvailable())('web console', () => {
   it('lets an officer open an incident through the form, after showing a bad date beside its field', async () => {
     const page = (officerPage = await signIn(system.tokens.officer));
     const nav = page.getByRole('navigation', { name: 'Main' });
-    expect(await nav.getByRole('link').allTextContents()).toEqual(['Incidents', 'Open incident']);
+    expect(await nav.getByRole('link').allTextContents()).toEqual([
+      'Incidents',
+      'Open incident',
+      'Law rules',
+    ]);
 
     await nav.getByRole('link', { name: 'Open incident' }).click();
     await page.getByLabel('Title').fill(officerTitle);
@@ -318,7 +322,11 @@ describe.skipIf(!browserAvailable())('web console', () => {
     ).json().items[0];
     const page = await signIn(system.tokens.support);
     const nav = page.getByRole('navigation', { name: 'Main' });
-    expect(await nav.getByRole('link').allTextContents()).toEqual(['Incidents', 'Customer lookup']);
+    expect(await nav.getByRole('link').allTextContents()).toEqual([
+      'Incidents',
+      'Customer lookup',
+      'Law rules',
+    ]);
     await nav.getByRole('link', { name: 'Customer lookup' }).click();
     await page.getByLabel('Reference code or email address').fill(affected.referenceCode);
     await page.getByRole('button', { name: 'Look up' }).click();
@@ -327,6 +335,51 @@ describe.skipIf(!browserAvailable())('web console', () => {
     expect(await found.first().textContent()).toContain('console2@example.com');
     expect(await found.first().textContent()).toContain(officerTitle);
     await screenshot(page, 'support-lookup');
+  });
+
+  it('lets compliance pre-approve the standard notice, and lists the law rules', async () => {
+    const page = await signIn(system.tokens.compliance2);
+    const nav = page.getByRole('navigation', { name: 'Main' });
+    expect(await nav.getByRole('link').allTextContents()).toEqual([
+      'Incidents',
+      'Open incident',
+      'Approval queue',
+      'Customer lookup',
+      'Standard notice',
+      'Law rules',
+    ]);
+    await nav.getByRole('link', { name: 'Standard notice' }).click();
+    await page.getByText('No standard notice is pre-approved').waitFor();
+    await page.getByLabel('What happened').fill('short');
+    await page
+      .getByLabel('What we are doing')
+      .fill('We secured the affected systems and are investigating with outside experts.');
+    await page.getByRole('button', { name: 'Pre-approve' }).click();
+    await page.locator('#std-whatHappened-error:not([hidden])').waitFor();
+    expect(await page.getByLabel('What happened').getAttribute('aria-invalid')).toBe('true');
+    await page
+      .getByLabel('What happened')
+      .fill('We found that some of your personal information may have been exposed.');
+    await page.getByRole('button', { name: 'Pre-approve' }).click();
+    await page
+      .locator('#standard-current', { hasText: 'some of your personal information may have been exposed' })
+      .waitFor();
+    const stored = await system.app.inject({
+      method: 'GET',
+      url: '/api/notice-templates/preapproved',
+      headers: bearer(system.tokens.officer),
+    });
+    expect(stored.json().content.whatHappened).toBe(
+      'We found that some of your personal information may have been exposed.',
+    );
+    await screenshot(page, 'standard-notice');
+
+    await nav.getByRole('link', { name: 'Law rules' }).click();
+    await page.getByLabel('Filter').fill('US-CA');
+    const rows = page.locator('tbody tr');
+    await eventually(async () => (await rows.count()) > 0 && (await rows.count()) < 10, 5000);
+    for (const text of await rows.allTextContents()) expect(text).toContain('US-CA');
+    await screenshot(page, 'rules');
   });
 
   const incidentsCount = async () =>

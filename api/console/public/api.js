@@ -90,6 +90,8 @@ export const can = {
   decide: (user) => user.role === 'compliance',
   reviseNotice: (user) => ['officer', 'compliance'].includes(user.role),
   lookUpCustomers: (user) => ['support', 'compliance', 'admin'].includes(user.role),
+  readStandardNotice: (user) => ['compliance', 'admin'].includes(user.role),
+  preapprove: (user) => user.role === 'compliance',
 };
 
 let configPromise;

@@ -9,7 +9,9 @@ import * as incident from './views/incident.js';
 import * as incidents from './views/incidents.js';
 import * as lookup from './views/lookup.js';
 import * as openIncident from './views/open-incident.js';
+import * as rules from './views/rules.js';
 import * as signIn from './views/sign-in.js';
+import * as standardNotice from './views/standard-notice.js';
 
 const ROLE_NAMES = {
   officer: 'Security officer',
@@ -38,6 +40,14 @@ const ROUTES = [
     href: '#/lookup',
     allowed: can.lookUpCustomers,
   },
+  {
+    path: /^\/standard-notice$/,
+    view: standardNotice,
+    nav: 'Standard notice',
+    href: '#/standard-notice',
+    allowed: can.readStandardNotice,
+  },
+  { path: /^\/rules$/, view: rules, nav: 'Law rules', href: '#/rules', allowed: () => true },
 ];
 
 const main = document.getElementById('main');
