@@ -382,6 +382,34 @@ describe.skipIf(!browserAvailable())('web console', () => {
     await screenshot(page, 'rules');
   });
 
+  it('sends a rejected notice back for revision, and takes the new wording on the incident page', async () => {
+    const reviewer = await signIn(system.tokens.compliance2);
+    await reviewer
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'Approval queue' })
+      .click();
+    const card = reviewer.locator(`article[data-incident-id="${complianceIncidentId}"]`);
+    await card.getByLabel('Comment').fill('Say which card data was involved.');
+    await card.getByRole('button', { name: 'Reject' }).click();
+    await card.getByRole('status').filter({ hasText: 'Rejected version 1' }).waitFor();
+    await eventually(async () => (await incidentStatus(complianceIncidentId)) === 'drafting');
+
+    const page = officerPage;
+    await page.goto(`${base}/console/#/incidents/${complianceIncidentId}`);
+    await page.getByRole('heading', { name: 'Revise the wording' }).waitFor();
+    expect(await page.locator('#notice blockquote').first().textContent()).toBe(
+      'Say which card data was involved.',
+    );
+    await page
+      .getByLabel('What happened')
+      .fill('A billing export with card numbers and expiry dates was readable by every employee.');
+    await page.getByRole('button', { name: 'Send for approval' }).click();
+    await page
+      .locator('#notice', { hasText: 'Version 2 · Waiting for approval' })
+      .waitFor({ timeout: 30_000 });
+    await page.locator('#incident-status', { hasText: 'Awaiting approval' }).waitFor({ timeout: 30_000 });
+  });
+
   const incidentsCount = async () =>
     (await db.pool.query(`SELECT count(*)::int AS n FROM incidents`)).rows[0].n as number;
 });
