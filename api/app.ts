@@ -22,6 +22,7 @@ import { consoleRoutes } from './routes/console';
 import { healthRoutes } from './routes/health';
 import { incidentRoutes } from './routes/incidents';
 import { inventoryRoutes } from './routes/inventory';
+import { userRoutes } from './routes/users';
 import { obligationRoutes } from './routes/obligations';
 import { supportRoutes } from './routes/support';
 
@@ -81,6 +82,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(healthRoutes, deps);
   await app.register(incidentRoutes, { ...deps, templates });
   await app.register(inventoryRoutes, deps);
+  await app.register(userRoutes, deps);
   await app.register(obligationRoutes, { ...deps, templates });
   await app.register(customerPageRoutes, { ...deps, templates });
   await app.register(supportRoutes, { ...deps, templates });

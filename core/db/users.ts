@@ -52,3 +52,16 @@ export async function list(db: Queryable): Promise<User[]> {
   const { rows } = await db.query<User>(`SELECT ${COLUMNS} FROM users ORDER BY role, email`);
   return rows;
 }
+
+/** Deactivates a user: their token stops working at once. */
+export async function deactivate(db: Queryable, id: string): Promise<boolean> {
+  const { rowCount } = await db.query(`UPDATE users SET active = false WHERE id = $1 AND active`, [id]);
+  return (rowCount ?? 0) > 0;
+}
+
+export async function listWithStatus(db: Queryable): Promise<(User & { active: boolean; createdAt: Date })[]> {
+  const { rows } = await db.query<User & { active: boolean; createdAt: Date }>(
+    `SELECT ${COLUMNS}, active, created_at AS "createdAt" FROM users ORDER BY active DESC, role, email`,
+  );
+  return rows;
+}
