@@ -385,6 +385,27 @@ describe.skipIf(!browserAvailable())('web console', () => {
     await screenshot(page, 'rules');
   });
 
+  it('lets an admin add a user, shows the token once, and deactivates the user', async () => {
+    const page = await signIn(system.tokens.admin);
+    const nav = page.getByRole('navigation', { name: 'Main' });
+    await nav.getByRole('link', { name: 'Users' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Users' }).waitFor();
+    await page.getByLabel('Email').fill('new.analyst@example.com');
+    await page.getByLabel('Name').fill('New Analyst');
+    await page.getByLabel('Role').selectOption('support');
+    await page.getByRole('button', { name: 'Add and issue a token' }).click();
+    await page.getByText('shown only this once').waitFor();
+    const token = (await page.locator('#user-token').textContent())!.trim();
+    expect(token.length).toBeGreaterThan(10);
+    const me = await fetch(`${base}/api/me`, { headers: bearer(token) });
+    expect(me.status).toBe(200);
+    await page.locator('#users-list', { hasText: 'new.analyst@example.com' }).waitFor();
+    await screenshot(page, 'users');
+    await page.getByRole('button', { name: 'Deactivate new.analyst@example.com' }).click();
+    await page.getByText('no longer works').waitFor();
+    expect((await fetch(`${base}/api/me`, { headers: bearer(token) })).status).toBe(401);
+  });
+
   it('sends a rejected notice back for revision, and takes the new wording on the incident page', async () => {
     const reviewer = await signIn(system.tokens.compliance2);
     await reviewer

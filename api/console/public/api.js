@@ -92,6 +92,7 @@ export const can = {
   lookUpCustomers: (user) => ['support', 'compliance', 'admin'].includes(user.role),
   readStandardNotice: (user) => ['compliance', 'admin'].includes(user.role),
   preapprove: (user) => user.role === 'compliance',
+  manageUsers: (user) => user.role === 'admin',
 };
 
 let configPromise;

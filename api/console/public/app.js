@@ -12,6 +12,7 @@ import * as openIncident from './views/open-incident.js';
 import * as rules from './views/rules.js';
 import * as signIn from './views/sign-in.js';
 import * as standardNotice from './views/standard-notice.js';
+import * as users from './views/users.js';
 
 const ROLE_NAMES = {
   officer: 'Security officer',
@@ -47,6 +48,7 @@ const ROUTES = [
     href: '#/standard-notice',
     allowed: can.readStandardNotice,
   },
+  { path: /^\/users$/, view: users, nav: 'Users', href: '#/users', allowed: can.manageUsers },
   { path: /^\/rules$/, view: rules, nav: 'Law rules', href: '#/rules', allowed: () => true },
 ];
 
