@@ -11,7 +11,7 @@ import { createTestDatabase } from '../helpers/db';
 import type { TestDatabase } from '../helpers/db';
 import { startSmtpSink } from '../helpers/smtp';
 import type { CapturedMessage, SmtpSink } from '../helpers/smtp';
-import { bearer, eventually, startSystem } from '../helpers/system';
+import { bearer, eventually, importInventory, startSystem } from '../helpers/system';
 import type { TestSystem } from '../helpers/system';
 
 /**
@@ -130,9 +130,8 @@ describe('individual notices, as received', () => {
     smtp = await startSmtpSink();
     system = await startSystem(db, smtp.url, {}, { templatesDir });
 
-    const admin = bearer(system.tokens.admin);
     const customers = Object.values(CUSTOMERS);
-    const holdings = customers.map((x) => ({
+    const holdings: { customerExternalId: string; system: string; categories: string[]; from: string; maskedIdentifiers?: Record<string, string> }[] = customers.map((x) => ({
       customerExternalId: x.externalId,
       system: 'crm',
       categories: x === CUSTOMERS.twoSystems ? ['name', 'email', 'phone'] : ['name', 'email'],
@@ -143,6 +142,7 @@ describe('individual notices, as received', () => {
       system: 'billing',
       categories: ['payment_card', 'postal_address'],
       from: '2025-06-01T00:00:00Z',
+      maskedIdentifiers: { payment_card: '4242' },
     });
     // California's breach law covers a name with a card number, not a name with an email address.
     for (const x of [CUSTOMERS.caEn, CUSTOMERS.caEs]) {
@@ -153,27 +153,7 @@ describe('individual notices, as received', () => {
         from: '2025-01-01T00:00:00Z',
       });
     }
-    const imported = await system.app.inject({
-      method: 'POST',
-      url: '/api/inventory/customers',
-      headers: admin,
-      payload: customers,
-    });
-    expect(imported.statusCode, imported.body).toBe(200);
-    const held = await system.app.inject({
-      method: 'POST',
-      url: '/api/inventory/holdings',
-      headers: admin,
-      payload: holdings,
-    });
-    expect(held.statusCode, held.body).toBe(200);
-    // The import API cannot take a partial maskedIdentifiers (its z.record over the category enum is
-    // exhaustive in zod 4), so the card's last digits are recorded directly.
-    await db.pool.query(
-      `UPDATE holdings SET masked_identifiers = '{"payment_card": "4242"}'
-       WHERE system = 'billing' AND customer_id = (SELECT id FROM customers WHERE external_id = $1)`,
-      [CUSTOMERS.twoSystems.externalId],
-    );
+    await importInventory(system, customers, holdings);
 
     const opened = await system.app.inject({
       method: 'POST',

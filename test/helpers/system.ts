@@ -132,3 +132,14 @@ export async function eventually<T>(check: () => Promise<T | undefined | null | 
     await new Promise((r) => setTimeout(r, 200));
   }
 }
+
+/** Loads customers and holdings through the inventory API as an admin, failing the test on a refusal. */
+export async function importInventory(system: TestSystem, customers: object[], holdings: object[]): Promise<void> {
+  for (const [url, payload] of [
+    ['/api/inventory/customers', customers],
+    ['/api/inventory/holdings', holdings],
+  ] as const) {
+    const response = await system.app.inject({ method: 'POST', url, headers: bearer(system.tokens.admin), payload });
+    if (response.statusCode !== 200) throw new Error(`${url} answered ${response.statusCode}: ${response.body}`);
+  }
+}
