@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import MailComposer from 'nodemailer/lib/mail-composer';
 import type { Config } from './config';
 import * as affected from './db/affected';
 import * as audit from './db/audit';
@@ -16,6 +15,7 @@ import { requiredContentFor } from './law';
 import type { Recipient } from './db/affected';
 import type { Incident } from './db/incidents';
 import type { Notice } from './db/notices';
+import { composeMessage } from './mail/compose';
 import type { SmtpPool } from './mail/smtp-pool';
 import { SmtpSendError, toSendError } from './mail/smtp-pool';
 import { renderIndividualNotice } from './mail/render';
@@ -224,52 +224,57 @@ export async function deliverShardPass(
     return { state, items };
   };
 
-  const sendOne = async (item: Outgoing, state: PageState): Promise<void> => {
+  // Rendering and composing are the CPU work; they happen one message per turn of the event loop
+  // (so SMTP replies and commits are handled between two messages, not after a burst of them) and
+  // only as far ahead as the connections can take: READY_PER_CONNECTION composed messages each.
+  const prepare = (item: Outgoing): Promise<Buffer> | null => {
     const r = item.recipient;
     const to = recipientAddress(r);
+    if (!isUsableAddress(to)) {
+      outcomes.failed({ id: item.deliveryId, customerId: r.customerId, permanent: true, reply: 'invalid recipient address' });
+      result.undeliverable++;
+      return null;
+    }
     try {
-      if (!isUsableAddress(to)) {
-        outcomes.failed({ id: item.deliveryId, customerId: r.customerId, permanent: true, reply: `invalid recipient address` });
-        result.undeliverable++;
-        return;
-      }
-      let raw: Buffer;
-      try {
-        raw = await composeNotice(renderIndividualNotice(templates, inputFor(r)), {
-          from: config.mail.from,
-          to,
-          messageId: messageIdFor(r.customerId),
-          referenceCode: r.referenceCode,
-        });
-      } catch (err) {
-        // A notice that cannot be rendered for this person is not sent; it is listed for substitute notice.
-        outcomes.failed({ id: item.deliveryId, customerId: r.customerId, permanent: true, reply: `not rendered: ${String(err)}` });
-        result.undeliverable++;
-        return;
-      }
+      return composeNotice(renderIndividualNotice(templates, inputFor(r)), {
+        from: config.mail.from,
+        to,
+        messageId: messageIdFor(r.customerId),
+        referenceCode: r.referenceCode,
+      });
+    } catch (err) {
+      // A notice that cannot be rendered for this person is not sent; it is listed for substitute notice.
+      outcomes.failed({ id: item.deliveryId, customerId: r.customerId, permanent: true, reply: `not rendered: ${String(err)}` });
+      result.undeliverable++;
+      return null;
+    }
+  };
+
+  const send = async (item: Outgoing, raw: Buffer, state: PageState): Promise<void> => {
+    const r = item.recipient;
+    try {
       await limiter.take();
-      try {
-        await deps.smtp.send({ from, to }, raw, async () => {
-          if (!(await sending.add(item.deliveryId))) throw new LeaseLostError(`delivery ${item.deliveryId} was taken over`);
-        });
-        outcomes.sent(item.deliveryId);
-        result.sent++;
-      } catch (err) {
-        if (err instanceof LeaseLostError) return fail(err);
-        // The commit itself failed (the database): the message was abandoned, its row is still ours
-        // and `claimed`; the attempt stops and its retry sends it.
-        if (isCommitError(err)) return fail(err);
-        const e = err instanceof SmtpSendError ? err : toSendError(err, false);
-        outcomes.failed({ id: item.deliveryId, customerId: r.customerId, permanent: e.permanent, reply: e.reply });
-        if (e.permanent) result.undeliverable++;
-        else result.retrying++;
-      }
+      await deps.smtp.send({ from, to: recipientAddress(r) }, raw, async () => {
+        if (!(await sending.add(item.deliveryId))) throw new LeaseLostError(`delivery ${item.deliveryId} was taken over`);
+      });
+      outcomes.sent(item.deliveryId);
+      result.sent++;
+    } catch (err) {
+      if (err instanceof LeaseLostError) return fail(err);
+      // The commit itself failed (the database): the message was abandoned, its row is still ours
+      // and `claimed`; the attempt stops and its retry sends it.
+      if (isCommitError(err)) return fail(err);
+      const e = err instanceof SmtpSendError ? err : toSendError(err, false);
+      outcomes.failed({ id: item.deliveryId, customerId: r.customerId, permanent: e.permanent, reply: e.reply });
+      if (e.permanent) result.undeliverable++;
+      else result.retrying++;
     } finally {
       settle(state);
     }
   };
 
-  const concurrency = Math.max(2, config.mail.poolSize * 2);
+  // Messages handed to the pool at once: enough to queue one behind each busy connection.
+  const sendConcurrency = Math.max(2, config.mail.poolSize * 2);
   const inFlight = new Set<Promise<void>>();
   const ahead: Promise<{ state: PageState; items: Outgoing[] } | null>[] = [];
   const wantMore = () => !exhausted && fatal === undefined && !options.signal?.aborted && Date.now() - started < options.budgetMs;
@@ -287,11 +292,28 @@ export async function deliverShardPass(
       fill();
       if (!next) continue;
       for (const item of next.items) {
-        while (inFlight.size >= concurrency) await Promise.race(inFlight);
+        while (inFlight.size >= sendConcurrency) await Promise.race(inFlight);
         if (fatal !== undefined) break;
-        const p = sendOne(item, next.state).catch(fail);
-        inFlight.add(p);
-        void p.finally(() => inFlight.delete(p));
+        const raw = prepare(item);
+        if (raw === null) {
+          settle(next.state);
+        } else {
+          const state = next.state;
+          const p = raw
+            .then(
+              (b) => send(item, b, state),
+              (err: unknown) => {
+                outcomes.failed({ id: item.deliveryId, customerId: item.recipient.customerId, permanent: true, reply: `not composed: ${String(err)}` });
+                result.undeliverable++;
+                settle(state);
+              },
+            )
+            .catch(fail);
+          inFlight.add(p);
+          void p.finally(() => inFlight.delete(p));
+        }
+        // One message per turn: replies and commits waiting in the poll phase go first.
+        await yieldToIo();
       }
       settle(next.state); // the page's own share: it is fully handed out
       if (fatal !== undefined) break;
@@ -315,21 +337,19 @@ interface Outgoing {
   deliveryId: number;
 }
 
+const yieldToIo = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /** An error from the `sending` commit (the database), as opposed to the relay. */
 function isCommitError(err: unknown): boolean {
   return typeof err === 'object' && err !== null && 'severity' in err && 'code' in err;
 }
 
-/**
- * Composes the MIME message for one rendered notice. Quoted-printable is chosen up front:
- * nodemailer otherwise encodes each part twice to pick the shorter encoding, which costs more than
- * the rest of composing together.
- */
+/** Composes the MIME message for one rendered notice (core/mail/compose.ts). */
 export async function composeNotice(
   mail: { subject: string; text: string; html: string },
   envelope: { from: string; to: string; messageId: string; referenceCode: string },
 ): Promise<Buffer> {
-  return new MailComposer({
+  return composeMessage({
     from: envelope.from,
     to: envelope.to,
     subject: mail.subject,
@@ -337,12 +357,7 @@ export async function composeNotice(
     html: mail.html,
     messageId: envelope.messageId,
     headers: { 'X-Forthright-Reference': envelope.referenceCode, 'Auto-Submitted': 'auto-generated' },
-    textEncoding: 'quoted-printable',
-    disableFileAccess: true,
-    disableUrlAccess: true,
-  })
-    .compile()
-    .build();
+  });
 }
 
 /**
@@ -544,39 +559,52 @@ function earliestIndividualsDeadline(list: Obligation[]): (Obligation & { dueAt:
 // --- Plumbing -------------------------------------------------------------------------------------
 
 /**
- * Group commit: `add` calls made while a write is in flight are written together by the next one,
- * so the number of statements adapts to the database's latency instead of growing with the rate.
+ * Group commit: `add` calls made in the same turn of the event loop are written by one statement,
+ * and while MAX_WRITES statements are in flight further calls wait and are written together by the
+ * next; so the number of statements adapts to the database's latency instead of growing with the
+ * rate, and a message waits about one round trip, not two.
  */
 class GroupCommit<K, R> {
+  private static readonly MAX_WRITES = 3;
   private keys: K[] = [];
   private waiting: { resolve: (r: R) => void; reject: (e: unknown) => void }[] = [];
-  private writing = false;
+  private scheduled = false;
+  private inFlight = 0;
   constructor(private readonly write: (keys: K[]) => Promise<R[]>) {}
 
   add(key: K): Promise<R> {
     this.keys.push(key);
     const done = new Promise<R>((resolve, reject) => this.waiting.push({ resolve, reject }));
-    if (!this.writing) {
-      this.writing = true;
-      // Let the other messages that reached the point in this tick join.
-      setImmediate(() => void this.flush());
-    }
+    this.schedule();
     return done;
   }
 
+  private schedule(): void {
+    if (this.scheduled || this.inFlight >= GroupCommit.MAX_WRITES || this.keys.length === 0) return;
+    this.scheduled = true;
+    // Let the other messages that reached the point in this turn join.
+    setImmediate(() => {
+      this.scheduled = false;
+      void this.flush();
+    });
+  }
+
   private async flush(): Promise<void> {
+    if (this.keys.length === 0) return;
     const keys = this.keys;
     const waiting = this.waiting;
     this.keys = [];
     this.waiting = [];
+    this.inFlight++;
     try {
       const results = await this.write(keys);
       waiting.forEach((w, i) => w.resolve(results[i]!));
     } catch (err) {
       for (const w of waiting) w.reject(err);
+    } finally {
+      this.inFlight--;
+      this.schedule();
     }
-    if (this.keys.length > 0) void this.flush();
-    else this.writing = false;
   }
 }
 

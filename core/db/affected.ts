@@ -51,6 +51,9 @@ export async function identify(db: Queryable, incidentId: string): Promise<numbe
      ON CONFLICT (incident_id, customer_id) DO NOTHING`,
     [incidentId],
   );
+  // Fresh statistics: until they see this incident's rows, the planner takes it for empty and picks
+  // whole-incident scans for delivery's per-page writes. Sampled, so cheap at any size.
+  await db.query(`ANALYZE affected_customers`);
   const { rows } = await db.query<{ n: number }>(
     `SELECT count(*)::int AS n FROM affected_customers WHERE incident_id = $1`,
     [incidentId],
@@ -160,12 +163,7 @@ export async function pendingRecipients(
   page: { shard: number; shards: number; after: number; limit: number; onlyRetrying: boolean },
 ): Promise<Recipient[]> {
   const { rows } = await db.query<Recipient>(
-    `SELECT a.customer_id AS "customerId", c.full_name AS "fullName", c.email, c.locale, c.country, c.region,
-            c.status AS "customerStatus", c.representative_name AS "representativeName",
-            c.representative_email AS "representativeEmail", a.jurisdiction, a.categories,
-            a.masked_identifiers AS "maskedIdentifiers", a.reference_code AS "referenceCode",
-            a.page_token AS "pageToken", d.id AS "deliveryId", d.status AS "deliveryStatus",
-            coalesce(d.attempts, 0) AS attempts
+    `SELECT ${RECIPIENT_COLUMNS}
      FROM affected_customers a
      JOIN customers c ON c.id = a.customer_id
      LEFT JOIN deliveries d ON d.incident_id = a.incident_id AND d.customer_id = a.customer_id
@@ -175,3 +173,30 @@ export async function pendingRecipients(
   );
   return rows;
 }
+
+/**
+ * A page of every recipient an email notice goes to (all but `manual`), whatever their delivery
+ * status, by keyset. For benchmarks and checks that need the same messages again.
+ */
+export async function emailRecipientsPage(
+  db: Queryable,
+  incidentId: string,
+  page: { after: number; limit: number },
+): Promise<Recipient[]> {
+  const { rows } = await db.query<Recipient>(
+    `SELECT ${RECIPIENT_COLUMNS}
+     FROM affected_customers a
+     JOIN customers c ON c.id = a.customer_id
+     LEFT JOIN deliveries d ON d.incident_id = a.incident_id AND d.customer_id = a.customer_id
+     WHERE a.incident_id = $1 AND a.status <> 'manual' AND a.customer_id > $2
+     ORDER BY a.customer_id LIMIT $3`,
+    [incidentId, page.after, page.limit],
+  );
+  return rows;
+}
+
+const RECIPIENT_COLUMNS = `a.customer_id AS "customerId", c.full_name AS "fullName", c.email, c.locale, c.country,
+  c.region, c.status AS "customerStatus", c.representative_name AS "representativeName",
+  c.representative_email AS "representativeEmail", a.jurisdiction, a.categories,
+  a.masked_identifiers AS "maskedIdentifiers", a.reference_code AS "referenceCode", a.page_token AS "pageToken",
+  d.id AS "deliveryId", d.status AS "deliveryStatus", coalesce(d.attempts, 0) AS attempts`;

@@ -45,8 +45,9 @@ export async function claim(
      )
      SELECT id, customer_id AS "customerId", status, true AS mine FROM taken
      UNION ALL
-     SELECT d.id, d.customer_id, d.status, false FROM deliveries d JOIN c ON c.customer_id = d.customer_id
-     WHERE d.incident_id = $1 AND NOT EXISTS (SELECT 1 FROM taken t WHERE t.customer_id = d.customer_id)`,
+     SELECT d.id, d.customer_id, d.status, false
+     FROM c JOIN deliveries d ON d.incident_id = $1 AND d.customer_id = c.customer_id
+     WHERE NOT EXISTS (SELECT 1 FROM taken t WHERE t.customer_id = c.customer_id)`,
     [
       incidentId,
       noticeId,

@@ -1,0 +1,124 @@
+// The physical ceiling for delivery on this machine: plain nodemailer, with a connection pool of the
+// same size as Forthright's, sending the same rendered messages to the same SMTP server in a loop —
+// no database, no workflow, no commit point. Run by bench/delivery.ts as a process of its own:
+//
+//   node --import tsx bench/ceiling.ts   (with BENCH_CEILING='{"databaseUrl":…}' in the environment)
+//
+// The messages are rendered first (exactly as delivery renders them) and kept in memory; only the
+// sending is timed. Two variants:
+//   plain          sendMail({ from, to, subject, text, html, messageId, headers }) — what an app writes;
+//   same-options   the same plus the composer options Forthright passes (quoted-printable chosen up
+//                  front, file and URL access off), so the bytes on the wire are the same.
+import nodemailer from 'nodemailer';
+import type { SendMailOptions, TransportOptions } from 'nodemailer';
+import { loadConfig } from '../core/config';
+import * as affected from '../core/db/affected';
+import * as incidents from '../core/db/incidents';
+import * as notices from '../core/db/notices';
+import { createPool } from '../core/db/pool';
+import { addressOf, noticeInputBuilder, recipientAddress } from '../core/delivery';
+import { noticeMessageId } from '../core/ids';
+import { renderIndividualNotice } from '../core/mail/render';
+import { TemplateCache } from '../core/mail/template-cache';
+
+export interface CeilingInput {
+  databaseUrl: string;
+  smtpUrl: string;
+  incidentId: string;
+  noticeId: string;
+  poolSize: number;
+  variants: ('plain' | 'same-options')[];
+}
+
+export interface CeilingResult {
+  messages: number;
+  renderSeconds: number;
+  runs: { variant: string; seconds: number; perSecond: number }[];
+}
+
+interface Prepared {
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+  messageId: string;
+  referenceCode: string;
+}
+
+async function main(): Promise<void> {
+  const input = JSON.parse(process.env.BENCH_CEILING ?? '{}') as CeilingInput;
+  const config = loadConfig({ ...process.env, DATABASE_URL: input.databaseUrl, LOG_LEVEL: 'silent' });
+  const pool = createPool(input.databaseUrl, 2);
+  const renderStarted = performance.now();
+  const prepared: Prepared[] = [];
+  try {
+    const notice = (await notices.get(pool, input.noticeId))!;
+    const incident = (await incidents.get(pool, input.incidentId))!;
+    const set = await new TemplateCache(pool).get(notice.templateVersion);
+    const inputFor = noticeInputBuilder(notice, incident, config);
+    const domain = addressOf(config.mail.from).split('@')[1]!;
+    for (let after = 0; ; ) {
+      const page = await affected.emailRecipientsPage(pool, input.incidentId, { after, limit: 2000 });
+      if (page.length === 0) break;
+      for (const r of page) {
+        const mail = renderIndividualNotice(set, inputFor(r));
+        prepared.push({
+          to: recipientAddress(r),
+          subject: mail.subject,
+          text: mail.text,
+          html: mail.html,
+          messageId: noticeMessageId(input.incidentId, r.customerId, domain),
+          referenceCode: r.referenceCode,
+        });
+      }
+      after = page.at(-1)!.customerId;
+    }
+  } finally {
+    await pool.end();
+  }
+  const renderSeconds = (performance.now() - renderStarted) / 1000;
+
+  const url = new URL(input.smtpUrl);
+  const runs: CeilingResult['runs'] = [];
+  for (const variant of input.variants) {
+    const transport = nodemailer.createTransport({
+      pool: true,
+      host: url.hostname,
+      port: Number(url.port),
+      maxConnections: input.poolSize,
+      maxMessages: Infinity,
+      allowInternalNetworkInterfaces: true,
+    } as TransportOptions);
+    const extra = variant === 'same-options' ? { textEncoding: 'quoted-printable', disableFileAccess: true, disableUrlAccess: true } : {};
+    let next = 0;
+    const started = performance.now();
+    // Enough messages in flight to keep every connection busy.
+    await Promise.all(
+      Array.from({ length: input.poolSize * 4 }, async () => {
+        while (next < prepared.length) {
+          const m = prepared[next++]!;
+          await transport.sendMail({
+            from: config.mail.from,
+            to: m.to,
+            subject: m.subject,
+            text: m.text,
+            html: m.html,
+            messageId: m.messageId,
+            headers: { 'X-Forthright-Reference': m.referenceCode, 'Auto-Submitted': 'auto-generated' },
+            ...extra,
+          } as SendMailOptions);
+        }
+      }),
+    );
+    const seconds = (performance.now() - started) / 1000;
+    transport.close();
+    runs.push({ variant, seconds, perSecond: prepared.length / seconds });
+  }
+  const result: CeilingResult = { messages: prepared.length, renderSeconds, runs };
+  process.send?.(result);
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
