@@ -3,16 +3,23 @@ import type { Activities } from '../activities';
 import { databaseStep, deliveryBatch } from './activity-options';
 import type { DeliveryShardWorkflowInput } from './types';
 
-const { deliverBatch } = proxyActivities<Activities>(deliveryBatch);
+// A crashed worker's shard is taken over once its heartbeat is missed: 15 s rather than the group's
+// 30 s (deliverBatch heartbeats at least every 5 s; the SDK sends one at most every 12 s then).
+const { deliverBatch } = proxyActivities<Activities>({ ...deliveryBatch, heartbeatTimeout: '15 seconds' });
 const { countRetrying } = proxyActivities<Activities>(databaseStep);
 
-/** Keeps each run's history to a few hundred events however large the incident. */
+/**
+ * Keeps each run's history to a few hundred events however large the incident: a deliverBatch call
+ * (about 20 s of sending) costs six events (three for the activity, three for the workflow task).
+ */
 const BATCHES_PER_RUN = 100;
 
 /**
  * Delivers an incident's approved notice to one shard of its affected customers (customer id
  * modulo the shard count), batch after batch by keyset cursor, then retries temporary failures in
- * passes after the configured waits. Continues as new so that no run's history grows unbounded.
+ * passes after the configured waits (DELIVERY_RETRY_DELAYS). Continues as new so that no run's
+ * history grows unbounded. Only ids and cursors pass through the history; each deliverBatch call
+ * reads its recipients itself (core/delivery.ts).
  */
 export async function deliveryShardWorkflow(input: DeliveryShardWorkflowInput): Promise<void> {
   let after: number | null = input.after;
