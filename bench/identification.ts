@@ -1,0 +1,129 @@
+// Identification at scale: `npx tsx bench/identification.ts [--customers 1000000] [--plan]`
+//
+// Starts its own PostgreSQL (embedded, fsync on) on a free port, loads the demo inventory through
+// the COPY import (scripts/seed.ts: 1,000,000 customers, about 3,000,000 holdings), opens an
+// incident that affects about a fifth of them, and times the one set-based identification
+// statement (core/db/affected.ts), first under EXPLAIN ANALYZE (rolled back) and then for real.
+// Prints a table; --plan prints the whole plan too. The server and its data are removed at the end.
+import { randomUUID } from 'node:crypto';
+import { cpus, totalmem } from 'node:os';
+import { parseArgs } from 'node:util';
+import * as affected from '../core/db/affected';
+import type { DataCategory } from '../core/categories';
+import * as incidents from '../core/db/incidents';
+import { createPool } from '../core/db/pool';
+import { incidentWorkflowId } from '../core/ids';
+import { seedDemoInventory } from '../scripts/seed';
+import { createStaff } from './lib/incident';
+import { startBenchServers, stopOnSignals } from './lib/servers';
+
+const { values: args } = parseArgs({
+  options: { customers: { type: 'string', default: '1000000' }, plan: { type: 'boolean', default: false } },
+});
+const CUSTOMERS = Number(args.customers);
+
+/** About a fifth of the demo population: support-desk IP addresses and credentials, ID-check passports. */
+const INCIDENT = {
+  systems: ['support-desk', 'identity-verification'],
+  dataCategories: ['ip_address', 'account_credentials', 'passport'] as DataCategory[],
+  occurredFrom: new Date('2015-01-01T00:00:00Z'),
+  occurredTo: new Date('2025-06-30T00:00:00Z'),
+};
+
+const log = (message: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${message}`);
+
+async function main(): Promise<void> {
+  const servers = await startBenchServers({ temporal: false, smtp: false });
+  stopOnSignals(servers.stop);
+  const rows: [string, string][] = [];
+  try {
+    const url = await servers.createDatabase('identification');
+    const pool = createPool(url, 2);
+    try {
+      log(`seeding ${CUSTOMERS.toLocaleString('en-US')} demo customers through COPY…`);
+      const seeded = await seedDemoInventory(pool, { customers: CUSTOMERS, log: (m) => log(`  ${m}`) });
+      rows.push(['customers', seeded.customers.toLocaleString('en-US')]);
+      rows.push(['holdings', seeded.holdings.toLocaleString('en-US')]);
+      rows.push(['load (COPY import, both tables)', `${seeded.seconds.toFixed(1)} s`]);
+
+      const { officer } = await createStaff(pool);
+      const incidentId = randomUUID();
+      await incidents.insert(pool, {
+        id: incidentId,
+        title: 'Support desk and ID-check exposure',
+        description: 'Benchmark incident.',
+        discoveredAt: new Date(),
+        occurredFrom: INCIDENT.occurredFrom,
+        occurredTo: INCIDENT.occurredTo,
+        systems: INCIDENT.systems,
+        dataCategories: INCIDENT.dataCategories,
+        encrypted: false,
+        keyCompromised: false,
+        customerExternalIds: null,
+        openedBy: officer.id,
+        idempotencyKey: null,
+        workflowId: incidentWorkflowId(incidentId),
+      });
+
+      // The plan, measured, then rolled back.
+      const client = await pool.connect();
+      let plan: string[];
+      try {
+        await client.query('BEGIN');
+        await client.query(`SET LOCAL work_mem = '256MB'`);
+        const explained = await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, BUFFERS) ${affected.IDENTIFY_SQL}`, [
+          incidentId,
+          INCIDENT.systems,
+          INCIDENT.dataCategories,
+          INCIDENT.occurredFrom,
+          INCIDENT.occurredTo,
+          null,
+        ]);
+        plan = explained.rows.map((r) => r['QUERY PLAN']);
+        await client.query('ROLLBACK');
+      } finally {
+        client.release();
+      }
+      const planTime = /Execution Time: ([\d.]+) ms/.exec(plan.join('\n'))?.[1];
+      rows.push(['identification under EXPLAIN ANALYZE (rolled back)', `${(Number(planTime) / 1000).toFixed(2)} s`]);
+
+      const started = performance.now();
+      const count = await affected.identify(pool, incidentId);
+      const seconds = (performance.now() - started) / 1000;
+      rows.push(['affected customers', `${count.toLocaleString('en-US')} (${((count / seeded.customers) * 100).toFixed(1)} %)`]);
+      rows.push(['identification (statement + ANALYZE + count)', `${seconds.toFixed(2)} s`]);
+
+      const again = performance.now();
+      await affected.identify(pool, incidentId);
+      rows.push(['identification again (retried activity: adds nothing)', `${((performance.now() - again) / 1000).toFixed(2)} s`]);
+
+      if (args.plan) {
+        console.log('\nEXPLAIN (ANALYZE, BUFFERS):');
+        for (const line of plan) console.log(`  ${line}`);
+      } else {
+        console.log('\nPlan outline (--plan for all of it):');
+        for (const line of plan.filter((l) => /->|Execution Time|Planning Time|Trigger|Insert on/.test(l))) {
+          console.log(`  ${line.replace(/\s*\(cost=[^)]*\)/, '')}`);
+        }
+      }
+    } finally {
+      await pool.end();
+    }
+  } finally {
+    await servers.stop();
+  }
+  const cpu = cpus();
+  console.log('');
+  console.log(
+    `Machine: ${cpu.length} × ${cpu[0]?.model.trim()}, ${(totalmem() / 2 ** 30).toFixed(0)} GB RAM, Node ${process.version}. PostgreSQL embedded (fsync on, default settings).`,
+  );
+  const width = Math.max(...rows.map(([k]) => k.length));
+  console.log(`| ${'measure'.padEnd(width)} | value |`);
+  console.log(`|${'-'.repeat(width + 2)}|-------|`);
+  for (const [k, v] of rows) console.log(`| ${k.padEnd(width)} | ${v} |`);
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
