@@ -111,7 +111,7 @@ export class LeaseLostError extends Error {
 }
 
 /** Pages read ahead of the sending, so reading and claiming never stall the SMTP connections. */
-const READ_AHEAD = 2;
+const READ_AHEAD = 1;
 /** Outcomes are written once this many are waiting, or after FLUSH_MS. */
 const FLUSH_MS = 200;
 

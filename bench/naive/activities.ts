@@ -13,6 +13,17 @@ import { renderIndividualNotice } from '../../core/mail/render';
 
 export function createNaiveActivities(deps: ActivityDeps) {
   const { pool, config } = deps;
+  // The notice and incident never change during delivery: read once per worker, as a careful
+  // per-email design would, so that the comparison is about the shape, not about waste.
+  const context = new Map<string, Promise<{ notice: notices.Notice; incident: incidents.Incident }>>();
+  const contextFor = (incidentId: string, noticeId: string) => {
+    let c = context.get(noticeId);
+    if (!c) {
+      c = Promise.all([notices.get(pool, noticeId), incidents.get(pool, incidentId)]).then(([notice, incident]) => ({ notice: notice!, incident: incident! }));
+      context.set(noticeId, c);
+    }
+    return c;
+  };
   return {
     async listPendingIds(input: { incidentId: string; after: number; limit: number }): Promise<number[]> {
       const page = await affected.pendingRecipients(pool, input.incidentId, {
@@ -26,8 +37,7 @@ export function createNaiveActivities(deps: ActivityDeps) {
     },
 
     async sendOneNotice(input: { incidentId: string; noticeId: string; customerId: number }): Promise<void> {
-      const notice = (await notices.get(pool, input.noticeId))!;
-      const incident = (await incidents.get(pool, input.incidentId))!;
+      const { notice, incident } = await contextFor(input.incidentId, input.noticeId);
       const [r] = await affected.pendingRecipients(pool, input.incidentId, {
         shard: 0,
         shards: 1,
