@@ -57,7 +57,7 @@ async function main(): Promise<void> {
     const set = await new TemplateCache(pool).get(notice.templateVersion);
     const inputFor = noticeInputBuilder(notice, incident, config);
     const domain = addressOf(config.mail.from).split('@')[1]!;
-    for (let after = 0; ; ) {
+    for (let after = 0; ;) {
       const page = await affected.emailRecipientsPage(pool, input.incidentId, { after, limit: 2000 });
       if (page.length === 0) break;
       for (const r of page) {
@@ -89,7 +89,10 @@ async function main(): Promise<void> {
       maxMessages: Infinity,
       allowInternalNetworkInterfaces: true,
     } as TransportOptions);
-    const extra = variant === 'same-options' ? { textEncoding: 'quoted-printable', disableFileAccess: true, disableUrlAccess: true } : {};
+    const extra =
+      variant === 'same-options'
+        ? { textEncoding: 'quoted-printable', disableFileAccess: true, disableUrlAccess: true }
+        : {};
     let next = 0;
     const started = performance.now();
     // Enough messages in flight to keep every connection busy.

@@ -73,7 +73,10 @@ async function main(): Promise<void> {
   try {
     const payloadKey = benchPayloadKey();
     connection = await Connection.connect({ address: servers.temporal!.address });
-    const client = new Client({ connection, dataConverter: dataConverter(Buffer.from(payloadKey, 'base64')) });
+    const client = new Client({
+      connection,
+      dataConverter: dataConverter(Buffer.from(payloadKey, 'base64')),
+    });
     const ctx: Ctx = { servers, client, payloadKey };
 
     const small = await batched(ctx, SMALL);
@@ -142,7 +145,9 @@ async function maxHistory(ctx: Ctx, taskQueue: string): Promise<number> {
 async function checkSink(ctx: Ctx, expected: number, what: string): Promise<SmtpCounts> {
   const counts = await ctx.servers.smtp!.counts();
   if (counts.accepted !== expected || counts.duplicated !== 0 || counts.recipients !== expected) {
-    throw new Error(`${what}: the SMTP server got ${JSON.stringify(counts)}, expected ${expected} distinct messages`);
+    throw new Error(
+      `${what}: the SMTP server got ${JSON.stringify(counts)}, expected ${expected} distinct messages`,
+    );
   }
   return counts;
 }
@@ -165,7 +170,11 @@ async function batched(ctx: Ctx, notices: number) {
     taskQueue,
     args: [{ incidentId, openedBy: officer.id }],
   });
-  await until('the notice to await approval', async () => (await incidentStatus(pool, incidentId)) === 'awaiting_approval', 600_000);
+  await until(
+    'the notice to await approval',
+    async () => (await incidentStatus(pool, incidentId)) === 'awaiting_approval',
+    600_000,
+  );
   const identified = Date.now();
   log(`identified and drafted in ${((identified - started) / 1000).toFixed(1)} s; approving`);
   const approvedFrom = Date.now();
@@ -174,7 +183,11 @@ async function batched(ctx: Ctx, notices: number) {
   });
   // The workflow itself runs on until every obligation (regulators' too) is resolved; delivery is
   // over when the incident is `completed`.
-  await until('delivery to complete', async () => (await incidentStatus(pool, incidentId)) === 'completed', 3_600_000);
+  await until(
+    'delivery to complete',
+    async () => (await incidentStatus(pool, incidentId)) === 'completed',
+    3_600_000,
+  );
   const outcome = await deliveries.countsForIncident(pool, incidentId);
   const sent = await lastSent(pool, incidentId);
   const peakRssMb = await worker.stop();
@@ -183,7 +196,9 @@ async function batched(ctx: Ctx, notices: number) {
   }
   await checkSink(ctx, notices, `batched ${notices}`);
   const seconds = (sent.last!.getTime() - approvedFrom) / 1000;
-  log(`batched ${notices}: last notice recorded ${seconds.toFixed(1)} s after approval; worker peak RSS ${peakRssMb.toFixed(0)} MB`);
+  log(
+    `batched ${notices}: last notice recorded ${seconds.toFixed(1)} s after approval; worker peak RSS ${peakRssMb.toFixed(0)} MB`,
+  );
   return {
     databaseUrl: url,
     pool,
@@ -201,7 +216,10 @@ async function batched(ctx: Ctx, notices: number) {
   };
 }
 
-async function runCeiling(ctx: Ctx, large: { databaseUrl: string; incidentId: string; noticeId: string }): Promise<CeilingResult> {
+async function runCeiling(
+  ctx: Ctx,
+  large: { databaseUrl: string; incidentId: string; noticeId: string },
+): Promise<CeilingResult> {
   log('ceiling: rendering the same messages, then sending them with plain nodemailer');
   await ctx.servers.smtp!.reset();
   const variants: CeilingInput['variants'] = ['plain', 'same-options'];
@@ -225,7 +243,9 @@ async function runCeiling(ctx: Ctx, large: { databaseUrl: string; incidentId: st
   await new Promise((r) => child.once('exit', r));
   const counts = await ctx.servers.smtp!.counts();
   if (counts.accepted !== result.messages * variants.length) {
-    throw new Error(`ceiling: the SMTP server got ${counts.accepted}, expected ${result.messages * variants.length}`);
+    throw new Error(
+      `ceiling: the SMTP server got ${counts.accepted}, expected ${result.messages * variants.length}`,
+    );
   }
   for (const run of result.runs) log(`ceiling ${run.variant}: ${run.perSecond.toFixed(0)}/s`);
   return result;
@@ -236,7 +256,11 @@ async function naive(ctx: Ctx, databaseUrl: string, notices: number): Promise<Ro
   log(`naive delivery (one activity per email): preparing`);
   const pool = createPool(databaseUrl, 4);
   try {
-    const config = loadConfig({ DATABASE_URL: databaseUrl, FORTHRIGHT_DATA_DIR: ctx.servers.dir, LOG_LEVEL: 'silent' });
+    const config = loadConfig({
+      DATABASE_URL: databaseUrl,
+      FORTHRIGHT_DATA_DIR: ctx.servers.dir,
+      LOG_LEVEL: 'silent',
+    });
     const { officer, compliance } = await createStaff(pool);
     const incidentId = await insertIncident(pool, officer.id, `Benchmark (naive): ${notices} customers`);
     const affectedCount = await affected.identify(pool, incidentId);
@@ -267,7 +291,8 @@ async function naive(ctx: Ctx, databaseUrl: string, notices: number): Promise<Ro
     await handle.result();
     const sent = await lastSent(pool, incidentId);
     const peakRssMb = await worker.stop();
-    if (sent.sent !== notices) throw new Error(`naive: ${sent.sent} of ${notices} (affected ${affectedCount}) sent`);
+    if (sent.sent !== notices)
+      throw new Error(`naive: ${sent.sent} of ${notices} (affected ${affectedCount}) sent`);
     await checkSink(ctx, notices, 'naive');
     const seconds = (sent.last!.getTime() - started) / 1000;
     log(`naive ${notices}: ${seconds.toFixed(1)} s`);
@@ -292,9 +317,21 @@ function printTable(rows: Row[]): void {
     `Machine: ${cpu.length} × ${cpu[0]?.model.trim()}, ${(totalmem() / 2 ** 30).toFixed(0)} GB RAM, Node ${process.version}, ` +
       `${process.platform}. PostgreSQL embedded (fsync on), Temporal dev server, counting SMTP server on loopback.`,
   );
-  console.log(`Settings: ${Object.entries(SETTINGS).map(([k, v]) => `${k}=${v}`).join(' ')}`);
+  console.log(
+    `Settings: ${Object.entries(SETTINGS)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(' ')}`,
+  );
   console.log('');
-  const header = ['scenario', 'notices', 'seconds', 'notices/s', 'worker peak RSS', 'max history events', 'note'];
+  const header = [
+    'scenario',
+    'notices',
+    'seconds',
+    'notices/s',
+    'worker peak RSS',
+    'max history events',
+    'note',
+  ];
   const body = rows.map((r) => [
     r.scenario,
     r.notices.toLocaleString('en-US'),
@@ -316,11 +353,22 @@ function printTable(rows: Row[]): void {
   const same = rows.find((r) => r.scenario.endsWith('same-options'));
   const naiveRow = rows.find((r) => r.scenario.startsWith('naive'));
   console.log('');
-  if (large && plain) console.log(`batched ${LARGE} / ceiling (plain nodemailer):        ${pct(large.perSecond / plain.perSecond)}  (target ≥ 85 %)`);
-  if (large && same) console.log(`batched ${LARGE} / ceiling (same composer options):   ${pct(large.perSecond / same.perSecond)}`);
-  if (small && naiveRow) console.log(`batched ${SMALL} / naive ${SMALL}:                      ${(small.perSecond / naiveRow.perSecond).toFixed(1)} ×  (target ≥ 5 ×)`);
+  if (large && plain)
+    console.log(
+      `batched ${LARGE} / ceiling (plain nodemailer):        ${pct(large.perSecond / plain.perSecond)}  (target ≥ 85 %)`,
+    );
+  if (large && same)
+    console.log(
+      `batched ${LARGE} / ceiling (same composer options):   ${pct(large.perSecond / same.perSecond)}`,
+    );
+  if (small && naiveRow)
+    console.log(
+      `batched ${SMALL} / naive ${SMALL}:                      ${(small.perSecond / naiveRow.perSecond).toFixed(1)} ×  (target ≥ 5 ×)`,
+    );
   if (small?.peakRssMb && large?.peakRssMb) {
-    console.log(`worker peak RSS ${SMALL} → ${LARGE}:                   ${small.peakRssMb.toFixed(0)} MB → ${large.peakRssMb.toFixed(0)} MB  (target < 400 MB, flat)`);
+    console.log(
+      `worker peak RSS ${SMALL} → ${LARGE}:                   ${small.peakRssMb.toFixed(0)} MB → ${large.peakRssMb.toFixed(0)} MB  (target < 400 MB, flat)`,
+    );
   }
   const maxH = Math.max(...rows.map((r) => r.maxHistory ?? 0));
   console.log(`largest workflow run history:                      ${maxH} events  (target ≤ 10,000)`);

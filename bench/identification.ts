@@ -71,31 +71,43 @@ async function main(): Promise<void> {
       try {
         await client.query('BEGIN');
         await client.query(`SET LOCAL work_mem = '256MB'`);
-        const explained = await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, BUFFERS) ${affected.IDENTIFY_SQL}`, [
-          incidentId,
-          INCIDENT.systems,
-          INCIDENT.dataCategories,
-          INCIDENT.occurredFrom,
-          INCIDENT.occurredTo,
-          null,
-        ]);
+        const explained = await client.query<{ 'QUERY PLAN': string }>(
+          `EXPLAIN (ANALYZE, BUFFERS) ${affected.IDENTIFY_SQL}`,
+          [
+            incidentId,
+            INCIDENT.systems,
+            INCIDENT.dataCategories,
+            INCIDENT.occurredFrom,
+            INCIDENT.occurredTo,
+            null,
+          ],
+        );
         plan = explained.rows.map((r) => r['QUERY PLAN']);
         await client.query('ROLLBACK');
       } finally {
         client.release();
       }
       const planTime = /Execution Time: ([\d.]+) ms/.exec(plan.join('\n'))?.[1];
-      rows.push(['identification under EXPLAIN ANALYZE (rolled back)', `${(Number(planTime) / 1000).toFixed(2)} s`]);
+      rows.push([
+        'identification under EXPLAIN ANALYZE (rolled back)',
+        `${(Number(planTime) / 1000).toFixed(2)} s`,
+      ]);
 
       const started = performance.now();
       const count = await affected.identify(pool, incidentId);
       const seconds = (performance.now() - started) / 1000;
-      rows.push(['affected customers', `${count.toLocaleString('en-US')} (${((count / seeded.customers) * 100).toFixed(1)} %)`]);
+      rows.push([
+        'affected customers',
+        `${count.toLocaleString('en-US')} (${((count / seeded.customers) * 100).toFixed(1)} %)`,
+      ]);
       rows.push(['identification (statement + ANALYZE + count)', `${seconds.toFixed(2)} s`]);
 
       const again = performance.now();
       await affected.identify(pool, incidentId);
-      rows.push(['identification again (retried activity: adds nothing)', `${((performance.now() - again) / 1000).toFixed(2)} s`]);
+      rows.push([
+        'identification again (retried activity: adds nothing)',
+        `${((performance.now() - again) / 1000).toFixed(2)} s`,
+      ]);
 
       if (args.plan) {
         console.log('\nEXPLAIN (ANALYZE, BUFFERS):');

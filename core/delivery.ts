@@ -143,7 +143,10 @@ export async function deliverShardPass(
   // With a rate limit, a page is never more than ~10 s of sending, so heartbeats and budgets hold.
   const pageSize =
     config.mail.ratePerSecond > 0
-      ? Math.max(1, Math.min(config.delivery.batchSize, Math.ceil((config.mail.ratePerSecond / page.shards) * 10)))
+      ? Math.max(
+          1,
+          Math.min(config.delivery.batchSize, Math.ceil((config.mail.ratePerSecond / page.shards) * 10)),
+        )
       : config.delivery.batchSize;
 
   const result: ShardPassResult = { next: page.after, sent: 0, recovered: 0, retrying: 0, undeliverable: 0 };
@@ -176,13 +179,10 @@ export async function deliverShardPass(
     state.outstanding--;
     if (state.outstanding > 0) return;
     // Settled once the outcomes written so far (this page's included) are committed.
-    state.recorded = outcomes.flush().then(
-      () => {
-        state.recorded = null;
-        advance();
-      },
-      fail,
-    );
+    state.recorded = outcomes.flush().then(() => {
+      state.recorded = null;
+      advance();
+    }, fail);
   };
 
   // Reading: one page ahead of the sending.
@@ -201,8 +201,15 @@ export async function deliverShardPass(
     cursor = recipients.at(-1)!.customerId;
 
     // A crash after the commit point left these `sending`: the relay had them whole.
-    const interrupted = recipients.filter((r) => r.deliveryStatus === 'sending' || r.deliveryStatus === 'sent');
-    await deliveries.markSent(pool, page.incidentId, interrupted.map((r) => r.deliveryId!), true);
+    const interrupted = recipients.filter(
+      (r) => r.deliveryStatus === 'sending' || r.deliveryStatus === 'sent',
+    );
+    await deliveries.markSent(
+      pool,
+      page.incidentId,
+      interrupted.map((r) => r.deliveryId!),
+      true,
+    );
     result.recovered += interrupted.length;
 
     const rest = recipients.filter((r) => r.deliveryStatus !== 'sending' && r.deliveryStatus !== 'sent');
@@ -211,7 +218,11 @@ export async function deliverShardPass(
       page.incidentId,
       page.noticeId,
       lease,
-      rest.map((r) => ({ customerId: r.customerId, recipient: recipientAddress(r), messageId: messageIdFor(r.customerId) })),
+      rest.map((r) => ({
+        customerId: r.customerId,
+        recipient: recipientAddress(r),
+        messageId: messageIdFor(r.customerId),
+      })),
     );
     const items: Outgoing[] = [];
     for (const r of rest) {
@@ -231,7 +242,12 @@ export async function deliverShardPass(
     const r = item.recipient;
     const to = recipientAddress(r);
     if (!isUsableAddress(to)) {
-      outcomes.failed({ id: item.deliveryId, customerId: r.customerId, permanent: true, reply: 'invalid recipient address' });
+      outcomes.failed({
+        id: item.deliveryId,
+        customerId: r.customerId,
+        permanent: true,
+        reply: 'invalid recipient address',
+      });
       result.undeliverable++;
       return null;
     }
@@ -244,7 +260,12 @@ export async function deliverShardPass(
       });
     } catch (err) {
       // A notice that cannot be rendered for this person is not sent; it is listed for substitute notice.
-      outcomes.failed({ id: item.deliveryId, customerId: r.customerId, permanent: true, reply: `not rendered: ${String(err)}` });
+      outcomes.failed({
+        id: item.deliveryId,
+        customerId: r.customerId,
+        permanent: true,
+        reply: `not rendered: ${String(err)}`,
+      });
       result.undeliverable++;
       return null;
     }
@@ -255,7 +276,8 @@ export async function deliverShardPass(
     try {
       await limiter.take();
       await deps.smtp.send({ from, to: recipientAddress(r) }, raw, async () => {
-        if (!(await sending.add(item.deliveryId))) throw new LeaseLostError(`delivery ${item.deliveryId} was taken over`);
+        if (!(await sending.add(item.deliveryId)))
+          throw new LeaseLostError(`delivery ${item.deliveryId} was taken over`);
       });
       outcomes.sent(item.deliveryId);
       result.sent++;
@@ -265,7 +287,12 @@ export async function deliverShardPass(
       // and `claimed`; the attempt stops and its retry sends it.
       if (isCommitError(err)) return fail(err);
       const e = err instanceof SmtpSendError ? err : toSendError(err, false);
-      outcomes.failed({ id: item.deliveryId, customerId: r.customerId, permanent: e.permanent, reply: e.reply });
+      outcomes.failed({
+        id: item.deliveryId,
+        customerId: r.customerId,
+        permanent: e.permanent,
+        reply: e.reply,
+      });
       if (e.permanent) result.undeliverable++;
       else result.retrying++;
     } finally {
@@ -277,7 +304,8 @@ export async function deliverShardPass(
   const sendConcurrency = Math.max(2, config.mail.poolSize * 2);
   const inFlight = new Set<Promise<void>>();
   const ahead: Promise<{ state: PageState; items: Outgoing[] } | null>[] = [];
-  const wantMore = () => !exhausted && fatal === undefined && !options.signal?.aborted && Date.now() - started < options.budgetMs;
+  const wantMore = () =>
+    !exhausted && fatal === undefined && !options.signal?.aborted && Date.now() - started < options.budgetMs;
   try {
     const fill = () => {
       while (ahead.length < READ_AHEAD && wantMore()) {
@@ -303,7 +331,12 @@ export async function deliverShardPass(
             .then(
               (b) => send(item, b, state),
               (err: unknown) => {
-                outcomes.failed({ id: item.deliveryId, customerId: item.recipient.customerId, permanent: true, reply: `not composed: ${String(err)}` });
+                outcomes.failed({
+                  id: item.deliveryId,
+                  customerId: item.recipient.customerId,
+                  permanent: true,
+                  reply: `not composed: ${String(err)}`,
+                });
                 result.undeliverable++;
                 settle(state);
               },
@@ -365,7 +398,10 @@ export async function composeNotice(
  * would break the SMTP command. What a relay refuses (5xx) is decided by the relay.
  */
 export function isUsableAddress(address: string): boolean {
-  return address.length <= 254 && /^[^\s@<>()[\]\\,;:"\u0000-\u001f\u007f]+@[^\s@<>()[\]\\,;:"\u0000-\u001f\u007f]+$/.test(address);
+  return (
+    address.length <= 254 &&
+    /^[^\s@<>()[\]\\,;:"\u0000-\u001f\u007f]+@[^\s@<>()[\]\\,;:"\u0000-\u001f\u007f]+$/.test(address)
+  );
 }
 
 /** A deceased customer's notice goes to their registered representative (customers with none are `manual`). */
@@ -381,6 +417,7 @@ function timeZoneFor(r: Recipient): string {
   return ZONES[r.region ?? ''] ?? ZONES[r.country] ?? 'UTC';
 }
 
+// prettier-ignore
 const ZONES: Record<string, string> = {
   'US-CA': 'America/Los_Angeles', 'US-WA': 'America/Los_Angeles', 'US-OR': 'America/Los_Angeles',
   'US-NV': 'America/Los_Angeles', 'US-TX': 'America/Chicago', 'US-IL': 'America/Chicago',
@@ -512,7 +549,10 @@ export async function warnIfForecastLate(
   if (!due || progress.forecastAt.getTime() <= due.dueAt.getTime()) return false;
   const key = `delivery_forecast_late:${due.id}:${due.dueAt.getTime()}`;
   return inTransaction(pool, async (tx) => {
-    const { rows } = await tx.query<{ locked: boolean }>(`SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked`, [key]);
+    const { rows } = await tx.query<{ locked: boolean }>(
+      `SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked`,
+      [key],
+    );
     if (!rows[0]!.locked || (await audit.exists(tx, key))) return false;
     const incident = await incidents.get(tx, incidentId);
     if (!incident) return false;

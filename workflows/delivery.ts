@@ -39,7 +39,11 @@ export async function deliveryShardWorkflow(input: DeliveryShardWorkflowInput): 
   }
   const delay = input.retryDelaysMs[input.pass];
   if (delay === undefined) return;
-  const retrying = await countRetrying({ incidentId: input.incidentId, shard: input.shard, shards: input.shards });
+  const retrying = await countRetrying({
+    incidentId: input.incidentId,
+    shard: input.shard,
+    shards: input.shards,
+  });
   if (retrying === 0) return;
   await sleep(delay);
   await continueAsNew<typeof deliveryShardWorkflow>({ ...input, after: 0, pass: input.pass + 1 });

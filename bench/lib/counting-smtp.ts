@@ -28,7 +28,9 @@ export interface SmtpCounts {
 const END_OF_DATA = Buffer.from('\r\n.\r\n');
 
 /** Starts the counting server in this process on a free loopback port. */
-export function startCountingSmtp(port = 0): Promise<{ port: number; counts(): SmtpCounts; reset(): void; close(): Promise<void> }> {
+export function startCountingSmtp(
+  port = 0,
+): Promise<{ port: number; counts(): SmtpCounts; reset(): void; close(): Promise<void> }> {
   let perRecipient = new Map<string, number>();
   let accepted = 0;
   let duplicated = 0;
@@ -93,7 +95,9 @@ export function startCountingSmtp(port = 0): Promise<{ port: number; counts(): S
         const verb = line.slice(0, 4).toUpperCase();
         switch (verb) {
           case 'EHLO':
-            replies.push('250-counting-sink\r\n250-PIPELINING\r\n250-8BITMIME\r\n250-SMTPUTF8\r\n250 ENHANCEDSTATUSCODES');
+            replies.push(
+              '250-counting-sink\r\n250-PIPELINING\r\n250-8BITMIME\r\n250-SMTPUTF8\r\n250 ENHANCEDSTATUSCODES',
+            );
             break;
           case 'HELO':
             replies.push('250 counting-sink');

@@ -59,7 +59,10 @@ export function customersForNotices(notices: number): number {
   }
 }
 
-export async function seedForNotices(pool: Pool, notices: number): Promise<{ customers: number; holdings: number; seconds: number }> {
+export async function seedForNotices(
+  pool: Pool,
+  notices: number,
+): Promise<{ customers: number; holdings: number; seconds: number }> {
   return seedDemoInventory(pool, { customers: customersForNotices(notices), seed: SEED });
 }
 
@@ -102,7 +105,10 @@ export async function insertIncident(pool: Pool, openedBy: string, title: string
 }
 
 /** The time the last notice of an incident was recorded sent, and how many were. */
-export async function lastSent(pool: Pool, incidentId: string): Promise<{ sent: number; last: Date | null; first: Date | null }> {
+export async function lastSent(
+  pool: Pool,
+  incidentId: string,
+): Promise<{ sent: number; last: Date | null; first: Date | null }> {
   const { rows } = await pool.query<{ sent: number; last: Date | null; first: Date | null }>(
     `SELECT count(*)::int AS sent, max(sent_at) AS last, min(sent_at) AS first
      FROM deliveries WHERE incident_id = $1 AND status = 'sent'`,
@@ -118,7 +124,11 @@ export async function incidentStatus(pool: Pool, incidentId: string): Promise<st
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Polls until `check` is truthy; throws after `timeoutMs`. */
-export async function until<T>(what: string, check: () => Promise<T | null | undefined | false>, timeoutMs: number): Promise<T> {
+export async function until<T>(
+  what: string,
+  check: () => Promise<T | null | undefined | false>,
+  timeoutMs: number,
+): Promise<T> {
   const started = Date.now();
   for (;;) {
     const v = await check();

@@ -26,7 +26,10 @@ export interface BenchServers {
   stop(): Promise<void>;
 }
 
-export async function startBenchServers(options: { temporal: boolean; smtp: boolean }): Promise<BenchServers> {
+export async function startBenchServers(options: {
+  temporal: boolean;
+  smtp: boolean;
+}): Promise<BenchServers> {
   const dir = join(repoRoot, '.data', `bench-${process.pid}`);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
@@ -40,10 +43,16 @@ export async function startBenchServers(options: { temporal: boolean; smtp: bool
   };
   try {
     [postgres, temporal, smtp] = await Promise.all([
-      freePort().then((port) => startEmbeddedPostgres({ dataDir: join(dir, 'postgres'), port, durable: true })),
+      freePort().then((port) =>
+        startEmbeddedPostgres({ dataDir: join(dir, 'postgres'), port, durable: true }),
+      ),
       options.temporal
         ? freePort().then((port) =>
-            startTemporalDevServer({ cliPath: temporalCliPath(), port, dbFile: join(dir, 'temporal.sqlite') }),
+            startTemporalDevServer({
+              cliPath: temporalCliPath(),
+              port,
+              dbFile: join(dir, 'temporal.sqlite'),
+            }),
           )
         : undefined,
       options.smtp ? forkCountingSmtp() : undefined,

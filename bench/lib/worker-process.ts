@@ -25,11 +25,15 @@ export function startWorkerProcess(options: {
   try {
     // BENCH_WORKER_NODE_FLAGS, e.g. '--cpu-prof --cpu-prof-dir=/tmp/prof', for a look inside the worker.
     const flags = process.env.BENCH_WORKER_NODE_FLAGS?.split(' ').filter(Boolean) ?? [];
-    child = spawn(process.execPath, [...flags, '--import', 'tsx', join(repoRoot, options.entry ?? 'worker/main.ts')], {
-      cwd: repoRoot,
-      env: { ...process.env, ...options.env },
-      stdio: ['ignore', fd, fd],
-    });
+    child = spawn(
+      process.execPath,
+      [...flags, '--import', 'tsx', join(repoRoot, options.entry ?? 'worker/main.ts')],
+      {
+        cwd: repoRoot,
+        env: { ...process.env, ...options.env },
+        stdio: ['ignore', fd, fd],
+      },
+    );
   } finally {
     closeSync(fd);
   }
@@ -43,7 +47,8 @@ export function startWorkerProcess(options: {
       peak = Math.max(peak, hwm);
       if (process.env.BENCH_RSS_TRACE) {
         const rss = Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
-        if (++samples % 20 === 0) console.log(`  worker ${pid} RSS ${rss.toFixed(0)} MB (peak ${hwm.toFixed(0)} MB)`);
+        if (++samples % 20 === 0)
+          console.log(`  worker ${pid} RSS ${rss.toFixed(0)} MB (peak ${hwm.toFixed(0)} MB)`);
       }
     } catch {
       // exited

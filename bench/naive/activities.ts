@@ -19,7 +19,9 @@ export function createNaiveActivities(deps: ActivityDeps) {
   const contextFor = (incidentId: string, noticeId: string) => {
     let c = context.get(noticeId);
     if (!c) {
-      c = Promise.all([notices.get(pool, noticeId), incidents.get(pool, incidentId)]).then(([notice, incident]) => ({ notice: notice!, incident: incident! }));
+      c = Promise.all([notices.get(pool, noticeId), incidents.get(pool, incidentId)]).then(
+        ([notice, incident]) => ({ notice: notice!, incident: incident! }),
+      );
       context.set(noticeId, c);
     }
     return c;
@@ -50,19 +52,31 @@ export function createNaiveActivities(deps: ActivityDeps) {
       const from = addressOf(config.mail.from);
       const messageId = noticeMessageId(input.incidentId, r.customerId, from.split('@')[1]!);
       const to = recipientAddress(r);
-      const claimed = (await deliveries.claim(pool, input.incidentId, input.noticeId, lease, [{ customerId: r.customerId, recipient: to, messageId }])).get(r.customerId);
+      const claimed = (
+        await deliveries.claim(pool, input.incidentId, input.noticeId, lease, [
+          { customerId: r.customerId, recipient: to, messageId },
+        ])
+      ).get(r.customerId);
       if (!claimed?.mine) return;
       const set = await deps.templates.get(notice.templateVersion);
       const mail = renderIndividualNotice(set, noticeInputBuilder(notice, incident, config)(r));
-      const raw = await composeNotice(mail, { from: config.mail.from, to, messageId, referenceCode: r.referenceCode });
+      const raw = await composeNotice(mail, {
+        from: config.mail.from,
+        to,
+        messageId,
+        referenceCode: r.referenceCode,
+      });
       try {
         await deps.smtp.send({ from, to }, raw, async () => {
-          if (!(await deliveries.markSending(pool, lease, [claimed.id])).has(claimed.id)) throw new Error('claim lost');
+          if (!(await deliveries.markSending(pool, lease, [claimed.id])).has(claimed.id))
+            throw new Error('claim lost');
         });
         await deliveries.markSent(pool, input.incidentId, [claimed.id]);
       } catch (err) {
         if (!(err instanceof SmtpSendError)) throw err;
-        await deliveries.markFailed(pool, input.incidentId, lease, [{ id: claimed.id, customerId: r.customerId, permanent: err.permanent, reply: err.reply }]);
+        await deliveries.markFailed(pool, input.incidentId, lease, [
+          { id: claimed.id, customerId: r.customerId, permanent: err.permanent, reply: err.reply },
+        ]);
       }
     },
   };

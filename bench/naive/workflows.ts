@@ -12,12 +12,20 @@ const { listPendingIds, sendOneNotice } = proxyActivities<NaiveActivities>({
 const PAGE = 500;
 const PAGES_PER_RUN = 2;
 
-export async function naiveDeliveryWorkflow(input: { incidentId: string; noticeId: string; after: number }): Promise<void> {
+export async function naiveDeliveryWorkflow(input: {
+  incidentId: string;
+  noticeId: string;
+  after: number;
+}): Promise<void> {
   let after = input.after;
   for (let pages = 0; pages < PAGES_PER_RUN; pages++) {
     const ids = await listPendingIds({ incidentId: input.incidentId, after, limit: PAGE });
     if (ids.length === 0) return;
-    await Promise.all(ids.map((customerId) => sendOneNotice({ incidentId: input.incidentId, noticeId: input.noticeId, customerId })));
+    await Promise.all(
+      ids.map((customerId) =>
+        sendOneNotice({ incidentId: input.incidentId, noticeId: input.noticeId, customerId }),
+      ),
+    );
     after = ids.at(-1)!;
   }
   await continueAsNew<typeof naiveDeliveryWorkflow>({ ...input, after });

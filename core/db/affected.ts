@@ -38,7 +38,14 @@ export async function identify(pool: Pool, incidentId: string): Promise<number> 
   await inTransaction(pool, async (tx) => {
     // The grouping sorts a row per exposed holding: kept in memory rather than spilled to disk.
     await tx.query(`SET LOCAL work_mem = '256MB'`);
-    await tx.query(IDENTIFY_SQL, [incidentId, incident.systems, incident.categories, incident.from, incident.to, incident.named]);
+    await tx.query(IDENTIFY_SQL, [
+      incidentId,
+      incident.systems,
+      incident.categories,
+      incident.from,
+      incident.to,
+      incident.named,
+    ]);
   });
   // Fresh statistics: until they see this incident's rows, the planner takes it for empty and picks
   // whole-incident scans for delivery's per-page writes. Sampled, so cheap at any size.

@@ -80,7 +80,12 @@ export async function markSending(db: Queryable, lease: string, ids: number[]): 
  * deliveries reached the commit point before an interruption: the relay had the whole message, so
  * they count as sent.
  */
-export async function markSent(db: Queryable, incidentId: string, ids: number[], recovered = false): Promise<void> {
+export async function markSent(
+  db: Queryable,
+  incidentId: string,
+  ids: number[],
+  recovered = false,
+): Promise<void> {
   if (ids.length === 0) return;
   await db.query(
     `WITH d AS (
@@ -106,7 +111,12 @@ export interface Failure {
  * Transient failures become `retrying`; permanent ones `undeliverable`, with the relay's reply.
  * Only rows this attempt holds are written: a claim taken over belongs to the newer attempt.
  */
-export async function markFailed(db: Queryable, incidentId: string, lease: string, failures: Failure[]): Promise<void> {
+export async function markFailed(
+  db: Queryable,
+  incidentId: string,
+  lease: string,
+  failures: Failure[],
+): Promise<void> {
   if (failures.length === 0) return;
   await db.query(
     `WITH f AS (
@@ -120,7 +130,13 @@ export async function markFailed(db: Queryable, incidentId: string, lease: strin
      )
      UPDATE affected_customers a SET status = 'undeliverable' FROM d
      WHERE a.incident_id = $1 AND a.customer_id = d.customer_id AND d.status = 'undeliverable'`,
-    [incidentId, lease, failures.map((f) => f.id), failures.map((f) => f.permanent), failures.map((f) => f.reply)],
+    [
+      incidentId,
+      lease,
+      failures.map((f) => f.id),
+      failures.map((f) => f.permanent),
+      failures.map((f) => f.reply),
+    ],
   );
 }
 
@@ -217,7 +233,11 @@ export interface UndeliverableRow {
   attempts: number;
 }
 
-export async function listUndeliverable(db: Queryable, incidentId: string, limit = 1000): Promise<UndeliverableRow[]> {
+export async function listUndeliverable(
+  db: Queryable,
+  incidentId: string,
+  limit = 1000,
+): Promise<UndeliverableRow[]> {
   const { rows } = await db.query<UndeliverableRow>(
     `SELECT d.customer_id AS "customerId", c.external_id AS "externalId", d.recipient, d.last_reply AS reply, d.attempts
      FROM deliveries d JOIN customers c ON c.id = d.customer_id

@@ -67,10 +67,12 @@ export function composeMessage(m: NoticeMessage): Promise<Buffer> | Buffer {
   return Buffer.from(lines.join('\r\n'), 'latin1');
 }
 
-const header = (key: string, value: string) => foldLines(`${key}: ${encoder.encodeHeaderValue(key, value)}`, 76);
+const header = (key: string, value: string) =>
+  foldLines(`${key}: ${encoder.encodeHeaderValue(key, value)}`, 76);
 
 /** An address that needs no encoding or brackets in a header (what nodemailer writes as is too). */
-const PLAIN_ADDRESS = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/;
+const PLAIN_ADDRESS =
+  /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/;
 
 // Subjects and the sender repeat across thousands of notices (one per language and variant).
 const headerCache = new Map<string, string>();

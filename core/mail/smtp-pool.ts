@@ -106,7 +106,8 @@ export class SmtpPool {
   /** Stops taking messages: queued ones fail (temporarily), idle connections quit, busy ones after their message. */
   async close(): Promise<void> {
     this.closed = true;
-    for (const job of this.queue.splice(0)) job.reject(new SmtpSendError('pool closed', false, 'pool closed', false));
+    for (const job of this.queue.splice(0))
+      job.reject(new SmtpSendError('pool closed', false, 'pool closed', false));
     for (const c of this.idle.splice(0)) {
       this.open--;
       c.quit();
@@ -244,11 +245,18 @@ export class SmtpPool {
  */
 export function toSendError(err: unknown, afterCommit: boolean): SmtpSendError {
   if (err instanceof SmtpSendError) return err;
-  const e = err as { message?: string; responseCode?: number; response?: string; code?: string; command?: string };
+  const e = err as {
+    message?: string;
+    responseCode?: number;
+    response?: string;
+    code?: string;
+    command?: string;
+  };
   const code = e.responseCode;
   const permanent =
     (code !== undefined && code >= 500 && code < 600) ||
     (code === undefined && e.code === 'EENVELOPE' && e.command === 'API');
-  const reply = e.response ?? (code ? `${code} ${e.message ?? ''}` : `${e.code ?? 'ERROR'}: ${e.message ?? String(err)}`);
+  const reply =
+    e.response ?? (code ? `${code} ${e.message ?? ''}` : `${e.code ?? 'ERROR'}: ${e.message ?? String(err)}`);
   return new SmtpSendError(e.message ?? String(err), permanent, reply.trim(), afterCommit);
 }

@@ -32,8 +32,16 @@ describe('delivery forecast', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    const officer = await users.upsertWithToken(db.pool, { email: 'officer@staff.example.com', displayName: 'Officer', role: 'officer' }, randomUUID());
-    await users.upsertWithToken(db.pool, { email: 'compliance@staff.example.com', displayName: 'Compliance', role: 'compliance' }, randomUUID());
+    const officer = await users.upsertWithToken(
+      db.pool,
+      { email: 'officer@staff.example.com', displayName: 'Officer', role: 'officer' },
+      randomUUID(),
+    );
+    await users.upsertWithToken(
+      db.pool,
+      { email: 'compliance@staff.example.com', displayName: 'Compliance', role: 'compliance' },
+      randomUUID(),
+    );
     officerEmail = officer.email;
     incidentId = randomUUID();
     await incidents.insert(db.pool, {
@@ -54,7 +62,12 @@ describe('delivery forecast', () => {
     });
     await upsertCustomers(
       db.pool,
-      Array.from({ length: AFFECTED }, (_, i) => ({ externalId: `P${i}`, fullName: `P ${i}`, email: `p${i}@example.com`, country: 'US' })),
+      Array.from({ length: AFFECTED }, (_, i) => ({
+        externalId: `P${i}`,
+        fullName: `P ${i}`,
+        email: `p${i}@example.com`,
+        country: 'US',
+      })),
     );
     await db.pool.query(
       `INSERT INTO affected_customers (incident_id, customer_id, categories, jurisdiction, status, reference_code, page_token)
@@ -133,13 +146,17 @@ describe('delivery forecast', () => {
     expect(mails[0]!.alert.kind).toBe('forecast_late');
     expect(mails[0]!.alert.obligation.dueAt).toEqual(due);
     expect(mails[0]!.to.sort()).toEqual(['compliance@staff.example.com', officerEmail].sort());
-    const entries = (await audit.listForIncident(db.pool, incidentId)).filter((e) => e.action === 'delivery_forecast_late');
+    const entries = (await audit.listForIncident(db.pool, incidentId)).filter(
+      (e) => e.action === 'delivery_forecast_late',
+    );
     expect(entries).toHaveLength(1);
     expect(entries[0]!.detail).toMatchObject({ remaining: AFFECTED - SENT, dueAt: due.toISOString() });
 
     // Asked again (every delivery batch asks), nothing more is sent or written.
     expect(await warnIfForecastLate({ pool: db.pool, staffMailer }, incidentId)).toBe(false);
     expect(mails).toHaveLength(1);
-    expect((await audit.listForIncident(db.pool, incidentId)).filter((e) => e.action === 'delivery_forecast_late')).toHaveLength(1);
+    expect(
+      (await audit.listForIncident(db.pool, incidentId)).filter((e) => e.action === 'delivery_forecast_late'),
+    ).toHaveLength(1);
   });
 });

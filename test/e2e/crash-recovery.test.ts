@@ -99,7 +99,10 @@ async function startHoldingSink() {
  * (The `tsx` command runs the script in a child process of its own, which a SIGKILL of `tsx` would
  * leave running.)
  */
-function startWorker(env: Record<string, string>, logFile: string): { child: ChildProcess; started: Promise<void>; exited: Promise<void> } {
+function startWorker(
+  env: Record<string, string>,
+  logFile: string,
+): { child: ChildProcess; started: Promise<void>; exited: Promise<void> } {
   const fd = openSync(logFile, 'a');
   const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'worker', 'main.ts')], {
     cwd: repoRoot,
@@ -110,7 +113,8 @@ function startWorker(env: Record<string, string>, logFile: string): { child: Chi
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const started = (async () => {
     for (;;) {
-      if (child.exitCode !== null || child.signalCode !== null) throw new Error(`worker exited: ${readFileSync(logFile, 'utf8').slice(-2000)}`);
+      if (child.exitCode !== null || child.signalCode !== null)
+        throw new Error(`worker exited: ${readFileSync(logFile, 'utf8').slice(-2000)}`);
       if (readFileSync(logFile, 'utf8').includes('worker started')) return;
       await new Promise((r) => setTimeout(r, 50));
     }
@@ -118,7 +122,11 @@ function startWorker(env: Record<string, string>, logFile: string): { child: Chi
   return { child, started, exited };
 }
 
-const eventually = async <T>(what: string, check: () => Promise<T | null | undefined | false>, timeoutMs = 300_000): Promise<T> => {
+const eventually = async <T>(
+  what: string,
+  check: () => Promise<T | null | undefined | false>,
+  timeoutMs = 300_000,
+): Promise<T> => {
   const started = Date.now();
   for (;;) {
     const v = await check();
@@ -194,65 +202,82 @@ describe('delivery crash recovery', () => {
     rmSync(dir, { recursive: true, force: true });
   }, 60_000);
 
-  it('sends every affected customer exactly one notice across three SIGKILLs of the worker', { timeout: 600_000 }, async () => {
-    const officer = await users.upsertWithToken(db.pool, { email: 'officer@staff.example.com', displayName: 'Officer', role: 'officer' }, randomUUID());
-    const compliance = await users.upsertWithToken(db.pool, { email: 'compliance@staff.example.com', displayName: 'Compliance', role: 'compliance' }, randomUUID());
-    const incidentId = randomUUID();
-    await incidents.insert(db.pool, {
-      id: incidentId,
-      title: 'CRM export left on a public file share',
-      description: 'A copy of the CRM customer table was reachable without a password.',
-      discoveredAt: new Date(Date.now() - 3_600_000),
-      occurredFrom: new Date('2025-06-01T00:00:00Z'),
-      occurredTo: null,
-      systems: ['crm'],
-      dataCategories: ['email'],
-      encrypted: false,
-      keyCompromised: false,
-      customerExternalIds: null,
-      openedBy: officer.id,
-      idempotencyKey: null,
-      workflowId: incidentWorkflowId(incidentId),
-    });
-    await audit.append(db.pool, { incidentId, actor: officer.id, action: 'incident_opened' });
+  it(
+    'sends every affected customer exactly one notice across three SIGKILLs of the worker',
+    { timeout: 600_000 },
+    async () => {
+      const officer = await users.upsertWithToken(
+        db.pool,
+        { email: 'officer@staff.example.com', displayName: 'Officer', role: 'officer' },
+        randomUUID(),
+      );
+      const compliance = await users.upsertWithToken(
+        db.pool,
+        { email: 'compliance@staff.example.com', displayName: 'Compliance', role: 'compliance' },
+        randomUUID(),
+      );
+      const incidentId = randomUUID();
+      await incidents.insert(db.pool, {
+        id: incidentId,
+        title: 'CRM export left on a public file share',
+        description: 'A copy of the CRM customer table was reachable without a password.',
+        discoveredAt: new Date(Date.now() - 3_600_000),
+        occurredFrom: new Date('2025-06-01T00:00:00Z'),
+        occurredTo: null,
+        systems: ['crm'],
+        dataCategories: ['email'],
+        encrypted: false,
+        keyCompromised: false,
+        customerExternalIds: null,
+        openedBy: officer.id,
+        idempotencyKey: null,
+        workflowId: incidentWorkflowId(incidentId),
+      });
+      await audit.append(db.pool, { incidentId, actor: officer.id, action: 'incident_opened' });
 
-    await launch();
-    const handle = await client.workflow.start<typeof incidentWorkflow>('incidentWorkflow', {
-      workflowId: incidentWorkflowId(incidentId),
-      taskQueue,
-      args: [{ incidentId, openedBy: officer.id }],
-    });
-    const status = async () => (await incidents.get(db.pool, incidentId))?.status;
-    await eventually('the notice to await approval', async () => (await status()) === 'awaiting_approval');
-    await handle.executeUpdate(approvalUpdate, {
-      args: [{ decision: 'approve', comment: null, actorId: compliance.id, actorRole: 'compliance' }],
-    });
-
-    for (const threshold of KILLS_AT) {
-      await eventually(`${threshold} messages at the SMTP server`, async () => sink.accepted() >= threshold);
-      await sink.hold();
-      worker!.child.kill('SIGKILL');
-      await worker!.exited;
-      sink.release();
-      expect(sink.accepted()).toBeLessThan(AFFECTED); // the kill did land during delivery
       await launch();
-    }
+      const handle = await client.workflow.start<typeof incidentWorkflow>('incidentWorkflow', {
+        workflowId: incidentWorkflowId(incidentId),
+        taskQueue,
+        args: [{ incidentId, openedBy: officer.id }],
+      });
+      const status = async () => (await incidents.get(db.pool, incidentId))?.status;
+      await eventually('the notice to await approval', async () => (await status()) === 'awaiting_approval');
+      await handle.executeUpdate(approvalUpdate, {
+        args: [{ decision: 'approve', comment: null, actorId: compliance.id, actorRole: 'compliance' }],
+      });
 
-    await eventually('delivery to complete', async () => (await status()) === 'completed');
+      for (const threshold of KILLS_AT) {
+        await eventually(
+          `${threshold} messages at the SMTP server`,
+          async () => sink.accepted() >= threshold,
+        );
+        await sink.hold();
+        worker!.child.kill('SIGKILL');
+        await worker!.exited;
+        sink.release();
+        expect(sink.accepted()).toBeLessThan(AFFECTED); // the kill did land during delivery
+        await launch();
+      }
 
-    const { rows } = await db.pool.query<{ email: string; status: string }>(
-      `SELECT c.email, a.status FROM customers c LEFT JOIN affected_customers a ON a.customer_id = c.id AND a.incident_id = $1`,
-      [incidentId],
-    );
-    const affectedEmails = rows.filter((r) => r.status !== null).map((r) => r.email);
-    const others = rows.filter((r) => r.status === null).map((r) => r.email);
-    expect(affectedEmails).toHaveLength(AFFECTED);
-    expect(others).toHaveLength(UNAFFECTED);
-    expect(rows.filter((r) => r.status !== null && r.status !== 'notified')).toEqual([]);
+      await eventually('delivery to complete', async () => (await status()) === 'completed');
 
-    const wrong = affectedEmails.filter((e) => sink.perRecipient.get(e) !== 1).map((e) => `${e}: ${sink.perRecipient.get(e) ?? 0}`);
-    expect(wrong).toEqual([]);
-    expect(others.filter((e) => sink.perRecipient.has(e))).toEqual([]);
-    expect(sink.accepted()).toBe(AFFECTED);
-  });
+      const { rows } = await db.pool.query<{ email: string; status: string }>(
+        `SELECT c.email, a.status FROM customers c LEFT JOIN affected_customers a ON a.customer_id = c.id AND a.incident_id = $1`,
+        [incidentId],
+      );
+      const affectedEmails = rows.filter((r) => r.status !== null).map((r) => r.email);
+      const others = rows.filter((r) => r.status === null).map((r) => r.email);
+      expect(affectedEmails).toHaveLength(AFFECTED);
+      expect(others).toHaveLength(UNAFFECTED);
+      expect(rows.filter((r) => r.status !== null && r.status !== 'notified')).toEqual([]);
+
+      const wrong = affectedEmails
+        .filter((e) => sink.perRecipient.get(e) !== 1)
+        .map((e) => `${e}: ${sink.perRecipient.get(e) ?? 0}`);
+      expect(wrong).toEqual([]);
+      expect(others.filter((e) => sink.perRecipient.has(e))).toEqual([]);
+      expect(sink.accepted()).toBe(AFFECTED);
+    },
+  );
 });

@@ -38,7 +38,8 @@ const bucket = (address: string) => createHash('sha256').update(address).digest(
 
 function fault(recipient: string, attempt: number): SmtpFault | undefined {
   const i = Number(/^customer(\d+)@/.exec(recipient)?.[1] ?? -1);
-  if (i === PERMANENT_AFTER_BODY) return { at: 'data', code: 554, message: '5.7.1 Message refused by policy' };
+  if (i === PERMANENT_AFTER_BODY)
+    return { at: 'data', code: 554, message: '5.7.1 Message refused by policy' };
   if (PERMANENT.includes(i)) return { at: 'rcpt', code: 550, message: '5.1.1 Mailbox does not exist' };
   if (attempt === 1 && bucket(recipient) === 0) {
     return i % 2 === 0
@@ -111,7 +112,9 @@ describe('delivery against a failing relay', () => {
     const status = async () => (await incidents.get(db.pool, incidentId))?.status;
     await eventually(async () => (await status()) === 'awaiting_approval');
     await handle.executeUpdate(approvalUpdate, {
-      args: [{ decision: 'approve', comment: null, actorId: system.staff.compliance.id, actorRole: 'compliance' }],
+      args: [
+        { decision: 'approve', comment: null, actorId: system.staff.compliance.id, actorRole: 'compliance' },
+      ],
     });
     await eventually(async () => (await status()) === 'completed', 120_000);
 
@@ -125,7 +128,8 @@ describe('delivery against a failing relay', () => {
       const address = email(i).toLowerCase();
       const received = smtp.acceptedByRecipient.get(address) ?? 0;
       const expected = i < AFFECTED && !refused.has(email(i)) && !notEmailed.has(email(i)) ? 1 : 0;
-      if (received !== expected) expect(`${address} received ${received}`).toBe(`${address} received ${expected}`);
+      if (received !== expected)
+        expect(`${address} received ${received}`).toBe(`${address} received ${expected}`);
     }
 
     // The refused and the unusable are undeliverable, each with what the relay (or the check) said.
@@ -142,7 +146,9 @@ describe('delivery against a failing relay', () => {
     expect([...byRecipient.keys()].sort()).toEqual([...PERMANENT, UNUSABLE].map(email).sort());
     for (const i of PERMANENT) {
       const reply = byRecipient.get(email(i))!.reply;
-      expect(reply).toMatch(i === PERMANENT_AFTER_BODY ? /^554 .*Message refused by policy/ : /^550 .*Mailbox does not exist/);
+      expect(reply).toMatch(
+        i === PERMANENT_AFTER_BODY ? /^554 .*Message refused by policy/ : /^550 .*Mailbox does not exist/,
+      );
     }
     expect(byRecipient.get(email(UNUSABLE))!.reply).toMatch(/invalid recipient address/);
 

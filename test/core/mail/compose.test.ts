@@ -48,10 +48,13 @@ function sameReading(a: ParsedMail, b: ParsedMail): void {
 }
 
 describe('composeMessage', () => {
-  it.each(['en-US', 'es-MX', 'fr-CA', 'de-AT'])('reads the same as MailComposer for a %s notice', async (locale) => {
-    const m = messageFor({ locale });
-    sameReading(await read(composeMessage(m)), await read(composeWithNodemailer(m)));
-  });
+  it.each(['en-US', 'es-MX', 'fr-CA', 'de-AT'])(
+    'reads the same as MailComposer for a %s notice',
+    async (locale) => {
+      const m = messageFor({ locale });
+      sameReading(await read(composeMessage(m)), await read(composeWithNodemailer(m)));
+    },
+  );
 
   it('reads the same for subjects and senders that need encoding, and odd bodies', async () => {
     const cases: Partial<NoticeMessage>[] = [
@@ -60,7 +63,9 @@ describe('composeMessage', () => {
       { subject: '日本語の件名: お客様の個人情報について' },
       { from: 'Société Exemple <privacy@example.com>' },
       { from: '"Example, Inc." <privacy@example.com>' },
-      { text: `trailing spaces   \nand tabs\t\n= signs == here\n.dot at start\n${'x'.repeat(300)}\n${'é'.repeat(100)}` },
+      {
+        text: `trailing spaces   \nand tabs\t\n= signs == here\n.dot at start\n${'x'.repeat(300)}\n${'é'.repeat(100)}`,
+      },
       { text: 'no final newline and a trailing space ', html: '<p>Ünïcödé</p>\r\n<p>CRLF already</p>' },
       { text: `${'a'.repeat(74)} b\n${'a'.repeat(75)}=\n${'a'.repeat(73)}ü` },
       { to: 'ünïcode@exämple.net' },
@@ -91,7 +96,9 @@ describe('composeMessage', () => {
 describe('quotedPrintable', () => {
   const decode = (qp: string) =>
     Buffer.from(
-      qp.replace(/=\r\n/g, '').replace(/=([0-9A-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16))),
+      qp
+        .replace(/=\r\n/g, '')
+        .replace(/=([0-9A-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16))),
       'latin1',
     ).toString('utf8');
 

@@ -97,7 +97,11 @@ describe('SmtpPool', () => {
       pool = new SmtpPool({ url: server.url, size: 3 });
       const messages = Array.from({ length: 12 }, (_, i) => message(i, 5_000 + i * 3_000));
       const before = server.received.length;
-      await Promise.all(messages.map((raw, i) => pool.send({ from: 'sender@example.com', to: `r${i}@example.net` }, raw, async () => undefined)));
+      await Promise.all(
+        messages.map((raw, i) =>
+          pool.send({ from: 'sender@example.com', to: `r${i}@example.net` }, raw, async () => undefined),
+        ),
+      );
       const got = server.received.slice(before);
       expect(got).toHaveLength(messages.length);
       for (const raw of messages) expect(got.some((g) => g.equals(raw))).toBe(true);
@@ -232,10 +236,12 @@ describe('SmtpPool', () => {
 
     it('a refused connection is temporary', async () => {
       const closed = new SmtpPool({ url: `smtp://127.0.0.1:${await freePort()}`, size: 1 });
-      const e = await closed.send({ from: 'sender@example.com', to: 'x@example.net' }, message(0, 1_000), async () => undefined).then(
-        () => undefined,
-        (err: unknown) => err,
-      );
+      const e = await closed
+        .send({ from: 'sender@example.com', to: 'x@example.net' }, message(0, 1_000), async () => undefined)
+        .then(
+          () => undefined,
+          (err: unknown) => err,
+        );
       expect(e).toBeInstanceOf(SmtpSendError);
       expect((e as SmtpSendError).permanent).toBe(false);
       await closed.close();
