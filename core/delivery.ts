@@ -237,7 +237,7 @@ export async function deliverShardPass(
 
   // Rendering and composing are the CPU work; they happen one message per turn of the event loop
   // (so SMTP replies and commits are handled between two messages, not after a burst of them) and
-  // only as far ahead as the connections can take: READY_PER_CONNECTION composed messages each.
+  // only as far ahead as the connections can take (sendConcurrency below).
   const prepare = (item: Outgoing): Promise<Buffer> | null => {
     const r = item.recipient;
     const to = recipientAddress(r);
