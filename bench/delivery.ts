@@ -8,7 +8,7 @@
 //   3. the naive design (one activity per email, bench/naive/) on the 10,000-notice inventory;
 // and prints a table. Every server is stopped and its data removed at the end.
 import { join } from 'node:path';
-import { fork } from 'node:child_process';
+import { execFileSync, fork } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
@@ -77,7 +77,16 @@ async function main(): Promise<void> {
       connection,
       dataConverter: dataConverter(Buffer.from(payloadKey, 'base64')),
     });
-    const ctx: Ctx = { servers, client, payloadKey };
+    // As in production (the Docker image): workers load a bundle built once, not webpack at start.
+    const workflowBundlePath = join(servers.dir, 'workflow-bundle.js');
+    execFileSync(
+      process.execPath,
+      ['--import', 'tsx', join(repoRoot, 'scripts', 'build-workflows.ts'), workflowBundlePath],
+      {
+        stdio: 'ignore',
+      },
+    );
+    const ctx: Ctx = { servers, client, payloadKey, workflowBundlePath };
 
     const small = await batched(ctx, SMALL);
     rows.push(small.row);
@@ -110,6 +119,7 @@ interface Ctx {
   servers: BenchServers;
   client: Client;
   payloadKey: string;
+  workflowBundlePath: string;
 }
 
 function workerEnv(ctx: Ctx, databaseUrl: string, taskQueue: string): Record<string, string> {
@@ -121,6 +131,7 @@ function workerEnv(ctx: Ctx, databaseUrl: string, taskQueue: string): Record<str
     SMTP_URL: ctx.servers.smtp!.url,
     PAYLOAD_ENCRYPTION_KEY: ctx.payloadKey,
     FORTHRIGHT_DATA_DIR: ctx.servers.dir,
+    WORKFLOW_BUNDLE_PATH: ctx.workflowBundlePath,
     LOG_LEVEL: 'info',
   };
 }

@@ -14,64 +14,95 @@ const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
-const EnvSchema = z.object({
-  FORTHRIGHT_DATA_DIR: z.string().default('.data'),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+const EnvSchema = z
+  .object({
+    FORTHRIGHT_DATA_DIR: z.string().default('.data'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 
-  TEMPORAL_ADDRESS: z.string().min(1).default('127.0.0.1:7233'),
-  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
-  TEMPORAL_TASK_QUEUE: z.string().min(1).default('forthright'),
-  TEMPORAL_TLS: bool.default(false),
-  TEMPORAL_API_KEY: z.string().min(1).optional(),
-  TEMPORAL_UI_URL: z.url().default('http://127.0.0.1:8233'),
-  PAYLOAD_ENCRYPTION_KEY: z
-    .string()
-    .regex(/^[A-Za-z0-9+/]{43}=$/, 'must be 32 bytes, base64-encoded (openssl rand -base64 32)')
-    .optional(),
+    TEMPORAL_ADDRESS: z.string().min(1).default('127.0.0.1:7233'),
+    TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+    TEMPORAL_TASK_QUEUE: z.string().min(1).default('forthright'),
+    TEMPORAL_TLS: bool.default(false),
+    TEMPORAL_API_KEY: z.string().min(1).optional(),
+    TEMPORAL_UI_URL: z.url().default('http://127.0.0.1:8233'),
+    /** Mutual TLS for a self-hosted cluster: PEM files of the client certificate and key, and the CA. */
+    TEMPORAL_TLS_CERT_PATH: z.string().min(1).optional(),
+    TEMPORAL_TLS_KEY_PATH: z.string().min(1).optional(),
+    TEMPORAL_TLS_CA_PATH: z.string().min(1).optional(),
+    TEMPORAL_TLS_SERVER_NAME: z.string().min(1).optional(),
+    /** A workflow bundle built beforehand (`npm run build:workflows`); without it the worker bundles at start. */
+    WORKFLOW_BUNDLE_PATH: z.string().min(1).optional(),
+    PAYLOAD_ENCRYPTION_KEY: z
+      .string()
+      .regex(/^[A-Za-z0-9+/]{43}=$/, 'must be 32 bytes, base64-encoded (openssl rand -base64 32)')
+      .optional(),
 
-  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
-  EMBEDDED_PG_PORT: port.default(5433),
-  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+    DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+      .optional(),
+    EMBEDDED_PG_PORT: port.default(5433),
+    DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
 
-  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').default('smtp://127.0.0.1:1025'),
-  SMTP_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(5),
-  SEND_RATE_PER_SECOND: z.coerce.number().min(0).default(0),
-  MAIL_FROM: z.string().min(3).default('Example Corp Privacy Office <privacy@example.com>'),
-  MAIL_CATCHER_WEB_URL: z.url().optional(),
+    SMTP_URL: z
+      .string()
+      .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')
+      .default('smtp://127.0.0.1:1025'),
+    SMTP_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(5),
+    SEND_RATE_PER_SECOND: z.coerce.number().min(0).default(0),
+    MAIL_FROM: z.string().min(3).default('Example Corp Privacy Office <privacy@example.com>'),
+    MAIL_CATCHER_WEB_URL: z.url().optional(),
 
-  COMPANY_NAME: z.string().min(1).default('Example Corp'),
-  COMPANY_POSTAL_ADDRESS: z.string().min(1).default('1 Example Street, Springfield, USA'),
-  SUPPORT_EMAIL: z.email().default('privacy@example.com'),
-  SUPPORT_PHONE: z.string().min(3).default('+1 800 555 0100'),
-  DPO_CONTACT: z.string().min(3).default('Data Protection Officer, dpo@example.com'),
-  /** Sector regimes the company falls under, comma-separated: hipaa, sec, nydfs. */
-  COMPANY_REGIMES: z
-    .string()
-    .default('')
-    .transform((s) => s.split(',').map((x) => x.trim().toLowerCase()).filter(Boolean))
-    .pipe(z.array(z.enum(['hipaa', 'sec', 'nydfs']))),
+    COMPANY_NAME: z.string().min(1).default('Example Corp'),
+    COMPANY_POSTAL_ADDRESS: z.string().min(1).default('1 Example Street, Springfield, USA'),
+    SUPPORT_EMAIL: z.email().default('privacy@example.com'),
+    SUPPORT_PHONE: z.string().min(3).default('+1 800 555 0100'),
+    DPO_CONTACT: z.string().min(3).default('Data Protection Officer, dpo@example.com'),
+    /** Sector regimes the company falls under, comma-separated: hipaa, sec, nydfs. */
+    COMPANY_REGIMES: z
+      .string()
+      .default('')
+      .transform((s) =>
+        s
+          .split(',')
+          .map((x) => x.trim().toLowerCase())
+          .filter(Boolean),
+      )
+      .pipe(z.array(z.enum(['hipaa', 'sec', 'nydfs']))),
 
-  HOST: z.string().min(1).default('127.0.0.1'),
-  PORT: port.default(3000),
-  PUBLIC_BASE_URL: z.url().optional(),
+    HOST: z.string().min(1).default('127.0.0.1'),
+    PORT: port.default(3000),
+    PUBLIC_BASE_URL: z.url().optional(),
 
-  DELIVERY_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(500),
-  DELIVERY_SHARDS: z.coerce.number().int().min(1).max(64).default(2),
-  /** Waits before each retry pass over temporary failures, in seconds. */
-  DELIVERY_RETRY_DELAYS: z
-    .string()
-    .default('60,300,1800,7200')
-    .transform((s) => s.split(',').map((x) => Number(x.trim())))
-    .pipe(z.array(z.number().min(0)).max(20)),
+    DELIVERY_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(500),
+    DELIVERY_SHARDS: z.coerce.number().int().min(1).max(64).default(2),
+    /** Waits before each retry pass over temporary failures, in seconds. */
+    DELIVERY_RETRY_DELAYS: z
+      .string()
+      .default('60,300,1800,7200')
+      .transform((s) => s.split(',').map((x) => Number(x.trim())))
+      .pipe(z.array(z.number().min(0)).max(20)),
 
-  INDIVIDUAL_NOTICE_TARGET_HOURS: z.coerce.number().positive().default(72),
-  REMINDER_FRACTIONS: z
-    .string()
-    .default('0.5,0.75,0.9')
-    .transform((s) => s.split(',').map((x) => Number(x.trim())))
-    .pipe(z.array(z.number().gt(0).lt(1)).min(1)),
-  STANDARD_NOTICE_CUTOFF_FRACTION: fraction.default(0.8),
-});
+    INDIVIDUAL_NOTICE_TARGET_HOURS: z.coerce.number().positive().default(72),
+    REMINDER_FRACTIONS: z
+      .string()
+      .default('0.5,0.75,0.9')
+      .transform((s) => s.split(',').map((x) => Number(x.trim())))
+      .pipe(z.array(z.number().gt(0).lt(1)).min(1)),
+    STANDARD_NOTICE_CUTOFF_FRACTION: fraction.default(0.8),
+  })
+  .superRefine((e, ctx) => {
+    // A client certificate without its key (or the reverse) cannot make a TLS connection.
+    if ((e.TEMPORAL_TLS_CERT_PATH === undefined) !== (e.TEMPORAL_TLS_KEY_PATH === undefined)) {
+      const missing =
+        e.TEMPORAL_TLS_CERT_PATH === undefined ? 'TEMPORAL_TLS_CERT_PATH' : 'TEMPORAL_TLS_KEY_PATH';
+      ctx.addIssue({
+        code: 'custom',
+        path: [missing],
+        message: 'client certificate and key must be set together',
+      });
+    }
+  });
 
 export type Env = z.input<typeof EnvSchema>;
 
@@ -83,9 +114,12 @@ export interface Config {
     namespace: string;
     taskQueue: string;
     tls: boolean;
+    tlsFiles: { certPath: string | undefined; keyPath: string | undefined; caPath: string | undefined };
+    tlsServerName: string | undefined;
     apiKey: string | undefined;
     uiUrl: string;
     payloadKey: Buffer;
+    workflowBundlePath: string | undefined;
   };
   database: { url: string; poolSize: number; embedded: boolean; embeddedPort: number };
   mail: {
@@ -105,7 +139,11 @@ export interface Config {
   };
   http: { host: string; port: number; publicBaseUrl: string };
   delivery: { batchSize: number; shards: number; retryDelaysMs: number[] };
-  policy: { individualNoticeTargetHours: number; reminderFractions: number[]; standardNoticeCutoffFraction: number };
+  policy: {
+    individualNoticeTargetHours: number;
+    reminderFractions: number[];
+    standardNoticeCutoffFraction: number;
+  };
 }
 
 /** Thrown when the environment holds a bad value; the message lists every one. */
@@ -129,8 +167,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       address: e.TEMPORAL_ADDRESS,
       namespace: e.TEMPORAL_NAMESPACE,
       taskQueue: e.TEMPORAL_TASK_QUEUE,
-      tls: e.TEMPORAL_TLS || e.TEMPORAL_API_KEY !== undefined,
+      tls:
+        e.TEMPORAL_TLS ||
+        e.TEMPORAL_API_KEY !== undefined ||
+        e.TEMPORAL_TLS_CERT_PATH !== undefined ||
+        e.TEMPORAL_TLS_CA_PATH !== undefined,
+      tlsFiles: {
+        certPath: e.TEMPORAL_TLS_CERT_PATH,
+        keyPath: e.TEMPORAL_TLS_KEY_PATH,
+        caPath: e.TEMPORAL_TLS_CA_PATH,
+      },
+      tlsServerName: e.TEMPORAL_TLS_SERVER_NAME,
       apiKey: e.TEMPORAL_API_KEY,
+      workflowBundlePath: e.WORKFLOW_BUNDLE_PATH ? resolve(e.WORKFLOW_BUNDLE_PATH) : undefined,
       uiUrl: e.TEMPORAL_UI_URL,
       payloadKey: e.PAYLOAD_ENCRYPTION_KEY
         ? Buffer.from(e.PAYLOAD_ENCRYPTION_KEY, 'base64')
