@@ -14,95 +14,95 @@ const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
-const EnvSchema = z
-  .object({
-    FORTHRIGHT_DATA_DIR: z.string().default('.data'),
-    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+const EnvFields = z.object({
+  FORTHRIGHT_DATA_DIR: z.string().default('.data'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 
-    TEMPORAL_ADDRESS: z.string().min(1).default('127.0.0.1:7233'),
-    TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
-    TEMPORAL_TASK_QUEUE: z.string().min(1).default('forthright'),
-    TEMPORAL_TLS: bool.default(false),
-    TEMPORAL_API_KEY: z.string().min(1).optional(),
-    TEMPORAL_UI_URL: z.url().default('http://127.0.0.1:8233'),
-    /** Mutual TLS for a self-hosted cluster: PEM files of the client certificate and key, and the CA. */
-    TEMPORAL_TLS_CERT_PATH: z.string().min(1).optional(),
-    TEMPORAL_TLS_KEY_PATH: z.string().min(1).optional(),
-    TEMPORAL_TLS_CA_PATH: z.string().min(1).optional(),
-    TEMPORAL_TLS_SERVER_NAME: z.string().min(1).optional(),
-    /** A workflow bundle built beforehand (`npm run build:workflows`); without it the worker bundles at start. */
-    WORKFLOW_BUNDLE_PATH: z.string().min(1).optional(),
-    PAYLOAD_ENCRYPTION_KEY: z
-      .string()
-      .regex(/^[A-Za-z0-9+/]{43}=$/, 'must be 32 bytes, base64-encoded (openssl rand -base64 32)')
-      .optional(),
+  TEMPORAL_ADDRESS: z.string().min(1).default('127.0.0.1:7233'),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default('forthright'),
+  TEMPORAL_TLS: bool.default(false),
+  TEMPORAL_API_KEY: z.string().min(1).optional(),
+  TEMPORAL_UI_URL: z.url().default('http://127.0.0.1:8233'),
+  /** Mutual TLS for a self-hosted cluster: PEM files of the client certificate and key, and the CA. */
+  TEMPORAL_TLS_CERT_PATH: z.string().min(1).optional(),
+  TEMPORAL_TLS_KEY_PATH: z.string().min(1).optional(),
+  TEMPORAL_TLS_CA_PATH: z.string().min(1).optional(),
+  TEMPORAL_TLS_SERVER_NAME: z.string().min(1).optional(),
+  /** A workflow bundle built beforehand (`npm run build:workflows`); without it the worker bundles at start. */
+  WORKFLOW_BUNDLE_PATH: z.string().min(1).optional(),
+  PAYLOAD_ENCRYPTION_KEY: z
+    .string()
+    .regex(/^[A-Za-z0-9+/]{43}=$/, 'must be 32 bytes, base64-encoded (openssl rand -base64 32)')
+    .optional(),
 
-    DATABASE_URL: z
-      .string()
-      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
-      .optional(),
-    EMBEDDED_PG_PORT: port.default(5433),
-    DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+    .optional(),
+  EMBEDDED_PG_PORT: port.default(5433),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
 
-    SMTP_URL: z
-      .string()
-      .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')
-      .default('smtp://127.0.0.1:1025'),
-    SMTP_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(5),
-    SEND_RATE_PER_SECOND: z.coerce.number().min(0).default(0),
-    MAIL_FROM: z.string().min(3).default('Example Corp Privacy Office <privacy@example.com>'),
-    MAIL_CATCHER_WEB_URL: z.url().optional(),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')
+    .default('smtp://127.0.0.1:1025'),
+  SMTP_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(5),
+  SEND_RATE_PER_SECOND: z.coerce.number().min(0).default(0),
+  MAIL_FROM: z.string().min(3).default('Example Corp Privacy Office <privacy@example.com>'),
+  MAIL_CATCHER_WEB_URL: z.url().optional(),
 
-    COMPANY_NAME: z.string().min(1).default('Example Corp'),
-    COMPANY_POSTAL_ADDRESS: z.string().min(1).default('1 Example Street, Springfield, USA'),
-    SUPPORT_EMAIL: z.email().default('privacy@example.com'),
-    SUPPORT_PHONE: z.string().min(3).default('+1 800 555 0100'),
-    DPO_CONTACT: z.string().min(3).default('Data Protection Officer, dpo@example.com'),
-    /** Sector regimes the company falls under, comma-separated: hipaa, sec, nydfs. */
-    COMPANY_REGIMES: z
-      .string()
-      .default('')
-      .transform((s) =>
-        s
-          .split(',')
-          .map((x) => x.trim().toLowerCase())
-          .filter(Boolean),
-      )
-      .pipe(z.array(z.enum(['hipaa', 'sec', 'nydfs']))),
+  COMPANY_NAME: z.string().min(1).default('Example Corp'),
+  COMPANY_POSTAL_ADDRESS: z.string().min(1).default('1 Example Street, Springfield, USA'),
+  SUPPORT_EMAIL: z.email().default('privacy@example.com'),
+  SUPPORT_PHONE: z.string().min(3).default('+1 800 555 0100'),
+  DPO_CONTACT: z.string().min(3).default('Data Protection Officer, dpo@example.com'),
+  /** Sector regimes the company falls under, comma-separated: hipaa, sec, nydfs. */
+  COMPANY_REGIMES: z
+    .string()
+    .default('')
+    .transform((s) =>
+      s
+        .split(',')
+        .map((x) => x.trim().toLowerCase())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.enum(['hipaa', 'sec', 'nydfs']))),
 
-    HOST: z.string().min(1).default('127.0.0.1'),
-    PORT: port.default(3000),
-    PUBLIC_BASE_URL: z.url().optional(),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: port.default(3000),
+  PUBLIC_BASE_URL: z.url().optional(),
 
-    DELIVERY_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(500),
-    DELIVERY_SHARDS: z.coerce.number().int().min(1).max(64).default(2),
-    /** Waits before each retry pass over temporary failures, in seconds. */
-    DELIVERY_RETRY_DELAYS: z
-      .string()
-      .default('60,300,1800,7200')
-      .transform((s) => s.split(',').map((x) => Number(x.trim())))
-      .pipe(z.array(z.number().min(0)).max(20)),
+  DELIVERY_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(500),
+  DELIVERY_SHARDS: z.coerce.number().int().min(1).max(64).default(2),
+  /** Waits before each retry pass over temporary failures, in seconds. */
+  DELIVERY_RETRY_DELAYS: z
+    .string()
+    .default('60,300,1800,7200')
+    .transform((s) => s.split(',').map((x) => Number(x.trim())))
+    .pipe(z.array(z.number().min(0)).max(20)),
 
-    INDIVIDUAL_NOTICE_TARGET_HOURS: z.coerce.number().positive().default(72),
-    REMINDER_FRACTIONS: z
-      .string()
-      .default('0.5,0.75,0.9')
-      .transform((s) => s.split(',').map((x) => Number(x.trim())))
-      .pipe(z.array(z.number().gt(0).lt(1)).min(1)),
-    STANDARD_NOTICE_CUTOFF_FRACTION: fraction.default(0.8),
-  })
-  .superRefine((e, ctx) => {
-    // A client certificate without its key (or the reverse) cannot make a TLS connection.
-    if ((e.TEMPORAL_TLS_CERT_PATH === undefined) !== (e.TEMPORAL_TLS_KEY_PATH === undefined)) {
-      const missing =
-        e.TEMPORAL_TLS_CERT_PATH === undefined ? 'TEMPORAL_TLS_CERT_PATH' : 'TEMPORAL_TLS_KEY_PATH';
-      ctx.addIssue({
-        code: 'custom',
-        path: [missing],
-        message: 'client certificate and key must be set together',
-      });
-    }
-  });
+  INDIVIDUAL_NOTICE_TARGET_HOURS: z.coerce.number().positive().default(72),
+  REMINDER_FRACTIONS: z
+    .string()
+    .default('0.5,0.75,0.9')
+    .transform((s) => s.split(',').map((x) => Number(x.trim())))
+    .pipe(z.array(z.number().gt(0).lt(1)).min(1)),
+  STANDARD_NOTICE_CUTOFF_FRACTION: fraction.default(0.8),
+});
+
+const EnvSchema = EnvFields.superRefine((e, ctx) => {
+  // A client certificate without its key (or the reverse) cannot make a TLS connection.
+  if ((e.TEMPORAL_TLS_CERT_PATH === undefined) !== (e.TEMPORAL_TLS_KEY_PATH === undefined)) {
+    const missing =
+      e.TEMPORAL_TLS_CERT_PATH === undefined ? 'TEMPORAL_TLS_CERT_PATH' : 'TEMPORAL_TLS_KEY_PATH';
+    ctx.addIssue({
+      code: 'custom',
+      path: [missing],
+      message: 'client certificate and key must be set together',
+    });
+  }
+});
 
 export type Env = z.input<typeof EnvSchema>;
 

@@ -64,7 +64,7 @@ describe('docker-compose.yml', () => {
 
 describe('.env.example', () => {
   it('documents every variable core/config.ts reads', () => {
-    const schema = read('core/config.ts').split('const EnvSchema = z.object({')[1]!.split('\n});')[0]!;
+    const schema = read('core/config.ts').split('const EnvFields = z.object({')[1]!.split('\n});')[0]!;
     const variables = [...schema.matchAll(/^ {2}([A-Z][A-Z0-9_]+):/gm)].map((m) => m[1]);
     expect(variables).toContain('DATABASE_URL');
     expect(variables.filter((v) => !documented.has(v))).toEqual([]);
