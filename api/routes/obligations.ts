@@ -2,7 +2,9 @@ import * as audit from '../../core/db/audit';
 import * as incidents from '../../core/db/incidents';
 import * as notices from '../../core/db/notices';
 import * as obligations from '../../core/db/obligations';
+import type { Obligation } from '../../core/db/obligations';
 import { inTransaction } from '../../core/db/pool';
+import type { Queryable } from '../../core/db/pool';
 import { ConflictError, NotFoundError } from '../../core/errors';
 import { RULES_VERSION, assessObligations, coverage, lawEnforcementDelayPermitted } from '../../core/law';
 import type { TemplateCache } from '../../core/mail/template-cache';
@@ -16,6 +18,7 @@ import {
   CoverageResponse,
   DelayBody,
   FilingBody,
+  HoldBody,
   ObligationList,
   ObligationParams,
   PreapproveBody,
@@ -40,7 +43,8 @@ export async function obligationRoutes(app: App, deps: AppDeps & { templates: Te
   };
   const mustGetObligation = async (incidentId: string, obligationId: string) => {
     const obligation = await obligations.get(pool, obligationId);
-    if (!obligation || obligation.incidentId !== incidentId) throw new NotFoundError(`No obligation ${obligationId}`);
+    if (!obligation || obligation.incidentId !== incidentId)
+      throw new NotFoundError(`No obligation ${obligationId}`);
     return obligation;
   };
   /** The workflow may have finished (all resolved); then there are no timers to move. */
@@ -53,7 +57,10 @@ export async function obligationRoutes(app: App, deps: AppDeps & { templates: Te
 
   app.get(
     '/api/incidents/:id/obligations',
-    { preHandler: requireRole(...STAFF), schema: { params: IdParams, response: { 200: ObligationList, 404: ErrorResponse } } },
+    {
+      preHandler: requireRole(...STAFF),
+      schema: { params: IdParams, response: { 200: ObligationList, 404: ErrorResponse } },
+    },
     async (request) => {
       const incident = await mustGetIncident(request.params.id);
       return { rulesVersion: incident.rulesVersion, items: await obligations.current(pool, incident.id) };
@@ -83,7 +90,14 @@ export async function obligationRoutes(app: App, deps: AppDeps & { templates: Te
           incidentId: incident.id,
           actor: request.user!.id,
           action: 'filing_recorded',
-          detail: { obligationId: obligation.id, jurisdiction: obligation.jurisdiction, audience: obligation.audience, note: request.body.note },
+          detail: {
+            obligationId: obligation.id,
+            // A re-assessment's new row for the same rule and jurisdiction carries the filing over.
+            ruleId: obligation.ruleId,
+            jurisdiction: obligation.jurisdiction,
+            audience: obligation.audience,
+            note: request.body.note,
+          },
         });
       });
       await notifyWorkflow(incident.workflowId);
@@ -96,7 +110,8 @@ export async function obligationRoutes(app: App, deps: AppDeps & { templates: Te
     {
       preHandler: requireRole('compliance', 'officer'),
       schema: {
-        summary: 'Record why an obligation is late; a law-enforcement hold pauses its clock where the law permits',
+        summary:
+          'Record why an obligation is late; a law-enforcement hold pauses its clock where the law permits',
         params: ObligationParams,
         body: DelayBody,
         response: { 200: ObligationList.shape.items.element, 404: ErrorResponse },
@@ -154,6 +169,89 @@ export async function obligationRoutes(app: App, deps: AppDeps & { templates: Te
     },
   );
 
+  /**
+   * One change to every current obligation `pick` selects, with one audit entry, in one transaction
+   * (a ConflictError saying `none` when nothing qualifies); then the workflow's timers follow.
+   */
+  const changeEach = async (
+    incidentId: string,
+    actor: string,
+    step: {
+      pick: (o: Obligation) => boolean;
+      none: string;
+      change: (tx: Queryable, o: Obligation) => Promise<void>;
+      action: string;
+      detail: Record<string, unknown>;
+    },
+  ) => {
+    const incident = await mustGetIncident(incidentId);
+    await inTransaction(pool, async (tx) => {
+      const picked = (await obligations.current(tx, incident.id)).filter(step.pick);
+      if (picked.length === 0) throw new ConflictError(step.none);
+      for (const o of picked) await step.change(tx, o);
+      const jurisdictions = [...new Set(picked.map((o) => o.jurisdiction))];
+      await audit.append(tx, {
+        incidentId: incident.id,
+        actor,
+        action: step.action,
+        detail: {
+          ...step.detail,
+          obligations: picked.length,
+          jurisdictions,
+          obligationIds: picked.map((o) => o.id),
+        },
+      });
+    });
+    await notifyWorkflow(incident.workflowId);
+    return { rulesVersion: incident.rulesVersion, items: await obligations.current(pool, incident.id) };
+  };
+
+  app.post(
+    '/api/incidents/:id/hold',
+    {
+      preHandler: requireRole('compliance', 'officer'),
+      schema: {
+        summary:
+          'A law-enforcement hold for the whole incident: pauses every open obligation whose law permits it',
+        params: IdParams,
+        body: HoldBody,
+        response: { 200: ObligationList, 400: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse },
+      },
+    },
+    async (request) =>
+      changeEach(request.params.id, request.user!.id, {
+        pick: (o) =>
+          (o.status === 'pending' || o.status === 'overdue') &&
+          !o.heldSince &&
+          lawEnforcementDelayPermitted(o.jurisdiction),
+        none: 'No open obligation of this incident may be paused by a law-enforcement hold',
+        change: (tx, o) => obligations.recordDelay(tx, o.id, request.body.reason, true),
+        action: 'law_enforcement_hold_recorded',
+        detail: { reason: request.body.reason },
+      }),
+  );
+
+  app.post(
+    '/api/incidents/:id/hold-lifted',
+    {
+      preHandler: requireRole('compliance', 'officer'),
+      schema: {
+        summary:
+          'Lift the law-enforcement hold on every held obligation: each deadline moves on by the time held',
+        params: IdParams,
+        response: { 200: ObligationList, 404: ErrorResponse, 409: ErrorResponse },
+      },
+    },
+    async (request) =>
+      changeEach(request.params.id, request.user!.id, {
+        pick: (o) => o.heldSince !== null,
+        none: 'No obligation of this incident is on hold',
+        change: (tx, o) => obligations.liftHold(tx, o.id),
+        action: 'law_enforcement_hold_lifted',
+        detail: {},
+      }),
+  );
+
   app.post(
     '/api/incidents/:id/reassessment',
     {
@@ -188,7 +286,10 @@ export async function obligationRoutes(app: App, deps: AppDeps & { templates: Te
 
   app.get(
     '/api/rules',
-    { preHandler: requireRole(...STAFF), schema: { summary: 'Every jurisdiction and audience covered', response: { 200: CoverageResponse } } },
+    {
+      preHandler: requireRole(...STAFF),
+      schema: { summary: 'Every jurisdiction and audience covered', response: { 200: CoverageResponse } },
+    },
     async () => ({ rulesVersion: RULES_VERSION, items: coverage() }),
   );
 
@@ -234,7 +335,8 @@ export async function obligationRoutes(app: App, deps: AppDeps & { templates: Te
     {
       preHandler: requireRole('compliance'),
       schema: {
-        summary: 'Pre-approve the standard notice sent at the deadline cut-off when an incident notice is still unapproved',
+        summary:
+          'Pre-approve the standard notice sent at the deadline cut-off when an incident notice is still unapproved',
         body: PreapproveBody,
         response: { 201: Preapproved, 400: ErrorResponse },
       },

@@ -40,6 +40,15 @@ export const DelayBody = z.strictObject({
   lawEnforcementHold: z.boolean().default(false),
 });
 
+/**
+ * A law-enforcement request to delay notice, for the whole incident: every open obligation whose
+ * law permits it is paused, with this reason recorded.
+ */
+export const HoldBody = z.strictObject({
+  /** Which agency asked, when, and for how long, e.g. 'FBI field office, letter of 5 March'. */
+  reason: z.string().trim().min(3).max(2_000),
+});
+
 export const ReassessBody = z.strictObject({
   reason: z.string().trim().min(3).max(2_000),
   discoveredAt: Instant.optional(),
@@ -47,7 +56,13 @@ export const ReassessBody = z.strictObject({
 });
 
 /** A hypothetical obligation (preview): what would be stored, before it has an id or a history. */
-const Draft = Obligation.omit({ id: true, rulesVersion: true, metAt: true, delayReason: true, heldSince: true });
+const Draft = Obligation.omit({
+  id: true,
+  rulesVersion: true,
+  metAt: true,
+  delayReason: true,
+  heldSince: true,
+});
 
 export const PreviewBody = z.strictObject({
   discoveredAt: Instant,
@@ -57,7 +72,9 @@ export const PreviewBody = z.strictObject({
   affected: z
     .array(
       z.strictObject({
-        jurisdiction: z.string().regex(/^[A-Z]{2}(-[A-Z0-9]{1,3})?$/, 'must be an ISO 3166 code such as DE or US-CA'),
+        jurisdiction: z
+          .string()
+          .regex(/^[A-Z]{2}(-[A-Z0-9]{1,3})?$/, 'must be an ISO 3166 code such as DE or US-CA'),
         count: z.number().int().min(1),
         categories: z.array(z.enum(DATA_CATEGORIES)).min(1),
       }),

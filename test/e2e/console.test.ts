@@ -1,9 +1,16 @@
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../../scripts/lib/tools';
-import { browserAvailable, launchBrowser, screenshot } from '../helpers/browser';
+import {
+  browserAvailable,
+  launchBrowser,
+  listenForBrowser,
+  localInput,
+  screenshot,
+  signedInTab,
+} from '../helpers/browser';
 import { createTestDatabase } from '../helpers/db';
 import type { TestDatabase } from '../helpers/db';
 import { startSmtpSink } from '../helpers/smtp';
@@ -21,19 +28,12 @@ const HOUR = 3_600_000;
 const CUSTOMERS = 40;
 const MAIL_CATCHER = 'http://127.0.0.1:1080';
 
-/** 'YYYY-MM-DDTHH:mm' in this machine's time zone, which the browser shares: what a datetime-local holds. */
-function localInput(date: Date): string {
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${date.getFullYear()}-${p(date.getMonth() + 1)}-${p(date.getDate())}T${p(date.getHours())}:${p(date.getMinutes())}`;
-}
-
 describe.skipIf(!browserAvailable())('web console', () => {
   let db: TestDatabase;
   let smtp: SmtpSink;
   let system: TestSystem;
   let browser: Browser;
   let base: string;
-  const contexts: BrowserContext[] = [];
   const now = Date.now();
   const officerTitle = 'Customer database copied by a former contractor';
   const complianceTitle = 'Billing export left on a shared drive';
@@ -41,18 +41,7 @@ describe.skipIf(!browserAvailable())('web console', () => {
   let complianceIncidentId: string;
   let officerPage: Page;
 
-  /** A browser tab of its own (sessionStorage is per context), signed in through the form. */
-  async function signIn(token: string): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
-    contexts.push(context);
-    const page = await context.newPage();
-    page.on('pageerror', (err) => console.error(`browser error: ${err.message}`));
-    await page.goto(`${base}/console`);
-    await page.getByLabel('Access token').fill(token);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { level: 1, name: 'Incidents' }).waitFor();
-    return page;
-  }
+  const signIn = (token: string) => signedInTab(browser, base, token);
 
   const incidentStatus = async (id: string) =>
     (
@@ -105,15 +94,11 @@ describe.skipIf(!browserAvailable())('web console', () => {
       });
       expect(r.statusCode, r.body).toBe(200);
     }
-    await system.app.listen({ port: 0, host: '127.0.0.1' });
-    const address = system.app.server.address();
-    if (!address || typeof address === 'string') throw new Error('the API is not listening on a TCP port');
-    base = `http://127.0.0.1:${address.port}`;
+    base = await listenForBrowser(system.app);
     browser = await launchBrowser();
   });
 
   afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => undefined);
     await browser?.close();
     await system?.stop();
     await smtp?.close();

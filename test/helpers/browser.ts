@@ -2,6 +2,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
+import type { App } from '../../api/app';
 import { repoRoot } from '../../scripts/lib/tools';
 
 /** Debian's Chromium package; `scripts/provision.sh` installs it on CI. */
@@ -42,4 +43,33 @@ export async function screenshot(page: Page, name: string, options: ScreenshotOp
   const path = join(SCREENSHOTS_DIR, `${name}.png`);
   await page.screenshot({ path, fullPage: options.fullPage ?? true });
   return path;
+}
+
+/** Starts the API listening on a free local port, for a browser to reach; returns its base URL. */
+export async function listenForBrowser(app: App): Promise<string> {
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.server.address();
+  if (!address || typeof address === 'string') throw new Error('the API is not listening on a TCP port');
+  return `http://127.0.0.1:${address.port}`;
+}
+
+/**
+ * A browser tab of its own (sessionStorage is per context, so each is one person), signed in to the
+ * console through its form. Closing the browser closes it.
+ */
+export async function signedInTab(browser: Browser, base: string, token: string): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+  const page = await context.newPage();
+  page.on('pageerror', (err) => console.error(`browser error: ${err.message}`));
+  await page.goto(`${base}/console`);
+  await page.getByLabel('Access token').fill(token);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Incidents' }).waitFor();
+  return page;
+}
+
+/** 'YYYY-MM-DDTHH:mm' in this machine's time zone, which the browser shares: what a datetime-local holds. */
+export function localInput(date: Date): string {
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${date.getFullYear()}-${p(date.getMonth() + 1)}-${p(date.getDate())}T${p(date.getHours())}:${p(date.getMinutes())}`;
 }

@@ -92,6 +92,9 @@ export const can = {
   lookUpCustomers: (user) => ['support', 'compliance', 'admin'].includes(user.role),
   readStandardNotice: (user) => ['compliance', 'admin'].includes(user.role),
   preapprove: (user) => user.role === 'compliance',
+  // Filings, delay reasons, holds and re-assessments. The API also lets officers record delays and
+  // holds; the console leaves them to compliance, who answer to the regulators for them.
+  actOnObligations: (user) => user.role === 'compliance',
   manageUsers: (user) => user.role === 'admin',
 };
 

@@ -1,5 +1,6 @@
-// The incident page: facts, delivery progress (polled every 2 s while sending), obligations, the
-// notice, the affected customers (searchable) and the timeline from the audit trail.
+// The incident page: facts, delivery progress (polled every 2 s while sending), obligations (with
+// what compliance records against them), the notice, the affected customers (searchable) and the
+// timeline from the audit trail.
 import { ApiError, api, can, consoleConfig } from '../api.js';
 import { h, notice, replace } from '../dom.js';
 import {
@@ -13,6 +14,16 @@ import {
   statusBadge,
   timeEl,
 } from '../format.js';
+import {
+  canFile,
+  delayForm,
+  filingForm,
+  holdForm,
+  isOpen,
+  liftHoldForm,
+  obligationLabel,
+  reassessForm,
+} from './obligation-actions.js';
 
 const FAST_MS = 2000; // while delivering
 const SLOW_MS = 5000; // while identifying, drafting or awaiting approval
@@ -31,6 +42,11 @@ export async function render(main, { user, params: [id] }) {
   const head = h('div', { class: 'incident-head' });
   const deliveryBody = h('div');
   const obligationsBody = h('div');
+  const holdStatus = h('div', { id: 'hold-status' });
+  // Compliance's buttons are redrawn with the table; the open form is not, so polling never wipes it.
+  const mayAct = can.actOnObligations(user);
+  const obligationTools = h('div', { class: 'actions', id: 'obligation-tools' });
+  const obligationPanel = h('div', { id: 'obligation-panel' });
   const noticeBody = h('div');
   const timelineBody = h('div');
   const pollStatus = h('div', { class: 'poll-status' });
@@ -46,7 +62,13 @@ export async function render(main, { user, params: [id] }) {
         'div',
         { class: 'incident-main' },
         section('delivery', 'Delivery', deliveryBody),
-        section('obligations', 'Obligations', obligationsBody),
+        section(
+          'obligations',
+          'Obligations',
+          holdStatus,
+          obligationsBody,
+          mayAct ? [obligationTools, obligationPanel] : null,
+        ),
         affected.element,
       ),
       h(
@@ -62,10 +84,41 @@ export async function render(main, { user, params: [id] }) {
   let timer;
   let lastStatus;
   let noticeSignature;
+  let obligationSignature;
+  let latest = first;
   const names = new Map([[user.id, user.displayName]]);
 
+  /** One compliance action in the panel below the table; when it is done, the page refreshes. */
+  const openAction = (form, ...args) => {
+    const close = () => replace(obligationPanel);
+    const done = () =>
+      void refresh().catch((err) =>
+        replace(pollStatus, notice('error', `Could not refresh (${err.message}); trying again.`)),
+      );
+    const el = form(id, ...args, { done, close });
+    replace(obligationPanel, el);
+    el.querySelector('textarea, input, button[type=submit]')?.focus();
+  };
+  const actions = {
+    file: (o) => openAction(filingForm, o),
+    delay: (o) => openAction(delayForm, o),
+    hold: () => openAction(holdForm),
+    lift: (held) => openAction(liftHoldForm, held),
+    reassess: () => openAction(reassessForm, latest),
+  };
+  /** Redrawn only when something changed, so a keyboard user's focus stays put between polls. */
+  const showObligations = (obligations, events) => {
+    const filings = filingNotes(events);
+    const signature = JSON.stringify([obligations, [...filings]]);
+    if (signature === obligationSignature) return;
+    obligationSignature = signature;
+    renderHoldStatus(holdStatus, obligations);
+    renderObligations(obligationsBody, obligations, filings, mayAct ? actions : null);
+    if (mayAct) renderObligationTools(obligationTools, obligations, actions);
+  };
+
   const refresh = async () => {
-    const incident = await api(`/api/incidents/${id}`);
+    const incident = (latest = await api(`/api/incidents/${id}`));
     names.set(incident.openedBy, incident.openedByName);
     const statusChanged = incident.status !== lastStatus;
     const [delivery, obligations, timeline, notices] = await Promise.all([
@@ -79,7 +132,7 @@ export async function render(main, { user, params: [id] }) {
     ]);
     renderHead(head, incident, config);
     renderDelivery(deliveryBody, incident, delivery);
-    renderObligations(obligationsBody, obligations);
+    showObligations(obligations, timeline.items);
     if (notices) {
       for (const n of notices.items) if (n.decidedBy) names.set(n.decidedBy, n.decidedByName);
       const signature = notices.items.map((n) => `${n.id}:${n.status}`).join(',') + incident.status;
@@ -303,11 +356,70 @@ const OBLIGATION_STATUS = {
   not_required: 'Not required',
 };
 
-function renderObligations(body, obligations) {
+/**
+ * Filing notes from the audit trail (the obligation itself records only when), by obligation id and
+ * by rule and jurisdiction: a re-assessment's new row for the same rule carries the filing over.
+ */
+function filingNotes(events) {
+  const notes = new Map();
+  for (const e of events) {
+    if (e.action !== 'filing_recorded' || !e.detail?.obligationId) continue;
+    notes.set(e.detail.obligationId, e.detail.note);
+    if (e.detail.ruleId) notes.set(ruleKey(e.detail), e.detail.note);
+  }
+  return notes;
+}
+const ruleKey = (o) => `${o.ruleId}|${o.jurisdiction}`;
+
+/** Whether any clock is paused, and which: as the server answered, per obligation. */
+function renderHoldStatus(body, obligations) {
+  const held = obligations?.items.filter((o) => o.heldSince) ?? [];
+  if (!held.length) return replace(body);
+  const since = held.map((o) => o.heldSince).sort()[0];
+  const running = obligations.items.filter((o) => isOpen(o) && !o.heldSince);
+  replace(
+    body,
+    notice(
+      'warning',
+      h('strong', {}, 'Clocks paused by a law-enforcement hold'),
+      ' since ',
+      timeEl(since),
+      '.',
+      h('br'),
+      `Paused: ${held.map(obligationLabel).join(', ')}.`,
+      running.length ? [h('br'), `Still running: ${running.map(obligationLabel).join(', ')}.`] : null,
+    ),
+  );
+}
+
+/** Incident-wide actions for compliance; what they may change is the server's call. */
+function renderObligationTools(body, obligations, actions) {
+  if (!obligations) return replace(body);
+  const held = obligations.items.filter((o) => o.heldSince);
+  replace(
+    body,
+    obligations.items.some(isOpen)
+      ? h('button', { type: 'button', class: 'button', onclick: actions.hold }, 'Law-enforcement hold')
+      : null,
+    held.length
+      ? h('button', { type: 'button', class: 'button', onclick: () => actions.lift(held) }, 'Hold lifted')
+      : null,
+    h('button', { type: 'button', class: 'button', onclick: actions.reassess }, 'Re-assess'),
+  );
+}
+
+function renderObligations(body, obligations, filings, actions) {
   if (!obligations)
     return replace(body, h('p', { class: 'muted' }, 'Obligations are not available from this server.'));
   if (!obligations.items.length) return replace(body, h('p', { class: 'muted' }, 'None assessed yet.'));
   const open = (o) => !['met', 'not_required'].includes(o.status);
+  const button = (label, o, onclick) =>
+    h(
+      'button',
+      { type: 'button', class: 'button button--small', onclick: () => onclick(o) },
+      label,
+      h('span', { class: 'visually-hidden' }, ` for ${obligationLabel(o)}`),
+    );
   const items = [...obligations.items].sort(
     (a, b) =>
       Number(open(b)) - Number(open(a)) || String(a.dueAt ?? '9').localeCompare(String(b.dueAt ?? '9')),
@@ -331,7 +443,9 @@ function renderObligations(body, obligations) {
           h(
             'tr',
             {},
-            ['Where', 'Whom', 'Due', 'Status', 'People', 'Citation'].map((t) => h('th', { scope: 'col' }, t)),
+            ['Where', 'Whom', 'Due', 'Status', 'People', 'Citation', actions ? 'Actions' : null]
+              .filter(Boolean)
+              .map((t) => h('th', { scope: 'col' }, t)),
           ),
         ),
         h(
@@ -340,7 +454,7 @@ function renderObligations(body, obligations) {
           items.map((o) =>
             h(
               'tr',
-              {},
+              { dataset: { obligationId: o.id } },
               h('td', {}, o.jurisdiction),
               h('td', {}, AUDIENCE_LABELS[o.audience] ?? o.audience),
               h(
@@ -360,7 +474,32 @@ function renderObligations(body, obligations) {
                   { class: `badge badge--ob-${o.status}` },
                   OBLIGATION_STATUS[o.status] ?? humanise(o.status),
                 ),
-                o.heldSince ? [h('br'), h('span', { class: 'muted small' }, 'law-enforcement hold')] : null,
+                o.heldSince
+                  ? [
+                      h('br'),
+                      h(
+                        'span',
+                        { class: 'small' },
+                        'Clock paused (law-enforcement hold) since ',
+                        timeEl(o.heldSince),
+                      ),
+                    ]
+                  : null,
+                o.status === 'met' && o.metAt
+                  ? [
+                      h('br'),
+                      h(
+                        'span',
+                        { class: 'muted small' },
+                        o.audience === 'individuals' ? 'met ' : 'filed ',
+                        timeEl(o.metAt),
+                      ),
+                    ]
+                  : null,
+                o.status === 'met' && (filings.has(o.id) || filings.has(ruleKey(o)))
+                  ? h('p', { class: 'filing-note small' }, filings.get(o.id) ?? filings.get(ruleKey(o)))
+                  : null,
+                o.delayReason ? h('p', { class: 'muted small' }, `Delay: ${o.delayReason}`) : null,
               ),
               h('td', { class: 'num' }, count(o.affectedCount)),
               h(
@@ -376,6 +515,14 @@ function renderObligations(body, obligations) {
                     )
                   : null,
               ),
+              actions
+                ? h(
+                    'td',
+                    { class: 'row-actions' },
+                    canFile(o) ? button('Record filing', o, actions.file) : null,
+                    isOpen(o) ? button('Record delay reason', o, actions.delay) : null,
+                  )
+                : null,
             ),
           ),
         ),
@@ -494,6 +641,12 @@ const ACTION_LABELS = {
   standard_notice_used: 'Pre-approved standard notice sent',
   standard_notice_unavailable: 'No pre-approved standard notice to send',
   filing_recorded: 'Filing recorded',
+  delay_reason_recorded: 'Delay reason recorded',
+  obligation_held: 'Obligation put on hold',
+  obligation_hold_lifted: 'Hold on an obligation lifted',
+  law_enforcement_hold_recorded: 'Law-enforcement hold: clocks paused',
+  law_enforcement_hold_lifted: 'Law-enforcement hold lifted',
+  reassessment_requested: 'Re-assessment requested',
 };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-/i;

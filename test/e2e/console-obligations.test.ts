@@ -1,0 +1,327 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  browserAvailable,
+  launchBrowser,
+  listenForBrowser,
+  localInput,
+  screenshot,
+  signedInTab,
+} from '../helpers/browser';
+import { createTestDatabase } from '../helpers/db';
+import type { TestDatabase } from '../helpers/db';
+import { startSmtpSink } from '../helpers/smtp';
+import type { SmtpSink } from '../helpers/smtp';
+import { bearer, eventually, importInventory, startSystem } from '../helpers/system';
+import type { TestSystem } from '../helpers/system';
+
+/**
+ * What compliance records against an incident's obligations from the console's incident page —
+ * a filing, a law-enforcement hold and its lifting, a delay reason, a re-assessment — in a real
+ * browser against the whole system, each checked through the API and the audit trail. The tests
+ * run in order on one incident, as a compliance officer would on the day.
+ */
+
+const HOUR = 3_600_000;
+const AUDIENCES: Record<string, string> = {
+  individuals: 'Individuals',
+  regulator: 'Regulator',
+  consumer_reporting_agencies: 'Consumer reporting agencies',
+  media: 'Media',
+};
+
+interface Obligation {
+  id: string;
+  jurisdiction: string;
+  audience: string;
+  status: string;
+  dueAt: string | null;
+  metAt: string | null;
+  delayReason: string | null;
+  heldSince: string | null;
+}
+
+describe.skipIf(!browserAvailable())('console obligation actions', () => {
+  let db: TestDatabase;
+  let smtp: SmtpSink;
+  let system: TestSystem;
+  let browser: Browser;
+  let base: string;
+  let incidentId: string;
+  let page: Page;
+  // Whole minutes, so that what a datetime-local can hold is exactly this instant.
+  const discoveredAt = new Date(Math.floor((Date.now() - 2 * HOUR) / 60_000) * 60_000);
+
+  /** A signed-in tab of its own, on the incident page. */
+  async function openIncidentPage(token: string): Promise<Page> {
+    const tab = await signedInTab(browser, base, token);
+    await tab.goto(`${base}/console/#/incidents/${incidentId}`);
+    await tab.locator('#obligations tbody tr').first().waitFor();
+    return tab;
+  }
+
+  const obligations = async () =>
+    (
+      await system.app.inject({
+        method: 'GET',
+        url: `/api/incidents/${incidentId}/obligations`,
+        headers: bearer(system.tokens.support),
+      })
+    ).json().items as Obligation[];
+  const find = (items: Obligation[], jurisdiction: string, audience: string) => {
+    const found = items.find((o) => o.jurisdiction === jurisdiction && o.audience === audience);
+    if (!found) throw new Error(`no ${jurisdiction} ${audience} obligation in ${JSON.stringify(items)}`);
+    return found;
+  };
+  const audit = async (action: string) =>
+    (
+      await db.pool.query(
+        `SELECT actor, detail FROM audit_events WHERE incident_id = $1 AND action = $2 ORDER BY id`,
+        [incidentId, action],
+      )
+    ).rows as { actor: string; detail: Record<string, unknown> }[];
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    smtp = await startSmtpSink();
+    system = await startSystem(db, smtp.url);
+    const customers = [
+      ...Array.from({ length: 6 }, (_, i) => ({
+        externalId: `ca${i}`,
+        fullName: `Cal ${i}`,
+        email: `ca${i}@example.com`,
+        country: 'US',
+        region: 'US-CA',
+      })),
+      ...Array.from({ length: 4 }, (_, i) => ({
+        externalId: `de${i}`,
+        fullName: `Dora ${i}`,
+        email: `de${i}@example.de`,
+        locale: 'de',
+        country: 'DE',
+      })),
+    ];
+    await importInventory(
+      system,
+      customers,
+      customers.map((c) => ({
+        customerExternalId: c.externalId,
+        system: 'crm',
+        categories: ['name', 'ssn', 'email'],
+      })),
+    );
+    const opened = await system.app.inject({
+      method: 'POST',
+      url: '/api/incidents',
+      headers: bearer(system.tokens.officer),
+      payload: {
+        title: 'CRM export found on a paste site',
+        description: 'An export of the CRM with names and social security numbers was posted publicly.',
+        discoveredAt: discoveredAt.toISOString(),
+        systems: ['crm'],
+        dataCategories: ['name', 'ssn', 'email'],
+      },
+    });
+    expect(opened.statusCode, opened.body).toBe(201);
+    incidentId = opened.json().id;
+    await eventually(async () => (await obligations()).length > 0);
+
+    base = await listenForBrowser(system.app);
+    browser = await launchBrowser();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await system?.stop();
+    await smtp?.close();
+    await db?.drop();
+  });
+
+  it('shows an officer the obligations without the compliance actions', async () => {
+    const officer = await openIncidentPage(system.tokens.officer);
+    const obligationsCard = officer.locator('#obligations');
+    expect(await obligationsCard.locator('thead th').allTextContents()).not.toContain('Actions');
+    for (const name of [
+      'Record filing',
+      'Record delay reason',
+      'Law-enforcement hold',
+      'Hold lifted',
+      'Re-assess',
+    ]) {
+      expect(await officer.getByRole('button', { name }).count(), name).toBe(0);
+    }
+    expect(await officer.locator('#obligation-tools').count()).toBe(0);
+  });
+
+  it('records a filing, after showing a too-short note beside its field', async () => {
+    page = await openIncidentPage(system.tokens.compliance);
+    const gdpr = find(await obligations(), 'DE', 'regulator');
+    // Notice to individuals is met by the deliveries: no filing offered there.
+    const individuals = find(await obligations(), 'US-CA', 'individuals');
+    expect(await page.locator(`tr[data-obligation-id="${individuals.id}"]`).textContent()).not.toContain(
+      'Record filing',
+    );
+
+    await page.getByRole('button', { name: 'Record filing for DE · Regulator' }).click();
+    const note = page.getByLabel('Filing note');
+    expect(await page.evaluate('document.activeElement?.id')).toBe('filing-note');
+    await note.fill('ok');
+    await page.getByRole('button', { name: 'Record filing', exact: true }).click();
+    const error = page.locator('[data-field="note"] .field-error');
+    await error.waitFor();
+    expect(await error.textContent()).toBe('Write at least 3 characters.');
+    expect(await note.getAttribute('aria-invalid')).toBe('true');
+    expect(await note.getAttribute('aria-describedby')).toContain('filing-note-error');
+    expect(await page.locator('#filing-status').getByRole('alert').textContent()).toContain(
+      'Nothing was recorded',
+    );
+    expect(find(await obligations(), 'DE', 'regulator').status).toBe('pending');
+    expect(await audit('filing_recorded')).toHaveLength(0);
+
+    const text = 'Filed through the BfDI portal at 09:40, reference 2026-BF-117';
+    await note.fill(text);
+    await page.getByRole('button', { name: 'Record filing', exact: true }).click();
+    await page.getByRole('status').filter({ hasText: 'Filing recorded: DE · Regulator is met.' }).waitFor();
+    const row = page.locator(`tr[data-obligation-id="${gdpr.id}"]`);
+    await row.locator('.filing-note', { hasText: text }).waitFor();
+    expect(await row.textContent()).toContain('filed ');
+    expect(await row.locator('.badge').textContent()).toBe('Met');
+
+    const stored = find(await obligations(), 'DE', 'regulator');
+    expect(stored).toMatchObject({ id: gdpr.id, status: 'met' });
+    expect(stored.metAt).not.toBeNull();
+    const entries = await audit('filing_recorded');
+    expect(entries).toHaveLength(1);
+    expect(entries[0]).toMatchObject({
+      actor: system.staff.compliance.id,
+      detail: { obligationId: gdpr.id, note: text },
+    });
+    await page
+      .locator('#timeline li[data-action="filing_recorded"]', { hasText: 'Test compliance' })
+      .waitFor();
+  });
+
+  it('records a law-enforcement hold that pauses the clocks the server says it may, then lifts it', async () => {
+    await page.getByRole('button', { name: 'Law-enforcement hold' }).click();
+    await page.getByRole('button', { name: 'Record hold' }).click();
+    await page.locator('[data-field="reason"] .field-error', { hasText: 'Required.' }).waitFor();
+    expect(await audit('law_enforcement_hold_recorded')).toHaveLength(0);
+
+    const reason = 'FBI field office, letter of today: notice would impede the investigation; 30 days.';
+    await page.getByLabel('Agency, request and reason').fill(reason);
+    await page.getByRole('button', { name: 'Record hold' }).click();
+    await page
+      .getByRole('status')
+      .filter({ hasText: 'Hold recorded: clock paused for US-CA · Individuals' })
+      .waitFor();
+
+    const items = await obligations();
+    const caIndividuals = find(items, 'US-CA', 'individuals');
+    expect(caIndividuals.heldSince).not.toBeNull();
+    expect(caIndividuals.delayReason).toBe(reason);
+    // GDPR sets no law-enforcement pause: the server leaves those clocks running.
+    for (const o of items.filter((x) => x.jurisdiction === 'DE')) expect(o.heldSince).toBeNull();
+    const held = items.filter((o) => o.heldSince);
+
+    const banner = page.locator('#hold-status');
+    await banner.getByText('Clocks paused by a law-enforcement hold').waitFor();
+    const paused = /Paused: ([^.]*)\./.exec((await banner.textContent()) ?? '')?.[1] ?? '';
+    expect(paused.split(', ').sort()).toEqual(
+      held.map((o) => `${o.jurisdiction} · ${AUDIENCES[o.audience]}`).sort(),
+    );
+    expect(paused).not.toContain('DE');
+    expect(await page.locator(`tr[data-obligation-id="${caIndividuals.id}"]`).textContent()).toContain(
+      'Clock paused (law-enforcement hold)',
+    );
+    const recorded = await audit('law_enforcement_hold_recorded');
+    expect(recorded).toHaveLength(1);
+    expect(recorded[0]).toMatchObject({
+      actor: system.staff.compliance.id,
+      detail: { reason, obligations: held.length, jurisdictions: ['US-CA'] },
+    });
+    await screenshot(page, 'incident-hold');
+
+    await page.getByRole('button', { name: 'Hold lifted' }).click();
+    await page.getByRole('button', { name: 'Lift the hold' }).click();
+    await page
+      .getByRole('status')
+      .filter({ hasText: 'Hold lifted: the clocks are running again.' })
+      .waitFor();
+    await eventually(async () => (await banner.textContent()) === '', 10_000);
+    const after = await obligations();
+    expect(after.filter((o) => o.heldSince)).toHaveLength(0);
+    expect(Date.parse(find(after, 'US-CA', 'individuals').dueAt!)).toBeGreaterThan(
+      Date.parse(caIndividuals.dueAt!),
+    );
+    expect(await audit('law_enforcement_hold_lifted')).toMatchObject([
+      { actor: system.staff.compliance.id, detail: { obligations: held.length, jurisdictions: ['US-CA'] } },
+    ]);
+    expect(await page.getByRole('button', { name: 'Hold lifted' }).count()).toBe(0);
+  });
+
+  it('records a delay reason on one obligation', async () => {
+    const target = find(await obligations(), 'US-CA', 'individuals');
+    await page.getByRole('button', { name: 'Record delay reason for US-CA · Individuals' }).click();
+    const reason = 'Waiting for the forensic report to confirm which addresses are current.';
+    await page.getByLabel('Why this obligation is late').fill(reason);
+    await page.getByRole('button', { name: 'Record delay reason', exact: true }).click();
+    await page.locator(`tr[data-obligation-id="${target.id}"]`, { hasText: `Delay: ${reason}` }).waitFor();
+    expect(find(await obligations(), 'US-CA', 'individuals')).toMatchObject({
+      delayReason: reason,
+      heldSince: null,
+    });
+    expect(await audit('delay_reason_recorded')).toMatchObject([
+      { detail: { obligationId: target.id, reason } },
+    ]);
+  });
+
+  it('re-assesses with a corrected discovery time and shows the new obligations', async () => {
+    const before = await obligations();
+    const corrected = new Date(discoveredAt.getTime() - 24 * HOUR);
+    await page.getByRole('button', { name: 'Re-assess' }).click();
+    await page
+      .getByLabel('Why re-assess')
+      .fill('The logs show we discovered it a day earlier than first reported.');
+    await page.getByLabel('Corrected discovery time (optional)').fill(localInput(corrected));
+    await page.getByRole('button', { name: 'Re-assess', exact: true }).last().click();
+    await page.getByRole('status').filter({ hasText: 'Re-assessed under rules' }).waitFor();
+
+    const after = await obligations();
+    expect(after.map((o) => o.id)).not.toEqual(before.map((o) => o.id));
+    // The filing stays recorded; the due time follows the corrected discovery (GDPR: 72 hours).
+    const gdpr = find(after, 'DE', 'regulator');
+    expect(gdpr).toMatchObject({
+      status: 'met',
+      dueAt: new Date(corrected.getTime() + 72 * HOUR).toISOString(),
+    });
+    await page
+      .locator(`tr[data-obligation-id="${gdpr.id}"] .filing-note`, { hasText: 'reference 2026-BF-117' })
+      .waitFor();
+    // The page shows the new rows, not the superseded ones.
+    await eventually(async () => {
+      const shown = await page
+        .locator('#obligations tbody tr')
+        .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-obligation-id')));
+      return (
+        shown.sort().join() ===
+        after
+          .map((o) => o.id)
+          .sort()
+          .join()
+      );
+    }, 10_000);
+    expect(await audit('reassessment_requested')).toMatchObject([
+      {
+        actor: system.staff.compliance.id,
+        detail: { discoveredAt: corrected.toISOString() },
+      },
+    ]);
+    expect((await audit('obligations_assessed')).length).toBe(2);
+    const superseded = await db.pool.query(
+      `SELECT count(*)::int AS n FROM obligations WHERE incident_id = $1 AND superseded_at IS NOT NULL`,
+      [incidentId],
+    );
+    expect(superseded.rows[0].n).toBe(before.length);
+    await screenshot(page, 'incident-obligations');
+  });
+});
