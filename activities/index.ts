@@ -48,14 +48,18 @@ export function createActivities(deps: ActivityDeps) {
       });
     },
 
-    /** Finds and records the affected customers in one set-based statement; returns their number. */
+    /**
+     * Finds and records the affected customers in one set-based statement; returns the number of
+     * people (records of one person are merged into one notice, see core/db/affected.ts).
+     */
     async identifyAffectedCustomers(incidentId: string): Promise<number> {
       const count = await affected.identify(pool, incidentId);
+      const merged = await affected.countMerged(pool, incidentId);
       await audit.append(pool, {
         incidentId,
         actor: 'system',
         action: 'affected_identified',
-        detail: { affected: count },
+        detail: { affected: count, merged },
         dedupeKey: `affected_identified:${incidentId}`,
       });
       return count;
@@ -152,10 +156,13 @@ export function createActivities(deps: ActivityDeps) {
     },
 
     /** Gives up on deliveries still failing, marks individuals' obligations met, returns the counts. */
-    async finishDelivery(incidentId: string): Promise<{ sent: number; undeliverable: number; manual: number }> {
+    async finishDelivery(
+      incidentId: string,
+    ): Promise<{ sent: number; undeliverable: number; manual: number }> {
       await deliveries.giveUpRetrying(pool, incidentId);
       const counts = await deliveries.countsForIncident(pool, incidentId);
-      if (counts.pending === 0 && counts.retrying === 0) await obligationService.markIndividualsMet(pool, incidentId);
+      if (counts.pending === 0 && counts.retrying === 0)
+        await obligationService.markIndividualsMet(pool, incidentId);
       await audit.append(pool, {
         incidentId,
         actor: 'system',

@@ -1,10 +1,12 @@
-// Identification at scale: `npx tsx bench/identification.ts [--customers 1000000] [--plan]`
+// Identification at scale: `npx tsx bench/identification.ts [--customers 1000000] [--plan] [--shared-emails 0.02]`
 //
 // Starts its own PostgreSQL (embedded, fsync on) on a free port, loads the demo inventory through
 // the COPY import (scripts/seed.ts: 1,000,000 customers, about 3,000,000 holdings), opens an
 // incident that affects about a fifth of them, and times the one set-based identification
 // statement (core/db/affected.ts), first under EXPLAIN ANALYZE (rolled back) and then for real.
-// Prints a table; --plan prints the whole plan too. The server and its data are removed at the end.
+// Prints a table; --plan prints the whole plan too. --shared-emails gives that fraction of customers
+// the address of the customer before them in other case (one person with two records), so the
+// one-notice-per-person merge has something to merge. The server and its data are removed at the end.
 import { randomUUID } from 'node:crypto';
 import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -18,9 +20,14 @@ import { createStaff } from './lib/incident';
 import { startBenchServers, stopOnSignals } from './lib/servers';
 
 const { values: args } = parseArgs({
-  options: { customers: { type: 'string', default: '1000000' }, plan: { type: 'boolean', default: false } },
+  options: {
+    customers: { type: 'string', default: '1000000' },
+    plan: { type: 'boolean', default: false },
+    'shared-emails': { type: 'string', default: '0' },
+  },
 });
 const CUSTOMERS = Number(args.customers);
+const SHARED_EMAILS = Number(args['shared-emails']);
 
 /** About a fifth of the demo population: support-desk IP addresses and credentials, ID-check passports. */
 const INCIDENT = {
@@ -45,6 +52,15 @@ async function main(): Promise<void> {
       rows.push(['customers', seeded.customers.toLocaleString('en-US')]);
       rows.push(['holdings', seeded.holdings.toLocaleString('en-US')]);
       rows.push(['load (COPY import, both tables)', `${seeded.seconds.toFixed(1)} s`]);
+      if (SHARED_EMAILS > 0) {
+        const every = Math.max(2, Math.round(1 / SHARED_EMAILS));
+        const { rowCount } = await pool.query(
+          `UPDATE customers c SET email = upper(p.email) FROM customers p WHERE p.id = c.id - 1 AND c.id % $1 = 0`,
+          [every],
+        );
+        await pool.query(`VACUUM ANALYZE customers`);
+        rows.push(["customers sharing the previous one's address", (rowCount ?? 0).toLocaleString('en-US')]);
+      }
 
       const { officer } = await createStaff(pool);
       const incidentId = randomUUID();
@@ -99,6 +115,10 @@ async function main(): Promise<void> {
       rows.push([
         'affected customers',
         `${count.toLocaleString('en-US')} (${((count / seeded.customers) * 100).toFixed(1)} %)`,
+      ]);
+      rows.push([
+        "records merged into another record's notice",
+        (await affected.countMerged(pool, incidentId)).toLocaleString('en-US'),
       ]);
       rows.push(['identification (statement + ANALYZE + count)', `${seconds.toFixed(2)} s`]);
 

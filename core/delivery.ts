@@ -444,10 +444,12 @@ export function noticeInputBuilder(notice: Notice, incident: Incident, config: R
     regimes: config.company.regimes,
   };
   return (r: Recipient): IndividualNoticeInput => {
-    const key = `${r.jurisdiction}|${r.categories.join(',')}`;
+    // A person's records merged from other jurisdictions: the notice meets each one's content rules.
+    const jurisdictions = r.noticeJurisdictions ?? [r.jurisdiction];
+    const key = `${jurisdictions.join('+')}|${r.categories.join(',')}`;
     let parts = cache.get(key);
     if (!parts) {
-      parts = requiredContentFor(r.jurisdiction, r.categories, facts);
+      parts = requiredContentFor(jurisdictions, r.categories, facts);
       cache.set(key, parts);
     }
     const representative = r.customerStatus === 'deceased';
@@ -469,7 +471,10 @@ export function noticeInputBuilder(notice: Notice, incident: Incident, config: R
         occurredFrom: incident.occurredFrom,
         occurredTo: incident.occurredTo,
       },
-      exposed: r.categories.map((category) => ({ category, masked: r.maskedIdentifiers[category] })),
+      exposed: r.categories.flatMap((category) => {
+        const masked = r.maskedIdentifiers[category];
+        return Array.isArray(masked) ? masked.map((m) => ({ category, masked: m })) : [{ category, masked }];
+      }),
       referenceCode: r.referenceCode,
       pageUrl: `${config.http.publicBaseUrl}/n/${r.pageToken}`,
       contentParts: parts.parts,

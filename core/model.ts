@@ -31,8 +31,12 @@ export type NoticeStatus = (typeof NOTICE_STATUSES)[number];
 export const DELIVERY_STATUSES = ['claimed', 'sending', 'sent', 'retrying', 'undeliverable'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
-/** What happens to an affected customer's notice: emailed to them, to their representative, or by hand. */
-export const AFFECTED_STATUSES = ['pending', 'notified', 'undeliverable', 'manual'] as const;
+/**
+ * What happens to an affected customer's notice: emailed to them, to their representative, or by
+ * hand; `merged`: another record of the same person (same email address) receives the one notice
+ * for both, see core/db/affected.ts.
+ */
+export const AFFECTED_STATUSES = ['pending', 'notified', 'undeliverable', 'manual', 'merged'] as const;
 export type AffectedStatus = (typeof AFFECTED_STATUSES)[number];
 
 export const APPROVAL_DECISIONS = ['approve', 'reject'] as const;

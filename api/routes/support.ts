@@ -108,6 +108,7 @@ export async function supportRoutes(app: App, deps: AppDeps & { templates: Templ
             lastReply: c.lastReply,
           },
     acknowledgedAt: c.acknowledgedAt,
+    mergedRecords: c.mergedRecords,
     notice: await render(c),
   });
 

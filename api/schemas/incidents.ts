@@ -33,7 +33,11 @@ export const CreateIncidentBody = z
       ctx.addIssue({ code: 'custom', path: ['occurredFrom'], message: 'must not be after discoveredAt' });
     }
     if (b.keyCompromised && !b.encrypted) {
-      ctx.addIssue({ code: 'custom', path: ['keyCompromised'], message: 'only applies when encrypted is true' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['keyCompromised'],
+        message: 'only applies when encrypted is true',
+      });
     }
   });
 export type CreateIncidentBody = z.infer<typeof CreateIncidentBody>;
@@ -44,6 +48,8 @@ export const Counts = z.object({
   failed: z.number(),
   pending: z.number(),
   manual: z.number(),
+  /** Records merged into another record's notice (the same person); not in `affected`. */
+  merged: z.number(),
 });
 
 export const Incident = z.object({
@@ -92,6 +98,8 @@ export const AffectedPage = z.object({
       jurisdiction: z.string(),
       categories: z.array(z.string()),
       status: z.string(),
+      /** For a `merged` record: the customer id whose notice covers it. */
+      mergedInto: z.number().nullable(),
       referenceCode: z.string(),
       acknowledgedAt: z.date().nullable(),
       deliveryStatus: z.string().nullable(),
@@ -114,7 +122,12 @@ export const ReviseNoticeBody = z.strictObject({
   whatWeAreDoing: z.string().trim().min(10).max(10_000),
 });
 
-const RenderedMail = z.object({ subject: z.string(), html: z.string(), text: z.string(), locale: z.string() });
+const RenderedMail = z.object({
+  subject: z.string(),
+  html: z.string(),
+  text: z.string(),
+  locale: z.string(),
+});
 
 export const Notice = z.object({
   id: z.uuid(),
@@ -149,6 +162,8 @@ export const DeliveryProgress = z.object({
   retrying: z.number(),
   undeliverable: z.number(),
   manual: z.number(),
+  /** Records merged into another record's notice (the same person); in none of the other counts. */
+  merged: z.number(),
   undeliverableList: z.array(
     z.object({
       customerId: z.number(),

@@ -51,7 +51,10 @@ export const SupportCase = z.object({
   jurisdiction: z.string(),
   /** The categories of this customer's data exposed in the incident (the union over their systems). */
   categories: z.array(z.string()),
-  /** pending | notified | undeliverable | manual (no address: handled by hand). */
+  /**
+   * pending | notified | undeliverable | manual (no address: handled by hand). Never `merged`: a
+   * merged record's lookup returns the case of the record whose notice covered it.
+   */
   status: z.enum(AFFECTED_STATUSES),
   /** Null when no delivery was attempted (not yet, or manual handling). */
   delivery: z
@@ -64,6 +67,19 @@ export const SupportCase = z.object({
     })
     .nullable(),
   acknowledgedAt: z.date().nullable(),
+  /**
+   * The person's other records in this incident (same email address), covered by this case's one
+   * notice: a lookup by their email or reference code lands here. Their own categories are in the
+   * union above.
+   */
+  mergedRecords: z.array(
+    z.object({
+      customerId: z.number(),
+      externalId: z.string(),
+      referenceCode: z.string(),
+      categories: z.array(z.string()),
+    }),
+  ),
   /**
    * The notice as this customer was (or, before sending, will be) sent it, rendered from the approved
    * template snapshot; null before a notice is approved.

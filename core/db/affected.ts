@@ -7,11 +7,22 @@ import { inTransaction } from './pool';
  * Finds the affected customers of an incident in ONE set-based statement and records them, each
  * with the union of the exposed categories across all of their holdings. Re-running it (a retried
  * activity, a re-identification after corrected facts) adds nothing twice. Returns how many
- * customers the incident affects.
+ * people the incident affects: records merged into another's notice are not counted again.
  *
  * Affected = a holding in one of the incident's systems, whose period overlaps the exposure window,
  * sharing at least one exposed category; or, when the incident names customers explicitly, those
  * customers (with their matching categories, else the incident's).
+ *
+ * One notice per person: records whose own email address (trimmed, case-insensitive) coincides are
+ * one person — someone who signed up twice. The record with the lowest customer id receives the
+ * notice, with the union of the categories and masked identifiers of all of them (and, when they
+ * are in different jurisdictions, `notice_jurisdictions` naming each, so that the one notice meets
+ * every one's content rules); the others are recorded `merged` with `merged_into` naming it, keep their own categories and jurisdiction (the
+ * legal counts use them, see `groupsByJurisdiction`) and are never delivered to on their own.
+ * Deceased customers are never merged: their notice goes to a representative, and different
+ * people's records sharing a representative are different data subjects. The grouping happens in
+ * the same statement, over the incident's whole affected set, so a retry that adds nothing changes
+ * nothing either.
  *
  * The incident's systems, categories and window are read first and passed as parameters, so the
  * planner sees real values (an index scan on holdings by system, estimates that pick hash joins)
@@ -51,7 +62,16 @@ export async function identify(pool: Pool, incidentId: string): Promise<number> 
   // whole-incident scans for delivery's per-page writes. Sampled, so cheap at any size.
   await pool.query(`ANALYZE affected_customers`);
   const { rows } = await pool.query<{ n: number }>(
-    `SELECT count(*)::int AS n FROM affected_customers WHERE incident_id = $1`,
+    `SELECT count(*)::int AS n FROM affected_customers WHERE incident_id = $1 AND status <> 'merged'`,
+    [incidentId],
+  );
+  return rows[0]!.n;
+}
+
+/** How many of an incident's affected records were merged into another record's notice. */
+export async function countMerged(db: Queryable, incidentId: string): Promise<number> {
+  const { rows } = await db.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM affected_customers WHERE incident_id = $1 AND merged_into IS NOT NULL`,
     [incidentId],
   );
   return rows[0]!.n;
@@ -61,7 +81,9 @@ export async function identify(pool: Pool, incidentId: string): Promise<number> 
  * The identification statement: $1 incident id, $2 systems, $3 exposed categories, $4/$5 the
  * exposure window (null: open), $6 the named customers' ids (null: not named). Exported for
  * EXPLAIN in bench/identification.ts. Holdings are narrowed by system (index), category overlap
- * and period before their categories are unnested; customers join by hash.
+ * and period before their categories are unnested; customers join by hash. Addresses shared by
+ * several records are found by one hash aggregate over the affected set; only their records are
+ * aggregated again for the unions.
  */
 export const IDENTIFY_SQL = `WITH matched AS (
    SELECT h.customer_id,
@@ -83,15 +105,53 @@ export const IDENTIFY_SQL = `WITH matched AS (
    UNION ALL
    SELECT n.id, $3::text[], '{}'::jsonb FROM unnest($6::bigint[]) AS n(id)
    WHERE NOT EXISTS (SELECT 1 FROM matched m WHERE m.customer_id = n.id)
+ ),
+ people AS MATERIALIZED (
+   SELECT e.customer_id, e.categories, e.masked, coalesce(c.region, c.country) AS jurisdiction,
+          CASE WHEN c.status = 'deceased' AND c.representative_email IS NULL THEN 'manual' ELSE 'pending' END AS status,
+          -- Whose notice goes to their own address (not a deceased customer's, which goes to a
+          -- representative or is handled by hand): records sharing it are one person.
+          CASE WHEN c.status <> 'deceased' AND btrim(c.email) <> '' THEN lower(btrim(c.email)) END AS address
+   FROM exposed e JOIN customers c ON c.id = e.customer_id
+   -- Rows go in in customer order (delivery pages by it); the merge join below keeps this order.
+   ORDER BY e.customer_id
+ ),
+ shared AS (
+   SELECT address, min(customer_id) AS recipient FROM people
+   WHERE address IS NOT NULL GROUP BY address HAVING count(*) > 1
+ ),
+ members AS MATERIALIZED (
+   SELECT s.recipient, p.customer_id, p.categories, p.masked, p.jurisdiction
+   FROM shared s JOIN people p ON p.address = s.address
+ ),
+ -- For the records of people with several: the recipient with the union of what all of them
+ -- exposed (two different cards: both last digits, as an array) and of their jurisdictions when
+ -- they differ; the others merged into it.
+ merges AS MATERIALIZED (
+   SELECT u.recipient AS customer_id, NULL::bigint AS merged_into, u.categories, coalesce(k.masked, '{}') AS masked,
+          CASE WHEN cardinality(u.jurisdictions) > 1 THEN u.jurisdictions END AS jurisdictions
+   FROM (SELECT recipient, array_agg(DISTINCT cat ORDER BY cat) AS categories,
+                array_agg(DISTINCT jurisdiction ORDER BY jurisdiction) AS jurisdictions
+         FROM members CROSS JOIN LATERAL unnest(categories) AS cat GROUP BY recipient) u
+   LEFT JOIN (SELECT recipient, jsonb_object_agg(key, masked) AS masked
+              FROM (SELECT m.recipient, x.key,
+                           CASE WHEN count(DISTINCT x.value) = 1 THEN to_jsonb(min(x.value))
+                                ELSE jsonb_agg(DISTINCT x.value ORDER BY x.value) END AS masked
+                    FROM members m CROSS JOIN LATERAL jsonb_each_text(m.masked) AS x
+                    GROUP BY m.recipient, x.key) per_key
+              GROUP BY recipient) k ON k.recipient = u.recipient
+   UNION ALL
+   SELECT customer_id, recipient, categories, masked, NULL FROM members WHERE customer_id <> recipient
  )
  INSERT INTO affected_customers
-   (incident_id, customer_id, categories, masked_identifiers, jurisdiction, status, reference_code, page_token)
- SELECT $1, e.customer_id, e.categories, e.masked, coalesce(c.region, c.country),
-        CASE WHEN c.status = 'deceased' AND c.representative_email IS NULL THEN 'manual' ELSE 'pending' END,
+   (incident_id, customer_id, categories, masked_identifiers, jurisdiction, status, merged_into,
+    notice_jurisdictions, reference_code, page_token)
+ SELECT $1, p.customer_id, coalesce(m.categories, p.categories), coalesce(m.masked, p.masked), p.jurisdiction,
+        CASE WHEN m.merged_into IS NULL THEN p.status ELSE 'merged' END, m.merged_into, m.jurisdictions,
         'FR-' || to_char(nextval('affected_reference_seq'), 'FM0000"-"0000'),
         replace(gen_random_uuid()::text || gen_random_uuid()::text, '-', '')
- FROM exposed e JOIN customers c ON c.id = e.customer_id
- ORDER BY e.customer_id
+ FROM people p LEFT JOIN merges m ON m.customer_id = p.customer_id
+ ORDER BY p.customer_id
  ON CONFLICT (incident_id, customer_id) DO NOTHING`;
 
 /** Customers named by external id that the inventory does not know (validated before an incident opens). */
@@ -110,10 +170,16 @@ export interface AffectedGroupRow {
   categories: DataCategory[];
 }
 
-/** Counts and category unions per jurisdiction: what the law engine assesses. */
+/**
+ * Counts and category unions per jurisdiction: what the law engine assesses. Counted in people: a
+ * person counts once in every jurisdiction one of their records is in (a merged record counts where
+ * it is, as its recipient), so a person with records in two states counts in both and no state's
+ * residents are under-counted, yet two records in one state are one resident.
+ */
 export async function groupsByJurisdiction(db: Queryable, incidentId: string): Promise<AffectedGroupRow[]> {
   const { rows } = await db.query<AffectedGroupRow>(
-    `SELECT a.jurisdiction, min(c.country) AS country, count(DISTINCT a.customer_id)::int AS count,
+    `SELECT a.jurisdiction, min(c.country) AS country,
+            count(DISTINCT coalesce(a.merged_into, a.customer_id))::int AS count,
             array_agg(DISTINCT cat ORDER BY cat) AS categories
      FROM affected_customers a
      JOIN customers c ON c.id = a.customer_id
@@ -133,6 +199,8 @@ export interface AffectedCustomerRow {
   jurisdiction: string;
   categories: DataCategory[];
   status: AffectedStatus;
+  /** For a `merged` record: the customer id of the record whose notice covers it. */
+  mergedInto: number | null;
   referenceCode: string;
   acknowledgedAt: Date | null;
   deliveryStatus: string | null;
@@ -147,7 +215,7 @@ export async function listPage(
 ): Promise<AffectedCustomerRow[]> {
   const { rows } = await db.query<AffectedCustomerRow>(
     `SELECT a.customer_id AS "customerId", c.external_id AS "externalId", c.full_name AS "fullName", c.email,
-            a.jurisdiction, a.categories, a.status, a.reference_code AS "referenceCode",
+            a.jurisdiction, a.categories, a.status, a.merged_into AS "mergedInto", a.reference_code AS "referenceCode",
             a.acknowledged_at AS "acknowledgedAt", d.status AS "deliveryStatus", d.sent_at AS "sentAt"
      FROM affected_customers a
      JOIN customers c ON c.id = a.customer_id
@@ -173,8 +241,14 @@ export interface Recipient {
   representativeName: string | null;
   representativeEmail: string | null;
   jurisdiction: string;
+  /**
+   * Set when records of this person in other jurisdictions were merged into this notice: every
+   * jurisdiction whose content rules it must meet (its own included). Null: just `jurisdiction`.
+   */
+  noticeJurisdictions: string[] | null;
   categories: DataCategory[];
-  maskedIdentifiers: Record<string, string>;
+  /** Category → last digits; several (an array) when merged records held different ones. */
+  maskedIdentifiers: Record<string, string | string[]>;
   referenceCode: string;
   pageToken: string;
   deliveryId: number | null;
@@ -208,7 +282,7 @@ export async function pendingRecipients(
 }
 
 /**
- * A page of every recipient an email notice goes to (all but `manual`), whatever their delivery
+ * A page of every recipient an email notice goes to (all but `manual` and `merged`), whatever their delivery
  * status, by keyset. For benchmarks and checks that need the same messages again.
  */
 export async function emailRecipientsPage(
@@ -221,7 +295,7 @@ export async function emailRecipientsPage(
      FROM affected_customers a
      JOIN customers c ON c.id = a.customer_id
      LEFT JOIN deliveries d ON d.incident_id = a.incident_id AND d.customer_id = a.customer_id
-     WHERE a.incident_id = $1 AND a.status <> 'manual' AND a.customer_id > $2
+     WHERE a.incident_id = $1 AND a.status NOT IN ('manual', 'merged') AND a.customer_id > $2
      ORDER BY a.customer_id LIMIT $3`,
     [incidentId, page.after, page.limit],
   );
@@ -230,6 +304,7 @@ export async function emailRecipientsPage(
 
 const RECIPIENT_COLUMNS = `a.customer_id AS "customerId", c.full_name AS "fullName", c.email, c.locale, c.country,
   c.region, c.status AS "customerStatus", c.representative_name AS "representativeName",
-  c.representative_email AS "representativeEmail", a.jurisdiction, a.categories,
-  a.masked_identifiers AS "maskedIdentifiers", a.reference_code AS "referenceCode", a.page_token AS "pageToken",
+  c.representative_email AS "representativeEmail", a.jurisdiction,
+  a.notice_jurisdictions AS "noticeJurisdictions", a.categories, a.masked_identifiers AS "maskedIdentifiers",
+  a.reference_code AS "referenceCode", a.page_token AS "pageToken",
   d.id AS "deliveryId", d.status AS "deliveryStatus", coalesce(d.attempts, 0) AS attempts`;

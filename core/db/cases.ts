@@ -25,17 +25,30 @@ export interface CaseRow extends Recipient {
   sentTo: string | null;
   sentAt: Date | null;
   lastReply: string | null;
+  /**
+   * The person's other records in this incident, merged into this case's notice (same email
+   * address): each with its own reference code, which support may be quoted too.
+   */
+  mergedRecords: MergedRecord[];
+}
+
+export interface MergedRecord {
+  customerId: number;
+  externalId: string;
+  referenceCode: string;
+  categories: string[];
 }
 
 const CASE_COLUMNS = `a.incident_id AS "incidentId", i.title AS "incidentTitle", i.status AS "incidentStatus",
   a.customer_id AS "customerId", c.external_id AS "externalId", c.full_name AS "fullName", c.email, c.locale,
   c.country, c.region, c.status AS "customerStatus", c.representative_name AS "representativeName",
-  c.representative_email AS "representativeEmail", a.jurisdiction, a.categories,
+  c.representative_email AS "representativeEmail", a.jurisdiction,
+  a.notice_jurisdictions AS "noticeJurisdictions", a.categories,
   a.masked_identifiers AS "maskedIdentifiers", a.reference_code AS "referenceCode", a.page_token AS "pageToken",
   a.status AS "caseStatus", a.acknowledged_at AS "acknowledgedAt", a.identified_at AS "identifiedAt",
   d.id AS "deliveryId", d.status AS "deliveryStatus", coalesce(d.attempts, 0) AS attempts,
   d.recipient AS "sentTo", d.sent_at AS "sentAt", d.last_reply AS "lastReply",
-  coalesce(d.notice_id, n.id) AS "noticeId"`;
+  coalesce(d.notice_id, n.id) AS "noticeId", mr.list AS "mergedRecords"`;
 
 const CASE_JOINS = `JOIN customers c ON c.id = a.customer_id
   JOIN incidents i ON i.id = a.incident_id
@@ -44,7 +57,21 @@ const CASE_JOINS = `JOIN customers c ON c.id = a.customer_id
     SELECT id FROM notices
     WHERE incident_id = a.incident_id AND audience = 'individuals' AND status = 'approved'
     ORDER BY version DESC LIMIT 1
-  ) n ON true`;
+  ) n ON true
+  LEFT JOIN LATERAL (
+    SELECT coalesce(json_agg(json_build_object('customerId', m.customer_id, 'externalId', mc.external_id,
+             'referenceCode', m.reference_code, 'categories', m.categories) ORDER BY m.customer_id), '[]') AS list
+    FROM affected_customers m JOIN customers mc ON mc.id = m.customer_id
+    WHERE m.incident_id = a.incident_id AND m.merged_into = a.customer_id
+  ) mr ON true`;
+
+/**
+ * The case a record belongs to: its own, or for a record merged into another's notice, the
+ * recipient's: support always lands on the notice actually sent. `hits` selects incident_id and
+ * customer_id of matching records; the result has each case once.
+ */
+const resolved = (hits: string) => `(a.incident_id, a.customer_id) IN (
+    SELECT h.incident_id, coalesce(h.merged_into, h.customer_id) FROM affected_customers h WHERE ${hits})`;
 
 /**
  * The case behind a page token, or null. One indexed lookup whatever the token looks like, so a
@@ -58,10 +85,14 @@ export async function findByPageToken(db: Queryable, token: string): Promise<Cas
   return rows[0] ?? null;
 }
 
-/** The case with this reference code (codes are unique), as a list for the support lookup. */
+/**
+ * The case with this reference code (codes are unique), as a list for the support lookup. The code
+ * of a merged record finds the case of the record whose notice covered it.
+ */
 export async function findByReference(db: Queryable, referenceCode: string): Promise<CaseRow[]> {
   const { rows } = await db.query<CaseRow>(
-    `SELECT ${CASE_COLUMNS} FROM affected_customers a ${CASE_JOINS} WHERE a.reference_code = upper($1)`,
+    `SELECT ${CASE_COLUMNS} FROM affected_customers a ${CASE_JOINS}
+     WHERE ${resolved('h.reference_code = upper($1)')}`,
     [referenceCode],
   );
   return rows;
@@ -69,16 +100,17 @@ export async function findByReference(db: Queryable, referenceCode: string): Pro
 
 /**
  * Every case, across incidents and newest first, of the customers whose own address or whose
- * representative's address is `email` (case-insensitive).
+ * representative's address is `email` (case-insensitive). Records of one
+ * person merged into one notice give that one case, once.
  */
 export async function findByEmail(db: Queryable, email: string, limit: number): Promise<CaseRow[]> {
   const { rows } = await db.query<CaseRow>(
     `SELECT ${CASE_COLUMNS} FROM affected_customers a ${CASE_JOINS}
-     WHERE a.customer_id IN (
+     WHERE ${resolved(`h.customer_id IN (
        SELECT id FROM customers WHERE lower(email) = lower($1)
        UNION
        SELECT id FROM customers WHERE lower(representative_email) = lower($1) AND representative_email IS NOT NULL
-     )
+     )`)}
      ORDER BY a.identified_at DESC, a.incident_id, a.customer_id
      LIMIT $2`,
     [email, limit],

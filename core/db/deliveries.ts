@@ -207,16 +207,22 @@ export interface DeliveryCounts {
   retrying: number;
   undeliverable: number;
   manual: number;
+  /** Records covered by another record's notice (the same person): in none of the other counts. */
+  merged: number;
 }
 
-/** Counts over all affected customers: `pending` includes those not yet claimed. */
+/**
+ * Counts over all affected records: `pending` includes those not yet claimed. Every record is in
+ * exactly one count, so the five before `merged` add up to the people affected.
+ */
 export async function countsForIncident(db: Queryable, incidentId: string): Promise<DeliveryCounts> {
   const { rows } = await db.query<DeliveryCounts>(
     `SELECT count(*) FILTER (WHERE a.status = 'notified')::int AS sent,
             count(*) FILTER (WHERE a.status = 'pending' AND coalesce(d.status, 'claimed') <> 'retrying')::int AS pending,
             count(*) FILTER (WHERE a.status = 'pending' AND d.status = 'retrying')::int AS retrying,
             count(*) FILTER (WHERE a.status = 'undeliverable')::int AS undeliverable,
-            count(*) FILTER (WHERE a.status = 'manual')::int AS manual
+            count(*) FILTER (WHERE a.status = 'manual')::int AS manual,
+            count(*) FILTER (WHERE a.status = 'merged')::int AS merged
      FROM affected_customers a
      LEFT JOIN deliveries d ON d.incident_id = a.incident_id AND d.customer_id = a.customer_id
      WHERE a.incident_id = $1`,

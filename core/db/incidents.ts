@@ -29,11 +29,13 @@ export interface Incident extends Omit<NewIncident, 'idempotencyKey'> {
 }
 
 export interface IncidentCounts {
+  /** People affected: notified + failed + pending + manual. Records merged into another's notice are `merged`. */
   affected: number;
   notified: number;
   failed: number;
   pending: number;
   manual: number;
+  merged: number;
 }
 
 const COLUMNS = `i.id, i.title, i.description, i.discovered_at AS "discoveredAt", i.occurred_from AS "occurredFrom",
@@ -99,16 +101,19 @@ export async function list(db: Queryable, limit: number, offset: number): Promis
 
 export async function counts(db: Queryable, ids: string[]): Promise<Map<string, IncidentCounts>> {
   const { rows } = await db.query<IncidentCounts & { incidentId: string }>(
-    `SELECT incident_id AS "incidentId", count(*)::int AS affected,
+    `SELECT incident_id AS "incidentId", count(*) FILTER (WHERE status <> 'merged')::int AS affected,
        count(*) FILTER (WHERE status = 'notified')::int AS notified,
        count(*) FILTER (WHERE status = 'undeliverable')::int AS failed,
        count(*) FILTER (WHERE status = 'pending')::int AS pending,
-       count(*) FILTER (WHERE status = 'manual')::int AS manual
+       count(*) FILTER (WHERE status = 'manual')::int AS manual,
+       count(*) FILTER (WHERE status = 'merged')::int AS merged
      FROM affected_customers WHERE incident_id = ANY($1::uuid[]) GROUP BY incident_id`,
     [ids],
   );
   const byId = new Map(rows.map(({ incidentId, ...c }) => [incidentId, c]));
-  for (const id of ids) if (!byId.has(id)) byId.set(id, { affected: 0, notified: 0, failed: 0, pending: 0, manual: 0 });
+  for (const id of ids)
+    if (!byId.has(id))
+      byId.set(id, { affected: 0, notified: 0, failed: 0, pending: 0, manual: 0, merged: 0 });
   return byId;
 }
 
@@ -126,6 +131,11 @@ export async function correctFacts(
     `UPDATE incidents SET discovered_at = coalesce($2, discovered_at),
        materiality_determined_at = CASE WHEN $4 THEN $3 ELSE materiality_determined_at END, updated_at = now()
      WHERE id = $1`,
-    [id, facts.discoveredAt ?? null, facts.materialityDeterminedAt ?? null, facts.materialityDeterminedAt !== undefined],
+    [
+      id,
+      facts.discoveredAt ?? null,
+      facts.materialityDeterminedAt ?? null,
+      facts.materialityDeterminedAt !== undefined,
+    ],
   );
 }

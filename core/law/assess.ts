@@ -283,26 +283,32 @@ function countryOf(jurisdiction: string): string {
 /**
  * What one recipient's notice must contain: the union of the required content of every individuals'
  * rule that applies to someone in this jurisdiction with these categories exposed. Thresholds are
- * ignored: they decide whether a rule applies to the incident, not what a notice must say.
+ * ignored: they decide whether a rule applies to the incident, not what a notice must say. Several
+ * jurisdictions (one person's records in different places, merged into one notice): what each
+ * requires, together, so the notice meets every one of them.
  */
 export function requiredContentFor(
-  jurisdiction: string,
+  jurisdiction: string | readonly string[],
   categories: DataCategory[],
   facts: IncidentFacts,
   rules: readonly Rule[] = RULES,
 ): RecipientContent {
-  const group = normaliseGroup({ jurisdiction, country: countryOf(jurisdiction), count: 1, categories });
+  const groups = (typeof jurisdiction === 'string' ? [jurisdiction] : jurisdiction).map((j) =>
+    normaliseGroup({ jurisdiction: j, country: countryOf(j), count: 1, categories }),
+  );
   const parts = new Set<ContentPart>();
   const authorities = new Map<string, AuthorityContact>();
   const restrictions = new Set<NoticeRestriction>();
-  for (const rule of rules) {
-    if (rule.audience !== 'individuals') continue;
-    if (!inForceAt(rule, facts.discoveredAt) || !regimeApplies(rule, facts) || safeHarboured(rule, facts))
-      continue;
-    if (bucketsFor(rule, [group]).size === 0 || !triggeredBy(rule, group.categories)) continue;
-    for (const p of contentFor(rule, group.categories)) parts.add(p);
-    if (rule.authority) authorities.set(rule.authority.name, rule.authority);
-    for (const r of rule.noticeRestrictions ?? []) restrictions.add(r);
+  for (const group of groups) {
+    for (const rule of rules) {
+      if (rule.audience !== 'individuals') continue;
+      if (!inForceAt(rule, facts.discoveredAt) || !regimeApplies(rule, facts) || safeHarboured(rule, facts))
+        continue;
+      if (bucketsFor(rule, [group]).size === 0 || !triggeredBy(rule, group.categories)) continue;
+      for (const p of contentFor(rule, group.categories)) parts.add(p);
+      if (rule.authority) authorities.set(rule.authority.name, rule.authority);
+      for (const r of rule.noticeRestrictions ?? []) restrictions.add(r);
+    }
   }
   return {
     parts: CONTENT_PARTS.filter((p) => parts.has(p)),

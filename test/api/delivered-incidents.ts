@@ -4,7 +4,7 @@ import { createTestDatabase } from '../helpers/db';
 import type { TestDatabase } from '../helpers/db';
 import { startSmtpSink } from '../helpers/smtp';
 import type { CapturedMessage, SmtpSink } from '../helpers/smtp';
-import { bearer, eventually, importInventory, startSystem } from '../helpers/system';
+import { eventually, importInventory, incidentStatus, openAndApprove, startSystem } from '../helpers/system';
 import type { TestSystem } from '../helpers/system';
 
 /**
@@ -92,42 +92,16 @@ export async function deliveredWorld(): Promise<DeliveredWorld> {
   ];
   await importInventory(system, customers, holdings);
 
-  const status = async (id: string) =>
-    (
-      await system.app.inject({
-        method: 'GET',
-        url: `/api/incidents/${id}`,
-        headers: bearer(system.tokens.officer),
-      })
-    ).json().status as string;
-
-  const notifyAbout = async (title: string, systems: string[], dataCategories: DataCategory[]) => {
-    const opened = await system.app.inject({
-      method: 'POST',
-      url: '/api/incidents',
-      headers: bearer(system.tokens.officer),
-      payload: {
-        title,
-        description: 'A misconfigured backup exposed customer records to the internet.',
-        discoveredAt: '2026-02-03T09:00:00Z',
-        occurredFrom: '2026-01-01T00:00:00Z',
-        occurredTo: '2026-02-01T00:00:00Z',
-        systems,
-        dataCategories,
-      },
+  const notifyAbout = (title: string, systems: string[], dataCategories: DataCategory[]) =>
+    openAndApprove(system, {
+      title,
+      description: 'A misconfigured backup exposed customer records to the internet.',
+      discoveredAt: '2026-02-03T09:00:00Z',
+      occurredFrom: '2026-01-01T00:00:00Z',
+      occurredTo: '2026-02-01T00:00:00Z',
+      systems,
+      dataCategories,
     });
-    expect(opened.statusCode, opened.body).toBe(201);
-    const id = opened.json().id as string;
-    await eventually(async () => (await status(id)) === 'awaiting_approval');
-    const approved = await system.app.inject({
-      method: 'POST',
-      url: `/api/incidents/${id}/approval`,
-      headers: bearer(system.tokens.compliance),
-      payload: { decision: 'approve' },
-    });
-    expect(approved.statusCode, approved.body).toBe(200);
-    return id;
-  };
 
   const crmAndBilling = await notifyAbout(
     'Exposed CRM and billing backup',
@@ -136,7 +110,7 @@ export async function deliveredWorld(): Promise<DeliveredWorld> {
   );
   const billingOnly = await notifyAbout('Exposed billing export', ['billing'], ['payment_card']);
   for (const id of [crmAndBilling, billingOnly])
-    await eventually(async () => (await status(id)) === 'completed', 90_000);
+    await eventually(async () => (await incidentStatus(system, id)) === 'completed', 90_000);
 
   return {
     db,

@@ -1,14 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import * as audit from '../../core/db/audit';
-import * as incidents from '../../core/db/incidents';
 import { upsertCustomers } from '../../core/db/inventory';
 import * as obligations from '../../core/db/obligations';
 import * as users from '../../core/db/users';
 import { deliveryProgress, warnIfForecastLate } from '../../core/delivery';
-import { incidentWorkflowId } from '../../core/ids';
 import type { StaffAlert, StaffMailer } from '../../core/mail/staff-mailer';
-import { createTestDatabase } from '../helpers/db';
+import { createTestDatabase, insertIncident } from '../helpers/db';
 import type { TestDatabase } from '../helpers/db';
 
 /**
@@ -32,34 +30,17 @@ describe('delivery forecast', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    const officer = await users.upsertWithToken(
-      db.pool,
-      { email: 'officer@staff.example.com', displayName: 'Officer', role: 'officer' },
-      randomUUID(),
-    );
+    const opened = await insertIncident(db.pool, {
+      title: 'Forecast test',
+      discoveredAt: new Date(Date.now() - 3_600_000),
+    });
+    incidentId = opened.incidentId;
+    officerEmail = opened.officer.email;
     await users.upsertWithToken(
       db.pool,
       { email: 'compliance@staff.example.com', displayName: 'Compliance', role: 'compliance' },
       randomUUID(),
     );
-    officerEmail = officer.email;
-    incidentId = randomUUID();
-    await incidents.insert(db.pool, {
-      id: incidentId,
-      title: 'Forecast test',
-      description: 'A test incident.',
-      discoveredAt: new Date(Date.now() - 3_600_000),
-      occurredFrom: null,
-      occurredTo: null,
-      systems: ['crm'],
-      dataCategories: ['email'],
-      encrypted: false,
-      keyCompromised: false,
-      customerExternalIds: null,
-      openedBy: officer.id,
-      idempotencyKey: null,
-      workflowId: incidentWorkflowId(incidentId),
-    });
     await upsertCustomers(
       db.pool,
       Array.from({ length: AFFECTED }, (_, i) => ({

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client } from '@temporalio/client';
 import { Worker, bundleWorkflowCode } from '@temporalio/worker';
+import { expect } from 'vitest';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createActivities } from '../../activities';
 import { buildApp } from '../../api/app';
@@ -99,9 +100,19 @@ export async function startSystem(
   });
   const running = worker.run();
 
-  const clientConnection = await (await import('@temporalio/client')).Connection.connect({ address: devServerAddress() });
-  const client = new Client({ connection: clientConnection, dataConverter: dataConverter(config.temporal.payloadKey) });
-  const app = await buildApp({ config, pool: db.pool, temporal: client, logger: createLogger('silent', 'test') });
+  const clientConnection = await (
+    await import('@temporalio/client')
+  ).Connection.connect({ address: devServerAddress() });
+  const client = new Client({
+    connection: clientConnection,
+    dataConverter: dataConverter(config.temporal.payloadKey),
+  });
+  const app = await buildApp({
+    config,
+    pool: db.pool,
+    temporal: client,
+    logger: createLogger('silent', 'test'),
+  });
 
   return {
     config,
@@ -123,7 +134,10 @@ export async function startSystem(
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
 /** Polls `check` until it returns a value, or fails after `timeoutMs`. */
-export async function eventually<T>(check: () => Promise<T | undefined | null | false>, timeoutMs = 60_000): Promise<T> {
+export async function eventually<T>(
+  check: () => Promise<T | undefined | null | false>,
+  timeoutMs = 60_000,
+): Promise<T> {
   const started = Date.now();
   for (;;) {
     const value = await check();
@@ -133,13 +147,57 @@ export async function eventually<T>(check: () => Promise<T | undefined | null | 
   }
 }
 
+/**
+ * Opens an incident through the API as the officer, waits until its notice awaits approval and
+ * approves it as compliance; returns the incident's id (delivery has started, not finished).
+ */
+export async function openAndApprove(system: TestSystem, incident: object): Promise<string> {
+  const opened = await system.app.inject({
+    method: 'POST',
+    url: '/api/incidents',
+    headers: bearer(system.tokens.officer),
+    payload: incident,
+  });
+  expect(opened.statusCode, opened.body).toBe(201);
+  const id = opened.json().id as string;
+  await eventually(async () => (await incidentStatus(system, id)) === 'awaiting_approval');
+  const approved = await system.app.inject({
+    method: 'POST',
+    url: `/api/incidents/${id}/approval`,
+    headers: bearer(system.tokens.compliance),
+    payload: { decision: 'approve' },
+  });
+  expect(approved.statusCode, approved.body).toBe(200);
+  return id;
+}
+
+/** An incident's status, as the officer reads it through the API. */
+export async function incidentStatus(system: TestSystem, id: string): Promise<string> {
+  const response = await system.app.inject({
+    method: 'GET',
+    url: `/api/incidents/${id}`,
+    headers: bearer(system.tokens.officer),
+  });
+  return response.json().status as string;
+}
+
 /** Loads customers and holdings through the inventory API as an admin, failing the test on a refusal. */
-export async function importInventory(system: TestSystem, customers: object[], holdings: object[]): Promise<void> {
+export async function importInventory(
+  system: TestSystem,
+  customers: object[],
+  holdings: object[],
+): Promise<void> {
   for (const [url, payload] of [
     ['/api/inventory/customers', customers],
     ['/api/inventory/holdings', holdings],
   ] as const) {
-    const response = await system.app.inject({ method: 'POST', url, headers: bearer(system.tokens.admin), payload });
-    if (response.statusCode !== 200) throw new Error(`${url} answered ${response.statusCode}: ${response.body}`);
+    const response = await system.app.inject({
+      method: 'POST',
+      url,
+      headers: bearer(system.tokens.admin),
+      payload,
+    });
+    if (response.statusCode !== 200)
+      throw new Error(`${url} answered ${response.statusCode}: ${response.body}`);
   }
 }
