@@ -152,7 +152,8 @@ describe('delivery against a failing relay', () => {
     }
     expect(byRecipient.get(email(UNUSABLE))!.reply).toMatch(/invalid recipient address/);
 
-    // The counts add up: sent + undeliverable + manual = affected, nothing left pending.
+    // The counts add up: sent + undeliverable + manual = affected, nothing left pending (every
+    // address here is distinct, so no record is merged into another's notice).
     const counts = await deliveries.countsForIncident(db.pool, incidentId);
     expect(counts).toEqual({
       sent: AFFECTED - PERMANENT.length - MANUAL.length - 1,
@@ -160,6 +161,7 @@ describe('delivery against a failing relay', () => {
       retrying: 0,
       undeliverable: PERMANENT.length + 1,
       manual: MANUAL.length,
+      merged: 0,
     });
     expect(delivery).toMatchObject(counts);
     expect(counts.sent + counts.undeliverable + counts.manual).toBe(AFFECTED);
