@@ -17,12 +17,12 @@ import { inTransaction } from './pool';
  * one person — someone who signed up twice. The record with the lowest customer id receives the
  * notice, with the union of the categories and masked identifiers of all of them (and, when they
  * are in different jurisdictions, `notice_jurisdictions` naming each, so that the one notice meets
- * every one's content rules); the others are recorded `merged` with `merged_into` naming it, keep their own categories and jurisdiction (the
- * legal counts use them, see `groupsByJurisdiction`) and are never delivered to on their own.
- * Deceased customers are never merged: their notice goes to a representative, and different
- * people's records sharing a representative are different data subjects. The grouping happens in
- * the same statement, over the incident's whole affected set, so a retry that adds nothing changes
- * nothing either.
+ * every one's content rules); the others are recorded `merged` with `merged_into` naming it, keep
+ * their own categories (support shows them) and jurisdiction (the legal counts count the person
+ * there, see `groupsByJurisdiction`) and are never delivered to on their own. Deceased customers
+ * are never merged: their notice goes to a representative, and different people's records sharing
+ * a representative are different data subjects. The grouping happens in the same statement, over
+ * the incident's whole affected set, so a retry that adds nothing changes nothing either.
  *
  * The incident's systems, categories and window are read first and passed as parameters, so the
  * planner sees real values (an index scan on holdings by system, estimates that pick hash joins)
@@ -172,9 +172,10 @@ export interface AffectedGroupRow {
 
 /**
  * Counts and category unions per jurisdiction: what the law engine assesses. Counted in people: a
- * person counts once in every jurisdiction one of their records is in (a merged record counts where
- * it is, as its recipient), so a person with records in two states counts in both and no state's
- * residents are under-counted, yet two records in one state are one resident.
+ * person counts once in every jurisdiction one of their records is in, with everything exposed
+ * about them (a merged record counts where it is, as its recipient, with the recipient's union) —
+ * so a person with records in two states counts in both, with the same data as their one notice
+ * lists, and no state's residents are under-counted; two records in one state are one resident.
  */
 export async function groupsByJurisdiction(db: Queryable, incidentId: string): Promise<AffectedGroupRow[]> {
   const { rows } = await db.query<AffectedGroupRow>(
@@ -183,7 +184,10 @@ export async function groupsByJurisdiction(db: Queryable, incidentId: string): P
             array_agg(DISTINCT cat ORDER BY cat) AS categories
      FROM affected_customers a
      JOIN customers c ON c.id = a.customer_id
-     CROSS JOIN LATERAL unnest(a.categories) AS cat
+     -- The recipient's union is looked up for merged records only (a primary-key probe each).
+     CROSS JOIN LATERAL unnest(CASE WHEN a.merged_into IS NULL THEN a.categories ELSE (
+         SELECT r.categories FROM affected_customers r
+         WHERE r.incident_id = a.incident_id AND r.customer_id = a.merged_into) END) AS cat
      WHERE a.incident_id = $1
      GROUP BY a.jurisdiction ORDER BY a.jurisdiction`,
     [incidentId],

@@ -153,7 +153,7 @@ describe('affected.identify: one notice per person', () => {
     expect(await rows()).toEqual(before);
   });
 
-  it('counts people per jurisdiction: a person in two states counts in both, once in each', async () => {
+  it('counts people per jurisdiction: a person in two states counts in both, once in each, with all their data', async () => {
     const groups = await affected.groupsByJurisdiction(db.pool, incidentId);
     const byJurisdiction = new Map(groups.map((g) => [g.jurisdiction, g]));
     // Ann (twice in Texas: once), Bob, Dan, Dora; plus Bob Sr (no region).
@@ -164,7 +164,11 @@ describe('affected.identify: one notice per person', () => {
       'payment_card',
       'postal_address',
     ]);
-    expect(byJurisdiction.get('US-CA')).toMatchObject({ count: 1, categories: ['payment_card'] });
+    // Ann's Californian record exposed a card; Ann, as California may count her, lost all four.
+    expect(byJurisdiction.get('US-CA')).toMatchObject({
+      count: 1,
+      categories: ['email', 'name', 'payment_card', 'postal_address'],
+    });
     expect(byJurisdiction.get('US')).toMatchObject({ count: 1 });
   });
 
