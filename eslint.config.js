@@ -23,6 +23,7 @@ export default tseslint.config(
           patterns: [
             { group: ['node:*', 'fs', 'path', 'crypto', 'os', 'child_process', 'http', 'https', 'net'], message: 'Workflows are deterministic: no Node builtins.' },
             { group: ['pg', 'nodemailer', 'handlebars', 'fastify', 'pino', '../core/db/*', '../core/mail/*'], message: 'Workflows do no I/O: call an activity.' },
+            { group: ['../core/*', '!../core/domain', '../core/domain/*/**'], message: 'Workflows import only the pure vocabulary in core/domain/.' },
             { group: ['../activities', '../activities/*'], importNamePattern: '^(?!type )', allowTypeImports: true, message: 'Import activity types only.' },
           ],
         },

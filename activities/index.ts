@@ -10,7 +10,7 @@ import { deliverShardPass, warnIfForecastLate } from '../core/delivery';
 import type { SmtpPool } from '../core/mail/smtp-pool';
 import type { StaffMailer } from '../core/mail/staff-mailer';
 import type { TemplateCache } from '../core/mail/template-cache';
-import type { ApprovalDecision, IncidentStatus } from '../core/model';
+import type { ApprovalDecision, IncidentStatus } from '../core/domain/model';
 import * as noticeService from '../core/notices';
 import * as obligationService from '../core/obligations';
 import type { DeadlineEvent } from '../core/obligations';

@@ -2,7 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Pool } from '../core/db/pool';
 import * as users from '../core/db/users';
 import type { User } from '../core/db/users';
-import type { Role } from '../core/model';
+import type { Role } from '../core/domain/model';
 
 declare module 'fastify' {
   interface FastifyRequest {

@@ -17,7 +17,7 @@ import * as incidents from '../core/db/incidents';
 import * as notices from '../core/db/notices';
 import { createPool } from '../core/db/pool';
 import { addressOf, noticeInputBuilder, recipientAddress } from '../core/delivery';
-import { noticeMessageId } from '../core/ids';
+import { noticeMessageId } from '../core/domain/ids';
 import { renderIndividualNotice } from '../core/mail/render';
 import { TemplateCache } from '../core/mail/template-cache';
 

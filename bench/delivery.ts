@@ -19,7 +19,7 @@ import * as deliveries from '../core/db/deliveries';
 import { loadConfig } from '../core/config';
 import * as noticeService from '../core/notices';
 import { TemplateCache } from '../core/mail/template-cache';
-import { incidentWorkflowId } from '../core/ids';
+import { incidentWorkflowId } from '../core/domain/ids';
 import { repoRoot } from '../scripts/lib/tools';
 import type { incidentWorkflow } from '../workflows/incident';
 import { approvalUpdate } from '../workflows/messages';

@@ -10,7 +10,7 @@ import type { Obligation } from './db/obligations';
 import type { Pool, Queryable } from './db/pool';
 import { inTransaction } from './db/pool';
 import * as users from './db/users';
-import { noticeMessageId } from './ids';
+import { noticeMessageId } from './domain/ids';
 import { requiredContentFor } from './law';
 import type { Recipient } from './db/affected';
 import type { Incident } from './db/incidents';

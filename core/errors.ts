@@ -1,11 +1,23 @@
 /**
- * Typed errors, mapped once at each boundary: to HTTP statuses in api/ and to non-retryable
- * activity failures in activities/.
+ * Every domain error, in one place. Each class has a stable `code` (what callers, logs and the HTTP
+ * table match on; never reworded) and a `name` equal to the class name (what Temporal sees as the
+ * failure type of an activity). They are mapped once at each boundary: to HTTP statuses in
+ * api/http-errors.ts, and to non-retryable activity failures through `NON_RETRYABLE_ERROR_TYPES`.
+ *
+ * Pure: workflows and the console's shared code may import this module.
  */
 
+/** The base of every domain error: a stable machine-readable `code` beside the human message. */
+export abstract class DomainError extends Error {
+  abstract readonly code: string;
+}
+
+// --- Request errors (the caller can fix them) ----------------------------------------------------
+
 /** Thrown when input breaks a rule the schema cannot express (e.g. an unknown customer id). Maps to 400. */
-export class ValidationError extends Error {
+export class ValidationError extends DomainError {
   override name = 'ValidationError';
+  readonly code: string = 'validation_failed';
   constructor(
     message: string,
     /** The field path the caller got wrong, e.g. `customerExternalIds[3]`. */
@@ -15,17 +27,130 @@ export class ValidationError extends Error {
   }
 }
 
+/** One rejected row of an inventory file: 1-based data row (the header is row 0) and column. */
+export interface ImportProblem {
+  row: number;
+  field: string | null;
+  message: string;
+}
+
+/**
+ * Thrown by the CSV imports when the file cannot be imported as a whole: a bad or missing header,
+ * or rows that break the rules (listed in `problems`, the first 20). Nothing was written. Maps to 400.
+ */
+export class InventoryImportError extends DomainError {
+  override name = 'InventoryImportError';
+  readonly code = 'inventory_import_rejected';
+  constructor(
+    message: string,
+    readonly problems: ImportProblem[] = [],
+  ) {
+    super(message);
+  }
+  /** The first offending field as a JSON-style path, e.g. `[11].email` (0-based, like a JSON array). */
+  get field(): string {
+    const first = this.problems[0];
+    return first ? `[${first.row - 1}]${first.field ? `.${first.field}` : ''}` : '';
+  }
+}
+
 /** Thrown when a requested record does not exist (or the caller may not know it does). Maps to 404. */
-export class NotFoundError extends Error {
+export class NotFoundError extends DomainError {
   override name = 'NotFoundError';
+  readonly code: string = 'not_found';
+}
+
+/**
+ * Thrown by a use case or an activity given an incident id that has no row. Maps to 404; in an
+ * activity it is final (retrying cannot make the row appear), so it is not retried.
+ */
+export class IncidentNotFoundError extends NotFoundError {
+  override name = 'IncidentNotFoundError';
+  override readonly code = 'incident_not_found';
+  constructor(readonly incidentId: string) {
+    super(`No incident ${incidentId}`);
+  }
+}
+
+/** Thrown when a notice id has no row, or the notice is not in the state the step needs. Not retried. */
+export class NoticeNotFoundError extends NotFoundError {
+  override name = 'NoticeNotFoundError';
+  override readonly code = 'notice_not_found';
+  constructor(
+    readonly noticeId: string,
+    detail = 'not found',
+  ) {
+    super(`Notice ${noticeId} ${detail}`);
+  }
+}
+
+/** Thrown when a notice names a template version whose snapshot is not stored. Not retried. */
+export class TemplateSnapshotMissingError extends NotFoundError {
+  override name = 'TemplateSnapshotMissingError';
+  override readonly code = 'template_snapshot_missing';
+  constructor(readonly version: string) {
+    super(`template snapshot ${version} is missing`);
+  }
 }
 
 /** Thrown when the caller's role does not allow the action, e.g. approving one's own incident. Maps to 403. */
-export class ForbiddenError extends Error {
+export class ForbiddenError extends DomainError {
   override name = 'ForbiddenError';
+  readonly code: string = 'forbidden';
 }
 
 /** Thrown when the action does not fit the current state, e.g. approving a notice already decided. Maps to 409. */
-export class ConflictError extends Error {
+export class ConflictError extends DomainError {
   override name = 'ConflictError';
+  readonly code: string = 'conflict';
+}
+
+/**
+ * Thrown by core/db when a write breaks a unique constraint (PostgreSQL 23505), naming the
+ * constraint, so no caller needs to know PostgreSQL's error codes. Maps to 409.
+ */
+export class DuplicateKeyError extends ConflictError {
+  override name = 'DuplicateKeyError';
+  override readonly code = 'duplicate_key';
+  constructor(
+    /** The violated constraint, e.g. `incidents_idempotency_key_key`. */
+    readonly constraint: string,
+    cause?: unknown,
+  ) {
+    super(`duplicate key violates ${constraint}`, { cause });
+  }
+}
+
+/** Thrown when the workflow service cannot be reached to start or message a workflow. Maps to 503. */
+export class WorkflowUnavailableError extends DomainError {
+  override name = 'WorkflowUnavailableError';
+  readonly code = 'workflow_unavailable';
+}
+
+// --- Errors of the system's own data or set-up (a person must fix them; retrying will not) -------
+
+/** Thrown when the environment holds a bad value; the message lists every one. */
+export class ConfigError extends DomainError {
+  override name = 'ConfigError';
+  readonly code = 'config_invalid';
+}
+
+/**
+ * Thrown at start by the API or the worker when the database lacks migrations this code needs and
+ * the migration step did not finish in time (it runs before the services: `npm run migrate`).
+ */
+export class SchemaNotReadyError extends DomainError {
+  override name = 'SchemaNotReadyError';
+  readonly code = 'schema_not_ready';
+  constructor(
+    /** The migrations still missing, in order. */
+    readonly missing: string[],
+    timeoutMs: number,
+    cause?: unknown,
+  ) {
+    super(
+      `The database schema is not migrated: ${missing[0] ?? '?'}${missing.length > 1 ? ` and ${missing.length - 1} later migration(s)` : ''} not run after waiting ${Math.round(timeoutMs / 1000)} s. Run the migration step first (npm run migrate).`,
+      { cause },
+    );
+  }
 }

@@ -6,7 +6,7 @@ import * as notices from './db/notices';
 import type { NoticeContent } from './db/notices';
 import type { Pool } from './db/pool';
 import { inTransaction } from './db/pool';
-import type { ApprovalDecision } from './model';
+import type { ApprovalDecision } from './domain/model';
 import type { TemplateCache } from './mail/template-cache';
 
 /** The company's default account of its response; the officer revises it per incident. */

@@ -7,7 +7,7 @@
 import { Readable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
-import type { DataCategory } from '../core/categories';
+import type { DataCategory } from '../core/domain/categories';
 import { loadConfig } from '../core/config';
 import { copyCustomers, copyHoldings } from '../core/db/inventory';
 import type { Pool } from '../core/db/pool';

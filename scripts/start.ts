@@ -27,7 +27,7 @@ import { countCustomers } from '../core/db/inventory';
 import { migrate } from '../core/db/migrate';
 import { createPool } from '../core/db/pool';
 import { upsertWithToken } from '../core/db/users';
-import type { Role } from '../core/model';
+import type { Role } from '../core/domain/model';
 import { startEmbeddedDatabase } from './lib/database';
 import {
   delay,

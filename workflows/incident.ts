@@ -6,8 +6,8 @@ import {
   setHandler,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import { deliveryShardWorkflowId } from '../core/ids';
-import type { IncidentStatus } from '../core/model';
+import { deliveryShardWorkflowId } from '../core/domain/ids';
+import type { IncidentStatus } from '../core/domain/model';
 import { databaseStep } from './activity-options';
 import { deliveryShardWorkflow } from './delivery';
 import type { ApprovalResult } from './messages';

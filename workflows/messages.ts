@@ -1,5 +1,5 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { ApprovalDecision, IncidentStatus, Role } from '../core/model';
+import type { ApprovalDecision, IncidentStatus, Role } from '../core/domain/model';
 
 /**
  * Messages to the incident workflow, defined once and imported by both the workflow and the API.

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import { z } from 'zod';
-import { ROLES } from '../../core/model';
+import { ROLES } from '../../core/domain/model';
 import type { App, AppDeps } from '../app';
 import { STAFF, requireRole } from '../auth';
 import { ErrorResponse } from '../schemas/common';

@@ -6,7 +6,7 @@ import type { FastifyError, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import Handlebars from 'handlebars';
 import { z } from 'zod';
-import { normaliseCategories } from '../../core/categories';
+import { normaliseCategories } from '../../core/domain/categories';
 import * as audit from '../../core/db/audit';
 import * as cases from '../../core/db/cases';
 import type { CaseRow } from '../../core/db/cases';

@@ -11,7 +11,7 @@ import * as notices from '../../core/db/notices';
 import * as obligations from '../../core/db/obligations';
 import { inTransaction } from '../../core/db/pool';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../core/errors';
-import { incidentWorkflowId } from '../../core/ids';
+import { incidentWorkflowId } from '../../core/domain/ids';
 import type { TemplateCache } from '../../core/mail/template-cache';
 import { variantPreviews } from '../../core/previews';
 import type { incidentWorkflow } from '../../workflows/incident';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { DATA_CATEGORIES } from '../../core/categories';
-import { APPROVAL_DECISIONS, INCIDENT_STATUSES, NOTICE_STATUSES } from '../../core/model';
+import { DATA_CATEGORIES } from '../../core/domain/categories';
+import { APPROVAL_DECISIONS, INCIDENT_STATUSES, NOTICE_STATUSES } from '../../core/domain/model';
 import { Instant } from './common';
 
 const SystemName = z.string().trim().min(1).max(100);

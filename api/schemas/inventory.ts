@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { DATA_CATEGORIES } from '../../core/categories';
-import { CUSTOMER_STATUSES } from '../../core/model';
+import { DATA_CATEGORIES } from '../../core/domain/categories';
+import { CUSTOMER_STATUSES } from '../../core/domain/model';
 import { Instant } from './common';
 
 export const CustomerRecord = z

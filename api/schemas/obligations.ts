@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { DATA_CATEGORIES } from '../../core/categories';
-import { AUDIENCES } from '../../core/model';
+import { DATA_CATEGORIES } from '../../core/domain/categories';
+import { AUDIENCES } from '../../core/domain/model';
 import { OBLIGATION_STATUSES } from '../../core/db/obligations';
 import { Instant } from './common';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AFFECTED_STATUSES, CUSTOMER_STATUSES, INCIDENT_STATUSES, NOTICE_STATUSES } from '../../core/model';
+import { AFFECTED_STATUSES, CUSTOMER_STATUSES, INCIDENT_STATUSES, NOTICE_STATUSES } from '../../core/domain/model';
 
 /** Find a customer's cases by the reference code in their notice, or by email address: exactly one. */
 export const SupportCaseQuery = z

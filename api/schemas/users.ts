@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ROLES } from '../../core/model';
+import { ROLES } from '../../core/domain/model';
 
 export const UserRecord = z.object({
   id: z.uuid(),

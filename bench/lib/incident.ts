@@ -1,12 +1,12 @@
 // Inventory and incidents for the benchmarks, built with the same code paths as the product.
 import { randomUUID } from 'node:crypto';
-import type { DataCategory } from '../../core/categories';
+import type { DataCategory } from '../../core/domain/categories';
 import * as audit from '../../core/db/audit';
 import * as incidents from '../../core/db/incidents';
 import type { Pool } from '../../core/db/pool';
 import * as users from '../../core/db/users';
 import type { User } from '../../core/db/users';
-import { incidentWorkflowId } from '../../core/ids';
+import { incidentWorkflowId } from '../../core/domain/ids';
 import { demoCustomer, seedDemoInventory } from '../../scripts/seed';
 
 const SEED = 1;

@@ -7,7 +7,7 @@ import * as deliveries from '../../core/db/deliveries';
 import * as incidents from '../../core/db/incidents';
 import * as notices from '../../core/db/notices';
 import { addressOf, composeNotice, noticeInputBuilder, recipientAddress } from '../../core/delivery';
-import { noticeMessageId } from '../../core/ids';
+import { noticeMessageId } from '../../core/domain/ids';
 import { SmtpSendError } from '../../core/mail/smtp-pool';
 import { renderIndividualNotice } from '../../core/mail/render';
 

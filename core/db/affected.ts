@@ -1,5 +1,5 @@
-import type { DataCategory } from '../categories';
-import type { AffectedStatus, CustomerStatus } from '../model';
+import type { DataCategory } from '../domain/categories';
+import type { AffectedStatus, CustomerStatus } from '../domain/model';
 import type { Pool, Queryable } from './pool';
 import { inTransaction } from './pool';
 

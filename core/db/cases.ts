@@ -1,4 +1,4 @@
-import type { AffectedStatus, IncidentStatus } from '../model';
+import type { AffectedStatus, IncidentStatus } from '../domain/model';
 import type { Recipient } from './affected';
 import type { Queryable } from './pool';
 

@@ -1,5 +1,6 @@
-import type { DataCategory } from '../categories';
-import type { IncidentStatus } from '../model';
+import type { DataCategory } from '../domain/categories';
+import type { IncidentStatus } from '../domain/model';
+import { asDomainError } from './pool';
 import type { Queryable } from './pool';
 
 export interface NewIncident {
@@ -45,28 +46,33 @@ const COLUMNS = `i.id, i.title, i.description, i.discovered_at AS "discoveredAt"
   i.opened_by AS "openedBy", u.display_name AS "openedByName", i.workflow_id AS "workflowId",
   i.created_at AS "createdAt", i.updated_at AS "updatedAt"`;
 
+/** Throws DuplicateKeyError (constraint `incidents_idempotency_key_key`) when the key was used already. */
 export async function insert(db: Queryable, incident: NewIncident): Promise<void> {
-  await db.query(
-    `INSERT INTO incidents (id, title, description, discovered_at, occurred_from, occurred_to, systems,
+  await db
+    .query(
+      `INSERT INTO incidents (id, title, description, discovered_at, occurred_from, occurred_to, systems,
        data_categories, encrypted, key_compromised, customer_external_ids, opened_by, idempotency_key, workflow_id)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
-    [
-      incident.id,
-      incident.title,
-      incident.description,
-      incident.discoveredAt,
-      incident.occurredFrom,
-      incident.occurredTo,
-      incident.systems,
-      incident.dataCategories,
-      incident.encrypted,
-      incident.keyCompromised,
-      incident.customerExternalIds,
-      incident.openedBy,
-      incident.idempotencyKey,
-      incident.workflowId,
-    ],
-  );
+      [
+        incident.id,
+        incident.title,
+        incident.description,
+        incident.discoveredAt,
+        incident.occurredFrom,
+        incident.occurredTo,
+        incident.systems,
+        incident.dataCategories,
+        incident.encrypted,
+        incident.keyCompromised,
+        incident.customerExternalIds,
+        incident.openedBy,
+        incident.idempotencyKey,
+        incident.workflowId,
+      ],
+    )
+    .catch((err: unknown) => {
+      throw asDomainError(err);
+    });
 }
 
 /** Removes an incident whose workflow could not be started, so a failed request leaves nothing behind. */

@@ -1,8 +1,8 @@
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { from as copyFrom } from 'pg-copy-streams';
-import { DATA_CATEGORIES, normaliseCategories, type DataCategory } from '../categories';
-import { CUSTOMER_STATUSES, type CustomerStatus } from '../model';
+import { DATA_CATEGORIES, normaliseCategories, type DataCategory } from '../domain/categories';
+import { CUSTOMER_STATUSES, type CustomerStatus } from '../domain/model';
 import type { Pool, PoolClient, Queryable } from './pool';
 
 /**

@@ -1,4 +1,4 @@
-import type { ApprovalDecision, NoticeStatus } from '../model';
+import type { ApprovalDecision, NoticeStatus } from '../domain/model';
 import type { Queryable } from './pool';
 
 /** What the officer wrote for customers, plus the company details, frozen when a notice is drafted. */

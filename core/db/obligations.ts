@@ -1,4 +1,4 @@
-import type { Audience } from '../model';
+import type { Audience } from '../domain/model';
 import type { Queryable } from './pool';
 
 export const OBLIGATION_STATUSES = ['pending', 'met', 'overdue', 'not_required'] as const;

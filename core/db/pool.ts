@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { DuplicateKeyError } from '../errors';
 
 export type Pool = pg.Pool;
 export type PoolClient = pg.PoolClient;
@@ -25,8 +26,18 @@ export async function inTransaction<T>(pool: Pool, work: (client: PoolClient) =>
     return result;
   } catch (err) {
     await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
+    throw asDomainError(err);
   } finally {
     client.release();
   }
+}
+
+/**
+ * Turns a PostgreSQL constraint error into a domain error, so no caller above core/db needs to know
+ * SQLSTATE codes; anything else is returned as it is. 23505 is unique_violation.
+ */
+export function asDomainError(err: unknown): unknown {
+  const failure = err as { code?: unknown; constraint?: unknown } | null;
+  if (failure?.code === '23505') return new DuplicateKeyError(String(failure.constraint ?? 'unknown'), err);
+  return err;
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Role } from '../model';
+import type { Role } from '../domain/model';
 import type { Queryable } from './pool';
 
 export interface User {

@@ -1,8 +1,8 @@
 import { DateTime } from 'luxon';
-import type { DataCategory } from '../categories';
-import { CONTENT_PARTS } from '../content-parts';
-import type { AuthorityContact, ContentPart } from '../content-parts';
-import { AUDIENCES } from '../model';
+import type { DataCategory } from '../domain/categories';
+import { CONTENT_PARTS } from '../domain/content-parts';
+import type { AuthorityContact, ContentPart } from '../domain/content-parts';
+import { AUDIENCES } from '../domain/model';
 import { computeDueAt, deadlineAnchor, describeDeadline } from './deadlines';
 import { RULES } from './rules';
 import type {

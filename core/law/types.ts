@@ -1,6 +1,6 @@
-import type { DataCategory } from '../categories';
-import type { AuthorityContact, ContentPart } from '../content-parts';
-import type { Audience } from '../model';
+import type { DataCategory } from '../domain/categories';
+import type { AuthorityContact, ContentPart } from '../domain/content-parts';
+import type { Audience } from '../domain/model';
 
 /**
  * The shapes of the law engine. Rules are plain data (core/law/rules/); everything here is pure, so

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DATA_CATEGORIES, type DataCategory } from '../categories';
+import { DATA_CATEGORIES, type DataCategory } from '../domain/categories';
 
 /**
  * Words that notices use but that are chosen per data category rather than written once in a

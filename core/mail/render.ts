@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { DATA_CATEGORIES, normaliseCategories, type DataCategory } from '../categories';
-import { CONTENT_PARTS, type AuthorityContact, type ContentPart } from '../content-parts';
+import { DATA_CATEGORIES, normaliseCategories, type DataCategory } from '../domain/categories';
+import { CONTENT_PARTS, type AuthorityContact, type ContentPart } from '../domain/content-parts';
 import {
   ADVICE_TOPICS,
   ADVICE_TOPIC_FOR,
@@ -16,7 +16,7 @@ import {
   type AdviceTopic,
 } from './i18n';
 import type { NoticeRestriction } from '../law/types';
-import type { Audience } from '../model';
+import type { Audience } from '../domain/model';
 import type { TemplateName, TemplateSet } from './templates';
 
 /**

@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import type { DataCategory } from '../../core/categories';
+import type { DataCategory } from '../../core/domain/categories';
 import { createTestDatabase } from '../helpers/db';
 import type { TestDatabase } from '../helpers/db';
 import { startSmtpSink } from '../helpers/smtp';

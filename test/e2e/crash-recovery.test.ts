@@ -10,7 +10,7 @@ import * as audit from '../../core/db/audit';
 import * as incidents from '../../core/db/incidents';
 import { upsertCustomers, upsertHoldings } from '../../core/db/inventory';
 import * as users from '../../core/db/users';
-import { incidentWorkflowId } from '../../core/ids';
+import { incidentWorkflowId } from '../../core/domain/ids';
 import { freePort } from '../../scripts/lib/local-servers';
 import { repoRoot } from '../../scripts/lib/tools';
 import type { incidentWorkflow } from '../../workflows/incident';

@@ -5,7 +5,7 @@ import * as deliveries from '../../core/db/deliveries';
 import * as incidents from '../../core/db/incidents';
 import { upsertCustomers, upsertHoldings } from '../../core/db/inventory';
 import { deliveryProgress } from '../../core/delivery';
-import { incidentWorkflowId } from '../../core/ids';
+import { incidentWorkflowId } from '../../core/domain/ids';
 import type { incidentWorkflow } from '../../workflows/incident';
 import { approvalUpdate } from '../../workflows/messages';
 import { createTestDatabase } from '../helpers/db';

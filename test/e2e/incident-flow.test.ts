@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DataCategory } from '../../core/categories';
+import type { DataCategory } from '../../core/domain/categories';
 import { CATALOG } from '../../core/mail/i18n';
 import { createTestDatabase } from '../helpers/db';
 import type { TestDatabase } from '../helpers/db';

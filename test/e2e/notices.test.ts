@@ -2,7 +2,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DataCategory } from '../../core/categories';
+import type { DataCategory } from '../../core/domain/categories';
 import { CATALOG, type Language } from '../../core/mail/i18n';
 import { TemplateCache } from '../../core/mail/template-cache';
 import { defaultTemplatesDir } from '../../core/mail/templates';

@@ -6,7 +6,7 @@ import type { NewIncident } from '../../core/db/incidents';
 import { createPool, type Pool } from '../../core/db/pool';
 import * as users from '../../core/db/users';
 import type { User } from '../../core/db/users';
-import { incidentWorkflowId } from '../../core/ids';
+import { incidentWorkflowId } from '../../core/domain/ids';
 
 export interface TestDatabase {
   /** postgres:// URL of this database, for code under test that makes its own pool (a worker, the API). */

@@ -14,7 +14,7 @@ import type { Config } from '../../core/config';
 import * as users from '../../core/db/users';
 import type { User } from '../../core/db/users';
 import { createLogger } from '../../core/logger';
-import type { Role } from '../../core/model';
+import type { Role } from '../../core/domain/model';
 import { dataConverter } from '../../worker/data-converter';
 import { buildActivityDeps } from '../../worker/deps';
 import type { TestDatabase } from './db';

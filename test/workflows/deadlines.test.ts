@@ -13,7 +13,7 @@ import * as inventory from '../../core/db/inventory';
 import * as notices from '../../core/db/notices';
 import * as obligations from '../../core/db/obligations';
 import * as users from '../../core/db/users';
-import { incidentWorkflowId } from '../../core/ids';
+import { incidentWorkflowId } from '../../core/domain/ids';
 import { TemplateCache } from '../../core/mail/template-cache';
 import { DEFAULT_WHAT_WE_ARE_DOING, contentHash } from '../../core/notices';
 import { buildActivityDeps } from '../../worker/deps';

@@ -1,5 +1,5 @@
-import type { DataCategory } from '../../categories';
-import type { AuthorityContact } from '../../content-parts';
+import type { DataCategory } from '../../domain/categories';
+import type { AuthorityContact } from '../../domain/content-parts';
 import type { Rule } from '../types';
 
 /** Brazil: LGPD Art. 48 and ANPD Resolution CD/ANPD No. 15/2024 (Regulamento de Comunicação de Incidente de Segurança). */

@@ -1,4 +1,4 @@
-import type { AuthorityContact } from '../../content-parts';
+import type { AuthorityContact } from '../../domain/content-parts';
 import type { Rule } from '../types';
 
 /** China: Personal Information Protection Law Art. 57, and the CAC's cybersecurity incident reporting measures. */

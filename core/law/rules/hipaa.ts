@@ -1,5 +1,5 @@
-import type { DataCategory } from '../../categories';
-import type { AuthorityContact } from '../../content-parts';
+import type { DataCategory } from '../../domain/categories';
+import type { AuthorityContact } from '../../domain/content-parts';
 import type { GroupFilter, Rule } from '../types';
 
 /**

@@ -1,4 +1,4 @@
-import type { AuthorityContact } from '../../content-parts';
+import type { AuthorityContact } from '../../domain/content-parts';
 import type { Rule } from '../types';
 
 /** Japan: Act on the Protection of Personal Information (APPI) Art. 26 and PPC Enforcement Rules Arts. 7–10, from 1 April 2022. */

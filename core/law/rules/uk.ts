@@ -1,4 +1,4 @@
-import type { AuthorityContact } from '../../content-parts';
+import type { AuthorityContact } from '../../domain/content-parts';
 import type { Rule } from '../types';
 import { HIGH_RISK, HIGH_RISK_NOTE } from './common';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { DataCategory } from '../../../core/categories';
+import type { DataCategory } from '../../../core/domain/categories';
 import { assessObligations } from '../../../core/law';
 import type { IncidentFacts } from '../../../core/law';
 

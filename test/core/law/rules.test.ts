@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { IANAZone } from 'luxon';
 import { describe, expect, it } from 'vitest';
-import { DATA_CATEGORIES } from '../../../core/categories';
-import { CONTENT_PARTS } from '../../../core/content-parts';
-import { AUDIENCES } from '../../../core/model';
+import { DATA_CATEGORIES } from '../../../core/domain/categories';
+import { CONTENT_PARTS } from '../../../core/domain/content-parts';
+import { AUDIENCES } from '../../../core/domain/model';
 import {
   GDPR_STATES,
   RULES,

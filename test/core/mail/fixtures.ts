@@ -1,5 +1,5 @@
-import type { DataCategory } from '../../../core/categories';
-import type { ContentPart } from '../../../core/content-parts';
+import type { DataCategory } from '../../../core/domain/categories';
+import type { ContentPart } from '../../../core/domain/content-parts';
 import type { IndividualNoticeInput } from '../../../core/mail/render';
 import { compileTemplates, loadTemplateSources } from '../../../core/mail/templates';
 

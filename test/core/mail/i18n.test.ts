@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DATA_CATEGORIES } from '../../../core/categories';
+import { DATA_CATEGORIES } from '../../../core/domain/categories';
 import {
   ADVICE_TOPICS,
   ADVICE_TOPIC_FOR,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DATA_CATEGORIES, type DataCategory } from '../../../core/categories';
-import { CONTENT_PARTS, type ContentPart } from '../../../core/content-parts';
+import { DATA_CATEGORIES, type DataCategory } from '../../../core/domain/categories';
+import { CONTENT_PARTS, type ContentPart } from '../../../core/domain/content-parts';
 import { CATALOG } from '../../../core/mail/i18n';
 import {
   RenderInputError,
