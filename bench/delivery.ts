@@ -23,7 +23,7 @@ import { incidentWorkflowId } from '../core/domain/ids';
 import { repoRoot } from '../scripts/lib/tools';
 import type { incidentWorkflow } from '../workflows/incident';
 import { approvalUpdate } from '../workflows/messages';
-import { dataConverter } from '../worker/data-converter';
+import { dataConverter } from '../core/data-converter';
 import type { CeilingInput, CeilingResult } from './ceiling';
 import type { SmtpCounts } from './lib/counting-smtp';
 import { createStaff, incidentStatus, insertIncident, lastSent, seedForNotices, until } from './lib/incident';

@@ -6,7 +6,7 @@ import { loadConfig } from '../core/config';
 import { migrate } from '../core/db/migrate';
 import { createLogger } from '../core/logger';
 import { temporalConnectionOptions } from '../core/temporal-connection';
-import { dataConverter } from './data-converter';
+import { dataConverter } from '../core/data-converter';
 import { buildActivityDeps } from './deps';
 
 const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));

@@ -4,7 +4,7 @@ import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/wo
 import { loadConfig } from '../../core/config';
 import { createLogger } from '../../core/logger';
 import { temporalConnectionOptions } from '../../core/temporal-connection';
-import { dataConverter } from '../../worker/data-converter';
+import { dataConverter } from '../../core/data-converter';
 import { buildActivityDeps } from '../../worker/deps';
 import { createNaiveActivities } from './activities';
 

@@ -15,7 +15,7 @@ import { freePort } from '../../scripts/lib/local-servers';
 import { repoRoot } from '../../scripts/lib/tools';
 import type { incidentWorkflow } from '../../workflows/incident';
 import { approvalUpdate } from '../../workflows/messages';
-import { dataConverter } from '../../worker/data-converter';
+import { dataConverter } from '../../core/data-converter';
 import { createTestDatabase } from '../helpers/db';
 import type { TestDatabase } from '../helpers/db';
 import { uniqueTaskQueue } from '../helpers/temporal';

@@ -15,7 +15,7 @@ import * as users from '../../core/db/users';
 import type { User } from '../../core/db/users';
 import { createLogger } from '../../core/logger';
 import type { Role } from '../../core/domain/model';
-import { dataConverter } from '../../worker/data-converter';
+import { dataConverter } from '../../core/data-converter';
 import { buildActivityDeps } from '../../worker/deps';
 import type { TestDatabase } from './db';
 import { devServerAddress, devServerNativeConnection, uniqueTaskQueue } from './temporal';
