@@ -49,5 +49,5 @@ export {
   isBusinessDay,
   publicHolidays,
 } from './holidays';
-export { coverage, describeThreshold, renderCoverageMarkdown, renderReadmeCoverage, withReadmeCoverage } from './coverage';
+export { coverage, describeThreshold, renderCoverageMarkdown } from './coverage';
 export { lawEnforcementDelayPermitted } from './delays';
