@@ -1,3 +1,4 @@
+import helmet from '@fastify/helmet';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { Client } from '@temporalio/client';
@@ -18,7 +19,7 @@ import type { Logger } from '../core/logger';
 import { TemplateCache } from '../core/mail/template-cache';
 import { authenticate } from './auth';
 import { customerPageRoutes } from './routes/customer-page';
-import { consoleRoutes } from './routes/console';
+import { CONSOLE_CSP_DIRECTIVES, consoleRoutes } from './routes/console';
 import { healthRoutes } from './routes/health';
 import { incidentRoutes } from './routes/incidents';
 import { inventoryRoutes } from './routes/inventory';
@@ -41,6 +42,13 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.decorateRequest('user', null);
+  // Security headers on every answer, helmet's defaults (nosniff, no referrer, HSTS …) with framing
+  // denied outright. The console's CSP is the app-wide one (the API answers JSON, and /docs runs
+  // under it too); the customer page replaces it with a stricter one per page (its style hashes).
+  await app.register(helmet, {
+    contentSecurityPolicy: { useDefaults: false, directives: CONSOLE_CSP_DIRECTIVES },
+    frameguard: { action: 'deny' },
+  });
   app.addHook('onRequest', authenticate(deps.pool));
   // CSV imports arrive as text; the routes parse them.
   app.addContentTypeParser('text/csv', { parseAs: 'string' }, (_req, body, done) => done(null, body));

@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import { z } from 'zod';
 import { ROLES } from '../../core/domain/model';
-import type { App, AppDeps } from '../app';
+import type { App, AppDeps } from '../types';
 import { STAFF, requireRole } from '../auth';
 import { ErrorResponse } from '../schemas/common';
 
@@ -23,23 +23,23 @@ export const ConsoleSession = z.object({
 });
 
 /**
- * Content-Security-Policy for the console. Scripts only from here. Inline styles are allowed
- * because a notice preview is shown in a `srcdoc` iframe, which inherits this policy, and the
- * emails carry their own inline styles; `sandbox=""` on that iframe keeps any script in a notice
- * from running and gives it an opaque origin.
+ * Content-Security-Policy for the console (api/app.ts hands it to helmet). Scripts only from here.
+ * Inline styles are allowed because a notice preview is shown in a `srcdoc` iframe, which inherits
+ * this policy, and the emails carry their own inline styles; `sandbox=""` on that iframe keeps any
+ * script in a notice from running and gives it an opaque origin.
  */
-const CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data:",
-  "connect-src 'self'",
-  "frame-src 'self'",
-  "frame-ancestors 'none'",
-  "base-uri 'none'",
-  "form-action 'self'",
-  "object-src 'none'",
-].join('; ');
+export const CONSOLE_CSP_DIRECTIVES = {
+  defaultSrc: ["'self'"],
+  scriptSrc: ["'self'"],
+  styleSrc: ["'self'", "'unsafe-inline'"],
+  imgSrc: ["'self'", 'data:'],
+  connectSrc: ["'self'"],
+  frameSrc: ["'self'"],
+  frameAncestors: ["'none'"],
+  baseUri: ["'none'"],
+  formAction: ["'self'"],
+  objectSrc: ["'none'"],
+};
 
 /**
  * The web console: static files (a small dependency-free single-page app) under `/console/`, plus
@@ -47,13 +47,6 @@ const CSP = [
  * other client, so the server enforces roles whatever the page shows.
  */
 export async function consoleRoutes(app: App, { config }: AppDeps) {
-  app.addHook('onSend', async (_request, reply, payload) => {
-    reply.header('content-security-policy', CSP);
-    reply.header('x-content-type-options', 'nosniff');
-    reply.header('referrer-policy', 'no-referrer');
-    return payload;
-  });
-
   app.get('/console', { schema: { hide: true } }, async (_request, reply) =>
     reply.redirect('/console/', 301),
   );

@@ -27,7 +27,7 @@ import type { IndividualNoticeInput } from '../../core/mail/render';
 import type { TemplateCache } from '../../core/mail/template-cache';
 import { defaultTemplatesDir } from '../../core/mail/templates';
 import type { LanguageCatalog } from '../../core/mail/i18n';
-import type { App, AppDeps } from '../app';
+import type { App, AppDeps } from '../types';
 
 /**
  * The customer's own page, `/n/<token>`: public, reached from the link in their notice. It shows
@@ -139,11 +139,10 @@ export async function customerPageRoutes(
         { parseAs: 'string', bodyLimit: 1024 },
         (_request, _body, done) => done(null, {}),
       );
+      // helmet (api/app.ts) sends nosniff, no referrer and DENY framing; this page adds no caching,
+      // no indexing, and replaces the app-wide CSP with its own, which needs the page's style hashes.
       scope.addHook('onSend', async (_request, reply, payload) => {
         reply.header('cache-control', 'no-store');
-        reply.header('referrer-policy', 'no-referrer');
-        reply.header('x-content-type-options', 'nosniff');
-        reply.header('x-frame-options', 'DENY');
         reply.header('x-robots-tag', 'noindex, nofollow');
         reply.header(
           'content-security-policy',
