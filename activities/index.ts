@@ -112,7 +112,7 @@ export function createActivities(deps: ActivityDeps) {
     },
 
     /**
-     * Sends one shard's notices for up to a time budget (core/delivery.ts `deliverShardPass`),
+     * Sends one shard's notices for up to a time budget (core/delivery/shard-pass.ts `deliverShardPass`),
      * heartbeating the cursor up to which everyone is settled; a retry after a crash or timeout
      * resumes from the last heartbeat and takes over this attempt's claims. Once per call it also
      * checks the forecast of the last notice against the individuals' deadline.

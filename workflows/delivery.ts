@@ -19,7 +19,7 @@ const BATCHES_PER_RUN = 100;
  * modulo the shard count), batch after batch by keyset cursor, then retries temporary failures in
  * passes after the configured waits (DELIVERY_RETRY_DELAYS). Continues as new so that no run's
  * history grows unbounded. Only ids and cursors pass through the history; each deliverBatch call
- * reads its recipients itself (core/delivery.ts).
+ * reads its recipients itself (core/delivery/shard-pass.ts).
  */
 export async function deliveryShardWorkflow(input: DeliveryShardWorkflowInput): Promise<void> {
   let after: number | null = input.after;

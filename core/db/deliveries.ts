@@ -165,7 +165,7 @@ export interface SendingRate {
   at: Date;
 }
 
-/** Raw figures behind the rate and forecast (core/delivery.ts `deliveryProgress`). */
+/** Raw figures behind the rate and forecast (core/delivery/forecast.ts `deliveryProgress`). */
 export async function sendingRate(db: Queryable, incidentId: string): Promise<SendingRate> {
   const { rows } = await db.query<{ sent: number; windowSeconds: number; remaining: number; at: Date }>(
     `WITH w AS (

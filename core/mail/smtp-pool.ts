@@ -7,8 +7,8 @@ import SMTPConnection from 'nodemailer/lib/smtp-connection';
  * and the whole body has been written, but before the terminating "." that makes the relay take
  * the message. That commit (`beforeCommit`) is what makes a crash safe to recover from: a message
  * whose commit is not recorded was never completed and may be sent again; one whose commit is
- * recorded is treated as sent. See core/delivery.ts and bench/README.md, "Exactly one notice per
- * person".
+ * recorded is treated as sent. See core/delivery/shard-pass.ts and bench/README.md, "Exactly one
+ * notice per person".
  *
  * nodemailer's own pool reads the message stream before the envelope is accepted, so it cannot
  * offer that point; its SMTPConnection can, and does the protocol work here (PIPELINING included:

@@ -27,7 +27,7 @@ import { uniqueTaskQueue } from '../helpers/temporal';
  * notice and nobody else any.
  *
  * Where the kills land: anywhere except inside the one window the design does not cover (see
- * core/delivery.ts): between the database acknowledging a message's `sending` mark and the worker
+ * core/delivery/shard-pass.ts): between the database acknowledging a message's `sending` mark and the worker
  * writing its final ".". Just before each kill the SMTP server stops answering new recipients
  * (holding those messages before the commit point) and waits until no message is between its body
  * and its final "." — so the kill finds messages claimed but not committed (to be sent again),

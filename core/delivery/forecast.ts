@@ -1,0 +1,120 @@
+import * as audit from '../db/audit';
+import * as deliveries from '../db/deliveries';
+import * as incidents from '../db/incidents';
+import * as obligations from '../db/obligations';
+import type { Obligation } from '../db/obligations';
+import type { Pool, Queryable } from '../db/pool';
+import { inTransaction } from '../db/pool';
+import * as users from '../db/users';
+import type { StaffAlert, StaffMailer } from '../mail/staff-mailer';
+
+/** How fast an incident's notices are going out, and when the last one is expected to. */
+export interface DeliveryProgress {
+  /** Notices recorded sent over the last minute (or since sending began, if later) per second. */
+  ratePerSecond: number;
+  /** Notices recorded sent in that window. */
+  sentLastMinute: number;
+  /** Affected customers still waiting for a notice (pending, including those retrying). */
+  remaining: number;
+  /**
+   * When the last notice is expected to go out at the current rate: `measuredAt` when none remain,
+   * null while nothing is being sent (not started, waiting for a retry pass, or stopped).
+   */
+  forecastAt: Date | null;
+  /** The window the rate was measured over, in seconds: 60, or less when sending began later. */
+  windowSeconds: number;
+  /** The database clock at the measurement. */
+  measuredAt: Date;
+}
+
+/**
+ * The current sending rate and the forecast of the last notice, from deliveries' sent_at over the
+ * last minute. Two index scans; cheap enough to call on every page view or progress poll.
+ */
+export async function deliveryProgress(db: Queryable, incidentId: string): Promise<DeliveryProgress> {
+  const r = await deliveries.sendingRate(db, incidentId);
+  const ratePerSecond = r.windowSeconds > 0 ? r.sent / r.windowSeconds : 0;
+  const forecastAt =
+    r.remaining === 0
+      ? r.at
+      : ratePerSecond > 0
+        ? new Date(r.at.getTime() + (r.remaining / ratePerSecond) * 1000)
+        : null;
+  return {
+    ratePerSecond,
+    sentLastMinute: r.sent,
+    remaining: r.remaining,
+    forecastAt,
+    windowSeconds: r.windowSeconds,
+    measuredAt: r.at,
+  };
+}
+
+/** A forecast from less sending than this is not trusted enough to raise an alarm. */
+const MIN_FORECAST_WINDOW_SECONDS = 10;
+
+/**
+ * Warns once when the forecast of the last notice passes the earliest pending deadline for
+ * notifying individuals: an audit entry `delivery_forecast_late` and a `forecast_late` alert to
+ * compliance and the officer who opened the incident. Idempotent per obligation and deadline (a
+ * deadline moved by a hold can warn again); shards checking at once take turns (advisory lock).
+ * Returns whether it warned now.
+ */
+export async function warnIfForecastLate(
+  deps: { pool: Pool; staffMailer: StaffMailer },
+  incidentId: string,
+): Promise<boolean> {
+  const { pool } = deps;
+  const progress = await deliveryProgress(pool, incidentId);
+  if (progress.forecastAt === null || progress.remaining === 0) return false;
+  if (progress.windowSeconds < MIN_FORECAST_WINDOW_SECONDS) return false;
+  const due = earliestIndividualsDeadline(await obligations.current(pool, incidentId));
+  if (!due || progress.forecastAt.getTime() <= due.dueAt.getTime()) return false;
+  const key = `delivery_forecast_late:${due.id}:${due.dueAt.getTime()}`;
+  return inTransaction(pool, async (tx) => {
+    const { rows } = await tx.query<{ locked: boolean }>(
+      `SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked`,
+      [key],
+    );
+    if (!rows[0]!.locked || (await audit.exists(tx, key))) return false;
+    const incident = await incidents.get(tx, incidentId);
+    if (!incident) return false;
+    const compliance = await users.listByRole(tx, 'compliance');
+    const officer = await users.findById(tx, incident.openedBy);
+    const to = [...new Set([...compliance, ...(officer ? [officer] : [])].map((u) => u.email))];
+    // forecastAt travels with the alert for the template's "expected to finish" line.
+    const alert: StaffAlert & { forecastAt: Date } = {
+      kind: 'forecast_late',
+      incident,
+      obligation: due,
+      waitsOnApproval: false,
+      forecastAt: progress.forecastAt!,
+    };
+    await deps.staffMailer.sendOnce(key, to, alert);
+    await audit.append(tx, {
+      incidentId,
+      actor: 'system',
+      action: 'delivery_forecast_late',
+      detail: {
+        obligationId: due.id,
+        jurisdiction: due.jurisdiction,
+        dueAt: due.dueAt,
+        forecastAt: progress.forecastAt,
+        ratePerSecond: Math.round(progress.ratePerSecond * 10) / 10,
+        remaining: progress.remaining,
+        recipients: to.length,
+      },
+      dedupeKey: key,
+    });
+    return true;
+  });
+}
+
+function earliestIndividualsDeadline(list: Obligation[]): (Obligation & { dueAt: Date }) | undefined {
+  return list
+    .filter(
+      (o): o is Obligation & { dueAt: Date } =>
+        o.audience === 'individuals' && o.status === 'pending' && o.dueAt !== null && o.heldSince === null,
+    )
+    .sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime())[0];
+}

@@ -1,0 +1,13 @@
+// The delivery service's public surface; see README.md for what each module holds.
+export { deliveryProgress, warnIfForecastLate } from './forecast';
+export type { DeliveryProgress } from './forecast';
+export {
+  addressOf,
+  composeNotice,
+  isUsableAddress,
+  noticeInputBuilder,
+  recipientAddress,
+} from './notice-message';
+export { RateLimiter } from './rate-limiter';
+export { deliverShardPass, LeaseLostError } from './shard-pass';
+export type { DeliveryDeps, DeliveryPage, ShardPassOptions, ShardPassResult } from './shard-pass';
