@@ -4,8 +4,9 @@
 import { can, currentUser, refreshUser, signOut, whenUnauthorised } from './api.js';
 import { h, notice, replace } from './dom.js';
 import { startCountdowns } from './format.js';
+import { ROLE_LABELS } from './labels.js';
 import * as approvals from './views/approvals.js';
-import * as incident from './views/incident.js';
+import * as incident from './views/incident/index.js';
 import * as incidents from './views/incidents.js';
 import * as lookup from './views/lookup.js';
 import * as openIncident from './views/open-incident.js';
@@ -13,13 +14,6 @@ import * as rules from './views/rules.js';
 import * as signIn from './views/sign-in.js';
 import * as standardNotice from './views/standard-notice.js';
 import * as users from './views/users.js';
-
-const ROLE_NAMES = {
-  officer: 'Security officer',
-  compliance: 'Compliance',
-  support: 'Support',
-  admin: 'Administrator',
-};
 
 /** Routes in match order: pattern, screen, and who may see it in the navigation. */
 const ROUTES = [
@@ -85,7 +79,7 @@ async function route() {
       h('h1', { tabindex: '-1' }, 'Not for your role'),
       notice(
         'info',
-        `Signed in as ${ROLE_NAMES[user.role]}, you cannot use this page. The server refuses these actions too.`,
+        `Signed in as ${ROLE_LABELS[user.role]}, you cannot use this page. The server refuses these actions too.`,
       ),
     );
     return focusHeading();
@@ -129,7 +123,7 @@ function renderShell(user, current) {
   );
   replace(
     who,
-    h('span', {}, user.displayName, ' ', h('span', { class: 'role' }, ROLE_NAMES[user.role] ?? user.role)),
+    h('span', {}, user.displayName, ' ', h('span', { class: 'role' }, ROLE_LABELS[user.role] ?? user.role)),
     h(
       'button',
       {

@@ -1,5 +1,7 @@
-// Formatting shared by the screens: instants, live countdowns, labels for statuses and categories.
+// Formatting shared by the screens: instants, live countdowns, the status badge. The words for
+// codes are in labels.js.
 import { h } from './dom.js';
+import { INCIDENT_STATUS_LABELS, label } from './labels.js';
 
 const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 const number = new Intl.NumberFormat();
@@ -74,38 +76,12 @@ export function startCountdowns() {
   }, 1000);
 }
 
-export const STATUS_LABELS = {
-  identifying: 'Identifying affected',
-  drafting: 'Drafting notice',
-  awaiting_approval: 'Awaiting approval',
-  delivering: 'Delivering',
-  completed: 'Completed',
-  closed_no_notice: 'Closed, no notice',
-};
-
-export const FINAL_STATUSES = ['completed', 'closed_no_notice'];
-
 export function statusBadge(status) {
-  return h('span', { class: `badge badge--${status}` }, STATUS_LABELS[status] ?? humanise(status));
+  return h('span', { class: `badge badge--${status}` }, label(INCIDENT_STATUS_LABELS, status));
 }
 
-/** 'payment_card' → 'Payment card'. */
-export function humanise(code) {
-  const s = String(code).replaceAll('_', ' ');
-  return s.charAt(0).toUpperCase() + s.slice(1);
-}
-
-const CATEGORY_LABELS = {
-  ssn: 'Social Security number',
-  tax_id: 'Tax ID',
-  ip_address: 'IP address',
-  drivers_license: "Driver's licence",
-};
-export const categoryLabel = (c) => CATEGORY_LABELS[c] ?? humanise(c);
-
-export const AUDIENCE_LABELS = {
-  individuals: 'Individuals',
-  regulator: 'Regulator',
-  consumer_reporting_agencies: 'Consumer reporting agencies',
-  media: 'Media',
-};
+/** A law rule's doubt, folded away: shown with the rules and with the obligations alike. */
+export const uncertain = (text) =>
+  text
+    ? h('details', { class: 'uncertain' }, h('summary', {}, 'Uncertain'), h('p', { class: 'muted' }, text))
+    : null;

@@ -2,7 +2,9 @@
 // customers will receive it (HTML in a sandboxed frame, the text part as sent), approve or reject.
 import { ApiError, api } from '../api.js';
 import { append, h, notice, replace } from '../dom.js';
-import { categoryLabel, count, countdown, timeEl } from '../format.js';
+import { field, onSubmit } from '../form.js';
+import { count, countdown, timeEl } from '../format.js';
+import { categoryLabel } from '../labels.js';
 
 export async function render(main, { user }) {
   const list = h('div', { id: 'approval-list' });
@@ -146,45 +148,54 @@ function variantView(incidentId, variant, index) {
 
 function decisionForm(incident, pending) {
   const status = h('div', { class: 'decision-status' });
-  const commentId = `comment-${incident.id}`;
-  const comment = h('textarea', {
-    id: commentId,
-    name: 'comment',
-    rows: '2',
-    maxlength: '5000',
-    'aria-describedby': `${commentId}-hint`,
-  });
-  const buttons = [
-    h('button', { type: 'submit', value: 'approve', class: 'button button--primary' }, 'Approve'),
-    h('button', { type: 'submit', value: 'reject', class: 'button button--danger' }, 'Reject'),
-  ];
+  // Ids carry the incident: the queue shows one form per incident.
+  const prefix = `decision-${incident.id}`;
   const form = h(
     'form',
     { class: 'decision', novalidate: true },
+    field({
+      name: 'comment',
+      prefix,
+      label: 'Comment',
+      hint: 'Required to reject: say what must change. Recorded in the audit trail.',
+      type: 'textarea',
+      rows: 2,
+      attrs: { maxlength: '5000' },
+    }),
     h(
       'div',
-      { class: 'field' },
-      h('label', { for: commentId }, 'Comment'),
-      h(
-        'p',
-        { id: `${commentId}-hint`, class: 'hint' },
-        'Required to reject: say what must change. Recorded in the audit trail.',
-      ),
-      comment,
+      { class: 'actions' },
+      h('button', { type: 'submit', value: 'approve', class: 'button button--primary' }, 'Approve'),
+      h('button', { type: 'submit', value: 'reject', class: 'button button--danger' }, 'Reject'),
     ),
-    h('div', { class: 'actions' }, buttons),
     status,
   );
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    const decision = event.submitter?.value === 'reject' ? 'reject' : 'approve';
-    for (const b of buttons) b.disabled = true;
-    replace(status, notice('info', decision === 'approve' ? 'Approving…' : 'Rejecting…'));
-    try {
+  const decisionOf = (event) => (event.submitter?.value === 'reject' ? 'reject' : 'approve');
+  const comment = form.elements.comment;
+  return onSubmit(form, {
+    names: ['comment'],
+    prefix,
+    status,
+    once: true,
+    pending: (event) => (decisionOf(event) === 'approve' ? 'Approving…' : 'Rejecting…'),
+    failed: (_, err) => {
+      const prefixText =
+        err instanceof ApiError && err.status === 403
+          ? 'Refused by the server: '
+          : err instanceof ApiError && err.status === 409
+            ? 'Already decided: '
+            : '';
+      const message =
+        err instanceof ApiError && err.field === 'comment'
+          ? (err.issues[0]?.message ?? err.message)
+          : err.message;
+      return `${prefixText}${message}`;
+    },
+    send: async (event) => {
       const text = comment.value.trim();
       const result = await api(`/api/incidents/${incident.id}/approval`, {
         method: 'POST',
-        body: { decision, ...(text ? { comment: text } : {}) },
+        body: { decision: decisionOf(event), ...(text ? { comment: text } : {}) },
       });
       replace(
         status,
@@ -197,29 +208,6 @@ function decisionForm(incident, pending) {
         ),
       );
       comment.disabled = true;
-    } catch (err) {
-      for (const b of buttons) b.disabled = false;
-      const prefix =
-        err instanceof ApiError && err.status === 403
-          ? 'Refused by the server: '
-          : err instanceof ApiError && err.status === 409
-            ? 'Already decided: '
-            : '';
-      replace(
-        status,
-        notice(
-          'error',
-          prefix,
-          err instanceof ApiError && err.field === 'comment'
-            ? (err.issues[0]?.message ?? err.message)
-            : err.message,
-        ),
-      );
-      if (err instanceof ApiError && err.field === 'comment') {
-        comment.setAttribute('aria-invalid', 'true');
-        comment.focus();
-      }
-    }
+    },
   });
-  return form;
 }

@@ -1,7 +1,9 @@
 // The incidents list: what is open, who opened it, and what is due when.
 import { api, can } from '../api.js';
 import { h, notice, replace } from '../dom.js';
-import { AUDIENCE_LABELS, count, countdown, percent, statusBadge, timeEl } from '../format.js';
+import { count, countdown, percent, statusBadge, timeEl } from '../format.js';
+import { AUDIENCE_LABELS, label } from '../labels.js';
+import { cell, row, table } from '../table.js';
 
 const PAGE = 50;
 const REFRESH_MS = 5000;
@@ -27,7 +29,7 @@ export function render(main, { user }) {
     try {
       const page = await api(`/api/incidents?limit=${PAGE}&offset=${offset}`);
       replace(status);
-      replace(body, page.items.length ? table(page.items) : empty(user), pager(page));
+      replace(body, page.items.length ? incidentsTable(page.items) : empty(user), pager(page));
     } catch (err) {
       replace(status, notice('error', `Could not load the incidents: ${err.message}`));
     }
@@ -75,65 +77,37 @@ function empty(user) {
   );
 }
 
-function table(items) {
-  return h(
-    'div',
-    { class: 'table-wrap' },
-    h(
-      'table',
-      { class: 'table' },
-      h('caption', { class: 'visually-hidden' }, 'Incidents, newest first'),
-      h(
-        'thead',
-        {},
-        h(
-          'tr',
-          {},
-          ['Incident', 'Opened', 'Status', 'Affected', 'Nearest deadline', 'Notified'].map((t) =>
-            h('th', { scope: 'col' }, t),
-          ),
-        ),
-      ),
-      h('tbody', {}, items.map(row)),
-    ),
-  );
+function incidentsTable(items) {
+  return table({
+    caption: 'Incidents, newest first',
+    columns: ['Incident', 'Opened', 'Status', 'Affected', 'Nearest deadline', 'Notified'],
+    rows: items.map(incidentRow),
+  });
 }
 
-function row(incident) {
+function incidentRow(incident) {
   const c = incident.counts;
   const p = percent(c.notified, c.affected);
-  return h(
-    'tr',
+  return row(
     { dataset: { incidentId: incident.id } },
-    h('th', { scope: 'row' }, h('a', { href: `#/incidents/${incident.id}` }, incident.title)),
-    h(
-      'td',
-      {},
-      timeEl(incident.createdAt),
-      h('br'),
-      h('span', { class: 'muted' }, 'by ', incident.openedByName),
-    ),
-    h('td', {}, statusBadge(incident.status)),
-    h('td', { class: 'num' }, count(c.affected)),
-    h(
-      'td',
-      {},
-      incident.nextDeadline
-        ? [
-            countdown(incident.nextDeadline.dueAt),
-            h('br'),
-            h(
-              'span',
-              { class: 'muted' },
-              incident.nextDeadline.jurisdiction,
-              ' · ',
-              AUDIENCE_LABELS[incident.nextDeadline.audience] ?? incident.nextDeadline.audience,
-            ),
-          ]
-        : h('span', { class: 'muted' }, 'none open'),
-    ),
-    h(
-      'td',
+    cell({ scope: 'row' }, h('a', { href: `#/incidents/${incident.id}` }, incident.title)),
+    [timeEl(incident.createdAt), h('br'), h('span', { class: 'muted' }, 'by ', incident.openedByName)],
+    statusBadge(incident.status),
+    cell({ class: 'num' }, count(c.affected)),
+    incident.nextDeadline
+      ? [
+          countdown(incident.nextDeadline.dueAt),
+          h('br'),
+          h(
+            'span',
+            { class: 'muted' },
+            incident.nextDeadline.jurisdiction,
+            ' · ',
+            label(AUDIENCE_LABELS, incident.nextDeadline.audience),
+          ),
+        ]
+      : h('span', { class: 'muted' }, 'none open'),
+    cell(
       { class: 'progress-cell' },
       h(
         'div',

@@ -2,14 +2,14 @@
 // each of their cases — what was exposed, where and when the notice went, and the notice itself.
 import { ApiError, api } from '../api.js';
 import { h, notice, replace } from '../dom.js';
-import { categoryLabel, statusBadge, timeEl } from '../format.js';
-
-const CASE_STATUS = {
-  pending: 'Notice pending',
-  notified: 'Notified',
-  undeliverable: 'Undeliverable',
-  manual: 'Handled by hand',
-};
+import { statusBadge, timeEl } from '../format.js';
+import {
+  CASE_STATUS_LABELS,
+  CUSTOMER_STATUS_LABELS,
+  DELIVERY_STATUS_LABELS,
+  categoryLabel,
+  label,
+} from '../labels.js';
 
 export function render(main) {
   const results = h('div', { id: 'lookup-results', 'aria-live': 'polite' });
@@ -100,7 +100,9 @@ function caseCard(c) {
       { class: 'facts' },
       row('Customer', c.customer.fullName, ' ', h('span', { class: 'muted' }, `(${c.customer.externalId})`)),
       row('Email', c.customer.email),
-      c.customer.status !== 'active' ? row('Customer status', c.customer.status) : null,
+      c.customer.status !== 'active'
+        ? row('Customer status', label(CUSTOMER_STATUS_LABELS, c.customer.status).toLowerCase())
+        : null,
       c.customer.representativeName
         ? row(
             'Representative',
@@ -110,11 +112,12 @@ function caseCard(c) {
         : null,
       row('Jurisdiction', c.jurisdiction),
       row('Exposed', c.categories.map(categoryLabel).join(', ')),
-      row('Notice', CASE_STATUS[c.status] ?? c.status),
+      row('Notice', label(CASE_STATUS_LABELS, c.status)),
       c.delivery
         ? row(
             'Delivery',
-            `${c.delivery.status} to ${c.delivery.recipient}`,
+            // In a sentence: "sent to …".
+            `${label(DELIVERY_STATUS_LABELS, c.delivery.status).toLowerCase()} to ${c.delivery.recipient}`,
             c.delivery.sentAt ? [' on ', timeEl(c.delivery.sentAt)] : null,
             c.delivery.attempts ? ` · ${c.delivery.attempts} attempt(s)` : '',
             c.delivery.lastReply

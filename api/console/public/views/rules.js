@@ -1,7 +1,9 @@
 // The law rules Forthright applies: every jurisdiction and audience, with deadline and citation.
 import { api } from '../api.js';
 import { h, replace } from '../dom.js';
-import { AUDIENCE_LABELS } from '../format.js';
+import { uncertain } from '../format.js';
+import { AUDIENCE_LABELS, label } from '../labels.js';
+import { cell, row, table } from '../table.js';
 
 export async function render(main) {
   const { rulesVersion, items } = await api('/api/rules');
@@ -21,7 +23,7 @@ export async function render(main) {
         )
       : items;
     count.textContent = `${rows.length} of ${items.length} rules`;
-    replace(body, table(rows));
+    replace(body, rulesTable(rows));
   };
   input.addEventListener('input', show);
   main.append(
@@ -48,64 +50,27 @@ export async function render(main) {
   show();
 }
 
-function table(rows) {
-  return h(
-    'div',
-    { class: 'table-wrap' },
-    h(
-      'table',
-      { class: 'table table--compact' },
-      h(
-        'thead',
+function rulesTable(rows) {
+  const small = (text) => h('span', { class: 'muted small' }, text);
+  return table({
+    compact: true,
+    columns: ['Where', 'Whom', 'Deadline', 'Threshold', 'Safe harbour', 'Citation'],
+    rows: rows.map((r) =>
+      row(
         {},
-        h(
-          'tr',
-          {},
-          ['Where', 'Whom', 'Deadline', 'Threshold', 'Safe harbour', 'Citation'].map((t) =>
-            h('th', { scope: 'col' }, t),
-          ),
-        ),
-      ),
-      h(
-        'tbody',
-        {},
-        rows.map((r) =>
-          h(
-            'tr',
-            {},
-            h('td', {}, r.jurisdiction, h('br'), h('span', { class: 'muted small' }, r.regime)),
-            h('td', {}, AUDIENCE_LABELS[r.audience] ?? r.audience),
-            h(
-              'td',
-              {},
-              r.deadline,
-              h('br'),
-              h('span', { class: 'muted small' }, r.timeZone),
-              r.effectiveFrom
-                ? [h('br'), h('span', { class: 'muted small' }, `in force from ${r.effectiveFrom}`)]
-                : null,
-              r.effectiveUntil
-                ? [h('br'), h('span', { class: 'muted small' }, `superseded from ${r.effectiveUntil}`)]
-                : null,
-            ),
-            h('td', { class: 'small' }, r.threshold ?? '—'),
-            h('td', { class: 'small' }, r.safeHarbour),
-            h(
-              'td',
-              { class: 'small' },
-              r.citation,
-              r.uncertain
-                ? h(
-                    'details',
-                    { class: 'uncertain' },
-                    h('summary', {}, 'Uncertain'),
-                    h('p', { class: 'muted' }, r.uncertain),
-                  )
-                : null,
-            ),
-          ),
-        ),
+        [r.jurisdiction, h('br'), small(r.regime)],
+        label(AUDIENCE_LABELS, r.audience),
+        [
+          r.deadline,
+          h('br'),
+          small(r.timeZone),
+          r.effectiveFrom ? [h('br'), small(`in force from ${r.effectiveFrom}`)] : null,
+          r.effectiveUntil ? [h('br'), small(`superseded from ${r.effectiveUntil}`)] : null,
+        ],
+        cell({ class: 'small' }, r.threshold ?? '—'),
+        cell({ class: 'small' }, r.safeHarbour),
+        cell({ class: 'small' }, r.citation, uncertain(r.uncertain)),
       ),
     ),
-  );
+  });
 }

@@ -2,6 +2,7 @@
 // incident's own notice is still unapproved. Compliance pre-approves it; others may read it.
 import { ApiError, api, can } from '../api.js';
 import { h, notice, replace } from '../dom.js';
+import { field, onSubmit } from '../form.js';
 import { timeEl } from '../format.js';
 
 export async function render(main, { user }) {
@@ -52,37 +53,31 @@ function show(n) {
 
 function form(existing, reload) {
   const status = h('div');
-  const area = (name, label, hint) =>
-    h(
-      'div',
-      { class: 'field' },
-      h('label', { for: `std-${name}` }, label),
-      h('p', { id: `std-${name}-hint`, class: 'hint' }, hint),
-      h(
-        'textarea',
-        { id: `std-${name}`, name, rows: '4', 'aria-describedby': `std-${name}-hint std-${name}-error` },
-        existing?.content[name] ?? '',
-      ),
-      h('p', { id: `std-${name}-error`, class: 'field-error', hidden: true }),
-    );
+  const fields = [
+    {
+      name: 'whatHappened',
+      label: 'What happened',
+      hint: 'General words that fit any incident; the customer’s own exposed data is added per person.',
+    },
+    { name: 'whatWeAreDoing', label: 'What we are doing', hint: 'At least 10 characters.' },
+  ];
   const el = h(
     'form',
     { class: 'card form', novalidate: true },
     h('h2', {}, existing ? 'Replace it' : 'Pre-approve one'),
-    area(
-      'whatHappened',
-      'What happened',
-      'General words that fit any incident; the customer’s own exposed data is added per person.',
+    fields.map((f) =>
+      field({ ...f, prefix: 'std', type: 'textarea', rows: 4, value: existing?.content[f.name] }),
     ),
-    area('whatWeAreDoing', 'What we are doing', 'At least 10 characters.'),
     h('button', { type: 'submit', class: 'button button--primary' }, 'Pre-approve'),
     status,
   );
-  el.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    for (const p of el.querySelectorAll('.field-error')) p.hidden = true;
-    for (const t of el.querySelectorAll('[aria-invalid]')) t.removeAttribute('aria-invalid');
-    try {
+  return onSubmit(el, {
+    names: fields.map((f) => f.name),
+    prefix: 'std',
+    status,
+    failed: (marked, err) =>
+      marked ? 'Not pre-approved: correct the marked fields.' : `Not pre-approved: ${err.message}`,
+    send: async () => {
       await api('/api/notice-templates/preapproved', {
         method: 'POST',
         body: {
@@ -92,23 +87,6 @@ function form(existing, reload) {
       });
       replace(status, notice('success', 'Pre-approved: this is the standard notice from now on.'));
       await reload();
-    } catch (err) {
-      const placed = err instanceof ApiError ? err.issues.filter((i) => el.elements[i.field]) : [];
-      for (const i of placed) {
-        const p = el.querySelector(`#std-${i.field}-error`);
-        p.textContent = i.message;
-        p.hidden = false;
-        el.elements[i.field].setAttribute('aria-invalid', 'true');
-      }
-      replace(
-        status,
-        notice(
-          'error',
-          placed.length ? 'Not pre-approved: correct the marked fields.' : `Not pre-approved: ${err.message}`,
-        ),
-      );
-      if (placed[0]) el.elements[placed[0].field].focus();
-    }
+    },
   });
-  return el;
 }

@@ -1,0 +1,130 @@
+// Every word the console shows for a code from the server: statuses, audit actions, audiences,
+// roles and data categories, in one place. test/e2e/console-labels.test.ts checks that each status
+// set in core/domain/model.ts and each audit action written in the source has an entry here, so a
+// new status cannot reach a screen as raw text.
+
+/** 'payment_card' → 'Payment card': the fallback for a code with no label (yet). */
+export function humanise(code) {
+  const s = String(code).replaceAll('_', ' ');
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+/** The label of `code` in `labels`, or the code said as words. */
+export const label = (labels, code) => labels[code] ?? humanise(code);
+
+export const INCIDENT_STATUS_LABELS = {
+  identifying: 'Identifying affected',
+  drafting: 'Drafting notice',
+  awaiting_approval: 'Awaiting approval',
+  delivering: 'Delivering',
+  completed: 'Completed',
+  closed_no_notice: 'Closed, no notice',
+};
+
+/** Statuses after which an incident page stops polling. */
+export const FINAL_INCIDENT_STATUSES = ['completed', 'closed_no_notice'];
+
+export const NOTICE_STATUS_LABELS = {
+  pending_approval: 'Waiting for approval',
+  approved: 'Approved',
+  rejected: 'Rejected',
+  superseded: 'Superseded',
+};
+
+export const OBLIGATION_STATUS_LABELS = {
+  pending: 'Pending',
+  met: 'Met',
+  overdue: 'Overdue',
+  not_required: 'Not required',
+};
+
+/** An affected customer's notice, in the incident page's customer table. */
+export const AFFECTED_STATUS_LABELS = {
+  pending: 'Pending',
+  notified: 'Notified',
+  undeliverable: 'Undeliverable',
+  manual: 'By hand',
+  merged: 'Merged with another record',
+};
+
+/**
+ * The same statuses as a support case, where the row stands alone (the lookup's "Notice" line).
+ * A merged record's lookup shows the case of the record whose notice covered it, so `merged` is
+ * rarely seen here; it has its words all the same.
+ */
+export const CASE_STATUS_LABELS = {
+  pending: 'Notice pending',
+  notified: 'Notified',
+  undeliverable: 'Undeliverable',
+  manual: 'Handled by hand',
+  merged: 'Merged with another record',
+};
+
+/** An email's delivery; the lookup writes it in a sentence ("sent to …"), lower-cased there. */
+export const DELIVERY_STATUS_LABELS = {
+  claimed: 'Claimed',
+  sending: 'Sending',
+  sent: 'Sent',
+  retrying: 'Retrying',
+  undeliverable: 'Undeliverable',
+};
+
+/** A customer in the inventory; shown by the lookup (lower-cased) when not `active`. */
+export const CUSTOMER_STATUS_LABELS = {
+  active: 'Active',
+  deceased: 'Deceased',
+  closed: 'Closed',
+};
+
+export const AUDIENCE_LABELS = {
+  individuals: 'Individuals',
+  regulator: 'Regulator',
+  consumer_reporting_agencies: 'Consumer reporting agencies',
+  media: 'Media',
+};
+
+export const ROLE_LABELS = {
+  officer: 'Security officer',
+  compliance: 'Compliance',
+  support: 'Support',
+  admin: 'Administrator',
+};
+
+/** Audit-trail actions, as the incident page's timeline names them. */
+export const ACTION_LABELS = {
+  incident_opened: 'Incident opened',
+  affected_identified: 'Affected customers identified',
+  obligations_assessed: 'Obligations assessed',
+  notice_drafted: 'Notice drafted',
+  notice_approved: 'Notice approved',
+  notice_rejected: 'Notice rejected',
+  status_changed: 'Status changed',
+  delivery_finished: 'Delivery finished',
+  delivery_forecast_late: 'Delivery forecast late',
+  individuals_obligations_met: 'Notice to individuals met',
+  deadline_reminder_sent: 'Deadline reminder sent',
+  deadline_escalated: 'Deadline escalated',
+  obligation_overdue: 'Obligation overdue',
+  standard_notice_used: 'Pre-approved standard notice sent',
+  standard_notice_unavailable: 'No pre-approved standard notice to send',
+  standard_notice_preapproved: 'Standard notice preapproved',
+  filing_recorded: 'Filing recorded',
+  delay_reason_recorded: 'Delay reason recorded',
+  obligation_held: 'Obligation put on hold',
+  obligation_hold_lifted: 'Hold on an obligation lifted',
+  law_enforcement_hold_recorded: 'Law-enforcement hold: clocks paused',
+  law_enforcement_hold_lifted: 'Law-enforcement hold lifted',
+  reassessment_requested: 'Re-assessment requested',
+  notice_acknowledged: 'Notice acknowledged',
+  support_lookup: 'Support lookup',
+  user_token_issued: 'User token issued',
+  user_deactivated: 'User deactivated',
+};
+
+const CATEGORY_LABELS = {
+  ssn: 'Social Security number',
+  tax_id: 'Tax ID',
+  ip_address: 'IP address',
+  drivers_license: "Driver's licence",
+};
+export const categoryLabel = (c) => label(CATEGORY_LABELS, c);

@@ -1,0 +1,75 @@
+// The incident page's head: title and status, the facts, links to the workflow and the mail catcher.
+import { h, replace } from '../../dom.js';
+import { count, countdown, statusBadge, timeEl } from '../../format.js';
+import { AUDIENCE_LABELS, categoryLabel, label } from '../../labels.js';
+
+const fact = (term, value) => h('div', {}, h('dt', {}, term), h('dd', {}, value));
+
+export function renderHead(head, incident, config) {
+  const window =
+    incident.occurredFrom || incident.occurredTo
+      ? [timeEl(incident.occurredFrom), ' – ', timeEl(incident.occurredTo)]
+      : h('span', { class: 'muted' }, 'not given');
+  replace(
+    head,
+    h('p', { class: 'crumbs' }, h('a', { href: '#/incidents' }, 'Incidents')),
+    h(
+      'div',
+      { class: 'page-head' },
+      h('h1', {}, incident.title),
+      h('span', { id: 'incident-status' }, statusBadge(incident.status)),
+    ),
+    h('p', { class: 'description' }, incident.description),
+    h(
+      'dl',
+      { class: 'facts' },
+      fact('Opened', [timeEl(incident.createdAt), ' by ', incident.openedByName]),
+      fact('Discovered', timeEl(incident.discoveredAt)),
+      fact('Exposure window', window),
+      fact('Systems', incident.systems.join(', ')),
+      fact('Data', incident.dataCategories.map(categoryLabel).join(', ')),
+      fact(
+        'Encryption',
+        incident.encrypted
+          ? incident.keyCompromised
+            ? 'Encrypted, key compromised'
+            : 'Encrypted, key safe'
+          : 'Not encrypted',
+      ),
+      fact(
+        'Nearest deadline',
+        incident.nextDeadline
+          ? [
+              countdown(incident.nextDeadline.dueAt),
+              ' ',
+              h(
+                'span',
+                { class: 'muted' },
+                `${incident.nextDeadline.jurisdiction} · ${label(AUDIENCE_LABELS, incident.nextDeadline.audience)}`,
+              ),
+            ]
+          : h('span', { class: 'muted' }, 'none open'),
+      ),
+      fact('Affected', count(incident.counts.affected)),
+    ),
+    h(
+      'p',
+      { class: 'links' },
+      h(
+        'a',
+        { href: incident.links.temporalUi, target: '_blank', rel: 'noopener noreferrer' },
+        'Workflow in the Temporal UI',
+      ),
+      config.mailCatcherUrl
+        ? [
+            ' · ',
+            h(
+              'a',
+              { href: config.mailCatcherUrl, target: '_blank', rel: 'noopener noreferrer' },
+              'Sent mail in the mail catcher',
+            ),
+          ]
+        : null,
+    ),
+  );
+}

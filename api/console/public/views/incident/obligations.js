@@ -1,0 +1,137 @@
+// The incident page's obligations section: a paused-clock banner, the table (due times, citations,
+// filing notes from the audit trail) and, for compliance, the actions recorded against them.
+import { h, notice, replace } from '../../dom.js';
+import { count, countdown, timeEl, uncertain } from '../../format.js';
+import { AUDIENCE_LABELS, OBLIGATION_STATUS_LABELS, label } from '../../labels.js';
+import { cell, row, table } from '../../table.js';
+import { canFile, isOpen, obligationLabel } from './obligation-actions.js';
+
+/**
+ * Filing notes from the audit trail (the obligation itself records only when), by obligation id and
+ * by rule and jurisdiction: a re-assessment's new row for the same rule carries the filing over.
+ */
+export function filingNotes(events) {
+  const notes = new Map();
+  for (const e of events) {
+    if (e.action !== 'filing_recorded' || !e.detail?.obligationId) continue;
+    notes.set(e.detail.obligationId, e.detail.note);
+    if (e.detail.ruleId) notes.set(ruleKey(e.detail), e.detail.note);
+  }
+  return notes;
+}
+const ruleKey = (o) => `${o.ruleId}|${o.jurisdiction}`;
+
+/** Whether any clock is paused, and which: as the server answered, per obligation. */
+export function renderHoldStatus(body, obligations) {
+  const held = obligations?.items.filter((o) => o.heldSince) ?? [];
+  if (!held.length) return replace(body);
+  const since = held.map((o) => o.heldSince).sort()[0];
+  const running = obligations.items.filter((o) => isOpen(o) && !o.heldSince);
+  replace(
+    body,
+    notice(
+      'warning',
+      h('strong', {}, 'Clocks paused by a law-enforcement hold'),
+      ' since ',
+      timeEl(since),
+      '.',
+      h('br'),
+      `Paused: ${held.map(obligationLabel).join(', ')}.`,
+      running.length ? [h('br'), `Still running: ${running.map(obligationLabel).join(', ')}.`] : null,
+    ),
+  );
+}
+
+/** Incident-wide actions for compliance; what they may change is the server's call. */
+export function renderObligationTools(body, obligations, actions) {
+  if (!obligations) return replace(body);
+  const held = obligations.items.filter((o) => o.heldSince);
+  replace(
+    body,
+    obligations.items.some(isOpen)
+      ? h('button', { type: 'button', class: 'button', onclick: actions.hold }, 'Law-enforcement hold')
+      : null,
+    held.length
+      ? h('button', { type: 'button', class: 'button', onclick: () => actions.lift(held) }, 'Hold lifted')
+      : null,
+    h('button', { type: 'button', class: 'button', onclick: actions.reassess }, 'Re-assess'),
+  );
+}
+
+/** The obligations, open ones first by due time; `actions` (compliance only) adds a column. */
+export function renderObligations(body, obligations, filings, actions) {
+  if (!obligations)
+    return replace(body, h('p', { class: 'muted' }, 'Obligations are not available from this server.'));
+  if (!obligations.items.length) return replace(body, h('p', { class: 'muted' }, 'None assessed yet.'));
+  const open = (o) => !['met', 'not_required'].includes(o.status);
+  const button = (text, o, onclick) =>
+    h(
+      'button',
+      { type: 'button', class: 'button button--small', onclick: () => onclick(o) },
+      text,
+      h('span', { class: 'visually-hidden' }, ` for ${obligationLabel(o)}`),
+    );
+  const items = [...obligations.items].sort(
+    (a, b) =>
+      Number(open(b)) - Number(open(a)) || String(a.dueAt ?? '9').localeCompare(String(b.dueAt ?? '9')),
+  );
+  const filing = (o) => filings.get(o.id) ?? filings.get(ruleKey(o));
+  replace(
+    body,
+    table({
+      compact: true,
+      caption: `Obligations under rules version ${obligations.rulesVersion ?? 'unknown'}`,
+      columns: ['Where', 'Whom', 'Due', 'Status', 'People', 'Citation', actions ? 'Actions' : false],
+      rows: items.map((o) =>
+        row(
+          { dataset: { obligationId: o.id } },
+          o.jurisdiction,
+          label(AUDIENCE_LABELS, o.audience),
+          [
+            o.dueAt
+              ? [timeEl(o.dueAt), open(o) && !o.heldSince ? [h('br'), countdown(o.dueAt)] : null]
+              : h('span', { class: 'muted' }, 'no fixed time'),
+            h('br'),
+            h('span', { class: 'muted small' }, o.deadlineText),
+          ],
+          [
+            h('span', { class: `badge badge--ob-${o.status}` }, label(OBLIGATION_STATUS_LABELS, o.status)),
+            o.heldSince
+              ? [
+                  h('br'),
+                  h(
+                    'span',
+                    { class: 'small' },
+                    'Clock paused (law-enforcement hold) since ',
+                    timeEl(o.heldSince),
+                  ),
+                ]
+              : null,
+            o.status === 'met' && o.metAt
+              ? [
+                  h('br'),
+                  h(
+                    'span',
+                    { class: 'muted small' },
+                    o.audience === 'individuals' ? 'met ' : 'filed ',
+                    timeEl(o.metAt),
+                  ),
+                ]
+              : null,
+            o.status === 'met' && filing(o) ? h('p', { class: 'filing-note small' }, filing(o)) : null,
+            o.delayReason ? h('p', { class: 'muted small' }, `Delay: ${o.delayReason}`) : null,
+          ],
+          cell({ class: 'num' }, count(o.affectedCount)),
+          cell({ class: 'small' }, o.citation, uncertain(o.uncertain)),
+          actions
+            ? cell(
+                { class: 'row-actions' },
+                canFile(o) ? button('Record filing', o, actions.file) : null,
+                isOpen(o) ? button('Record delay reason', o, actions.delay) : null,
+              )
+            : false,
+        ),
+      ),
+    }),
+  );
+}
