@@ -1,38 +1,19 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyError, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import Handlebars from 'handlebars';
 import { z } from 'zod';
-import { normaliseCategories } from '../../core/domain/categories';
-import * as audit from '../../core/db/audit';
-import * as cases from '../../core/db/cases';
-import type { CaseRow } from '../../core/db/cases';
-import * as incidents from '../../core/db/incidents';
-import * as notices from '../../core/db/notices';
-import { inTransaction } from '../../core/db/pool';
-import { noticeInputBuilder } from '../../core/delivery';
-import {
-  ADVICE_TOPICS,
-  ADVICE_TOPIC_FOR,
-  formatDateTime,
-  formatList,
-  formattingLocale,
-  interpolate,
-} from '../../core/mail/i18n';
-import { renderIndividualNotice } from '../../core/mail/render';
-import type { IndividualNoticeInput } from '../../core/mail/render';
+import { renderStatusPage } from '../../core/mail/render';
 import type { TemplateCache } from '../../core/mail/template-cache';
-import { defaultTemplatesDir } from '../../core/mail/templates';
-import type { LanguageCatalog } from '../../core/mail/i18n';
+import { loadPageTemplates } from '../../core/mail/templates';
+import { acknowledgeNotice, showCustomerPage } from '../../core/use-cases/customer-page';
+import type { CustomerPageDeps } from '../../core/use-cases/customer-page';
 import type { App, AppDeps } from '../types';
 
 /**
  * The customer's own page, `/n/<token>`: public, reached from the link in their notice. It shows
- * the notice exactly as sent (rendered again from the approved template snapshot, through the same
- * `noticeInputBuilder` and `renderIndividualNotice` that delivery uses), what of theirs was involved,
+ * the notice exactly as sent (rendered again from the approved template snapshot, as delivery renders
+ * it: `showCustomerPage` in core/use-cases/customer-page.ts), what of theirs was involved,
  * the steps to take, common questions, a contact route carrying their reference code, and an
  * "I have read this" form (`POST /n/<token>/acknowledge`, plain HTML, no script).
  *
@@ -43,6 +24,9 @@ import type { App, AppDeps } from '../types';
  *
  * The page's own wording lives in templates/page/ (per language, like the notices). It frames the
  * notice and is not part of an approval: what the customer was told comes from the snapshot.
+ *
+ * This module is HTTP only: rate limit, headers, status pages, redirect. Reading and rendering the
+ * page and recording the acknowledgement are core functions.
  */
 export interface CustomerPageOptions {
   /**
@@ -59,72 +43,25 @@ export interface CustomerPageOptions {
 
 const TokenParams = z.object({ token: z.string() });
 
+const STATUS_FOR_CODE = { 404: 'not_found', 429: 'too_many', 500: 'failed' } as const;
+
 export async function customerPageRoutes(
   app: App,
   deps: AppDeps & { templates: TemplateCache } & CustomerPageOptions,
 ) {
-  const { pool, config, templates } = deps;
-  const pages = loadPageTemplates(deps.pageTemplatesDir ?? join(defaultTemplatesDir(), 'page'));
-  const basePath = new URL(config.http.publicBaseUrl).pathname.replace(/\/+$/, '');
-  const pagePath = (token: string) => `${basePath}/n/${token}`;
+  const { config } = deps;
+  const page: CustomerPageDeps = {
+    pool: deps.pool,
+    templates: deps.templates,
+    config,
+    pages: loadPageTemplates(deps.pageTemplatesDir),
+  };
 
   const sendStatus = (reply: FastifyReply, code: 404 | 429 | 500) =>
     reply
       .code(code)
       .type('text/html; charset=utf-8')
-      .send(
-        pages.status({
-          lang: 'en',
-          title:
-            code === 404 ? 'Page not found' : code === 429 ? 'Too many requests' : 'Something went wrong',
-          notFound: code === 404,
-          tooMany: code === 429,
-          failed: code === 500,
-          company: {
-            name: config.company.name,
-            supportEmail: config.company.supportEmail,
-            supportPhone: config.company.supportPhone,
-          },
-        }),
-      );
-
-  /** The case behind a token when it has a notice to show; anything else is "not found". */
-  const lookup = async (token: string): Promise<CaseRow | null> => {
-    const found = await cases.findByPageToken(pool, token);
-    return found?.noticeId ? found : null;
-  };
-
-  const renderPage = async (c: CaseRow): Promise<string | null> => {
-    const [notice, incident] = await Promise.all([
-      notices.get(pool, c.noticeId!),
-      incidents.get(pool, c.incidentId),
-    ]);
-    if (!notice || !incident) return null;
-    const set = await templates.get(notice.templateVersion);
-    const input = noticeInputBuilder(notice, incident, config)(c);
-    const mail = renderIndividualNotice(set, input);
-    const language = pages.languages.includes(mail.locale) ? mail.locale : 'en';
-    const catalog = set.catalog(language);
-    const locale = formattingLocale(c.locale, language);
-    return pages.page(language, {
-      lang: language,
-      title: mail.subject,
-      company: {
-        name: notice.content.company.name,
-        supportEmail: notice.content.company.supportEmail,
-        supportPhone: notice.content.company.supportPhone,
-        postalAddress: notice.content.company.postalAddress,
-      },
-      referenceCode: c.referenceCode,
-      isRepresentative: input.recipient.isRepresentative,
-      subjectName: input.recipient.subjectName,
-      exposed: exposedLabels(input, catalog, language),
-      advice: adviceFor(input, catalog),
-      notice: new Handlebars.SafeString(letterOf(mail)),
-      acknowledgedOn: c.acknowledgedAt ? formatDateTime(c.acknowledgedAt, locale, input.timeZone) : null,
-      acknowledgeAction: `${pagePath(c.pageToken)}/acknowledge`,
-    });
-  };
+      .send(renderStatusPage(page.pages, STATUS_FOR_CODE[code], config.company));
 
   await app.register(
     async (instance) => {
@@ -157,14 +94,14 @@ export async function customerPageRoutes(
         return sendStatus(reply, 500);
       });
       instance.setNotFoundHandler({ preHandler: instance.rateLimit() }, async (_request, reply) => {
-        // Costs what a wrong token costs, so no shape of link answers faster than another.
-        await cases.findByPageToken(pool, '');
+        // Looks up a token that matches nothing, so it costs what a wrong token costs and no shape
+        // of link answers faster than another.
+        await showCustomerPage(page, '');
         return sendStatus(reply, 404);
       });
 
       scope.get('/:token', { schema: { hide: true, params: TokenParams } }, async (request, reply) => {
-        const found = await lookup(request.params.token);
-        const html = found ? await renderPage(found) : null;
+        const html = await showCustomerPage(page, request.params.token);
         if (!html) return sendStatus(reply, 404);
         return reply.code(200).type('text/html; charset=utf-8').send(html);
       });
@@ -173,67 +110,15 @@ export async function customerPageRoutes(
         '/:token/acknowledge',
         { schema: { hide: true, params: TokenParams } },
         async (request, reply) => {
-          const found = await lookup(request.params.token);
-          if (!found) return sendStatus(reply, 404);
-          await inTransaction(pool, async (tx) => {
-            const at = await cases.acknowledge(tx, found.incidentId, found.customerId);
-            if (!at) return; // Pressed before: the first time stands.
-            await audit.append(tx, {
-              incidentId: found.incidentId,
-              actor: 'customer',
-              action: 'notice_acknowledged',
-              detail: {
-                customerId: found.customerId,
-                noticeId: found.noticeId,
-                acknowledgedAt: at.toISOString(),
-              },
-              dedupeKey: `notice_acknowledged:${found.incidentId}:${found.customerId}`,
-            });
-          });
+          const done = await acknowledgeNotice(page, request.params.token);
+          if (!done) return sendStatus(reply, 404);
           // Post/redirect/get: a reload does not post again, and the page shows the acknowledgement.
-          return reply.code(303).header('location', pagePath(found.pageToken)).send();
+          return reply.code(303).header('location', done.pagePath).send();
         },
       );
     },
     { prefix: '/n' },
   );
-}
-
-// --- page content --------------------------------------------------------------------------
-
-/** The categories involved, in the snapshot's words, with masked identifiers as in the letter. */
-function exposedLabels(input: IndividualNoticeInput, catalog: LanguageCatalog, language: string): string[] {
-  const masked = new Map<string, string[]>();
-  for (const e of input.exposed) {
-    const value = e.masked?.trim();
-    const list = masked.get(e.category) ?? [];
-    if (value && !list.includes(value)) list.push(value);
-    masked.set(e.category, list);
-  }
-  return normaliseCategories(input.exposed.map((e) => e.category)).map((category) => {
-    const values = masked.get(category) ?? [];
-    const name = catalog.categories[category];
-    return values.length === 0
-      ? name
-      : `${name} (${interpolate(catalog.endingIn, { masked: formatList(values, language) })})`;
-  });
-}
-
-/** The steps for those categories, one per advice topic, in the reader's voice (self or representative). */
-function adviceFor(input: IndividualNoticeInput, catalog: LanguageCatalog): string[] {
-  const wanted = new Set(input.exposed.map((e) => ADVICE_TOPIC_FOR[e.category]));
-  const voice = input.recipient.isRepresentative ? 'representative' : 'self';
-  const values = { company: input.company.name, name: input.recipient.subjectName };
-  return ADVICE_TOPICS.filter((t) => wanted.has(t)).map((t) => interpolate(catalog.advice[t][voice], values));
-}
-
-/**
- * The letter's HTML without its document shell (the page has its own). The notice templates
- * escape everything they print, so this is safe HTML; without a body, the text part is shown.
- */
-function letterOf(mail: { html: string; text: string }): string {
-  const body = /<body[^>]*>([\s\S]*)<\/body>/i.exec(mail.html)?.[1];
-  return body?.trim() || `<pre class="letter">${Handlebars.escapeExpression(mail.text)}</pre>`;
 }
 
 /** Nothing but the page's own inline stylesheets (by hash) and a form posting back here. */
@@ -251,47 +136,4 @@ function contentSecurityPolicy(html: string): string {
     "frame-ancestors 'none'",
     "base-uri 'none'",
   ].join('; ');
-}
-
-// --- page templates ------------------------------------------------------------------------
-
-interface PageTemplates {
-  /** Languages the page exists in. */
-  languages: readonly string[];
-  page(language: string, view: object): string;
-  status(view: object): string;
-}
-
-/**
- * Compiles templates/page/ once, at start-up: `layout.html.hbs` (partial `layout`),
- * `status.html.hbs` (404, 429, 500) and `<lang>/page.html.hbs`. HTML-escaped and strict, like the
- * notices, with an isolated Handlebars instance.
- */
-function loadPageTemplates(dir: string): PageTemplates {
-  const hb = Handlebars.create();
-  const options: CompileOptions = { strict: true };
-  const compile = (path: string) => {
-    const source = readFileSync(join(dir, path), 'utf8');
-    hb.parse(source); // syntax errors at start-up, not at a customer's first visit
-    return hb.compile(source, options);
-  };
-  /** A mailto link whose subject carries the reference code, e.g. "Reference FR-0000-0001". */
-  hb.registerHelper('mailto', (email: unknown, label: unknown, reference: unknown) => {
-    return `mailto:${String(email)}?subject=${encodeURIComponent(`${String(label)} ${String(reference)}`)}`;
-  });
-  hb.registerHelper('tel', (phone: unknown) => `tel:${String(phone).replace(/[^+\d]/g, '')}`);
-  hb.registerPartial('layout', compile('layout.html.hbs'));
-  const status = compile('status.html.hbs');
-  const byLanguage = new Map<string, HandlebarsTemplateDelegate>();
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    if (entry.isDirectory() && existsSync(join(dir, entry.name, 'page.html.hbs'))) {
-      byLanguage.set(entry.name, compile(join(entry.name, 'page.html.hbs')));
-    }
-  }
-  if (!byLanguage.has('en')) throw new Error(`${dir}: no en/page.html.hbs`);
-  return {
-    languages: [...byLanguage.keys()],
-    page: (language, view) => (byLanguage.get(language) ?? byLanguage.get('en')!)(view),
-    status: (view) => status(view),
-  };
 }

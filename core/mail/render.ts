@@ -5,19 +5,22 @@ import {
   ADVICE_TOPICS,
   ADVICE_TOPIC_FOR,
   LANGUAGES,
+  interpolate,
+  resolveLanguage,
+  type AdviceTopic,
+} from './i18n';
+import {
   formatDate,
   formatDateTime,
   formatList,
+  formatNumber,
   formattingLocale,
-  interpolate,
-  resolveLanguage,
   safeTimeZone,
   sameDay,
-  type AdviceTopic,
-} from './i18n';
+} from './intl-format';
 import type { NoticeRestriction } from '../law/types';
 import type { Audience } from '../domain/model';
-import type { TemplateName, TemplateSet } from './templates';
+import { trustedHtml, type PageTemplateSet, type TemplateName, type TemplateSet } from './templates';
 
 /**
  * Pure rendering: input in, `{ subject, html, text }` out, from a compiled `TemplateSet`. No I/O,
@@ -232,23 +235,11 @@ export function renderedMailHash(mail: Pick<RenderedMail, 'subject' | 'html' | '
 
 export function renderIndividualNotice(set: TemplateSet, input: IndividualNoticeInput): RenderedMail {
   const language = pickLanguage(set, 'individual-notice', input.locale);
-  const catalog = set.catalog(language);
   const locale = formattingLocale(input.locale, language);
   const tz = safeTimeZone(input.timeZone);
   const rep = input.recipient.isRepresentative;
   const parts = partFlags(input.contentParts);
-  const values = { company: input.company.name, name: input.recipient.subjectName };
-
-  const grouped = groupExposed(input.exposed);
-  if (grouped.size === 0) throw new RenderInputError('a notice needs at least one exposed category');
-  const exposed = [...grouped].map(([category, masked]) =>
-    masked.length === 0
-      ? catalog.categories[category]
-      : `${catalog.categories[category]} (${interpolate(catalog.endingIn, { masked: formatList(masked, language) })})`,
-  );
-  const topics = topicsOf(grouped.keys());
-  const advice = topics.map((t) => interpolate(catalog.advice[t][rep ? 'representative' : 'self'], values));
-  const risks = topics.map((t) => interpolate(catalog.risks[t], values));
+  const { exposed, advice, risks } = exposureWording(set, language, input);
 
   const needsAuthorities = parts.state_regulator_contact || parts.supervisory_authority_contact;
   if (needsAuthorities && input.authorities.length === 0) {
@@ -303,6 +294,44 @@ export function renderIndividualNotice(set: TemplateSet, input: IndividualNotice
   return { ...set.render('individual-notice', language, view), locale: language };
 }
 
+/** What of a person's data was involved and what follows from it, in one language's approved words. */
+export interface ExposureWording {
+  /** Each category, with its masked identifiers: "Payment card number (ending in 4242)". */
+  exposed: string[];
+  /** The steps to take, one per advice topic, in the reader's voice (self or representative). */
+  advice: string[];
+  /** Likely consequences, one per advice topic. */
+  risks: string[];
+}
+
+/**
+ * The exposed-data wording of one notice, from the set's catalog for `language`: what the letter
+ * lists and what the customer's page repeats beside it, so the two can never say different things.
+ * Refuses input that would make the text itself a leak (a masked value showing more than
+ * MASKED_MAX_DIGITS digits) or that names no category.
+ */
+export function exposureWording(
+  set: TemplateSet,
+  language: string,
+  input: Pick<IndividualNoticeInput, 'exposed' | 'recipient' | 'company'>,
+): ExposureWording {
+  const catalog = set.catalog(language);
+  const grouped = groupExposed(input.exposed);
+  if (grouped.size === 0) throw new RenderInputError('a notice needs at least one exposed category');
+  const values = { company: input.company.name, name: input.recipient.subjectName };
+  const voice = input.recipient.isRepresentative ? 'representative' : 'self';
+  const topics = topicsOf(grouped.keys());
+  return {
+    exposed: [...grouped].map(([category, masked]) =>
+      masked.length === 0
+        ? catalog.categories[category]
+        : `${catalog.categories[category]} (${interpolate(catalog.endingIn, { masked: formatList(masked, language) })})`,
+    ),
+    advice: topics.map((t) => interpolate(catalog.advice[t][voice], values)),
+    risks: topics.map((t) => interpolate(catalog.risks[t], values)),
+  };
+}
+
 export function renderCustomerFollowUp(set: TemplateSet, input: FollowUpInput): RenderedMail {
   const language = pickLanguage(set, 'customer-follow-up', input.locale);
   const locale = formattingLocale(input.locale, language);
@@ -333,7 +362,6 @@ export function renderRegulatorNotice(set: TemplateSet, input: RegulatorNoticeIn
   const catalog = set.catalog(set.languages('individual-notice').includes(language) ? language : 'en');
   const tz = safeTimeZone(input.timeZone);
   const categories = normaliseCategories(input.categories);
-  const numbers = new Intl.NumberFormat('en-GB');
   const contact = input.contact ?? null;
   const view = {
     lang: language,
@@ -354,11 +382,11 @@ export function renderRegulatorNotice(set: TemplateSet, input: RegulatorNoticeIn
       systems: input.incident.systems ?? [],
     },
     counts: {
-      affected: numbers.format(input.counts.affectedIndividuals),
+      affected: formatNumber(input.counts.affectedIndividuals, REGULATOR_LOCALE),
       inJurisdiction:
         input.counts.inJurisdiction === undefined || input.counts.inJurisdiction === null
           ? null
-          : numbers.format(input.counts.inJurisdiction),
+          : formatNumber(input.counts.inJurisdiction, REGULATOR_LOCALE),
       jurisdiction: input.counts.jurisdiction ?? null,
     },
     categories: categories.map((c) => catalog.categories[c]),
@@ -409,7 +437,105 @@ export function renderStaffAlert(set: TemplateSet, input: StaffAlertInput): Rend
   return { ...set.render('staff-alert', language, view), locale: language };
 }
 
+export interface CustomerPageInput {
+  /** The notice's input, exactly as delivery builds it (`noticeInputBuilder`). */
+  notice: IndividualNoticeInput;
+  /** When the customer said they had read the notice; null until then. */
+  acknowledgedAt: Date | null;
+  /** Where the page's "I have read this" form posts. */
+  acknowledgeAction: string;
+}
+
+/**
+ * The customer's page at /n/<token>: the notice exactly as sent (rendered again from the approved
+ * snapshot, as delivery renders it), framed by the page's own wording in the letter's language, with
+ * what of theirs was involved and the steps to take from `exposureWording`, the same words and the
+ * same guard as the letter.
+ */
+export function renderCustomerPage(
+  pages: PageTemplateSet,
+  set: TemplateSet,
+  input: CustomerPageInput,
+): string {
+  const notice = input.notice;
+  const mail = renderIndividualNotice(set, notice);
+  const language = pages.languages.includes(mail.locale) ? mail.locale : 'en';
+  const { exposed, advice } = exposureWording(set, language, notice);
+  const locale = formattingLocale(notice.locale, language);
+  return pages.page(language, {
+    lang: language,
+    title: mail.subject,
+    company: {
+      name: notice.company.name,
+      supportEmail: notice.company.supportEmail,
+      supportPhone: notice.company.supportPhone,
+      postalAddress: notice.company.postalAddress,
+    },
+    referenceCode: notice.referenceCode,
+    isRepresentative: notice.recipient.isRepresentative,
+    subjectName: notice.recipient.subjectName,
+    exposed,
+    advice,
+    notice: trustedHtml(letterOf(mail)),
+    acknowledgedOn: input.acknowledgedAt
+      ? formatDateTime(input.acknowledgedAt, locale, notice.timeZone)
+      : null,
+    acknowledgeAction: input.acknowledgeAction,
+  });
+}
+
+export const PAGE_STATUSES = ['not_found', 'too_many', 'failed'] as const;
+export type PageStatus = (typeof PAGE_STATUSES)[number];
+
+const PAGE_STATUS_TITLES: Readonly<Record<PageStatus, string>> = {
+  not_found: 'Page not found',
+  too_many: 'Too many requests',
+  failed: 'Something went wrong',
+};
+
+/**
+ * What /n/… shows when there is no page: the same for every wrong link, in every language at once
+ * (a wrong link says nothing about whom it was meant for), with the company's support contact.
+ */
+export function renderStatusPage(
+  pages: PageTemplateSet,
+  status: PageStatus,
+  company: Pick<CompanyContact, 'name' | 'supportEmail' | 'supportPhone'>,
+): string {
+  return pages.status({
+    lang: 'en',
+    title: PAGE_STATUS_TITLES[status],
+    notFound: status === 'not_found',
+    tooMany: status === 'too_many',
+    failed: status === 'failed',
+    company: { name: company.name, supportEmail: company.supportEmail, supportPhone: company.supportPhone },
+  });
+}
+
 // --- helpers -------------------------------------------------------------------------------
+
+/**
+ * The letter's HTML without its document shell (the page has its own). The notice templates
+ * escape everything they print, so this is safe HTML; without a body, the text part is shown.
+ */
+function letterOf(mail: Pick<RenderedMail, 'html' | 'text'>): string {
+  const body = /<body[^>]*>([\s\S]*)<\/body>/i.exec(mail.html)?.[1];
+  return body?.trim() || `<pre class="letter">${escapeHtml(mail.text)}</pre>`;
+}
+
+const HTML_ESCAPES: Readonly<Record<string, string>> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#x27;',
+  '`': '&#x60;',
+  '=': '&#x3D;',
+};
+/** Handlebars' own escaping, so text reads the same wherever it is printed. */
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"'`=]/g, (c) => HTML_ESCAPES[c] ?? c);
+}
 
 function pickLanguage(set: TemplateSet, name: TemplateName, locale: string): string {
   const available = set.languages(name);

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
-import { CATALOG, LanguageCatalogSchema, type LanguageCatalog } from './i18n';
+import { parseCatalog, type LanguageCatalog } from './i18n';
 
 /**
  * The template registry. Templates are handled as *sources* (relative path → text) rather than
@@ -13,7 +13,10 @@ import { CATALOG, LanguageCatalogSchema, type LanguageCatalog } from './i18n';
  * Layout of the sources (see core/mail/README.md):
  *   <name>/<language>/<name>.subject.hbs | .html.hbs | .text.hbs   one template per language
  *   partials/<path>.html.hbs | .text.hbs                           partial `<path>` for HTML or text
- *   i18n/<language>.json                                           the wording catalog (from i18n.ts)
+ *   i18n/<language>.json                                           the wording catalog (schema in i18n.ts)
+ *
+ * The customer's web page (templates/page/) is compiled here too, by `loadPageTemplates`, with the
+ * same strict, escaping Handlebars set-up; it frames an approved notice and is not snapshotted.
  */
 
 export const TEMPLATE_NAMES = [
@@ -68,30 +71,38 @@ export function defaultTemplatesDir(): string {
 
 /**
  * Folders under templates/ that hold no mail and are never snapshotted: `page/` is the customer's
- * web page at /n/<token> (api/routes/customer-page.ts), which frames the approved notice.
+ * web page at /n/<token> (`loadPageTemplates`), which frames the approved notice.
  */
 const NOT_MAIL_FOLDERS: readonly string[] = ['page'];
 
 /**
- * Reads every `.hbs` file under `dir` (except NOT_MAIL_FOLDERS) and adds the wording catalog of
- * core/mail/i18n.ts as `i18n/<language>.json`, so that the catalog is versioned and snapshotted
- * with the templates.
+ * Reads every `.hbs` and `.json` file under `dir` (except NOT_MAIL_FOLDERS) as sources, so the
+ * wording catalog (templates/i18n/<language>.json) is versioned and snapshotted with the templates
+ * it belongs to. Each catalog is checked against its schema here, so a bad edit stops the worker
+ * at start, naming the file and the key, rather than when compliance drafts a notice.
  */
 export function loadTemplateSources(dir: string = defaultTemplatesDir()): TemplateSources {
   const sources: TemplateSources = {};
+  const problems: string[] = [];
   const walk = (folder: string): void => {
     for (const entry of readdirSync(folder, { withFileTypes: true })) {
       const full = join(folder, entry.name);
       if (entry.isDirectory()) {
         if (!(folder === dir && NOT_MAIL_FOLDERS.includes(entry.name))) walk(full);
-      } else if (entry.isFile() && entry.name.endsWith('.hbs')) {
-        sources[relative(dir, full).split(sep).join('/')] = readFileSync(full, 'utf8');
+      } else if (entry.isFile() && (entry.name.endsWith('.hbs') || entry.name.endsWith('.json'))) {
+        const path = relative(dir, full).split(sep).join('/');
+        const text = readFileSync(full, 'utf8');
+        if (CATALOG_PATH.test(path)) {
+          const parsed = parseCatalog(text);
+          if (!parsed.ok) problems.push(...parsed.problems.map((p) => `${full}: ${p}`));
+        }
+        sources[path] = text;
       }
     }
   };
   walk(dir);
-  for (const [language, catalog] of Object.entries(CATALOG)) {
-    sources[`i18n/${language}.json`] = `${JSON.stringify(catalog, null, 2)}\n`;
+  if (problems.length > 0) {
+    throw new TemplateSourceError(`Invalid wording catalog:\n  ${problems.join('\n  ')}`);
   }
   return sortedCopy(sources);
 }
@@ -143,13 +154,8 @@ const CATALOG_PATH = /^i18n\/([a-z]{2,3})\.json$/;
 
 function buildSet(sources: TemplateSources, version: string): TemplateSet {
   const problems: string[] = [];
-  const html = Handlebars.create();
-  const plain = Handlebars.create();
-  registerHelpers(html, 'html');
-  registerHelpers(plain, 'text');
-  // strict: a misspelt field throws instead of silently printing nothing in a legal notice.
-  const htmlOptions: CompileOptions = { strict: true };
-  const plainOptions: CompileOptions = { strict: true, noEscape: true };
+  const html = handlebarsFor('html');
+  const plain = handlebarsFor('text');
 
   const templates = new Map<string, Record<Format, Compiled | undefined>>(); // key: name/lang
   const catalogs = new Map<string, LanguageCatalog>();
@@ -176,11 +182,9 @@ function buildSet(sources: TemplateSources, version: string): TemplateSet {
         if (format === 'html') html.registerPartial(name, html.compile(source, htmlOptions));
         else plain.registerPartial(name, plain.compile(source, plainOptions));
       } else if (c) {
-        const parsed = LanguageCatalogSchema.safeParse(JSON.parse(source));
-        if (!parsed.success) {
-          throw new Error(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
-        }
-        catalogs.set(c[1] as string, parsed.data);
+        const parsed = parseCatalog(source);
+        if (!parsed.ok) throw new Error(parsed.problems.join('; '));
+        catalogs.set(c[1] as string, parsed.catalog);
       } else {
         throw new Error('not a recognised template, partial or catalog path');
       }
@@ -233,6 +237,79 @@ function buildSet(sources: TemplateSources, version: string): TemplateSet {
       };
     },
   });
+}
+
+/** The customer's page: compiled once, at start-up, from templates/page/ on disk. */
+export interface PageTemplateSet {
+  /** Languages the page exists in. */
+  readonly languages: readonly string[];
+  /** `<language>/page.html.hbs`; English for a language the page does not exist in. */
+  page(language: string, view: object): string;
+  /** `status.html.hbs`: what a wrong link, too many tries or a fault shows, in every language at once. */
+  status(view: object): string;
+}
+
+/**
+ * Compiles templates/page/: `layout.html.hbs` (partial `layout`), `status.html.hbs` and
+ * `<lang>/page.html.hbs`, HTML-escaped and strict like the notices, in an isolated instance with the
+ * notices' helpers and two of its own. The page's wording frames the approved notice and is not part
+ * of an approval, so it is read from disk rather than from a snapshot.
+ */
+export function loadPageTemplates(dir: string = join(defaultTemplatesDir(), 'page')): PageTemplateSet {
+  const hb = handlebarsFor('html');
+  /** A mailto link whose subject carries the reference code, e.g. "Reference FR-0000-0001". */
+  hb.registerHelper('mailto', (email: unknown, label: unknown, reference: unknown) => {
+    return `mailto:${String(email)}?subject=${encodeURIComponent(`${String(label)} ${String(reference)}`)}`;
+  });
+  hb.registerHelper('tel', (phone: unknown) => `tel:${String(phone).replace(/[^+\d]/g, '')}`);
+  const problems: string[] = [];
+  const compile = (path: string): Compiled => {
+    try {
+      const source = readFileSync(join(dir, path), 'utf8');
+      hb.parse(source); // syntax errors at start-up, not at a customer's first visit
+      return hb.compile(source, htmlOptions);
+    } catch (err) {
+      problems.push(`${join(dir, path)}: ${(err as Error).message}`);
+      return () => '';
+    }
+  };
+  hb.registerPartial('layout', compile('layout.html.hbs'));
+  const status = compile('status.html.hbs');
+  const byLanguage = new Map<string, Compiled>();
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.isDirectory() && existsSync(join(dir, entry.name, 'page.html.hbs'))) {
+      byLanguage.set(entry.name, compile(`${entry.name}/page.html.hbs`));
+    }
+  }
+  const fallback = byLanguage.get(FALLBACK_LANGUAGE);
+  if (!fallback) problems.push(`${dir}: no ${FALLBACK_LANGUAGE}/page.html.hbs`);
+  if (problems.length > 0 || !fallback) {
+    throw new TemplateSourceError(`Invalid page templates:\n  ${problems.join('\n  ')}`);
+  }
+  return Object.freeze({
+    languages: Object.freeze([...byLanguage.keys()]),
+    page: (language: string, view: object) => (byLanguage.get(language) ?? fallback)(view),
+    status: (view: object) => status(view),
+  });
+}
+
+/**
+ * Marks HTML escaped where it was made (a rendered notice, whose templates escape everything they
+ * print) so that a page template prints it as it is.
+ */
+export function trustedHtml(html: string): object {
+  return new Handlebars.SafeString(html);
+}
+
+// strict: a misspelt field throws instead of silently printing nothing in a legal notice.
+const htmlOptions: CompileOptions = { strict: true };
+const plainOptions: CompileOptions = { strict: true, noEscape: true };
+
+/** An isolated Handlebars instance with the helpers, so nothing leaks between sets or globally. */
+function handlebarsFor(mode: 'html' | 'text'): typeof Handlebars {
+  const hb = Handlebars.create();
+  registerHelpers(hb, mode);
+  return hb;
 }
 
 function registerHelpers(hb: typeof Handlebars, mode: 'html' | 'text'): void {

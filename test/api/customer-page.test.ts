@@ -7,10 +7,9 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../api/app';
 import { customerPageRoutes } from '../../api/routes/customer-page';
-import { CATALOG } from '../../core/mail/i18n';
 import { TemplateCache } from '../../core/mail/template-cache';
 import { defaultTemplatesDir, loadTemplateSources } from '../../core/mail/templates';
-import { MARKETING, unescapeHtml } from '../core/mail/fixtures';
+import { CATALOG, MARKETING, unescapeHtml } from '../core/mail/fixtures';
 import { PEOPLE, deliveredWorld, pageTokenIn, referenceIn } from './delivered-incidents';
 import type { DeliveredWorld } from './delivered-incidents';
 

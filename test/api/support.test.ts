@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CATALOG } from '../../core/mail/i18n';
+import { CATALOG } from '../core/mail/fixtures';
 import { bearer } from '../helpers/system';
 import { PEOPLE, deliveredWorld, referenceIn } from './delivered-incidents';
 import type { DeliveredWorld } from './delivered-incidents';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DataCategory } from '../../core/domain/categories';
-import { CATALOG } from '../../core/mail/i18n';
+import { CATALOG } from '../core/mail/fixtures';
 import { createTestDatabase } from '../helpers/db';
 import type { TestDatabase } from '../helpers/db';
 import { startSmtpSink } from '../helpers/smtp';

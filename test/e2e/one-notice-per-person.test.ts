@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CATALOG } from '../../core/mail/i18n';
-import { unescapeHtml } from '../core/mail/fixtures';
+import { CATALOG, unescapeHtml } from '../core/mail/fixtures';
 import { createTestDatabase } from '../helpers/db';
 import type { TestDatabase } from '../helpers/db';
 import { startSmtpSink } from '../helpers/smtp';

@@ -1,7 +1,11 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { DataCategory } from '../../../core/domain/categories';
 import type { ContentPart } from '../../../core/domain/content-parts';
 import type { IndividualNoticeInput } from '../../../core/mail/render';
-import { compileTemplates, loadTemplateSources } from '../../../core/mail/templates';
+import { LANGUAGES, LanguageCatalogSchema } from '../../../core/mail/i18n';
+import type { Language, LanguageCatalog } from '../../../core/mail/i18n';
+import { compileTemplates, defaultTemplatesDir, loadTemplateSources } from '../../../core/mail/templates';
 
 /** The repository's templates, compiled once per test file. */
 export const sources = loadTemplateSources();
@@ -160,3 +164,16 @@ export const MARKETING = new RegExp(
   `(?<![\\p{L}])(${MARKETING_BLOCKLIST.map((w) => w.replace(/ /g, '\\s+')).join('|')})(?![\\p{L}])`,
   'iu',
 );
+
+/**
+ * The wording catalog as written in templates/i18n/<language>.json, read straight from the files
+ * (not through the template loader under test), for tests that look for its words in a notice.
+ */
+export const CATALOG = Object.fromEntries(
+  LANGUAGES.map((language) => [
+    language,
+    LanguageCatalogSchema.parse(
+      JSON.parse(readFileSync(join(defaultTemplatesDir(), 'i18n', `${language}.json`), 'utf8')),
+    ),
+  ]),
+) as Readonly<Record<Language, LanguageCatalog>>;

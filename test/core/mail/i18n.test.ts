@@ -3,15 +3,12 @@ import { DATA_CATEGORIES } from '../../../core/domain/categories';
 import {
   ADVICE_TOPICS,
   ADVICE_TOPIC_FOR,
-  CATALOG,
   LANGUAGES,
   LanguageCatalogSchema,
-  formatDate,
-  formatDateTime,
-  formattingLocale,
   resolveLanguage,
-  safeTimeZone,
 } from '../../../core/mail/i18n';
+import { formatDate, formatDateTime, formattingLocale, safeTimeZone } from '../../../core/mail/intl-format';
+import { CATALOG } from './fixtures';
 
 const when = new Date('2026-03-05T13:30:00Z');
 

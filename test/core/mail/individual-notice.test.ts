@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DATA_CATEGORIES, type DataCategory } from '../../../core/domain/categories';
 import { CONTENT_PARTS, type ContentPart } from '../../../core/domain/content-parts';
-import { CATALOG } from '../../../core/mail/i18n';
 import {
   RenderInputError,
   noticeVariantKey,
@@ -9,6 +8,7 @@ import {
   renderedMailHash,
 } from '../../../core/mail/render';
 import {
+  CATALOG,
   CA_AG,
   CNIL,
   MARKETING,

@@ -2,7 +2,6 @@ import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CATALOG } from '../../../core/mail/i18n';
 import { renderIndividualNotice } from '../../../core/mail/render';
 import {
   TEMPLATE_NAMES,
@@ -14,7 +13,7 @@ import {
   templateVersion,
   type TemplateSources,
 } from '../../../core/mail/templates';
-import { noticeInput, sources } from './fixtures';
+import { CATALOG, noticeInput, sources } from './fixtures';
 
 const EN_TEXT = 'individual-notice/en/individual-notice.text.hbs';
 
@@ -62,6 +61,51 @@ describe('loadTemplateSources', () => {
         .filter((p) => p.startsWith('partials/parts/en/'))
         .map((p) => p.replace('/en/', `/${lang}/`));
       expect(partials.filter((p) => p.startsWith(`partials/parts/${lang}/`)).sort()).toEqual(en.sort());
+    }
+  });
+});
+
+describe('loadTemplateSources, the wording catalog', () => {
+  it('refuses a bad catalog file at load, naming the file and every bad key', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'forthright-templates-'));
+    try {
+      cpSync(defaultTemplatesDir(), dir, { recursive: true });
+      const fr = { ...CATALOG.fr, categories: { ...CATALOG.fr.categories, ssn: ' ' } };
+      writeFileSync(join(dir, 'i18n/fr.json'), JSON.stringify(fr, null, 2));
+      const en = structuredClone(CATALOG.en) as { advice: Record<string, Record<string, string>> };
+      en.advice['identity']!['self'] = 'Contact {compnay} at once.';
+      writeFileSync(join(dir, 'i18n/en.json'), JSON.stringify(en, null, 2));
+      writeFileSync(join(dir, 'i18n/de.json'), '{ "categories": ');
+      let message = '';
+      try {
+        loadTemplateSources(dir);
+        expect.unreachable();
+      } catch (err) {
+        expect(err).toBeInstanceOf(TemplateSourceError);
+        message = (err as Error).message;
+      }
+      expect(message).toContain(`${join(dir, 'i18n/fr.json')}: categories.ssn:`);
+      expect(message).toContain(
+        `${join(dir, 'i18n/en.json')}: advice.identity.self: placeholders must be among {company}, {name}`,
+      );
+      expect(message).toContain(`${join(dir, 'i18n/de.json')}: not valid JSON`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('keeps the catalog in templates/i18n/, so a wording change is a template change', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'forthright-templates-'));
+    try {
+      cpSync(defaultTemplatesDir(), dir, { recursive: true });
+      const es = structuredClone(CATALOG.es);
+      es.categories.name = 'Nombre completo';
+      writeFileSync(join(dir, 'i18n/es.json'), `${JSON.stringify(es, null, 2)}\n`);
+      const changed = loadTemplateSources(dir);
+      expect(templateVersion(changed)).not.toBe(templateVersion(sources));
+      expect(compileTemplates(changed).catalog('es').categories.name).toBe('Nombre completo');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
