@@ -1,19 +1,20 @@
 import { CancelledFailure, Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
 import type { Config } from '../core/config';
-import * as audit from '../core/db/audit';
-import * as affected from '../core/db/affected';
 import * as deliveries from '../core/db/deliveries';
-import * as incidents from '../core/db/incidents';
 import type { Pool } from '../core/db/pool';
 import type { DeliveryPage, RateLimiter } from '../core/delivery';
 import { deliverShardPass, warnIfForecastLate } from '../core/delivery';
+import type { ApprovalDecision, IncidentStatus } from '../core/domain/model';
+import { DomainError, NON_RETRYABLE_ERROR_TYPES } from '../core/errors';
 import type { SmtpPool } from '../core/mail/smtp-pool';
 import type { StaffMailer } from '../core/mail/staff-mailer';
 import type { TemplateCache } from '../core/mail/template-cache';
-import type { ApprovalDecision, IncidentStatus } from '../core/domain/model';
-import * as noticeService from '../core/notices';
-import * as obligationService from '../core/obligations';
-import type { DeadlineEvent } from '../core/obligations';
+import { finishDelivery } from '../core/use-cases/deliveries';
+import { identifyAffectedCustomers, recordIncidentStatus } from '../core/use-cases/incidents';
+import { draftNotice, recordApproval } from '../core/use-cases/notices';
+import { assess, handleEvent, schedule } from '../core/use-cases/obligations';
+import type { DeadlineEvent } from '../core/use-cases/obligations';
 
 /** Everything activities need, built once per worker (worker/main.ts) and passed in. */
 export interface ActivityDeps {
@@ -31,21 +32,21 @@ const BATCH_TIME_BUDGET_MS = 20_000;
 const HEARTBEAT_EVERY_MS = 5_000;
 
 /**
- * The workflow's steps. Each is thin (the logic is in core/), takes and returns ids and counts,
- * and is safe to retry: writes are keyed by business ids and unique constraints.
+ * The workflow's steps. Each is thin (the logic is in core/use-cases/ and core/delivery/), takes
+ * and returns ids and counts, and is safe to retry: writes are keyed by business ids and unique
+ * constraints. A domain error that a retry cannot cure (core/errors.ts NON_RETRYABLE_ERROR_TYPES,
+ * e.g. a missing incident) fails the activity at once instead of retrying for ever.
  */
 export function createActivities(deps: ActivityDeps) {
+  return finalOnDomainErrors(activitySteps(deps));
+}
+
+function activitySteps(deps: ActivityDeps) {
   const { pool, config } = deps;
   return {
     /** Records the incident's phase for the API and console. */
     async setIncidentStatus(incidentId: string, status: IncidentStatus): Promise<void> {
-      await incidents.setStatus(pool, incidentId, status);
-      await audit.append(pool, {
-        incidentId,
-        actor: 'system',
-        action: 'status_changed',
-        detail: { status },
-      });
+      await recordIncidentStatus(deps, incidentId, status);
     },
 
     /**
@@ -53,16 +54,7 @@ export function createActivities(deps: ActivityDeps) {
      * people (records of one person are merged into one notice, see core/db/affected.ts).
      */
     async identifyAffectedCustomers(incidentId: string): Promise<number> {
-      const count = await affected.identify(pool, incidentId);
-      const merged = await affected.countMerged(pool, incidentId);
-      await audit.append(pool, {
-        incidentId,
-        actor: 'system',
-        action: 'affected_identified',
-        detail: { affected: count, merged },
-        dedupeKey: `affected_identified:${incidentId}`,
-      });
-      return count;
+      return identifyAffectedCustomers(deps, incidentId);
     },
 
     /** How many affected customers can be notified by email (the rest need manual handling). */
@@ -73,11 +65,11 @@ export function createActivities(deps: ActivityDeps) {
 
     /** Derives and freezes the incident's legal obligations under the current rules. */
     async assessObligations(incidentId: string): Promise<number> {
-      return obligationService.assess(deps, incidentId);
+      return assess(deps, incidentId);
     },
 
     async deadlineSchedule(incidentId: string): Promise<DeadlineEvent[]> {
-      return obligationService.schedule(deps, incidentId);
+      return schedule(deps, incidentId);
     },
 
     async handleDeadlineEvent(input: {
@@ -85,7 +77,7 @@ export function createActivities(deps: ActivityDeps) {
       event: DeadlineEvent;
       noticeApproved: boolean;
     }): Promise<{ standardNotice: { id: string; version: number } | null }> {
-      return obligationService.handleEvent(deps, input);
+      return handleEvent(deps, input);
     },
 
     async draftNotice(input: {
@@ -93,7 +85,7 @@ export function createActivities(deps: ActivityDeps) {
       afterVersion: number;
       revision: { whatHappened: string; whatWeAreDoing: string; actorId: string } | null;
     }): Promise<{ id: string; version: number }> {
-      return noticeService.draftNotice(deps, input);
+      return draftNotice(deps, input);
     },
 
     async recordApproval(input: {
@@ -103,7 +95,7 @@ export function createActivities(deps: ActivityDeps) {
       comment: string | null;
       actorId: string;
     }): Promise<void> {
-      await noticeService.recordApproval(pool, input);
+      await recordApproval(pool, input);
     },
 
     /** Read from config here, not in the workflow, so a deploy that changes it keeps replays stable. */
@@ -159,20 +151,42 @@ export function createActivities(deps: ActivityDeps) {
     async finishDelivery(
       incidentId: string,
     ): Promise<{ sent: number; undeliverable: number; manual: number }> {
-      await deliveries.giveUpRetrying(pool, incidentId);
-      const counts = await deliveries.countsForIncident(pool, incidentId);
-      if (counts.pending === 0 && counts.retrying === 0)
-        await obligationService.markIndividualsMet(pool, incidentId);
-      await audit.append(pool, {
-        incidentId,
-        actor: 'system',
-        action: 'delivery_finished',
-        detail: { ...counts },
-        dedupeKey: `delivery_finished:${incidentId}`,
-      });
-      return { sent: counts.sent, undeliverable: counts.undeliverable, manual: counts.manual };
+      return finishDelivery(deps, incidentId);
     },
   };
 }
 
 export type Activities = ReturnType<typeof createActivities>;
+
+/**
+ * Wraps each activity so that a non-retryable domain error reaches Temporal as a non-retryable
+ * ApplicationFailure of the same type (the class name): the workflow sees it on the first attempt.
+ * Declared here, by the activities, so the workflows' retry policies need not list core's errors.
+ */
+function finalOnDomainErrors<T extends Record<string, (...args: never[]) => Promise<unknown>>>(steps: T): T {
+  const wrapped: Record<string, unknown> = {};
+  for (const [name, step] of Object.entries(steps)) {
+    wrapped[name] = async (...args: never[]) => {
+      try {
+        return await step(...args);
+      } catch (err) {
+        throw asActivityFailure(err);
+      }
+    };
+  }
+  return wrapped as T;
+}
+
+/** A domain error listed as non-retryable becomes a non-retryable failure; anything else is unchanged. */
+export function asActivityFailure(err: unknown): unknown {
+  if (err instanceof DomainError && (NON_RETRYABLE_ERROR_TYPES as readonly string[]).includes(err.name)) {
+    return ApplicationFailure.create({
+      type: err.name,
+      message: err.message,
+      nonRetryable: true,
+      details: [{ code: err.code }],
+      cause: err,
+    });
+  }
+  return err;
+}

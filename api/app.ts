@@ -1,9 +1,8 @@
 import helmet from '@fastify/helmet';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import type { Client } from '@temporalio/client';
 import Fastify from 'fastify';
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError } from 'fastify';
 import {
   hasZodFastifySchemaValidationErrors,
   jsonSchemaTransform,
@@ -11,13 +10,9 @@ import {
   validatorCompiler,
 } from 'fastify-type-provider-zod';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import type { Config } from '../core/config';
-import type { Pool } from '../core/db/pool';
-import { InventoryImportError } from '../core/db/inventory';
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../core/errors';
-import type { Logger } from '../core/logger';
 import { TemplateCache } from '../core/mail/template-cache';
 import { authenticate } from './auth';
+import { httpErrorOf } from './http-errors';
 import { customerPageRoutes } from './routes/customer-page';
 import { CONSOLE_CSP_DIRECTIVES, consoleRoutes } from './routes/console';
 import { healthRoutes } from './routes/health';
@@ -26,19 +21,17 @@ import { inventoryRoutes } from './routes/inventory';
 import { userRoutes } from './routes/users';
 import { obligationRoutes } from './routes/obligations';
 import { supportRoutes } from './routes/support';
+import type { App, AppDeps } from './types';
 
-export interface AppDeps {
-  config: Readonly<Config>;
-  pool: Pool;
-  temporal: Client;
-  logger: Logger;
-}
-
-export type App = FastifyInstance<any, any, any, Logger, ZodTypeProvider>; // eslint-disable-line @typescript-eslint/no-explicit-any
+// Tests and main.ts name these with the app; they are defined apart from it (see types.ts).
+export type { App, AppDeps } from './types';
 
 /** Builds the HTTP application; api/main.ts only listens. Tests call `app.inject` on it. */
 export async function buildApp(deps: AppDeps): Promise<App> {
-  const app = Fastify({ loggerInstance: deps.logger, bodyLimit: 50 * 1024 * 1024 }).withTypeProvider<ZodTypeProvider>();
+  const app = Fastify({
+    loggerInstance: deps.logger,
+    bodyLimit: 50 * 1024 * 1024,
+  }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.decorateRequest('user', null);
@@ -67,13 +60,17 @@ export async function buildApp(deps: AppDeps): Promise<App> {
         issues,
       });
     }
-    const mapped = mapError(error);
+    const mapped = httpErrorOf(error);
     if (mapped) return reply.code(mapped.statusCode).send(mapped);
     if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
-      return reply.code(error.statusCode).send({ statusCode: error.statusCode, error: error.name, message: error.message });
+      return reply
+        .code(error.statusCode)
+        .send({ statusCode: error.statusCode, error: error.name, message: error.message });
     }
     request.log.error({ err: error }, 'request failed');
-    return reply.code(500).send({ statusCode: 500, error: 'Internal Server Error', message: 'Something went wrong on our side' });
+    return reply
+      .code(500)
+      .send({ statusCode: 500, error: 'Internal Server Error', message: 'Something went wrong on our side' });
   });
 
   await app.register(swagger, {
@@ -102,24 +99,4 @@ function fieldPath(instancePath: string, params: unknown): string {
   const path = instancePath.replace(/^\//, '').replaceAll('/', '.');
   const missing = (params as { issue?: { path?: (string | number)[] } } | undefined)?.issue?.path;
   return path || missing?.join('.') || '(body)';
-}
-
-/** Typed domain errors to HTTP answers: 4xx say what is wrong, 5xx say nothing of internals. */
-function mapError(error: unknown) {
-  if (error instanceof ValidationError) {
-    return { statusCode: 400, error: 'Bad Request', message: `${error.field}: ${error.message}`, field: error.field };
-  }
-  if (error instanceof InventoryImportError) {
-    return {
-      statusCode: 400,
-      error: 'Bad Request',
-      message: error.message,
-      field: error.field,
-      issues: error.problems.map((p) => ({ field: `[${p.row - 1}]${p.field ? `.${p.field}` : ''}`, message: p.message })),
-    };
-  }
-  if (error instanceof NotFoundError) return { statusCode: 404, error: 'Not Found', message: error.message };
-  if (error instanceof ForbiddenError) return { statusCode: 403, error: 'Forbidden', message: error.message };
-  if (error instanceof ConflictError) return { statusCode: 409, error: 'Conflict', message: error.message };
-  return null;
 }

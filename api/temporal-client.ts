@@ -1,7 +1,19 @@
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
 import type { Config } from '../core/config';
-import { temporalConnectionOptions } from '../core/temporal-connection';
 import { dataConverter } from '../core/data-converter';
+import { incidentWorkflowId } from '../core/domain/ids';
+import { ConflictError, ForbiddenError, ValidationError } from '../core/errors';
+import { temporalConnectionOptions } from '../core/temporal-connection';
+import type { incidentWorkflow } from '../workflows/incident';
+import { REFUSAL, approvalUpdate, obligationsChangedSignal, reviseNoticeUpdate } from '../workflows/messages';
+import type { ApprovalInput, ApprovalResult, ReviseNoticeInput } from '../workflows/messages';
+
+/**
+ * Every call the API makes to Temporal: the client, starting an incident's workflow, its Updates
+ * (refusals turned into domain errors) and its signal. Routes call these after the use case
+ * has committed.
+ */
 
 /** The API's Temporal client, with the same payload codec as the worker. */
 export async function createTemporalClient(config: Readonly<Config>): Promise<Client> {
@@ -11,4 +23,75 @@ export async function createTemporalClient(config: Readonly<Config>): Promise<Cl
     namespace: config.temporal.namespace,
     dataConverter: dataConverter(config.temporal.payloadKey),
   });
+}
+
+interface TemporalDeps {
+  temporal: Client;
+  config: Readonly<Config>;
+}
+
+/**
+ * Starts (or finds) the incident's workflow under its business id: starting it twice returns the
+ * running one, so this is safe after a replayed request.
+ */
+export async function startIncidentWorkflow(
+  deps: TemporalDeps,
+  incident: { id: string; openedBy: string },
+): Promise<void> {
+  await deps.temporal.workflow.start<typeof incidentWorkflow>('incidentWorkflow', {
+    workflowId: incidentWorkflowId(incident.id),
+    taskQueue: deps.config.temporal.taskQueue,
+    args: [{ incidentId: incident.id, openedBy: incident.openedBy }],
+    workflowIdConflictPolicy: 'USE_EXISTING',
+  });
+}
+
+/** Sends compliance's decision on the notice waiting for one; the workflow's validator may refuse it. */
+export function decideNotice(
+  temporal: Client,
+  workflowId: string,
+  input: ApprovalInput,
+): Promise<ApprovalResult> {
+  return runUpdate(() =>
+    temporal.workflow.getHandle(workflowId).executeUpdate(approvalUpdate, { args: [input] }),
+  );
+}
+
+/** Sends a revision of the notice's wording after a rejection; a new draft goes for approval. */
+export function reviseNotice(
+  temporal: Client,
+  workflowId: string,
+  input: ReviseNoticeInput,
+): Promise<{ noticeId: string; version: number }> {
+  return runUpdate(() =>
+    temporal.workflow.getHandle(workflowId).executeUpdate(reviseNoticeUpdate, { args: [input] }),
+  );
+}
+
+/**
+ * Tells the workflow its obligations changed so its deadline timers follow. The workflow may have
+ * finished (everything resolved); then there are no timers to move and nothing to tell.
+ */
+export async function signalObligationsChanged(temporal: Client, workflowId: string): Promise<void> {
+  await temporal.workflow
+    .getHandle(workflowId)
+    .signal(obligationsChangedSignal)
+    .catch(() => undefined);
+}
+
+/** Runs a workflow Update, turning the validator's refusals into domain errors (mapped to HTTP once). */
+async function runUpdate<T>(update: () => Promise<T>): Promise<T> {
+  try {
+    return await update();
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError)
+      throw new ConflictError('The incident workflow is no longer running');
+    const cause = err instanceof WorkflowUpdateFailedError ? err.cause : undefined;
+    if (cause instanceof ApplicationFailure) {
+      if (cause.type === REFUSAL.forbidden) throw new ForbiddenError(cause.message);
+      if (cause.type === REFUSAL.conflict) throw new ConflictError(cause.message);
+      if (cause.type === REFUSAL.invalid) throw new ValidationError(cause.message, 'comment');
+    }
+    throw err;
+  }
 }

@@ -17,7 +17,7 @@ import type { Pool } from '../core/db/pool';
 import * as affected from '../core/db/affected';
 import * as deliveries from '../core/db/deliveries';
 import { loadConfig } from '../core/config';
-import * as noticeService from '../core/notices';
+import * as noticeService from '../core/use-cases/notices';
 import { TemplateCache } from '../core/mail/template-cache';
 import { incidentWorkflowId } from '../core/domain/ids';
 import { repoRoot } from '../scripts/lib/tools';

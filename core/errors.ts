@@ -27,10 +27,12 @@ export class ValidationError extends DomainError {
   }
 }
 
-/** One rejected row of an inventory file: 1-based data row (the header is row 0) and column. */
+/** One rejected row of an inventory import. */
 export interface ImportProblem {
+  /** 1-based data row of the CSV file (the header is row 0). */
   row: number;
-  field: string | null;
+  /** The CSV column (camelCase field name) at fault; '' when the row as a whole is. */
+  field: string;
   message: string;
 }
 
@@ -121,12 +123,6 @@ export class DuplicateKeyError extends ConflictError {
   }
 }
 
-/** Thrown when the workflow service cannot be reached to start or message a workflow. Maps to 503. */
-export class WorkflowUnavailableError extends DomainError {
-  override name = 'WorkflowUnavailableError';
-  readonly code = 'workflow_unavailable';
-}
-
 // --- Errors of the system's own data or set-up (a person must fix them; retrying will not) -------
 
 /** Thrown when the environment holds a bad value; the message lists every one. */
@@ -154,3 +150,17 @@ export class SchemaNotReadyError extends DomainError {
     );
   }
 }
+
+/**
+ * Errors an activity must not retry: retrying cannot make a deleted incident or notice appear, or
+ * make invalid input valid. activities/index.ts turns these into non-retryable failures. Errors
+ * of our own code or data (a rule's bad time zone, a missing template snapshot) stay retryable on
+ * purpose: a deploy that fixes them lets the waiting workflow carry on.
+ */
+export const NON_RETRYABLE_ERROR_TYPES = [
+  'ValidationError',
+  'NotFoundError',
+  'IncidentNotFoundError',
+  'NoticeNotFoundError',
+  'ForbiddenError',
+] as const;

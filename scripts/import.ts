@@ -10,7 +10,8 @@
 // database (started for the import when `npm start` is not running it).
 import { createReadStream, existsSync } from 'node:fs';
 import { loadConfig } from '../core/config';
-import { copyCustomers, copyHoldings, InventoryImportError, type UpsertResult } from '../core/db/inventory';
+import { copyCustomers, copyHoldings, type UpsertResult } from '../core/db/inventory';
+import { InventoryImportError } from '../core/errors';
 import { withDatabase } from './lib/database';
 
 const USAGE = 'usage: npx tsx scripts/import.ts customers|holdings <file.csv>';

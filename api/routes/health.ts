@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
-import type { AppDeps } from '../app';
+import type { AppDeps } from '../types';
 
 /** 200 only when both PostgreSQL and Temporal answer: what a load balancer and the launcher wait for. */
 export const healthRoutes: FastifyPluginAsync<AppDeps> = async (app, { pool, temporal }) => {

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import * as inventory from '../../core/db/inventory';
 import { parseCustomersCsv, parseHoldingsCsv } from '../../core/db/inventory-csv';
 import { ValidationError } from '../../core/errors';
-import type { App, AppDeps } from '../app';
+import type { App, AppDeps } from '../types';
 import { STAFF, requireRole } from '../auth';
 import { ErrorResponse } from '../schemas/common';
 import { CustomerImport, HoldingImport, ImportResult } from '../schemas/inventory';

@@ -10,7 +10,7 @@ import { noticeInputBuilder } from '../../core/delivery';
 import { NotFoundError } from '../../core/errors';
 import { renderIndividualNotice } from '../../core/mail/render';
 import type { TemplateCache } from '../../core/mail/template-cache';
-import type { App, AppDeps } from '../app';
+import type { App, AppDeps } from '../types';
 import { requireRole } from '../auth';
 import { ErrorResponse } from '../schemas/common';
 import { SupportCaseList, SupportCaseQuery } from '../schemas/support';

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import * as audit from '../../core/db/audit';
 import * as users from '../../core/db/users';
 import { ConflictError, NotFoundError } from '../../core/errors';
-import type { App, AppDeps } from '../app';
+import type { App, AppDeps } from '../types';
 import { STAFF, requireRole } from '../auth';
 import { ErrorResponse, IdParams } from '../schemas/common';
 import { CreateUserBody, Me, UserList, UserWithToken } from '../schemas/users';

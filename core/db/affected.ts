@@ -1,5 +1,6 @@
 import type { DataCategory } from '../domain/categories';
 import type { AffectedStatus, CustomerStatus } from '../domain/model';
+import { IncidentNotFoundError } from '../errors';
 import type { Pool, Queryable } from './pool';
 import { inTransaction } from './pool';
 
@@ -45,7 +46,7 @@ export async function identify(pool: Pool, incidentId: string): Promise<number> 
     [incidentId],
   );
   const incident = found[0];
-  if (!incident) throw new Error(`incident ${incidentId} not found`);
+  if (!incident) throw new IncidentNotFoundError(incidentId);
   await inTransaction(pool, async (tx) => {
     // The grouping sorts a row per exposed holding: kept in memory rather than spilled to disk.
     await tx.query(`SET LOCAL work_mem = '256MB'`);

@@ -1,5 +1,6 @@
 import { parse } from 'csv-parse/sync';
-import { CUSTOMER_CSV_FIELDS, HOLDING_CSV_FIELDS, InventoryImportError } from './inventory';
+import { InventoryImportError } from '../errors';
+import { CUSTOMER_CSV_FIELDS, HOLDING_CSV_FIELDS } from './inventory';
 
 /**
  * Parses an inventory CSV body (an API request with `Content-Type: text/csv`) into the same shape

@@ -3,6 +3,8 @@ import { pipeline } from 'node:stream/promises';
 import { from as copyFrom } from 'pg-copy-streams';
 import { DATA_CATEGORIES, normaliseCategories, type DataCategory } from '../domain/categories';
 import { CUSTOMER_STATUSES, type CustomerStatus } from '../domain/model';
+import { InventoryImportError } from '../errors';
+import type { ImportProblem } from '../errors';
 import type { Pool, PoolClient, Queryable } from './pool';
 
 /**
@@ -58,33 +60,6 @@ export interface HoldingsUpsertResult extends UpsertResult {
    * nothing was written: the whole import is refused.
    */
   unknownCustomerExternalIds: string[];
-}
-
-export interface ImportProblem {
-  /** 1-based data row of the CSV file (the header is row 0). */
-  row: number;
-  /** The CSV column (camelCase field name) at fault; '' when the row as a whole is. */
-  field: string;
-  message: string;
-}
-
-/**
- * Thrown by the CSV imports when the file cannot be imported as a whole: a bad or missing header,
- * or rows that break the rules (listed in `problems`, the first 20). Nothing was written. Maps to 400.
- */
-export class InventoryImportError extends Error {
-  override name = 'InventoryImportError';
-  constructor(
-    message: string,
-    readonly problems: ImportProblem[] = [],
-  ) {
-    super(message);
-  }
-  /** The first offending field as a JSON-style path, e.g. `[11].email` (0-based, like a JSON array). */
-  get field(): string {
-    const first = this.problems[0];
-    return first ? `[${first.row - 1}]${first.field ? `.${first.field}` : ''}` : '';
-  }
 }
 
 // --- Customers -------------------------------------------------------------------------------------

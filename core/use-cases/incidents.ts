@@ -6,7 +6,8 @@ import type { Incident } from '../db/incidents';
 import { inTransaction } from '../db/pool';
 import type { DataCategory } from '../domain/categories';
 import { incidentWorkflowId } from '../domain/ids';
-import { DuplicateKeyError, ValidationError } from '../errors';
+import type { IncidentStatus } from '../domain/model';
+import { DuplicateKeyError, IncidentNotFoundError, ValidationError } from '../errors';
 import type { Actor, UseCaseDeps } from './types';
 
 /** The facts an incident is opened with (the API's `CreateIncidentBody`, plus the idempotency key). */
@@ -98,4 +99,46 @@ export async function openIncident(
     }
     throw err;
   }
+}
+
+/**
+ * Takes back an incident whose workflow could not be started, so a failed request leaves nothing
+ * behind (only while it is still `identifying`, i.e. nothing has happened to it).
+ */
+export async function withdrawUnstartedIncident(deps: UseCaseDeps, incidentId: string): Promise<void> {
+  await incidents.removeUnstarted(deps.pool, incidentId);
+}
+
+/** Records the incident's phase (set by its workflow) for the API and console, with its audit entry. */
+export async function recordIncidentStatus(
+  deps: UseCaseDeps,
+  incidentId: string,
+  status: IncidentStatus,
+): Promise<void> {
+  await inTransaction(deps.pool, async (tx) => {
+    if (!(await incidents.get(tx, incidentId))) throw new IncidentNotFoundError(incidentId);
+    await incidents.setStatus(tx, incidentId, status);
+    await audit.append(tx, { incidentId, actor: 'system', action: 'status_changed', detail: { status } });
+  });
+}
+
+/**
+ * Finds and records the incident's affected customers in one set-based statement, then its audit
+ * entry (keyed, so a retry writes it once); returns the number of people (records of one person
+ * are merged into one notice, see core/db/affected.ts). Throws IncidentNotFoundError.
+ */
+export async function identifyAffectedCustomers(deps: UseCaseDeps, incidentId: string): Promise<number> {
+  const { pool } = deps;
+  // Not one transaction with the audit entry: identification commits on its own so that the
+  // planner's statistics (ANALYZE) see its rows; the identification is idempotent and the entry keyed.
+  const count = await affected.identify(pool, incidentId);
+  const merged = await affected.countMerged(pool, incidentId);
+  await audit.append(pool, {
+    incidentId,
+    actor: 'system',
+    action: 'affected_identified',
+    detail: { affected: count, merged },
+    dedupeKey: `affected_identified:${incidentId}`,
+  });
+  return count;
 }

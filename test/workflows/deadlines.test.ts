@@ -15,7 +15,7 @@ import * as obligations from '../../core/db/obligations';
 import * as users from '../../core/db/users';
 import { incidentWorkflowId } from '../../core/domain/ids';
 import { TemplateCache } from '../../core/mail/template-cache';
-import { DEFAULT_WHAT_WE_ARE_DOING, contentHash } from '../../core/notices';
+import { DEFAULT_WHAT_WE_ARE_DOING, contentHash } from '../../core/use-cases/notices';
 import { buildActivityDeps } from '../../worker/deps';
 import { progressQuery } from '../../workflows/messages';
 import { createTestDatabase } from '../helpers/db';

@@ -4,7 +4,6 @@ import {
   copyCustomers,
   copyHoldings,
   countCustomers,
-  InventoryImportError,
   listCategories,
   listSystems,
   upsertCustomers,
@@ -12,6 +11,7 @@ import {
   type CustomerInput,
 } from '../../../core/db/inventory';
 import { parseCustomersCsv, parseHoldingsCsv } from '../../../core/db/inventory-csv';
+import { InventoryImportError } from '../../../core/errors';
 import { createTestDatabase, type TestDatabase } from '../../helpers/db';
 
 let db: TestDatabase;

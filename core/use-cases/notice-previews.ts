@@ -1,12 +1,12 @@
-import type { Config } from './config';
-import * as affected from './db/affected';
-import * as incidents from './db/incidents';
-import * as notices from './db/notices';
-import type { Pool } from './db/pool';
-import { noticeInputBuilder } from './delivery';
-import { noticeVariantKey, renderIndividualNotice } from './mail/render';
-import type { RenderedMail } from './mail/render';
-import type { TemplateCache } from './mail/template-cache';
+import type { Config } from '../config';
+import * as affected from '../db/affected';
+import * as incidents from '../db/incidents';
+import * as notices from '../db/notices';
+import type { Pool } from '../db/pool';
+import { noticeInputBuilder } from '../delivery';
+import { noticeVariantKey, renderIndividualNotice } from '../mail/render';
+import type { RenderedMail } from '../mail/render';
+import type { TemplateCache } from '../mail/template-cache';
 
 export interface NoticeVariantPreview {
   key: string;
@@ -58,4 +58,5 @@ export async function variantPreviews(
   }
 }
 
-const sorted = (m: Map<string, NoticeVariantPreview>) => [...m.values()].sort((a, b) => b.recipients - a.recipients);
+const sorted = (m: Map<string, NoticeVariantPreview>) =>
+  [...m.values()].sort((a, b) => b.recipients - a.recipients);

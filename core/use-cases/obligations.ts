@@ -1,0 +1,501 @@
+import type { Config } from '../config';
+import * as affected from '../db/affected';
+import * as audit from '../db/audit';
+import * as incidents from '../db/incidents';
+import * as notices from '../db/notices';
+import * as obligations from '../db/obligations';
+import type { Obligation } from '../db/obligations';
+import type { Pool, Queryable } from '../db/pool';
+import { inTransaction } from '../db/pool';
+import { ConflictError, IncidentNotFoundError, NotFoundError } from '../errors';
+import * as users from '../db/users';
+import { RULES_VERSION, assessObligations, lawEnforcementDelayPermitted } from '../law';
+import type { StaffMailer } from '../mail/staff-mailer';
+import { contentHash } from './notices';
+import type { Actor } from './types';
+
+export interface ObligationDeps {
+  pool: Pool;
+  config: Readonly<Config>;
+  staffMailer: StaffMailer;
+}
+
+/** A moment at which the workflow must act on an obligation. */
+export interface DeadlineEvent {
+  /** Unique per obligation, kind and due time: a moved deadline yields new events. */
+  key: string;
+  at: string;
+  kind: 'reminder' | 'escalation' | 'cutoff' | 'due';
+  obligationId: string;
+}
+
+/**
+ * Assesses (or re-assesses) an incident's obligations under today's rules and freezes them with
+ * the rules version, in one transaction with its audit entry. Re-assessment keeps the superseded
+ * rows, so the change is visible. The workflow's first assessment; people re-assess with
+ * `reassessIncident`. Throws IncidentNotFoundError.
+ */
+export async function assess(
+  deps: Pick<ObligationDeps, 'pool' | 'config'>,
+  incidentId: string,
+  actor = 'system',
+): Promise<number> {
+  return inTransaction(deps.pool, (tx) => assessIn(tx, deps.config, incidentId, actor));
+}
+
+/** The assessment itself, inside the caller's transaction. */
+async function assessIn(
+  tx: Queryable,
+  config: Readonly<Config>,
+  incidentId: string,
+  actor: string,
+): Promise<number> {
+  const incident = await incidents.get(tx, incidentId);
+  if (!incident) throw new IncidentNotFoundError(incidentId);
+  const groups = await affected.groupsByJurisdiction(tx, incidentId);
+  const drafts = assessObligations(
+    {
+      discoveredAt: incident.discoveredAt,
+      encrypted: incident.encrypted,
+      keyCompromised: incident.keyCompromised,
+      materialityDeterminedAt: incident.materialityDeterminedAt,
+      regimes: config.company.regimes,
+    },
+    groups,
+    { individualNoticeTargetHours: config.policy.individualNoticeTargetHours },
+  );
+  await obligations.replace(
+    tx,
+    incidentId,
+    drafts.map((d) => ({
+      ruleId: d.ruleId,
+      jurisdiction: d.jurisdiction,
+      audience: d.audience,
+      regime: d.regime,
+      citation: d.citation,
+      deadlineText: d.deadlineText,
+      legalDueAt: d.legalDueAt,
+      dueAt: d.dueAt,
+      status: d.status,
+      reason: d.reason,
+      affectedCount: d.affectedCount,
+      uncertain: d.uncertain,
+      rulesVersion: RULES_VERSION,
+    })),
+  );
+  await obligations.setRulesVersion(tx, incidentId, RULES_VERSION);
+  await audit.append(tx, {
+    incidentId,
+    actor,
+    action: 'obligations_assessed',
+    detail: { rulesVersion: RULES_VERSION, obligations: drafts.length, jurisdictions: groups.length },
+  });
+  return drafts.length;
+}
+
+/** An incident's current obligations and the rules version they were assessed under. */
+export interface ObligationSet {
+  rulesVersion: string | null;
+  items: Obligation[];
+}
+
+/**
+ * Re-assesses an incident under the current rules, optionally from corrected facts (discovery or
+ * materiality time): the correction, its `reassessment_requested` entry and the new assessment
+ * commit together. The caller then signals the workflow so its timers follow.
+ */
+export async function reassessIncident(
+  deps: Pick<ObligationDeps, 'pool' | 'config'>,
+  actor: Actor,
+  input: {
+    incidentId: string;
+    reason: string;
+    discoveredAt?: Date | undefined;
+    materialityDeterminedAt?: Date | null | undefined;
+  },
+): Promise<ObligationSet> {
+  const { incidentId, reason, discoveredAt, materialityDeterminedAt } = input;
+  return inTransaction(deps.pool, async (tx) => {
+    const incident = await incidents.get(tx, incidentId);
+    if (!incident) throw new IncidentNotFoundError(incidentId);
+    await incidents.correctFacts(tx, incidentId, { discoveredAt, materialityDeterminedAt });
+    await audit.append(tx, {
+      incidentId,
+      actor: actor.id,
+      action: 'reassessment_requested',
+      detail: {
+        reason,
+        previousRulesVersion: incident.rulesVersion,
+        discoveredAt: discoveredAt ?? null,
+        materialityDeterminedAt: materialityDeterminedAt ?? null,
+      },
+    });
+    await assessIn(tx, deps.config, incidentId, actor.id);
+    return { rulesVersion: RULES_VERSION, items: await obligations.current(tx, incidentId) };
+  });
+}
+
+/** Names one obligation of one incident. */
+export interface ObligationRef {
+  incidentId: string;
+  obligationId: string;
+}
+
+/**
+ * Runs `work` in one transaction on an obligation of the incident, then returns the obligation as
+ * it is afterwards. Throws IncidentNotFoundError, or NotFoundError for an obligation of another incident.
+ */
+async function onObligation(
+  pool: Pool,
+  ref: ObligationRef,
+  work: (tx: Queryable, obligation: Obligation) => Promise<void>,
+): Promise<Obligation> {
+  return inTransaction(pool, async (tx) => {
+    if (!(await incidents.get(tx, ref.incidentId))) throw new IncidentNotFoundError(ref.incidentId);
+    const obligation = await obligations.get(tx, ref.obligationId);
+    if (!obligation || obligation.incidentId !== ref.incidentId) {
+      throw new NotFoundError(`No obligation ${ref.obligationId}`);
+    }
+    await work(tx, obligation);
+    return (await obligations.get(tx, obligation.id))!;
+  });
+}
+
+/**
+ * Records that an authority, agency or the media was notified: the obligation is met. Throws
+ * ConflictError for the individuals' obligation, which deliveries meet.
+ */
+export async function recordFiling(
+  deps: { pool: Pool },
+  actor: Actor,
+  input: ObligationRef & { note: string },
+): Promise<Obligation> {
+  return onObligation(deps.pool, input, async (tx, obligation) => {
+    if (obligation.audience === 'individuals') {
+      throw new ConflictError('Notice to individuals is met by the deliveries, not by a filing');
+    }
+    await obligations.markMet(tx, [obligation.id]);
+    await audit.append(tx, {
+      incidentId: input.incidentId,
+      actor: actor.id,
+      action: 'filing_recorded',
+      detail: {
+        obligationId: obligation.id,
+        // A re-assessment's new row for the same rule and jurisdiction carries the filing over.
+        ruleId: obligation.ruleId,
+        jurisdiction: obligation.jurisdiction,
+        audience: obligation.audience,
+        note: input.note,
+      },
+    });
+  });
+}
+
+/**
+ * Records why an obligation is late; with `lawEnforcementHold`, and where its law permits it, the
+ * obligation's clock is paused until the hold is lifted.
+ */
+export async function recordDelay(
+  deps: { pool: Pool },
+  actor: Actor,
+  input: ObligationRef & { reason: string; lawEnforcementHold: boolean },
+): Promise<Obligation> {
+  return onObligation(deps.pool, input, async (tx, obligation) => {
+    const permitted = lawEnforcementDelayPermitted(obligation.jurisdiction);
+    const hold = input.lawEnforcementHold && permitted;
+    await obligations.recordDelay(tx, obligation.id, input.reason, hold);
+    await audit.append(tx, {
+      incidentId: input.incidentId,
+      actor: actor.id,
+      action: hold ? 'obligation_held' : 'delay_reason_recorded',
+      detail: {
+        obligationId: obligation.id,
+        jurisdiction: obligation.jurisdiction,
+        reason: input.reason,
+        holdRequested: input.lawEnforcementHold,
+        holdPermitted: permitted,
+      },
+    });
+  });
+}
+
+/** Lifts one obligation's law-enforcement hold: its deadline moves on by the time held. */
+export async function liftObligationHold(
+  deps: { pool: Pool },
+  actor: Actor,
+  input: ObligationRef,
+): Promise<Obligation> {
+  return onObligation(deps.pool, input, async (tx, obligation) => {
+    if (!obligation.heldSince) throw new ConflictError('This obligation is not on hold');
+    await obligations.liftHold(tx, obligation.id);
+    await audit.append(tx, {
+      incidentId: input.incidentId,
+      actor: actor.id,
+      action: 'obligation_hold_lifted',
+      detail: { obligationId: obligation.id, heldSince: obligation.heldSince },
+    });
+  });
+}
+
+/**
+ * One change to every current obligation `pick` selects, with one audit entry, in one transaction
+ * (a ConflictError saying `none` when nothing qualifies).
+ */
+async function changeEach(
+  pool: Pool,
+  actor: Actor,
+  incidentId: string,
+  step: {
+    pick: (o: Obligation) => boolean;
+    none: string;
+    change: (tx: Queryable, o: Obligation) => Promise<void>;
+    action: string;
+    detail: Record<string, unknown>;
+  },
+): Promise<ObligationSet> {
+  return inTransaction(pool, async (tx) => {
+    const incident = await incidents.get(tx, incidentId);
+    if (!incident) throw new IncidentNotFoundError(incidentId);
+    const picked = (await obligations.current(tx, incidentId)).filter(step.pick);
+    if (picked.length === 0) throw new ConflictError(step.none);
+    for (const o of picked) await step.change(tx, o);
+    await audit.append(tx, {
+      incidentId,
+      actor: actor.id,
+      action: step.action,
+      detail: {
+        ...step.detail,
+        obligations: picked.length,
+        jurisdictions: [...new Set(picked.map((o) => o.jurisdiction))],
+        obligationIds: picked.map((o) => o.id),
+      },
+    });
+    return { rulesVersion: incident.rulesVersion, items: await obligations.current(tx, incidentId) };
+  });
+}
+
+/** A law-enforcement hold for the whole incident: pauses every open obligation whose law permits it. */
+export async function placeIncidentHold(
+  deps: { pool: Pool },
+  actor: Actor,
+  input: { incidentId: string; reason: string },
+): Promise<ObligationSet> {
+  return changeEach(deps.pool, actor, input.incidentId, {
+    pick: (o) =>
+      (o.status === 'pending' || o.status === 'overdue') &&
+      !o.heldSince &&
+      lawEnforcementDelayPermitted(o.jurisdiction),
+    none: 'No open obligation of this incident may be paused by a law-enforcement hold',
+    change: (tx, o) => obligations.recordDelay(tx, o.id, input.reason, true),
+    action: 'law_enforcement_hold_recorded',
+    detail: { reason: input.reason },
+  });
+}
+
+/** Lifts the law-enforcement hold on every held obligation: each deadline moves on by the time held. */
+export async function liftIncidentHold(
+  deps: { pool: Pool },
+  actor: Actor,
+  input: { incidentId: string },
+): Promise<ObligationSet> {
+  return changeEach(deps.pool, actor, input.incidentId, {
+    pick: (o) => o.heldSince !== null,
+    none: 'No obligation of this incident is on hold',
+    change: (tx, o) => obligations.liftHold(tx, o.id),
+    action: 'law_enforcement_hold_lifted',
+    detail: {},
+  });
+}
+
+/**
+ * Every future action for the incident's unresolved obligations: reminders at the configured
+ * fractions of each window (the last one an escalation), the standard-notice cut-off for the
+ * strictest individuals' deadline, and each due time. Sorted by time.
+ */
+export async function schedule(deps: ObligationDeps, incidentId: string): Promise<DeadlineEvent[]> {
+  const incident = await incidents.get(deps.pool, incidentId);
+  if (!incident) return [];
+  const start = incident.discoveredAt.getTime();
+  const fractions = deps.config.policy.reminderFractions;
+  const events: DeadlineEvent[] = [];
+  const open = (await obligations.current(deps.pool, incidentId)).filter(
+    // A held obligation's clock is paused: no reminders or overdue mark until the hold is lifted.
+    (o): o is Obligation & { dueAt: Date } =>
+      o.status === 'pending' && o.dueAt !== null && o.heldSince === null,
+  );
+  const now = Date.now();
+  for (const o of open) {
+    const due = o.dueAt.getTime();
+    const nudges = fractions.map((f, i) => {
+      const kind = i === fractions.length - 1 ? ('escalation' as const) : ('reminder' as const);
+      return { key: `${o.id}:${kind}:${f}:${due}`, at: start + f * (due - start), kind, obligationId: o.id };
+    });
+    // An incident logged late has several reminders in the past already: only the latest is sent.
+    const latestPast = nudges.filter((n) => n.at <= now).at(-1);
+    for (const n of nudges) {
+      if (n.at > now || n === latestPast) events.push({ ...n, at: iso(n.at) });
+    }
+    events.push({ key: `${o.id}:due:${due}`, at: iso(due), kind: 'due', obligationId: o.id });
+  }
+  const strictest = open.filter((o) => o.audience === 'individuals').sort((a, b) => +a.dueAt - +b.dueAt)[0];
+  if (strictest) {
+    const due = strictest.dueAt.getTime();
+    const at = start + deps.config.policy.standardNoticeCutoffFraction * (due - start);
+    events.push({ key: `cutoff:${due}`, at: iso(at), kind: 'cutoff', obligationId: strictest.id });
+  }
+  return events.sort((a, b) => a.at.localeCompare(b.at) || a.key.localeCompare(b.key));
+}
+
+/**
+ * Acts on one deadline event against the current state. Each action is recorded in the audit trail
+ * under the event's key, so a retried activity acts once.
+ */
+export async function handleEvent(
+  deps: ObligationDeps,
+  input: { incidentId: string; event: DeadlineEvent; noticeApproved: boolean },
+): Promise<{ standardNotice: { id: string; version: number } | null }> {
+  const { pool } = deps;
+  const { incidentId, event } = input;
+  const obligation = await obligations.get(pool, event.obligationId);
+  const incident = await incidents.get(pool, incidentId);
+  if (!obligation || !incident || obligation.status !== 'pending' || obligation.heldSince) {
+    return { standardNotice: null };
+  }
+  const waitsOnApproval = obligation.audience === 'individuals' && !input.noticeApproved;
+
+  switch (event.kind) {
+    case 'reminder':
+    case 'escalation': {
+      // Individuals' obligations only need a push while their notice waits for approval.
+      if (obligation.audience === 'individuals' && input.noticeApproved) return { standardNotice: null };
+      const compliance = await users.listByRole(pool, 'compliance');
+      const officer = event.kind === 'escalation' ? await users.findById(pool, incident.openedBy) : null;
+      const to = [...compliance, ...(officer ? [officer] : [])].map((u) => u.email);
+      await deps.staffMailer.sendOnce(`${event.key}`, to, {
+        kind: event.kind,
+        incident,
+        obligation,
+        waitsOnApproval,
+      });
+      await audit.append(pool, {
+        incidentId,
+        actor: 'system',
+        action: event.kind === 'reminder' ? 'deadline_reminder_sent' : 'deadline_escalated',
+        detail: {
+          obligationId: obligation.id,
+          jurisdiction: obligation.jurisdiction,
+          audience: obligation.audience,
+          dueAt: obligation.dueAt,
+          recipients: to.length,
+        },
+        dedupeKey: event.key,
+      });
+      return { standardNotice: null };
+    }
+    case 'cutoff': {
+      if (input.noticeApproved) return { standardNotice: null };
+      const standard = await useStandardNotice(deps, incidentId, event.key);
+      if (!standard) {
+        await audit.append(pool, {
+          incidentId,
+          actor: 'system',
+          action: 'standard_notice_unavailable',
+          detail: { obligationId: obligation.id, dueAt: obligation.dueAt },
+          dedupeKey: event.key,
+        });
+      }
+      return { standardNotice: standard };
+    }
+    case 'due': {
+      if (await obligations.markOverdue(pool, obligation.id)) {
+        const compliance = await users.listByRole(pool, 'compliance');
+        const officer = await users.findById(pool, incident.openedBy);
+        await deps.staffMailer.sendOnce(
+          event.key,
+          [...compliance, ...(officer ? [officer] : [])].map((u) => u.email),
+          {
+            kind: 'overdue',
+            incident,
+            obligation,
+            waitsOnApproval,
+          },
+        );
+        await audit.append(pool, {
+          incidentId,
+          actor: 'system',
+          action: 'obligation_overdue',
+          detail: {
+            obligationId: obligation.id,
+            jurisdiction: obligation.jurisdiction,
+            audience: obligation.audience,
+            dueAt: obligation.dueAt,
+            delayReason: obligation.delayReason,
+          },
+          dedupeKey: event.key,
+        });
+      }
+      return { standardNotice: null };
+    }
+  }
+}
+
+/**
+ * At the cut-off, an incident whose own notice is still unapproved is sent the standard notice that
+ * compliance pre-approved, as an approved notice of its own that records where it came from.
+ */
+async function useStandardNotice(
+  deps: ObligationDeps,
+  incidentId: string,
+  key: string,
+): Promise<{ id: string; version: number } | null> {
+  return inTransaction(deps.pool, async (tx) => {
+    const standard = await notices.activePreapproved(tx);
+    if (!standard) return null;
+    const incident = (await incidents.get(tx, incidentId))!;
+    const latest = (await notices.listForIncident(tx, incidentId))[0];
+    const content = { ...standard.content, title: incident.title };
+    const notice = await notices.draft(tx, incidentId, {
+      content,
+      templateVersion: standard.templateVersion,
+      contentHash: contentHash(standard.templateVersion, content),
+      afterVersion: latest?.version ?? 0,
+    });
+    await notices.approveFromPreapproval(tx, notice.id, standard.id, standard.approvedBy);
+    await audit.append(tx, {
+      incidentId,
+      actor: 'system',
+      action: 'standard_notice_used',
+      detail: {
+        noticeId: notice.id,
+        preapprovedNoticeId: standard.id,
+        templateVersion: standard.templateVersion,
+      },
+      dedupeKey: key,
+    });
+    return { id: notice.id, version: notice.version };
+  });
+}
+
+/**
+ * Individuals' obligations are met once every affected customer's delivery is resolved; inside the
+ * caller's transaction (finishing delivery).
+ */
+export async function markIndividualsMet(tx: Queryable, incidentId: string): Promise<void> {
+  const open = (await obligations.current(tx, incidentId)).filter(
+    (o) => o.audience === 'individuals' && (o.status === 'pending' || o.status === 'overdue'),
+  );
+  if (open.length === 0) return;
+  await obligations.markMet(
+    tx,
+    open.map((o) => o.id),
+  );
+  await audit.append(tx, {
+    incidentId,
+    actor: 'system',
+    action: 'individuals_obligations_met',
+    detail: { obligations: open.map((o) => o.id) },
+    dedupeKey: `individuals_met:${incidentId}`,
+  });
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
