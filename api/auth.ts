@@ -2,7 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Pool } from '../core/db/pool';
 import * as users from '../core/db/users';
 import type { User } from '../core/db/users';
-import type { Role } from '../core/domain/model';
+import { ROLES, type Role } from '../core/domain/model';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -35,4 +35,5 @@ export function requireRole(...roles: Role[]) {
   };
 }
 
-export const STAFF: Role[] = ['officer', 'compliance', 'support', 'admin'];
+/** Every staff role (core/domain/model.ts `ROLES`): for what any signed-in member of staff may do. */
+export const STAFF: readonly Role[] = ROLES;

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { DATA_CATEGORIES } from '../../core/domain/categories';
-import { AUDIENCES } from '../../core/domain/model';
-import { OBLIGATION_STATUSES } from '../../core/db/obligations';
+import { AUDIENCES, OBLIGATION_STATUSES } from '../../core/domain/model';
 import { Instant } from './common';
 
 export const Obligation = z.object({

@@ -275,10 +275,7 @@ export async function pendingRecipients(
   page: { shard: number; shards: number; after: number; limit: number; onlyRetrying: boolean },
 ): Promise<Recipient[]> {
   const { rows } = await db.query<Recipient>(
-    `SELECT ${RECIPIENT_COLUMNS}
-     FROM affected_customers a
-     JOIN customers c ON c.id = a.customer_id
-     LEFT JOIN deliveries d ON d.incident_id = a.incident_id AND d.customer_id = a.customer_id
+    `SELECT ${RECIPIENT_COLUMNS} FROM ${RECIPIENT_SOURCE}
      WHERE a.incident_id = $1 AND a.status = 'pending' AND a.customer_id % $2 = $3 AND a.customer_id > $4
      ORDER BY a.customer_id LIMIT $5`,
     [incidentId, page.shards, page.shard, page.after, page.limit],
@@ -296,10 +293,7 @@ export async function emailRecipientsPage(
   page: { after: number; limit: number },
 ): Promise<Recipient[]> {
   const { rows } = await db.query<Recipient>(
-    `SELECT ${RECIPIENT_COLUMNS}
-     FROM affected_customers a
-     JOIN customers c ON c.id = a.customer_id
-     LEFT JOIN deliveries d ON d.incident_id = a.incident_id AND d.customer_id = a.customer_id
+    `SELECT ${RECIPIENT_COLUMNS} FROM ${RECIPIENT_SOURCE}
      WHERE a.incident_id = $1 AND a.status NOT IN ('manual', 'merged') AND a.customer_id > $2
      ORDER BY a.customer_id LIMIT $3`,
     [incidentId, page.after, page.limit],
@@ -313,3 +307,8 @@ const RECIPIENT_COLUMNS = `a.customer_id AS "customerId", c.full_name AS "fullNa
   a.notice_jurisdictions AS "noticeJurisdictions", a.categories, a.masked_identifiers AS "maskedIdentifiers",
   a.reference_code AS "referenceCode", a.page_token AS "pageToken",
   d.id AS "deliveryId", d.status AS "deliveryStatus", coalesce(d.attempts, 0) AS attempts`;
+
+/** A recipient is an affected customer, their inventory record, and their delivery row if any. */
+const RECIPIENT_SOURCE = `affected_customers a
+     JOIN customers c ON c.id = a.customer_id
+     LEFT JOIN deliveries d ON d.incident_id = a.incident_id AND d.customer_id = a.customer_id`;

@@ -1,3 +1,4 @@
+import type { DeliveryStatus } from '../domain/model';
 import type { Queryable } from './pool';
 
 export interface Claim {
@@ -13,9 +14,6 @@ export interface ClaimedDelivery {
   /** True when this attempt holds the claim and may send; false for rows past the commit point or done. */
   mine: boolean;
 }
-
-export const DELIVERY_STATUSES = ['claimed', 'sending', 'sent', 'retrying', 'undeliverable'] as const;
-export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
 /**
  * Claims a delivery row per customer (unique per incident and customer) for the attempt `lease`

@@ -1,24 +1,15 @@
-import type { Audience } from '../domain/model';
+import type { ObligationStatus } from '../domain/model';
+import type { ObligationDraft } from '../law';
 import type { Queryable } from './pool';
 
-export const OBLIGATION_STATUSES = ['pending', 'met', 'overdue', 'not_required'] as const;
-export type ObligationStatus = (typeof OBLIGATION_STATUSES)[number];
-
-export interface Obligation {
+/**
+ * An obligation as stored: what the law engine drafted (core/law `ObligationDraft`, which documents
+ * each field) less the content it lists, with what happens to it afterwards.
+ */
+export interface Obligation extends Omit<ObligationDraft, 'status' | 'requiredContent' | 'authority'> {
   id: string;
   incidentId: string;
-  ruleId: string;
-  jurisdiction: string;
-  audience: Audience;
-  regime: string;
-  citation: string;
-  deadlineText: string;
-  legalDueAt: Date | null;
-  dueAt: Date | null;
   status: ObligationStatus;
-  reason: string | null;
-  affectedCount: number;
-  uncertain: string | null;
   rulesVersion: string;
   metAt: Date | null;
   delayReason: string | null;

@@ -2,7 +2,7 @@ import type { Config } from '../config';
 import type { Recipient } from '../db/affected';
 import type { Incident } from '../db/incidents';
 import type { Notice } from '../db/notices';
-import { requiredContentFor } from '../law';
+import { jurisdictionTimeZone, requiredContentFor } from '../law';
 import { composeMessage } from '../mail/compose';
 import type { IndividualNoticeInput } from '../mail/render';
 
@@ -46,23 +46,11 @@ export function recipientAddress(r: Recipient): string {
 
 /**
  * The zone a customer's dates are shown in. The inventory has no per-customer zone, so the
- * jurisdiction's main zone is used (see core/law).
+ * jurisdiction's, as its law rules count days (core/law `jurisdictionTimeZone`).
  */
 function timeZoneFor(r: Recipient): string {
-  return ZONES[r.region ?? ''] ?? ZONES[r.country] ?? 'UTC';
+  return jurisdictionTimeZone(r.region ?? '') ?? jurisdictionTimeZone(r.country) ?? 'UTC';
 }
-
-// prettier-ignore
-const ZONES: Record<string, string> = {
-  'US-CA': 'America/Los_Angeles', 'US-WA': 'America/Los_Angeles', 'US-OR': 'America/Los_Angeles',
-  'US-NV': 'America/Los_Angeles', 'US-TX': 'America/Chicago', 'US-IL': 'America/Chicago',
-  'US-CO': 'America/Denver', 'US-AZ': 'America/Phoenix', 'US-HI': 'Pacific/Honolulu', 'US-AK': 'America/Anchorage',
-  US: 'America/New_York', CA: 'America/Toronto', BR: 'America/Sao_Paulo', GB: 'Europe/London', IE: 'Europe/Dublin',
-  DE: 'Europe/Berlin', FR: 'Europe/Paris', ES: 'Europe/Madrid', IT: 'Europe/Rome', NL: 'Europe/Amsterdam',
-  BE: 'Europe/Brussels', AT: 'Europe/Vienna', PL: 'Europe/Warsaw', SE: 'Europe/Stockholm', PT: 'Europe/Lisbon',
-  AU: 'Australia/Sydney', SG: 'Asia/Singapore', JP: 'Asia/Tokyo', KR: 'Asia/Seoul', IN: 'Asia/Kolkata',
-  CN: 'Asia/Shanghai',
-};
 
 /**
  * Turns a recipient into the renderer's input for one approved notice. Shared by delivery and the

@@ -24,8 +24,8 @@ export type NoticeStatus = (typeof NOTICE_STATUSES)[number];
 
 /**
  * `claimed`: reserved for a send, nothing on the wire yet. `sending`: the relay has accepted the
- * envelope and the message body is about to be committed (see core/mail/deliver.ts for why this
- * marks the point of no return). `sent`: the relay answered 250. `retrying`: a transient failure,
+ * envelope and the message body is about to be committed (see core/delivery/shard-pass.ts for why
+ * this marks the point of no return). `sent`: the relay answered 250. `retrying`: a transient failure,
  * will be tried again. `undeliverable`: the relay refused for good; listed for substitute notice.
  */
 export const DELIVERY_STATUSES = ['claimed', 'sending', 'sent', 'retrying', 'undeliverable'] as const;
@@ -38,6 +38,14 @@ export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
  */
 export const AFFECTED_STATUSES = ['pending', 'notified', 'undeliverable', 'manual', 'merged'] as const;
 export type AffectedStatus = (typeof AFFECTED_STATUSES)[number];
+
+/**
+ * Where a legal obligation (one rule, one jurisdiction) stands: `pending` until it is met or its
+ * deadline passes (`overdue`); `not_required` when the rule's test is not met (a safe harbour, a
+ * threshold). The law engine only ever drafts `pending` or `not_required` (core/law `ObligationDraft`).
+ */
+export const OBLIGATION_STATUSES = ['pending', 'met', 'overdue', 'not_required'] as const;
+export type ObligationStatus = (typeof OBLIGATION_STATUSES)[number];
 
 export const APPROVAL_DECISIONS = ['approve', 'reject'] as const;
 export type ApprovalDecision = (typeof APPROVAL_DECISIONS)[number];

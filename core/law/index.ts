@@ -18,7 +18,7 @@ export type {
   IncidentFacts,
   NoticeRestriction,
   ObligationDraft,
-  ObligationStatus,
+  ObligationDraftStatus,
   Policy,
   Rule,
   RuleScope,
@@ -51,3 +51,4 @@ export {
 } from './holidays';
 export { coverage, describeThreshold, renderCoverageMarkdown } from './coverage';
 export { lawEnforcementDelayPermitted } from './delays';
+export { jurisdictionTimeZone } from './time-zones';

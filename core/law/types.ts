@@ -1,6 +1,6 @@
 import type { DataCategory } from '../domain/categories';
 import type { AuthorityContact, ContentPart } from '../domain/content-parts';
-import type { Audience } from '../domain/model';
+import type { Audience, ObligationStatus } from '../domain/model';
 
 /**
  * The shapes of the law engine. Rules are plain data (core/law/rules/); everything here is pure, so
@@ -162,7 +162,8 @@ export interface Rule {
   timeZoneNote?: string;
 }
 
-export type ObligationStatus = 'pending' | 'not_required';
+/** What the law engine drafts: an obligation is `pending` or `not_required`; `met` and `overdue` come later. */
+export type ObligationDraftStatus = Extract<ObligationStatus, 'pending' | 'not_required'>;
 
 export interface ObligationDraft {
   ruleId: string;
@@ -176,7 +177,7 @@ export interface ObligationDraft {
   legalDueAt: Date | null;
   /** The working deadline the workflow enforces (see core/law/README.md). */
   dueAt: Date | null;
-  status: ObligationStatus;
+  status: ObligationDraftStatus;
   /** Why not required, e.g. 'encrypted, key not compromised'. */
   reason: string | null;
   affectedCount: number;

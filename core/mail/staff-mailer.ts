@@ -7,10 +7,11 @@ import type { Incident } from '../db/incidents';
 import type { Obligation } from '../db/obligations';
 import type { Pool } from '../db/pool';
 import { renderStaffAlert } from './render';
+import type { StaffAlertKind } from './render';
 import type { TemplateCache } from './template-cache';
 
 export interface StaffAlert {
-  kind: 'reminder' | 'escalation' | 'overdue' | 'forecast_late';
+  kind: StaffAlertKind;
   incident: Incident;
   obligation: Obligation;
   /** The obligation waits on the notice's approval (the usual reason for a reminder). */

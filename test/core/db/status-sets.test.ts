@@ -1,0 +1,54 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  AFFECTED_STATUSES,
+  AUDIENCES,
+  CUSTOMER_STATUSES,
+  DELIVERY_STATUSES,
+  NOTICE_STATUSES,
+  OBLIGATION_STATUSES,
+  ROLES,
+} from '../../../core/domain/model';
+import { createTestDatabase } from '../../helpers/db';
+import type { TestDatabase } from '../../helpers/db';
+
+/**
+ * core/domain/model.ts is the one source of each status set; the migrations can only restate them
+ * as CHECK constraints (they are history, written once). This holds the two together: a value added
+ * on one side and not the other fails here, not in production.
+ */
+
+let db: TestDatabase;
+beforeAll(async () => {
+  db = await createTestDatabase({ poolSize: 1 });
+});
+afterAll(async () => {
+  await db?.drop();
+});
+
+/** The values a column's `CHECK (column IN (…))` constraint allows, as the database holds it. */
+async function allowed(table: string, column: string): Promise<string[]> {
+  const { rows } = await db.pool.query<{ def: string }>(
+    `SELECT pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE conrelid = $1::regclass AND contype = 'c'`,
+    [table],
+  );
+  const def = rows.map((r) => r.def).find((d) => d.includes(`(${column} = ANY`));
+  if (!def) throw new Error(`no CHECK on ${table}.${column}`);
+  return [...def.matchAll(/'([^']*)'::text/g)].map((m) => m[1]!);
+}
+
+describe('status sets', () => {
+  it.each([
+    ['users', 'role', ROLES],
+    ['customers', 'status', CUSTOMER_STATUSES],
+    ['affected_customers', 'status', AFFECTED_STATUSES],
+    ['notices', 'status', NOTICE_STATUSES],
+    ['deliveries', 'status', DELIVERY_STATUSES],
+    ['obligations', 'status', OBLIGATION_STATUSES],
+    ['obligations', 'audience', AUDIENCES],
+  ] as const)(
+    '%s.%s allows exactly the values core/domain/model.ts defines',
+    async (table, column, values) => {
+      expect((await allowed(table, column)).sort()).toEqual([...values].sort());
+    },
+  );
+});
