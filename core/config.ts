@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { ConfigError } from './errors';
 
 /**
  * Every setting Forthright reads, validated once at start-up. A bad value stops the process with a
@@ -146,10 +147,8 @@ export interface Config {
   };
 }
 
-/** Thrown when the environment holds a bad value; the message lists every one. */
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-}
+// Re-exported so the entry points that catch it keep one import for config.
+export { ConfigError };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Config> {
   const parsed = EnvSchema.safeParse(env);

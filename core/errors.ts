@@ -108,6 +108,18 @@ export class ConflictError extends DomainError {
 }
 
 /**
+ * Thrown by delivery when asked to send a notice that is not approved: the workflow only starts
+ * delivery after the approval committed, so this is final. Not retried.
+ */
+export class NoticeNotApprovedError extends ConflictError {
+  override name = 'NoticeNotApprovedError';
+  override readonly code = 'notice_not_approved';
+  constructor(readonly noticeId: string) {
+    super(`notice ${noticeId} is not approved`);
+  }
+}
+
+/**
  * Thrown by core/db when a write breaks a unique constraint (PostgreSQL 23505), naming the
  * constraint, so no caller needs to know PostgreSQL's error codes. Maps to 409.
  */
@@ -151,6 +163,70 @@ export class SchemaNotReadyError extends DomainError {
   }
 }
 
+/** Thrown by `compileTemplates` when sources are malformed; the message lists every problem. */
+export class TemplateSourceError extends DomainError {
+  override name = 'TemplateSourceError';
+  readonly code = 'template_source_invalid';
+}
+
+/** Thrown when rendering a template that the set does not contain. */
+export class TemplateNotFoundError extends DomainError {
+  override name = 'TemplateNotFoundError';
+  readonly code = 'template_not_found';
+}
+
+/** Thrown when input cannot make an honest, lawful notice (e.g. a full card number to print). */
+export class RenderInputError extends DomainError {
+  override name = 'RenderInputError';
+  readonly code = 'render_input_invalid';
+}
+
+/** Thrown when a time zone name is not a valid IANA zone (a typo in a rule). */
+export class InvalidTimeZoneError extends DomainError {
+  override name = 'InvalidTimeZoneError';
+  readonly code = 'invalid_time_zone';
+  constructor(readonly timeZone: string) {
+    super(`Invalid IANA time zone: ${timeZone}`);
+  }
+}
+
+/** Thrown when business days are counted for a jurisdiction that has no holiday calendar here. */
+export class NoHolidayCalendarError extends DomainError {
+  override name = 'NoHolidayCalendarError';
+  readonly code = 'no_holiday_calendar';
+  constructor(readonly jurisdiction: string) {
+    super(`No public-holiday calendar for jurisdiction ${jurisdiction}`);
+  }
+}
+
+// --- Delivery outcomes (handled inside core/delivery; never reach a caller as such) ---------------
+
+/**
+ * Why a send failed, in the terms the delivery logic needs. Thrown (as a rejection of `send`) for
+ * every failure except a refused commit, which rejects with the commit's own error.
+ */
+export class SmtpSendError extends DomainError {
+  override name = 'SmtpSendError';
+  readonly code = 'smtp_send_failed';
+  constructor(
+    message: string,
+    /** True for a 5xx refusal or an address the client cannot use: sending again will not help. */
+    readonly permanent: boolean,
+    /** The relay's reply, or the connection error, for the record. */
+    readonly reply: string,
+    /** True when the relay answered after the commit point: the message was refused, not lost. */
+    readonly afterCommit: boolean,
+  ) {
+    super(message);
+  }
+}
+
+/** Thrown when another attempt has taken this attempt's claims over: this one is stale and stops. */
+export class LeaseLostError extends DomainError {
+  override name = 'LeaseLostError';
+  readonly code = 'lease_lost';
+}
+
 /**
  * Errors an activity must not retry: retrying cannot make a deleted incident or notice appear, or
  * make invalid input valid. activities/index.ts turns these into non-retryable failures. Errors
@@ -162,5 +238,6 @@ export const NON_RETRYABLE_ERROR_TYPES = [
   'NotFoundError',
   'IncidentNotFoundError',
   'NoticeNotFoundError',
+  'NoticeNotApprovedError',
   'ForbiddenError',
 ] as const;

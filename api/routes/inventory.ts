@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import * as inventory from '../../core/db/inventory';
 import { parseCustomersCsv, parseHoldingsCsv } from '../../core/db/inventory-csv';
 import { ValidationError } from '../../core/errors';
+import { importCustomers, importHoldings } from '../../core/use-cases/inventory';
 import type { App, AppDeps } from '../types';
 import { STAFF, requireRole } from '../auth';
 import { ErrorResponse } from '../schemas/common';
@@ -11,34 +12,37 @@ import { CustomerImport, HoldingImport, ImportResult } from '../schemas/inventor
  * Inventory imports take a JSON array, or CSV with `Content-Type: text/csv`, validated by the same
  * schema. A bad row refuses the whole request, and nothing is written.
  */
-export async function inventoryRoutes(app: App, { pool }: AppDeps) {
+export async function inventoryRoutes(app: App, deps: AppDeps) {
+  const { pool } = deps;
   const importSchema = { response: { 200: ImportResult, 400: ErrorResponse } };
 
   app.post(
     '/api/inventory/customers',
-    { preHandler: requireRole('admin', 'officer'), schema: { summary: 'Import customers (JSON array or CSV)', ...importSchema } },
+    {
+      preHandler: requireRole('admin', 'officer'),
+      schema: { summary: 'Import customers (JSON array or CSV)', ...importSchema },
+    },
     async (request) => {
-      const rows = validate(CustomerImport, isCsv(request.headers['content-type']) ? parseCustomersCsv(String(request.body)) : request.body);
-      return inventory.upsertCustomers(pool, rows);
+      const rows = validate(
+        CustomerImport,
+        isCsv(request.headers['content-type']) ? parseCustomersCsv(String(request.body)) : request.body,
+      );
+      return importCustomers(deps, rows);
     },
   );
 
   app.post(
     '/api/inventory/holdings',
-    { preHandler: requireRole('admin', 'officer'), schema: { summary: 'Import holdings (JSON array or CSV)', ...importSchema } },
+    {
+      preHandler: requireRole('admin', 'officer'),
+      schema: { summary: 'Import holdings (JSON array or CSV)', ...importSchema },
+    },
     async (request) => {
-      const rows = validate(HoldingImport, isCsv(request.headers['content-type']) ? parseHoldingsCsv(String(request.body)) : request.body);
-      const result = await inventory.upsertHoldings(pool, rows);
-      if (result.unknownCustomerExternalIds.length > 0) {
-        const first = result.unknownCustomerExternalIds[0]!;
-        const index = rows.findIndex((r) => r.customerExternalId === first);
-        throw new ValidationError(
-          `no customer with external id ${first} (${result.unknownCustomerExternalIds.length} unknown); nothing was imported`,
-          `${index}.customerExternalId`,
-        );
-      }
-      const { unknownCustomerExternalIds: _unknown, ...counts } = result;
-      return counts;
+      const rows = validate(
+        HoldingImport,
+        isCsv(request.headers['content-type']) ? parseHoldingsCsv(String(request.body)) : request.body,
+      );
+      return importHoldings(deps, rows);
     },
   );
 

@@ -1,8 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import * as audit from '../../core/db/audit';
 import * as users from '../../core/db/users';
-import { ConflictError, NotFoundError } from '../../core/errors';
+import { deactivateUser, issueUserToken } from '../../core/use-cases/users';
 import type { App, AppDeps } from '../types';
 import { STAFF, requireRole } from '../auth';
 import { ErrorResponse, IdParams } from '../schemas/common';
@@ -13,10 +11,14 @@ import { CreateUserBody, Me, UserList, UserWithToken } from '../schemas/users';
  * launcher for the demo users); creating a user with an existing email issues a new token, which
  * is how a lost token is replaced. Deactivating a user revokes their token at once.
  */
-export async function userRoutes(app: App, { pool }: AppDeps) {
+export async function userRoutes(app: App, deps: AppDeps) {
+  const { pool } = deps;
   app.get(
     '/api/me',
-    { preHandler: requireRole(...STAFF), schema: { summary: 'Who the token belongs to', response: { 200: Me } } },
+    {
+      preHandler: requireRole(...STAFF),
+      schema: { summary: 'Who the token belongs to', response: { 200: Me } },
+    },
     async (request) => request.user!,
   );
 
@@ -36,34 +38,21 @@ export async function userRoutes(app: App, { pool }: AppDeps) {
         response: { 201: UserWithToken, 400: ErrorResponse },
       },
     },
-    async (request, reply) => {
-      const token = randomBytes(24).toString('base64url');
-      const user = await users.upsertWithToken(pool, request.body, token);
-      await audit.append(pool, {
-        incidentId: null,
-        actor: request.user!.id,
-        action: 'user_token_issued',
-        detail: { userId: user.id, role: user.role },
-      });
-      return reply.code(201).send({ user, token });
-    },
+    async (request, reply) => reply.code(201).send(await issueUserToken(deps, request.user!, request.body)),
   );
 
   app.delete(
     '/api/users/:id',
     {
       preHandler: requireRole('admin'),
-      schema: { summary: 'Deactivate a user: their token stops working', params: IdParams, response: { 204: z.null(), 404: ErrorResponse, 409: ErrorResponse } },
+      schema: {
+        summary: 'Deactivate a user: their token stops working',
+        params: IdParams,
+        response: { 204: z.null(), 404: ErrorResponse, 409: ErrorResponse },
+      },
     },
     async (request, reply) => {
-      if (request.params.id === request.user!.id) throw new ConflictError('You cannot deactivate yourself');
-      if (!(await users.deactivate(pool, request.params.id))) throw new NotFoundError(`No active user ${request.params.id}`);
-      await audit.append(pool, {
-        incidentId: null,
-        actor: request.user!.id,
-        action: 'user_deactivated',
-        detail: { userId: request.params.id },
-      });
+      await deactivateUser(deps, request.user!, { userId: request.params.id });
       return reply.code(204).send(null);
     },
   );

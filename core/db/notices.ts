@@ -1,4 +1,5 @@
 import type { ApprovalDecision, NoticeStatus } from '../domain/model';
+import { TemplateSnapshotMissingError } from '../errors';
 import type { Queryable } from './pool';
 
 /** What the officer wrote for customers, plus the company details, frozen when a notice is drafted. */
@@ -6,7 +7,13 @@ export interface NoticeContent {
   title: string;
   whatHappened: string;
   whatWeAreDoing: string;
-  company: { name: string; postalAddress: string; supportEmail: string; supportPhone: string; dpoContact: string };
+  company: {
+    name: string;
+    postalAddress: string;
+    supportEmail: string;
+    supportPhone: string;
+    dpoContact: string;
+  };
 }
 
 export interface Notice {
@@ -41,7 +48,7 @@ export async function loadTemplateSnapshot(db: Queryable, version: string): Prom
     `SELECT sources FROM template_snapshots WHERE version = $1`,
     [version],
   );
-  if (!rows[0]) throw new Error(`template snapshot ${version} is missing`);
+  if (!rows[0]) throw new TemplateSnapshotMissingError(version);
   return rows[0].sources;
 }
 

@@ -9,5 +9,5 @@ export {
   recipientAddress,
 } from './notice-message';
 export { RateLimiter } from './rate-limiter';
-export { deliverShardPass, LeaseLostError } from './shard-pass';
+export { deliverShardPass } from './shard-pass';
 export type { DeliveryDeps, DeliveryPage, ShardPassOptions, ShardPassResult } from './shard-pass';

@@ -8,7 +8,7 @@ import * as notices from '../db/notices';
 import type { Pool } from '../db/pool';
 import { noticeMessageId } from '../domain/ids';
 import type { SmtpPool } from '../mail/smtp-pool';
-import { SmtpSendError, toSendError } from '../mail/smtp-pool';
+import { toSendError } from '../mail/smtp-pool';
 import { renderIndividualNotice } from '../mail/render';
 import type { TemplateCache } from '../mail/template-cache';
 import {
@@ -20,6 +20,7 @@ import {
 } from './notice-message';
 import { RateLimiter } from './rate-limiter';
 import { GroupCommit, OutcomeWriter } from './write-batching';
+import { IncidentNotFoundError, LeaseLostError, NoticeNotApprovedError, SmtpSendError } from '../errors';
 
 /*
  * Delivery of an incident's approved notice: exactly one notice per affected person.
@@ -103,11 +104,6 @@ export interface ShardPassResult {
   undeliverable: number;
 }
 
-/** Thrown when another attempt has taken this attempt's claims over: this one is stale and stops. */
-export class LeaseLostError extends Error {
-  override name = 'LeaseLostError';
-}
-
 /** Pages read ahead of the sending, so reading and claiming never stall the SMTP connections. */
 const READ_AHEAD = 1;
 
@@ -125,9 +121,9 @@ export async function deliverShardPass(
   const lease = options.lease ?? randomUUID();
   const started = Date.now();
   const notice = await notices.get(pool, page.noticeId);
-  if (!notice || notice.status !== 'approved') throw new Error(`notice ${page.noticeId} is not approved`);
+  if (!notice || notice.status !== 'approved') throw new NoticeNotApprovedError(page.noticeId);
   const incident = await incidents.get(pool, page.incidentId);
-  if (!incident) throw new Error(`incident ${page.incidentId} not found`);
+  if (!incident) throw new IncidentNotFoundError(page.incidentId);
   const templates = await deps.templates.get(notice.templateVersion);
   const inputFor = noticeInputBuilder(notice, incident, config);
   const from = addressOf(config.mail.from);

@@ -1,20 +1,15 @@
 import { DateTime } from 'luxon';
 import { isBusinessDay } from './holidays';
 import type { Deadline, DeadlineAnchor } from './types';
+import { InvalidTimeZoneError } from '../errors';
+// Defined with every other domain error in core/errors.ts; re-exported for this module's callers.
+export { InvalidTimeZoneError };
 
 /**
  * Pure deadline arithmetic. Instants are UTC `Date`s; days are counted in the jurisdiction's own
  * zone so that a deadline lands at the same local wall-clock time as its anchor, whatever daylight
  * saving does in between. Conventions are in core/law/README.md.
  */
-
-/** Thrown when a time zone name is not a valid IANA zone (a typo in a rule). */
-export class InvalidTimeZoneError extends Error {
-  override name = 'InvalidTimeZoneError';
-  constructor(readonly timeZone: string) {
-    super(`Invalid IANA time zone: ${timeZone}`);
-  }
-}
 
 function local(instant: Date, timeZone: string): DateTime {
   const dt = DateTime.fromJSDate(instant, { zone: timeZone });

@@ -1,3 +1,8 @@
+import { NoHolidayCalendarError } from '../errors';
+
+// Defined with every other domain error in core/errors.ts; re-exported for this module's callers.
+export { NoHolidayCalendarError };
+
 /**
  * Public holidays, computed by rule rather than listed, for every jurisdiction whose rules count
  * business days. A holiday calendar is a `(year) => local ISO dates` function; business-day counting
@@ -8,14 +13,6 @@
  */
 
 type Calendar = (year: number) => string[];
-
-/** Thrown when business days are counted for a jurisdiction that has no holiday calendar here. */
-export class NoHolidayCalendarError extends Error {
-  override name = 'NoHolidayCalendarError';
-  constructor(readonly jurisdiction: string) {
-    super(`No public-holiday calendar for jurisdiction ${jurisdiction}`);
-  }
-}
 
 function iso(year: number, month: number, day: number): string {
   return `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;

@@ -21,6 +21,9 @@ import {
 import type { NoticeRestriction } from '../law/types';
 import type { Audience } from '../domain/model';
 import { trustedHtml, type PageTemplateSet, type TemplateName, type TemplateSet } from './templates';
+import { RenderInputError } from '../errors';
+// Defined with every other domain error in core/errors.ts; re-exported for this module's callers.
+export { RenderInputError };
 
 /**
  * Pure rendering: input in, `{ subject, html, text }` out, from a compiled `TemplateSet`. No I/O,
@@ -181,11 +184,6 @@ export interface FollowUpInput {
   updatedAt: Date;
   referenceCode: string;
   pageUrl: string;
-}
-
-/** Thrown when input cannot make an honest, lawful notice (e.g. a full card number to print). */
-export class RenderInputError extends Error {
-  override name = 'RenderInputError';
 }
 
 /** The part of an individual notice's input that decides its wording. */

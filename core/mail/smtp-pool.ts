@@ -1,5 +1,8 @@
 import { Readable } from 'node:stream';
 import SMTPConnection from 'nodemailer/lib/smtp-connection';
+import { SmtpSendError } from '../errors';
+// Defined with every other domain error in core/errors.ts; re-exported for this module's callers.
+export { SmtpSendError };
 
 /**
  * A small pool of SMTP connections that lets the caller commit "this message is going out" at the
@@ -26,25 +29,6 @@ export interface SmtpPoolOptions {
 export interface Envelope {
   from: string;
   to: string;
-}
-
-/**
- * Why a send failed, in the terms the delivery logic needs. Thrown (as a rejection of `send`) for
- * every failure except a refused commit, which rejects with the commit's own error.
- */
-export class SmtpSendError extends Error {
-  override name = 'SmtpSendError';
-  constructor(
-    message: string,
-    /** True for a 5xx refusal or an address the client cannot use: sending again will not help. */
-    readonly permanent: boolean,
-    /** The relay's reply, or the connection error, for the record. */
-    readonly reply: string,
-    /** True when the relay answered after the commit point: the message was refused, not lost. */
-    readonly afterCommit: boolean,
-  ) {
-    super(message);
-  }
 }
 
 interface PendingSend {

@@ -4,6 +4,9 @@ import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
 import { parseCatalog, type LanguageCatalog } from './i18n';
+import { TemplateNotFoundError, TemplateSourceError } from '../errors';
+// Defined with every other domain error in core/errors.ts; re-exported for this module's callers.
+export { TemplateNotFoundError, TemplateSourceError };
 
 /**
  * The template registry. Templates are handled as *sources* (relative path → text) rather than
@@ -52,16 +55,6 @@ export interface TemplateSet {
   catalog(language: string): LanguageCatalog;
   /** Renders `name` in `language` (which must be one of `languages(name)`). */
   render(name: TemplateName, language: string, view: object): RenderedParts;
-}
-
-/** Thrown by `compileTemplates` when sources are malformed; the message lists every problem. */
-export class TemplateSourceError extends Error {
-  override name = 'TemplateSourceError';
-}
-
-/** Thrown when rendering a template that the set does not contain. */
-export class TemplateNotFoundError extends Error {
-  override name = 'TemplateNotFoundError';
 }
 
 /** The repository's `templates/` folder, independent of the working directory. */
