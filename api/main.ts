@@ -1,28 +1,45 @@
+import closeWithGrace from 'close-with-grace';
 import { loadConfig } from '../core/config';
+import { waitForSchema } from '../core/db/migrate';
 import { createPool } from '../core/db/pool';
-import { migrate } from '../core/db/migrate';
 import { createLogger } from '../core/logger';
 import { buildApp } from './app';
 import { createTemporalClient } from './temporal-client';
 
-// Entry point: config -> deps -> app -> listen until SIGTERM/SIGINT -> close.
+// Entry point: config -> wait for the migrated schema -> deps -> app -> listen until SIGTERM/SIGINT
+// -> close in reverse order. The API never migrates: the migration step runs before it (see
+// core/db/migrate.ts), so several replicas can start at once.
 const config = loadConfig();
 const logger = createLogger(config.logLevel, 'api');
 const pool = createPool(config.database.url, config.database.poolSize);
+let temporal: Awaited<ReturnType<typeof createTemporalClient>> | undefined;
+let app: Awaited<ReturnType<typeof buildApp>> | undefined;
+
+async function closeAll(): Promise<void> {
+  await app?.close();
+  await temporal?.connection.close();
+  await pool.end();
+}
+
+// close-with-grace: one handler for SIGTERM, SIGINT and a crash, with a time limit, so a stuck
+// close cannot keep a replica alive during a deploy.
+const grace = closeWithGrace({ delay: 30_000, logger }, async ({ err, signal }) => {
+  if (err) logger.error({ err }, 'api stopping after an error');
+  else if (signal) logger.info({ signal }, 'api stopping');
+  await closeAll();
+});
+
 try {
-  await migrate(config.database.url);
-  const temporal = await createTemporalClient(config);
-  const app = await buildApp({ config, pool, temporal, logger });
-  const stop = async () => {
-    await app.close();
-    await temporal.connection.close();
-    await pool.end();
-  };
-  process.once('SIGTERM', () => void stop());
-  process.once('SIGINT', () => void stop());
+  await waitForSchema(config.database.url, {
+    timeoutMs: config.database.schemaWaitMs,
+    onWaiting: (missing) => logger.info({ missing }, 'waiting for the database migrations'),
+  });
+  temporal = await createTemporalClient(config);
+  app = await buildApp({ config, pool, temporal, logger });
   await app.listen({ host: config.http.host, port: config.http.port });
 } catch (err) {
   logger.error({ err }, 'api failed to start');
-  await pool.end();
+  grace.uninstall();
+  await closeAll().catch(() => undefined);
   process.exit(1);
 }

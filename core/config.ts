@@ -43,6 +43,8 @@ const EnvFields = z.object({
     .optional(),
   EMBEDDED_PG_PORT: port.default(5433),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  /** How long the API and the worker wait at start for the migration step to finish. */
+  SCHEMA_WAIT_SECONDS: z.coerce.number().int().min(0).max(3600).default(120),
 
   SMTP_URL: z
     .string()
@@ -122,7 +124,7 @@ export interface Config {
     payloadKey: Buffer;
     workflowBundlePath: string | undefined;
   };
-  database: { url: string; poolSize: number; embedded: boolean; embeddedPort: number };
+  database: { url: string; poolSize: number; embedded: boolean; embeddedPort: number; schemaWaitMs: number };
   mail: {
     smtpUrl: string;
     poolSize: number;
@@ -189,6 +191,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       poolSize: e.DATABASE_POOL_SIZE,
       embedded,
       embeddedPort: e.EMBEDDED_PG_PORT,
+      schemaWaitMs: e.SCHEMA_WAIT_SECONDS * 1000,
     },
     mail: {
       smtpUrl: e.SMTP_URL,

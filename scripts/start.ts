@@ -7,7 +7,7 @@
 //   TEMPORAL_ADDRESS unset → a Temporal dev server on 127.0.0.1:TEMPORAL_DEV_PORT (UI on TEMPORAL_UI_PORT)
 //   DATABASE_URL unset     → embedded PostgreSQL on EMBEDDED_PG_PORT, data in FORTHRIGHT_DATA_DIR/postgres
 //   SMTP_URL unset         → the maildev mail catcher on MAIL_CATCHER_SMTP_PORT, web view on MAIL_CATCHER_WEB_PORT
-// Then: migrations; demo inventory (DEMO_CUSTOMERS, once, into an empty inventory) and demo users
+// Then: migrations (the one place they run; the worker and API wait for them); demo inventory (DEMO_CUSTOMERS, once, into an empty inventory) and demo users
 // with tokens (DEMO_DATA, on by default with the embedded database); the worker and the API as
 // child processes; and a summary once GET /healthz answers 200. --services-only stops before the
 // worker and API (to run those yourself, e.g. under a debugger). --setup-only runs the migrations
@@ -284,14 +284,15 @@ async function main(): Promise<number> {
     if (failed) throw failed.reason;
     if (servers.length) say(`${servers.map((s) => s.name).join(', ')} running`);
     if (signals > 0) return await stopAll(0);
-    if (!config.database.embedded) await migrate(config.database.url);
+    // The one migration step, before the worker and the API (they only wait for the schema).
+    await migrate(config.database.url);
+    say('database migrated');
 
     // --- Demo data ----------------------------------------------------------------------------
     const tokensFile = join(config.dataDir, 'demo-tokens.json');
     const tokens = p.demoData ? await prepareDemo(p, tokensFile) : undefined;
     if (signals > 0) return await stopAll(0);
     if (values['setup-only']) {
-      say('database migrated');
       if (tokens)
         for (const u of DEMO_USERS) console.log(`  ${u.key.padEnd(12)} ${tokens[u.key]}   ${u.email}`);
       if (tokens) say(`demo tokens written to ${tokensFile}`);

@@ -5,6 +5,7 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 bash scripts/provision.sh test
-# Types first: a type error fails the run before any server starts.
+# Types and lint first: either fails the run before any server starts.
 node_modules/.bin/tsc --noEmit
+node_modules/.bin/eslint .
 exec node_modules/.bin/vitest run "$@"

@@ -55,6 +55,21 @@ describe('docker-compose.yml', () => {
     }
   });
 
+  it('migrates once, in a one-shot service that the worker and the API wait for', () => {
+    const migrate = compose.services.migrate!;
+    expect(migrate.command).toContain('scripts/migrate.ts');
+    for (const name of ['setup', 'worker', 'api']) {
+      expect(compose.services[name]!.depends_on?.migrate?.condition, name).toBe(
+        'service_completed_successfully',
+      );
+    }
+    // The services themselves only wait for the schema (core/db/migrate.ts waitForSchema).
+    for (const entry of ['api/main.ts', 'worker/main.ts']) {
+      expect(read(entry), entry).not.toMatch(/\bmigrate\(/);
+      expect(read(entry), entry).toMatch(/\bwaitForSchema\(/);
+    }
+  });
+
   it('reads only variables that .env.example documents', () => {
     const used = [...read('docker-compose.yml').matchAll(/\$\{([A-Z][A-Z0-9_]*)/g)].map((m) => m[1]);
     expect(used.length).toBeGreaterThan(0);

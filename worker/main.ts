@@ -3,7 +3,7 @@ import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/wo
 import type { LogLevel } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { loadConfig } from '../core/config';
-import { migrate } from '../core/db/migrate';
+import { waitForSchema } from '../core/db/migrate';
 import { createLogger } from '../core/logger';
 import { temporalConnectionOptions } from '../core/temporal-connection';
 import { dataConverter } from '../core/data-converter';
@@ -11,7 +11,11 @@ import { buildActivityDeps } from './deps';
 
 const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
-// Entry point: config -> deps -> worker -> run until SIGTERM/SIGINT drains it -> close.
+// Entry point: config -> deps -> wait for the migrated schema -> worker -> run until SIGTERM/SIGINT
+// drains it -> close. The worker never migrates: the migration step runs before it (see
+// core/db/migrate.ts), so several workers can start at once. Shutdown is the Temporal runtime's
+// own (shutdownSignals below): it stops polling and lets running activities finish before
+// worker.run() returns, which a generic signal helper could not do.
 const config = loadConfig();
 const log = createLogger(config.logLevel, 'worker');
 Runtime.install({
@@ -29,7 +33,10 @@ Runtime.install({
 const deps = buildActivityDeps(config);
 let connection: NativeConnection | undefined;
 try {
-  await migrate(config.database.url);
+  await waitForSchema(config.database.url, {
+    timeoutMs: config.database.schemaWaitMs,
+    onWaiting: (missing) => log.info({ missing }, 'waiting for the database migrations'),
+  });
   connection = await NativeConnection.connect(temporalConnectionOptions(config));
   const worker = await Worker.create({
     connection,

@@ -6,8 +6,9 @@ import { ensureDatabase, isListening, startEmbeddedPostgres, type EmbeddedPostgr
 
 /**
  * The database as the scripts need it: the embedded cluster in the data folder (started here when
- * nothing is running it yet) or the server DATABASE_URL names, with the database created and
- * migrated.
+ * nothing is running it yet) or the server DATABASE_URL names, with the database created.
+ * Migrating is the caller's step (core/db/migrate.ts): the launcher does it once, before the
+ * worker and the API start.
  */
 
 /** Where the launcher keeps the embedded cluster and its log. */
@@ -15,7 +16,7 @@ export function embeddedPostgresPaths(config: Readonly<Config>): { dataDir: stri
   return { dataDir: join(config.dataDir, 'postgres'), logFile: join(config.dataDir, 'logs', 'postgres.log') };
 }
 
-/** Starts the embedded cluster, creates the `forthright` database if missing and migrates it. */
+/** Starts the embedded cluster and creates the `forthright` database if missing. */
 export async function startEmbeddedDatabase(
   config: Readonly<Config>,
   options: { detached?: boolean } = {},
@@ -27,7 +28,6 @@ export async function startEmbeddedDatabase(
   });
   try {
     await ensureDatabase(server.adminUrl, new URL(config.database.url).pathname.slice(1));
-    await migrate(config.database.url);
     return server;
   } catch (err) {
     await server.stop();
@@ -36,8 +36,9 @@ export async function startEmbeddedDatabase(
 }
 
 /**
- * Runs `work` with a pool on the configured database. For the embedded default, uses the running
- * cluster (e.g. the one `npm start` runs) or starts it just for this and stops it afterwards.
+ * Runs `work` with a pool on the configured, migrated database (seed and import are migration
+ * steps of their own: they may run before anything else). For the embedded default, uses the
+ * running cluster (e.g. the one `npm start` runs) or starts it just for this and stops it afterwards.
  */
 export async function withDatabase<T>(
   config: Readonly<Config>,
@@ -46,9 +47,8 @@ export async function withDatabase<T>(
   let server: EmbeddedPostgres | undefined;
   if (config.database.embedded && !(await isListening(config.database.embeddedPort))) {
     server = await startEmbeddedDatabase(config);
-  } else {
-    await migrate(config.database.url);
   }
+  await migrate(config.database.url);
   const pool = createPool(config.database.url, 4);
   try {
     return await work(pool);
