@@ -1,18 +1,9 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  browserAvailable,
-  launchBrowser,
-  listenForBrowser,
-  localInput,
-  screenshot,
-  signedInTab,
-} from '../helpers/browser';
-import { createTestDatabase } from '../helpers/db';
+import { browserAvailable, localInput, screenshot, startBrowserWorld } from '../helpers/browser';
+import type { BrowserWorld } from '../helpers/browser';
 import type { TestDatabase } from '../helpers/db';
-import { startSmtpSink } from '../helpers/smtp';
-import type { SmtpSink } from '../helpers/smtp';
-import { bearer, eventually, importInventory, startSystem } from '../helpers/system';
+import { bearer, eventually, importInventory } from '../helpers/system';
 import type { TestSystem } from '../helpers/system';
 
 /**
@@ -42,10 +33,9 @@ interface Obligation {
 }
 
 describe.skipIf(!browserAvailable())('console obligation actions', () => {
+  let world: BrowserWorld;
   let db: TestDatabase;
-  let smtp: SmtpSink;
   let system: TestSystem;
-  let browser: Browser;
   let base: string;
   let incidentId: string;
   let page: Page;
@@ -54,7 +44,7 @@ describe.skipIf(!browserAvailable())('console obligation actions', () => {
 
   /** A signed-in tab of its own, on the incident page. */
   async function openIncidentPage(token: string): Promise<Page> {
-    const tab = await signedInTab(browser, base, token);
+    const tab = await world.signIn(token);
     await tab.goto(`${base}/console/#/incidents/${incidentId}`);
     await tab.locator('#obligations tbody tr').first().waitFor();
     return tab;
@@ -82,9 +72,8 @@ describe.skipIf(!browserAvailable())('console obligation actions', () => {
     ).rows as { actor: string; detail: Record<string, unknown> }[];
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    smtp = await startSmtpSink();
-    system = await startSystem(db, smtp.url);
+    world = await startBrowserWorld();
+    ({ db, system, base } = world);
     const customers = [
       ...Array.from({ length: 6 }, (_, i) => ({
         externalId: `ca${i}`,
@@ -125,17 +114,9 @@ describe.skipIf(!browserAvailable())('console obligation actions', () => {
     expect(opened.statusCode, opened.body).toBe(201);
     incidentId = opened.json().id;
     await eventually(async () => (await obligations()).length > 0);
-
-    base = await listenForBrowser(system.app);
-    browser = await launchBrowser();
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await system?.stop();
-    await smtp?.close();
-    await db?.drop();
-  });
+  afterAll(() => world?.close());
 
   it('shows an officer the obligations without the compliance actions', async () => {
     const officer = await openIncidentPage(system.tokens.officer);

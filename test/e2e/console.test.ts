@@ -1,21 +1,13 @@
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../../scripts/lib/tools';
-import {
-  browserAvailable,
-  launchBrowser,
-  listenForBrowser,
-  localInput,
-  screenshot,
-  signedInTab,
-} from '../helpers/browser';
-import { createTestDatabase } from '../helpers/db';
+import { browserAvailable, localInput, screenshot, startBrowserWorld } from '../helpers/browser';
+import type { BrowserWorld } from '../helpers/browser';
 import type { TestDatabase } from '../helpers/db';
-import { startSmtpSink } from '../helpers/smtp';
 import type { SmtpSink } from '../helpers/smtp';
-import { bearer, eventually, startSystem } from '../helpers/system';
+import { bearer, eventually } from '../helpers/system';
 import type { TestSystem } from '../helpers/system';
 
 /**
@@ -29,10 +21,10 @@ const CUSTOMERS = 40;
 const MAIL_CATCHER = 'http://127.0.0.1:1080';
 
 describe.skipIf(!browserAvailable())('web console', () => {
+  let world: BrowserWorld;
   let db: TestDatabase;
   let smtp: SmtpSink;
   let system: TestSystem;
-  let browser: Browser;
   let base: string;
   const now = Date.now();
   const officerTitle = 'Customer database copied by a former contractor';
@@ -41,7 +33,7 @@ describe.skipIf(!browserAvailable())('web console', () => {
   let complianceIncidentId: string;
   let officerPage: Page;
 
-  const signIn = (token: string) => signedInTab(browser, base, token);
+  const signIn = (token: string) => world.signIn(token);
 
   const incidentStatus = async (id: string) =>
     (
@@ -53,9 +45,8 @@ describe.skipIf(!browserAvailable())('web console', () => {
     ).json().status as string;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    smtp = await startSmtpSink();
-    system = await startSystem(db, smtp.url, { MAIL_CATCHER_WEB_URL: MAIL_CATCHER });
+    world = await startBrowserWorld({ MAIL_CATCHER_WEB_URL: MAIL_CATCHER });
+    ({ db, smtp, system, base } = world);
     const customers = Array.from({ length: CUSTOMERS }, (_, i) => ({
       externalId: `K${String(i).padStart(3, '0')}`,
       fullName: `Customer ${i}`,
@@ -94,16 +85,9 @@ describe.skipIf(!browserAvailable())('web console', () => {
       });
       expect(r.statusCode, r.body).toBe(200);
     }
-    base = await listenForBrowser(system.app);
-    browser = await launchBrowser();
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await system?.stop();
-    await smtp?.close();
-    await db?.drop();
-  });
+  afterAll(() => world?.close());
 
   it('serves the console with its config and a strict content security policy', async () => {
     const redirect = await fetch(`${base}/console`, { redirect: 'manual' });

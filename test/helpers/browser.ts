@@ -4,6 +4,12 @@ import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
 import type { App } from '../../api/app';
 import { repoRoot } from '../../scripts/lib/tools';
+import { createTestDatabase } from './db';
+import type { TestDatabase } from './db';
+import { startSmtpSink } from './smtp';
+import type { SmtpSink } from './smtp';
+import { startSystem } from './system';
+import type { TestSystem } from './system';
 
 /** Debian's Chromium package; `scripts/provision.sh` installs it on CI. */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -72,4 +78,43 @@ export async function signedInTab(browser: Browser, base: string, token: string)
 export function localInput(date: Date): string {
   const p = (n: number) => String(n).padStart(2, '0');
   return `${date.getFullYear()}-${p(date.getMonth() + 1)}-${p(date.getDate())}T${p(date.getHours())}:${p(date.getMinutes())}`;
+}
+
+/** Everything a browser test drives: the whole system on real servers, listening, and a Chromium. */
+export interface BrowserWorld {
+  db: TestDatabase;
+  smtp: SmtpSink;
+  system: TestSystem;
+  browser: Browser;
+  /** The API's base URL, e.g. http://127.0.0.1:43210. */
+  base: string;
+  /** A tab of its own, signed in to the console with `token` (see signedInTab). */
+  signIn(token: string): Promise<Page>;
+  /** Closes the browser, the system, the SMTP sink, and drops the database. */
+  close(): Promise<void>;
+}
+
+/**
+ * A fresh database, an SMTP sink, the system (`env` as for startSystem) listening on a port, and
+ * Chromium: the set-up every console test shares. On a failure half-way, what was started is closed.
+ */
+export async function startBrowserWorld(env: Record<string, string> = {}): Promise<BrowserWorld> {
+  const started: { db?: TestDatabase; smtp?: SmtpSink; system?: TestSystem; browser?: Browser } = {};
+  const close = async () => {
+    await started.browser?.close();
+    await started.system?.stop();
+    await started.smtp?.close();
+    await started.db?.drop();
+  };
+  try {
+    const db = (started.db = await createTestDatabase());
+    const smtp = (started.smtp = await startSmtpSink());
+    const system = (started.system = await startSystem(db, smtp.url, env));
+    const base = await listenForBrowser(system.app);
+    const browser = (started.browser = await launchBrowser());
+    return { db, smtp, system, browser, base, signIn: (token) => signedInTab(browser, base, token), close };
+  } catch (err) {
+    await close();
+    throw err;
+  }
 }
