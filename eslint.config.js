@@ -1,5 +1,7 @@
-// Lint enforces what discipline alone would not: floating promises, type-only imports, and
-// determinism in workflow code (no Node builtins, I/O libraries or value imports of activities).
+// Lint enforces what discipline alone would not: floating promises, type-only imports, no import
+// circles, api/ apart from worker/, and determinism in workflow code (no Node builtins, I/O
+// libraries or value imports of activities).
+import { createNodeResolver, importX } from 'eslint-plugin-import-x';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
@@ -15,16 +17,80 @@ export default tseslint.config(
     },
   },
   {
+    // A value import circle (a route importing app.ts, which imports the route) fails the lint.
+    // import-x skips type-only imports (they vanish at compile time), so the layer rules below keep
+    // type circles out between folders: data flows one way, api/ and activities/ → core/.
+    files: ['**/*.ts'],
+    plugins: { 'import-x': importX },
+    settings: {
+      'import-x/extensions': ['.ts', '.js'],
+      'import-x/parsers': { '@typescript-eslint/parser': ['.ts'] },
+      // Imports are extensionless relative paths to .ts files.
+      'import-x/resolver-next': [createNodeResolver({ extensions: ['.ts', '.js', '.json', '.node'] })],
+    },
+    rules: { 'import-x/no-cycle': ['error', { ignoreExternal: true }] },
+  },
+  {
+    files: ['core/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(\\.\\./)+(api|activities|worker|workflows)(/|$)',
+              message: 'core/ is shared by every entry point and imports none of them.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['api/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(\\.\\./)+worker(/|$)',
+              message: 'api/ never imports worker/: move what both need into core/.',
+            },
+            {
+              regex: '^\\.\\./app$',
+              message: 'Routes take App and AppDeps from ../types: app.ts imports the routes.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['workflows/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
         {
           patterns: [
-            { group: ['node:*', 'fs', 'path', 'crypto', 'os', 'child_process', 'http', 'https', 'net'], message: 'Workflows are deterministic: no Node builtins.' },
-            { group: ['pg', 'nodemailer', 'handlebars', 'fastify', 'pino', '../core/db/*', '../core/mail/*'], message: 'Workflows do no I/O: call an activity.' },
-            { group: ['../core/*', '!../core/domain', '../core/domain/*/**'], message: 'Workflows import only the pure vocabulary in core/domain/.' },
-            { group: ['../activities', '../activities/*'], importNamePattern: '^(?!type )', allowTypeImports: true, message: 'Import activity types only.' },
+            {
+              group: ['node:*', 'fs', 'path', 'crypto', 'os', 'child_process', 'http', 'https', 'net'],
+              message: 'Workflows are deterministic: no Node builtins.',
+            },
+            {
+              group: ['pg', 'nodemailer', 'handlebars', 'fastify', 'pino', '../core/db/*', '../core/mail/*'],
+              message: 'Workflows do no I/O: call an activity.',
+            },
+            {
+              group: ['../core/*', '!../core/domain', '../core/domain/*/**'],
+              message: 'Workflows import only the pure vocabulary in core/domain/.',
+            },
+            {
+              group: ['../activities', '../activities/*'],
+              importNamePattern: '^(?!type )',
+              allowTypeImports: true,
+              message: 'Import activity types only.',
+            },
           ],
         },
       ],
