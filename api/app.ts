@@ -60,8 +60,10 @@ export async function buildApp(deps: AppDeps): Promise<App> {
         issues,
       });
     }
+    // Domain errors: through the one table (api/http-errors.ts).
     const mapped = httpErrorOf(error);
     if (mapped) return reply.code(mapped.statusCode).send(mapped);
+    // Fastify's own request errors (unsupported media type, body too large, bad JSON) carry a 4xx.
     if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
       return reply
         .code(error.statusCode)

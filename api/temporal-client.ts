@@ -79,6 +79,14 @@ export async function signalObligationsChanged(temporal: Client, workflowId: str
     .catch(() => undefined);
 }
 
+/** Whether the Temporal service answers (for /healthz). */
+export function temporalReachable(temporal: Client): Promise<boolean> {
+  return temporal.workflowService.getSystemInfo({}).then(
+    () => true,
+    () => false,
+  );
+}
+
 /** Runs a workflow Update, turning the validator's refusals into domain errors (mapped to HTTP once). */
 async function runUpdate<T>(update: () => Promise<T>): Promise<T> {
   try {

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
+import { temporalReachable } from '../temporal-client';
 import type { AppDeps } from '../types';
 
 /** 200 only when both PostgreSQL and Temporal answer: what a load balancer and the launcher wait for. */
@@ -9,12 +10,11 @@ export const healthRoutes: FastifyPluginAsync<AppDeps> = async (app, { pool, tem
         () => 'ok',
         () => 'unreachable',
       ),
-      temporal.workflowService.getSystemInfo({}).then(
-        () => 'ok',
-        () => 'unreachable',
-      ),
+      temporalReachable(temporal).then((up) => (up ? 'ok' : 'unreachable')),
     ]);
     const healthy = database === 'ok' && workflows === 'ok';
-    return reply.code(healthy ? 200 : 503).send({ status: healthy ? 'ok' : 'unavailable', database, temporal: workflows });
+    return reply
+      .code(healthy ? 200 : 503)
+      .send({ status: healthy ? 'ok' : 'unavailable', database, temporal: workflows });
   });
 };
