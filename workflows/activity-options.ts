@@ -2,7 +2,11 @@ import type { ActivityOptions } from '@temporalio/workflow';
 
 /** Named timeout and retry groups, so each activity's failure behaviour is chosen, not defaulted. */
 
-/** Short database steps: retried quickly and indefinitely (they are idempotent). */
+/**
+ * Short database steps: retried quickly and indefinitely (they are idempotent), except for the
+ * domain errors a retry cannot cure (a missing incident…), which the activities themselves raise as
+ * non-retryable failures (core/errors.ts NON_RETRYABLE_ERROR_TYPES, activities/index.ts).
+ */
 export const databaseStep: ActivityOptions = {
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
