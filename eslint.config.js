@@ -82,8 +82,8 @@ export default tseslint.config(
               message: 'Workflows do no I/O: call an activity.',
             },
             {
-              group: ['../core/*', '!../core/domain', '../core/domain/*/**'],
-              message: 'Workflows import only the pure vocabulary in core/domain/.',
+              group: ['../core/*', '!../core/domain', '../core/domain/*/**', '!../core/errors'],
+              message: 'Workflows import only the pure vocabulary in core/domain/ (and core/errors).',
             },
             {
               group: ['../activities', '../activities/*'],
