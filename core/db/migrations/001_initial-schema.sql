@@ -1,6 +1,6 @@
 -- Up Migration
 -- The inventory (customers, holdings), incidents and everything the notification workflow records.
--- Status vocabularies mirror core/model.ts.
+-- Status vocabularies mirror core/domain/model.ts (test/core/db/status-sets.test.ts holds the two together).
 
 CREATE TABLE users (
   id            uuid PRIMARY KEY DEFAULT gen_random_uuid(),

@@ -1,5 +1,5 @@
 -- Up Migration
--- Delivery at scale (see core/delivery.ts and bench/README.md).
+-- Delivery at scale (see core/delivery/shard-pass.ts and bench/README.md).
 
 -- The attempt that holds a delivery's claim. A later attempt (a retried activity after a crash or a
 -- timeout) takes the claim over; the earlier one, should it still be alive, then fails to mark its
