@@ -57,11 +57,47 @@ export default tseslint.config(
               regex: '^(\\.\\./)+worker(/|$)',
               message: 'api/ never imports worker/: move what both need into core/.',
             },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Routes are authenticate → validate → use case → reply: a transaction or an audit entry written
+    // here would be a use case hiding in a route (core/use-cases/ is where they go).
+    files: ['api/routes/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(\\.\\./)+worker(/|$)',
+              message: 'api/ never imports worker/: move what both need into core/.',
+            },
             {
               regex: '^\\.\\./app$',
               message: 'Routes take App and AppDeps from ../types: app.ts imports the routes.',
             },
+            {
+              regex: '/core/db/pool$',
+              importNames: ['inTransaction'],
+              message: 'Routes open no transaction: call a use case in core/use-cases/.',
+            },
+            {
+              regex: '/core/db/audit$',
+              importNames: ['append'],
+              message: 'Routes write no audit entry: call a use case in core/use-cases/.',
+            },
           ],
+        },
+      ],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            'Literal[value=/^\\s*(BEGIN|START TRANSACTION)\\b/i], TemplateElement[value.raw=/^\\s*(BEGIN|START TRANSACTION)\\b/i]',
+          message: 'Routes open no transaction: call a use case in core/use-cases/.',
         },
       ],
     },

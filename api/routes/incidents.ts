@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import * as affected from '../../core/db/affected';
-import * as audit from '../../core/db/audit';
+import { listForIncident as auditTrail } from '../../core/db/audit';
 import * as deliveries from '../../core/db/deliveries';
 import * as incidents from '../../core/db/incidents';
 import type { Incident as IncidentRow } from '../../core/db/incidents';
@@ -158,7 +158,7 @@ export async function incidentRoutes(app: App, deps: AppDeps & { templates: Temp
     },
     async (request) => {
       await mustGet(request.params.id);
-      return { items: await audit.listForIncident(pool, request.params.id) };
+      return { items: await auditTrail(pool, request.params.id) };
     },
   );
 
