@@ -144,7 +144,7 @@ describe.skipIf(!browserAvailable())('console accessibility', () => {
     expect(await violations(page)).toEqual([]);
   });
 
-  it('incident page, delivered, with compliance actions and the filing form open', async () => {
+  it('incident page, delivered, with compliance actions and the re-assessment form showing an error', async () => {
     const page = await at(
       world.system.tokens.compliance,
       `#/incidents/${deliveredId}`,
@@ -207,13 +207,27 @@ describe.skipIf(!browserAvailable())('console accessibility', () => {
     expect(await violations(page)).toEqual([]);
   });
 
-  it('the customer page a notice links to', async () => {
-    const mail = world.smtp.messages.find((m) => m.messageId.includes(deliveredId) && m.text.includes('/n/'));
-    expect(mail, 'a delivered notice with its page link').toBeDefined();
+  it('the customer page a notice links to, in English and German, before and after acknowledging', async () => {
     const context = await world.browser.newContext();
     const page = await context.newPage();
-    const response = await page.goto(`${world.base}/n/${pageTokenIn(mail!)}`);
-    expect(response?.status()).toBe(200);
+    for (const [address, button] of [
+      ['ca1@example.com', 'I have read this'],
+      ['de1@example.de', 'Ich habe dies gelesen'],
+    ] as const) {
+      const mail = world.smtp.messages.find(
+        (m) => m.messageId.includes(deliveredId) && m.envelopeTo.includes(address),
+      );
+      expect(mail, `the notice to ${address}`).toBeDefined();
+      const response = await page.goto(`${world.base}/n/${pageTokenIn(mail!)}`);
+      expect(response?.status()).toBe(200);
+      expect(await violations(page), address).toEqual([]);
+      await page.getByRole('button', { name: button }).click();
+      await page.locator('#acknowledge .done').waitFor();
+      expect(await violations(page), `${address}, acknowledged`).toEqual([]);
+    }
+    // The status page for a link that leads nowhere.
+    const missing = await page.goto(`${world.base}/n/${'0'.repeat(64)}`);
+    expect(missing?.status()).toBe(404);
     expect(await violations(page)).toEqual([]);
     await context.close();
   });
