@@ -2,6 +2,7 @@
 // each of their cases — what was exposed, where and when the notice went, and the notice itself.
 import { ApiError, api } from '../api.js';
 import { h, notice, replace } from '../dom.js';
+import { errorParagraph } from '../form.js';
 import { statusBadge, timeEl } from '../format.js';
 import {
   CASE_STATUS_LABELS,
@@ -13,7 +14,7 @@ import {
 
 export function render(main) {
   const results = h('div', { id: 'lookup-results', 'aria-live': 'polite' });
-  const error = h('p', { id: 'lookup-error', class: 'field-error', hidden: true });
+  const error = errorParagraph('lookup');
   const input = h('input', {
     type: 'search',
     id: 'lookup',
