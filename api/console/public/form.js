@@ -28,12 +28,12 @@ function controlOf({ type = 'text', rows = 3, options = [], value, attrs = {} })
 
 /**
  * One labelled field: `div.field[data-field=name]` holding the label, the hint, the control and
- * its (hidden) error paragraph, which the control names in aria-describedby. Pass a built
- * `control`, or describe it (`type`, `rows`, `options`, `value`, `attrs`).
+ * its (hidden) error paragraph, which the control names in aria-describedby. The control is
+ * described by `type`, `rows`, `options`, `value` and `attrs` (see controlOf).
  */
-export function field({ name, label, hint, prefix, control, ...spec }) {
+export function field({ name, label, hint, prefix, ...control }) {
   const id = idOf(prefix, name);
-  const el = control ?? controlOf(spec);
+  const el = controlOf(control);
   el.id = id;
   el.name = name;
   el.setAttribute('aria-describedby', [hint ? `${id}-hint` : null, `${id}-error`].filter(Boolean).join(' '));
