@@ -12,21 +12,28 @@ import { execFileSync, fork } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
+import { startIncidentWorkflow } from '../api/temporal-client';
 import { createPool } from '../core/db/pool';
 import type { Pool } from '../core/db/pool';
-import * as affected from '../core/db/affected';
 import * as deliveries from '../core/db/deliveries';
 import { loadConfig } from '../core/config';
-import * as noticeService from '../core/use-cases/notices';
 import { TemplateCache } from '../core/mail/template-cache';
 import { incidentWorkflowId } from '../core/domain/ids';
 import { repoRoot } from '../scripts/lib/tools';
+import { approvedNotice, identifyAffected } from '../test/helpers/factories';
 import type { incidentWorkflow } from '../workflows/incident';
 import { approvalUpdate } from '../workflows/messages';
 import { dataConverter } from '../core/data-converter';
 import type { CeilingInput, CeilingResult } from './ceiling';
 import type { SmtpCounts } from './lib/counting-smtp';
-import { createStaff, incidentStatus, insertIncident, lastSent, seedForNotices, until } from './lib/incident';
+import {
+  benchStaff,
+  incidentStatus,
+  lastSent,
+  openBenchIncident,
+  seedForNotices,
+  until,
+} from './lib/incident';
 import { benchPayloadKey, startBenchServers, stopOnSignals, type BenchServers } from './lib/servers';
 import { startWorkerProcess } from './lib/worker-process';
 import type { naiveDeliveryWorkflow } from './naive/workflows';
@@ -167,8 +174,8 @@ async function checkSink(ctx: Ctx, expected: number, what: string): Promise<Smtp
 async function batched(ctx: Ctx, notices: number) {
   log(`batched delivery of ${notices} notices: preparing`);
   const { url, pool } = await prepareDatabase(ctx, notices);
-  const { officer, compliance } = await createStaff(pool);
-  const incidentId = await insertIncident(pool, officer.id, `Benchmark: ${notices} customers`);
+  const { officer, compliance } = await benchStaff(pool);
+  const incidentId = await openBenchIncident(pool, officer.user, `Benchmark: ${notices} customers`);
   const taskQueue = `bench-batched-${notices}`;
   const worker = await startWorkerProcess({
     env: workerEnv(ctx, url, taskQueue),
@@ -176,11 +183,11 @@ async function batched(ctx: Ctx, notices: number) {
   });
   await ctx.servers.smtp!.reset();
   const started = Date.now();
-  const handle = await ctx.client.workflow.start<typeof incidentWorkflow>('incidentWorkflow', {
-    workflowId: incidentWorkflowId(incidentId),
-    taskQueue,
-    args: [{ incidentId, openedBy: officer.id }],
-  });
+  await startIncidentWorkflow(
+    { temporal: ctx.client, config: loadConfig(workerEnv(ctx, url, taskQueue)) },
+    { id: incidentId, openedBy: officer.user.id },
+  );
+  const handle = ctx.client.workflow.getHandle<typeof incidentWorkflow>(incidentWorkflowId(incidentId));
   await until(
     'the notice to await approval',
     async () => (await incidentStatus(pool, incidentId)) === 'awaiting_approval',
@@ -190,7 +197,9 @@ async function batched(ctx: Ctx, notices: number) {
   log(`identified and drafted in ${((identified - started) / 1000).toFixed(1)} s; approving`);
   const approvedFrom = Date.now();
   const approval = await handle.executeUpdate(approvalUpdate, {
-    args: [{ decision: 'approve', comment: 'benchmark', actorId: compliance.id, actorRole: 'compliance' }],
+    args: [
+      { decision: 'approve', comment: 'benchmark', actorId: compliance.user.id, actorRole: 'compliance' },
+    ],
   });
   // The workflow itself runs on until every obligation (regulators' too) is resolved; delivery is
   // over when the incident is `completed`.
@@ -272,20 +281,15 @@ async function naive(ctx: Ctx, databaseUrl: string, notices: number): Promise<Ro
       FORTHRIGHT_DATA_DIR: ctx.servers.dir,
       LOG_LEVEL: 'silent',
     });
-    const { officer, compliance } = await createStaff(pool);
-    const incidentId = await insertIncident(pool, officer.id, `Benchmark (naive): ${notices} customers`);
-    const affectedCount = await affected.identify(pool, incidentId);
-    const notice = await noticeService.draftNotice(
+    const { officer, compliance } = await benchStaff(pool);
+    const incidentId = await openBenchIncident(pool, officer.user, `Benchmark (naive): ${notices} customers`);
+    const affectedCount = await identifyAffected(pool, incidentId);
+    const notice = await approvedNotice(
       { pool, templates: new TemplateCache(pool), config },
-      { incidentId, afterVersion: 0, revision: null },
-    );
-    await noticeService.recordApproval(pool, {
       incidentId,
-      noticeId: notice.id,
-      decision: 'approve',
-      comment: 'benchmark',
-      actorId: compliance.id,
-    });
+      compliance.user,
+      'benchmark',
+    );
     const taskQueue = `bench-naive-${notices}`;
     const worker = await startWorkerProcess({
       env: workerEnv(ctx, databaseUrl, taskQueue),

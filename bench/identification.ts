@@ -7,16 +7,14 @@
 // Prints a table; --plan prints the whole plan too. --shared-emails gives that fraction of customers
 // the address of the customer before them in other case (one person with two records), so the
 // one-notice-per-person merge has something to merge. The server and its data are removed at the end.
-import { randomUUID } from 'node:crypto';
 import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import * as affected from '../core/db/affected';
 import type { DataCategory } from '../core/domain/categories';
-import * as incidents from '../core/db/incidents';
 import { createPool } from '../core/db/pool';
-import { incidentWorkflowId } from '../core/domain/ids';
 import { seedDemoInventory } from '../scripts/seed';
-import { createStaff } from './lib/incident';
+import { newIncident } from '../test/helpers/factories';
+import { benchStaff } from './lib/incident';
 import { startBenchServers, stopOnSignals } from './lib/servers';
 
 const { values: args } = parseArgs({
@@ -62,24 +60,14 @@ async function main(): Promise<void> {
         rows.push(["customers sharing the previous one's address", (rowCount ?? 0).toLocaleString('en-US')]);
       }
 
-      const { officer } = await createStaff(pool);
-      const incidentId = randomUUID();
-      await incidents.insert(pool, {
-        id: incidentId,
+      const { officer } = await benchStaff(pool);
+      const { incident } = await newIncident(pool, {
         title: 'Support desk and ID-check exposure',
         description: 'Benchmark incident.',
-        discoveredAt: new Date(),
-        occurredFrom: INCIDENT.occurredFrom,
-        occurredTo: INCIDENT.occurredTo,
-        systems: INCIDENT.systems,
-        dataCategories: INCIDENT.dataCategories,
-        encrypted: false,
-        keyCompromised: false,
-        customerExternalIds: null,
-        openedBy: officer.id,
-        idempotencyKey: null,
-        workflowId: incidentWorkflowId(incidentId),
+        ...INCIDENT,
+        openedBy: officer.user,
       });
+      const incidentId = incident.id;
 
       // The plan, measured, then rolled back.
       const client = await pool.connect();

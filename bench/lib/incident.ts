@@ -1,13 +1,9 @@
 // Inventory and incidents for the benchmarks, built with the same code paths as the product.
-import { randomUUID } from 'node:crypto';
-import type { DataCategory } from '../../core/domain/categories';
-import * as audit from '../../core/db/audit';
 import * as incidents from '../../core/db/incidents';
 import type { Pool } from '../../core/db/pool';
-import * as users from '../../core/db/users';
 import type { User } from '../../core/db/users';
-import { incidentWorkflowId } from '../../core/domain/ids';
 import { demoCustomer, seedDemoInventory } from '../../scripts/seed';
+import { newIncident, newStaff } from '../../test/helpers/factories';
 
 const SEED = 1;
 /** Every system the demo inventory knows: an incident on all of them affects everyone with a holding. */
@@ -66,42 +62,25 @@ export async function seedForNotices(
   return seedDemoInventory(pool, { customers: customersForNotices(notices), seed: SEED });
 }
 
-export async function createStaff(pool: Pool): Promise<{ officer: User; compliance: User }> {
-  const officer = await users.upsertWithToken(
-    pool,
-    { email: 'officer@bench.example.com', displayName: 'Bench officer', role: 'officer' },
-    randomUUID(),
-  );
-  const compliance = await users.upsertWithToken(
-    pool,
-    { email: 'compliance@bench.example.com', displayName: 'Bench compliance', role: 'compliance' },
-    randomUUID(),
-  );
-  return { officer, compliance };
+/** The benchmarks' officer and compliance (bench.example.com), through the test factories. */
+export function benchStaff(pool: Pool) {
+  return newStaff(pool, { emailDomain: 'bench.example.com', displayNamePrefix: 'Bench' });
 }
 
-/** An incident on every system exposing name and email, discovered an hour ago. */
-export async function insertIncident(pool: Pool, openedBy: string, title: string): Promise<string> {
-  const id = randomUUID();
-  const categories: DataCategory[] = ['name', 'email'];
-  await incidents.insert(pool, {
-    id,
+/**
+ * Opens (through the product's use case, as the API does) an incident on every system exposing
+ * name and email, discovered an hour ago; its workflow is not started.
+ */
+export async function openBenchIncident(pool: Pool, officer: User, title: string): Promise<string> {
+  const { incident } = await newIncident(pool, {
     title,
     description: 'A benchmark incident: an exported copy of the customer database was exposed.',
     discoveredAt: new Date(Date.now() - 3_600_000),
-    occurredFrom: null,
-    occurredTo: null,
     systems: ALL_SYSTEMS,
-    dataCategories: categories,
-    encrypted: false,
-    keyCompromised: false,
-    customerExternalIds: null,
-    openedBy,
-    idempotencyKey: null,
-    workflowId: incidentWorkflowId(id),
+    dataCategories: ['name', 'email'],
+    openedBy: officer,
   });
-  await audit.append(pool, { incidentId: id, actor: openedBy, action: 'incident_opened', detail: { title } });
-  return id;
+  return incident.id;
 }
 
 /** The time the last notice of an incident was recorded sent, and how many were. */

@@ -8,7 +8,7 @@ import * as incidents from '../../core/db/incidents';
 import * as notices from '../../core/db/notices';
 import { addressOf, composeNotice, noticeInputBuilder, recipientAddress } from '../../core/delivery';
 import { noticeMessageId } from '../../core/domain/ids';
-import { SmtpSendError } from '../../core/mail/smtp-pool';
+import { SmtpSendError } from '../../core/errors';
 import { renderIndividualNotice } from '../../core/mail/render';
 
 export function createNaiveActivities(deps: ActivityDeps) {

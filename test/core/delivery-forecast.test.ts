@@ -1,13 +1,23 @@
-import { randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import * as audit from '../../core/db/audit';
-import { upsertCustomers } from '../../core/db/inventory';
+import { loadConfig } from '../../core/config';
 import * as obligations from '../../core/db/obligations';
-import * as users from '../../core/db/users';
 import { deliveryProgress, warnIfForecastLate } from '../../core/delivery';
 import type { StaffAlert, StaffMailer } from '../../core/mail/staff-mailer';
-import { createTestDatabase, insertIncident } from '../helpers/db';
+import { TemplateCache } from '../../core/mail/template-cache';
+import { createTestDatabase } from '../helpers/db';
 import type { TestDatabase } from '../helpers/db';
+import {
+  approvedNotice,
+  identifyAffected,
+  importInventory,
+  newIncident,
+  newUser,
+  recordSent,
+} from '../helpers/factories';
 
 /**
  * The sending rate and the forecast of the last notice, read from deliveries' sent_at, and the
@@ -30,46 +40,47 @@ describe('delivery forecast', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    const opened = await insertIncident(db.pool, {
+    const config = loadConfig({
+      FORTHRIGHT_DATA_DIR: mkdtempSync(join(tmpdir(), 'forthright-forecast-')),
+      DATABASE_URL: db.url,
+      LOG_LEVEL: 'silent',
+    });
+    const opened = await newIncident(db.pool, {
       title: 'Forecast test',
       discoveredAt: new Date(Date.now() - 3_600_000),
     });
-    incidentId = opened.incidentId;
+    incidentId = opened.incident.id;
     officerEmail = opened.officer.email;
-    await users.upsertWithToken(
-      db.pool,
-      { email: 'compliance@staff.example.com', displayName: 'Compliance', role: 'compliance' },
-      randomUUID(),
-    );
-    await upsertCustomers(
-      db.pool,
-      Array.from({ length: AFFECTED }, (_, i) => ({
-        externalId: `P${i}`,
-        fullName: `P ${i}`,
-        email: `p${i}@example.com`,
-        country: 'US',
+    const compliance = await newUser(db.pool, {
+      role: 'compliance',
+      email: 'compliance@staff.example.com',
+      displayName: 'Compliance',
+    });
+    const customers = Array.from({ length: AFFECTED }, (_, i) => ({
+      externalId: `P${i}`,
+      fullName: `P ${i}`,
+      email: `p${i}@example.com`,
+      country: 'US',
+      region: 'US-CA',
+    }));
+    await importInventory(db.pool, {
+      customers,
+      holdings: customers.map((c) => ({
+        customerExternalId: c.externalId,
+        system: 'crm',
+        categories: ['email'],
       })),
-    );
-    await db.pool.query(
-      `INSERT INTO affected_customers (incident_id, customer_id, categories, jurisdiction, status, reference_code, page_token)
-       SELECT $1, id, '{email}', 'US-CA', CASE WHEN row_number() OVER (ORDER BY id) <= $2 THEN 'notified' ELSE 'pending' END,
-              'FR-T-' || id, md5(id::text)
-       FROM customers`,
-      [incidentId, SENT],
-    );
-    await db.pool.query(`INSERT INTO template_snapshots (version, sources) VALUES ('v', '{}')`);
-    const { rows } = await db.pool.query<{ id: string }>(
-      `INSERT INTO notices (incident_id, version, content, template_version, content_hash, status)
-       VALUES ($1, 1, '{}', 'v', 'h', 'approved') RETURNING id`,
-      [incidentId],
+    });
+    await identifyAffected(db.pool, incidentId);
+    const notice = await approvedNotice(
+      { pool: db.pool, templates: new TemplateCache(db.pool), config },
+      incidentId,
+      compliance.user,
     );
     // SENT notices over the last 30 seconds, evenly.
-    await db.pool.query(
-      `INSERT INTO deliveries (incident_id, customer_id, notice_id, message_id, recipient, status, sent_at)
-       SELECT a.incident_id, a.customer_id, $2, '<t.' || a.customer_id || '@example.com>', 'x@example.com', 'sent',
-              now() - (30 * (row_number() OVER (ORDER BY a.customer_id)) / $3::float8) * interval '1 second'
-       FROM affected_customers a WHERE a.incident_id = $1 AND a.status = 'notified'`,
-      [incidentId, rows[0]!.id, SENT],
+    await recordSent(
+      { pool: db.pool, config },
+      { incidentId, noticeId: notice.id, count: SENT, sentOverSeconds: 30 },
     );
   });
 

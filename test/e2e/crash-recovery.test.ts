@@ -1,15 +1,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, openSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import * as audit from '../../core/db/audit';
+import { loadConfig } from '../../core/config';
 import * as incidents from '../../core/db/incidents';
 import { upsertCustomers, upsertHoldings } from '../../core/db/inventory';
-import * as users from '../../core/db/users';
 import { incidentWorkflowId } from '../../core/domain/ids';
 import { freePort } from '../../scripts/lib/local-servers';
 import { repoRoot } from '../../scripts/lib/tools';
@@ -18,6 +17,7 @@ import { approvalUpdate } from '../../workflows/messages';
 import { dataConverter } from '../../core/data-converter';
 import { createTestDatabase } from '../helpers/db';
 import type { TestDatabase } from '../helpers/db';
+import { newIncident, newStaff } from '../helpers/factories';
 import { uniqueTaskQueue } from '../helpers/temporal';
 
 /**
@@ -206,45 +206,27 @@ describe('delivery crash recovery', () => {
     'sends every affected customer exactly one notice across three SIGKILLs of the worker',
     { timeout: 600_000 },
     async () => {
-      const officer = await users.upsertWithToken(
-        db.pool,
-        { email: 'officer@staff.example.com', displayName: 'Officer', role: 'officer' },
-        randomUUID(),
-      );
-      const compliance = await users.upsertWithToken(
-        db.pool,
-        { email: 'compliance@staff.example.com', displayName: 'Compliance', role: 'compliance' },
-        randomUUID(),
-      );
-      const incidentId = randomUUID();
-      await incidents.insert(db.pool, {
-        id: incidentId,
-        title: 'CRM export left on a public file share',
-        description: 'A copy of the CRM customer table was reachable without a password.',
-        discoveredAt: new Date(Date.now() - 3_600_000),
-        occurredFrom: new Date('2025-06-01T00:00:00Z'),
-        occurredTo: null,
-        systems: ['crm'],
-        dataCategories: ['email'],
-        encrypted: false,
-        keyCompromised: false,
-        customerExternalIds: null,
-        openedBy: officer.id,
-        idempotencyKey: null,
-        workflowId: incidentWorkflowId(incidentId),
-      });
-      await audit.append(db.pool, { incidentId, actor: officer.id, action: 'incident_opened' });
-
+      const { officer, compliance } = await newStaff(db.pool);
       await launch();
-      const handle = await client.workflow.start<typeof incidentWorkflow>('incidentWorkflow', {
-        workflowId: incidentWorkflowId(incidentId),
-        taskQueue,
-        args: [{ incidentId, openedBy: officer.id }],
-      });
+      const { incident } = await newIncident(
+        db.pool,
+        {
+          title: 'CRM export left on a public file share',
+          description: 'A copy of the CRM customer table was reachable without a password.',
+          discoveredAt: new Date(Date.now() - 3_600_000),
+          occurredFrom: new Date('2025-06-01T00:00:00Z'),
+          systems: ['crm'],
+          dataCategories: ['email'],
+          openedBy: officer.user,
+        },
+        { temporal: client, config: loadConfig(workerEnv()) },
+      );
+      const incidentId = incident.id;
+      const handle = client.workflow.getHandle<typeof incidentWorkflow>(incidentWorkflowId(incidentId));
       const status = async () => (await incidents.get(db.pool, incidentId))?.status;
       await eventually('the notice to await approval', async () => (await status()) === 'awaiting_approval');
       await handle.executeUpdate(approvalUpdate, {
-        args: [{ decision: 'approve', comment: null, actorId: compliance.id, actorRole: 'compliance' }],
+        args: [{ decision: 'approve', comment: null, actorId: compliance.user.id, actorRole: 'compliance' }],
       });
 
       for (const threshold of KILLS_AT) {

@@ -1,6 +1,5 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import * as audit from '../../core/db/audit';
 import * as deliveries from '../../core/db/deliveries';
 import * as incidents from '../../core/db/incidents';
 import { upsertCustomers, upsertHoldings } from '../../core/db/inventory';
@@ -10,6 +9,7 @@ import type { incidentWorkflow } from '../../workflows/incident';
 import { approvalUpdate } from '../../workflows/messages';
 import { createTestDatabase } from '../helpers/db';
 import type { TestDatabase } from '../helpers/db';
+import { newIncident } from '../helpers/factories';
 import { startSmtpSink } from '../helpers/smtp';
 import type { SmtpFault, SmtpSink } from '../helpers/smtp';
 import { bearer, eventually, startSystem } from '../helpers/system';
@@ -86,29 +86,20 @@ describe('delivery against a failing relay', () => {
   });
 
   it('sends everyone else one notice, records the refused with the reply, and the counts add up', async () => {
-    const incidentId = randomUUID();
-    await incidents.insert(db.pool, {
-      id: incidentId,
-      title: 'Card data read from the billing database',
-      description: 'An attacker read billing records through a vulnerable reporting endpoint.',
-      discoveredAt: new Date(Date.now() - 3_600_000),
-      occurredFrom: null,
-      occurredTo: null,
-      systems: ['billing'],
-      dataCategories: ['payment_card'],
-      encrypted: false,
-      keyCompromised: false,
-      customerExternalIds: null,
-      openedBy: system.staff.officer.id,
-      idempotencyKey: null,
-      workflowId: incidentWorkflowId(incidentId),
-    });
-    await audit.append(db.pool, { incidentId, actor: system.staff.officer.id, action: 'incident_opened' });
-    const handle = await system.client.workflow.start<typeof incidentWorkflow>('incidentWorkflow', {
-      workflowId: incidentWorkflowId(incidentId),
-      taskQueue: system.config.temporal.taskQueue,
-      args: [{ incidentId, openedBy: system.staff.officer.id }],
-    });
+    const { incident } = await newIncident(
+      db.pool,
+      {
+        title: 'Card data read from the billing database',
+        description: 'An attacker read billing records through a vulnerable reporting endpoint.',
+        discoveredAt: new Date(Date.now() - 3_600_000),
+        systems: ['billing'],
+        dataCategories: ['payment_card'],
+        openedBy: system.staff.officer,
+      },
+      { temporal: system.client, config: system.config },
+    );
+    const incidentId = incident.id;
+    const handle = system.client.workflow.getHandle<typeof incidentWorkflow>(incidentWorkflowId(incidentId));
     const status = async () => (await incidents.get(db.pool, incidentId))?.status;
     await eventually(async () => (await status()) === 'awaiting_approval');
     await handle.executeUpdate(approvalUpdate, {

@@ -1,12 +1,7 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { inject } from 'vitest';
-import * as incidents from '../../core/db/incidents';
-import type { NewIncident } from '../../core/db/incidents';
 import { createPool, type Pool } from '../../core/db/pool';
-import * as users from '../../core/db/users';
-import type { User } from '../../core/db/users';
-import { incidentWorkflowId } from '../../core/domain/ids';
 
 export interface TestDatabase {
   /** postgres:// URL of this database, for code under test that makes its own pool (a worker, the API). */
@@ -54,38 +49,4 @@ async function withAdmin<T>(adminUrl: string, work: (client: pg.Client) => Promi
   } finally {
     await client.end();
   }
-}
-
-/**
- * An incident written straight into the database (no workflow), opened by a test officer, for tests
- * of core/db: `facts` override the defaults (on crm, exposing email, no window).
- */
-export async function insertIncident(
-  pool: Pool,
-  facts: Partial<Omit<NewIncident, 'id' | 'openedBy' | 'workflowId'>> = {},
-): Promise<{ incidentId: string; officer: User }> {
-  const officer = await users.upsertWithToken(
-    pool,
-    { email: 'officer@staff.example.com', displayName: 'Officer', role: 'officer' },
-    randomBytes(16).toString('hex'),
-  );
-  const id = randomUUID();
-  await incidents.insert(pool, {
-    title: 'Test incident',
-    description: 'A test incident.',
-    discoveredAt: new Date(),
-    occurredFrom: null,
-    occurredTo: null,
-    systems: ['crm'],
-    dataCategories: ['email'],
-    encrypted: false,
-    keyCompromised: false,
-    customerExternalIds: null,
-    idempotencyKey: null,
-    ...facts,
-    id,
-    openedBy: officer.id,
-    workflowId: incidentWorkflowId(id),
-  });
-  return { incidentId: id, officer };
 }

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,18 +7,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities } from '../../activities';
 import { loadConfig } from '../../core/config';
 import type { Config } from '../../core/config';
-import * as incidents from '../../core/db/incidents';
 import * as inventory from '../../core/db/inventory';
-import * as notices from '../../core/db/notices';
 import * as obligations from '../../core/db/obligations';
-import * as users from '../../core/db/users';
+import type { User } from '../../core/db/users';
 import { incidentWorkflowId } from '../../core/domain/ids';
 import { TemplateCache } from '../../core/mail/template-cache';
-import { DEFAULT_WHAT_WE_ARE_DOING, contentHash } from '../../core/use-cases/notices';
+import { DEFAULT_WHAT_WE_ARE_DOING, preapproveStandardNotice } from '../../core/use-cases/notices';
 import { buildActivityDeps } from '../../worker/deps';
 import { progressQuery } from '../../workflows/messages';
 import { createTestDatabase } from '../helpers/db';
 import type { TestDatabase } from '../helpers/db';
+import { newIncident, newUser } from '../helpers/factories';
+import type { StaffMember } from '../helpers/factories';
 import { startSmtpSink } from '../helpers/smtp';
 import type { SmtpSink } from '../helpers/smtp';
 import { eventually, workflowBundle } from '../helpers/system';
@@ -38,8 +37,8 @@ describe('incidentWorkflow deadlines', () => {
   let worker: Worker;
   let running: Promise<void>;
   let deps: ReturnType<typeof buildActivityDeps>;
-  let officerId: string;
-  let complianceId: string;
+  let officer: User;
+  let compliance: StaffMember;
 
   beforeAll(async () => {
     env = await createTimeSkippingEnv();
@@ -53,8 +52,8 @@ describe('incidentWorkflow deadlines', () => {
       LOG_LEVEL: 'silent',
       DELIVERY_RETRY_DELAYS: '1',
     });
-    officerId = (await users.upsertWithToken(db.pool, { email: 'officer@staff.example.com', displayName: 'Olive Officer', role: 'officer' }, randomUUID())).id;
-    complianceId = (await users.upsertWithToken(db.pool, { email: 'compliance@staff.example.com', displayName: 'Cora Compliance', role: 'compliance' }, randomUUID())).id;
+    officer = (await newUser(db.pool, { role: 'officer', displayName: 'Olive Officer' })).user;
+    compliance = await newUser(db.pool, { role: 'compliance', displayName: 'Cora Compliance' });
     await inventory.upsertCustomers(
       db.pool,
       Array.from({ length: 20 }, (_, i) => ({
@@ -90,28 +89,20 @@ describe('incidentWorkflow deadlines', () => {
 
   /** Opens an incident discovered "now" in the test server's clock and starts its workflow. */
   async function openIncident(title: string) {
-    const id = randomUUID();
-    await incidents.insert(db.pool, {
-      id,
-      title,
-      description: 'Credential stuffing against the customer portal exposed login details.',
-      discoveredAt: new Date(await env.currentTimeMs()),
-      occurredFrom: null,
-      occurredTo: null,
-      systems: ['crm'],
-      dataCategories: ['account_credentials'],
-      encrypted: false,
-      keyCompromised: false,
-      customerExternalIds: null,
-      openedBy: officerId,
-      idempotencyKey: null,
-      workflowId: incidentWorkflowId(id),
-    });
-    const handle = await env.client.workflow.start('incidentWorkflow', {
-      workflowId: incidentWorkflowId(id),
-      taskQueue: config.temporal.taskQueue,
-      args: [{ incidentId: id, openedBy: officerId }],
-    });
+    const { incident } = await newIncident(
+      db.pool,
+      {
+        title,
+        description: 'Credential stuffing against the customer portal exposed login details.',
+        discoveredAt: new Date(await env.currentTimeMs()),
+        systems: ['crm'],
+        dataCategories: ['account_credentials'],
+        openedBy: officer,
+      },
+      { temporal: env.client, config },
+    );
+    const id = incident.id;
+    const handle = env.client.workflow.getHandle(incidentWorkflowId(id));
     await eventually(async () => (await handle.query(progressQuery)).status === 'awaiting_approval');
     return { id, handle };
   }
@@ -156,25 +147,9 @@ describe('incidentWorkflow deadlines', () => {
   });
 
   it('sends the pre-approved standard notice at the cut-off, meeting the deadline', async () => {
-    const templates = new TemplateCache(db.pool);
-    const { version } = await templates.snapshotCurrent();
-    const content = {
-      title: 'Standard notice',
+    await preapproveStandardNotice({ pool: db.pool, templates: new TemplateCache(db.pool), config }, compliance.actor, {
       whatHappened: 'We found that someone gained access to one of our systems without permission.',
       whatWeAreDoing: DEFAULT_WHAT_WE_ARE_DOING,
-      company: {
-        name: config.company.name,
-        postalAddress: config.company.postalAddress,
-        supportEmail: config.company.supportEmail,
-        supportPhone: config.company.supportPhone,
-        dpoContact: config.company.dpoContact,
-      },
-    };
-    await notices.preapprove(db.pool, {
-      templateVersion: version,
-      content,
-      contentHash: contentHash(version, content),
-      approvedBy: complianceId,
     });
 
     const { id, handle } = await openIncident('Incident left to the cut-off');

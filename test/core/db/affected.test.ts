@@ -5,8 +5,9 @@ import * as deliveries from '../../../core/db/deliveries';
 import * as incidents from '../../../core/db/incidents';
 import { upsertCustomers, upsertHoldings } from '../../../core/db/inventory';
 import type { CustomerInput, HoldingInput } from '../../../core/db/inventory';
-import { createTestDatabase, insertIncident } from '../../helpers/db';
+import { createTestDatabase } from '../../helpers/db';
 import type { TestDatabase } from '../../helpers/db';
+import { newIncident } from '../../helpers/factories';
 
 /**
  * Identification's one-notice-per-person rule on a real database: records of one incident sharing
@@ -106,7 +107,9 @@ describe('affected.identify: one notice per person', () => {
     db = await createTestDatabase();
     await upsertCustomers(db.pool, customers);
     await upsertHoldings(db.pool, holdings);
-    ({ incidentId } = await insertIncident(db.pool, {
+    ({
+      incident: { id: incidentId },
+    } = await newIncident(db.pool, {
       systems: ['crm', 'billing'],
       dataCategories: ['name', 'email', 'payment_card', 'postal_address'],
     }));

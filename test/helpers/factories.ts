@@ -1,0 +1,206 @@
+import { randomUUID } from 'node:crypto';
+import type { Client } from '@temporalio/client';
+import { startIncidentWorkflow } from '../../api/temporal-client';
+import type { Config } from '../../core/config';
+import * as affected from '../../core/db/affected';
+import * as deliveries from '../../core/db/deliveries';
+import type { Incident } from '../../core/db/incidents';
+import type { CustomerInput, HoldingInput } from '../../core/db/inventory';
+import type { Pool } from '../../core/db/pool';
+import type { User } from '../../core/db/users';
+import { noticeMessageId } from '../../core/domain/ids';
+import type { Role } from '../../core/domain/model';
+import type { TemplateCache } from '../../core/mail/template-cache';
+import { identifyAffectedCustomers, openIncident } from '../../core/use-cases/incidents';
+import type { OpenIncidentInput } from '../../core/use-cases/incidents';
+import { importCustomers, importHoldings } from '../../core/use-cases/inventory';
+import { draftNotice, recordApproval } from '../../core/use-cases/notices';
+import type { Actor } from '../../core/use-cases/types';
+import { issueUserToken } from '../../core/use-cases/users';
+
+/**
+ * Factories: the world a test or benchmark starts from, built through the product's own use cases
+ * (core/use-cases/, the same functions the routes and activities call), never by hand-written
+ * inserts that drift from the schema. Each takes overrides for what the test cares about and fills
+ * in the rest. Delivery states, which only the delivery shard pass writes, go through the same
+ * core/db steps it takes. No vitest here: bench/ uses these too.
+ */
+
+/** A staff member: the user row, the bearer token that signs them in, and them as an actor. */
+export interface StaffMember {
+  user: User;
+  token: string;
+  actor: Actor;
+}
+
+/** The actor a use case records for `user`. */
+export const actorOf = (user: Pick<User, 'id' | 'role'>): Actor => ({ id: user.id, role: user.role });
+
+/** Who issues the test users: the system, as an administrator would through the console. */
+const ISSUER: Actor = { id: 'system', role: 'admin' };
+
+/**
+ * A staff member with a fresh token, through the `issueUserToken` use case. Users are keyed by
+ * email, so asking twice for the same address returns that user again, with a new token.
+ */
+export async function newUser(
+  pool: Pool,
+  overrides: { role: Role; email?: string; displayName?: string },
+): Promise<StaffMember> {
+  const { role } = overrides;
+  const { user, token } = await issueUserToken({ pool }, ISSUER, {
+    email: overrides.email ?? `${role}@staff.example.com`,
+    displayName: overrides.displayName ?? `Test ${role}`,
+    role,
+  });
+  return { user, token, actor: actorOf(user) };
+}
+
+/** The two people every incident needs: the officer who opens it and compliance, who decides. */
+export async function newStaff(
+  pool: Pool,
+  overrides: { emailDomain?: string; displayNamePrefix?: string } = {},
+): Promise<{ officer: StaffMember; compliance: StaffMember }> {
+  const domain = overrides.emailDomain ?? 'staff.example.com';
+  const prefix = overrides.displayNamePrefix ?? 'Test';
+  const member = (role: 'officer' | 'compliance') =>
+    newUser(pool, { role, email: `${role}@${domain}`, displayName: `${prefix} ${role}` });
+  return { officer: await member('officer'), compliance: await member('compliance') };
+}
+
+/**
+ * Customers and their holdings, through the inventory import use cases (as the API's import).
+ * A customer needs only an `externalId`; the rest is made up from it.
+ */
+export async function importInventory(
+  pool: Pool,
+  inventoryRows: {
+    customers: (Partial<CustomerInput> & { externalId: string })[];
+    holdings?: HoldingInput[];
+  },
+): Promise<void> {
+  await importCustomers(
+    { pool },
+    inventoryRows.customers.map((c) => ({
+      fullName: `Customer ${c.externalId}`,
+      email: `${c.externalId.toLowerCase()}@example.com`,
+      country: 'US',
+      ...c,
+    })),
+  );
+  if (inventoryRows.holdings?.length) await importHoldings({ pool }, inventoryRows.holdings);
+}
+
+export interface NewIncidentOverrides extends Partial<OpenIncidentInput> {
+  /** Who opens it. @default a test officer (officer@staff.example.com) */
+  openedBy?: User;
+}
+
+/** Where to start the incident's workflow, as the API does after opening it. */
+export interface StartOn {
+  temporal: Client;
+  config: Readonly<Config>;
+}
+
+const INCIDENT_DEFAULTS = {
+  title: 'Test incident',
+  description: 'A test incident.',
+  systems: ['crm'],
+  dataCategories: ['email'],
+} satisfies Partial<OpenIncidentInput>;
+
+/**
+ * Opens an incident through the `openIncident` use case (row and audit entry in one transaction):
+ * on crm, exposing email, discovered now, no window unless overridden. With `start`, its workflow
+ * is started too, under its business id, exactly as the API starts it.
+ */
+export async function newIncident(
+  pool: Pool,
+  overrides: NewIncidentOverrides = {},
+  start?: StartOn,
+): Promise<{ incident: Incident; officer: User }> {
+  const { openedBy, ...facts } = overrides;
+  const officer = openedBy ?? (await newUser(pool, { role: 'officer' })).user;
+  const { incident } = await openIncident({ pool }, actorOf(officer), {
+    ...INCIDENT_DEFAULTS,
+    discoveredAt: new Date(),
+    ...facts,
+  });
+  if (start) await startIncidentWorkflow(start, incident);
+  return { incident, officer };
+}
+
+/**
+ * Identifies an incident's affected customers, as the workflow's first activity does (the
+ * `identifyAffectedCustomers` use case). Returns the number of people.
+ */
+export function identifyAffected(pool: Pool, incidentId: string): Promise<number> {
+  return identifyAffectedCustomers({ pool }, incidentId);
+}
+
+export interface NoticeFactoryDeps {
+  pool: Pool;
+  templates: TemplateCache;
+  config: Readonly<Config>;
+}
+
+/** Drafts the incident's notice and approves it as `compliance`, through the notice use cases. */
+export async function approvedNotice(
+  deps: NoticeFactoryDeps,
+  incidentId: string,
+  compliance: Pick<User, 'id'>,
+  comment: string | null = null,
+): Promise<{ id: string; version: number }> {
+  const notice = await draftNotice(deps, { incidentId, afterVersion: 0, revision: null });
+  await recordApproval(deps.pool, {
+    incidentId,
+    noticeId: notice.id,
+    decision: 'approve',
+    comment,
+    actorId: compliance.id,
+  });
+  return notice;
+}
+
+/**
+ * Records `count` of an incident's affected customers as sent, in customer order, through the
+ * delivery states core/delivery/shard-pass.ts moves a notice through (claim → sending → sent);
+ * nothing goes to an SMTP server. `sentOverSeconds` spreads their sent times evenly over that many
+ * seconds before now, for tests of the rate and forecast: the one write here no product function
+ * makes, since it stands for time having passed.
+ */
+export async function recordSent(
+  deps: { pool: Pool; config: Readonly<Config> },
+  input: { incidentId: string; noticeId: string; count: number; sentOverSeconds?: number },
+): Promise<number[]> {
+  const { pool, config } = deps;
+  const recipients = await affected.emailRecipientsPage(pool, input.incidentId, {
+    after: 0,
+    limit: input.count,
+  });
+  const senderDomain = /@([^>\s]+)/.exec(config.mail.from)?.[1] ?? 'localhost';
+  const lease = randomUUID();
+  const claimed = await deliveries.claim(
+    pool,
+    input.incidentId,
+    input.noticeId,
+    lease,
+    recipients.map((r) => ({
+      customerId: r.customerId,
+      recipient: r.email,
+      messageId: noticeMessageId(input.incidentId, r.customerId, senderDomain),
+    })),
+  );
+  const ids = [...claimed.values()].filter((c) => c.mine).map((c) => c.id);
+  await deliveries.markSending(pool, lease, ids);
+  await deliveries.markSent(pool, input.incidentId, ids);
+  if (input.sentOverSeconds !== undefined) {
+    await pool.query(
+      `UPDATE deliveries d SET sent_at = now() - ($3 * o.n / $4::float8) * interval '1 second'
+       FROM (SELECT id, row_number() OVER (ORDER BY customer_id) AS n FROM deliveries WHERE id = ANY($2::bigint[])) o
+       WHERE d.id = o.id AND d.incident_id = $1`,
+      [input.incidentId, ids, input.sentOverSeconds, ids.length],
+    );
+  }
+  return recipients.map((r) => r.customerId);
+}
