@@ -117,6 +117,7 @@ export const ACTION_LABELS = {
   reassessment_requested: 'Re-assessment requested',
   notice_acknowledged: 'Notice acknowledged',
   support_lookup: 'Support lookup',
+  inventory_changed: 'Inventory changed',
   user_token_issued: 'User token issued',
   user_deactivated: 'User deactivated',
 };
