@@ -41,6 +41,11 @@ const EnvFields = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
     .optional(),
+  /** The tables' owner, for the migration step only (default: DATABASE_URL, or the embedded superuser). */
+  MIGRATION_DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+    .optional(),
   EMBEDDED_PG_PORT: port.default(5433),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   /** How long the API and the worker wait at start for the migration step to finish. */
@@ -124,7 +129,16 @@ export interface Config {
     payloadKey: Buffer;
     workflowBundlePath: string | undefined;
   };
-  database: { url: string; poolSize: number; embedded: boolean; embeddedPort: number; schemaWaitMs: number };
+  database: {
+    /** What the API, the worker and the scripts use: a member of `forthright_app` (core/db/roles.ts). */
+    url: string;
+    /** What the migration step uses: the owner of the tables. */
+    migrationUrl: string;
+    poolSize: number;
+    embedded: boolean;
+    embeddedPort: number;
+    schemaWaitMs: number;
+  };
   mail: {
     smtpUrl: string;
     poolSize: number;
@@ -188,6 +202,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     },
     database: {
       url: e.DATABASE_URL ?? embeddedDatabaseUrl(e.EMBEDDED_PG_PORT),
+      migrationUrl:
+        e.MIGRATION_DATABASE_URL ?? e.DATABASE_URL ?? embeddedDatabaseUrl(e.EMBEDDED_PG_PORT, 'owner'),
       poolSize: e.DATABASE_POOL_SIZE,
       embedded,
       embeddedPort: e.EMBEDDED_PG_PORT,
@@ -230,8 +246,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
   });
 }
 
-export function embeddedDatabaseUrl(port: number): string {
-  return `postgres://forthright:forthright@127.0.0.1:${port}/forthright`;
+/**
+ * The embedded cluster's database, as the application (`forthright_service`, a member of
+ * `forthright_app` created by the migration step: core/db/roles.ts) or as its owner (the cluster's superuser, who runs the migrations). Loopback only,
+ * so the passwords are fixed.
+ */
+export function embeddedDatabaseUrl(port: number, as: 'app' | 'owner' = 'app'): string {
+  const user = as === 'owner' ? 'forthright:forthright' : 'forthright_service:forthright_service';
+  return `postgres://${user}@127.0.0.1:${port}/forthright`;
 }
 
 /**

@@ -24,11 +24,10 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { ConfigError, loadConfig, type Config } from '../core/config';
 import { countCustomers } from '../core/db/inventory';
-import { migrate } from '../core/db/migrate';
 import { createPool } from '../core/db/pool';
 import { upsertWithToken } from '../core/db/users';
 import type { Role } from '../core/domain/model';
-import { startEmbeddedDatabase } from './lib/database';
+import { migrateDatabase, startEmbeddedDatabase } from './lib/database';
 import {
   delay,
   LocalServerError,
@@ -285,7 +284,7 @@ async function main(): Promise<number> {
     if (servers.length) say(`${servers.map((s) => s.name).join(', ')} running`);
     if (signals > 0) return await stopAll(0);
     // The one migration step, before the worker and the API (they only wait for the schema).
-    await migrate(config.database.url);
+    await migrateDatabase(config, undefined, (warning) => say(`warning: ${warning}`));
     say('database migrated');
 
     // --- Demo data ----------------------------------------------------------------------------

@@ -85,10 +85,29 @@ export async function startBenchServers(options: {
       }
       const url = server.urlFor(name);
       await migrate(url);
+      if (process.env.BENCH_AUDIT_CHAIN === 'off') await switchOffAuditChain(url);
       return url;
     },
     stop,
   };
+}
+
+/**
+ * BENCH_AUDIT_CHAIN=off: the audit trail as it was before migration 007 — no chaining trigger, no
+ * chain index, nothing required of the chain columns — the baseline the chain's cost is measured
+ * against (bench/audit-chain.ts). Never done to a product database.
+ */
+async function switchOffAuditChain(url: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(`
+      DROP TRIGGER audit_events_chain ON audit_events;
+      DROP INDEX audit_events_chain_idx;
+      ALTER TABLE audit_events ALTER COLUMN chain_seq DROP NOT NULL, ALTER COLUMN hash DROP NOT NULL;`);
+  } finally {
+    await client.end();
+  }
 }
 
 /** A payload key shared by the benchmark's client and the worker it starts. */

@@ -15,7 +15,13 @@ export interface AuditEvent {
  */
 export async function append(
   db: Queryable,
-  event: { incidentId: string | null; actor: string; action: string; detail?: Record<string, unknown>; dedupeKey?: string },
+  event: {
+    incidentId: string | null;
+    actor: string;
+    action: string;
+    detail?: Record<string, unknown>;
+    dedupeKey?: string;
+  },
 ): Promise<void> {
   await db.query(
     `INSERT INTO audit_events (incident_id, actor, action, detail, dedupe_key) VALUES ($1, $2, $3, $4, $5)
@@ -37,4 +43,56 @@ export async function listForIncident(db: Queryable, incidentId: string): Promis
 export async function exists(db: Queryable, dedupeKey: string): Promise<boolean> {
   const { rows } = await db.query(`SELECT 1 FROM audit_events WHERE dedupe_key = $1`, [dedupeKey]);
   return rows.length > 0;
+}
+
+// --- The hash chain (migration 007; verified by core/audit/chain.ts) ------------------------------
+
+/**
+ * One stored event as the chain sees it: every field in the text form its hash encodes
+ * (core/audit/chain.ts `canonicalEncoding`).
+ */
+export interface AuditChainRow {
+  /** bigint ids as decimal strings. */
+  id: string;
+  incidentId: string | null;
+  chainSeq: string;
+  /** `at` in UTC with microseconds, `YYYY-MM-DDTHH:MM:SS.ffffffZ` (what the database stored, exactly). */
+  at: string;
+  actor: string;
+  action: string;
+  /** `detail::text`: PostgreSQL's canonical text of the jsonb value. */
+  detail: string;
+  dedupeKey: string | null;
+  prevId: string | null;
+  /** Lower-case hex; null for the first event of a chain. */
+  prevHash: string | null;
+  /** Lower-case hex. */
+  hash: string;
+}
+
+const CHAIN_COLUMNS = `id::text AS id, incident_id::text AS "incidentId", chain_seq::text AS "chainSeq",
+  to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS at, actor, action,
+  detail::text AS detail, dedupe_key AS "dedupeKey", prev_id::text AS "prevId",
+  encode(prev_hash, 'hex') AS "prevHash", encode(hash, 'hex') AS hash`;
+
+/** The chains in the trail: one per incident with events, and `null` for the events without one. */
+export async function listChains(db: Queryable): Promise<(string | null)[]> {
+  const { rows } = await db.query<{ incidentId: string | null }>(
+    `SELECT DISTINCT incident_id::text AS "incidentId" FROM audit_events ORDER BY 1 NULLS FIRST`,
+  );
+  return rows.map((r) => r.incidentId);
+}
+
+/** One chain's events, in chain order (`null`: the events without an incident). */
+export async function chainRows(db: Queryable, incidentId: string | null): Promise<AuditChainRow[]> {
+  const { rows } =
+    incidentId === null
+      ? await db.query<AuditChainRow>(
+          `SELECT ${CHAIN_COLUMNS} FROM audit_events WHERE incident_id IS NULL ORDER BY chain_seq, id`,
+        )
+      : await db.query<AuditChainRow>(
+          `SELECT ${CHAIN_COLUMNS} FROM audit_events WHERE incident_id = $1 ORDER BY chain_seq, id`,
+          [incidentId],
+        );
+  return rows;
 }

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { Config } from '../../core/config';
 import { migrate } from '../../core/db/migrate';
 import { createPool, type Pool } from '../../core/db/pool';
+import { provisionAppLogin } from '../../core/db/roles';
 import { ensureDatabase, isListening, startEmbeddedPostgres, type EmbeddedPostgres } from './local-servers';
 
 /**
@@ -36,6 +37,21 @@ export async function startEmbeddedDatabase(
 }
 
 /**
+ * The migration step: runs the pending migrations as the tables' owner (MIGRATION_DATABASE_URL, or
+ * the embedded superuser), then makes DATABASE_URL's user a member of `forthright_app`, the role that
+ * may only read and append to the audit trail (core/db/roles.ts). Warnings go to `warn`.
+ */
+export async function migrateDatabase(
+  config: Readonly<Config>,
+  log: (msg: string) => void = () => undefined,
+  warn: (msg: string) => void = (msg) => console.warn(`warning: ${msg}`),
+): Promise<void> {
+  await migrate(config.database.migrationUrl, log);
+  for (const warning of await provisionAppLogin(config.database.migrationUrl, config.database.url))
+    warn(warning);
+}
+
+/**
  * Runs `work` with a pool on the configured, migrated database (seed and import are migration
  * steps of their own: they may run before anything else). For the embedded default, uses the
  * running cluster (e.g. the one `npm start` runs) or starts it just for this and stops it afterwards.
@@ -48,7 +64,7 @@ export async function withDatabase<T>(
   if (config.database.embedded && !(await isListening(config.database.embeddedPort))) {
     server = await startEmbeddedDatabase(config);
   }
-  await migrate(config.database.url);
+  await migrateDatabase(config);
   const pool = createPool(config.database.url, 4);
   try {
     return await work(pool);
