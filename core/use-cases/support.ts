@@ -77,7 +77,9 @@ function recordLookup(pool: Pool, actor: string, by: 'reference' | 'email', rows
         detail: { lookupId, by, found: 0 },
       });
     }
-    for (const [incidentId, customerIds] of byIncident) {
+    // In incident order: each append waits for its incident's audit chain (migration 007), and two
+    // lookups taking two chains in opposite orders would deadlock.
+    for (const [incidentId, customerIds] of [...byIncident].sort(([a], [b]) => (a < b ? -1 : 1))) {
       await audit.append(tx, {
         incidentId,
         actor,
