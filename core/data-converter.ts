@@ -44,7 +44,12 @@ export class AesGcmCodec implements PayloadCodec {
 
   async decode(payloads: Payload[]): Promise<Payload[]> {
     return payloads.map((payload) => {
-      if (Buffer.from(payload.metadata?.[METADATA_ENCODING_KEY] ?? []).toString() !== ENCODING) return payload;
+      // A payload this codec did not encrypt was written by someone without the key (a client or
+      // UI pointed at the Temporal frontend): refused, so it cannot start, signal or update a
+      // workflow, nor pose as an activity's result.
+      if (Buffer.from(payload.metadata?.[METADATA_ENCODING_KEY] ?? []).toString() !== ENCODING) {
+        throw new UnencryptedPayloadError();
+      }
       const id = Buffer.from(payload.metadata?.[KEY_ID] ?? []).toString();
       const key = this.keys.get(id);
       if (!key) throw new Error(`no payload key with id ${id}: was PAYLOAD_ENCRYPTION_KEY changed?`);
@@ -54,6 +59,14 @@ export class AesGcmCodec implements PayloadCodec {
       const plain = Buffer.concat([decipher.update(data.subarray(12, data.length - 16)), decipher.final()]);
       return temporal.api.common.v1.Payload.decode(plain);
     });
+  }
+}
+
+/** Thrown when decoding a payload that was not encrypted with a payload key. */
+export class UnencryptedPayloadError extends Error {
+  override name = 'UnencryptedPayloadError';
+  constructor() {
+    super('refused a payload that is not encrypted with a payload key');
   }
 }
 
