@@ -8,7 +8,6 @@ import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { loadConfig } from '../../core/config';
 import * as incidents from '../../core/db/incidents';
-import { upsertCustomers, upsertHoldings } from '../../core/db/inventory';
 import { incidentWorkflowId } from '../../core/domain/ids';
 import { freePort } from '../../scripts/lib/local-servers';
 import { repoRoot } from '../../scripts/lib/tools';
@@ -17,7 +16,7 @@ import { approvalUpdate } from '../../workflows/messages';
 import { dataConverter } from '../../core/data-converter';
 import { createTestDatabase } from '../helpers/db';
 import type { TestDatabase } from '../helpers/db';
-import { newIncident, newStaff } from '../helpers/factories';
+import { importInventory, newIncident, newStaff } from '../helpers/factories';
 import { uniqueTaskQueue } from '../helpers/temporal';
 
 /**
@@ -179,16 +178,15 @@ describe('delivery crash recovery', () => {
       country: 'US',
       region: ['US-CA', 'US-TX', 'US-NY'][i % 3]!,
     }));
-    await upsertCustomers(db.pool, customers);
-    await upsertHoldings(
-      db.pool,
-      customers.map((c, i) => ({
+    await importInventory(db.pool, {
+      customers,
+      holdings: customers.map((c, i) => ({
         customerExternalId: c.externalId,
         system: i < AFFECTED ? 'crm' : 'analytics',
         categories: ['name', 'email'],
         from: '2025-01-01T00:00:00Z',
       })),
-    );
+    });
   });
 
   afterAll(async () => {

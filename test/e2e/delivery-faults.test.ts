@@ -2,14 +2,13 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as deliveries from '../../core/db/deliveries';
 import * as incidents from '../../core/db/incidents';
-import { upsertCustomers, upsertHoldings } from '../../core/db/inventory';
 import { deliveryProgress } from '../../core/delivery';
 import { incidentWorkflowId } from '../../core/domain/ids';
 import type { incidentWorkflow } from '../../workflows/incident';
 import { approvalUpdate } from '../../workflows/messages';
 import { createTestDatabase } from '../helpers/db';
 import type { TestDatabase } from '../helpers/db';
-import { newIncident } from '../helpers/factories';
+import { importInventory, newIncident } from '../helpers/factories';
 import { startSmtpSink } from '../helpers/smtp';
 import type { SmtpFault, SmtpSink } from '../helpers/smtp';
 import { bearer, eventually, startSystem } from '../helpers/system';
@@ -67,16 +66,15 @@ describe('delivery against a failing relay', () => {
       region: 'US-CA',
       status: MANUAL.includes(i) ? ('deceased' as const) : ('active' as const),
     }));
-    await upsertCustomers(db.pool, customers);
-    await upsertHoldings(
-      db.pool,
-      customers.map((c, i) => ({
+    await importInventory(db.pool, {
+      customers,
+      holdings: customers.map((c, i) => ({
         customerExternalId: c.externalId,
         system: i < AFFECTED ? 'billing' : 'analytics',
         categories: ['name', 'payment_card'],
         maskedIdentifiers: { payment_card: String(1000 + (i % 9000)) },
       })),
-    );
+    });
   });
 
   afterAll(async () => {

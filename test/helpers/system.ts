@@ -11,13 +11,13 @@ import { buildApp } from '../../api/app';
 import type { App } from '../../api/app';
 import { loadConfig } from '../../core/config';
 import type { Config } from '../../core/config';
-import * as users from '../../core/db/users';
 import type { User } from '../../core/db/users';
 import { createLogger } from '../../core/logger';
 import type { Role } from '../../core/domain/model';
 import { dataConverter } from '../../core/data-converter';
 import { buildActivityDeps } from '../../worker/deps';
 import type { TestDatabase } from './db';
+import { newUser } from './factories';
 import { devServerAddress, devServerNativeConnection, uniqueTaskQueue } from './temporal';
 
 const WORKFLOWS_PATH = fileURLToPath(new URL('../../workflows/index.ts', import.meta.url));
@@ -81,12 +81,13 @@ export async function startSystem(
   const tokens = {} as TestSystem['tokens'];
   const staff = {} as TestSystem['staff'];
   for (const [name, role] of staffSpec) {
-    tokens[name] = `token-${name}-${Math.random().toString(36).slice(2)}`;
-    staff[name] = await users.upsertWithToken(
-      db.pool,
-      { email: `${name}@staff.example.com`, displayName: `Test ${name}`, role },
-      tokens[name],
-    );
+    const member = await newUser(db.pool, {
+      role,
+      email: `${name}@staff.example.com`,
+      displayName: `Test ${name}`,
+    });
+    tokens[name] = member.token;
+    staff[name] = member.user;
   }
 
   const deps = buildActivityDeps(config, options.templatesDir);

@@ -7,7 +7,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities } from '../../activities';
 import { loadConfig } from '../../core/config';
 import type { Config } from '../../core/config';
-import * as inventory from '../../core/db/inventory';
 import * as obligations from '../../core/db/obligations';
 import type { User } from '../../core/db/users';
 import { incidentWorkflowId } from '../../core/domain/ids';
@@ -17,7 +16,7 @@ import { buildActivityDeps } from '../../worker/deps';
 import { progressQuery } from '../../workflows/messages';
 import { createTestDatabase } from '../helpers/db';
 import type { TestDatabase } from '../helpers/db';
-import { newIncident, newUser } from '../helpers/factories';
+import { importInventory, newIncident, newUser } from '../helpers/factories';
 import type { StaffMember } from '../helpers/factories';
 import { startSmtpSink } from '../helpers/smtp';
 import type { SmtpSink } from '../helpers/smtp';
@@ -54,20 +53,20 @@ describe('incidentWorkflow deadlines', () => {
     });
     officer = (await newUser(db.pool, { role: 'officer', displayName: 'Olive Officer' })).user;
     compliance = await newUser(db.pool, { role: 'compliance', displayName: 'Cora Compliance' });
-    await inventory.upsertCustomers(
-      db.pool,
-      Array.from({ length: 20 }, (_, i) => ({
+    await importInventory(db.pool, {
+      customers: Array.from({ length: 20 }, (_, i) => ({
         externalId: `D${i}`,
         fullName: `Dee ${i}`,
         email: `dee${i}@example.org`,
         country: 'US',
         region: 'US-CA',
       })),
-    );
-    await inventory.upsertHoldings(
-      db.pool,
-      Array.from({ length: 20 }, (_, i) => ({ customerExternalId: `D${i}`, system: 'crm', categories: ['email', 'account_credentials'] as const })),
-    );
+      holdings: Array.from({ length: 20 }, (_, i) => ({
+        customerExternalId: `D${i}`,
+        system: 'crm',
+        categories: ['email', 'account_credentials'] as const,
+      })),
+    });
     deps = buildActivityDeps(config);
     worker = await Worker.create({
       connection: env.nativeConnection,
