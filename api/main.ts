@@ -5,6 +5,7 @@ import { createPool } from '../core/db/pool';
 import { createLogger } from '../core/logger';
 import { buildApp } from './app';
 import { createTemporalClient } from './temporal-client';
+import { startWorkflowStarter } from './workflow-starter';
 
 // Entry point: config -> wait for the migrated schema -> deps -> app -> listen until SIGTERM/SIGINT
 // -> close in reverse order. The API never migrates: the migration step runs before it (see
@@ -14,8 +15,10 @@ const logger = createLogger(config.logLevel, 'api');
 const pool = createPool(config.database.url, config.database.poolSize);
 let temporal: Awaited<ReturnType<typeof createTemporalClient>> | undefined;
 let app: Awaited<ReturnType<typeof buildApp>> | undefined;
+let starter: ReturnType<typeof startWorkflowStarter> | undefined;
 
 async function closeAll(): Promise<void> {
+  starter?.stop();
   await app?.close();
   await temporal?.connection.close();
   await pool.end();
@@ -37,6 +40,10 @@ try {
   temporal = await createTemporalClient(config);
   app = await buildApp({ config, pool, temporal, logger });
   await app.listen({ host: config.http.host, port: config.http.port });
+  starter = startWorkflowStarter({ pool, temporal, config }, logger, {
+    intervalMs: config.http.workflowStartRetryMs,
+    graceSeconds: 60,
+  });
 } catch (err) {
   logger.error({ err }, 'api failed to start');
   grace.uninstall();

@@ -1,4 +1,10 @@
-import { Client, Connection, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import {
+  Client,
+  Connection,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+} from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Config } from '../core/config';
 import { dataConverter } from '../core/data-converter';
@@ -32,18 +38,25 @@ interface TemporalDeps {
 
 /**
  * Starts (or finds) the incident's workflow under its business id: starting it twice returns the
- * running one, so this is safe after a replayed request.
+ * running one, and a finished one is left finished, so this is safe after a replayed request.
  */
 export async function startIncidentWorkflow(
   deps: TemporalDeps,
   incident: { id: string; openedBy: string },
 ): Promise<void> {
-  await deps.temporal.workflow.start<typeof incidentWorkflow>('incidentWorkflow', {
-    workflowId: incidentWorkflowId(incident.id),
-    taskQueue: deps.config.temporal.taskQueue,
-    args: [{ incidentId: incident.id, openedBy: incident.openedBy }],
-    workflowIdConflictPolicy: 'USE_EXISTING',
-  });
+  try {
+    await deps.temporal.workflow.start<typeof incidentWorkflow>('incidentWorkflow', {
+      workflowId: incidentWorkflowId(incident.id),
+      taskQueue: deps.config.temporal.taskQueue,
+      args: [{ incidentId: incident.id, openedBy: incident.openedBy }],
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      // A closed workflow is never started again: an incident has one life.
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+    });
+  } catch (err) {
+    if (err instanceof WorkflowExecutionAlreadyStartedError) return;
+    throw err;
+  }
 }
 
 /** Sends compliance's decision on the notice waiting for one; the workflow's validator may refuse it. */

@@ -77,9 +77,59 @@ const EnvFields = z.object({
     )
     .pipe(z.array(z.enum(['hipaa', 'sec', 'nydfs']))),
 
+  /** How often the API starts workflows that could not be started when their incident was opened. */
+  WORKFLOW_START_RETRY_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: port.default(3000),
   PUBLIC_BASE_URL: z.url().optional(),
+  /**
+   * Which proxies in front of the API to believe about the client's address (X-Forwarded-For):
+   * false (none, the default), true (any: only behind a proxy that overwrites the header), a hop
+   * count, or comma-separated addresses/CIDRs. The customer page's rate limit keys on that address.
+   */
+  TRUST_PROXY: z
+    .string()
+    .default('false')
+    .transform((v): boolean | number | string[] => {
+      if (v === 'true' || v === 'false') return v === 'true';
+      if (/^\d+$/.test(v)) return Number(v);
+      return v
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean);
+    }),
+  /** Largest request body the API reads, in kilobytes; inventory imports have their own limit. */
+  HTTP_BODY_LIMIT_KB: z.coerce.number().int().min(1).max(1_048_576).default(1024),
+  /** Largest inventory import (JSON or CSV) in megabytes. */
+  IMPORT_BODY_LIMIT_MB: z.coerce.number().int().min(1).max(4096).default(50),
+
+  /** Staff sign-in through OpenID Connect (README "Staff sign-in"); unset: no OIDC sign-in. */
+  OIDC_ISSUER_URL: z.url().optional(),
+  OIDC_CLIENT_ID: z.string().min(1).optional(),
+  OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  /** role=group pairs, comma-separated; the first role (in this order) whose group a person is in wins. */
+  OIDC_ROLE_GROUPS: z
+    .string()
+    .default('')
+    .transform((s, ctx) => parseRoleGroups(s, ctx)),
+  OIDC_GROUPS_CLAIM: z.string().min(1).default('groups'),
+  OIDC_PROVIDER_NAME: z.string().min(1).default('your organisation'),
+  /** The console's token form (service and development tokens). Default: on only without OIDC. */
+  CONSOLE_TOKEN_SIGN_IN: bool.optional(),
+  SESSION_IDLE_MINUTES: z.coerce
+    .number()
+    .positive()
+    .max(24 * 60)
+    .default(30),
+  SESSION_MAX_HOURS: z.coerce
+    .number()
+    .positive()
+    .max(24 * 30)
+    .default(12),
+  SERVICE_TOKEN_DAYS: z.coerce.number().positive().max(3650).default(90),
+  /** Failed sign-ins from one source within the window before it is answered 429. */
+  SIGN_IN_FAILURE_LIMIT: z.coerce.number().int().min(1).default(10),
+  SIGN_IN_FAILURE_WINDOW_MINUTES: z.coerce.number().positive().default(15),
 
   DELIVERY_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(500),
   DELIVERY_SHARDS: z.coerce.number().int().min(1).max(64).default(2),
@@ -154,7 +204,33 @@ export interface Config {
     dpoContact: string;
     regimes: { hipaaCoveredEntity: boolean; secRegistrant: boolean; nydfsCoveredEntity: boolean };
   };
-  http: { host: string; port: number; publicBaseUrl: string };
+  http: {
+    host: string;
+    port: number;
+    publicBaseUrl: string;
+    workflowStartRetryMs: number;
+    trustProxy: boolean | number | string[];
+    bodyLimitBytes: number;
+    importBodyLimitBytes: number;
+  };
+  auth: {
+    /** null: no OIDC sign-in (service and development tokens only). */
+    oidc: {
+      issuerUrl: string;
+      clientId: string;
+      clientSecret: string | undefined;
+      /** Role → the provider's group that grants it, in order of precedence. */
+      roleGroups: Partial<Record<Role, string>>;
+      groupsClaim: string;
+      providerName: string;
+    } | null;
+    consoleTokenSignIn: boolean;
+    sessionIdleMs: number;
+    sessionMaxMs: number;
+    serviceTokenMs: number;
+    failureLimit: number;
+    failureWindowMs: number;
+  };
   delivery: { batchSize: number; shards: number; retryDelaysMs: number[] };
   policy: {
     individualNoticeTargetHours: number;
@@ -232,6 +308,29 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       host: e.HOST,
       port: e.PORT,
       publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
+      workflowStartRetryMs: e.WORKFLOW_START_RETRY_SECONDS * 1000,
+      trustProxy: e.TRUST_PROXY,
+      bodyLimitBytes: e.HTTP_BODY_LIMIT_KB * 1024,
+      importBodyLimitBytes: e.IMPORT_BODY_LIMIT_MB * 1024 * 1024,
+    },
+    auth: {
+      oidc:
+        e.OIDC_ISSUER_URL === undefined
+          ? null
+          : {
+              issuerUrl: e.OIDC_ISSUER_URL,
+              clientId: e.OIDC_CLIENT_ID!,
+              clientSecret: e.OIDC_CLIENT_SECRET,
+              roleGroups: e.OIDC_ROLE_GROUPS,
+              groupsClaim: e.OIDC_GROUPS_CLAIM,
+              providerName: e.OIDC_PROVIDER_NAME,
+            },
+      consoleTokenSignIn: e.CONSOLE_TOKEN_SIGN_IN ?? e.OIDC_ISSUER_URL === undefined,
+      sessionIdleMs: e.SESSION_IDLE_MINUTES * 60_000,
+      sessionMaxMs: e.SESSION_MAX_HOURS * 3_600_000,
+      serviceTokenMs: e.SERVICE_TOKEN_DAYS * 86_400_000,
+      failureLimit: e.SIGN_IN_FAILURE_LIMIT,
+      failureWindowMs: e.SIGN_IN_FAILURE_WINDOW_MINUTES * 60_000,
     },
     delivery: {
       batchSize: e.DELIVERY_BATCH_SIZE,

@@ -8,7 +8,11 @@ import * as notices from '../../core/db/notices';
 import * as obligations from '../../core/db/obligations';
 import { ForbiddenError, IncidentNotFoundError } from '../../core/errors';
 import type { TemplateCache } from '../../core/mail/template-cache';
-import { openIncident, withdrawUnstartedIncident } from '../../core/use-cases/incidents';
+import {
+  openIncident,
+  recordWorkflowStartFailure,
+  recordWorkflowStarted,
+} from '../../core/use-cases/incidents';
 import { variantPreviews } from '../../core/use-cases/notice-previews';
 import { decideNotice, reviseNotice, startIncidentWorkflow } from '../temporal-client';
 import type { App, AppDeps } from '../types';
@@ -76,23 +80,25 @@ export async function incidentRoutes(app: App, deps: AppDeps & { templates: Temp
         ...request.body,
         idempotencyKey: request.headers['idempotency-key'] ?? null,
       });
-      if (!created) {
-        await startIncidentWorkflow(deps, incident);
-        return reply
-          .code(200)
-          .header('idempotent-replayed', 'true')
-          .send((await present([incident]))[0]!);
-      }
       try {
         await startIncidentWorkflow(deps, incident);
       } catch (err) {
         request.log.error({ err, incidentId: incident.id }, 'workflow start failed');
-        await withdrawUnstartedIncident(deps, incident.id);
+        await recordWorkflowStartFailure(deps, incident.id, err instanceof Error ? err.message : String(err));
         return reply.code(503).send({
           statusCode: 503,
           error: 'Service Unavailable',
-          message: 'The workflow service is unreachable; the incident was not opened. Try again.',
+          message: `The incident was recorded (${incident.id}) but the workflow service is unreachable: its workflow starts as soon as it answers. Repeat the request with the same Idempotency-Key to learn when it has.`,
         });
+      }
+      await recordWorkflowStarted(deps, incident.id, {
+        late: !created && incident.workflowStartedAt === null,
+      });
+      if (!created) {
+        return reply
+          .code(200)
+          .header('idempotent-replayed', 'true')
+          .send((await present([incident]))[0]!);
       }
       return reply.code(201).send((await present([await mustGet(incident.id)]))[0]!);
     },

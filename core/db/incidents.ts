@@ -25,6 +25,8 @@ export interface Incident extends Omit<NewIncident, 'idempotencyKey'> {
   rulesVersion: string | null;
   materialityDeterminedAt: Date | null;
   openedByName: string;
+  /** When its workflow was first started; null while Temporal could not be reached. */
+  workflowStartedAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -44,7 +46,7 @@ const COLUMNS = `i.id, i.title, i.description, i.discovered_at AS "discoveredAt"
   i.key_compromised AS "keyCompromised", i.customer_external_ids AS "customerExternalIds", i.status,
   i.rules_version AS "rulesVersion", i.materiality_determined_at AS "materialityDeterminedAt",
   i.opened_by AS "openedBy", u.display_name AS "openedByName", i.workflow_id AS "workflowId",
-  i.created_at AS "createdAt", i.updated_at AS "updatedAt"`;
+  i.workflow_started_at AS "workflowStartedAt", i.created_at AS "createdAt", i.updated_at AS "updatedAt"`;
 
 /** Throws DuplicateKeyError (constraint `incidents_idempotency_key_key`) when the key was used already. */
 export async function insert(db: Queryable, incident: NewIncident): Promise<void> {
@@ -75,9 +77,28 @@ export async function insert(db: Queryable, incident: NewIncident): Promise<void
     });
 }
 
-/** Removes an incident whose workflow could not be started, so a failed request leaves nothing behind. */
-export async function removeUnstarted(db: Queryable, id: string): Promise<void> {
-  await db.query(`DELETE FROM incidents WHERE id = $1 AND status = 'identifying'`, [id]);
+/** Records that the incident's workflow has been started (the first time only); true if this call did. */
+export async function markWorkflowStarted(db: Queryable, id: string): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `UPDATE incidents SET workflow_started_at = now() WHERE id = $1 AND workflow_started_at IS NULL`,
+    [id],
+  );
+  return (rowCount ?? 0) > 0;
+}
+
+/** Incidents recorded at least `olderThanSeconds` ago whose workflow has not been started, oldest first. */
+export async function listUnstarted(
+  db: Queryable,
+  olderThanSeconds: number,
+  limit = 100,
+): Promise<{ id: string; openedBy: string }[]> {
+  const { rows } = await db.query<{ id: string; openedBy: string }>(
+    `SELECT id, opened_by AS "openedBy" FROM incidents
+     WHERE workflow_started_at IS NULL AND created_at <= now() - make_interval(secs => $1)
+     ORDER BY created_at LIMIT $2`,
+    [olderThanSeconds, limit],
+  );
+  return rows;
 }
 
 export async function get(db: Queryable, id: string): Promise<Incident | null> {

@@ -102,11 +102,46 @@ export async function openIncident(
 }
 
 /**
- * Takes back an incident whose workflow could not be started, so a failed request leaves nothing
- * behind (only while it is still `identifying`, i.e. nothing has happened to it).
+ * Records that the incident's workflow runs, with an audit entry when it started late (after a
+ * failed first start). Starting is idempotent, so this may be called after every start.
  */
-export async function withdrawUnstartedIncident(deps: UseCaseDeps, incidentId: string): Promise<void> {
-  await incidents.removeUnstarted(deps.pool, incidentId);
+export async function recordWorkflowStarted(
+  deps: UseCaseDeps,
+  incidentId: string,
+  options: { late: boolean },
+): Promise<void> {
+  await inTransaction(deps.pool, async (tx) => {
+    const first = await incidents.markWorkflowStarted(tx, incidentId);
+    if (first && options.late) {
+      await audit.append(tx, { incidentId, actor: 'system', action: 'workflow_started_late', detail: {} });
+    }
+  });
+}
+
+/**
+ * Records that the incident's workflow could not be started. The incident stays: a logged exposure
+ * is evidence and is never taken back. The caller may retry with the same idempotency key, and the
+ * API's workflow starter (api/workflow-starter.ts) starts it as soon as Temporal answers.
+ */
+export async function recordWorkflowStartFailure(
+  deps: UseCaseDeps,
+  incidentId: string,
+  reason: string,
+): Promise<void> {
+  await audit.append(deps.pool, {
+    incidentId,
+    actor: 'system',
+    action: 'workflow_start_failed',
+    detail: { reason },
+  });
+}
+
+/** Incidents whose workflow is still to be started (recorded at least `olderThanSeconds` ago). */
+export function listUnstartedIncidents(
+  deps: UseCaseDeps,
+  olderThanSeconds: number,
+): Promise<{ id: string; openedBy: string }[]> {
+  return incidents.listUnstarted(deps.pool, olderThanSeconds);
 }
 
 /** Records the incident's phase (set by its workflow) for the API and console, with its audit entry. */

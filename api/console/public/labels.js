@@ -93,6 +93,8 @@ export const ROLE_LABELS = {
 /** Audit-trail actions, as the incident page's timeline names them. */
 export const ACTION_LABELS = {
   incident_opened: 'Incident opened',
+  workflow_start_failed: 'Workflow could not be started yet',
+  workflow_started_late: 'Workflow started (late)',
   affected_identified: 'Affected customers identified',
   obligations_assessed: 'Obligations assessed',
   notice_drafted: 'Notice drafted',
