@@ -103,7 +103,7 @@ async function switchOffAuditChain(url: string): Promise<void> {
   try {
     await client.query(`
       DROP TRIGGER audit_events_chain ON audit_events;
-      DROP INDEX audit_events_chain_idx;
+      DROP INDEX audit_events_chain_idx, audit_events_chain_no_incident_idx;
       ALTER TABLE audit_events ALTER COLUMN chain_seq DROP NOT NULL, ALTER COLUMN hash DROP NOT NULL;`);
   } finally {
     await client.end();

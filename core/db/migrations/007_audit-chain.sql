@@ -92,9 +92,11 @@ ALTER TABLE audit_events ENABLE TRIGGER audit_events_no_update;
 ALTER TABLE audit_events
   ALTER COLUMN chain_seq SET NOT NULL,
   ALTER COLUMN hash SET NOT NULL;
--- One event per position in each chain (NULL incident: the one chain of incident-less events). Also
--- the index the trigger finds the head with.
-CREATE UNIQUE INDEX audit_events_chain_idx ON audit_events (incident_id, chain_seq) NULLS NOT DISTINCT;
+-- One event per position in each chain; also what the trigger finds the head with. Two partial
+-- indexes rather than one NULLS NOT DISTINCT (PostgreSQL 15+): the chain of incident-less events is
+-- the one whose incident_id IS NULL, and PostgreSQL 13 is still supported.
+CREATE UNIQUE INDEX audit_events_chain_idx ON audit_events (incident_id, chain_seq) WHERE incident_id IS NOT NULL;
+CREATE UNIQUE INDEX audit_events_chain_no_incident_idx ON audit_events (chain_seq) WHERE incident_id IS NULL;
 
 CREATE FUNCTION audit_events_chain() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
@@ -103,11 +105,12 @@ BEGIN
   -- The chain's lock, held until this transaction ends (classid 7001 keeps it apart from other
   -- advisory locks; a hash collision between two incidents only makes them queue together).
   PERFORM pg_advisory_xact_lock(7001, hashtext(coalesce(NEW.incident_id::text, 'no-incident')));
+  -- Names qualified: a session's temporary table called audit_events would otherwise come first.
   IF NEW.incident_id IS NULL THEN
-    SELECT id, hash, chain_seq INTO head FROM audit_events
+    SELECT id, hash, chain_seq INTO head FROM public.audit_events
     WHERE incident_id IS NULL ORDER BY chain_seq DESC LIMIT 1;
   ELSE
-    SELECT id, hash, chain_seq INTO head FROM audit_events
+    SELECT id, hash, chain_seq INTO head FROM public.audit_events
     WHERE incident_id = NEW.incident_id ORDER BY chain_seq DESC LIMIT 1;
   END IF;
   -- The database's clock, not the caller's: the application cannot backdate an event.
@@ -115,7 +118,7 @@ BEGIN
   NEW.chain_seq := coalesce(head.chain_seq, 0) + 1;
   NEW.prev_id := head.id;
   NEW.prev_hash := head.hash;
-  NEW.hash := audit_event_hash(NEW.id, NEW.incident_id, NEW.at, NEW.actor, NEW.action, NEW.detail,
+  NEW.hash := public.audit_event_hash(NEW.id, NEW.incident_id, NEW.at, NEW.actor, NEW.action, NEW.detail,
                                NEW.dedupe_key, NEW.prev_id, NEW.prev_hash);
   RETURN NEW;
 END;
