@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { ROLES, type Role } from './domain/model';
 import { ConfigError } from './errors';
 
 /**
@@ -36,6 +37,26 @@ const EnvFields = z.object({
     .string()
     .regex(/^[A-Za-z0-9+/]{43}=$/, 'must be 32 bytes, base64-encoded (openssl rand -base64 32)')
     .optional(),
+  /**
+   * Keys PAYLOAD_ENCRYPTION_KEY replaced, comma-separated: payloads they encrypted stay readable
+   * (histories of running workflows); nothing new is encrypted with them.
+   */
+  PAYLOAD_PREVIOUS_KEYS: z
+    .string()
+    .default('')
+    .transform((s) =>
+      s
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean),
+    )
+    .pipe(
+      z.array(
+        z
+          .string()
+          .regex(/^[A-Za-z0-9+/]{43}=$/, 'each must be 32 bytes, base64-encoded (openssl rand -base64 32)'),
+      ),
+    ),
 
   DATABASE_URL: z
     .string()
@@ -59,6 +80,12 @@ const EnvFields = z.object({
   SEND_RATE_PER_SECOND: z.coerce.number().min(0).default(0),
   MAIL_FROM: z.string().min(3).default('Example Corp Privacy Office <privacy@example.com>'),
   MAIL_CATCHER_WEB_URL: z.url().optional(),
+  /** Refuse to send unless the relay upgrades the connection with STARTTLS (smtp:// URLs). */
+  SMTP_REQUIRE_TLS: bool.default(false),
+  /** DKIM signing of every message: all three, or none (the relay may sign instead). */
+  DKIM_DOMAIN: z.string().min(1).optional(),
+  DKIM_SELECTOR: z.string().min(1).optional(),
+  DKIM_PRIVATE_KEY_PATH: z.string().min(1).optional(),
 
   COMPANY_NAME: z.string().min(1).default('Example Corp'),
   COMPANY_POSTAL_ADDRESS: z.string().min(1).default('1 Example Street, Springfield, USA'),
@@ -113,6 +140,8 @@ const EnvFields = z.object({
     .default('')
     .transform((s, ctx) => parseRoleGroups(s, ctx)),
   OIDC_GROUPS_CLAIM: z.string().min(1).default('groups'),
+  /** Scopes asked for; add the one your provider releases the groups claim under (often `groups`). */
+  OIDC_SCOPES: z.string().min(1).default('openid email profile'),
   OIDC_PROVIDER_NAME: z.string().min(1).default('your organisation'),
   /** The console's token form (service and development tokens). Default: on only without OIDC. */
   CONSOLE_TOKEN_SIGN_IN: bool.optional(),
@@ -147,9 +176,22 @@ const EnvFields = z.object({
     .transform((s) => s.split(',').map((x) => Number(x.trim())))
     .pipe(z.array(z.number().gt(0).lt(1)).min(1)),
   STANDARD_NOTICE_CUTOFF_FRACTION: fraction.default(0.8),
+  /** How many distinct compliance users must approve a notice before it is sent (1 or 2). */
+  APPROVAL_QUORUM: z.coerce.number().int().min(1).max(2).default(1),
 });
 
 const EnvSchema = EnvFields.superRefine((e, ctx) => {
+  // OIDC sign-in needs its client and at least one group that grants a role.
+  if (e.OIDC_ISSUER_URL !== undefined) {
+    if (e.OIDC_CLIENT_ID === undefined)
+      ctx.addIssue({ code: 'custom', path: ['OIDC_CLIENT_ID'], message: 'is required with OIDC_ISSUER_URL' });
+    if (Object.keys(e.OIDC_ROLE_GROUPS).length === 0)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['OIDC_ROLE_GROUPS'],
+        message: 'is required with OIDC_ISSUER_URL',
+      });
+  }
   // A client certificate without its key (or the reverse) cannot make a TLS connection.
   if ((e.TEMPORAL_TLS_CERT_PATH === undefined) !== (e.TEMPORAL_TLS_KEY_PATH === undefined)) {
     const missing =
@@ -159,6 +201,14 @@ const EnvSchema = EnvFields.superRefine((e, ctx) => {
       path: [missing],
       message: 'client certificate and key must be set together',
     });
+  }
+  // A DKIM signature needs its domain, selector and key; a partial set would silently not sign.
+  const dkim = ['DKIM_DOMAIN', 'DKIM_SELECTOR', 'DKIM_PRIVATE_KEY_PATH'] as const;
+  const dkimSet = dkim.filter((k) => e[k] !== undefined);
+  if (dkimSet.length > 0 && dkimSet.length < dkim.length) {
+    for (const k of dkim.filter((k) => e[k] === undefined)) {
+      ctx.addIssue({ code: 'custom', path: [k], message: `DKIM needs ${dkim.join(', ')} together` });
+    }
   }
 });
 
@@ -177,6 +227,8 @@ export interface Config {
     apiKey: string | undefined;
     uiUrl: string;
     payloadKey: Buffer;
+    /** Keys payloads may still be encrypted with (PAYLOAD_PREVIOUS_KEYS); only decoding uses them. */
+    previousPayloadKeys: Buffer[];
     workflowBundlePath: string | undefined;
   };
   database: {
@@ -195,6 +247,8 @@ export interface Config {
     ratePerSecond: number;
     from: string;
     catcherWebUrl: string | undefined;
+    requireTls: boolean;
+    dkim: { domainName: string; keySelector: string; privateKey: string } | undefined;
   };
   company: {
     name: string;
@@ -222,6 +276,7 @@ export interface Config {
       /** Role → the provider's group that grants it, in order of precedence. */
       roleGroups: Partial<Record<Role, string>>;
       groupsClaim: string;
+      scopes: string;
       providerName: string;
     } | null;
     consoleTokenSignIn: boolean;
@@ -236,6 +291,8 @@ export interface Config {
     individualNoticeTargetHours: number;
     reminderFractions: number[];
     standardNoticeCutoffFraction: number;
+    /** Distinct compliance approvers a notice needs (APPROVAL_QUORUM). @default 1 */
+    approvalQuorum: number;
   };
 }
 
@@ -275,6 +332,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       payloadKey: e.PAYLOAD_ENCRYPTION_KEY
         ? Buffer.from(e.PAYLOAD_ENCRYPTION_KEY, 'base64')
         : localPayloadKey(dataDir),
+      previousPayloadKeys: e.PAYLOAD_PREVIOUS_KEYS.map((k) => Buffer.from(k, 'base64')),
     },
     database: {
       url: e.DATABASE_URL ?? embeddedDatabaseUrl(e.EMBEDDED_PG_PORT),
@@ -291,6 +349,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       ratePerSecond: e.SEND_RATE_PER_SECOND,
       from: e.MAIL_FROM,
       catcherWebUrl: e.MAIL_CATCHER_WEB_URL,
+      requireTls: e.SMTP_REQUIRE_TLS,
+      dkim:
+        e.DKIM_DOMAIN && e.DKIM_SELECTOR && e.DKIM_PRIVATE_KEY_PATH
+          ? {
+              domainName: e.DKIM_DOMAIN,
+              keySelector: e.DKIM_SELECTOR,
+              privateKey: readFileSync(resolve(e.DKIM_PRIVATE_KEY_PATH), 'utf8'),
+            }
+          : undefined,
     },
     company: {
       name: e.COMPANY_NAME,
@@ -323,6 +390,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
               clientSecret: e.OIDC_CLIENT_SECRET,
               roleGroups: e.OIDC_ROLE_GROUPS,
               groupsClaim: e.OIDC_GROUPS_CLAIM,
+              scopes: e.OIDC_SCOPES,
               providerName: e.OIDC_PROVIDER_NAME,
             },
       consoleTokenSignIn: e.CONSOLE_TOKEN_SIGN_IN ?? e.OIDC_ISSUER_URL === undefined,
@@ -341,8 +409,29 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       individualNoticeTargetHours: e.INDIVIDUAL_NOTICE_TARGET_HOURS,
       reminderFractions: [...e.REMINDER_FRACTIONS].sort((a, b) => a - b),
       standardNoticeCutoffFraction: e.STANDARD_NOTICE_CUTOFF_FRACTION,
+      approvalQuorum: e.APPROVAL_QUORUM,
     },
   });
+}
+
+/** `compliance=grp-compliance,admin=grp-admins` → { compliance: 'grp-compliance', admin: 'grp-admins' }. */
+function parseRoleGroups(text: string, ctx: z.RefinementCtx): Partial<Record<Role, string>> {
+  const out: Partial<Record<Role, string>> = {};
+  for (const pair of text
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
+    const [role, group] = pair.split('=').map((x) => x.trim());
+    if (!(ROLES as readonly string[]).includes(role ?? '') || !group) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `"${pair}" is not role=group with a role of ${ROLES.join(', ')}`,
+      });
+      continue;
+    }
+    out[role as Role] = group;
+  }
+  return out;
 }
 
 /**

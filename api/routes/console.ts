@@ -69,7 +69,7 @@ export async function consoleRoutes(app: App, { config }: AppDeps) {
   app.get(
     '/console/session',
     {
-      preHandler: requireRole(...STAFF),
+      onRequest: requireRole(...STAFF),
       schema: {
         summary: 'The signed-in user (the console uses it to show what the role may do)',
         response: { 200: ConsoleSession, 401: ErrorResponse },

@@ -6,7 +6,7 @@ import * as incidents from '../../core/db/incidents';
 import type { Incident as IncidentRow } from '../../core/db/incidents';
 import * as notices from '../../core/db/notices';
 import * as obligations from '../../core/db/obligations';
-import { ForbiddenError, IncidentNotFoundError } from '../../core/errors';
+import { IncidentNotFoundError } from '../../core/errors';
 import type { TemplateCache } from '../../core/mail/template-cache';
 import {
   openIncident,
@@ -67,7 +67,7 @@ export async function incidentRoutes(app: App, deps: AppDeps & { templates: Temp
     '/api/incidents',
     {
       // Compliance staff may log an incident too; they then may not approve its notice.
-      preHandler: requireRole('officer', 'compliance', 'admin'),
+      onRequest: requireRole('officer', 'compliance', 'admin'),
       schema: {
         summary: 'Open an incident: its workflow has started when this answers 201',
         headers: IdempotencyHeaders,
@@ -107,7 +107,7 @@ export async function incidentRoutes(app: App, deps: AppDeps & { templates: Temp
   app.get(
     '/api/incidents',
     {
-      preHandler: requireRole(...STAFF),
+      onRequest: requireRole(...STAFF),
       schema: { querystring: ListQuery, response: { 200: IncidentList } },
     },
     async (request) => {
@@ -119,7 +119,7 @@ export async function incidentRoutes(app: App, deps: AppDeps & { templates: Temp
   app.get(
     '/api/incidents/:id',
     {
-      preHandler: requireRole(...STAFF),
+      onRequest: requireRole(...STAFF),
       schema: { params: IdParams, response: { 200: Incident, 404: ErrorResponse } },
     },
     async (request) => (await present([await mustGet(request.params.id)]))[0]!,
@@ -128,7 +128,9 @@ export async function incidentRoutes(app: App, deps: AppDeps & { templates: Temp
   app.get(
     '/api/incidents/:id/affected',
     {
-      preHandler: requireRole(...STAFF),
+      // Everyone affected, page by page: not for support, who look up one case at a time through
+      // /api/support/cases, where each lookup is audited.
+      onRequest: requireRole('officer', 'compliance', 'admin'),
       schema: {
         params: IdParams,
         querystring: AffectedQuery,
@@ -146,7 +148,7 @@ export async function incidentRoutes(app: App, deps: AppDeps & { templates: Temp
   app.get(
     '/api/incidents/:id/delivery',
     {
-      preHandler: requireRole(...STAFF),
+      onRequest: requireRole(...STAFF),
       schema: { params: IdParams, response: { 200: DeliveryProgress, 404: ErrorResponse } },
     },
     async (request) => {
@@ -159,7 +161,7 @@ export async function incidentRoutes(app: App, deps: AppDeps & { templates: Temp
   app.get(
     '/api/incidents/:id/timeline',
     {
-      preHandler: requireRole(...STAFF),
+      onRequest: requireRole(...STAFF),
       schema: { params: IdParams, response: { 200: Timeline, 404: ErrorResponse } },
     },
     async (request) => {
@@ -171,7 +173,7 @@ export async function incidentRoutes(app: App, deps: AppDeps & { templates: Temp
   app.get(
     '/api/incidents/:id/notices',
     {
-      preHandler: requireRole('officer', 'compliance', 'admin'),
+      onRequest: requireRole('officer', 'compliance', 'admin'),
       schema: { params: IdParams, response: { 200: NoticeList, 404: ErrorResponse } },
     },
     async (request) => {
@@ -194,9 +196,10 @@ export async function incidentRoutes(app: App, deps: AppDeps & { templates: Temp
   app.post(
     '/api/incidents/:id/approval',
     {
-      preHandler: requireRole('compliance'),
+      onRequest: requireRole('compliance'),
       schema: {
-        summary: 'Approve or reject the notice waiting for a decision (never your own incident)',
+        summary:
+          'Approve or reject the notice version waiting for a decision, naming its content hash (never your own incident or wording)',
         params: IdParams,
         body: ApprovalBody,
         response: {
@@ -210,15 +213,13 @@ export async function incidentRoutes(app: App, deps: AppDeps & { templates: Temp
     },
     async (request) => {
       const incident = await mustGet(request.params.id);
-      const user = request.user!;
-      if (incident.openedBy === user.id) {
-        throw new ForbiddenError('The officer who opened the incident may not decide on its notice');
-      }
-      return decideNotice(temporal, incident.workflowId, {
+      return decideNotice(deps, request.user!, {
+        incidentId: incident.id,
+        workflowId: incident.workflowId,
+        noticeId: request.body.noticeId,
+        contentHash: request.body.contentHash,
         decision: request.body.decision,
         comment: request.body.comment ?? null,
-        actorId: user.id,
-        actorRole: user.role,
       });
     },
   );
@@ -226,7 +227,7 @@ export async function incidentRoutes(app: App, deps: AppDeps & { templates: Temp
   app.put(
     '/api/incidents/:id/notice',
     {
-      preHandler: requireRole('officer', 'compliance'),
+      onRequest: requireRole('officer', 'compliance'),
       schema: {
         summary: 'Revise the notice wording after a rejection; a new draft goes for approval',
         params: IdParams,

@@ -53,7 +53,7 @@ export async function obligationRoutes(app: App, deps: AppDeps & { templates: Te
   app.get(
     '/api/incidents/:id/obligations',
     {
-      preHandler: requireRole(...STAFF),
+      onRequest: requireRole(...STAFF),
       schema: { params: IdParams, response: { 200: ObligationList, 404: ErrorResponse } },
     },
     async (request) => {
@@ -65,7 +65,7 @@ export async function obligationRoutes(app: App, deps: AppDeps & { templates: Te
   app.post(
     '/api/incidents/:id/obligations/:obligationId/filing',
     {
-      preHandler: requireRole('compliance'),
+      onRequest: requireRole('compliance'),
       schema: {
         summary: 'Record that an authority, agency or the media was notified: the obligation is met',
         params: ObligationParams,
@@ -87,7 +87,7 @@ export async function obligationRoutes(app: App, deps: AppDeps & { templates: Te
   app.post(
     '/api/incidents/:id/obligations/:obligationId/delay',
     {
-      preHandler: requireRole('compliance', 'officer'),
+      onRequest: requireRole('compliance', 'officer'),
       schema: {
         summary:
           'Record why an obligation is late; a law-enforcement hold pauses its clock where the law permits',
@@ -111,7 +111,7 @@ export async function obligationRoutes(app: App, deps: AppDeps & { templates: Te
   app.post(
     '/api/incidents/:id/obligations/:obligationId/hold-lifted',
     {
-      preHandler: requireRole('compliance', 'officer'),
+      onRequest: requireRole('compliance', 'officer'),
       schema: {
         summary: 'Lift a law-enforcement hold: the deadline moves on by the time held',
         params: ObligationParams,
@@ -131,7 +131,7 @@ export async function obligationRoutes(app: App, deps: AppDeps & { templates: Te
   app.post(
     '/api/incidents/:id/hold',
     {
-      preHandler: requireRole('compliance', 'officer'),
+      onRequest: requireRole('compliance', 'officer'),
       schema: {
         summary:
           'A law-enforcement hold for the whole incident: pauses every open obligation whose law permits it',
@@ -153,7 +153,7 @@ export async function obligationRoutes(app: App, deps: AppDeps & { templates: Te
   app.post(
     '/api/incidents/:id/hold-lifted',
     {
-      preHandler: requireRole('compliance', 'officer'),
+      onRequest: requireRole('compliance', 'officer'),
       schema: {
         summary:
           'Lift the law-enforcement hold on every held obligation: each deadline moves on by the time held',
@@ -171,7 +171,7 @@ export async function obligationRoutes(app: App, deps: AppDeps & { templates: Te
   app.post(
     '/api/incidents/:id/reassessment',
     {
-      preHandler: requireRole('compliance'),
+      onRequest: requireRole('compliance'),
       schema: {
         summary: 'Re-assess obligations under the current rules or corrected facts (audited; timers follow)',
         params: IdParams,
@@ -189,7 +189,7 @@ export async function obligationRoutes(app: App, deps: AppDeps & { templates: Te
   app.get(
     '/api/rules',
     {
-      preHandler: requireRole(...STAFF),
+      onRequest: requireRole(...STAFF),
       schema: { summary: 'Every jurisdiction and audience covered', response: { 200: CoverageResponse } },
     },
     async () => ({ rulesVersion: RULES_VERSION, items: coverage() }),
@@ -198,7 +198,7 @@ export async function obligationRoutes(app: App, deps: AppDeps & { templates: Te
   app.post(
     '/api/rules/preview',
     {
-      preHandler: requireRole(...STAFF),
+      onRequest: requireRole(...STAFF),
       schema: {
         summary: 'The obligations a hypothetical incident would have, before opening it',
         body: PreviewBody,
@@ -224,7 +224,7 @@ export async function obligationRoutes(app: App, deps: AppDeps & { templates: Te
 
   app.get(
     '/api/notice-templates/preapproved',
-    { preHandler: requireRole(...STAFF), schema: { response: { 200: Preapproved, 404: ErrorResponse } } },
+    { onRequest: requireRole(...STAFF), schema: { response: { 200: Preapproved, 404: ErrorResponse } } },
     async () => {
       const current = await notices.activePreapproved(pool);
       if (!current) throw new NotFoundError('No standard notice is pre-approved');
@@ -235,7 +235,7 @@ export async function obligationRoutes(app: App, deps: AppDeps & { templates: Te
   app.post(
     '/api/notice-templates/preapproved',
     {
-      preHandler: requireRole('compliance'),
+      onRequest: requireRole('compliance'),
       schema: {
         summary:
           'Pre-approve the standard notice sent at the deadline cut-off when an incident notice is still unapproved',

@@ -19,7 +19,7 @@ export async function supportRoutes(app: App, deps: AppDeps & { templates: Templ
   app.get(
     '/api/support/cases',
     {
-      preHandler: requireRole('support', 'compliance', 'admin'),
+      onRequest: requireRole('support', 'compliance', 'admin'),
       schema: {
         summary: "Find a customer's cases by reference code or email address, with the notice they were sent",
         querystring: SupportCaseQuery,

@@ -16,7 +16,7 @@ export async function userRoutes(app: App, deps: AppDeps) {
   app.get(
     '/api/me',
     {
-      preHandler: requireRole(...STAFF),
+      onRequest: requireRole(...STAFF),
       schema: { summary: 'Who the token belongs to', response: { 200: Me } },
     },
     async (request) => request.user!,
@@ -24,14 +24,14 @@ export async function userRoutes(app: App, deps: AppDeps) {
 
   app.get(
     '/api/users',
-    { preHandler: requireRole('admin'), schema: { response: { 200: UserList } } },
+    { onRequest: requireRole('admin'), schema: { response: { 200: UserList } } },
     async () => ({ items: await users.listWithStatus(pool) }),
   );
 
   app.post(
     '/api/users',
     {
-      preHandler: requireRole('admin'),
+      onRequest: requireRole('admin'),
       schema: {
         summary: 'Create a staff user (or issue a new token for an existing email); the token is shown once',
         body: CreateUserBody,
@@ -44,7 +44,7 @@ export async function userRoutes(app: App, deps: AppDeps) {
   app.delete(
     '/api/users/:id',
     {
-      preHandler: requireRole('admin'),
+      onRequest: requireRole('admin'),
       schema: {
         summary: 'Deactivate a user: their token stops working',
         params: IdParams,

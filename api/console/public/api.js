@@ -81,7 +81,7 @@ export async function refreshUser() {
 }
 
 /**
- * What each role may do: the same rules as the API's preHandlers (api/routes/*.ts), used only to
+ * What each role may do: the same rules as the API's role checks (api/routes/*.ts), used only to
  * decide what to show. The server refuses anything else whatever the page shows.
  */
 export const can = {
@@ -89,6 +89,7 @@ export const can = {
   readNotices: (user) => ['officer', 'compliance', 'admin'].includes(user.role),
   decide: (user) => user.role === 'compliance',
   reviseNotice: (user) => ['officer', 'compliance'].includes(user.role),
+  listAffected: (user) => ['officer', 'compliance', 'admin'].includes(user.role),
   lookUpCustomers: (user) => ['support', 'compliance', 'admin'].includes(user.role),
   readStandardNotice: (user) => ['compliance', 'admin'].includes(user.role),
   preapprove: (user) => user.role === 'compliance',

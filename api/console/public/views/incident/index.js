@@ -38,7 +38,8 @@ export async function render(main, { user, params: [id] }) {
   const noticeBody = h('div');
   const timelineBody = h('div');
   const pollStatus = h('div', { class: 'poll-status' });
-  const affected = affectedSection(id);
+  // Support look up one case at a time (audited); the bulk list is not theirs (issue 13).
+  const affected = can.listAffected(user) ? affectedSection(id) : null;
 
   main.append(
     head,
@@ -57,7 +58,7 @@ export async function render(main, { user, params: [id] }) {
           obligationsBody,
           mayAct ? [obligationTools, obligationPanel] : null,
         ),
-        affected.element,
+        affected?.element ?? null,
       ),
       h(
         'div',
@@ -130,7 +131,7 @@ export async function render(main, { user, params: [id] }) {
       }
     }
     renderTimeline(timelineBody, timeline.items, names);
-    if (statusChanged && lastStatus !== undefined) affected.reload();
+    if (statusChanged && lastStatus !== undefined) affected?.reload();
     lastStatus = incident.status;
     return incident.status;
   };
@@ -149,7 +150,7 @@ export async function render(main, { user, params: [id] }) {
   lastStatus = undefined;
   renderHead(head, first, config);
   await loop();
-  affected.reload();
+  affected?.reload();
   return () => {
     stopped = true;
     clearTimeout(timer);

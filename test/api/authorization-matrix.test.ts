@@ -1,0 +1,194 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp, routesOf } from '../../api/app';
+import type { App } from '../../api/app';
+import { loadConfig } from '../../core/config';
+import { deactivate } from '../../core/db/users';
+import { ROLES, type Role } from '../../core/domain/model';
+import { createLogger } from '../../core/logger';
+import { createTestDatabase, type TestDatabase } from '../helpers/db';
+import { newUser } from '../helpers/factories';
+import { bearer } from '../helpers/system';
+import { devServerAddress } from '../helpers/temporal';
+
+/**
+ * THE table of who may call what: every route the app answers, and the roles it admits ('public':
+ * anyone, signed in or not). The test enumerates the routes from the app itself, so a route added
+ * without a line here fails the suite, and a line here that the route does not honour fails its cell.
+ */
+const STAFF = ROLES;
+const ACCESS: Record<string, readonly Role[] | 'public'> = {
+  'GET /healthz': 'public',
+  'GET /console': 'public',
+  'GET /console/*': 'public',
+  'GET /console/config.json': 'public',
+  'GET /console/session': STAFF,
+  'GET /docs': 'public',
+  'GET /docs/json': 'public',
+  'GET /docs/yaml': 'public',
+  'GET /docs/static/index.html': 'public',
+  'GET /docs/static/swagger-initializer.js': 'public',
+  'GET /docs/static/*': 'public',
+  'GET /n/:token': 'public',
+  'POST /n/:token/acknowledge': 'public',
+
+  'POST /api/incidents': ['officer', 'compliance', 'admin'],
+  'GET /api/incidents': STAFF,
+  'GET /api/incidents/:id': STAFF,
+  // Who was affected, in bulk: not for support, who look up one case at a time (and are audited).
+  'GET /api/incidents/:id/affected': ['officer', 'compliance', 'admin'],
+  // A correction of a frozen recipient: its own audited action.
+  'PATCH /api/incidents/:id/affected/:customerId/recipient': ['compliance'],
+  'GET /api/incidents/:id/delivery': STAFF,
+  'GET /api/incidents/:id/timeline': STAFF,
+  'GET /api/incidents/:id/notices': ['officer', 'compliance', 'admin'],
+  'POST /api/incidents/:id/approval': ['compliance'],
+  'PUT /api/incidents/:id/notice': ['officer', 'compliance'],
+  'GET /api/incidents/:id/obligations': STAFF,
+  'POST /api/incidents/:id/obligations/:obligationId/filing': ['compliance'],
+  'POST /api/incidents/:id/obligations/:obligationId/delay': ['compliance', 'officer'],
+  'POST /api/incidents/:id/obligations/:obligationId/hold-lifted': ['compliance', 'officer'],
+  'POST /api/incidents/:id/hold': ['compliance', 'officer'],
+  'POST /api/incidents/:id/hold-lifted': ['compliance', 'officer'],
+  'POST /api/incidents/:id/reassessment': ['compliance'],
+  'GET /api/rules': STAFF,
+  'POST /api/rules/preview': STAFF,
+  'GET /api/notice-templates/preapproved': STAFF,
+  'POST /api/notice-templates/preapproved': ['compliance'],
+
+  'POST /api/inventory/customers': ['admin', 'officer'],
+  'POST /api/inventory/holdings': ['admin', 'officer'],
+  'GET /api/inventory/summary': STAFF,
+
+  'GET /api/support/cases': ['support', 'compliance', 'admin'],
+
+  'GET /api/me': STAFF,
+  'GET /api/users': ['admin'],
+  'POST /api/users': ['admin'],
+  'DELETE /api/users/:id': ['admin'],
+};
+
+/** Who knocks: each role, and the callers who must get 401 on every protected route. */
+type Caller = Role | 'no token' | 'invalid token' | 'deactivated user' | 'expired token';
+const REFUSED: Caller[] = ['no token', 'invalid token', 'deactivated user', 'expired token'];
+
+/** A concrete URL for a route pattern: parameters and wildcards filled with values that match nothing. */
+function concrete(url: string): string {
+  return url
+    .replace(/:token\b/g, randomBytes(32).toString('hex'))
+    .replace(/:[A-Za-z]+/g, () => randomUUID())
+    .replace(/\*$/, 'index.html');
+}
+
+describe('authorization matrix (every route × every caller)', () => {
+  let db: TestDatabase;
+  let app: App;
+  let connection: Connection;
+  const tokens = {} as Record<Caller, string | undefined>;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    const config = loadConfig({
+      FORTHRIGHT_DATA_DIR: mkdtempSync(join(tmpdir(), 'forthright-matrix-')),
+      DATABASE_URL: db.url,
+      TEMPORAL_ADDRESS: devServerAddress(),
+      LOG_LEVEL: 'silent',
+      HTTP_BODY_LIMIT_KB: '64',
+      IMPORT_BODY_LIMIT_MB: '1',
+    });
+    connection = await Connection.connect({ address: devServerAddress() });
+    app = await buildApp({
+      config,
+      pool: db.pool,
+      temporal: new Client({ connection }),
+      logger: createLogger('silent', 'test'),
+    });
+    await app.ready();
+    for (const role of ROLES) {
+      tokens[role] = (await newUser(db.pool, { role, email: `${role}@matrix.example.com` })).token;
+    }
+    tokens['no token'] = undefined;
+    tokens['invalid token'] = randomBytes(24).toString('base64url');
+    const gone = await newUser(db.pool, { role: 'admin', email: 'gone@matrix.example.com' });
+    await deactivate(db.pool, gone.user.id);
+    tokens['deactivated user'] = gone.token;
+    const expired = await newUser(db.pool, { role: 'admin', email: 'expired@matrix.example.com' });
+    await db.pool.query(`UPDATE users SET token_expires_at = now() - interval '1 minute' WHERE id = $1`, [
+      expired.user.id,
+    ]);
+    tokens['expired token'] = expired.token;
+  });
+  afterAll(async () => {
+    await app?.close();
+    await connection?.close();
+    await db?.drop();
+  });
+
+  const call = (method: string, url: string, caller: Caller, body?: string) =>
+    app.inject({
+      method: method as 'GET',
+      url,
+      headers: {
+        ...(tokens[caller] ? bearer(tokens[caller]) : {}),
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      },
+      payload: body,
+    });
+
+  it('has one line in the table for every route the app answers, and no line for a route it lacks', () => {
+    const routes = routesOf(app).map((r) => `${r.method} ${r.url}`);
+    expect(routes.length).toBeGreaterThan(30);
+    expect(
+      routes.filter((r) => !(r in ACCESS)),
+      'routes missing from ACCESS',
+    ).toEqual([]);
+    expect(
+      Object.keys(ACCESS).filter((r) => !routes.includes(r)),
+      'ACCESS lines with no route',
+    ).toEqual([]);
+  });
+
+  it('answers every cell as the table says', async () => {
+    const wrong: string[] = [];
+    for (const { method, url } of routesOf(app)) {
+      const access = ACCESS[`${method} ${url}`];
+      if (!access) continue; // reported by the test above
+      // A body that matches no schema: an admitted caller gets a 400 or 404, and nothing changes.
+      const body = ['POST', 'PUT', 'PATCH'].includes(method) ? '{}' : undefined;
+      for (const caller of [...ROLES, ...REFUSED]) {
+        const expected =
+          access === 'public'
+            ? 'admitted'
+            : REFUSED.includes(caller)
+              ? 401
+              : access.includes(caller as Role)
+                ? 'admitted'
+                : 403;
+        const { statusCode } = await call(method, concrete(url), caller, body);
+        const got = statusCode === 401 || statusCode === 403 ? statusCode : 'admitted';
+        if (got !== expected)
+          wrong.push(`${method} ${url} as ${caller}: ${statusCode}, expected ${expected}`);
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it('refuses before reading the body: a stranger’s large upload is a 401, not a 413', async () => {
+    const large = JSON.stringify([{ externalId: 'x'.repeat(2 * 1024 * 1024) }]);
+    expect((await call('POST', '/api/inventory/customers', 'no token', large)).statusCode).toBe(401);
+    expect((await call('POST', '/api/incidents', 'support', large)).statusCode).toBe(403);
+  });
+
+  it('limits bodies per route: imports may be larger than anything else', async () => {
+    const medium = JSON.stringify({ title: 'x'.repeat(200 * 1024) });
+    // 200 KB: over the general limit (64 KB here), under the import limit (1 MB here).
+    expect((await call('POST', '/api/incidents', 'officer', medium)).statusCode).toBe(413);
+    expect((await call('POST', '/api/inventory/customers', 'officer', medium)).statusCode).not.toBe(413);
+    const large = JSON.stringify({ rows: 'x'.repeat(2 * 1024 * 1024) });
+    expect((await call('POST', '/api/inventory/customers', 'officer', large)).statusCode).toBe(413);
+  });
+});
