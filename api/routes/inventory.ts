@@ -19,8 +19,7 @@ export async function inventoryRoutes(app: App, deps: AppDeps) {
   app.post(
     '/api/inventory/customers',
     {
-      onRequest: requireRole('admin', 'officer'),
-      bodyLimit: deps.config.http.importBodyLimitBytes,
+      preHandler: requireRole('admin', 'officer'),
       schema: { summary: 'Import customers (JSON array or CSV)', ...importSchema },
     },
     async (request) => {
@@ -28,15 +27,14 @@ export async function inventoryRoutes(app: App, deps: AppDeps) {
         CustomerImport,
         isCsv(request.headers['content-type']) ? parseCustomersCsv(String(request.body)) : request.body,
       );
-      return importCustomers(deps, rows);
+      return importCustomers(deps, rows, request.user!);
     },
   );
 
   app.post(
     '/api/inventory/holdings',
     {
-      onRequest: requireRole('admin', 'officer'),
-      bodyLimit: deps.config.http.importBodyLimitBytes,
+      preHandler: requireRole('admin', 'officer'),
       schema: { summary: 'Import holdings (JSON array or CSV)', ...importSchema },
     },
     async (request) => {
@@ -48,7 +46,7 @@ export async function inventoryRoutes(app: App, deps: AppDeps) {
     },
   );
 
-  app.get('/api/inventory/summary', { onRequest: requireRole(...STAFF) }, async () => ({
+  app.get('/api/inventory/summary', { preHandler: requireRole(...STAFF) }, async () => ({
     customers: await inventory.countCustomers(pool),
     systems: await inventory.listSystems(pool),
     categories: await inventory.listCategories(pool),

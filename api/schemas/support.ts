@@ -1,5 +1,10 @@
 import { z } from 'zod';
-import { AFFECTED_STATUSES, CUSTOMER_STATUSES, INCIDENT_STATUSES, NOTICE_STATUSES } from '../../core/domain/model';
+import {
+  AFFECTED_STATUSES,
+  CUSTOMER_STATUSES,
+  INCIDENT_STATUSES,
+  NOTICE_STATUSES,
+} from '../../core/domain/model';
 
 /** Find a customer's cases by the reference code in their notice, or by email address: exactly one. */
 export const SupportCaseQuery = z
@@ -95,6 +100,12 @@ export const SupportCase = z.object({
       language: z.string(),
       subject: z.string(),
       text: z.string(),
+      /**
+       * For a notice that went out: shown from its copy (the context stored when it was sent and
+       * the recipient frozen on the case), with the SHA-256 of the message as sent and whether this
+       * rendering matches it byte for byte. Null when nothing was sent: then the notice as it stands.
+       */
+      sent: z.object({ contentHash: z.string(), verified: z.boolean() }).nullable(),
     })
     .nullable(),
 });

@@ -109,6 +109,9 @@ export const IDENTIFY_SQL = `WITH matched AS (
  ),
  people AS MATERIALIZED (
    SELECT e.customer_id, e.categories, e.masked, coalesce(c.region, c.country) AS jurisdiction,
+          -- Frozen here: who the notice is for and where it goes (see RECIPIENT_COLUMNS).
+          c.full_name, c.email, c.locale, c.country, c.region, c.status AS customer_status,
+          c.representative_name, c.representative_email,
           CASE WHEN c.status = 'deceased' AND c.representative_email IS NULL THEN 'manual' ELSE 'pending' END AS status,
           -- Whose notice goes to their own address (not a deceased customer's, which goes to a
           -- representative or is handled by hand): records sharing it are one person.
@@ -146,11 +149,14 @@ export const IDENTIFY_SQL = `WITH matched AS (
  )
  INSERT INTO affected_customers
    (incident_id, customer_id, categories, masked_identifiers, jurisdiction, status, merged_into,
-    notice_jurisdictions, reference_code, page_token)
+    notice_jurisdictions, reference_code, page_token, full_name, email, locale, country, region, customer_status,
+    representative_name, representative_email)
  SELECT $1, p.customer_id, coalesce(m.categories, p.categories), coalesce(m.masked, p.masked), p.jurisdiction,
         CASE WHEN m.merged_into IS NULL THEN p.status ELSE 'merged' END, m.merged_into, m.jurisdictions,
         'FR-' || to_char(nextval('affected_reference_seq'), 'FM0000"-"0000'),
-        replace(gen_random_uuid()::text || gen_random_uuid()::text, '-', '')
+        replace(gen_random_uuid()::text || gen_random_uuid()::text, '-', ''),
+        p.full_name, p.email, p.locale, p.country, p.region, p.customer_status, p.representative_name,
+        p.representative_email
  FROM people p LEFT JOIN merges m ON m.customer_id = p.customer_id
  ORDER BY p.customer_id
  ON CONFLICT (incident_id, customer_id) DO NOTHING`;
@@ -180,11 +186,10 @@ export interface AffectedGroupRow {
  */
 export async function groupsByJurisdiction(db: Queryable, incidentId: string): Promise<AffectedGroupRow[]> {
   const { rows } = await db.query<AffectedGroupRow>(
-    `SELECT a.jurisdiction, min(c.country) AS country,
+    `SELECT a.jurisdiction, min(a.country) AS country,
             count(DISTINCT coalesce(a.merged_into, a.customer_id))::int AS count,
             array_agg(DISTINCT cat ORDER BY cat) AS categories
      FROM affected_customers a
-     JOIN customers c ON c.id = a.customer_id
      -- The recipient's union is looked up for merged records only (a primary-key probe each).
      CROSS JOIN LATERAL unnest(CASE WHEN a.merged_into IS NULL THEN a.categories ELSE (
          SELECT r.categories FROM affected_customers r
@@ -219,14 +224,15 @@ export async function listPage(
   options: { after: number; limit: number; search?: string | undefined },
 ): Promise<AffectedCustomerRow[]> {
   const { rows } = await db.query<AffectedCustomerRow>(
-    `SELECT a.customer_id AS "customerId", c.external_id AS "externalId", c.full_name AS "fullName", c.email,
+    `SELECT a.customer_id AS "customerId", c.external_id AS "externalId", a.full_name AS "fullName", a.email,
             a.jurisdiction, a.categories, a.status, a.merged_into AS "mergedInto", a.reference_code AS "referenceCode",
             a.acknowledged_at AS "acknowledgedAt", d.status AS "deliveryStatus", d.sent_at AS "sentAt"
      FROM affected_customers a
      JOIN customers c ON c.id = a.customer_id
      LEFT JOIN deliveries d ON d.incident_id = a.incident_id AND d.customer_id = a.customer_id
      WHERE a.incident_id = $1 AND a.customer_id > $2
-       AND ($4::text IS NULL OR c.full_name ILIKE '%' || $4 || '%' OR lower(c.email) = lower($4)
+       AND ($4::text IS NULL OR a.full_name ILIKE '%' || $4 || '%' OR lower(a.email) = lower($4)
+            OR lower(c.email) = lower($4)
             OR c.external_id = $4 OR a.reference_code = upper($4))
      ORDER BY a.customer_id LIMIT $3`,
     [incidentId, options.after, options.limit, options.search ?? null],
@@ -245,6 +251,8 @@ export interface Recipient {
   customerStatus: CustomerStatus;
   representativeName: string | null;
   representativeEmail: string | null;
+  /** How many times the frozen recipient values were corrected: what a claim is made at. */
+  recipientVersion: number;
   jurisdiction: string;
   /**
    * Set when records of this person in other jurisdictions were merged into this notice: every
@@ -301,14 +309,70 @@ export async function emailRecipientsPage(
   return rows;
 }
 
-const RECIPIENT_COLUMNS = `a.customer_id AS "customerId", c.full_name AS "fullName", c.email, c.locale, c.country,
-  c.region, c.status AS "customerStatus", c.representative_name AS "representativeName",
-  c.representative_email AS "representativeEmail", a.jurisdiction,
+/**
+ * Who the notice is for and where it goes are the values frozen at identification (columns of
+ * affected_customers), never the live customer row: an inventory import while the notices go out
+ * redirects nothing. Only `correctRecipient` changes them, audited.
+ */
+export const FROZEN_RECIPIENT_COLUMNS = `a.full_name AS "fullName", a.email, a.locale, a.country,
+  a.region, a.customer_status AS "customerStatus", a.representative_name AS "representativeName",
+  a.representative_email AS "representativeEmail", a.recipient_version AS "recipientVersion"`;
+
+const RECIPIENT_COLUMNS = `a.customer_id AS "customerId", ${FROZEN_RECIPIENT_COLUMNS}, a.jurisdiction,
   a.notice_jurisdictions AS "noticeJurisdictions", a.categories, a.masked_identifiers AS "maskedIdentifiers",
   a.reference_code AS "referenceCode", a.page_token AS "pageToken",
   d.id AS "deliveryId", d.status AS "deliveryStatus", coalesce(d.attempts, 0) AS attempts`;
 
-/** A recipient is an affected customer, their inventory record, and their delivery row if any. */
+/** A recipient is an affected customer (with their frozen recipient values) and their delivery row if any. */
 const RECIPIENT_SOURCE = `affected_customers a
-     JOIN customers c ON c.id = a.customer_id
      LEFT JOIN deliveries d ON d.incident_id = a.incident_id AND d.customer_id = a.customer_id`;
+
+/** The recipient values frozen on a person's record at identification (see FROZEN_RECIPIENT_COLUMNS). */
+export interface FrozenRecipient {
+  fullName: string;
+  email: string;
+  representativeName: string | null;
+  representativeEmail: string | null;
+}
+
+/**
+ * A person's frozen recipient values and case status, with the record locked (FOR UPDATE) until
+ * the transaction ends: a claim of their delivery waits for it (see deliveries.claim). Null when
+ * the customer is not affected by the incident.
+ */
+export async function lockFrozenRecipient(
+  db: Queryable,
+  incidentId: string,
+  customerId: number,
+): Promise<(FrozenRecipient & { status: AffectedStatus }) | null> {
+  const { rows } = await db.query<FrozenRecipient & { status: AffectedStatus }>(
+    `SELECT a.full_name AS "fullName", a.email, a.representative_name AS "representativeName",
+            a.representative_email AS "representativeEmail", a.status
+     FROM affected_customers a WHERE a.incident_id = $1 AND a.customer_id = $2
+     FOR UPDATE`,
+    [incidentId, customerId],
+  );
+  return rows[0] ?? null;
+}
+
+/** Overwrites a person's frozen recipient values and bumps their version (the caller audits before and after). */
+export async function setFrozenRecipient(
+  db: Queryable,
+  incidentId: string,
+  customerId: number,
+  values: FrozenRecipient,
+): Promise<void> {
+  await db.query(
+    `UPDATE affected_customers SET full_name = $3, email = $4, representative_name = $5, representative_email = $6,
+       recipient_version = recipient_version + 1
+     WHERE incident_id = $1 AND customer_id = $2`,
+    [
+      incidentId,
+      customerId,
+      values.fullName,
+      values.email,
+      values.representativeName,
+      values.representativeEmail,
+    ],
+  );
+}

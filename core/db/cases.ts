@@ -1,5 +1,6 @@
 import type { AffectedStatus, IncidentStatus } from '../domain/model';
 import type { Recipient } from './affected';
+import { FROZEN_RECIPIENT_COLUMNS } from './affected';
 import type { Queryable } from './pool';
 
 /**
@@ -25,6 +26,9 @@ export interface CaseRow extends Recipient {
   sentTo: string | null;
   sentAt: Date | null;
   lastReply: string | null;
+  /** The copy of the sent notice (core/delivery/sent-copy.ts): null until it reached the commit point. */
+  contentHash: string | null;
+  sendContext: string | null;
   /**
    * The person's other records in this incident, merged into this case's notice (same email
    * address): each with its own reference code, which support may be quoted too.
@@ -39,15 +43,15 @@ export interface MergedRecord {
   categories: string[];
 }
 
+// The recipient is as frozen on the case (what the notice used), not as the inventory has it now.
 const CASE_COLUMNS = `a.incident_id AS "incidentId", i.title AS "incidentTitle", i.status AS "incidentStatus",
-  a.customer_id AS "customerId", c.external_id AS "externalId", c.full_name AS "fullName", c.email, c.locale,
-  c.country, c.region, c.status AS "customerStatus", c.representative_name AS "representativeName",
-  c.representative_email AS "representativeEmail", a.jurisdiction,
+  a.customer_id AS "customerId", c.external_id AS "externalId", ${FROZEN_RECIPIENT_COLUMNS}, a.jurisdiction,
   a.notice_jurisdictions AS "noticeJurisdictions", a.categories,
   a.masked_identifiers AS "maskedIdentifiers", a.reference_code AS "referenceCode", a.page_token AS "pageToken",
   a.status AS "caseStatus", a.acknowledged_at AS "acknowledgedAt", a.identified_at AS "identifiedAt",
   d.id AS "deliveryId", d.status AS "deliveryStatus", coalesce(d.attempts, 0) AS attempts,
   d.recipient AS "sentTo", d.sent_at AS "sentAt", d.last_reply AS "lastReply",
+  d.content_hash AS "contentHash", d.send_context AS "sendContext",
   coalesce(d.notice_id, n.id) AS "noticeId", mr.list AS "mergedRecords"`;
 
 const CASE_JOINS = `JOIN customers c ON c.id = a.customer_id

@@ -5,6 +5,12 @@ export interface Claim {
   customerId: number;
   recipient: string;
   messageId: string;
+  /**
+   * The version of the person's frozen recipient values the message is rendered from
+   * (`Recipient.recipientVersion`): a correction since then means no claim. Absent: not checked
+   * (test worlds and benchmarks that stand in for sending).
+   */
+  recipientVersion?: number;
 }
 
 /** A delivery row as the sender sees it after claiming. */
@@ -20,7 +26,11 @@ export interface ClaimedDelivery {
  * before anything is sent. A row another attempt claimed but never took past the commit point
  * (`claimed`, `retrying`) is taken over: that attempt is dead or presumed so, and should it still
  * be alive, `markSending` refuses it. Rows already `sending`, `sent` or `undeliverable` are
- * returned as they are, not mine. One statement for the whole page.
+ * returned as they are, not mine. A person whose recipient values were corrected since they were
+ * read (their `recipientVersion` moved) is not claimed at all, and so absent from the result: the
+ * caller reads them again. The claim holds a key-share lock on each person's record while it
+ * runs, so it and a correction (which locks the record for update, then revokes any claim) are
+ * ordered one way or the other, never interleaved. One statement for the whole page.
  */
 export async function claim(
   db: Queryable,
@@ -32,11 +42,17 @@ export async function claim(
   if (claims.length === 0) return new Map();
   const { rows } = await db.query<{ id: number; customerId: number; status: DeliveryStatus; mine: boolean }>(
     `WITH c AS (
-       SELECT * FROM unnest($4::bigint[], $5::text[], $6::text[]) AS c(customer_id, recipient, message_id)
+       SELECT * FROM unnest($4::bigint[], $5::text[], $6::text[], $7::int[])
+         AS c(customer_id, recipient, message_id, version)
+     ),
+     unchanged AS (
+       SELECT c.* FROM c JOIN affected_customers a ON a.incident_id = $1 AND a.customer_id = c.customer_id
+       WHERE c.version IS NULL OR a.recipient_version = c.version
+       FOR KEY SHARE OF a
      ),
      taken AS (
        INSERT INTO deliveries AS d (incident_id, customer_id, notice_id, recipient, message_id, status, lease)
-       SELECT $1, customer_id, $2, recipient, message_id, 'claimed', $3 FROM c
+       SELECT $1, customer_id, $2, recipient, message_id, 'claimed', $3 FROM unchanged
        ON CONFLICT (incident_id, customer_id) DO UPDATE SET lease = excluded.lease, recipient = excluded.recipient
          WHERE d.status IN ('claimed', 'retrying')
        RETURNING d.id, d.customer_id, d.status
@@ -44,7 +60,7 @@ export async function claim(
      SELECT id, customer_id AS "customerId", status, true AS mine FROM taken
      UNION ALL
      SELECT d.id, d.customer_id, d.status, false
-     FROM c JOIN deliveries d ON d.incident_id = $1 AND d.customer_id = c.customer_id
+     FROM unchanged c JOIN deliveries d ON d.incident_id = $1 AND d.customer_id = c.customer_id
      WHERE NOT EXISTS (SELECT 1 FROM taken t WHERE t.customer_id = c.customer_id)`,
     [
       incidentId,
@@ -53,6 +69,7 @@ export async function claim(
       claims.map((c) => c.customerId),
       claims.map((c) => c.recipient),
       claims.map((c) => c.messageId),
+      claims.map((c) => c.recipientVersion ?? null),
     ],
   );
   return new Map(rows.map((r) => [r.customerId, { id: r.id, status: r.status, mine: r.mine }]));
@@ -63,14 +80,84 @@ export async function claim(
  * core/mail/smtp-pool.ts). Only rows this attempt still holds are marked; returns their ids, so a
  * message whose claim was taken over is abandoned instead of completed.
  */
-export async function markSending(db: Queryable, lease: string, ids: number[]): Promise<Set<number>> {
+export async function markSending(
+  db: Queryable,
+  lease: string,
+  messages: readonly (SendingMark | number)[],
+): Promise<Set<number>> {
+  // The copy of what is sent is recorded with the commit point itself: a message is never
+  // completed without its content hash and context on its row. (A bare id records no copy: for
+  // test worlds and benchmarks that stand in for sending.)
+  const marks = messages.map((m) =>
+    typeof m === 'number' ? { id: m, contentHash: null, sendContext: null } : m,
+  );
   const { rows } = await db.query<{ id: number }>(
-    `UPDATE deliveries SET status = 'sending'
-     WHERE id = ANY($1::bigint[]) AND lease = $2 AND status IN ('claimed', 'retrying')
-     RETURNING id`,
-    [ids, lease],
+    `UPDATE deliveries d SET status = 'sending', content_hash = m.content_hash, send_context = m.send_context
+     FROM unnest($1::bigint[], $3::text[], $4::text[]) AS m(id, content_hash, send_context)
+     WHERE d.id = m.id AND d.lease = $2 AND d.status IN ('claimed', 'retrying')
+     RETURNING d.id`,
+    [marks.map((m) => m.id), lease, marks.map((m) => m.contentHash), marks.map((m) => m.sendContext)],
   );
   return new Set(rows.map((r) => r.id));
+}
+
+/** One message reaching the commit point: its delivery row and the copy of what it carries. */
+export interface SendingMark {
+  id: number;
+  /** SHA-256 of the rendered subject, text and HTML (core/delivery/sent-copy.ts). */
+  contentHash: string;
+  /** The notice_send_contexts row it was rendered with. */
+  sendContext: string;
+}
+
+/**
+ * A person's delivery status, with their delivery row (if any) locked until the transaction ends:
+ * the commit point (`markSending`) of a message to them waits, or has happened. Null: no row.
+ */
+export async function lockStatus(
+  db: Queryable,
+  incidentId: string,
+  customerId: number,
+): Promise<DeliveryStatus | null> {
+  const { rows } = await db.query<{ status: DeliveryStatus }>(
+    `SELECT status FROM deliveries WHERE incident_id = $1 AND customer_id = $2 FOR UPDATE`,
+    [incidentId, customerId],
+  );
+  return rows[0]?.status ?? null;
+}
+
+/**
+ * Takes a person's claim away from whichever attempt holds it (a claim not yet at the commit
+ * point): that attempt's `markSending` then fails and it abandons the message; its retry sends the
+ * person's notice afresh. Used when the values a claimed message was rendered from have changed.
+ */
+export async function revokeClaim(db: Queryable, incidentId: string, customerId: number): Promise<void> {
+  await db.query(
+    `UPDATE deliveries SET lease = NULL
+     WHERE incident_id = $1 AND customer_id = $2 AND status IN ('claimed', 'retrying')`,
+    [incidentId, customerId],
+  );
+}
+
+/** Stores a send context once (by its hash); a context already stored is left as it is. */
+export async function saveSendContext(
+  db: Queryable,
+  context: { hash: string; noticeId: string; json: string },
+): Promise<void> {
+  await db.query(
+    `INSERT INTO notice_send_contexts (hash, notice_id, context) VALUES ($1, $2, $3::json)
+     ON CONFLICT (hash) DO NOTHING`,
+    [context.hash, context.noticeId, context.json],
+  );
+}
+
+/** A stored send context as written (the text its hash was taken over), or null. */
+export async function getSendContext(db: Queryable, hash: string): Promise<string | null> {
+  const { rows } = await db.query<{ context: string }>(
+    `SELECT context::text AS context FROM notice_send_contexts WHERE hash = $1`,
+    [hash],
+  );
+  return rows[0]?.context ?? null;
 }
 
 /**

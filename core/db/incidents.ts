@@ -144,20 +144,49 @@ export async function counts(db: Queryable, ids: string[]): Promise<Map<string, 
   return byId;
 }
 
-export async function setStatus(db: Queryable, id: string, status: IncidentStatus): Promise<void> {
-  await db.query(`UPDATE incidents SET status = $2, updated_at = now() WHERE id = $1`, [id, status]);
+/** Sets the incident's phase; returns the phase it had (null: no such incident), for the audit entry. */
+export async function setStatus(
+  db: Queryable,
+  id: string,
+  status: IncidentStatus,
+): Promise<IncidentStatus | null> {
+  // The old value comes from the row this statement locks, so it is the value it overwrote.
+  const { rows } = await db.query<{ before: IncidentStatus }>(
+    `UPDATE incidents i SET status = $2, updated_at = now()
+     FROM (SELECT id, status FROM incidents WHERE id = $1 FOR UPDATE) old
+     WHERE i.id = old.id RETURNING old.status AS before`,
+    [id, status],
+  );
+  return rows[0]?.before ?? null;
 }
 
-/** Corrects the facts a re-assessment works from (audited by the caller). */
+/** The facts a re-assessment may correct. */
+export interface CorrectableFacts {
+  discoveredAt: Date;
+  materialityDeterminedAt: Date | null;
+}
+
+/**
+ * Corrects the facts a re-assessment works from (audited by the caller); returns them as they were
+ * overwritten and as they are now, or null when there is no such incident.
+ */
 export async function correctFacts(
   db: Queryable,
   id: string,
   facts: { discoveredAt?: Date | undefined; materialityDeterminedAt?: Date | null | undefined },
-): Promise<void> {
-  await db.query(
-    `UPDATE incidents SET discovered_at = coalesce($2, discovered_at),
-       materiality_determined_at = CASE WHEN $4 THEN $3 ELSE materiality_determined_at END, updated_at = now()
-     WHERE id = $1`,
+): Promise<{ before: CorrectableFacts; after: CorrectableFacts } | null> {
+  const { rows } = await db.query<{
+    beforeDiscoveredAt: Date;
+    beforeMaterialityAt: Date | null;
+    discoveredAt: Date;
+    materialityAt: Date | null;
+  }>(
+    `UPDATE incidents i SET discovered_at = coalesce($2, old.discovered_at),
+       materiality_determined_at = CASE WHEN $4 THEN $3 ELSE old.materiality_determined_at END, updated_at = now()
+     FROM (SELECT id, discovered_at, materiality_determined_at FROM incidents WHERE id = $1 FOR UPDATE) old
+     WHERE i.id = old.id
+     RETURNING old.discovered_at AS "beforeDiscoveredAt", old.materiality_determined_at AS "beforeMaterialityAt",
+               i.discovered_at AS "discoveredAt", i.materiality_determined_at AS "materialityAt"`,
     [
       id,
       facts.discoveredAt ?? null,
@@ -165,4 +194,10 @@ export async function correctFacts(
       facts.materialityDeterminedAt !== undefined,
     ],
   );
+  const row = rows[0];
+  if (!row) return null;
+  return {
+    before: { discoveredAt: row.beforeDiscoveredAt, materialityDeterminedAt: row.beforeMaterialityAt },
+    after: { discoveredAt: row.discoveredAt, materialityDeterminedAt: row.materialityAt },
+  };
 }

@@ -5,6 +5,8 @@ import { DATA_CATEGORIES, normaliseCategories, type DataCategory } from '../doma
 import { CUSTOMER_STATUSES, type CustomerStatus } from '../domain/model';
 import { InventoryImportError } from '../errors';
 import type { ImportProblem } from '../errors';
+import * as audit from './audit';
+import { inTransaction } from './pool';
 import type { Pool, PoolClient, Queryable } from './pool';
 
 /**
@@ -80,7 +82,28 @@ const CUSTOMER_REQUIRED = ['externalId', 'fullName', 'email', 'country'] as cons
 /** CSV header names of customer files (the same as the JSON fields). */
 export const CUSTOMER_CSV_FIELDS = Object.keys(CUSTOMER_COLUMNS) as (keyof typeof CUSTOMER_COLUMNS)[];
 
-/** The merge shared by the JSON and CSV paths; `source` yields snake_case columns, one row per external id. */
+interface MergeResult {
+  inserted: number;
+  updated: number;
+  received: number;
+  changed: { incidentId: string; changes: RecordChange[] }[];
+}
+
+/** A customer's fields as the audit trail names them (CustomerInput's names), for before and after. */
+const AUDITED_FIELDS = (
+  row: string,
+) => `json_build_object('fullName', ${row}.full_name, 'email', ${row}.email,
+  'locale', ${row}.locale, 'country', ${row}.country, 'region', ${row}.region, 'status', ${row}.status,
+  'representativeName', ${row}.representative_name, 'representativeEmail', ${row}.representative_email)`;
+
+/**
+ * The merge shared by the JSON and CSV paths; `source` yields snake_case columns, one row per
+ * external id. Besides the counts it returns, per incident, the changes to the records of people
+ * that incident affects, with every field before and after: `customers` read in the main query is
+ * the table as it was before this statement (the sub-statements of a WITH share one snapshot), so
+ * the old values need no second read. Only updated rows that are affected somewhere are joined
+ * (a primary-key and an index probe each): an import that changes nobody affected costs nothing more.
+ */
 function mergeCustomersSql(source: string): string {
   return `
     WITH src AS MATERIALIZED (SELECT * FROM ${source}),
@@ -98,20 +121,75 @@ function mergeCustomersSql(source: string): string {
       WHERE (c.full_name, c.email, c.locale, c.country, c.region, c.status, c.representative_name, c.representative_email)
         IS DISTINCT FROM (EXCLUDED.full_name, EXCLUDED.email, EXCLUDED.locale, EXCLUDED.country, EXCLUDED.region,
                           EXCLUDED.status, EXCLUDED.representative_name, EXCLUDED.representative_email)
-      RETURNING (xmax = 0) AS inserted
+      RETURNING c.*, (xmax = 0) AS inserted
+    ),
+    changed AS (
+      SELECT a.incident_id, json_agg(json_build_object('customerId', up.id, 'externalId', up.external_id,
+               'before', ${AUDITED_FIELDS('old')}, 'after', ${AUDITED_FIELDS('up')}) ORDER BY up.id) AS changes
+      FROM up
+      JOIN customers old ON old.id = up.id
+      JOIN affected_customers a ON a.customer_id = up.id
+      WHERE NOT up.inserted
+      GROUP BY a.incident_id
     )
     SELECT count(*) FILTER (WHERE inserted)::int AS inserted, count(*) FILTER (WHERE NOT inserted)::int AS updated,
-           (SELECT count(*) FROM src)::int AS received
+           (SELECT count(*) FROM src)::int AS received,
+           (SELECT coalesce(json_agg(json_build_object('incidentId', incident_id, 'changes', changes)), '[]')
+            FROM changed) AS changed
     FROM up`;
 }
 
+/** One affected person's inventory record as an import changed it: every field before and after. */
+interface RecordChange {
+  customerId: number;
+  externalId: string;
+  before: Record<string, unknown>;
+  after: Record<string, unknown>;
+}
+
+/** Changes audited per event: a re-import touching many people writes several events, not one huge one. */
+const CHANGES_PER_EVENT = 500;
+
 /**
- * Inserts or updates customers by external id, in one statement. The caller has validated the
- * fields (the API's schema); the table's constraints stop anything that slipped through.
+ * Audits, in the import's transaction, every change it made to the record of someone an incident
+ * affects: an `inventory_changed` event in that incident's trail naming the fields that changed,
+ * with their values before and after. (Their notice is not affected: it goes to the values frozen
+ * when they were identified; see core/db/affected.ts.)
+ */
+async function auditChanges(
+  db: Queryable,
+  actor: string,
+  changed: { incidentId: string; changes: RecordChange[] }[],
+): Promise<void> {
+  for (const { incidentId, changes } of changed) {
+    const diffs = changes.map(({ customerId, externalId, before, after }) => {
+      const fields = Object.keys(after).filter((k) => before[k] !== after[k]);
+      const pick = (o: Record<string, unknown>) => Object.fromEntries(fields.map((k) => [k, o[k]]));
+      return { customerId, externalId, before: pick(before), after: pick(after) };
+    });
+    for (let i = 0; i < diffs.length; i += CHANGES_PER_EVENT) {
+      await audit.append(db, {
+        incidentId,
+        actor,
+        action: 'inventory_changed',
+        detail: { changes: diffs.slice(i, i + CHANGES_PER_EVENT) },
+      });
+    }
+  }
+}
+
+/** Who an import is recorded as when the caller names nobody (scripts, the seed). */
+const IMPORT_ACTOR = 'system';
+
+/**
+ * Inserts or updates customers by external id, in one statement, and audits the changes to
+ * affected people's records (`actor` is recorded), in one transaction. The caller has validated
+ * the fields (the API's schema); the table's constraints stop anything that slipped through.
  */
 export async function upsertCustomers(
-  db: Queryable,
+  pool: Pool,
   customers: readonly CustomerInput[],
+  actor: string = IMPORT_ACTOR,
 ): Promise<UpsertResult> {
   const byId = new Map<string, CustomerInput>();
   for (const c of customers) byId.set(c.externalId, c);
@@ -120,10 +198,13 @@ export async function upsertCustomers(
                           "representativeName" AS representative_name, "representativeEmail" AS representative_email
                    FROM jsonb_to_recordset($1::jsonb) AS r("externalId" text, "fullName" text, email text, locale text,
                      country text, region text, status text, "representativeName" text, "representativeEmail" text)) src`;
-  const { rows } = await db.query<{ inserted: number; updated: number }>(mergeCustomersSql(source), [
-    JSON.stringify([...byId.values()]),
-  ]);
-  const { inserted, updated } = rows[0]!;
+  const { inserted, updated } = await inTransaction(pool, async (tx) => {
+    const { rows } = await tx.query<MergeResult>(mergeCustomersSql(source), [
+      JSON.stringify([...byId.values()]),
+    ]);
+    await auditChanges(tx, actor, rows[0]!.changed);
+    return rows[0]!;
+  });
   return { received: byId.size, inserted, updated, unchanged: byId.size - inserted - updated };
 }
 
@@ -392,7 +473,11 @@ const CUSTOMER_RULES: Rule[] = [
  * Imports a customers CSV file (header line naming the fields of CustomerInput, any order) through
  * COPY: staged, checked, then merged in one transaction. A bad row refuses the whole file.
  */
-export async function copyCustomers(pool: Pool, csv: Readable): Promise<UpsertResult> {
+export async function copyCustomers(
+  pool: Pool,
+  csv: Readable,
+  actor: string = IMPORT_ACTOR,
+): Promise<UpsertResult> {
   const { header, body } = await splitHeader(csv);
   const fields = checkHeader(header, CUSTOMER_CSV_FIELDS, CUSTOMER_REQUIRED);
   return withImportTransaction(pool, async (client) => {
@@ -415,10 +500,9 @@ export async function copyCustomers(pool: Pool, csv: Readable): Promise<UpsertRe
                                   btrim(representative_email) AS representative_email
                            FROM customers_import) i
                      ORDER BY external_id, line DESC) src`;
-    const { rows } = await client.query<{ inserted: number; updated: number; received: number }>(
-      mergeCustomersSql(source),
-    );
-    const { inserted, updated, received } = rows[0]!;
+    const { rows } = await client.query<MergeResult>(mergeCustomersSql(source));
+    const { inserted, updated, received, changed } = rows[0]!;
+    await auditChanges(client, actor, changed);
     return { received, inserted, updated, unchanged: received - inserted - updated };
   });
 }

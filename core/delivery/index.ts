@@ -8,6 +8,8 @@ export {
   noticeInputBuilder,
   recipientAddress,
 } from './notice-message';
+export { renderSentCopy, sentNoticeInput } from './sent-copy';
+export type { SentCopy } from './sent-copy';
 export { RateLimiter } from './rate-limiter';
 export { deliverShardPass } from './shard-pass';
 export type { DeliveryDeps, DeliveryPage, ShardPassOptions, ShardPassResult } from './shard-pass';

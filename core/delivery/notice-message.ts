@@ -53,12 +53,30 @@ function timeZoneFor(r: Recipient): string {
 }
 
 /**
- * Turns a recipient into the renderer's input for one approved notice. Shared by delivery and the
- * approval previews, so compliance sees exactly what is sent. Content parts are computed once per
- * jurisdiction and category set.
+ * What every notice of one approved version shares with the others of its variant (same
+ * jurisdictions, categories and time zone): the renderer's input minus the person. Delivery stores
+ * it once per variant (core/delivery/sent-copy.ts), so a sent notice can be rendered again exactly
+ * as it was, whatever the incident's facts, the law rules or the configuration became since.
  */
-export function noticeInputBuilder(notice: Notice, incident: Incident, config: Readonly<Config>) {
-  const cache = new Map<string, ReturnType<typeof requiredContentFor>>();
+export type NoticeContext = Omit<
+  IndividualNoticeInput,
+  'locale' | 'recipient' | 'exposed' | 'referenceCode' | 'pageUrl'
+> & {
+  /** The public base URL the page link was built on (`<pageBaseUrl>/n/<token>`). */
+  pageBaseUrl: string;
+};
+
+/**
+ * The contexts of one approved notice, one per variant, computed once each (the content parts per
+ * jurisdiction and category set are the law engine's work). Shared by delivery, the approval
+ * previews and the customer page, so compliance sees exactly what is sent.
+ */
+export function noticeContextBuilder(
+  notice: Notice,
+  incident: Incident,
+  config: Readonly<Config>,
+): (r: Recipient) => NoticeContext {
+  const cache = new Map<string, NoticeContext>();
   const facts = {
     discoveredAt: incident.discoveredAt,
     encrypted: incident.encrypted,
@@ -66,45 +84,69 @@ export function noticeInputBuilder(notice: Notice, incident: Incident, config: R
     materialityDeterminedAt: null,
     regimes: config.company.regimes,
   };
-  return (r: Recipient): IndividualNoticeInput => {
+  return (r) => {
     // A person's records merged from other jurisdictions: the notice meets each one's content rules.
     const jurisdictions = r.noticeJurisdictions ?? [r.jurisdiction];
-    const key = `${jurisdictions.join('+')}|${r.categories.join(',')}`;
-    let parts = cache.get(key);
-    if (!parts) {
-      parts = requiredContentFor(jurisdictions, r.categories, facts);
-      cache.set(key, parts);
+    const timeZone = timeZoneFor(r);
+    const key = `${jurisdictions.join('+')}|${r.categories.join(',')}|${timeZone}`;
+    let context = cache.get(key);
+    if (!context) {
+      const parts = requiredContentFor(jurisdictions, r.categories, facts);
+      context = {
+        timeZone,
+        company: notice.content.company,
+        incident: {
+          title: notice.content.title,
+          whatHappened: notice.content.whatHappened,
+          whatWeAreDoing: notice.content.whatWeAreDoing,
+          discoveredAt: incident.discoveredAt,
+          occurredFrom: incident.occurredFrom,
+          occurredTo: incident.occurredTo,
+        },
+        contentParts: parts.parts,
+        authorities: parts.authorities,
+        restrictions: parts.restrictions,
+        pageBaseUrl: config.http.publicBaseUrl,
+      };
+      cache.set(key, context);
     }
-    const representative = r.customerStatus === 'deceased';
-    return {
-      locale: r.locale,
-      timeZone: timeZoneFor(r),
-      recipient: {
-        name: representative ? (r.representativeName ?? r.fullName) : r.fullName,
-        email: recipientAddress(r),
-        isRepresentative: representative,
-        subjectName: r.fullName,
-      },
-      company: notice.content.company,
-      incident: {
-        title: notice.content.title,
-        whatHappened: notice.content.whatHappened,
-        whatWeAreDoing: notice.content.whatWeAreDoing,
-        discoveredAt: incident.discoveredAt,
-        occurredFrom: incident.occurredFrom,
-        occurredTo: incident.occurredTo,
-      },
-      exposed: r.categories.flatMap((category) => {
-        const masked = r.maskedIdentifiers[category];
-        return Array.isArray(masked) ? masked.map((m) => ({ category, masked: m })) : [{ category, masked }];
-      }),
-      referenceCode: r.referenceCode,
-      pageUrl: `${config.http.publicBaseUrl}/n/${r.pageToken}`,
-      contentParts: parts.parts,
-      authorities: parts.authorities,
-      restrictions: parts.restrictions,
-    };
+    return context;
   };
+}
+
+/**
+ * The renderer's input for one person: their variant's context plus who they are, read from the
+ * values frozen on their record at identification (never the live customer row).
+ */
+export function personalise(context: NoticeContext, r: Recipient): IndividualNoticeInput {
+  const { pageBaseUrl, ...shared } = context;
+  const representative = r.customerStatus === 'deceased';
+  return {
+    ...shared,
+    locale: r.locale,
+    recipient: {
+      name: representative ? (r.representativeName ?? r.fullName) : r.fullName,
+      email: recipientAddress(r),
+      isRepresentative: representative,
+      subjectName: r.fullName,
+    },
+    exposed: r.categories.flatMap((category) => {
+      const masked = r.maskedIdentifiers[category];
+      return Array.isArray(masked) ? masked.map((m) => ({ category, masked: m })) : [{ category, masked }];
+    }),
+    referenceCode: r.referenceCode,
+    pageUrl: `${pageBaseUrl}/n/${r.pageToken}`,
+  };
+}
+
+/**
+ * Turns a recipient into the renderer's input for one approved notice. Shared by delivery and the
+ * approval previews, so compliance sees exactly what is sent. Content parts are computed once per
+ * jurisdiction and category set.
+ */
+export function noticeInputBuilder(notice: Notice, incident: Incident, config: Readonly<Config>) {
+  const contextFor = noticeContextBuilder(notice, incident, config);
+  return (r: Recipient): IndividualNoticeInput => personalise(contextFor(r), r);
 }
 
 /** The bare address of a From header that may read `Name <address>`. */

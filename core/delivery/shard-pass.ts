@@ -9,15 +9,18 @@ import type { Pool } from '../db/pool';
 import { noticeMessageId } from '../domain/ids';
 import type { SmtpPool } from '../mail/smtp-pool';
 import { toSendError } from '../mail/smtp-pool';
-import { renderIndividualNotice } from '../mail/render';
+import { renderIndividualNotice, renderedMailHash } from '../mail/render';
 import type { TemplateCache } from '../mail/template-cache';
 import {
   addressOf,
   composeNotice,
   isUsableAddress,
-  noticeInputBuilder,
+  noticeContextBuilder,
+  personalise,
   recipientAddress,
 } from './notice-message';
+import type { NoticeContext } from './notice-message';
+import { SendContexts } from './sent-copy';
 import { RateLimiter } from './rate-limiter';
 import { GroupCommit, OutcomeWriter } from './write-batching';
 import { IncidentNotFoundError, LeaseLostError, NoticeNotApprovedError, SmtpSendError } from '../errors';
@@ -38,7 +41,8 @@ import { IncidentNotFoundError, LeaseLostError, NoticeNotApprovedError, SmtpSend
  *    composed, and handed to the SMTP pool, several at a time;
  * 4. when the relay holds a message's whole body, its row becomes `sending` — the commit point —
  *    and only then is the final "." written (group-committed: one UPDATE for all messages that
- *    reached the point together);
+ *    reached the point together); the same UPDATE records the message's content hash and the
+ *    context it was rendered with, the copy of what was sent (sent-copy.ts);
  * 5. accepted messages become `sent` (their customer `notified`), failures `retrying` or
  *    `undeliverable`, written in batches behind the sending;
  * 6. the cursor up to which every customer is settled is reported (heartbeat); a retried attempt
@@ -125,7 +129,9 @@ export async function deliverShardPass(
   const incident = await incidents.get(pool, page.incidentId);
   if (!incident) throw new IncidentNotFoundError(page.incidentId);
   const templates = await deps.templates.get(notice.templateVersion);
-  const inputFor = noticeInputBuilder(notice, incident, config);
+  const contextFor = noticeContextBuilder(notice, incident, config);
+  // What each message is rendered from is kept with it (core/delivery/sent-copy.ts).
+  const contexts = new SendContexts(pool, page.noticeId);
   const from = addressOf(config.mail.from);
   const senderDomain = from.split('@')[1] ?? 'localhost';
   const messageIdFor = (customerId: number) => noticeMessageId(page.incidentId, customerId, senderDomain);
@@ -147,9 +153,9 @@ export async function deliverShardPass(
     fatal ??= err;
   };
 
-  const sending = new GroupCommit<number, boolean>(async (ids) => {
-    const held = await deliveries.markSending(pool, lease, ids);
-    return ids.map((id) => held.has(id));
+  const sending = new GroupCommit<deliveries.SendingMark, boolean>(async (marks) => {
+    const held = await deliveries.markSending(pool, lease, marks);
+    return marks.map((m) => held.has(m.id));
   });
   const outcomes = new OutcomeWriter(pool, page.incidentId, lease, config.delivery.batchSize);
 
@@ -214,8 +220,13 @@ export async function deliverShardPass(
         customerId: r.customerId,
         recipient: recipientAddress(r),
         messageId: messageIdFor(r.customerId),
+        recipientVersion: r.recipientVersion,
       })),
     );
+    // Someone's recipient was corrected (core/use-cases/recipients.ts) since this page was read:
+    // this attempt stops, and its retry reads the page again from the settled cursor.
+    const stale = rest.find((r) => !claims.has(r.customerId));
+    if (stale) throw new LeaseLostError(`recipient ${stale.customerId} was corrected while claiming`);
     const items: Outgoing[] = [];
     for (const r of rest) {
       const claimed = claims.get(r.customerId);
@@ -244,7 +255,10 @@ export async function deliverShardPass(
       return null;
     }
     try {
-      return composeNotice(renderIndividualNotice(templates, inputFor(r)), {
+      const context = contextFor(r);
+      const mail = renderIndividualNotice(templates, personalise(context, r));
+      item.copy = { context, contentHash: renderedMailHash(mail) };
+      return composeNotice(mail, {
         from: config.mail.from,
         to,
         messageId: messageIdFor(r.customerId),
@@ -266,9 +280,11 @@ export async function deliverShardPass(
   const send = async (item: Outgoing, raw: Buffer, state: PageState): Promise<void> => {
     const r = item.recipient;
     try {
+      const { context, contentHash } = item.copy!;
+      const sendContext = await contexts.store(context);
       await limiter.take();
       await deps.smtp.send({ from, to: recipientAddress(r) }, raw, async () => {
-        if (!(await sending.add(item.deliveryId)))
+        if (!(await sending.add({ id: item.deliveryId, contentHash, sendContext })))
           throw new LeaseLostError(`delivery ${item.deliveryId} was taken over`);
       });
       outcomes.sent(item.deliveryId);
@@ -360,6 +376,8 @@ export async function deliverShardPass(
 interface Outgoing {
   recipient: Recipient;
   deliveryId: number;
+  /** Set once rendered: what the copy of the message records at the commit point. */
+  copy?: { context: NoticeContext; contentHash: string };
 }
 
 const yieldToIo = () => new Promise<void>((resolve) => setImmediate(resolve));

@@ -6,7 +6,7 @@ import * as incidents from '../db/incidents';
 import * as notices from '../db/notices';
 import type { Pool } from '../db/pool';
 import { inTransaction } from '../db/pool';
-import { noticeInputBuilder } from '../delivery';
+import { noticeInputBuilder, sentNoticeInput } from '../delivery';
 import { renderCustomerPage } from '../mail/render';
 import type { TemplateCache } from '../mail/template-cache';
 import type { PageTemplateSet } from '../mail/templates';
@@ -42,8 +42,10 @@ async function caseWithNotice(pool: Pool, token: string): Promise<CaseRow | null
 
 /**
  * The customer's page as HTML, rendered from the notice's approved template snapshot through the
- * same `noticeInputBuilder` and renderer as delivery, so it shows the letter exactly as sent. Null
- * when the token leads to no notice.
+ * same renderer as delivery. A notice that was sent is shown from its copy (core/delivery/sent-copy.ts:
+ * the context stored when it went out and the recipient frozen on the case), so the page shows
+ * the letter exactly as sent whatever the inventory or the incident's facts became since; one not
+ * sent (yet, or handled by hand) from the notice as it stands. Null when the token leads to no notice.
  */
 export async function showCustomerPage(deps: CustomerPageDeps, token: string): Promise<string | null> {
   const found = await caseWithNotice(deps.pool, token);
@@ -54,8 +56,10 @@ export async function showCustomerPage(deps: CustomerPageDeps, token: string): P
   ]);
   if (!notice || !incident) return null;
   const set = await deps.templates.get(notice.templateVersion);
+  // A delivery's copy belongs to the delivery's notice, which is then `found.noticeId`.
+  const sent = await sentNoticeInput(deps.pool, found, found.sendContext);
   return renderCustomerPage(deps.pages, set, {
-    notice: noticeInputBuilder(notice, incident, deps.config)(found),
+    notice: sent ?? noticeInputBuilder(notice, incident, deps.config)(found),
     acknowledgedAt: found.acknowledgedAt,
     acknowledgeAction: `${customerPagePath(deps.config, found.pageToken)}/acknowledge`,
   });

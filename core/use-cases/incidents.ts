@@ -152,8 +152,13 @@ export async function recordIncidentStatus(
 ): Promise<void> {
   await inTransaction(deps.pool, async (tx) => {
     if (!(await incidents.get(tx, incidentId))) throw new IncidentNotFoundError(incidentId);
-    await incidents.setStatus(tx, incidentId, status);
-    await audit.append(tx, { incidentId, actor: 'system', action: 'status_changed', detail: { status } });
+    const before = await incidents.setStatus(tx, incidentId, status);
+    await audit.append(tx, {
+      incidentId,
+      actor: 'system',
+      action: 'status_changed',
+      detail: { status, before: { status: before }, after: { status } },
+    });
   });
 }
 

@@ -1,17 +1,21 @@
 import * as inventory from '../db/inventory';
 import type { CustomerInput, HoldingInput, UpsertResult } from '../db/inventory';
 import { ValidationError } from '../errors';
-import type { UseCaseDeps } from './types';
+import type { Actor, UseCaseDeps } from './types';
 
 /**
  * Imports customers (insert or update by external id), all or nothing. The caller has validated
- * the rows with their schema. Not audited: the inventory is a copy of the systems of record.
+ * the rows with their schema. In the same transaction, every change to the record of a person an
+ * incident affects is audited in that incident's trail with its values before and after
+ * (`inventory_changed`, recorded as `actor`; the system when absent). Their notices are not
+ * redirected: they go to the recipient frozen at identification.
  */
 export async function importCustomers(
   deps: UseCaseDeps,
   rows: readonly CustomerInput[],
+  actor?: Actor,
 ): Promise<UpsertResult> {
-  return inventory.upsertCustomers(deps.pool, rows);
+  return inventory.upsertCustomers(deps.pool, rows, actor?.id);
 }
 
 /**

@@ -8,7 +8,7 @@ import * as notices from '../db/notices';
 import type { Notice } from '../db/notices';
 import type { Pool } from '../db/pool';
 import { inTransaction } from '../db/pool';
-import { noticeInputBuilder } from '../delivery';
+import { noticeInputBuilder, renderSentCopy } from '../delivery';
 import { NotFoundError } from '../errors';
 import { renderIndividualNotice } from '../mail/render';
 import type { TemplateCache } from '../mail/template-cache';
@@ -23,7 +23,10 @@ export interface SupportDeps {
   config: Readonly<Config>;
 }
 
-/** The notice a case's customer was sent, rendered again exactly as they received it. */
+/**
+ * The notice a case's customer was sent, rendered again exactly as they received it from its copy
+ * (core/delivery/sent-copy.ts); before it is sent, the notice as it stands.
+ */
 export interface CaseNotice {
   id: string;
   version: number;
@@ -34,6 +37,8 @@ export interface CaseNotice {
   language: string;
   subject: string;
   text: string;
+  /** The copy's SHA-256 as sent and whether this rendering matches it; null when nothing was sent. */
+  sent: { contentHash: string; verified: boolean } | null;
 }
 
 /**
@@ -91,7 +96,8 @@ function recordLookup(pool: Pool, actor: string, by: 'reference' | 'email', rows
 }
 
 /**
- * Renders a case's notice again from its own template snapshot, through the delivery path. One
+ * Renders a case's notice again from its own template snapshot, through the delivery path (from
+ * its copy once sent). One
  * per lookup: the cases of one notice share its row, snapshot and input builder.
  */
 function noticeRenderer(deps: SupportDeps): (c: CaseRow) => Promise<CaseNotice | null> {
@@ -116,7 +122,8 @@ function noticeRenderer(deps: SupportDeps): (c: CaseRow) => Promise<CaseNotice |
     const found = await entry;
     if (!found) return null;
     const { notice, set, inputFor } = found;
-    const mail = renderIndividualNotice(set, inputFor(c));
+    const copy = await renderSentCopy(pool, set, c, c);
+    const mail = copy?.mail ?? renderIndividualNotice(set, inputFor(c));
     return {
       id: notice.id,
       version: notice.version,
@@ -127,6 +134,7 @@ function noticeRenderer(deps: SupportDeps): (c: CaseRow) => Promise<CaseNotice |
       language: mail.locale,
       subject: mail.subject,
       text: mail.text,
+      sent: copy && { contentHash: copy.contentHash, verified: copy.verified },
     };
   };
 }

@@ -120,6 +120,7 @@ export const ACTION_LABELS = {
   notice_acknowledged: 'Notice acknowledged',
   support_lookup: 'Support lookup',
   inventory_changed: 'Inventory changed',
+  recipient_corrected: 'Recipient corrected',
   user_token_issued: 'User token issued',
   user_deactivated: 'User deactivated',
 };
