@@ -31,8 +31,19 @@ export type { App, AppDeps } from './types';
 export async function buildApp(deps: AppDeps): Promise<App> {
   const app = Fastify({
     loggerInstance: deps.logger,
-    bodyLimit: 50 * 1024 * 1024,
+    // Small by default; the inventory imports set their own (api/routes/inventory.ts). Role checks
+    // run on `onRequest` (api/auth.ts), so no body is read for a caller who may not send it.
+    bodyLimit: deps.config.http.bodyLimitBytes,
+    // Behind a proxy, request.ip (the customer page's rate-limit key) is the client's, not the proxy's.
+    trustProxy: trustProxyOption(deps.config.http.trustProxy),
   }).withTypeProvider<ZodTypeProvider>();
+  const routes: RouteEntry[] = [];
+  ROUTES.set(app, routes);
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) {
+      if (method !== 'HEAD') routes.push({ method, url: route.url });
+    }
+  });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.decorateRequest('user', null);
@@ -97,6 +108,24 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(recipientRoutes, deps);
   await app.register(consoleRoutes, deps);
   return app;
+}
+
+/** TRUST_PROXY as Fastify takes it (its types have no hop count, so that one is a function). */
+function trustProxyOption(trust: boolean | number | string[]) {
+  return typeof trust === 'number' ? (_address: string, hop: number) => hop < trust : trust;
+}
+
+/** A route the app answers: what the authorization matrix test enumerates. */
+export interface RouteEntry {
+  method: string;
+  url: string;
+}
+
+const ROUTES = new WeakMap<App, RouteEntry[]>();
+
+/** Every route of an app built by `buildApp`, in registration order (HEAD twins left out). */
+export function routesOf(app: App): readonly RouteEntry[] {
+  return ROUTES.get(app) ?? [];
 }
 
 function fieldPath(instancePath: string, params: unknown): string {

@@ -19,7 +19,8 @@ export async function inventoryRoutes(app: App, deps: AppDeps) {
   app.post(
     '/api/inventory/customers',
     {
-      preHandler: requireRole('admin', 'officer'),
+      onRequest: requireRole('admin', 'officer'),
+      bodyLimit: deps.config.http.importBodyLimitBytes,
       schema: { summary: 'Import customers (JSON array or CSV)', ...importSchema },
     },
     async (request) => {
@@ -34,7 +35,8 @@ export async function inventoryRoutes(app: App, deps: AppDeps) {
   app.post(
     '/api/inventory/holdings',
     {
-      preHandler: requireRole('admin', 'officer'),
+      onRequest: requireRole('admin', 'officer'),
+      bodyLimit: deps.config.http.importBodyLimitBytes,
       schema: { summary: 'Import holdings (JSON array or CSV)', ...importSchema },
     },
     async (request) => {
@@ -46,7 +48,7 @@ export async function inventoryRoutes(app: App, deps: AppDeps) {
     },
   );
 
-  app.get('/api/inventory/summary', { preHandler: requireRole(...STAFF) }, async () => ({
+  app.get('/api/inventory/summary', { onRequest: requireRole(...STAFF) }, async () => ({
     customers: await inventory.countCustomers(pool),
     systems: await inventory.listSystems(pool),
     categories: await inventory.listCategories(pool),
