@@ -10,14 +10,7 @@ import type { StaffAlert, StaffMailer } from '../../core/mail/staff-mailer';
 import { TemplateCache } from '../../core/mail/template-cache';
 import { createTestDatabase } from '../helpers/db';
 import type { TestDatabase } from '../helpers/db';
-import {
-  approvedNotice,
-  identifyAffected,
-  importInventory,
-  newIncident,
-  newUser,
-  recordSent,
-} from '../helpers/factories';
+import { importInventory, newDeliveredIncident, newUser } from '../helpers/factories';
 
 /**
  * The sending rate and the forecast of the last notice, read from deliveries' sent_at, and the
@@ -45,12 +38,6 @@ describe('delivery forecast', () => {
       DATABASE_URL: db.url,
       LOG_LEVEL: 'silent',
     });
-    const opened = await newIncident(db.pool, {
-      title: 'Forecast test',
-      discoveredAt: new Date(Date.now() - 3_600_000),
-    });
-    incidentId = opened.incident.id;
-    officerEmail = opened.officer.email;
     const compliance = await newUser(db.pool, {
       role: 'compliance',
       email: 'compliance@staff.example.com',
@@ -71,17 +58,18 @@ describe('delivery forecast', () => {
         categories: ['email'],
       })),
     });
-    await identifyAffected(db.pool, incidentId);
-    const notice = await approvedNotice(
-      { pool: db.pool, templates: new TemplateCache(db.pool), config },
-      incidentId,
-      compliance.user,
-    );
     // SENT notices over the last 30 seconds, evenly.
-    await recordSent(
-      { pool: db.pool, config },
-      { incidentId, noticeId: notice.id, count: SENT, sentOverSeconds: 30 },
+    const delivered = await newDeliveredIncident(
+      { pool: db.pool, templates: new TemplateCache(db.pool), config },
+      {
+        incident: { title: 'Forecast test', discoveredAt: new Date(Date.now() - 3_600_000) },
+        approver: compliance.user,
+        sent: SENT,
+        sentOverSeconds: 30,
+      },
     );
+    incidentId = delivered.incident.id;
+    officerEmail = delivered.officer.email;
   });
 
   afterAll(async () => {

@@ -204,3 +204,25 @@ export async function recordSent(
   }
   return recipients.map((r) => r.customerId);
 }
+
+/**
+ * An incident part-way through delivery: opened, its affected customers identified (import them
+ * first), its notice approved by `approver` (@default a test compliance user) and the first `sent`
+ * of them recorded sent (see `recordSent`). No workflow runs.
+ */
+export async function newDeliveredIncident(
+  deps: NoticeFactoryDeps,
+  input: { incident?: NewIncidentOverrides; approver?: User; sent: number; sentOverSeconds?: number },
+): Promise<{ incident: Incident; officer: User; notice: { id: string; version: number }; affected: number }> {
+  const { incident, officer } = await newIncident(deps.pool, input.incident);
+  const affectedCount = await identifyAffected(deps.pool, incident.id);
+  const approver = input.approver ?? (await newUser(deps.pool, { role: 'compliance' })).user;
+  const notice = await approvedNotice(deps, incident.id, approver);
+  await recordSent(deps, {
+    incidentId: incident.id,
+    noticeId: notice.id,
+    count: input.sent,
+    ...(input.sentOverSeconds === undefined ? {} : { sentOverSeconds: input.sentOverSeconds }),
+  });
+  return { incident, officer, notice, affected: affectedCount };
+}
