@@ -436,8 +436,8 @@ function parseRoleGroups(text: string, ctx: z.RefinementCtx): Partial<Record<Rol
 
 /**
  * The embedded cluster's database, as the application (`forthright_service`, a member of
- * `forthright_app` created by the migration step: core/db/roles.ts) or as its owner (the cluster's superuser, who runs the migrations). Loopback only,
- * so the passwords are fixed.
+ * `forthright_app` created by the migration step: core/db/roles.ts) or as its owner (the cluster's
+ * superuser, who runs the migrations). Loopback only, so the passwords are fixed.
  */
 export function embeddedDatabaseUrl(port: number, as: 'app' | 'owner' = 'app'): string {
   const user = as === 'owner' ? 'forthright:forthright' : 'forthright_service:forthright_service';
