@@ -5,4 +5,8 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 bash scripts/provision.sh start
+# `npm start` is the development quick start, so it asks for the demo users and inventory
+# (DEMO_DATA=false to start without). Nothing else turns them on: compose and a production start
+# leave DEMO_DATA unset, and the launcher then creates no demo user.
+export DEMO_DATA="${DEMO_DATA:-true}"
 exec node --import tsx scripts/start.ts "$@"

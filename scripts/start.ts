@@ -8,7 +8,7 @@
 //   DATABASE_URL unset     → embedded PostgreSQL on EMBEDDED_PG_PORT, data in FORTHRIGHT_DATA_DIR/postgres
 //   SMTP_URL unset         → the maildev mail catcher on MAIL_CATCHER_SMTP_PORT, web view on MAIL_CATCHER_WEB_PORT
 // Then: migrations (the one place they run; the worker and API wait for them); demo inventory (DEMO_CUSTOMERS, once, into an empty inventory) and demo users
-// with tokens (DEMO_DATA, on by default with the embedded database); the worker and the API as
+// with tokens (DEMO_DATA=true only: a development switch, which `npm start` sets); the worker and the API as
 // child processes; and a summary once GET /healthz answers 200. --services-only stops before the
 // worker and API (to run those yourself, e.g. under a debugger). --setup-only runs the migrations
 // and demo data against what is configured, prints the tokens and exits (docker compose's `setup`).
@@ -25,7 +25,7 @@ import { z } from 'zod';
 import { ConfigError, loadConfig, type Config } from '../core/config';
 import { countCustomers } from '../core/db/inventory';
 import { createPool } from '../core/db/pool';
-import { upsertWithToken } from '../core/db/users';
+import { listWithStatus, upsertWithToken } from '../core/db/users';
 import type { Role } from '../core/domain/model';
 import { migrateDatabase, startEmbeddedDatabase } from './lib/database';
 import {
@@ -108,7 +108,9 @@ function plan(env: NodeJS.ProcessEnv): Plan {
     config,
     localTemporal,
     localMail,
-    demoData: l.DEMO_DATA ?? config.database.embedded,
+    // Only on request: a production start (compose, or the launcher against a real database)
+    // never creates demo users, whose tokens are printed and kept in a file.
+    demoData: l.DEMO_DATA ?? false,
     demoCustomers: l.DEMO_CUSTOMERS,
   };
 }
@@ -143,7 +145,14 @@ async function prepareDemo(p: Plan, tokensFile: string): Promise<Record<string, 
       say(`inventory: ${customers} customers`);
     }
     const tokens = demoTokens(tokensFile);
+    // A demo user someone deactivated stays so: a start never brings a person's access back.
+    const deactivated = new Set((await listWithStatus(pool)).filter((u) => !u.active).map((u) => u.email));
     for (const u of DEMO_USERS) {
+      if (deactivated.has(u.email)) {
+        say(`demo user ${u.email} is deactivated: left so`);
+        delete tokens[u.key];
+        continue;
+      }
       await upsertWithToken(
         pool,
         { email: u.email, displayName: u.displayName, role: u.role },
@@ -293,7 +302,8 @@ async function main(): Promise<number> {
     if (signals > 0) return await stopAll(0);
     if (values['setup-only']) {
       if (tokens)
-        for (const u of DEMO_USERS) console.log(`  ${u.key.padEnd(12)} ${tokens[u.key]}   ${u.email}`);
+        for (const u of DEMO_USERS.filter((d) => tokens[d.key]))
+          console.log(`  ${u.key.padEnd(12)} ${tokens[u.key]}   ${u.email}`);
       if (tokens) say(`demo tokens written to ${tokensFile}`);
       return await stopAll(0);
     }
@@ -328,7 +338,8 @@ async function main(): Promise<number> {
     ];
     if (tokens) {
       lines.push('', `Demo tokens (also in ${rel(tokensFile)}), sent as "Authorization: Bearer <token>":`);
-      for (const u of DEMO_USERS) lines.push(`  ${u.key.padEnd(12)} ${tokens[u.key]}   ${u.email}`);
+      for (const u of DEMO_USERS.filter((d) => tokens[d.key]))
+        lines.push(`  ${u.key.padEnd(12)} ${tokens[u.key]}   ${u.email}`);
       lines.push('', `  curl -H "Authorization: Bearer ${tokens.officer}" ${apiUrl}/api/incidents`);
     }
     lines.push('', 'Ctrl-C stops everything.', '');
