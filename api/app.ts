@@ -11,7 +11,7 @@ import {
 } from 'fastify-type-provider-zod';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { TemplateCache } from '../core/mail/template-cache';
-import { authenticate } from './auth';
+import { authenticate, SignInGuard } from './auth';
 import { httpErrorOf } from './http-errors';
 import { customerPageRoutes } from './routes/customer-page';
 import { CONSOLE_CSP_DIRECTIVES, consoleRoutes } from './routes/console';
@@ -19,6 +19,7 @@ import { healthRoutes } from './routes/health';
 import { incidentRoutes } from './routes/incidents';
 import { inventoryRoutes } from './routes/inventory';
 import { userRoutes } from './routes/users';
+import { signInRoutes } from './routes/sign-in';
 import { obligationRoutes } from './routes/obligations';
 import { supportRoutes } from './routes/support';
 import { recipientRoutes } from './routes/recipients';
@@ -54,7 +55,10 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     contentSecurityPolicy: { useDefaults: false, directives: CONSOLE_CSP_DIRECTIVES },
     frameguard: { action: 'deny' },
   });
-  app.addHook('onRequest', authenticate(deps.pool));
+  app.decorateRequest('sessionId', null);
+  // Bearer tokens and session cookies (api/auth.ts); the guard throttles sources that keep failing.
+  const signInGuard = new SignInGuard(deps);
+  app.addHook('onRequest', authenticate(deps, signInGuard));
   // CSV imports arrive as text; the routes parse them.
   app.addContentTypeParser('text/csv', { parseAs: 'string' }, (_req, body, done) => done(null, body));
 
@@ -102,6 +106,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(incidentRoutes, { ...deps, templates });
   await app.register(inventoryRoutes, deps);
   await app.register(userRoutes, deps);
+  await app.register(signInRoutes, { ...deps, signInGuard });
   await app.register(obligationRoutes, { ...deps, templates });
   await app.register(customerPageRoutes, { ...deps, templates });
   await app.register(supportRoutes, { ...deps, templates });

@@ -56,7 +56,7 @@ export class SignInGuard {
   /** Records a failure (audited; counted when it is a guess) and blocks the source at the limit. */
   async failed(
     request: FastifyRequest,
-    failure: { method: 'token' | 'oidc'; reason: string; counts: boolean; userId?: string },
+    failure: { method: 'token' | 'oidc'; reason: string; counts: boolean; userId?: string; subject?: string },
   ): Promise<void> {
     const { auth } = this.deps.config;
     request.log.warn(

@@ -9,6 +9,7 @@ export const HTTP_ERRORS: Readonly<Record<string, { statusCode: number; error: s
   validation_failed: { statusCode: 400, error: 'Bad Request' },
   inventory_import_rejected: { statusCode: 400, error: 'Bad Request' },
   forbidden: { statusCode: 403, error: 'Forbidden' },
+  sign_in_refused: { statusCode: 403, error: 'Forbidden' },
   not_found: { statusCode: 404, error: 'Not Found' },
   incident_not_found: { statusCode: 404, error: 'Not Found' },
   notice_not_found: { statusCode: 404, error: 'Not Found' },

@@ -108,6 +108,16 @@ export class ConflictError extends DomainError {
 }
 
 /**
+ * Thrown when a sign-in is refused for who the person is, not for a broken credential: an OIDC
+ * sign-in with no group that maps to a role, a deactivated user, an identity whose email belongs to
+ * another account. Audited as `sign_in_failed`. Maps to 403.
+ */
+export class SignInRefusedError extends ForbiddenError {
+  override name = 'SignInRefusedError';
+  override readonly code = 'sign_in_refused';
+}
+
+/**
  * Thrown by delivery when asked to send a notice that is not approved: the workflow only starts
  * delivery after the approval committed, so this is final. Not retried.
  */

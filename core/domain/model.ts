@@ -6,6 +6,13 @@
 export const ROLES = ['officer', 'compliance', 'support', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
+/**
+ * A person signs in through the OIDC provider and never holds a token; a service account (a script,
+ * an integration, a development demo user) holds an expiring API token and no session.
+ */
+export const USER_KINDS = ['person', 'service'] as const;
+export type UserKind = (typeof USER_KINDS)[number];
+
 export const CUSTOMER_STATUSES = ['active', 'deceased', 'closed'] as const;
 export type CustomerStatus = (typeof CUSTOMER_STATUSES)[number];
 

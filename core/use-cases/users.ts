@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import * as audit from '../db/audit';
-import { inTransaction } from '../db/pool';
+import { inTransaction, type Queryable } from '../db/pool';
+import * as sessions from '../db/sessions';
 import * as users from '../db/users';
 import type { User } from '../db/users';
 import type { Role } from '../domain/model';
@@ -8,30 +9,89 @@ import { ConflictError, NotFoundError } from '../errors';
 import type { Actor, UseCaseDeps } from './types';
 
 /**
- * Creates a staff user, or issues a new token for an existing email (how a lost token is
- * replaced), with its audit entry. The token is returned once and stored only as a hash.
+ * What an admin may do to staff accounts: invite a person, end their sessions, deactivate them;
+ * create a service account with a token, rotate or revoke it. Never obtain a credential that acts
+ * as a person: people hold no tokens (they sign in through OIDC, core/use-cases/sign-in.ts), and
+ * the database refuses a token on a person's row (migration 010).
+ */
+
+/** The audit entry of an admin's action on an account (no incident). */
+const recordAdminAction = (tx: Queryable, actor: Actor, action: string, detail: Record<string, unknown>) =>
+  audit.append(tx, { incidentId: null, actor: actor.id, action, detail });
+
+/** 90 days (SERVICE_TOKEN_DAYS' default). */
+const DEFAULT_TOKEN_MS = 90 * 86_400_000;
+
+/**
+ * Creates a service account (a script, an integration) or issues a new token for an existing one
+ * (rotation), with its audit entry. The token is returned once, stored only as a hash, and expires
+ * after `expiresInMs`. The email of a person is refused with ConflictError.
  */
 export async function issueUserToken(
   deps: UseCaseDeps,
   actor: Actor,
-  input: { email: string; displayName: string; role: Role },
-): Promise<{ user: User; token: string }> {
+  input: { email: string; displayName: string; role: Role; expiresInMs?: number },
+): Promise<{ user: User; token: string; expiresAt: Date }> {
   const token = randomBytes(24).toString('base64url');
+  const expiresAt = new Date(Date.now() + (input.expiresInMs ?? DEFAULT_TOKEN_MS));
   return inTransaction(deps.pool, async (tx) => {
-    const user = await users.upsertWithToken(tx, input, token);
-    await audit.append(tx, {
-      incidentId: null,
-      actor: actor.id,
-      action: 'user_token_issued',
-      detail: { userId: user.id, role: user.role },
+    const user = await users.upsertWithToken(tx, input, token, expiresAt);
+    await recordAdminAction(tx, actor, 'user_token_issued', {
+      userId: user.id,
+      role: user.role,
+      expiresAt: expiresAt.toISOString(),
     });
-    return { user, token };
+    return { user, token, expiresAt };
   });
 }
 
 /**
- * Deactivates a user: their token stops working at once. Throws ConflictError for oneself and
- * NotFoundError when no active user has the id.
+ * Invites a person: records them (no credential is made) so they may sign in through the OIDC
+ * provider; their role then comes from the provider's groups. ConflictError when the email exists.
+ */
+export async function inviteUser(
+  deps: UseCaseDeps,
+  actor: Actor,
+  input: { email: string; displayName: string; role: Role },
+): Promise<User> {
+  return inTransaction(deps.pool, async (tx) => {
+    const user = await users.insertInvited(tx, input);
+    if (!user) throw new ConflictError(`${input.email} already has an account`);
+    await recordAdminAction(tx, actor, 'user_invited', { userId: user.id, role: user.role });
+    return user;
+  });
+}
+
+/** Ends every session of a user: they must sign in again (after a lost laptop, a role change). */
+export async function endUserSessions(
+  deps: UseCaseDeps,
+  actor: Actor,
+  input: { userId: string },
+): Promise<{ ended: number }> {
+  return inTransaction(deps.pool, async (tx) => {
+    if (!(await users.findById(tx, input.userId))) throw new NotFoundError(`No user ${input.userId}`);
+    const ended = await sessions.endAllOf(tx, input.userId);
+    await recordAdminAction(tx, actor, 'user_sessions_ended', { userId: input.userId, sessions: ended });
+    return { ended };
+  });
+}
+
+/** Revokes a service account's token at once. NotFoundError when the user holds no token. */
+export async function revokeUserToken(
+  deps: UseCaseDeps,
+  actor: Actor,
+  input: { userId: string },
+): Promise<void> {
+  await inTransaction(deps.pool, async (tx) => {
+    if (!(await users.revokeToken(tx, input.userId)))
+      throw new NotFoundError(`User ${input.userId} holds no token`);
+    await recordAdminAction(tx, actor, 'user_token_revoked', { userId: input.userId });
+  });
+}
+
+/**
+ * Deactivates a user: their token and sessions stop working at once. Throws ConflictError for
+ * oneself and NotFoundError when no active user has the id.
  */
 export async function deactivateUser(
   deps: UseCaseDeps,
@@ -42,11 +102,7 @@ export async function deactivateUser(
   await inTransaction(deps.pool, async (tx) => {
     if (!(await users.deactivate(tx, input.userId)))
       throw new NotFoundError(`No active user ${input.userId}`);
-    await audit.append(tx, {
-      incidentId: null,
-      actor: actor.id,
-      action: 'user_deactivated',
-      detail: { userId: input.userId },
-    });
+    const ended = await sessions.endAllOf(tx, input.userId);
+    await recordAdminAction(tx, actor, 'user_deactivated', { userId: input.userId, sessions: ended });
   });
 }

@@ -1,5 +1,7 @@
-// The one fetch helper every screen uses, and the signed-in session (token and user) kept in
-// sessionStorage: closing the tab signs out.
+// The one fetch helper every screen uses, and who is signed in. Two ways in: a person signs in
+// through the organisation's OIDC provider and the server keeps the session in an HttpOnly cookie
+// (this page never sees it); a service or development token is pasted and kept in sessionStorage.
+// Either way the user is kept in sessionStorage: closing the tab forgets them.
 
 const TOKEN = 'forthright.token';
 const USER = 'forthright.user';
@@ -21,22 +23,25 @@ const stripField = (message, field) =>
   message?.startsWith(`${field}: `) ? message.slice(field.length + 2) : message;
 
 let onUnauthorised = () => undefined;
-/** Called when a stored token stops working (revoked, or the database was reset). */
+/** Called when the session or stored token stops working (expired, revoked, or the database was reset). */
 export function whenUnauthorised(handler) {
   onUnauthorised = handler;
 }
 
 /**
- * fetch with the bearer token, JSON in and out. Throws ApiError for any non-2xx answer and
- * TypeError when the server cannot be reached.
+ * fetch with the bearer token or the session cookie, JSON in and out. Every request carries the
+ * CSRF header the server requires of cookie-authenticated writes (a cross-site page cannot add it).
+ * Throws ApiError for any non-2xx answer and TypeError when the server cannot be reached.
  */
 export async function api(path, { method = 'GET', body, headers = {}, token, signal } = {}) {
   const bearer = token ?? sessionStorage.getItem(TOKEN);
   const response = await fetch(path, {
     method,
     signal,
+    credentials: 'same-origin',
     headers: {
       accept: 'application/json',
+      'x-forthright-csrf': '1',
       ...(bearer ? { authorization: `Bearer ${bearer}` } : {}),
       ...(body === undefined ? {} : { 'content-type': 'application/json' }),
       ...headers,
@@ -45,7 +50,7 @@ export async function api(path, { method = 'GET', body, headers = {}, token, sig
   });
   const data = (response.headers.get('content-type') ?? '').includes('json') ? await response.json() : null;
   if (!response.ok) {
-    if (response.status === 401 && token === undefined && bearer) onUnauthorised();
+    if (response.status === 401 && token === undefined && sessionStorage.getItem(USER)) onUnauthorised();
     throw new ApiError(response.status, data);
   }
   return data;
@@ -59,15 +64,33 @@ export async function signIn(token) {
   return user;
 }
 
-export function signOut() {
+/**
+ * After the OIDC provider sent the browser back: asks the server whose session the cookie holds.
+ * Resolves to the user, or null when there is no session.
+ */
+export async function resumeSession() {
+  try {
+    const user = await api('/console/session', { token: '' });
+    sessionStorage.setItem(USER, JSON.stringify(user));
+    return user;
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 401) return null;
+    throw err;
+  }
+}
+
+/** Forgets the user here; a cookie session is also ended on the server (`/auth/sign-out`). */
+export async function signOut() {
+  const cookieSession = sessionStorage.getItem(USER) !== null && sessionStorage.getItem(TOKEN) === null;
   sessionStorage.removeItem(TOKEN);
   sessionStorage.removeItem(USER);
+  if (cookieSession) await api('/auth/sign-out', { method: 'POST', token: '' }).catch(() => undefined);
 }
 
 /** The signed-in user as last confirmed by the server, or null. */
 export function currentUser() {
   try {
-    return sessionStorage.getItem(TOKEN) ? JSON.parse(sessionStorage.getItem(USER) ?? 'null') : null;
+    return JSON.parse(sessionStorage.getItem(USER) ?? 'null');
   } catch {
     return null;
   }

@@ -1,7 +1,7 @@
 // The console's shell: sign-in state, the navigation the role may use, and a small hash router.
 // Each screen is a module exporting `render(main, context)`, which may return a cleanup function
 // (to stop its polling) called when the user navigates away.
-import { can, currentUser, refreshUser, signOut, whenUnauthorised } from './api.js';
+import { can, currentUser, refreshUser, resumeSession, signOut, whenUnauthorised } from './api.js';
 import { h, notice, replace } from './dom.js';
 import { startCountdowns } from './format.js';
 import { ROLE_LABELS } from './labels.js';
@@ -129,8 +129,8 @@ function renderShell(user, current) {
       {
         type: 'button',
         class: 'button button--quiet',
-        onclick: () => {
-          signOut();
+        onclick: async () => {
+          await signOut();
           navigate('#/sign-in');
         },
       },
@@ -139,8 +139,8 @@ function renderShell(user, current) {
   );
 }
 
-whenUnauthorised(() => {
-  signOut();
+whenUnauthorised(async () => {
+  await signOut();
   navigate('#/sign-in');
 });
 
@@ -148,11 +148,19 @@ window.addEventListener('hashchange', () => void route());
 startCountdowns();
 
 // A stored session is re-checked once per page load: the role may have changed, the token may be gone.
+// Without one, the server may hold a session cookie: the OIDC provider has just sent us back.
 if (currentUser()) {
   try {
     await refreshUser();
   } catch {
     // A 401 has already signed out (whenUnauthorised); a network error keeps the stored session.
   }
+} else if (await resumeSession().catch(() => null)) {
+  // Back where the person was going before signing in (the sign-in page kept it), else where the URL says.
+  const after = sessionStorage.getItem('forthright.after');
+  sessionStorage.removeItem('forthright.after');
+  const here = location.hash.replace(/^#/, '');
+  const to = after && after !== '/sign-in' ? after : here && here !== '/sign-in' ? here : '/incidents';
+  history.replaceState(null, '', `${location.pathname}#${to}`);
 }
 await route();

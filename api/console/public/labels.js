@@ -121,8 +121,15 @@ export const ACTION_LABELS = {
   support_lookup: 'Support lookup',
   inventory_changed: 'Inventory changed',
   recipient_corrected: 'Recipient corrected',
-  user_token_issued: 'User token issued',
+  user_token_issued: 'Service token issued',
   user_deactivated: 'User deactivated',
+  user_invited: 'Person invited',
+  user_sessions_ended: 'Sessions ended (sign-in required)',
+  user_token_revoked: 'Service token revoked',
+  staff_signed_in: 'Signed in',
+  staff_signed_out: 'Signed out',
+  sign_in_failed: 'Sign-in failed',
+  sign_in_throttled: 'Sign-ins throttled',
 };
 
 const CATEGORY_LABELS = {

@@ -7,6 +7,7 @@ import {
   NOTICE_STATUSES,
   OBLIGATION_STATUSES,
   ROLES,
+  USER_KINDS,
 } from '../../../core/domain/model';
 import { createTestDatabase } from '../../helpers/db';
 import type { TestDatabase } from '../../helpers/db';
@@ -39,6 +40,7 @@ async function allowed(table: string, column: string): Promise<string[]> {
 describe('status sets', () => {
   it.each([
     ['users', 'role', ROLES],
+    ['users', 'kind', USER_KINDS],
     ['customers', 'status', CUSTOMER_STATUSES],
     ['affected_customers', 'status', AFFECTED_STATUSES],
     ['notices', 'status', NOTICE_STATUSES],
