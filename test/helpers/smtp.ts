@@ -69,6 +69,14 @@ export interface SmtpSink {
   acceptedByRecipient: Map<string, number>;
   /** Every refusal the faults produced. */
   refusals: SmtpRefusal[];
+  /**
+   * Holds every new transaction at RCPT TO (before its body, so before the sender's commit point)
+   * until `release()`: delivery is then under way with nothing yet accepted.
+   */
+  hold(): void;
+  release(): void;
+  /** Transactions waiting at RCPT TO while held. */
+  readonly heldCount: number;
   /** Resolves once at least `count` messages were accepted; rejects after `timeoutMs` saying how many came. */
   waitFor(count: number, timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
@@ -97,6 +105,8 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
   // Faults decided at RCPT that answer at the end of DATA, per SMTP session (one transaction at a time).
   const dataFaults = new Map<string, SmtpFault>();
   let acceptedCount = 0;
+  let holding = false;
+  const held: (() => void)[] = [];
   let waiters: { count: number; resolve: () => void }[] = [];
 
   const accepted = (recipients: string[]) => {
@@ -139,7 +149,8 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
         return callback(smtpError(fault));
       }
       if (fault?.at === 'data' && !dataFaults.has(session.id)) dataFaults.set(session.id, fault);
-      callback();
+      if (holding) held.push(() => callback());
+      else callback();
     },
     onData: (stream, session, callback) => {
       const chunks: Buffer[] = [];
@@ -197,6 +208,16 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
     },
     acceptedByRecipient,
     refusals,
+    hold() {
+      holding = true;
+    },
+    release() {
+      holding = false;
+      for (const answer of held.splice(0)) answer();
+    },
+    get heldCount() {
+      return held.length;
+    },
     waitFor(count, timeoutMs = 30_000) {
       if (acceptedCount >= count) return Promise.resolve();
       return new Promise<void>((resolve, reject) => {
