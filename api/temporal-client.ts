@@ -27,7 +27,7 @@ export async function createTemporalClient(config: Readonly<Config>): Promise<Cl
   return new Client({
     connection,
     namespace: config.temporal.namespace,
-    dataConverter: dataConverter(config.temporal.payloadKey),
+    dataConverter: dataConverter(config.temporal.payloadKey, config.temporal.previousPayloadKeys),
   });
 }
 

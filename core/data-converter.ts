@@ -1,4 +1,5 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import type { DataConverter, Payload, PayloadCodec } from '@temporalio/common';
 import { METADATA_ENCODING_KEY } from '@temporalio/common';
 import proto from '@temporalio/proto';
@@ -75,7 +76,20 @@ function keyId(key: Buffer): string {
   return createHash('sha256').update(key).digest('hex').slice(0, 12);
 }
 
-/** The data converter both the worker and the API's client use. */
-export function dataConverter(key: Buffer): DataConverter {
-  return { payloadCodecs: [new AesGcmCodec(key)] };
+/**
+ * core/failure-converter.cjs: failure messages and stack traces go into an encoded payload, so the
+ * codec encrypts them too. Workflow bundles built apart from the worker name it as well
+ * (scripts/build-workflows.ts, the tests' bundle).
+ */
+export const FAILURE_CONVERTER_PATH = fileURLToPath(new URL('./failure-converter.cjs', import.meta.url));
+
+/**
+ * The data converter both the worker and the API's client use: every payload encrypted under
+ * `key`; payloads under `previousKeys` (PAYLOAD_PREVIOUS_KEYS, the keys it replaced) still decode.
+ */
+export function dataConverter(key: Buffer, previousKeys: readonly Buffer[] = []): DataConverter {
+  return {
+    payloadCodecs: [new AesGcmCodec(key, [...previousKeys])],
+    failureConverterPath: FAILURE_CONVERTER_PATH,
+  };
 }

@@ -4,10 +4,13 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode } from '@temporalio/worker';
+import { FAILURE_CONVERTER_PATH } from '../core/data-converter';
 
 const out = resolve(process.argv[2] ?? 'build/workflow-bundle.js');
 const { code } = await bundleWorkflowCode({
   workflowsPath: fileURLToPath(new URL('../workflows/index.ts', import.meta.url)),
+  // Workflow failures encoded as the worker's are (core/failure-converter.cjs).
+  failureConverterPath: FAILURE_CONVERTER_PATH,
 });
 mkdirSync(dirname(out), { recursive: true });
 writeFileSync(out, code);

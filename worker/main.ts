@@ -48,7 +48,7 @@ try {
       ? { workflowBundle: { codePath: config.temporal.workflowBundlePath } }
       : { workflowsPath: WORKFLOWS_PATH }),
     activities: createActivities(deps),
-    dataConverter: dataConverter(config.temporal.payloadKey),
+    dataConverter: dataConverter(config.temporal.payloadKey, config.temporal.previousPayloadKeys),
   });
   log.info({ taskQueue: config.temporal.taskQueue, address: config.temporal.address }, 'worker started');
   await worker.run();

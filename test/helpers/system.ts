@@ -14,7 +14,7 @@ import type { Config } from '../../core/config';
 import type { User } from '../../core/db/users';
 import { createLogger } from '../../core/logger';
 import type { Role } from '../../core/domain/model';
-import { dataConverter } from '../../core/data-converter';
+import { FAILURE_CONVERTER_PATH, dataConverter } from '../../core/data-converter';
 import { buildActivityDeps } from '../../worker/deps';
 import type { TestDatabase } from './db';
 import { newUser } from './factories';
@@ -25,7 +25,11 @@ const WORKFLOWS_PATH = fileURLToPath(new URL('../../workflows/index.ts', import.
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 /** Workflows are bundled once per test file (process) and shared by its workers. */
 export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
-  bundle ??= bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietBundlerLogger });
+  bundle ??= bundleWorkflowCode({
+    workflowsPath: WORKFLOWS_PATH,
+    failureConverterPath: FAILURE_CONVERTER_PATH,
+    logger: quietBundlerLogger,
+  });
   return bundle;
 }
 
