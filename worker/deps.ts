@@ -17,7 +17,12 @@ export function buildActivityDeps(
 ): ActivityDeps & { close(): Promise<void> } {
   const pool = createPool(config.database.url, config.database.poolSize);
   const templates = new TemplateCache(pool, templatesDir);
-  const smtp = new SmtpPool({ url: config.mail.smtpUrl, size: config.mail.poolSize });
+  const smtp = new SmtpPool({
+    url: config.mail.smtpUrl,
+    size: config.mail.poolSize,
+    requireTls: config.mail.requireTls,
+    dkim: config.mail.dkim,
+  });
   const staffMailer = new StaffMailer(pool, templates, config);
   return {
     pool,

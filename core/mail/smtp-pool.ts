@@ -1,4 +1,5 @@
 import { Readable } from 'node:stream';
+import DKIM from 'nodemailer/lib/dkim';
 import SMTPConnection from 'nodemailer/lib/smtp-connection';
 import { SmtpSendError } from '../errors';
 // Defined with every other domain error in core/errors.ts; re-exported for this module's callers.
@@ -24,6 +25,13 @@ export interface SmtpPoolOptions {
   size?: number;
   /** Name announced in EHLO. @default 'localhost' */
   name?: string;
+  /**
+   * Refuse to send unless the relay upgrades an smtp:// connection with STARTTLS (SMTP_REQUIRE_TLS):
+   * without it a relay that offers no STARTTLS gets the notices in the clear. @default false
+   */
+  requireTls?: boolean;
+  /** DKIM-sign every message with this key (DKIM_*). @default unsigned (the relay may sign) */
+  dkim?: { domainName: string; keySelector: string; privateKey: string };
 }
 
 export interface Envelope {
@@ -52,6 +60,7 @@ export class SmtpPool {
   private readonly size: number;
   private readonly connectionOptions: SMTPConnection.Options;
   private readonly auth: { user: string; pass: string } | undefined;
+  private readonly dkim: DKIM | undefined;
 
   constructor(options: SmtpPoolOptions) {
     const url = new URL(options.url);
@@ -66,7 +75,9 @@ export class SmtpPool {
       socketTimeout: 60_000,
       // Loopback relays (the mail catcher, tests) are the default set-up; nodemailer refuses them otherwise.
       allowInternalNetworkInterfaces: true,
+      requireTLS: options.requireTls ?? false,
     } as SMTPConnection.Options;
+    this.dkim = options.dkim ? new DKIM(options.dkim) : undefined;
     this.auth = url.username
       ? { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) }
       : undefined;
@@ -79,10 +90,12 @@ export class SmtpPool {
    * dropped, so the relay discards it) if it rejects — `send` then rejects with that error.
    * Resolves with the relay's reply.
    */
-  send(envelope: Envelope, raw: Buffer, beforeCommit: () => Promise<void>): Promise<string> {
-    if (this.closed) return Promise.reject(new SmtpSendError('pool closed', false, 'pool closed', false));
+  async send(envelope: Envelope, raw: Buffer, beforeCommit: () => Promise<void>): Promise<string> {
+    if (this.closed) throw new SmtpSendError('pool closed', false, 'pool closed', false);
+    // Signed before it is queued: the signature covers the exact bytes the relay receives.
+    const message = this.dkim ? await streamToBuffer(this.dkim.sign(raw)) : raw;
     return new Promise((resolve, reject) => {
-      this.queue.push({ envelope, raw, beforeCommit, resolve, reject, requeued: 0 });
+      this.queue.push({ envelope, raw: message, beforeCommit, resolve, reject, requeued: 0 });
       this.pump();
     });
   }
@@ -243,4 +256,10 @@ export function toSendError(err: unknown, afterCommit: boolean): SmtpSendError {
   const reply =
     e.response ?? (code ? `${code} ${e.message ?? ''}` : `${e.code ?? 'ERROR'}: ${e.message ?? String(err)}`);
   return new SmtpSendError(e.message ?? String(err), permanent, reply.trim(), afterCommit);
+}
+
+async function streamToBuffer(stream: NodeJS.ReadableStream): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
+  return Buffer.concat(chunks);
 }

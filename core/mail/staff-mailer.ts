@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import nodemailer from 'nodemailer';
 import type { Transporter } from 'nodemailer';
+import type SMTPTransport from 'nodemailer/lib/smtp-transport';
 import type { Config } from '../config';
 import * as audit from '../db/audit';
 import type { Incident } from '../db/incidents';
@@ -30,7 +31,7 @@ export class StaffMailer {
     private readonly templates: TemplateCache,
     private readonly config: Readonly<Config>,
   ) {
-    this.transport = nodemailer.createTransport(config.mail.smtpUrl, { allowInternalNetworkInterfaces: true } as object);
+    this.transport = nodemailer.createTransport(staffTransportOptions(config));
   }
 
   async sendOnce(key: string, to: string[], alert: StaffAlert): Promise<void> {
@@ -62,4 +63,17 @@ export class StaffMailer {
   close(): void {
     this.transport.close();
   }
+}
+
+/**
+ * The staff mail transport's options: the relay of SMTP_URL, with the same TLS requirement and
+ * DKIM key as the notices (SMTP_REQUIRE_TLS, DKIM_*). Loopback relays allowed (the mail catcher).
+ */
+export function staffTransportOptions(config: Readonly<Config>): SMTPTransport.Options {
+  return {
+    url: config.mail.smtpUrl,
+    requireTLS: config.mail.requireTls,
+    ...(config.mail.dkim ? { dkim: config.mail.dkim } : {}),
+    allowInternalNetworkInterfaces: true,
+  } as SMTPTransport.Options;
 }

@@ -1,8 +1,13 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../../scripts/lib/local-servers';
+import { loadConfig } from '../../../core/config';
 import { SmtpPool, SmtpSendError } from '../../../core/mail/smtp-pool';
+import { staffTransportOptions } from '../../../core/mail/staff-mailer';
 import { startSmtpSink } from '../../helpers/smtp';
 import type { SmtpSink } from '../../helpers/smtp';
 
@@ -246,5 +251,81 @@ describe('SmtpPool', () => {
       expect((e as SmtpSendError).permanent).toBe(false);
       await closed.close();
     });
+  });
+});
+
+describe('SmtpPool transport options (SMTP_REQUIRE_TLS, DKIM_*)', () => {
+  let server: Awaited<ReturnType<typeof startRawServer>>;
+  beforeAll(async () => {
+    server = await startRawServer();
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  it('with requireTls, refuses a relay that offers no STARTTLS, sending nothing', async () => {
+    const pool = new SmtpPool({ url: server.url, size: 1, requireTls: true });
+    const before = server.received.length;
+    const committed: string[] = [];
+    await expect(
+      pool.send({ from: 'sender@example.com', to: 'r@example.net' }, message(1, 2_000), async () => {
+        committed.push('commit');
+      }),
+    ).rejects.toThrow(SmtpSendError);
+    expect(committed).toEqual([]);
+    expect(server.received.length).toBe(before);
+    await pool.close();
+  });
+
+  it('with a DKIM key, signs each message: the body as given, under a signature for the domain and selector', async () => {
+    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const pool = new SmtpPool({
+      url: server.url,
+      size: 1,
+      dkim: {
+        domainName: 'example.com',
+        keySelector: 'forthright',
+        privateKey: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+      },
+    });
+    const raw = message(2, 3_000);
+    await pool.send({ from: 'sender@example.com', to: 'r@example.net' }, raw, async () => undefined);
+    await pool.close();
+    const got = server.received.at(-1)!.toString('utf8');
+    expect(got).toMatch(
+      /^DKIM-Signature: v=1; a=rsa-sha256; c=relaxed\/relaxed; d=example\.com;\s+q=dns\/txt; s=forthright;/,
+    );
+    // The message itself follows unchanged.
+    expect(got.endsWith(raw.toString('utf8'))).toBe(true);
+    // bh= is the body's hash (relaxed canonical form; this body has no trailing or repeated blanks).
+    const body = raw.toString('utf8').split('\r\n\r\n').slice(1).join('\r\n\r\n');
+    const bh = /bh=([^;]+);/.exec(got.replace(/\r\n\s+/g, ''))![1];
+    expect(bh).toBe(createHash('sha256').update(body).digest('base64'));
+  });
+});
+
+describe('staffTransportOptions', () => {
+  it('gives the staff mail transport the TLS requirement and the DKIM key from config', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'forthright-dkim-'));
+    const keyFile = join(dir, 'dkim.pem');
+    writeFileSync(keyFile, 'PEM KEY');
+    const config = loadConfig({
+      FORTHRIGHT_DATA_DIR: dir,
+      SMTP_URL: 'smtp://relay.example.com:587',
+      SMTP_REQUIRE_TLS: 'true',
+      DKIM_DOMAIN: 'example.com',
+      DKIM_SELECTOR: 'forthright',
+      DKIM_PRIVATE_KEY_PATH: keyFile,
+    });
+    expect(staffTransportOptions(config)).toMatchObject({
+      url: 'smtp://relay.example.com:587',
+      requireTLS: true,
+      dkim: { domainName: 'example.com', keySelector: 'forthright', privateKey: 'PEM KEY' },
+    });
+    expect(staffTransportOptions(loadConfig({ FORTHRIGHT_DATA_DIR: dir }))).not.toHaveProperty('dkim');
+    // Half a DKIM set is refused at start rather than silently not signing.
+    expect(() => loadConfig({ FORTHRIGHT_DATA_DIR: dir, DKIM_DOMAIN: 'example.com' })).toThrow(
+      /DKIM_SELECTOR[\s\S]*DKIM_PRIVATE_KEY_PATH/,
+    );
   });
 });
