@@ -12,7 +12,8 @@ import type { StaffMailer } from '../core/mail/staff-mailer';
 import type { TemplateCache } from '../core/mail/template-cache';
 import { finishDelivery } from '../core/use-cases/deliveries';
 import { identifyAffectedCustomers, recordIncidentStatus } from '../core/use-cases/incidents';
-import { draftNotice, recordApproval } from '../core/use-cases/notices';
+import { applyDecision, draftNotice, recordApproval } from '../core/use-cases/notices';
+import type { AppliedDecision } from '../core/use-cases/notices';
 import { assess, handleEvent, schedule } from '../core/use-cases/obligations';
 import type { DeadlineEvent } from '../core/use-cases/obligations';
 
@@ -88,6 +89,20 @@ function activitySteps(deps: ActivityDeps) {
       return draftNotice(deps, input);
     },
 
+    /**
+     * Acts on a decision the API recorded (core/use-cases/notices.ts `applyDecision`): checks the row
+     * and its decider, counts it towards the quorum, or refuses and audits a forged or stale one.
+     */
+    async applyApprovalDecision(input: {
+      incidentId: string;
+      noticeId: string;
+      decisionId: string;
+      claimed?: Record<string, unknown>;
+    }): Promise<AppliedDecision> {
+      return applyDecision(deps, input);
+    },
+
+    /** Only for replays of Updates accepted before patch `approval-by-decision-id` (workflows/README.md). */
     async recordApproval(input: {
       incidentId: string;
       noticeId: string;

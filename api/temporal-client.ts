@@ -7,10 +7,14 @@ import {
 } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Config } from '../core/config';
+import type { Pool } from '../core/db/pool';
 import { dataConverter } from '../core/data-converter';
 import { incidentWorkflowId } from '../core/domain/ids';
 import { ConflictError, ForbiddenError, ValidationError } from '../core/errors';
 import { temporalConnectionOptions } from '../core/temporal-connection';
+import { recordDecision } from '../core/use-cases/notices';
+import type { DecisionInput } from '../core/use-cases/notices';
+import type { Actor } from '../core/use-cases/types';
 import type { incidentWorkflow } from '../workflows/incident';
 import { REFUSAL, approvalUpdate, obligationsChangedSignal, reviseNoticeUpdate } from '../workflows/messages';
 import type { ApprovalInput, ApprovalResult, ReviseNoticeInput } from '../workflows/messages';
@@ -59,14 +63,21 @@ export async function startIncidentWorkflow(
   }
 }
 
-/** Sends compliance's decision on the notice waiting for one; the workflow's validator may refuse it. */
-export function decideNotice(
-  temporal: Client,
-  workflowId: string,
-  input: ApprovalInput,
+/**
+ * Compliance's decision on the notice waiting for one: recorded for the signed-in person, bound to
+ * the version and text they reviewed (core/use-cases/notices.ts `recordDecision`), then only its id
+ * goes to the workflow, whose activity checks the row again before it counts.
+ */
+export async function decideNotice(
+  deps: TemporalDeps & { pool: Pool },
+  actor: Actor,
+  input: DecisionInput & { workflowId: string },
 ): Promise<ApprovalResult> {
+  const { workflowId, ...decision } = input;
+  const { decisionId } = await recordDecision(deps, actor, decision);
+  const update: ApprovalInput = { decisionId };
   return runUpdate(() =>
-    temporal.workflow.getHandle(workflowId).executeUpdate(approvalUpdate, { args: [input] }),
+    deps.temporal.workflow.getHandle(workflowId).executeUpdate(approvalUpdate, { args: [update] }),
   );
 }
 

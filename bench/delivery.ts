@@ -18,11 +18,8 @@ import type { Pool } from '../core/db/pool';
 import * as deliveries from '../core/db/deliveries';
 import { loadConfig } from '../core/config';
 import { TemplateCache } from '../core/mail/template-cache';
-import { incidentWorkflowId } from '../core/domain/ids';
 import { repoRoot } from '../scripts/lib/tools';
-import { approvedNotice, identifyAffected } from '../test/helpers/factories';
-import type { incidentWorkflow } from '../workflows/incident';
-import { approvalUpdate } from '../workflows/messages';
+import { approvePending, approvedNotice, identifyAffected } from '../test/helpers/factories';
 import { dataConverter } from '../core/data-converter';
 import type { CeilingInput, CeilingResult } from './ceiling';
 import type { SmtpCounts } from './lib/counting-smtp';
@@ -187,7 +184,6 @@ async function batched(ctx: Ctx, notices: number) {
     { temporal: ctx.client, config: loadConfig(workerEnv(ctx, url, taskQueue)) },
     { id: incidentId, openedBy: officer.user.id },
   );
-  const handle = ctx.client.workflow.getHandle<typeof incidentWorkflow>(incidentWorkflowId(incidentId));
   await until(
     'the notice to await approval',
     async () => (await incidentStatus(pool, incidentId)) === 'awaiting_approval',
@@ -196,11 +192,12 @@ async function batched(ctx: Ctx, notices: number) {
   const identified = Date.now();
   log(`identified and drafted in ${((identified - started) / 1000).toFixed(1)} s; approving`);
   const approvedFrom = Date.now();
-  const approval = await handle.executeUpdate(approvalUpdate, {
-    args: [
-      { decision: 'approve', comment: 'benchmark', actorId: compliance.user.id, actorRole: 'compliance' },
-    ],
-  });
+  const approval = await approvePending(
+    { pool, temporal: ctx.client, config: loadConfig(workerEnv(ctx, url, taskQueue)) },
+    compliance.user,
+    incidentId,
+    'benchmark',
+  );
   // The workflow itself runs on until every obligation (regulators' too) is resolved; delivery is
   // over when the incident is `completed`.
   await until(

@@ -45,6 +45,14 @@ describe('docker-compose.yml', () => {
     expect(read('Dockerfile')).toMatch(/^FROM node:22-slim/m);
   });
 
+  it('publishes the Temporal UI on loopback only, read-only, and not the Temporal frontend', () => {
+    const ui = compose.services['temporal-ui'] as Service & { ports?: string[] };
+    expect(ui.environment?.TEMPORAL_DISABLE_WRITE_ACTIONS).toBe('true');
+    expect(ui.ports?.length).toBeGreaterThan(0);
+    for (const port of ui.ports ?? []) expect(port).toMatch(/^127\.0\.0\.1:/);
+    expect((compose.services.temporal as { ports?: unknown }).ports).toBeUndefined();
+  });
+
   it('gives the worker and the API the database, Temporal and SMTP addresses of the other services', () => {
     for (const name of ['worker', 'api']) {
       const env = compose.services[name]!.environment!;

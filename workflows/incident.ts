@@ -2,6 +2,7 @@ import {
   ApplicationFailure,
   condition,
   executeChild,
+  patched,
   proxyActivities,
   setHandler,
 } from '@temporalio/workflow';
@@ -10,7 +11,7 @@ import { deliveryShardWorkflowId } from '../core/domain/ids';
 import type { IncidentStatus } from '../core/domain/model';
 import { databaseStep } from './activity-options';
 import { deliveryShardWorkflow } from './delivery';
-import type { ApprovalResult } from './messages';
+import type { ApprovalInput, ApprovalResult, LegacyApprovalInput } from './messages';
 import {
   REFUSAL,
   approvalUpdate,
@@ -21,6 +22,9 @@ import {
 import type { IncidentWorkflowInput } from './types';
 
 const act = proxyActivities<Activities>(databaseStep);
+
+/** Patch id (workflows/README.md): the `approval` Update carries a decision id checked by an activity. */
+export const APPROVAL_BY_DECISION_ID = 'approval-by-decision-id';
 
 export interface IncidentOutcome {
   status: IncidentStatus;
@@ -36,7 +40,7 @@ export interface IncidentOutcome {
  * decision (while deadline timers remind, escalate, fall back to a pre-approved standard notice and
  * mark overdue), then deliver in parallel shards and record the outcome.
  */
-export async function incidentWorkflow({ incidentId, openedBy }: IncidentWorkflowInput): Promise<IncidentOutcome> {
+export async function incidentWorkflow({ incidentId }: IncidentWorkflowInput): Promise<IncidentOutcome> {
   let status: IncidentStatus = 'identifying';
   let notice: { id: string; version: number } | null = null;
   let decision: ApprovalResult | null = null;
@@ -63,30 +67,44 @@ export async function incidentWorkflow({ incidentId, openedBy }: IncidentWorkflo
 
   setHandler(
     approvalUpdate,
-    async (input) => {
+    async (input): Promise<ApprovalResult> => {
       deciding = true;
       const current = notice!;
       try {
-        await act.recordApproval({ incidentId, noticeId: current.id, ...input });
+        if (isLegacyApproval(input) && !patched(APPROVAL_BY_DECISION_ID)) {
+          // Replaying an Update accepted before the patch: act as the code did then.
+          await act.recordApproval({ incidentId, noticeId: current.id, ...input });
+          decision = { noticeId: current.id, status: input.decision === 'approve' ? 'approved' : 'rejected' };
+          return decision;
+        }
+        const applied = await act.applyApprovalDecision({
+          incidentId,
+          noticeId: current.id,
+          decisionId: typeof input === 'object' && 'decisionId' in input ? String(input.decisionId) : '',
+          // What a caller past the API claimed (an actor id in the old shape), kept in the audit entry.
+          ...(isLegacyApproval(input)
+            ? { claimed: { actorId: input.actorId, actorRole: input.actorRole } }
+            : {}),
+        });
+        if (applied.outcome === 'refused') {
+          throw refusal(
+            applied.refusal === 'conflict' ? REFUSAL.conflict : REFUSAL.forbidden,
+            applied.message,
+          );
+        }
+        if (applied.outcome === 'awaiting_quorum') return { noticeId: current.id, status: 'awaiting_quorum' };
+        decision = { noticeId: current.id, status: applied.outcome };
+        return decision;
       } finally {
         deciding = false;
       }
-      decision = { noticeId: current.id, status: input.decision === 'approve' ? 'approved' : 'rejected' };
-      return decision;
     },
     {
-      validator: (input) => {
+      // Who decided is checked against the database by the handler's activity (validators cannot do
+      // I/O), which also audits a refusal; here only what the workflow itself knows.
+      validator: (_input: ApprovalInput | LegacyApprovalInput) => {
         if (status !== 'awaiting_approval' || !notice || decision || deciding) {
           throw refusal(REFUSAL.conflict, 'No notice of this incident is waiting for a decision');
-        }
-        if (input.actorRole !== 'compliance') {
-          throw refusal(REFUSAL.forbidden, 'Only compliance staff may approve or reject a notice');
-        }
-        if (input.actorId === openedBy) {
-          throw refusal(REFUSAL.forbidden, 'The officer who opened the incident may not decide on its notice');
-        }
-        if (input.decision === 'reject' && !input.comment?.trim()) {
-          throw refusal(REFUSAL.invalid, 'A rejection needs a comment saying what to change');
         }
       },
     },
@@ -98,7 +116,11 @@ export async function incidentWorkflow({ incidentId, openedBy }: IncidentWorkflo
       const draft = await act.draftNotice({
         incidentId,
         afterVersion: notice?.version ?? 0,
-        revision: { whatHappened: input.whatHappened, whatWeAreDoing: input.whatWeAreDoing, actorId: input.actorId },
+        revision: {
+          whatHappened: input.whatHappened,
+          whatWeAreDoing: input.whatWeAreDoing,
+          actorId: input.actorId,
+        },
       });
       notice = draft;
       decision = null;
@@ -221,6 +243,10 @@ async function watchDeadlines(watch: DeadlineWatch): Promise<void> {
     handled.add(next.key);
     if (outcome.standardNotice) watch.onStandardNotice(outcome.standardNotice);
   }
+}
+
+function isLegacyApproval(input: ApprovalInput | LegacyApprovalInput): input is LegacyApprovalInput {
+  return typeof input === 'object' && input !== null && 'actorId' in input;
 }
 
 function refusal(type: string, message: string): ApplicationFailure {

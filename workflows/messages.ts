@@ -7,7 +7,20 @@ import type { ApprovalDecision, IncidentStatus, Role } from '../core/domain/mode
  * the history, and the caller learns the outcome at once.
  */
 
+/**
+ * A compliance decision, by the id under which the API recorded it after authenticating the person
+ * (core/use-cases/notices.ts `recordDecision`). The workflow checks the row through an activity
+ * before it counts, so a caller that reaches Temporal directly cannot name who decided.
+ */
 export interface ApprovalInput {
+  decisionId: string;
+}
+
+/**
+ * The shape of the Update before patch `approval-by-decision-id`: the caller named the actor. Only
+ * replays of workflows that accepted one still act on it; a new one is refused and audited.
+ */
+export interface LegacyApprovalInput {
   decision: ApprovalDecision;
   comment: string | null;
   actorId: string;
@@ -16,10 +29,11 @@ export interface ApprovalInput {
 
 export interface ApprovalResult {
   noticeId: string;
-  status: 'approved' | 'rejected';
+  /** `awaiting_quorum`: the approval counted, and another compliance user's is still needed. */
+  status: 'approved' | 'rejected' | 'awaiting_quorum';
 }
 
-export const approvalUpdate = defineUpdate<ApprovalResult, [ApprovalInput]>('approval');
+export const approvalUpdate = defineUpdate<ApprovalResult, [ApprovalInput | LegacyApprovalInput]>('approval');
 
 export interface ReviseNoticeInput {
   whatHappened: string;

@@ -4,7 +4,7 @@ import * as obligations from '../../core/db/obligations';
 import { IncidentNotFoundError, NotFoundError } from '../../core/errors';
 import { RULES_VERSION, assessObligations, coverage } from '../../core/law';
 import type { TemplateCache } from '../../core/mail/template-cache';
-import { preapproveStandardNotice } from '../../core/use-cases/notices';
+import { confirmStandardNotice, preapproveStandardNotice } from '../../core/use-cases/notices';
 import {
   liftIncidentHold,
   liftObligationHold,
@@ -18,6 +18,7 @@ import type { App, AppDeps } from '../types';
 import { STAFF, requireRole } from '../auth';
 import { ErrorResponse, IdParams } from '../schemas/common';
 import {
+  ConfirmPreapprovedBody,
   CoverageResponse,
   DelayBody,
   FilingBody,
@@ -238,12 +239,52 @@ export async function obligationRoutes(app: App, deps: AppDeps & { templates: Te
       onRequest: requireRole('compliance'),
       schema: {
         summary:
-          'Pre-approve the standard notice sent at the deadline cut-off when an incident notice is still unapproved',
+          'Propose the standard notice sent at the deadline cut-off when an incident notice is still unapproved; a second compliance user confirms it',
         body: PreapproveBody,
         response: { 201: Preapproved, 400: ErrorResponse },
       },
     },
     async (request, reply) =>
       reply.code(201).send(await preapproveStandardNotice(deps, request.user!, request.body)),
+  );
+
+  app.get(
+    '/api/notice-templates/preapproved/proposal',
+    {
+      onRequest: requireRole(...STAFF),
+      schema: {
+        summary: 'The proposed standard notice waiting for its second approver',
+        response: { 200: Preapproved, 404: ErrorResponse },
+      },
+    },
+    async () => {
+      const proposal = await notices.pendingPreapproval(pool);
+      if (!proposal) throw new NotFoundError('No standard notice is waiting for confirmation');
+      return proposal;
+    },
+  );
+
+  app.post(
+    '/api/notice-templates/preapproved/:id/confirmation',
+    {
+      onRequest: requireRole('compliance'),
+      schema: {
+        summary: 'Confirm a proposed standard notice as its second approver (never your own proposal)',
+        params: IdParams,
+        body: ConfirmPreapprovedBody,
+        response: {
+          200: Preapproved,
+          400: ErrorResponse,
+          403: ErrorResponse,
+          404: ErrorResponse,
+          409: ErrorResponse,
+        },
+      },
+    },
+    async (request) =>
+      confirmStandardNotice(deps, request.user!, {
+        id: request.params.id,
+        contentHash: request.body.contentHash,
+      }),
   );
 }

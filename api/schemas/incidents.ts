@@ -113,9 +113,16 @@ export const AffectedPage = z.object({
 export const ApprovalBody = z.strictObject({
   decision: z.enum(APPROVAL_DECISIONS),
   comment: z.string().trim().max(5_000).optional(),
+  /** The notice version reviewed, and its `contentHash` as shown: a decision on other text is refused (409). */
+  noticeId: z.uuid(),
+  contentHash: z.string().regex(/^[0-9a-f]{64}$/, 'a sha256 in hex'),
 });
 
-export const ApprovalResponse = z.object({ noticeId: z.uuid(), status: z.enum(['approved', 'rejected']) });
+/** `awaiting_quorum`: the approval counted; APPROVAL_QUORUM=2 needs another compliance user's too. */
+export const ApprovalResponse = z.object({
+  noticeId: z.uuid(),
+  status: z.enum(['approved', 'rejected', 'awaiting_quorum']),
+});
 
 export const ReviseNoticeBody = z.strictObject({
   whatHappened: z.string().trim().min(10).max(10_000),

@@ -106,11 +106,18 @@ export const PreapproveBody = z.strictObject({
   whatHappened: z.string().trim().min(10).max(10_000),
   whatWeAreDoing: z.string().trim().min(10).max(10_000),
 });
+/** The second approver names the text they reviewed. */
+export const ConfirmPreapprovedBody = z.strictObject({
+  contentHash: z.string().regex(/^[0-9a-f]{64}$/, 'a sha256 in hex'),
+});
+/** A proposed standard notice (`confirmedBy` null: not used until a second compliance user confirms it). */
 export const Preapproved = z.object({
   id: z.uuid(),
   templateVersion: z.string(),
   contentHash: z.string(),
   approvedBy: z.uuid(),
   approvedAt: z.date(),
+  confirmedBy: z.uuid().nullable(),
+  confirmedAt: z.date().nullable(),
   content: z.object({ title: z.string(), whatHappened: z.string(), whatWeAreDoing: z.string() }),
 });

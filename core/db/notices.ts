@@ -29,12 +29,14 @@ export interface Notice {
   decidedByName: string | null;
   decidedAt: Date | null;
   decisionComment: string | null;
+  /** Who wrote this version's wording (null: drafted from the incident); they may not approve it. */
+  revisedBy: string | null;
 }
 
 const COLUMNS = `n.id, n.incident_id AS "incidentId", n.version, n.status, n.content,
   n.template_version AS "templateVersion", n.content_hash AS "contentHash", n.drafted_at AS "draftedAt",
   n.decided_by AS "decidedBy", u.display_name AS "decidedByName", n.decided_at AS "decidedAt",
-  n.decision_comment AS "decisionComment"`;
+  n.decision_comment AS "decisionComment", n.revised_by AS "revisedBy"`;
 
 export async function saveTemplateSnapshot(db: Queryable, version: string, sources: Record<string, string>) {
   await db.query(
@@ -59,18 +61,31 @@ export async function loadTemplateSnapshot(db: Queryable, version: string): Prom
 export async function draft(
   db: Queryable,
   incidentId: string,
-  notice: { content: NoticeContent; templateVersion: string; contentHash: string; afterVersion: number },
+  notice: {
+    content: NoticeContent;
+    templateVersion: string;
+    contentHash: string;
+    afterVersion: number;
+    revisedBy?: string | null;
+  },
 ): Promise<Notice> {
   const { rows } = await db.query<{ id: string }>(
     `WITH superseded AS (
        UPDATE notices SET status = 'superseded'
        WHERE incident_id = $1 AND status = 'pending_approval' AND version <= $5
      )
-     INSERT INTO notices (incident_id, version, content, template_version, content_hash)
-     VALUES ($1, $5 + 1, $2, $3, $4)
+     INSERT INTO notices (incident_id, version, content, template_version, content_hash, revised_by)
+     VALUES ($1, $5 + 1, $2, $3, $4, $6)
      ON CONFLICT (incident_id, audience, version) DO UPDATE SET version = notices.version
      RETURNING id`,
-    [incidentId, notice.content, notice.templateVersion, notice.contentHash, notice.afterVersion],
+    [
+      incidentId,
+      notice.content,
+      notice.templateVersion,
+      notice.contentHash,
+      notice.afterVersion,
+      notice.revisedBy ?? null,
+    ],
   );
   return (await get(db, rows[0]!.id))!;
 }
@@ -110,32 +125,77 @@ export interface PreapprovedNotice {
   templateVersion: string;
   content: NoticeContent;
   contentHash: string;
+  /** The compliance user who proposed it. */
   approvedBy: string;
   approvedAt: Date;
+  /** The second compliance user who confirmed it; until then it is a proposal and never sent. */
+  confirmedBy: string | null;
+  confirmedAt: Date | null;
 }
 
-/** The standard notice compliance pre-approved most recently and has not retired. */
+const PREAPPROVED_COLUMNS = `id, template_version AS "templateVersion", content, content_hash AS "contentHash",
+  approved_by AS "approvedBy", approved_at AS "approvedAt", confirmed_by AS "confirmedBy",
+  confirmed_at AS "confirmedAt"`;
+
+/** The standard notice two compliance users approved most recently, and not retired. */
 export async function activePreapproved(db: Queryable): Promise<PreapprovedNotice | null> {
   const { rows } = await db.query<PreapprovedNotice>(
-    `SELECT id, template_version AS "templateVersion", content, content_hash AS "contentHash",
-            approved_by AS "approvedBy", approved_at AS "approvedAt"
-     FROM preapproved_notices WHERE retired_at IS NULL ORDER BY approved_at DESC LIMIT 1`,
+    `SELECT ${PREAPPROVED_COLUMNS} FROM preapproved_notices
+     WHERE retired_at IS NULL AND confirmed_by IS NOT NULL ORDER BY confirmed_at DESC LIMIT 1`,
   );
   return rows[0] ?? null;
 }
 
-/** Pre-approves a standard notice, retiring the previous one. */
+/** The latest proposal still waiting for its second approver, if any. */
+export async function pendingPreapproval(db: Queryable): Promise<PreapprovedNotice | null> {
+  const { rows } = await db.query<PreapprovedNotice>(
+    `SELECT ${PREAPPROVED_COLUMNS} FROM preapproved_notices
+     WHERE retired_at IS NULL AND confirmed_by IS NULL ORDER BY approved_at DESC LIMIT 1`,
+  );
+  return rows[0] ?? null;
+}
+
+export async function getPreapproved(db: Queryable, id: string): Promise<PreapprovedNotice | null> {
+  const { rows } = await db.query<PreapprovedNotice>(
+    `SELECT ${PREAPPROVED_COLUMNS} FROM preapproved_notices WHERE id::text = $1 FOR UPDATE`,
+    [id],
+  );
+  return rows[0] ?? null;
+}
+
+/**
+ * Proposes a standard notice. It replaces an earlier unconfirmed proposal; the standard notice in
+ * use stays in use until a second person confirms this one (`confirmPreapproved`).
+ */
 export async function preapprove(
   db: Queryable,
   notice: { templateVersion: string; content: NoticeContent; contentHash: string; approvedBy: string },
 ): Promise<PreapprovedNotice> {
-  await db.query(`UPDATE preapproved_notices SET retired_at = now() WHERE retired_at IS NULL`);
+  await db.query(
+    `UPDATE preapproved_notices SET retired_at = now() WHERE retired_at IS NULL AND confirmed_by IS NULL`,
+  );
   const { rows } = await db.query<PreapprovedNotice>(
     `INSERT INTO preapproved_notices (template_version, content, content_hash, approved_by)
      VALUES ($1, $2, $3, $4)
-     RETURNING id, template_version AS "templateVersion", content, content_hash AS "contentHash",
-               approved_by AS "approvedBy", approved_at AS "approvedAt"`,
+     RETURNING ${PREAPPROVED_COLUMNS}`,
     [notice.templateVersion, notice.content, notice.contentHash, notice.approvedBy],
+  );
+  return rows[0]!;
+}
+
+/** A second person confirms a proposal: it becomes the standard notice, retiring the previous one. */
+export async function confirmPreapproved(
+  db: Queryable,
+  id: string,
+  confirmedBy: string,
+): Promise<PreapprovedNotice> {
+  await db.query(`UPDATE preapproved_notices SET retired_at = now() WHERE retired_at IS NULL AND id <> $1`, [
+    id,
+  ]);
+  const { rows } = await db.query<PreapprovedNotice>(
+    `UPDATE preapproved_notices SET confirmed_by = $2, confirmed_at = now() WHERE id = $1
+     RETURNING ${PREAPPROVED_COLUMNS}`,
+    [id, confirmedBy],
   );
   return rows[0]!;
 }

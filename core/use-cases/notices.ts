@@ -1,13 +1,20 @@
 import { createHash } from 'node:crypto';
 import type { Config } from '../config';
+import * as decisions from '../db/approval-decisions';
 import * as audit from '../db/audit';
 import * as incidents from '../db/incidents';
 import * as notices from '../db/notices';
 import type { NoticeContent, PreapprovedNotice } from '../db/notices';
-import type { Pool } from '../db/pool';
+import type { Pool, Queryable } from '../db/pool';
 import { inTransaction } from '../db/pool';
 import type { ApprovalDecision } from '../domain/model';
-import { IncidentNotFoundError } from '../errors';
+import {
+  ConflictError,
+  ForbiddenError,
+  IncidentNotFoundError,
+  NotFoundError,
+  ValidationError,
+} from '../errors';
 import type { TemplateCache } from '../mail/template-cache';
 import type { Actor } from './types';
 
@@ -68,6 +75,7 @@ export async function draftNotice(
       templateVersion,
       contentHash: contentHash(templateVersion, content),
       afterVersion: input.afterVersion,
+      revisedBy: input.revision?.actorId ?? null,
     });
     await audit.append(tx, {
       incidentId: input.incidentId,
@@ -85,43 +93,203 @@ export async function draftNotice(
   });
 }
 
-/** Records a compliance decision and its audit entry together. */
-export async function recordApproval(
-  pool: Pool,
-  input: {
-    incidentId: string;
-    noticeId: string;
-    decision: ApprovalDecision;
-    comment: string | null;
-    actorId: string;
-  },
-): Promise<void> {
+/** A decision on a notice as it is recorded on the notice and in the audit trail. */
+interface DecidedNotice {
+  incidentId: string;
+  noticeId: string;
+  decision: ApprovalDecision;
+  comment: string | null;
+  actorId: string;
+}
+
+/**
+ * Records a compliance decision and its audit entry together, without the checks of
+ * `recordDecision`/`applyDecision`. Only for workflows that accepted an `approval` Update in the
+ * old shape (actor in the Update) before patch `approval-by-decision-id`, replaying it; and for
+ * test factories that need an approved notice without a workflow.
+ */
+export async function recordApproval(pool: Pool, input: DecidedNotice): Promise<void> {
   await inTransaction(pool, async (tx) => {
     await notices.decide(tx, input.noticeId, {
       decision: input.decision,
       userId: input.actorId,
       comment: input.comment,
     });
-    const notice = await notices.get(tx, input.noticeId);
+    await appendDecided(tx, input, []);
+  });
+}
+
+async function appendDecided(tx: Queryable, input: DecidedNotice, approvers: string[]): Promise<void> {
+  const notice = await notices.get(tx, input.noticeId);
+  await audit.append(tx, {
+    incidentId: input.incidentId,
+    actor: input.actorId,
+    action: input.decision === 'approve' ? 'notice_approved' : 'notice_rejected',
+    detail: {
+      noticeId: input.noticeId,
+      version: notice?.version,
+      templateVersion: notice?.templateVersion,
+      contentHash: notice?.contentHash,
+      comment: input.comment,
+      ...(approvers.length > 0 ? { approvers } : {}),
+    },
+    dedupeKey: `notice_decided:${input.noticeId}`,
+  });
+}
+
+/** What a compliance user decides, naming exactly the notice version and text they reviewed. */
+export interface DecisionInput {
+  incidentId: string;
+  noticeId: string;
+  /** The notice's `contentHash` as the decider saw it. */
+  contentHash: string;
+  decision: ApprovalDecision;
+  comment: string | null;
+}
+
+/** Why a decision may not count, or null when it may: the four-eyes rules and the binding to the text. */
+async function refusalOf(
+  db: Queryable,
+  decision: { incidentId: string; noticeId: string; contentHash: string; decidedBy: string },
+): Promise<ForbiddenError | ConflictError | null> {
+  const incident = await incidents.get(db, decision.incidentId);
+  if (!incident) return new ConflictError('The decision names an incident that does not exist');
+  const notice = await notices.get(db, decision.noticeId);
+  if (!notice || notice.incidentId !== decision.incidentId) {
+    return new ConflictError('The decision names a notice that is not one of this incident');
+  }
+  if ((await decisions.activeRoleOf(db, decision.decidedBy)) !== 'compliance') {
+    return new ForbiddenError('Only active compliance staff may approve or reject a notice');
+  }
+  if (incident.openedBy === decision.decidedBy) {
+    return new ForbiddenError('The officer who opened the incident may not decide on its notice');
+  }
+  if (notice.revisedBy === decision.decidedBy) {
+    return new ForbiddenError('The person who last revised the notice may not decide on it');
+  }
+  if (notice.status !== 'pending_approval') {
+    return new ConflictError(
+      `Version ${notice.version} of the notice is not waiting for a decision (it is ${notice.status})`,
+    );
+  }
+  if (notice.contentHash !== decision.contentHash) {
+    return new ConflictError(`Version ${notice.version} of the notice is not the text that was reviewed`);
+  }
+  return null;
+}
+
+/**
+ * The API's half of a decision: checks the signed-in person against the notice they reviewed and
+ * records their decision with its audit entry. The workflow hears only the returned id and checks
+ * the row again before it counts (`applyDecision`), so nobody can decide without passing here.
+ */
+export async function recordDecision(
+  deps: { pool: Pool },
+  actor: Actor,
+  input: DecisionInput,
+): Promise<{ decisionId: string }> {
+  if (input.decision === 'reject' && !input.comment?.trim()) {
+    throw new ValidationError('A rejection needs a comment saying what to change', 'comment');
+  }
+  return inTransaction(deps.pool, async (tx) => {
+    if (!(await incidents.get(tx, input.incidentId))) throw new IncidentNotFoundError(input.incidentId);
+    const refusal = await refusalOf(tx, { ...input, decidedBy: actor.id });
+    if (refusal) throw refusal;
+    const row = await decisions.record(tx, { ...input, decidedBy: actor.id });
+    if (!row) throw new ConflictError('You have already decided on this version of the notice');
     await audit.append(tx, {
       incidentId: input.incidentId,
-      actor: input.actorId,
-      action: input.decision === 'approve' ? 'notice_approved' : 'notice_rejected',
+      actor: actor.id,
+      action: 'approval_decision_recorded',
       detail: {
-        noticeId: input.noticeId,
-        version: notice?.version,
-        templateVersion: notice?.templateVersion,
-        contentHash: notice?.contentHash,
-        comment: input.comment,
+        decisionId: row.id,
+        noticeId: row.noticeId,
+        contentHash: row.contentHash,
+        decision: row.decision,
       },
-      dedupeKey: `notice_decided:${input.noticeId}`,
     });
+    return { decisionId: row.id };
+  });
+}
+
+/** What the workflow learns from acting on a decision id. */
+export type AppliedDecision =
+  | { outcome: 'approved' | 'rejected' | 'awaiting_quorum'; approvals: number; quorum: number }
+  | { outcome: 'refused'; refusal: 'forbidden' | 'conflict'; message: string };
+
+/**
+ * The workflow's half of a decision: the row must exist, be unused, be for the notice now waiting,
+ * and its decider must still pass every rule. A refusal is written to the audit trail (it is an
+ * attempt past the API, or a race with a revision) and returned, not thrown, so that entry commits.
+ * An approval counts once the configured quorum of distinct approvers is reached.
+ */
+export async function applyDecision(
+  deps: { pool: Pool; config: Readonly<Config> },
+  input: { incidentId: string; noticeId: string; decisionId: string; claimed?: Record<string, unknown> },
+): Promise<AppliedDecision> {
+  const quorum = deps.config.policy.approvalQuorum;
+  return inTransaction(deps.pool, async (tx) => {
+    const row = await decisions.getForUpdate(tx, input.decisionId);
+    const refusal = !row
+      ? new ForbiddenError('No decision with this id was recorded through Forthright')
+      : row.consumedAt
+        ? new ForbiddenError('This decision was already used')
+        : row.incidentId !== input.incidentId || row.noticeId !== input.noticeId
+          ? new ConflictError('The decision is not for the notice waiting for one')
+          : await refusalOf(tx, row);
+    if (refusal || !row) {
+      await audit.append(tx, {
+        incidentId: input.incidentId,
+        actor: row?.decidedBy ?? 'unverified',
+        action: 'approval_refused',
+        detail: {
+          decisionId: input.decisionId.slice(0, 100),
+          noticeId: input.noticeId,
+          reason: refusal?.message,
+          ...(input.claimed ? { claimed: input.claimed } : {}),
+        },
+      });
+      return {
+        outcome: 'refused',
+        refusal: refusal instanceof ConflictError ? 'conflict' : 'forbidden',
+        message: refusal?.message ?? '',
+      };
+    }
+    await decisions.consume(tx, row.id);
+    const decided = { ...row, actorId: row.decidedBy };
+    if (row.decision === 'reject') {
+      await notices.decide(tx, row.noticeId, {
+        decision: 'reject',
+        userId: row.decidedBy,
+        comment: row.comment,
+      });
+      await appendDecided(tx, decided, []);
+      return { outcome: 'rejected', approvals: 0, quorum };
+    }
+    const approvers = await decisions.approvers(tx, row.noticeId);
+    if (approvers.length < quorum) {
+      await audit.append(tx, {
+        incidentId: row.incidentId,
+        actor: row.decidedBy,
+        action: 'notice_approval_recorded',
+        detail: { noticeId: row.noticeId, contentHash: row.contentHash, approvals: approvers.length, quorum },
+      });
+      return { outcome: 'awaiting_quorum', approvals: approvers.length, quorum };
+    }
+    await notices.decide(tx, row.noticeId, {
+      decision: 'approve',
+      userId: row.decidedBy,
+      comment: row.comment,
+    });
+    await appendDecided(tx, decided, approvers);
+    return { outcome: 'approved', approvals: approvers.length, quorum };
   });
 }
 
 /**
- * Pre-approves the standard notice (compliance's wording, today's templates) that an incident is
- * sent at the deadline cut-off when its own notice is still unapproved; it replaces the previous one.
+ * Proposes the standard notice (compliance's wording, today's templates) that an incident is sent
+ * at the deadline cut-off when its own notice is still unapproved. It is used only once a second
+ * compliance user confirms it (`confirmStandardNotice`): one person alone never approves a text.
  */
 export async function preapproveStandardNotice(
   deps: NoticeDeps,
@@ -145,9 +313,46 @@ export async function preapproveStandardNotice(
     await audit.append(tx, {
       incidentId: null,
       actor: actor.id,
-      action: 'standard_notice_preapproved',
+      action: 'standard_notice_proposed',
       detail: { preapprovedNoticeId: row.id, templateVersion: version, contentHash: row.contentHash },
     });
     return row;
+  });
+}
+
+/**
+ * A second compliance user confirms the proposed standard notice, naming the text they reviewed;
+ * from then on it is the one used at the cut-off.
+ */
+export async function confirmStandardNotice(
+  deps: { pool: Pool },
+  actor: Actor,
+  input: { id: string; contentHash: string },
+): Promise<PreapprovedNotice> {
+  return inTransaction(deps.pool, async (tx) => {
+    const row = await notices.getPreapproved(tx, input.id);
+    if (!row) throw new NotFoundError('No such standard notice proposal');
+    if (row.approvedBy === actor.id) {
+      throw new ForbiddenError('The person who proposed the standard notice may not also confirm it');
+    }
+    if (row.confirmedBy) throw new ConflictError('This standard notice is already confirmed');
+    if (row.contentHash !== input.contentHash) {
+      throw new ConflictError('The standard notice is not the text that was reviewed');
+    }
+    if ((await notices.pendingPreapproval(tx))?.id !== row.id) {
+      throw new ConflictError('A newer standard notice was proposed since this one');
+    }
+    const confirmed = await notices.confirmPreapproved(tx, row.id, actor.id);
+    await audit.append(tx, {
+      incidentId: null,
+      actor: actor.id,
+      action: 'standard_notice_confirmed',
+      detail: {
+        preapprovedNoticeId: row.id,
+        contentHash: row.contentHash,
+        approvers: [row.approvedBy, actor.id],
+      },
+    });
+    return confirmed;
   });
 }

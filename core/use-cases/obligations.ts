@@ -11,7 +11,6 @@ import { ConflictError, IncidentNotFoundError, NotFoundError } from '../errors';
 import * as users from '../db/users';
 import { RULES_VERSION, assessObligations, lawEnforcementDelayPermitted } from '../law';
 import type { StaffMailer } from '../mail/staff-mailer';
-import { contentHash } from './notices';
 import type { Actor } from './types';
 
 export interface ObligationDeps {
@@ -398,14 +397,15 @@ export async function handleEvent(
     case 'cutoff': {
       if (input.noticeApproved) return { standardNotice: null };
       const standard = await useStandardNotice(deps, incidentId, event.key);
-      if (!standard) {
+      if ('unavailable' in standard) {
         await audit.append(pool, {
           incidentId,
           actor: 'system',
           action: 'standard_notice_unavailable',
-          detail: { obligationId: obligation.id, dueAt: obligation.dueAt },
+          detail: { obligationId: obligation.id, dueAt: obligation.dueAt, reason: standard.unavailable },
           dedupeKey: event.key,
         });
+        return { standardNotice: null };
       }
       return { standardNotice: standard };
     }
@@ -444,23 +444,27 @@ export async function handleEvent(
 
 /**
  * At the cut-off, an incident whose own notice is still unapproved is sent the standard notice that
- * compliance pre-approved, as an approved notice of its own that records where it came from.
+ * two compliance users approved, as an approved notice of its own that records where it came from.
+ * Its text is theirs exactly (not even the incident's title, which nobody reviewed for customers), and
+ * it is not used where one of them opened the incident: that would be their own decision on it.
  */
 async function useStandardNotice(
   deps: ObligationDeps,
   incidentId: string,
   key: string,
-): Promise<{ id: string; version: number } | null> {
+): Promise<{ id: string; version: number } | { unavailable: string }> {
   return inTransaction(deps.pool, async (tx) => {
     const standard = await notices.activePreapproved(tx);
-    if (!standard) return null;
+    if (!standard) return { unavailable: 'no standard notice approved by two compliance users' };
     const incident = (await incidents.get(tx, incidentId))!;
+    if (incident.openedBy === standard.approvedBy || incident.openedBy === standard.confirmedBy) {
+      return { unavailable: 'the standard notice was approved by the person who opened this incident' };
+    }
     const latest = (await notices.listForIncident(tx, incidentId))[0];
-    const content = { ...standard.content, title: incident.title };
     const notice = await notices.draft(tx, incidentId, {
-      content,
+      content: standard.content,
       templateVersion: standard.templateVersion,
-      contentHash: contentHash(standard.templateVersion, content),
+      contentHash: standard.contentHash,
       afterVersion: latest?.version ?? 0,
     });
     await notices.approveFromPreapproval(tx, notice.id, standard.id, standard.approvedBy);
@@ -472,6 +476,8 @@ async function useStandardNotice(
         noticeId: notice.id,
         preapprovedNoticeId: standard.id,
         templateVersion: standard.templateVersion,
+        contentHash: standard.contentHash,
+        approvers: [standard.approvedBy, standard.confirmedBy],
       },
       dedupeKey: key,
     });

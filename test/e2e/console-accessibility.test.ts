@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pageTokenIn } from '../api/delivered-incidents';
 import { browserAvailable, startBrowserWorld } from '../helpers/browser';
 import type { BrowserWorld } from '../helpers/browser';
-import { bearer, eventually, importInventory, incidentStatus, openAndApprove } from '../helpers/system';
+import { bearer, eventually, importInventory, incidentStatus, openAndApprove, reviewedNotice } from '../helpers/system';
 
 /**
  * axe-core on every console screen, in the states people meet (empty forms, forms showing the
@@ -100,7 +100,11 @@ describe.skipIf(!browserAvailable())('console accessibility', () => {
       method: 'POST',
       url: `/api/incidents/${rejectedId}/approval`,
       headers: bearer(system.tokens.compliance),
-      payload: { decision: 'reject', comment: 'Say which data was in the mailbox.' },
+      payload: {
+        decision: 'reject',
+        comment: 'Say which data was in the mailbox.',
+        ...(await reviewedNotice(system, rejectedId)),
+      },
     });
     expect(rejected.statusCode, rejected.body).toBe(200);
     await eventually(async () => (await incidentStatus(system, deliveredId)) === 'completed', 90_000);

@@ -8,15 +8,12 @@ import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { loadConfig } from '../../core/config';
 import * as incidents from '../../core/db/incidents';
-import { incidentWorkflowId } from '../../core/domain/ids';
 import { freePort } from '../../scripts/lib/local-servers';
 import { repoRoot } from '../../scripts/lib/tools';
-import type { incidentWorkflow } from '../../workflows/incident';
-import { approvalUpdate } from '../../workflows/messages';
 import { dataConverter } from '../../core/data-converter';
 import { createTestDatabase } from '../helpers/db';
 import type { TestDatabase } from '../helpers/db';
-import { importInventory, newIncident, newStaff } from '../helpers/factories';
+import { approvePending, importInventory, newIncident, newStaff } from '../helpers/factories';
 import { uniqueTaskQueue } from '../helpers/temporal';
 
 /**
@@ -220,12 +217,13 @@ describe('delivery crash recovery', () => {
         { temporal: client, config: loadConfig(workerEnv()) },
       );
       const incidentId = incident.id;
-      const handle = client.workflow.getHandle<typeof incidentWorkflow>(incidentWorkflowId(incidentId));
       const status = async () => (await incidents.get(db.pool, incidentId))?.status;
       await eventually('the notice to await approval', async () => (await status()) === 'awaiting_approval');
-      await handle.executeUpdate(approvalUpdate, {
-        args: [{ decision: 'approve', comment: null, actorId: compliance.user.id, actorRole: 'compliance' }],
-      });
+      await approvePending(
+        { pool: db.pool, temporal: client, config: loadConfig(workerEnv()) },
+        compliance.user,
+        incidentId,
+      );
 
       for (const threshold of KILLS_AT) {
         await eventually(

@@ -3,12 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as deliveries from '../../core/db/deliveries';
 import * as incidents from '../../core/db/incidents';
 import { deliveryProgress } from '../../core/delivery';
-import { incidentWorkflowId } from '../../core/domain/ids';
-import type { incidentWorkflow } from '../../workflows/incident';
-import { approvalUpdate } from '../../workflows/messages';
 import { createTestDatabase } from '../helpers/db';
 import type { TestDatabase } from '../helpers/db';
-import { importInventory, newIncident } from '../helpers/factories';
+import { approvePending, importInventory, newIncident } from '../helpers/factories';
 import { startSmtpSink } from '../helpers/smtp';
 import type { SmtpFault, SmtpSink } from '../helpers/smtp';
 import { bearer, eventually, startSystem } from '../helpers/system';
@@ -97,14 +94,13 @@ describe('delivery against a failing relay', () => {
       { temporal: system.client, config: system.config },
     );
     const incidentId = incident.id;
-    const handle = system.client.workflow.getHandle<typeof incidentWorkflow>(incidentWorkflowId(incidentId));
     const status = async () => (await incidents.get(db.pool, incidentId))?.status;
     await eventually(async () => (await status()) === 'awaiting_approval');
-    await handle.executeUpdate(approvalUpdate, {
-      args: [
-        { decision: 'approve', comment: null, actorId: system.staff.compliance.id, actorRole: 'compliance' },
-      ],
-    });
+    await approvePending(
+      { pool: db.pool, temporal: system.client, config: system.config },
+      system.staff.compliance,
+      incidentId,
+    );
     await eventually(async () => (await status()) === 'completed', 120_000);
 
     // Temporary refusals happened, at both points, and were retried.

@@ -5,7 +5,7 @@ import { createTestDatabase } from '../helpers/db';
 import type { TestDatabase } from '../helpers/db';
 import { startSmtpSink } from '../helpers/smtp';
 import type { SmtpSink } from '../helpers/smtp';
-import { bearer, eventually, startSystem } from '../helpers/system';
+import { bearer, eventually, reviewedNotice, startSystem } from '../helpers/system';
 import type { TestSystem } from '../helpers/system';
 
 /**
@@ -135,7 +135,7 @@ describe('incident workflow end to end', () => {
       method: 'POST',
       url: `/api/incidents/${incident.id}/approval`,
       headers: bearer(system.tokens.compliance),
-      payload: { decision: 'approve' },
+      payload: { decision: 'approve', ...(await reviewedNotice(system, incident.id)) },
     });
     expect(own.statusCode).toBe(403);
 
@@ -143,7 +143,7 @@ describe('incident workflow end to end', () => {
       method: 'POST',
       url: `/api/incidents/${incident.id}/approval`,
       headers: bearer(system.tokens.compliance2),
-      payload: { decision: 'approve', comment: 'Reviewed against the incident report.' },
+      payload: { decision: 'approve', comment: 'Reviewed against the incident report.', ...(await reviewedNotice(system, incident.id)) },
     });
     expect(approved.statusCode, approved.body).toBe(200);
     expect(approved.json().status).toBe('approved');
@@ -176,7 +176,7 @@ describe('incident workflow end to end', () => {
     await eventually(async () => (await incidentStatus(id)) === 'awaiting_approval');
 
     const noComment = await system.app.inject({
-      method: 'POST', url: `/api/incidents/${id}/approval`, headers: bearer(system.tokens.compliance), payload: { decision: 'reject' },
+      method: 'POST', url: `/api/incidents/${id}/approval`, headers: bearer(system.tokens.compliance), payload: { decision: 'reject', ...(await reviewedNotice(system, id)) },
     });
     expect(noComment.statusCode).toBe(400);
 
@@ -184,7 +184,7 @@ describe('incident workflow end to end', () => {
       method: 'POST',
       url: `/api/incidents/${id}/approval`,
       headers: bearer(system.tokens.compliance),
-      payload: { decision: 'reject', comment: 'Say plainly which card data was involved.' },
+      payload: { decision: 'reject', comment: 'Say plainly which card data was involved.', ...(await reviewedNotice(system, id)) },
     });
     expect(rejected.statusCode, rejected.body).toBe(200);
     expect(rejected.json().status).toBe('rejected');
@@ -193,7 +193,7 @@ describe('incident workflow end to end', () => {
     expect(smtp.messages.filter((m) => m.messageId.includes(id))).toHaveLength(0);
 
     const again = await system.app.inject({
-      method: 'POST', url: `/api/incidents/${id}/approval`, headers: bearer(system.tokens.compliance2), payload: { decision: 'approve' },
+      method: 'POST', url: `/api/incidents/${id}/approval`, headers: bearer(system.tokens.compliance2), payload: { decision: 'approve', ...(await reviewedNotice(system, id)) },
     });
     expect(again.statusCode).toBe(409);
 
@@ -209,7 +209,7 @@ describe('incident workflow end to end', () => {
     expect(revised.statusCode, revised.body).toBe(200);
     expect(revised.json().version).toBe(2);
     const approved = await system.app.inject({
-      method: 'POST', url: `/api/incidents/${id}/approval`, headers: bearer(system.tokens.compliance2), payload: { decision: 'approve' },
+      method: 'POST', url: `/api/incidents/${id}/approval`, headers: bearer(system.tokens.compliance2), payload: { decision: 'approve', ...(await reviewedNotice(system, id)) },
     });
     expect(approved.statusCode, approved.body).toBe(200);
     await eventually(async () => (await incidentStatus(id)) === 'completed', 90_000);

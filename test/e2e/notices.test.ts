@@ -11,7 +11,7 @@ import { createTestDatabase } from '../helpers/db';
 import type { TestDatabase } from '../helpers/db';
 import { startSmtpSink } from '../helpers/smtp';
 import type { CapturedMessage, SmtpSink } from '../helpers/smtp';
-import { bearer, eventually, importInventory, startSystem } from '../helpers/system';
+import { bearer, eventually, importInventory, reviewedNotice, startSystem } from '../helpers/system';
 import type { TestSystem } from '../helpers/system';
 
 /**
@@ -189,7 +189,7 @@ describe('individual notices, as received', () => {
       method: 'POST',
       url: `/api/incidents/${incidentId}/approval`,
       headers: bearer(system.tokens.compliance),
-      payload: { decision: 'approve' },
+      payload: { decision: 'approve', ...(await reviewedNotice(system, incidentId)) },
     });
     expect(approved.statusCode, approved.body).toBe(200);
     await eventually(async () => (await status(incidentId)) === 'completed', 90_000);

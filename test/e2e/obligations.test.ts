@@ -153,6 +153,17 @@ describe('obligations API', () => {
       whatWeAreDoing: 'We closed the access, are investigating with outside experts and informing the authorities.',
     });
     expect(saved.statusCode, saved.body).toBe(201);
+    // One person's approval is only a proposal: nothing is in use until a second compliance user
+    // confirms the text they reviewed; the proposer cannot be that second person.
+    expect((await api('GET', '/api/notice-templates/preapproved', system.tokens.support)).statusCode).toBe(404);
+    expect((await api('GET', '/api/notice-templates/preapproved/proposal', system.tokens.support)).json().id).toBe(saved.json().id);
+    const confirmation = `/api/notice-templates/preapproved/${saved.json().id}/confirmation`;
+    const { contentHash } = saved.json();
+    expect((await api('POST', confirmation, system.tokens.compliance, { contentHash })).statusCode).toBe(403);
+    expect((await api('POST', confirmation, system.tokens.compliance2, { contentHash: 'f'.repeat(64) })).statusCode).toBe(409);
+    const confirmed = await api('POST', confirmation, system.tokens.compliance2, { contentHash });
+    expect(confirmed.statusCode, confirmed.body).toBe(200);
+    expect(confirmed.json().confirmedBy).toBe(system.staff.compliance2.id);
     expect((await api('GET', '/api/notice-templates/preapproved', system.tokens.support)).json().id).toBe(saved.json().id);
   });
 });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
-import { startIncidentWorkflow } from '../../api/temporal-client';
+import { decideNotice, startIncidentWorkflow } from '../../api/temporal-client';
 import type { Config } from '../../core/config';
 import * as affected from '../../core/db/affected';
 import * as deliveries from '../../core/db/deliveries';
@@ -8,7 +8,8 @@ import type { Incident } from '../../core/db/incidents';
 import type { CustomerInput, HoldingInput } from '../../core/db/inventory';
 import type { Pool } from '../../core/db/pool';
 import type { User } from '../../core/db/users';
-import { noticeMessageId } from '../../core/domain/ids';
+import * as notices from '../../core/db/notices';
+import { incidentWorkflowId, noticeMessageId } from '../../core/domain/ids';
 import type { Role } from '../../core/domain/model';
 import type { TemplateCache } from '../../core/mail/template-cache';
 import { identifyAffectedCustomers, openIncident } from '../../core/use-cases/incidents';
@@ -17,6 +18,7 @@ import { importCustomers, importHoldings } from '../../core/use-cases/inventory'
 import { draftNotice, recordApproval } from '../../core/use-cases/notices';
 import type { Actor } from '../../core/use-cases/types';
 import { issueUserToken } from '../../core/use-cases/users';
+import type { ApprovalResult } from '../../workflows/messages';
 
 /**
  * Factories: the world a test or benchmark starts from, built through the product's own use cases
@@ -160,6 +162,31 @@ export async function approvedNotice(
     actorId: compliance.id,
   });
   return notice;
+}
+
+/**
+ * Approves the notice of a running incident that waits for a decision, as `compliance`, the way the
+ * API does (api/temporal-client.ts `decideNotice`): the decision is recorded for that person, bound
+ * to the notice's version and content hash, and the workflow is sent its id.
+ */
+export async function approvePending(
+  deps: { pool: Pool; temporal: Client; config: Readonly<Config> },
+  compliance: Pick<User, 'id' | 'role'>,
+  incidentId: string,
+  comment: string | null = null,
+): Promise<ApprovalResult> {
+  const pending = (await notices.listForIncident(deps.pool, incidentId)).find(
+    (n) => n.status === 'pending_approval',
+  );
+  if (!pending) throw new Error(`incident ${incidentId} has no notice waiting for a decision`);
+  return decideNotice(deps, actorOf(compliance), {
+    incidentId,
+    workflowId: incidentWorkflowId(incidentId),
+    noticeId: pending.id,
+    contentHash: pending.contentHash,
+    decision: 'approve',
+    comment,
+  });
 }
 
 /**

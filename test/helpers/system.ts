@@ -170,10 +170,28 @@ export async function openAndApprove(system: TestSystem, incident: object): Prom
     method: 'POST',
     url: `/api/incidents/${id}/approval`,
     headers: bearer(system.tokens.compliance),
-    payload: { decision: 'approve' },
+    payload: { decision: 'approve', ...(await reviewedNotice(system, id)) },
   });
   expect(approved.statusCode, approved.body).toBe(200);
   return id;
+}
+
+/**
+ * What an approval body names of the notice it decides on: the newest version's id and content
+ * hash, as the approver saw them (read through the API as the officer).
+ */
+export async function reviewedNotice(
+  system: TestSystem,
+  id: string,
+): Promise<{ noticeId: string; contentHash: string }> {
+  const response = await system.app.inject({
+    method: 'GET',
+    url: `/api/incidents/${id}/notices`,
+    headers: bearer(system.tokens.officer),
+  });
+  expect(response.statusCode, response.body).toBe(200);
+  const newest = response.json().items[0] as { id: string; contentHash: string };
+  return { noticeId: newest.id, contentHash: newest.contentHash };
 }
 
 /** An incident's status, as the officer reads it through the API. */

@@ -11,7 +11,12 @@ import * as obligations from '../../core/db/obligations';
 import type { User } from '../../core/db/users';
 import { incidentWorkflowId } from '../../core/domain/ids';
 import { TemplateCache } from '../../core/mail/template-cache';
-import { DEFAULT_WHAT_WE_ARE_DOING, preapproveStandardNotice } from '../../core/use-cases/notices';
+import * as notices from '../../core/db/notices';
+import {
+  DEFAULT_WHAT_WE_ARE_DOING,
+  confirmStandardNotice,
+  preapproveStandardNotice,
+} from '../../core/use-cases/notices';
 import { buildActivityDeps } from '../../worker/deps';
 import { progressQuery } from '../../workflows/messages';
 import { createTestDatabase } from '../helpers/db';
@@ -38,6 +43,7 @@ describe('incidentWorkflow deadlines', () => {
   let deps: ReturnType<typeof buildActivityDeps>;
   let officer: User;
   let compliance: StaffMember;
+  let compliance2: StaffMember;
 
   beforeAll(async () => {
     env = await createTimeSkippingEnv();
@@ -53,6 +59,11 @@ describe('incidentWorkflow deadlines', () => {
     });
     officer = (await newUser(db.pool, { role: 'officer', displayName: 'Olive Officer' })).user;
     compliance = await newUser(db.pool, { role: 'compliance', displayName: 'Cora Compliance' });
+    compliance2 = await newUser(db.pool, {
+      role: 'compliance',
+      email: 'compliance2@staff.example.com',
+      displayName: 'Cato Compliance',
+    });
     await importInventory(db.pool, {
       customers: Array.from({ length: 20 }, (_, i) => ({
         externalId: `D${i}`,
@@ -87,7 +98,7 @@ describe('incidentWorkflow deadlines', () => {
   });
 
   /** Opens an incident discovered "now" in the test server's clock and starts its workflow. */
-  async function openIncident(title: string) {
+  async function openIncident(title: string, openedBy: User = officer) {
     const { incident } = await newIncident(
       db.pool,
       {
@@ -96,7 +107,7 @@ describe('incidentWorkflow deadlines', () => {
         discoveredAt: new Date(await env.currentTimeMs()),
         systems: ['crm'],
         dataCategories: ['account_credentials'],
-        openedBy: officer,
+        openedBy,
       },
       { temporal: env.client, config },
     );
@@ -110,6 +121,15 @@ describe('incidentWorkflow deadlines', () => {
     (await db.pool.query<{ action: string }>(`SELECT action FROM audit_events WHERE incident_id = $1 ORDER BY id`, [incidentId])).rows.map(
       (r) => r.action,
     );
+
+  /** Why the cut-off sent no standard notice, as the audit entry says. */
+  const unavailableReason = async (incidentId: string) =>
+    (
+      await db.pool.query<{ reason: string }>(
+        `SELECT detail->>'reason' AS reason FROM audit_events WHERE incident_id = $1 AND action = 'standard_notice_unavailable'`,
+        [incidentId],
+      )
+    ).rows[0]?.reason;
 
   const individuals = async (incidentId: string) =>
     (await obligations.current(db.pool, incidentId)).find((o) => o.audience === 'individuals' && o.jurisdiction === 'US-CA')!;
@@ -145,10 +165,27 @@ describe('incidentWorkflow deadlines', () => {
     await handle.terminate('test finished');
   });
 
-  it('sends the pre-approved standard notice at the cut-off, meeting the deadline', async () => {
+  it('does not send a standard notice that only one person approved', async () => {
     await preapproveStandardNotice({ pool: db.pool, templates: new TemplateCache(db.pool), config }, compliance.actor, {
       whatHappened: 'We found that someone gained access to one of our systems without permission.',
       whatWeAreDoing: DEFAULT_WHAT_WE_ARE_DOING,
+    });
+    const { id, handle } = await openIncident('Incident at the cut-off with a one-person standard notice');
+    await env.sleep('58 hours'); // 80 % of 72 h is 57.6 h
+    await eventually(async () => (await actions(id)).includes('standard_notice_unavailable'), 60_000);
+    expect(await actions(id)).not.toContain('standard_notice_used');
+    expect(await unavailableReason(id)).toBe('no standard notice approved by two compliance users');
+    expect((await handle.query(progressQuery)).status).toBe('awaiting_approval');
+    expect(smtp.messages.filter((m) => m.messageId.includes(id))).toHaveLength(0);
+    await handle.terminate('test finished');
+  });
+
+  it('sends the pre-approved standard notice at the cut-off, meeting the deadline', async () => {
+    // The second compliance user confirms the text the first proposed: now it may be used.
+    const proposal = (await notices.pendingPreapproval(db.pool))!;
+    await confirmStandardNotice({ pool: db.pool }, compliance2.actor, {
+      id: proposal.id,
+      contentHash: proposal.contentHash,
     });
 
     const { id, handle } = await openIncident('Incident left to the cut-off');
@@ -164,11 +201,25 @@ describe('incidentWorkflow deadlines', () => {
       Array.from({ length: 20 }, (_, i) => `dee${i}@example.org`).sort(),
     );
     expect(log.indexOf('standard_notice_used')).toBeLessThan(log.indexOf('individuals_obligations_met'));
+    // Only the reviewed text went out: not the incident's title, which nobody approved for customers.
+    expect(delivered.every((m) => !`${m.subject}\n${m.text}`.includes('Incident left to the cut-off'))).toBe(true);
     // Past the deadline it stays met: no overdue mark.
     await env.sleep('20 hours');
     expect(await actions(id)).not.toContain('obligation_overdue');
     expect((await individuals(id)).status).toBe('met');
     // With every obligation resolved, the workflow ends.
     expect(await handle.result()).toMatchObject({ status: 'completed', affected: 20, sent: 20 });
+  });
+
+  it('sends no standard notice for an incident one of its approvers opened', async () => {
+    const { id, handle } = await openIncident('Incident opened by a standard-notice approver', compliance2.user);
+    await env.sleep('58 hours');
+    await eventually(async () => (await actions(id)).includes('standard_notice_unavailable'), 60_000);
+    expect(await unavailableReason(id)).toBe(
+      'the standard notice was approved by the person who opened this incident',
+    );
+    expect(await actions(id)).not.toContain('standard_notice_used');
+    expect(smtp.messages.filter((m) => m.messageId.includes(id))).toHaveLength(0);
+    await handle.terminate('test finished');
   });
 });

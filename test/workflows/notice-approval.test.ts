@@ -6,22 +6,40 @@ import { Worker } from '@temporalio/worker';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Activities } from '../../activities';
 import type { IncidentStatus } from '../../core/domain/model';
+import type { AppliedDecision } from '../../core/use-cases/notices';
 import type { incidentWorkflow } from '../../workflows/incident';
-import type { ApprovalInput, ReviseNoticeInput } from '../../workflows/messages';
+import type { ReviseNoticeInput } from '../../workflows/messages';
 import { REFUSAL, approvalUpdate, progressQuery, reviseNoticeUpdate } from '../../workflows/messages';
 import { eventually, workflowBundle } from '../helpers/system';
 import { createTimeSkippingEnv, uniqueTaskQueue } from '../helpers/temporal';
 
 /**
  * The notice-approval logic of incidentWorkflow on its own: stub activities (no database, no SMTP)
- * on the time-skipping server, so the update validators and the reject → revise → approve loop
- * have fast tests of their own. The end-to-end versions with real activities are in test/e2e/.
+ * on the time-skipping server, so the update validators, the decision checked by its activity and
+ * the reject → revise → approve loop have fast tests of their own. The end-to-end versions with
+ * real activities are in test/e2e/.
  */
 
 const OFFICER = 'officer-1';
-const COMPLIANCE = 'compliance-1';
 
 type Call = { name: keyof Activities; args: unknown[] };
+
+/**
+ * What the stub decision check answers for each decision id; the real one reads the row the API
+ * recorded for the authenticated person (core/use-cases/notices.ts `applyDecision`).
+ */
+const DECISIONS: Record<string, AppliedDecision> = {
+  approve: { outcome: 'approved', approvals: 1, quorum: 1 },
+  reject: { outcome: 'rejected', approvals: 0, quorum: 1 },
+  'first-of-two': { outcome: 'awaiting_quorum', approvals: 1, quorum: 2 },
+  'by-officer': {
+    outcome: 'refused',
+    refusal: 'forbidden',
+    message: 'Only compliance staff may approve or reject a notice',
+  },
+};
+const UNKNOWN_DECISION = 'No decision with this id was recorded through Forthright';
+const UNKNOWN: AppliedDecision = { outcome: 'refused', refusal: 'forbidden', message: UNKNOWN_DECISION };
 
 /**
  * Activities that record their calls and answer like a small incident with three to notify.
@@ -47,7 +65,7 @@ function stubActivities(calls: Call[], deliveryMayStart: Promise<void>): Partial
       drafts++;
       return { id: `notice-${drafts}`, version: drafts };
     }),
-    recordApproval: record('recordApproval', () => undefined),
+    applyApprovalDecision: record('applyApprovalDecision', (input) => DECISIONS[input.decisionId] ?? UNKNOWN),
     // No shards: delivery itself is tested elsewhere.
     deliveryPlan: record('deliveryPlan', async () => {
       await deliveryMayStart;
@@ -57,12 +75,8 @@ function stubActivities(calls: Call[], deliveryMayStart: Promise<void>): Partial
   } as Partial<Activities>;
 }
 
-const decision = (overrides: Partial<ApprovalInput> = {}): ApprovalInput => ({
-  decision: 'approve',
-  comment: null,
-  actorId: COMPLIANCE,
-  actorRole: 'compliance',
-  ...overrides,
+const decision = (decisionId: keyof typeof DECISIONS) => ({
+  args: [{ decisionId }] as [{ decisionId: string }],
 });
 
 const revision = (overrides: Partial<ReviseNoticeInput> = {}): ReviseNoticeInput => ({
@@ -144,25 +158,7 @@ describe('incidentWorkflow notice approval (stub activities)', () => {
     return (history.events ?? []).filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes).length;
   }
 
-  it('refuses a bad or unauthorised decision before it enters the history', async () => {
-    expect(
-      await refusalOf(
-        handle.executeUpdate(approvalUpdate, {
-          args: [decision({ actorRole: 'officer', actorId: 'other' })],
-        }),
-      ),
-    ).toEqual({ type: REFUSAL.forbidden, message: 'Only compliance staff may approve or reject a notice' });
-    expect(
-      await refusalOf(handle.executeUpdate(approvalUpdate, { args: [decision({ actorId: OFFICER })] })),
-    ).toEqual({
-      type: REFUSAL.forbidden,
-      message: 'The officer who opened the incident may not decide on its notice',
-    });
-    expect(
-      await refusalOf(
-        handle.executeUpdate(approvalUpdate, { args: [decision({ decision: 'reject', comment: '  ' })] }),
-      ),
-    ).toEqual({ type: REFUSAL.invalid, message: 'A rejection needs a comment saying what to change' });
+  it('refuses a bad or unauthorised revision before it enters the history', async () => {
     expect(
       await refusalOf(
         handle.executeUpdate(reviseNoticeUpdate, { args: [revision({ actorRole: 'support' })] }),
@@ -173,7 +169,6 @@ describe('incidentWorkflow notice approval (stub activities)', () => {
     ).toEqual({ type: REFUSAL.invalid, message: 'Both whatHappened and whatWeAreDoing are needed' });
 
     expect(await updateEventsInHistory()).toBe(0);
-    expect(called('recordApproval')).toHaveLength(0);
     expect(called('draftNotice')).toHaveLength(1);
     expect(await handle.query(progressQuery)).toMatchObject({
       status: 'awaiting_approval',
@@ -181,15 +176,50 @@ describe('incidentWorkflow notice approval (stub activities)', () => {
     });
   });
 
-  it('goes round reject → revise → approve, then delivers the approved version', async () => {
-    const rejected = await handle.executeUpdate(approvalUpdate, {
-      args: [decision({ decision: 'reject', comment: 'Say which systems were involved.' })],
+  it('counts a decision only once its activity vouches for it; a refused one changes nothing', async () => {
+    expect(await refusalOf(handle.executeUpdate(approvalUpdate, decision('by-officer')))).toEqual({
+      type: REFUSAL.forbidden,
+      message: 'Only compliance staff may approve or reject a notice',
     });
+    // A caller past the API naming the actor itself (the shape before the decision id) is refused
+    // too, and what it claimed goes to the activity, which audits it.
+    const legacy = {
+      decision: 'approve',
+      comment: null,
+      actorId: 'compliance-1',
+      actorRole: 'compliance',
+    } as const;
+    expect(await refusalOf(handle.executeUpdate(approvalUpdate, { args: [legacy] }))).toEqual({
+      type: REFUSAL.forbidden,
+      message: UNKNOWN_DECISION,
+    });
+    expect(called('applyApprovalDecision')[1]!.args[0]).toEqual({
+      incidentId: 'incident-1',
+      noticeId: 'notice-1',
+      decisionId: '',
+      claimed: { actorId: 'compliance-1', actorRole: 'compliance' },
+    });
+    // One approval of two: it counts, and the notice still waits for the second.
+    expect(await handle.executeUpdate(approvalUpdate, decision('first-of-two'))).toEqual({
+      noticeId: 'notice-1',
+      status: 'awaiting_quorum',
+    });
+    expect(await handle.query(progressQuery)).toMatchObject({ status: 'awaiting_approval' });
+
+    expect(await handle.executeUpdate(approvalUpdate, decision('approve'))).toEqual({
+      noticeId: 'notice-1',
+      status: 'approved',
+    });
+    await waitForStatus('delivering');
+  });
+
+  it('goes round reject → revise → approve, then delivers the approved version', async () => {
+    const rejected = await handle.executeUpdate(approvalUpdate, decision('reject'));
     expect(rejected).toEqual({ noticeId: 'notice-1', status: 'rejected' });
     await waitForStatus('drafting');
 
-    // Nothing waits for a decision while the notice is being revised.
-    expect(await refusalOf(handle.executeUpdate(approvalUpdate, { args: [decision()] }))).toEqual({
+    // Nothing waits for a decision while the notice is being revised: the validator refuses it.
+    expect(await refusalOf(handle.executeUpdate(approvalUpdate, decision('approve')))).toEqual({
       type: REFUSAL.conflict,
       message: 'No notice of this incident is waiting for a decision',
     });
@@ -213,7 +243,7 @@ describe('incidentWorkflow notice approval (stub activities)', () => {
       },
     ]);
 
-    const approved = await handle.executeUpdate(approvalUpdate, { args: [decision()] });
+    const approved = await handle.executeUpdate(approvalUpdate, decision('approve'));
     expect(approved).toEqual({ noticeId: 'notice-2', status: 'approved' });
     startDelivery();
     expect(await handle.result()).toEqual({
@@ -224,23 +254,10 @@ describe('incidentWorkflow notice approval (stub activities)', () => {
       manual: 0,
     });
 
-    expect(called('recordApproval').map((c) => c.args[0])).toEqual([
-      {
-        incidentId: 'incident-1',
-        noticeId: 'notice-1',
-        decision: 'reject',
-        comment: 'Say which systems were involved.',
-        actorId: COMPLIANCE,
-        actorRole: 'compliance',
-      },
-      {
-        incidentId: 'incident-1',
-        noticeId: 'notice-2',
-        decision: 'approve',
-        comment: null,
-        actorId: COMPLIANCE,
-        actorRole: 'compliance',
-      },
+    // Each decision was checked against the notice waiting at the time.
+    expect(called('applyApprovalDecision').map((c) => c.args[0])).toEqual([
+      { incidentId: 'incident-1', noticeId: 'notice-1', decisionId: 'reject' },
+      { incidentId: 'incident-1', noticeId: 'notice-2', decisionId: 'approve' },
     ]);
     // The three accepted updates are in the history; the refused decision in between is not.
     expect(await updateEventsInHistory()).toBe(3);
@@ -256,9 +273,9 @@ describe('incidentWorkflow notice approval (stub activities)', () => {
 
   it('refuses a second decision and a revision once the notice is approved', async () => {
     // The workflow stays in `delivering` (its plan is held back), so the approved state can be probed.
-    await handle.executeUpdate(approvalUpdate, { args: [decision()] });
+    await handle.executeUpdate(approvalUpdate, decision('approve'));
     await waitForStatus('delivering');
-    expect(await refusalOf(handle.executeUpdate(approvalUpdate, { args: [decision()] }))).toEqual({
+    expect(await refusalOf(handle.executeUpdate(approvalUpdate, decision('approve')))).toEqual({
       type: REFUSAL.conflict,
       message: 'No notice of this incident is waiting for a decision',
     });
@@ -266,6 +283,6 @@ describe('incidentWorkflow notice approval (stub activities)', () => {
       type: REFUSAL.conflict,
       message: 'The notice can no longer be revised: it has been approved',
     });
-    expect(called('recordApproval')).toHaveLength(1);
+    expect(called('applyApprovalDecision')).toHaveLength(1);
   });
 });
