@@ -29,4 +29,10 @@ export const UserWithToken = z.object({
   expiresAt: z.date(),
 });
 
-export const Me = z.object({ id: z.uuid(), email: z.string(), displayName: z.string(), role: z.enum(ROLES) });
+export const Me = z.object({
+  id: z.uuid(),
+  email: z.string(),
+  displayName: z.string(),
+  role: z.enum(ROLES),
+  kind: z.enum(USER_KINDS),
+});

@@ -34,7 +34,9 @@ export async function render(main, { navigate }) {
   if (!ways.oidcProvider && !ways.token) {
     card.append(notice('error', 'No way to sign in is configured. Ask your administrator.'));
   }
-  main.append(card);
+  // Replaces rather than appends: a lapsed session re-routes here while the first render may still
+  // be waiting for the configuration, and the page must show one form.
+  replace(main, card);
 }
 
 /** The token form: for service accounts and the demo users of a development start. */
