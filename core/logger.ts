@@ -19,14 +19,19 @@ const REDACT = [
   'req.headers.authorization',
 ];
 
-export function createLogger(level: string, name: string): Logger {
-  return pino({
+/** `destination`: where the lines go instead of stdout (tests read them). */
+export function createLogger(level: string, name: string, destination?: pino.DestinationStream): Logger {
+  const options: pino.LoggerOptions = {
     name,
     level,
     redact: { paths: REDACT, censor: '[redacted]' },
     // Fastify logs `req` with each request; its own serializer would write the whole URL. A logger
     // given to Fastify keeps its serializers, so this one is the API's.
     serializers: { req: requestLogEntry },
+  };
+  if (destination) return pino(options, destination);
+  return pino({
+    ...options,
     transport: process.stdout.isTTY ? { target: 'pino-pretty', options: { colorize: true } } : undefined,
   });
 }

@@ -153,7 +153,7 @@ export const IDENTIFY_SQL = `WITH matched AS (
     representative_name, representative_email)
  SELECT $1, p.customer_id, coalesce(m.categories, p.categories), coalesce(m.masked, p.masked), p.jurisdiction,
         CASE WHEN m.merged_into IS NULL THEN p.status ELSE 'merged' END, m.merged_into, m.jurisdictions,
-        'FR-' || to_char(nextval('affected_reference_seq'), 'FM0000"-"0000'),
+        reference_code(nextval('affected_reference_seq')),
         replace(gen_random_uuid()::text || gen_random_uuid()::text, '-', ''),
         p.full_name, p.email, p.locale, p.country, p.region, p.customer_status, p.representative_name,
         p.representative_email
