@@ -12,9 +12,10 @@ const PUBLIC_DIR = fileURLToPath(new URL('../console/public/', import.meta.url))
 export const ConsoleConfig = z.object({
   /** The mail catcher's web view in the default set-up; null when mail goes to a real relay. */
   mailCatcherUrl: z.string().nullable(),
-  /** How people sign in: the OIDC provider's name (null: no OIDC), and whether the token form shows. */
-  signIn: z.object({ oidcProvider: z.string().nullable(), token: z.boolean() }),
 });
+
+/** How people sign in: the OIDC provider's name (null: no OIDC), and whether the token form shows. */
+export const ConsoleSignIn = z.object({ oidcProvider: z.string().nullable(), token: z.boolean() });
 
 /** Who the pasted token belongs to: the console shows only what this role may do. */
 export const ConsoleSession = z.object({
@@ -66,8 +67,16 @@ export async function consoleRoutes(app: App, { config }: AppDeps) {
 
   app.get('/console/config.json', { schema: { hide: true, response: { 200: ConsoleConfig } } }, async () => ({
     mailCatcherUrl: config.mail.catcherWebUrl ?? null,
-    signIn: { oidcProvider: config.auth.oidc?.providerName ?? null, token: config.auth.consoleTokenSignIn },
   }));
+
+  app.get(
+    '/console/sign-in.json',
+    { schema: { hide: true, response: { 200: ConsoleSignIn } } },
+    async () => ({
+      oidcProvider: config.auth.oidc?.providerName ?? null,
+      token: config.auth.consoleTokenSignIn,
+    }),
+  );
 
   app.get(
     '/console/session',

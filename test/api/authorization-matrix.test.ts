@@ -20,6 +20,7 @@ const ACCESS: Record<string, readonly Role[] | 'public'> = {
   'GET /console': 'public',
   'GET /console/*': 'public',
   'GET /console/config.json': 'public',
+  'GET /console/sign-in.json': 'public',
   'GET /console/session': STAFF,
   'GET /docs': 'public',
   'GET /docs/json': 'public',

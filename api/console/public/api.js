@@ -122,6 +122,11 @@ export const can = {
   manageUsers: (user) => user.role === 'admin',
 };
 
+/** `/console/sign-in.json`: how people sign in here (the OIDC button, the token form, or both). */
+export function signInMethods() {
+  return api('/console/sign-in.json', { token: '' }).catch(() => ({ oidcProvider: null, token: true }));
+}
+
 let configPromise;
 /** `/console/config.json`, fetched once. */
 export function consoleConfig() {

@@ -1,7 +1,7 @@
 // Sign-in. People sign in through the organisation's OIDC provider (the server keeps the session in
 // an HttpOnly cookie); a service or development token may be pasted where the deployment allows it
-// (config.json `signIn`). A pasted token stays in this tab only.
-import { ApiError, consoleConfig, signIn } from '../api.js';
+// (/console/sign-in.json). A pasted token stays in this tab only.
+import { ApiError, signIn, signInMethods } from '../api.js';
 import { h, notice, replace } from '../dom.js';
 
 /** What the server's `?sign-in-error=` codes mean (api/routes/sign-in.ts); never text from the URL. */
@@ -13,7 +13,7 @@ const SIGN_IN_ERRORS = {
 };
 
 export async function render(main, { navigate }) {
-  const { signIn: ways = { oidcProvider: null, token: true } } = await consoleConfig();
+  const ways = await signInMethods();
   const error = new URLSearchParams(location.search).get('sign-in-error');
   const card = h('section', { class: 'card narrow' }, h('h1', {}, 'Sign in'));
   if (error) card.append(notice('error', SIGN_IN_ERRORS[error] ?? SIGN_IN_ERRORS.failed));
