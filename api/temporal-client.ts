@@ -5,9 +5,13 @@ import {
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
 } from '@temporalio/client';
+import type { WorkflowExecutionDescription } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
+import proto from '@temporalio/proto';
+import type Long from 'long';
 import type { Config } from '../core/config';
 import type { Pool } from '../core/db/pool';
+import type { WorkflowTampering } from '../core/db/workflow-tampering';
 import { dataConverter } from '../core/data-converter';
 import { incidentWorkflowId } from '../core/domain/ids';
 import { ConflictError, ForbiddenError, ValidationError } from '../core/errors';
@@ -101,6 +105,77 @@ export async function signalObligationsChanged(temporal: Client, workflowId: str
     .getHandle(workflowId)
     .signal(obligationsChangedSignal)
     .catch(() => undefined);
+}
+
+/**
+ * Whether the incident's workflow was terminated or reset, read from Temporal: its current run's
+ * status and last reset time, then that run's history for who did it and why. Forthright never
+ * does either, so any finding is someone acting on Temporal directly. A workflow not started yet
+ * is no finding.
+ */
+export async function findWorkflowTampering(
+  temporal: Client,
+  workflowId: string,
+): Promise<Omit<WorkflowTampering, 'detectedAt'>[]> {
+  let description: WorkflowExecutionDescription;
+  try {
+    description = await temporal.workflow.getHandle(workflowId).describe();
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return [];
+    throw err;
+  }
+  const terminated = description.status.name === 'TERMINATED';
+  const resetAt = description.raw.workflowExtendedInfo?.lastResetTime;
+  if (!terminated && !resetAt) return [];
+  const { runId } = description;
+  const history = await temporal.workflow.getHandle(workflowId, runId).fetchHistory();
+  const findings: Omit<WorkflowTampering, 'detectedAt'>[] = [];
+  for (const event of history.events ?? []) {
+    const at = dateOf(event.eventTime);
+    const ended = event.workflowExecutionTerminatedEventAttributes;
+    if (ended) {
+      findings.push({
+        runId,
+        kind: 'terminated',
+        happenedAt: at,
+        identity: ended.identity || null,
+        reason: ended.reason || null,
+      });
+    }
+    const failed = event.workflowTaskFailedEventAttributes;
+    if (failed && failed.cause === RESET_CAUSE) {
+      findings.push({
+        runId,
+        kind: 'reset',
+        happenedAt: at,
+        identity: failed.identity || null,
+        reason: failed.failure?.message || null,
+      });
+    }
+  }
+  if (terminated && !findings.some((f) => f.kind === 'terminated')) {
+    findings.push({
+      runId,
+      kind: 'terminated',
+      happenedAt: description.closeTime ?? null,
+      identity: null,
+      reason: null,
+    });
+  }
+  if (resetAt && !findings.some((f) => f.kind === 'reset')) {
+    findings.push({ runId, kind: 'reset', happenedAt: dateOf(resetAt), identity: null, reason: null });
+  }
+  return findings;
+}
+
+const RESET_CAUSE =
+  proto.temporal.api.enums.v1.WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_RESET_WORKFLOW;
+
+function dateOf(
+  ts: { seconds?: Long | number | null; nanos?: number | null } | null | undefined,
+): Date | null {
+  if (!ts) return null;
+  return new Date(Number(ts.seconds ?? 0) * 1000 + Math.floor((ts.nanos ?? 0) / 1e6));
 }
 
 /** Whether the Temporal service answers (for /healthz). */

@@ -6,6 +6,7 @@ import * as incidents from '../../core/db/incidents';
 import type { Incident as IncidentRow } from '../../core/db/incidents';
 import * as notices from '../../core/db/notices';
 import * as obligations from '../../core/db/obligations';
+import * as workflowTampering from '../../core/db/workflow-tampering';
 import { IncidentNotFoundError } from '../../core/errors';
 import type { TemplateCache } from '../../core/mail/template-cache';
 import {
@@ -14,7 +15,8 @@ import {
   recordWorkflowStarted,
 } from '../../core/use-cases/incidents';
 import { variantPreviews } from '../../core/use-cases/notice-previews';
-import { decideNotice, reviseNotice, startIncidentWorkflow } from '../temporal-client';
+import { recordWorkflowTampering } from '../../core/use-cases/workflow-integrity';
+import { decideNotice, findWorkflowTampering, reviseNotice, startIncidentWorkflow } from '../temporal-client';
 import type { App, AppDeps } from '../types';
 import { STAFF, requireRole } from '../auth';
 import { ErrorResponse, IdParams } from '../schemas/common';
@@ -47,10 +49,15 @@ export async function incidentRoutes(app: App, deps: AppDeps & { templates: Temp
       pool,
       rows.map((r) => r.id),
     );
+    const tampered = await workflowTampering.forIncidents(
+      pool,
+      rows.map((r) => r.id),
+    );
     return rows.map((r) => ({
       ...r,
       counts: counts.get(r.id)!,
       nextDeadline: deadlines.get(r.id) ?? null,
+      workflowTampering: tampered.get(r.id) ?? [],
       links: {
         temporalUi: `${config.temporal.uiUrl}/namespaces/${config.temporal.namespace}/workflows/${r.workflowId}`,
       },
@@ -122,7 +129,18 @@ export async function incidentRoutes(app: App, deps: AppDeps & { templates: Temp
       onRequest: requireRole(...STAFF),
       schema: { params: IdParams, response: { 200: Incident, 404: ErrorResponse } },
     },
-    async (request) => (await present([await mustGet(request.params.id)]))[0]!,
+    async (request) => {
+      const incident = await mustGet(request.params.id);
+      // Reading an incident checks that its workflow was not terminated or reset behind our back;
+      // Temporal being unreachable must not stop anyone reading the incident.
+      try {
+        const findings = await findWorkflowTampering(temporal, incident.workflowId);
+        if (findings.length > 0) await recordWorkflowTampering(deps, incident.id, findings);
+      } catch (err) {
+        request.log.warn({ err, incidentId: incident.id }, 'workflow integrity check failed');
+      }
+      return (await present([incident]))[0]!;
+    },
   );
 
   app.get(

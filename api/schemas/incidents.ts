@@ -73,6 +73,20 @@ export const Incident = z.object({
   counts: Counts,
   nextDeadline: z.object({ dueAt: z.date(), jurisdiction: z.string(), audience: z.string() }).nullable(),
   links: z.object({ temporalUi: z.string() }),
+  /**
+   * Each time the incident's workflow was found terminated or reset outside Forthright (its deadline
+   * timers and approval may have stopped): empty when all is well.
+   */
+  workflowTampering: z.array(
+    z.object({
+      runId: z.string(),
+      kind: z.enum(['terminated', 'reset']),
+      happenedAt: z.date().nullable(),
+      detectedAt: z.date(),
+      identity: z.string().nullable(),
+      reason: z.string().nullable(),
+    }),
+  ),
 });
 
 export const IncidentList = z.object({ items: z.array(Incident), limit: z.number(), offset: z.number() });

@@ -333,6 +333,18 @@ describe.skipIf(!browserAvailable())('web console', () => {
       .getByLabel('What happened')
       .fill('We found that some of your personal information may have been exposed.');
     await page.getByRole('button', { name: 'Pre-approve' }).click();
+    // One person's approval is a proposal; another compliance user confirms the same text.
+    await page
+      .locator('#standard-proposal', { hasText: 'some of your personal information may have been exposed' })
+      .waitFor();
+    expect(await page.getByRole('button', { name: 'Confirm as second approver' }).count()).toBe(0);
+    const second = await signIn(system.tokens.compliance);
+    await second.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Standard notice' }).click();
+    await second.getByRole('button', { name: 'Confirm as second approver' }).click();
+    await second
+      .locator('#standard-current', { hasText: 'some of your personal information may have been exposed' })
+      .waitFor();
+    await page.reload();
     await page
       .locator('#standard-current', { hasText: 'some of your personal information may have been exposed' })
       .waitFor();

@@ -183,7 +183,7 @@ function decisionForm(incident, pending) {
         err instanceof ApiError && err.status === 403
           ? 'Refused by the server: '
           : err instanceof ApiError && err.status === 409
-            ? 'Already decided: '
+            ? 'Not decided: '
             : '';
       const message =
         err instanceof ApiError && err.field === 'comment'
@@ -195,7 +195,13 @@ function decisionForm(incident, pending) {
       const text = comment.value.trim();
       const result = await api(`/api/incidents/${incident.id}/approval`, {
         method: 'POST',
-        body: { decision: decisionOf(event), ...(text ? { comment: text } : {}) },
+        // The decision names the version and text shown here: if it changed meanwhile, it is refused.
+        body: {
+          decision: decisionOf(event),
+          noticeId: pending.id,
+          contentHash: pending.contentHash,
+          ...(text ? { comment: text } : {}),
+        },
       });
       replace(
         status,
@@ -203,7 +209,9 @@ function decisionForm(incident, pending) {
           'success',
           result.status === 'approved'
             ? `Approved version ${pending.version}: delivery has started. `
-            : `Rejected version ${pending.version}: it goes back for revision. `,
+            : result.status === 'awaiting_quorum'
+              ? `Your approval of version ${pending.version} is recorded: a second compliance approver is needed. `
+              : `Rejected version ${pending.version}: it goes back for revision. `,
           h('a', { href: `#/incidents/${incident.id}` }, 'Follow the incident'),
         ),
       );

@@ -1,5 +1,6 @@
 // The pre-approved standard notice: what the workflow sends at the deadline cut-off when an
-// incident's own notice is still unapproved. Compliance pre-approves it; others may read it.
+// incident's own notice is still unapproved. One compliance user proposes it and another confirms
+// the same text before it is used (four eyes); others may read it.
 import { ApiError, api, can } from '../api.js';
 import { h, notice, replace } from '../dom.js';
 import { field, onSubmit } from '../form.js';
@@ -7,6 +8,7 @@ import { timeEl } from '../format.js';
 
 export async function render(main, { user }) {
   const current = h('div', { id: 'standard-current' });
+  const proposal = h('div', { id: 'standard-proposal' });
   main.append(
     h('h1', {}, 'Standard notice'),
     h(
@@ -15,9 +17,18 @@ export async function render(main, { user }) {
       'If an incident’s own notice is still unapproved at the cut-off before the strictest deadline to individuals, the workflow sends this pre-approved notice instead, so people still hear in time.',
     ),
     current,
+    proposal,
   );
 
+  const loadProposal = async () => {
+    const pending = await api('/api/notice-templates/preapproved/proposal').catch((err) => {
+      if (err instanceof ApiError && err.status === 404) return null;
+      throw err;
+    });
+    replace(proposal, pending ? showProposal(pending, user, load) : []);
+  };
   const load = async () => {
+    await loadProposal();
     try {
       const notice_ = await api('/api/notice-templates/preapproved');
       replace(current, show(notice_));
@@ -43,11 +54,60 @@ function show(n) {
     'section',
     { class: 'card', 'aria-labelledby': 'standard-title' },
     h('h2', { id: 'standard-title' }, n.content.title),
-    h('p', { class: 'muted' }, 'Pre-approved ', timeEl(n.approvedAt), ` · templates ${n.templateVersion}`),
+    h(
+      'p',
+      { class: 'muted' },
+      'Pre-approved ',
+      timeEl(n.confirmedAt ?? n.approvedAt),
+      ` by two compliance users · templates ${n.templateVersion}`,
+    ),
     h('h3', {}, 'What happened'),
     h('p', { class: 'prewrap' }, n.content.whatHappened),
     h('h3', {}, 'What we are doing'),
     h('p', { class: 'prewrap' }, n.content.whatWeAreDoing),
+  );
+}
+
+function showProposal(p, user, reload) {
+  const status = h('div');
+  const mine = p.approvedBy === user.id;
+  const confirm = h(
+    'button',
+    { type: 'button', class: 'button button--primary' },
+    'Confirm as second approver',
+  );
+  confirm.addEventListener('click', async () => {
+    confirm.disabled = true;
+    try {
+      await api(`/api/notice-templates/preapproved/${p.id}/confirmation`, {
+        method: 'POST',
+        body: { contentHash: p.contentHash },
+      });
+      await reload();
+    } catch (err) {
+      confirm.disabled = false;
+      replace(status, notice('error', `Not confirmed: ${err.message}`));
+    }
+  });
+  return h(
+    'section',
+    { class: 'card', 'aria-labelledby': 'proposal-title' },
+    h('h2', { id: 'proposal-title' }, 'Waiting for a second approver'),
+    h(
+      'p',
+      { class: 'muted' },
+      'Proposed ',
+      timeEl(p.approvedAt),
+      ` · not used until another compliance user confirms it`,
+    ),
+    h('h3', {}, 'What happened'),
+    h('p', { class: 'prewrap' }, p.content.whatHappened),
+    h('h3', {}, 'What we are doing'),
+    h('p', { class: 'prewrap' }, p.content.whatWeAreDoing),
+    can.preapprove(user) && !mine
+      ? confirm
+      : h('p', { class: 'muted' }, mine ? 'You proposed it: another compliance user must confirm it.' : null),
+    status,
   );
 }
 
@@ -85,7 +145,13 @@ function form(existing, reload) {
           whatWeAreDoing: el.elements.whatWeAreDoing.value,
         },
       });
-      replace(status, notice('success', 'Pre-approved: this is the standard notice from now on.'));
+      replace(
+        status,
+        notice(
+          'success',
+          'Proposed: it becomes the standard notice once another compliance user confirms it.',
+        ),
+      );
       await reload();
     },
   });

@@ -1,5 +1,5 @@
 // The incident page's head: title and status, the facts, links to the workflow and the mail catcher.
-import { h, replace } from '../../dom.js';
+import { h, notice, replace } from '../../dom.js';
 import { count, countdown, statusBadge, timeEl } from '../../format.js';
 import { AUDIENCE_LABELS, categoryLabel, label } from '../../labels.js';
 
@@ -18,6 +18,15 @@ export function renderHead(head, incident, config) {
       { class: 'page-head' },
       h('h1', {}, incident.title),
       h('span', { id: 'incident-status' }, statusBadge(incident.status)),
+    ),
+    (incident.workflowTampering ?? []).map((t) =>
+      notice(
+        'error',
+        `The workflow was ${t.kind === 'reset' ? 'reset' : 'terminated'} outside Forthright `,
+        timeEl(t.happenedAt ?? t.detectedAt),
+        `${t.identity ? ` by ${t.identity}` : ''}${t.reason ? ` (“${t.reason}”)` : ''}: `,
+        'its deadline timers and approval may have stopped. Tell compliance; see the timeline.',
+      ),
     ),
     h('p', { class: 'description' }, incident.description),
     h(
