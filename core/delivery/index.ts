@@ -8,6 +8,7 @@ export {
   noticeInputBuilder,
   recipientAddress,
 } from './notice-message';
+export { WITHHELD_TOKEN, withholdPageLink } from './page-link';
 export { renderSentCopy, sentNoticeInput } from './sent-copy';
 export type { SentCopy } from './sent-copy';
 export { RateLimiter } from './rate-limiter';

@@ -3,7 +3,7 @@ import * as affected from '../db/affected';
 import * as incidents from '../db/incidents';
 import * as notices from '../db/notices';
 import type { Pool } from '../db/pool';
-import { noticeInputBuilder } from '../delivery';
+import { noticeInputBuilder, withholdPageLink } from '../delivery';
 import { noticeVariantKey, renderIndividualNotice } from '../mail/render';
 import type { RenderedMail } from '../mail/render';
 import type { TemplateCache } from '../mail/template-cache';
@@ -11,7 +11,7 @@ import type { TemplateCache } from '../mail/template-cache';
 export interface NoticeVariantPreview {
   key: string;
   recipients: number;
-  /** The notice as the first customer of this variant will receive it. */
+  /** The notice as the first customer of this variant will receive it, their page link withheld. */
   sample: RenderedMail;
 }
 
@@ -49,7 +49,12 @@ export async function variantPreviews(
       const key = noticeVariantKey(input);
       const v = variants.get(key);
       if (v) v.recipients++;
-      else variants.set(key, { key, recipients: 1, sample: renderIndividualNotice(set, input) });
+      else
+        variants.set(key, {
+          key,
+          recipients: 1,
+          sample: withholdPageLink(renderIndividualNotice(set, input)),
+        });
     }
     examined += page.length;
     if (page.length < PAGE) return { variants: sorted(variants), examined, complete: true };

@@ -8,7 +8,7 @@ import * as notices from '../db/notices';
 import type { Notice } from '../db/notices';
 import type { Pool } from '../db/pool';
 import { inTransaction } from '../db/pool';
-import { noticeInputBuilder, renderSentCopy } from '../delivery';
+import { noticeInputBuilder, renderSentCopy, withholdPageLink } from '../delivery';
 import { NotFoundError } from '../errors';
 import { renderIndividualNotice } from '../mail/render';
 import type { TemplateCache } from '../mail/template-cache';
@@ -123,7 +123,8 @@ function noticeRenderer(deps: SupportDeps): (c: CaseRow) => Promise<CaseNotice |
     if (!found) return null;
     const { notice, set, inputFor } = found;
     const copy = await renderSentCopy(pool, set, c, c);
-    const mail = copy?.mail ?? renderIndividualNotice(set, inputFor(c));
+    // Checked against its hash as rendered (copy.verified); shown with the customer's link withheld.
+    const mail = withholdPageLink(copy?.mail ?? renderIndividualNotice(set, inputFor(c)));
     return {
       id: notice.id,
       version: notice.version,

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { withholdPageLink } from '../../core/delivery';
 import { CATALOG } from '../core/mail/fixtures';
 import { bearer } from '../helpers/system';
 import { PEOPLE, deliveredWorld, referenceIn } from './delivered-incidents';
@@ -51,7 +52,9 @@ describe('support lookup GET /api/support/cases', () => {
     expect(new Date(found.delivery.sentAt).getTime()).toBeGreaterThan(Date.now() - 5 * 60_000);
     // Exactly what the customer received.
     expect(found.notice.subject).toBe(mail.subject);
-    expect(found.notice.text.trim()).toBe(mail.text.trim());
+    // …with the customer's page link withheld: a support screen must not open their page.
+    expect(found.notice.text.trim()).toBe(withholdPageLink(mail).text.trim());
+    expect(found.notice.text).not.toMatch(/\/n\/[0-9a-f]{64}/);
 
     // Audited by ids: who looked up which customer, never the email or reference searched for.
     const events = (await lookups()).slice(before);

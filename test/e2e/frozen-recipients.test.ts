@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as audit from '../../core/db/audit';
+import { withholdPageLink } from '../../core/delivery';
 import { renderedMailHash } from '../../core/mail/render';
 import { reassessIncident } from '../../core/use-cases/obligations';
 import { actorOf } from '../helpers/factories';
@@ -239,7 +240,7 @@ describe('frozen recipients and sent copies', () => {
       const found = await lookUp(received.headers['x-forthright-reference']!);
       expect(found.notice).toMatchObject({
         subject: received.subject,
-        text: received.text,
+        text: withholdPageLink(received).text,
         sent: { contentHash: rows[0]!.contentHash, verified: true },
       });
       expect(found.delivery.recipient).toBe(address);

@@ -129,6 +129,8 @@ describe('incident workflow end to end', () => {
     const notices = (await system.app.inject({ method: 'GET', url: `/api/incidents/${incident.id}/notices`, headers: bearer(system.tokens.compliance2) })).json();
     expect(notices.items[0].status).toBe('pending_approval');
     expect(notices.items[0].variants.length).toBeGreaterThan(0);
+    // Previews never carry a live customer link (issue 13 #9).
+    expect(JSON.stringify(notices.items[0].variants)).not.toMatch(/\/n\/[0-9a-f]{64}/);
 
     // The compliance officer who opened it may not approve it.
     const own = await system.app.inject({

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { withholdPageLink } from '../../core/delivery';
 import { CATALOG, unescapeHtml } from '../core/mail/fixtures';
 import { createTestDatabase } from '../helpers/db';
 import type { TestDatabase } from '../helpers/db';
@@ -183,7 +184,7 @@ describe('one notice per person', () => {
       });
       expect(items[0].categories.sort(), query).toEqual(['email', 'name', 'payment_card', 'postal_address']);
       // What support reads out is what arrived.
-      expect(items[0].notice.text.trim(), query).toBe(mail.text.trim());
+      expect(items[0].notice.text.trim(), query).toBe(withholdPageLink(mail).text.trim());
     }
   });
 
