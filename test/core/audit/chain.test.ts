@@ -354,6 +354,11 @@ describe('the application role', () => {
     await db.pool.query(`DROP ROLE IF EXISTS ${login}`);
   });
 
+  it("is not the owner: the migration step warns when DATABASE_URL is the migrations' role", async () => {
+    const warnings = await provisionAppLogin(db.url, db.url);
+    expect(warnings).toEqual([expect.stringContaining('could alter the audit trail')]);
+  });
+
   it('may read and append to the trail, and nothing else: no UPDATE, DELETE, TRUNCATE or ALTER', async () => {
     const appUrl = new URL(db.url);
     appUrl.username = login;
