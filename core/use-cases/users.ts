@@ -16,8 +16,11 @@ import type { Actor, UseCaseDeps } from './types';
  */
 
 /** The audit entry of an admin's action on an account (no incident). */
-const recordAdminAction = (tx: Queryable, actor: Actor, action: string, detail: Record<string, unknown>) =>
-  audit.append(tx, { incidentId: null, actor: actor.id, action, detail });
+const recordAdminAction = (
+  tx: Queryable,
+  actor: Actor,
+  event: { action: string; detail: Record<string, unknown> },
+) => audit.append(tx, { incidentId: null, actor: actor.id, ...event });
 
 /** 90 days (SERVICE_TOKEN_DAYS' default). */
 const DEFAULT_TOKEN_MS = 90 * 86_400_000;
@@ -36,10 +39,13 @@ export async function issueUserToken(
   const expiresAt = new Date(Date.now() + (input.expiresInMs ?? DEFAULT_TOKEN_MS));
   return inTransaction(deps.pool, async (tx) => {
     const user = await users.upsertWithToken(tx, input, token, expiresAt);
-    await recordAdminAction(tx, actor, 'user_token_issued', {
-      userId: user.id,
-      role: user.role,
-      expiresAt: expiresAt.toISOString(),
+    await recordAdminAction(tx, actor, {
+      action: 'user_token_issued',
+      detail: {
+        userId: user.id,
+        role: user.role,
+        expiresAt: expiresAt.toISOString(),
+      },
     });
     return { user, token, expiresAt };
   });
@@ -57,7 +63,10 @@ export async function inviteUser(
   return inTransaction(deps.pool, async (tx) => {
     const user = await users.insertInvited(tx, input);
     if (!user) throw new ConflictError(`${input.email} already has an account`);
-    await recordAdminAction(tx, actor, 'user_invited', { userId: user.id, role: user.role });
+    await recordAdminAction(tx, actor, {
+      action: 'user_invited',
+      detail: { userId: user.id, role: user.role },
+    });
     return user;
   });
 }
@@ -71,7 +80,10 @@ export async function endUserSessions(
   return inTransaction(deps.pool, async (tx) => {
     if (!(await users.findById(tx, input.userId))) throw new NotFoundError(`No user ${input.userId}`);
     const ended = await sessions.endAllOf(tx, input.userId);
-    await recordAdminAction(tx, actor, 'user_sessions_ended', { userId: input.userId, sessions: ended });
+    await recordAdminAction(tx, actor, {
+      action: 'user_sessions_ended',
+      detail: { userId: input.userId, sessions: ended },
+    });
     return { ended };
   });
 }
@@ -85,7 +97,7 @@ export async function revokeUserToken(
   await inTransaction(deps.pool, async (tx) => {
     if (!(await users.revokeToken(tx, input.userId)))
       throw new NotFoundError(`User ${input.userId} holds no token`);
-    await recordAdminAction(tx, actor, 'user_token_revoked', { userId: input.userId });
+    await recordAdminAction(tx, actor, { action: 'user_token_revoked', detail: { userId: input.userId } });
   });
 }
 
@@ -103,6 +115,9 @@ export async function deactivateUser(
     if (!(await users.deactivate(tx, input.userId)))
       throw new NotFoundError(`No active user ${input.userId}`);
     const ended = await sessions.endAllOf(tx, input.userId);
-    await recordAdminAction(tx, actor, 'user_deactivated', { userId: input.userId, sessions: ended });
+    await recordAdminAction(tx, actor, {
+      action: 'user_deactivated',
+      detail: { userId: input.userId, sessions: ended },
+    });
   });
 }
