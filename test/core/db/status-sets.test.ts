@@ -43,6 +43,8 @@ describe('status sets', () => {
     ['users', 'kind', USER_KINDS],
     ['customers', 'status', CUSTOMER_STATUSES],
     ['affected_customers', 'status', AFFECTED_STATUSES],
+    // The customer's status as frozen on their record at identification (migration 008).
+    ['affected_customers', 'customer_status', CUSTOMER_STATUSES],
     ['notices', 'status', NOTICE_STATUSES],
     ['deliveries', 'status', DELIVERY_STATUSES],
     ['obligations', 'status', OBLIGATION_STATUSES],
