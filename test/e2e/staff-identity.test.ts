@@ -37,6 +37,7 @@ const PEOPLE: Record<string, { email: string; name: string; groups: string[] }> 
   },
   omar: { email: 'omar@staff.example.com', name: 'Omar Officer', groups: ['everyone', 'grp-officers'] },
   nora: { email: 'nora@staff.example.com', name: 'Nora Nobody', groups: ['everyone'] },
+  ada: { email: 'ada@staff.example.com', name: 'Ada Admin', groups: ['grp-admins', 'grp-compliance'] },
 };
 
 async function freePort(): Promise<number> {
@@ -148,7 +149,7 @@ describe('staff identity (OIDC sign-in, sessions, service tokens, throttling)', 
       OIDC_ISSUER_URL: issuer,
       OIDC_CLIENT_ID: CLIENT_ID,
       OIDC_CLIENT_SECRET: CLIENT_SECRET,
-      OIDC_ROLE_GROUPS: 'compliance=grp-compliance,officer=grp-officers',
+      OIDC_ROLE_GROUPS: 'admin=grp-admins,compliance=grp-compliance,officer=grp-officers',
       OIDC_SCOPES: 'openid email profile groups',
       OIDC_PROVIDER_NAME: 'Example Identity',
       SIGN_IN_FAILURE_LIMIT: String(FAILURE_LIMIT),
@@ -249,6 +250,27 @@ describe('staff identity (OIDC sign-in, sessions, service tokens, throttling)', 
       const again = await signInThroughProvider('omar');
       await again.getByText('Your sign-in was refused').waitFor();
       await again.context().close();
+    });
+
+    it('lets an admin invite a person and sign someone out everywhere, showing no credential', async () => {
+      const page = await signInThroughProvider('ada');
+      expect(await page.locator('#whoami .role').textContent()).toBe('Administrator');
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Users' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Users' }).waitFor();
+      await page.getByRole('button', { name: 'Invite a person' }).click();
+      await page.getByLabel('Invitee: email').fill('new.person@staff.example.com');
+      await page.getByLabel('Invitee: name').fill('New Person');
+      await page.getByLabel('Invitee: role').selectOption('officer');
+      await page.getByRole('button', { name: 'Record the invitation' }).click();
+      await page.getByText('new.person@staff.example.com is invited').waitFor();
+      expect(await userByEmail('new.person@staff.example.com')).toMatchObject({
+        kind: 'person',
+        token_hash: null,
+      });
+      await page.getByRole('button', { name: 'Sign carla@staff.example.com out everywhere' }).click();
+      await page.getByText('carla@staff.example.com must sign in again').waitFor();
+      await screenshot(page, 'staff-identity-users');
+      await page.context().close();
     });
   });
 

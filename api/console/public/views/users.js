@@ -1,5 +1,7 @@
-// Users (admin): who may use the API, with their role. Adding a user (or an existing email again)
-// issues a token, shown once; deactivating stops the token working.
+// Users (admin): who may use Forthright, with their role. People sign in through the organisation's
+// OIDC provider: the admin invites them, can end their sessions (they sign in again) or deactivate
+// them, and never sees a credential of theirs. Service accounts (scripts, integrations) get an
+// expiring token here, shown once; their email again rotates it.
 import { api } from '../api.js';
 import { h, notice, replace } from '../dom.js';
 import { field, onSubmit } from '../form.js';
@@ -27,8 +29,10 @@ export async function render(main, { user }) {
     h(
       'p',
       { class: 'lead' },
-      'Add a user to issue a token; add an existing email again to replace a lost token.',
+      'People sign in through your organisation’s sign-in provider, which decides their role: invite them. ',
+      'A service account (a script, an integration) gets an expiring token here; add its email again to rotate the token.',
     ),
+    inviteOpener(load, status),
     form(load),
     status,
     list,
@@ -37,17 +41,32 @@ export async function render(main, { user }) {
 }
 
 function usersTable(items, me, status, reload) {
-  const deactivate = async (u) => {
+  /** One row action: the request, what to say when it worked, and the word for when it did not. */
+  const act = (request, done, failed) => async () => {
     try {
-      await api(`/api/users/${u.id}`, { method: 'DELETE' });
-      replace(status, notice('success', `${u.email} is deactivated: the token no longer works.`));
+      await request();
+      replace(status, notice('success', done));
       await reload();
     } catch (err) {
-      replace(status, notice('error', `Not deactivated: ${err.message}`));
+      replace(status, notice('error', `${failed}: ${err.message}`));
     }
   };
+  const deactivate = (u) =>
+    act(
+      () => api(`/api/users/${u.id}`, { method: 'DELETE' }),
+      `${u.email} is deactivated: the token no longer works, and any session has ended.`,
+      'Not deactivated',
+    );
+  const endSessions = (u) =>
+    act(
+      () => api(`/api/users/${u.id}/sign-out`, { method: 'POST' }),
+      `${u.email} must sign in again.`,
+      'Sessions not ended',
+    );
+  const quiet = (label, onclick) =>
+    h('button', { type: 'button', class: 'button button--quiet', onclick }, label);
   return table({
-    columns: ['Name', 'Email', 'Role', 'Status', 'Added', ''],
+    columns: ['Name', 'Email', 'Role', 'Kind', 'Status', 'Added', ''],
     wrap: false,
     rows: items.map((u) =>
       row(
@@ -55,13 +74,15 @@ function usersTable(items, me, status, reload) {
         u.displayName,
         u.email,
         u.role,
+        u.kind === 'person' ? 'Person' : 'Service account',
         u.active ? 'Active' : 'Deactivated',
         timeEl(u.createdAt),
         u.active && u.id !== me.id
           ? h(
-              'button',
-              { type: 'button', class: 'button button--quiet', onclick: () => deactivate(u) },
-              `Deactivate ${u.email}`,
+              'span',
+              {},
+              u.kind === 'person' ? quiet(`Sign ${u.email} out everywhere`, endSessions(u)) : null,
+              quiet(`Deactivate ${u.email}`, deactivate(u)),
             )
           : null,
       ),
@@ -69,12 +90,58 @@ function usersTable(items, me, status, reload) {
   });
 }
 
+/**
+ * Inviting a person: a button that opens the form (its fields would otherwise sit beside the
+ * service-account form's). No credential is made; the person signs in through the provider.
+ */
+function inviteOpener(reload, status) {
+  const slot = h('div', { id: 'invite' });
+  const open = h('button', { type: 'button', class: 'button' }, 'Invite a person');
+  open.onclick = () => {
+    const fields = FIELDS.map((f) => ({ ...f, label: `Invitee: ${f.label.toLowerCase()}` }));
+    const el = h(
+      'form',
+      { class: 'card form', novalidate: true },
+      h('h2', {}, 'Invite a person'),
+      fields.map((f) => field({ ...f, prefix: 'invite' })),
+      h('button', { type: 'submit', class: 'button button--primary' }, 'Record the invitation'),
+    );
+    replace(slot, el);
+    onSubmit(el, {
+      names: fields.map((f) => f.name),
+      prefix: 'invite',
+      status,
+      failed: (marked, err) =>
+        marked ? 'Not invited: correct the marked fields.' : `Not invited: ${err.message}`,
+      send: async () => {
+        const invited = await api('/api/users/invitations', {
+          method: 'POST',
+          body: {
+            email: el.elements.email.value,
+            displayName: el.elements.displayName.value,
+            role: el.elements.role.value,
+          },
+        });
+        replace(
+          status,
+          notice('success', `${invited.email} is invited: they sign in through your provider.`),
+        );
+        replace(slot, open);
+        await reload();
+      },
+    });
+    el.elements.email.focus();
+  };
+  slot.append(open);
+  return slot;
+}
+
 function form(reload) {
   const result = h('div', { id: 'user-created' });
   const el = h(
     'form',
     { class: 'card form', novalidate: true },
-    h('h2', {}, 'Add a user'),
+    h('h2', {}, 'Add a service account'),
     FIELDS.map((f) => field({ ...f, prefix: 'user' })),
     h('button', { type: 'submit', class: 'button button--primary' }, 'Add and issue a token'),
     result,
