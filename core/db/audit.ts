@@ -70,7 +70,7 @@ export interface AuditChainRow {
   hash: string;
 }
 
-const CHAIN_COLUMNS = `id::text AS id, incident_id::text AS "incidentId", chain_seq::text AS "chainSeq",
+export const CHAIN_COLUMNS = `id::text AS id, incident_id::text AS "incidentId", chain_seq::text AS "chainSeq",
   to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS at, actor, action,
   detail::text AS detail, dedupe_key AS "dedupeKey", prev_id::text AS "prevId",
   encode(prev_hash, 'hex') AS "prevHash", encode(hash, 'hex') AS hash`;

@@ -16,11 +16,21 @@ export function createPool(url: string, max = 10): Pool {
   return pool;
 }
 
-/** Runs `work` in one transaction: everything it writes lands together or not at all. */
-export async function inTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
+/**
+ * Runs `work` in one transaction: everything it writes lands together or not at all. With
+ * `readOnlySnapshot`, a REPEATABLE READ, READ ONLY transaction instead: every query sees the
+ * database as the first one did (the evidence dossier reads its pages over minutes this way).
+ */
+export async function inTransaction<T>(
+  pool: Pool,
+  work: (client: PoolClient) => Promise<T>,
+  options: { readOnlySnapshot?: boolean } = {},
+): Promise<T> {
   const client = await pool.connect();
   try {
-    await client.query('BEGIN');
+    await client.query(
+      options.readOnlySnapshot ? 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY' : 'BEGIN',
+    );
     const result = await work(client);
     await client.query('COMMIT');
     return result;

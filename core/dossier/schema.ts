@@ -1,0 +1,192 @@
+import { z } from 'zod';
+
+/**
+ * The machine-readable dossier (dossier.json) and its manifest, one zod schema each: what a
+ * regulator's tooling (or our test) validates the files against. Times are ISO 8601 in UTC; audit
+ * times keep the microseconds their hash covers.
+ */
+
+const Timestamp = z.iso.datetime();
+const NullableTimestamp = Timestamp.nullable();
+const Sha256 = z.string().regex(/^[0-9a-f]{64}$/);
+
+export const DOSSIER_FORMAT = 'forthright-dossier-v1';
+export const MANIFEST_FORMAT = 'forthright-dossier-manifest-v1';
+
+const Facts = z.object({
+  title: z.string(),
+  description: z.string(),
+  discoveredAt: Timestamp,
+  occurredFrom: NullableTimestamp,
+  occurredTo: NullableTimestamp,
+  systems: z.array(z.string()),
+  dataCategories: z.array(z.string()),
+  encrypted: z.boolean(),
+  keyCompromised: z.boolean(),
+  materialityDeterminedAt: NullableTimestamp,
+  status: z.string(),
+});
+
+/** One recorded change of a fact: the audit event that made it, with the values before and after. */
+const FactVersion = z.object({
+  eventId: z.string(),
+  at: Timestamp,
+  actor: z.string(),
+  action: z.string(),
+  before: z.unknown(),
+  after: z.unknown(),
+  reason: z.string().nullable(),
+});
+
+const Obligation = z.object({
+  id: z.uuid(),
+  ruleId: z.string(),
+  jurisdiction: z.string(),
+  audience: z.string(),
+  regime: z.string(),
+  citation: z.string(),
+  deadlineText: z.string(),
+  legalDueAt: NullableTimestamp,
+  dueAt: NullableTimestamp,
+  status: z.string(),
+  reason: z.string().nullable(),
+  affectedCount: z.number().int(),
+  uncertain: z.string().nullable(),
+  rulesVersion: z.string(),
+  assessedAt: Timestamp,
+  supersededAt: NullableTimestamp,
+  metAt: NullableTimestamp,
+  delayReason: z.string().nullable(),
+  heldSince: NullableTimestamp,
+});
+
+const Approval = z.object({
+  decision: z.string(),
+  contentHash: z.string(),
+  comment: z.string().nullable(),
+  decidedBy: z.string(),
+  decidedByName: z.string(),
+  decidedAt: Timestamp,
+  /** When the workflow acted on it; null: recorded but never counted. */
+  consumedAt: NullableTimestamp,
+});
+
+const Notice = z.object({
+  id: z.uuid(),
+  version: z.number().int(),
+  status: z.string(),
+  templateVersion: z.string(),
+  contentHash: z.string(),
+  draftedAt: Timestamp,
+  revisedBy: z.string().nullable(),
+  decidedBy: z.string().nullable(),
+  decidedByName: z.string().nullable(),
+  decidedAt: NullableTimestamp,
+  decisionComment: z.string().nullable(),
+  preapprovedNoticeId: z.string().nullable(),
+  content: z.record(z.string(), z.unknown()),
+  approvals: z.array(Approval),
+});
+
+/** A filing, delay, hold or determination, as the audit trail recorded it. */
+const RecordedAction = z.object({
+  eventId: z.string(),
+  at: Timestamp,
+  actor: z.string(),
+  action: z.string(),
+  detail: z.record(z.string(), z.unknown()),
+});
+
+export const DeliveryLogEntry = z.object({
+  customerId: z.number().int(),
+  referenceCode: z.string(),
+  fullName: z.string(),
+  email: z.string(),
+  representativeName: z.string().nullable(),
+  representativeEmail: z.string().nullable(),
+  jurisdiction: z.string(),
+  status: z.string(),
+  mergedInto: z.number().int().nullable(),
+  acknowledgedAt: NullableTimestamp,
+  noticeVersion: z.number().int().nullable(),
+  deliveryStatus: z.string().nullable(),
+  recipient: z.string().nullable(),
+  messageId: z.string().nullable(),
+  attempts: z.number().int(),
+  claimedAt: NullableTimestamp,
+  sentAt: NullableTimestamp,
+  lastReply: z.string().nullable(),
+  contentHash: z.string().nullable(),
+});
+export type DeliveryLogEntry = z.infer<typeof DeliveryLogEntry>;
+
+export const AuditEventEntry = z.object({
+  id: z.string(),
+  chainSeq: z.string(),
+  at: Timestamp,
+  actor: z.string(),
+  action: z.string(),
+  detail: z.unknown(),
+  /** `detail` exactly as stored: what the event's hash covers. */
+  detailText: z.string(),
+  dedupeKey: z.string().nullable(),
+  prevId: z.string().nullable(),
+  prevHash: z.string().nullable(),
+  hash: z.string(),
+});
+export type AuditEventEntry = z.infer<typeof AuditEventEntry>;
+
+const Verification = z.object({
+  ok: z.boolean(),
+  events: z.number().int(),
+  /** One line per break (altered, removed, inserted, relinked), as `npm run audit:verify` prints. */
+  breaks: z.array(z.string()),
+  head: z.object({ id: z.string(), chainSeq: z.string(), at: Timestamp, hash: Sha256 }).nullable(),
+});
+
+/** Everything but the two long lists: small, built in memory, written first. */
+export const DossierHeader = z.object({
+  format: z.literal(DOSSIER_FORMAT),
+  generatedAt: Timestamp,
+  generatedBy: z.object({ id: z.string(), role: z.string() }),
+  incident: z.object({
+    id: z.uuid(),
+    workflowId: z.string(),
+    openedBy: z.string(),
+    openedByName: z.string(),
+    createdAt: Timestamp,
+    facts: Facts,
+    factVersions: z.array(FactVersion),
+  }),
+  rulesVersion: z.string().nullable(),
+  obligations: z.array(Obligation),
+  notices: z.array(Notice),
+  filings: z.array(RecordedAction),
+  determinations: z.array(RecordedAction),
+  deliverySummary: z.object({
+    people: z.record(z.string(), z.number().int()),
+    deliveries: z.record(z.string(), z.number().int()),
+  }),
+  auditVerification: Verification,
+});
+export type DossierHeader = z.infer<typeof DossierHeader>;
+
+/** dossier.json: the header's fields, then the delivery log and the audit chain, in full. */
+export const Dossier = DossierHeader.extend({
+  deliveries: z.array(DeliveryLogEntry),
+  auditEvents: z.array(AuditEventEntry),
+});
+export type Dossier = z.infer<typeof Dossier>;
+
+export const DossierManifest = z.object({
+  format: z.literal(MANIFEST_FORMAT),
+  incidentId: z.uuid(),
+  generatedAt: Timestamp,
+  generatedBy: z.string(),
+  /** The audit chain's head when the dossier was read (the export's own entry comes after it). */
+  auditHeadHash: Sha256.nullable(),
+  files: z.array(
+    z.object({ name: z.string(), mediaType: z.string(), bytes: z.number().int(), sha256: Sha256 }),
+  ),
+});
+export type DossierManifest = z.infer<typeof DossierManifest>;

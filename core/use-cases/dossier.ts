@@ -1,0 +1,311 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describeBreak } from '../audit/chain';
+import { verifyTrail } from '../audit/verify-trail';
+import * as audit from '../db/audit';
+import type { AuditChainRow } from '../db/audit';
+import * as dossiers from '../db/dossier';
+import type { DeliveryLogRow } from '../db/dossier';
+import * as incidents from '../db/incidents';
+import * as notices from '../db/notices';
+import type { Pool, Queryable } from '../db/pool';
+import { inTransaction } from '../db/pool';
+import { jsonDossierWriter, type DossierWriter } from '../dossier/json-writer';
+import { pdfDossierWriter } from '../dossier/pdf-writer';
+import {
+  DOSSIER_FORMAT,
+  MANIFEST_FORMAT,
+  type AuditEventEntry,
+  type DeliveryLogEntry,
+  type DossierHeader,
+  type DossierManifest,
+} from '../dossier/schema';
+import { IncidentNotFoundError } from '../errors';
+import type { Actor } from './types';
+
+/** The files of a dossier, by name, in the directory it was written to. */
+export const DOSSIER_FILES = {
+  pdf: { name: 'dossier.pdf', mediaType: 'application/pdf' },
+  json: { name: 'dossier.json', mediaType: 'application/json' },
+  manifest: { name: 'manifest.json', mediaType: 'application/json' },
+} as const;
+
+export interface DossierExport {
+  manifest: DossierManifest;
+  /** SHA-256 of manifest.json as written: what the audit entry records. */
+  manifestSha256: string;
+  dir: string;
+}
+
+/** Rows per page of the two long lists: each page is one query, written out before the next. */
+const PAGE_ROWS = 1000;
+
+/** Audit actions that change an incident's facts (each carries `before` and `after`). */
+const FACT_ACTIONS = ['incident_opened', 'reassessment_requested', 'status_changed', 'recipient_corrected'];
+const FILING_ACTIONS = ['filing_recorded'];
+/** What was decided about the obligations and the notice, besides the approvals themselves. */
+const DETERMINATION_ACTIONS = [
+  'obligations_assessed',
+  'delay_reason_recorded',
+  'obligation_held',
+  'obligation_hold_lifted',
+  'law_enforcement_hold_recorded',
+  'law_enforcement_hold_lifted',
+  'obligation_overdue',
+  'standard_notice_used',
+  'standard_notice_unavailable',
+  'individuals_obligations_met',
+  'delivery_finished',
+  'workflow_tampered',
+];
+
+/**
+ * Exports an incident's evidence dossier into `dir`: dossier.pdf for people, dossier.json for
+ * machines (the same data: core/dossier/schema.ts), and manifest.json with the SHA-256 of each.
+ * Then records the export in the audit trail — who, and the manifest's hash — so a dossier handed
+ * to a regulator can be matched to its entry. Throws IncidentNotFoundError.
+ *
+ * Two transactions, not one, and on purpose: everything is read in one REPEATABLE READ snapshot
+ * (pages over minutes must agree with each other and with the verified chain), while the audit
+ * entry must be appended in READ COMMITTED, where the chain trigger sees the committed head
+ * (migration 007); and it can only be written once the files exist, since it carries their hash.
+ * The delivery log and the audit chain are read in keyset pages and streamed into both files, so
+ * memory holds one page whatever the incident's size.
+ */
+export async function exportDossier(
+  deps: { pool: Pool },
+  actor: Actor,
+  input: { incidentId: string; dir: string },
+): Promise<DossierExport> {
+  const { incidentId, dir } = input;
+  await mkdir(dir, { recursive: true });
+  const paths = {
+    pdf: join(dir, DOSSIER_FILES.pdf.name),
+    json: join(dir, DOSSIER_FILES.json.name),
+    manifest: join(dir, DOSSIER_FILES.manifest.name),
+  };
+  const generatedAt = new Date().toISOString();
+  let auditHeadHash: string | null = null;
+  await inTransaction(
+    deps.pool,
+    async (db) => {
+      const header = await readHeader(db, actor, incidentId, generatedAt);
+      auditHeadHash = header.auditVerification.head?.hash ?? null;
+      const writers = [pdfDossierWriter(paths.pdf, incidentId), jsonDossierWriter(paths.json)];
+      try {
+        await each(writers, (w) => w.header(header));
+        await each(writers, (w) => w.begin('deliveries'));
+        for (let after = 0; ;) {
+          const rows = await dossiers.deliveryLogPage(db, incidentId, { after, limit: PAGE_ROWS });
+          const entries = rows.map(deliveryEntry);
+          await each(writers, (w) => w.deliveries(entries));
+          if (rows.length < PAGE_ROWS) break;
+          after = rows[rows.length - 1]!.customerId;
+        }
+        await each(writers, (w) => w.begin('auditEvents'));
+        for (let afterSeq = '0'; ;) {
+          const rows = await dossiers.chainPage(db, incidentId, { afterSeq, limit: PAGE_ROWS });
+          const entries = rows.map(auditEntry);
+          await each(writers, (w) => w.auditEvents(entries));
+          if (rows.length < PAGE_ROWS) break;
+          afterSeq = rows[rows.length - 1]!.chainSeq;
+        }
+        await each(writers, (w) => w.close());
+      } catch (err) {
+        for (const w of writers) w.abort();
+        await Promise.all([rm(paths.pdf, { force: true }), rm(paths.json, { force: true })]);
+        throw err;
+      }
+    },
+    { readOnlySnapshot: true },
+  );
+
+  const manifest: DossierManifest = {
+    format: MANIFEST_FORMAT,
+    incidentId,
+    generatedAt,
+    generatedBy: actor.id,
+    auditHeadHash,
+    files: [
+      { ...DOSSIER_FILES.pdf, ...(await digest(paths.pdf)) },
+      { ...DOSSIER_FILES.json, ...(await digest(paths.json)) },
+    ],
+  };
+  const manifestBytes = Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`, 'utf8');
+  await writeFile(paths.manifest, manifestBytes);
+  const manifestSha256 = createHash('sha256').update(manifestBytes).digest('hex');
+  await inTransaction(deps.pool, (tx) =>
+    audit.append(tx, {
+      incidentId,
+      actor: actor.id,
+      action: 'dossier_exported',
+      detail: {
+        manifestSha256,
+        auditHeadHash,
+        generatedAt,
+        files: manifest.files.map((f) => ({ name: f.name, sha256: f.sha256, bytes: f.bytes })),
+      },
+    }),
+  );
+  return { manifest, manifestSha256, dir };
+}
+
+/** Everything but the two long lists, from the snapshot. */
+async function readHeader(
+  db: Queryable,
+  actor: Actor,
+  incidentId: string,
+  generatedAt: string,
+): Promise<DossierHeader> {
+  const incident = await incidents.get(db, incidentId);
+  if (!incident) throw new IncidentNotFoundError(incidentId);
+  // One after another: they share the snapshot's one connection.
+  const obligations = await dossiers.allObligations(db, incidentId);
+  const versions = await notices.listForIncident(db, incidentId);
+  const decisions = await dossiers.approvalDecisions(db, incidentId);
+  const preapprovals = await dossiers.preapprovalsOfNotices(db, incidentId);
+  const factEvents = await dossiers.eventsOfKinds(db, incidentId, FACT_ACTIONS);
+  const filings = await dossiers.eventsOfKinds(db, incidentId, FILING_ACTIONS);
+  const determinations = await dossiers.eventsOfKinds(db, incidentId, DETERMINATION_ACTIONS);
+  const totals = await dossiers.deliveryTotals(db, incidentId);
+  // Verified in the same snapshot the chain is listed from: the dossier's chain is the one checked.
+  const verification = await verifyTrail(db, { incidentId });
+  const head = verification.heads[0];
+  return {
+    format: DOSSIER_FORMAT,
+    generatedAt,
+    generatedBy: { id: actor.id, role: actor.role },
+    incident: {
+      id: incident.id,
+      workflowId: incident.workflowId,
+      openedBy: incident.openedBy,
+      openedByName: incident.openedByName,
+      createdAt: iso(incident.createdAt),
+      facts: {
+        title: incident.title,
+        description: incident.description,
+        discoveredAt: iso(incident.discoveredAt),
+        occurredFrom: isoOrNull(incident.occurredFrom),
+        occurredTo: isoOrNull(incident.occurredTo),
+        systems: incident.systems,
+        dataCategories: incident.dataCategories,
+        encrypted: incident.encrypted,
+        keyCompromised: incident.keyCompromised,
+        materialityDeterminedAt: isoOrNull(incident.materialityDeterminedAt),
+        status: incident.status,
+      },
+      factVersions: factEvents.map((e) => ({
+        eventId: e.id,
+        at: iso(e.at),
+        actor: e.actor,
+        action: e.action,
+        // The opening has no "before": its detail is the first version.
+        before: e.action === 'incident_opened' ? null : (e.detail.before ?? null),
+        after: e.action === 'incident_opened' ? e.detail : (e.detail.after ?? null),
+        reason: typeof e.detail.reason === 'string' ? e.detail.reason : null,
+      })),
+    },
+    rulesVersion: incident.rulesVersion,
+    obligations: obligations.map((o) => ({
+      ...o,
+      legalDueAt: isoOrNull(o.legalDueAt),
+      dueAt: isoOrNull(o.dueAt),
+      assessedAt: iso(o.assessedAt),
+      supersededAt: isoOrNull(o.supersededAt),
+      metAt: isoOrNull(o.metAt),
+      heldSince: isoOrNull(o.heldSince),
+    })),
+    notices: versions
+      .sort((a, b) => a.version - b.version)
+      .map((n) => ({
+        id: n.id,
+        version: n.version,
+        status: n.status,
+        templateVersion: n.templateVersion,
+        contentHash: n.contentHash,
+        draftedAt: iso(n.draftedAt),
+        revisedBy: n.revisedBy,
+        decidedBy: n.decidedBy,
+        decidedByName: n.decidedByName,
+        decidedAt: isoOrNull(n.decidedAt),
+        decisionComment: n.decisionComment,
+        preapprovedNoticeId: preapprovals.get(n.id) ?? null,
+        content: { ...n.content },
+        approvals: decisions
+          .filter((d) => d.noticeId === n.id)
+          .map((d) => ({
+            decision: d.decision,
+            contentHash: d.contentHash,
+            comment: d.comment,
+            decidedBy: d.decidedBy,
+            decidedByName: d.decidedByName,
+            decidedAt: iso(d.decidedAt),
+            consumedAt: isoOrNull(d.consumedAt),
+          })),
+      })),
+    filings: filings.map(recordedAction),
+    determinations: determinations.map(recordedAction),
+    deliverySummary: totals,
+    auditVerification: {
+      ok: verification.ok,
+      events: verification.events,
+      breaks: verification.breaks.map(describeBreak),
+      head: head ? { id: head.id, chainSeq: head.chainSeq, at: head.at, hash: head.hash } : null,
+    },
+  };
+}
+
+const iso = (d: Date) => d.toISOString();
+const isoOrNull = (d: Date | null) => (d ? d.toISOString() : null);
+
+const recordedAction = (e: {
+  id: string;
+  at: Date;
+  actor: string;
+  action: string;
+  detail: Record<string, unknown>;
+}) => ({ eventId: e.id, at: iso(e.at), actor: e.actor, action: e.action, detail: e.detail });
+
+function deliveryEntry(r: DeliveryLogRow): DeliveryLogEntry {
+  return {
+    ...r,
+    acknowledgedAt: isoOrNull(r.acknowledgedAt),
+    claimedAt: isoOrNull(r.claimedAt),
+    sentAt: isoOrNull(r.sentAt),
+  };
+}
+
+function auditEntry(r: AuditChainRow): AuditEventEntry {
+  return {
+    id: r.id,
+    chainSeq: r.chainSeq,
+    at: r.at,
+    actor: r.actor,
+    action: r.action,
+    detail: JSON.parse(r.detail) as unknown,
+    // The exact text the hash covers, so anyone can re-check the chain from this file alone
+    // (core/audit/chain.ts `eventHash`, with the incident id).
+    detailText: r.detail,
+    dedupeKey: r.dedupeKey,
+    prevId: r.prevId,
+    prevHash: r.prevHash,
+    hash: r.hash,
+  };
+}
+
+/** Hands the same step to both writers, one after the other (each waits for its file). */
+async function each(writers: readonly DossierWriter[], step: (w: DossierWriter) => Promise<void>) {
+  for (const w of writers) await step(w);
+}
+
+async function digest(path: string): Promise<{ bytes: number; sha256: string }> {
+  const hash = createHash('sha256');
+  let bytes = 0;
+  for await (const chunk of createReadStream(path)) {
+    hash.update(chunk as Buffer);
+    bytes += (chunk as Buffer).length;
+  }
+  return { bytes, sha256: hash.digest('hex') };
+}
