@@ -23,6 +23,7 @@ import { signInRoutes } from './routes/sign-in';
 import { obligationRoutes } from './routes/obligations';
 import { supportRoutes } from './routes/support';
 import { recipientRoutes } from './routes/recipients';
+import { dossierRoutes } from './routes/dossier';
 import type { App, AppDeps } from './types';
 
 // Tests and main.ts name these with the app; they are defined apart from it (see types.ts).
@@ -111,6 +112,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(customerPageRoutes, { ...deps, templates });
   await app.register(supportRoutes, { ...deps, templates });
   await app.register(recipientRoutes, deps);
+  await app.register(dossierRoutes, deps);
   await app.register(consoleRoutes, deps);
   return app;
 }

@@ -42,6 +42,7 @@ const ACCESS: Record<string, readonly Role[] | 'public'> = {
   'GET /api/incidents/:id/affected': ['officer', 'compliance', 'admin'],
   // A correction of a frozen recipient: its own audited action.
   'PATCH /api/incidents/:id/affected/:customerId/recipient': ['compliance'],
+  'POST /api/incidents/:id/dossier': ['compliance', 'admin'],
   'GET /api/incidents/:id/delivery': STAFF,
   'GET /api/incidents/:id/timeline': STAFF,
   'GET /api/incidents/:id/notices': ['officer', 'compliance', 'admin'],
