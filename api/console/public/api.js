@@ -120,6 +120,7 @@ export const can = {
   // holds; the console leaves them to compliance, who answer to the regulators for them.
   actOnObligations: (user) => user.role === 'compliance',
   manageUsers: (user) => user.role === 'admin',
+  exportDossier: (user) => ['compliance', 'admin'].includes(user.role),
 };
 
 /** `/console/sign-in.json`: how people sign in here (the OIDC button, the token form, or both). */

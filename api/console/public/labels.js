@@ -127,6 +127,7 @@ export const ACTION_LABELS = {
   support_lookup: 'Support lookup',
   inventory_changed: 'Inventory changed',
   recipient_corrected: 'Recipient corrected',
+  dossier_exported: 'Evidence dossier exported',
   user_token_issued: 'Service token issued',
   user_deactivated: 'User deactivated',
   user_invited: 'Person invited',

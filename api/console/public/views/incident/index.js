@@ -1,12 +1,13 @@
 // The incident page: facts, delivery progress (polled every 2 s while sending), obligations (with
-// what compliance records against them), the notice, the affected customers (searchable) and the
-// timeline from the audit trail. This module lays out the sections and polls; each section draws
+// what compliance records against them), the notice, the affected customers (searchable), the
+// timeline from the audit trail and the evidence dossier's export. This module lays out the sections and polls; each section draws
 // itself in its own module here.
 import { ApiError, api, can, consoleConfig } from '../../api.js';
 import { h, notice, replace } from '../../dom.js';
 import { FINAL_INCIDENT_STATUSES } from '../../labels.js';
 import { affectedSection } from './affected.js';
 import { renderDelivery } from './delivery.js';
+import { dossierSection } from './dossier.js';
 import { renderHead } from './head.js';
 import { renderNotices } from './notice.js';
 import { actionForm } from './obligation-actions.js';
@@ -65,6 +66,7 @@ export async function render(main, { user, params: [id] }) {
         { class: 'incident-side' },
         can.readNotices(user) ? section('notice', 'Notice', noticeBody) : null,
         section('timeline', 'Timeline', timelineBody),
+        can.exportDossier(user) ? section('dossier', 'Evidence dossier', dossierSection(id)) : null,
       ),
     ),
   );
