@@ -114,14 +114,7 @@ function inviteOpener(reload, status) {
       failed: (marked, err) =>
         marked ? 'Not invited: correct the marked fields.' : `Not invited: ${err.message}`,
       send: async () => {
-        const invited = await api('/api/users/invitations', {
-          method: 'POST',
-          body: {
-            email: el.elements.email.value,
-            displayName: el.elements.displayName.value,
-            role: el.elements.role.value,
-          },
-        });
+        const invited = await post(el, '/api/users/invitations');
         replace(
           status,
           notice('success', `${invited.email} is invited: they sign in through your provider.`),
@@ -135,6 +128,13 @@ function inviteOpener(reload, status) {
   slot.append(open);
   return slot;
 }
+
+/** Both forms send the same three fields. */
+const post = (form, path) =>
+  api(path, {
+    method: 'POST',
+    body: Object.fromEntries(FIELDS.map((f) => [f.name, form.elements[f.name].value])),
+  });
 
 function form(reload) {
   const result = h('div', { id: 'user-created' });
@@ -152,14 +152,7 @@ function form(reload) {
     status: result,
     failed: (marked, err) => (marked ? 'Not added: correct the marked fields.' : `Not added: ${err.message}`),
     send: async () => {
-      const { user, token } = await api('/api/users', {
-        method: 'POST',
-        body: {
-          email: el.elements.email.value,
-          displayName: el.elements.displayName.value,
-          role: el.elements.role.value,
-        },
-      });
+      const { user, token } = await post(el, '/api/users');
       replace(
         result,
         notice(
