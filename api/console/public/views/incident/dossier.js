@@ -22,7 +22,7 @@ export function dossierSection(incidentId) {
   const form = h(
     'form',
     { id: 'dossier-form', class: 'actions' },
-    h('button', { type: 'submit' }, 'Export dossier'),
+    h('button', { type: 'submit', class: 'button' }, 'Export dossier'),
   );
   onSubmit(form, {
     names: [],
@@ -37,7 +37,7 @@ export function dossierSection(incidentId) {
         notice(
           'success',
           `Saved ${answer.files.map((f) => f.name).join(', ')}. Manifest SHA-256 (in the audit trail): `,
-          h('code', {}, answer.manifestSha256),
+          h('code', { class: 'hash' }, answer.manifestSha256),
         ),
       );
     },
