@@ -80,10 +80,20 @@ export async function incidentWorkflow({ incidentId }: IncidentWorkflowInput): P
         const applied = await act.applyApprovalDecision({
           incidentId,
           noticeId: current.id,
-          decisionId: typeof input === 'object' && 'decisionId' in input ? String(input.decisionId) : '',
+          // Whatever a caller past the API sent is only read here, never trusted: a malformed input
+          // must reach the activity's refusal, not throw (a plain error would fail the workflow task).
+          decisionId:
+            typeof input === 'object' && input !== null && 'decisionId' in input
+              ? String(input.decisionId).slice(0, 100)
+              : '',
           // What a caller past the API claimed (an actor id in the old shape), kept in the audit entry.
           ...(isLegacyApproval(input)
-            ? { claimed: { actorId: input.actorId, actorRole: input.actorRole } }
+            ? {
+                claimed: {
+                  actorId: String(input.actorId).slice(0, 100),
+                  actorRole: String(input.actorRole).slice(0, 20),
+                },
+              }
             : {}),
         });
         if (applied.outcome === 'refused') {

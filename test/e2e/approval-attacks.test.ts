@@ -156,6 +156,11 @@ describe('approval attacks', () => {
       message: 'No decision with this id was recorded through Forthright',
     });
 
+    // Not even an object: refused like any other, and the workflow goes on.
+    expect(await refusalOf(handle.executeUpdate(approvalUpdate, { args: [null as never] }))).toMatchObject({
+      type: REFUSAL.forbidden,
+    });
+
     // A real decision, recorded by the API for compliance: it counts once (one of two approvals)…
     const first = await decide(id, system.tokens.compliance, {
       decision: 'approve',
@@ -172,11 +177,12 @@ describe('approval attacks', () => {
     });
 
     const refused = await audit(id, 'approval_refused');
-    expect(refused).toHaveLength(3);
+    expect(refused).toHaveLength(4);
     expect(refused[0]!.detail).toMatchObject({
       claimed: { actorId: system.staff.compliance.id, actorRole: 'compliance' },
     });
     expect(refused.map((r) => r.detail.reason)).toEqual([
+      'No decision with this id was recorded through Forthright',
       'No decision with this id was recorded through Forthright',
       'No decision with this id was recorded through Forthright',
       'This decision was already used',
