@@ -120,6 +120,17 @@ function spawnServer(options: SpawnOptions): LocalServer & { child: ChildProcess
   };
 }
 
+/** The public face of a spawned server, without the child process and exit flag kept for start-up. */
+function asLocalServer(server: LocalServer): LocalServer {
+  return {
+    name: server.name,
+    pid: server.pid,
+    logFile: server.logFile,
+    exited: server.exited,
+    stop: server.stop,
+  };
+}
+
 export function delay(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
@@ -366,11 +377,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     60_000,
   );
   return {
-    name: server.name,
-    pid: server.pid,
-    logFile,
-    exited: server.exited,
-    stop: server.stop,
+    ...asLocalServer(server),
     port: options.port,
     adminUrl,
     urlFor,
@@ -470,11 +477,7 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions):
     60_000,
   );
   return {
-    name: server.name,
-    pid: server.pid,
-    logFile,
-    exited: server.exited,
-    stop: server.stop,
+    ...asLocalServer(server),
     address,
     uiUrl: options.uiPort === undefined ? undefined : `http://${LOOPBACK}:${options.uiPort}`,
   };
@@ -534,11 +537,7 @@ export async function startMailCatcher(options: MailCatcherOptions): Promise<Mai
     30_000,
   );
   return {
-    name: server.name,
-    pid: server.pid,
-    logFile: options.logFile,
-    exited: server.exited,
-    stop: server.stop,
+    ...asLocalServer(server),
     smtpUrl: `smtp://${LOOPBACK}:${options.smtpPort}`,
     webUrl,
   };
