@@ -35,6 +35,15 @@ import {
   Timeline,
 } from '../schemas/incidents';
 
+// A decision on or a revision of the notice is refused for bad input, the wrong role, an unknown
+// incident, or a notice not in the state the step needs.
+const noticeDecisionRefusals = {
+  400: ErrorResponse,
+  403: ErrorResponse,
+  404: ErrorResponse,
+  409: ErrorResponse,
+};
+
 const IdempotencyHeaders = z.object({ 'idempotency-key': z.string().trim().min(8).max(200).optional() });
 
 export async function incidentRoutes(app: App, deps: AppDeps & { templates: TemplateCache }) {
@@ -222,10 +231,7 @@ export async function incidentRoutes(app: App, deps: AppDeps & { templates: Temp
         body: ApprovalBody,
         response: {
           200: ApprovalResponse,
-          400: ErrorResponse,
-          403: ErrorResponse,
-          404: ErrorResponse,
-          409: ErrorResponse,
+          ...noticeDecisionRefusals,
         },
       },
     },
@@ -252,10 +258,7 @@ export async function incidentRoutes(app: App, deps: AppDeps & { templates: Temp
         body: ReviseNoticeBody,
         response: {
           200: z.object({ noticeId: z.uuid(), version: z.number() }),
-          400: ErrorResponse,
-          403: ErrorResponse,
-          404: ErrorResponse,
-          409: ErrorResponse,
+          ...noticeDecisionRefusals,
         },
       },
     },
