@@ -38,6 +38,21 @@ const EnvFields = z.object({
     .regex(/^[A-Za-z0-9+/]{43}=$/, 'must be 32 bytes, base64-encoded (openssl rand -base64 32)')
     .optional(),
   /**
+   * The server secret customer page tokens are computed with (HMAC-SHA256 of each person's random
+   * value): the database holds the random value and the token's hash, never a token that works.
+   */
+  PAGE_TOKEN_KEY: z
+    .string()
+    .regex(/^[A-Za-z0-9+/]{43}=$/, 'must be 32 bytes, base64-encoded (openssl rand -base64 32)')
+    .optional(),
+  /**
+   * How long a customer page link works after the notice is sent. 400 days: the notice tells people
+   * they can come back to their page, and the questions it answers (a card statement, a credit
+   * report, a letter from a regulator) come up over the following year; a bit more than a year
+   * covers that, and a link forwarded or left in an old mailbox still stops working.
+   */
+  PAGE_TOKEN_DAYS: z.coerce.number().int().min(1).max(3650).default(400),
+  /**
    * Keys PAYLOAD_ENCRYPTION_KEY replaced, comma-separated: payloads they encrypted stay readable
    * (histories of running workflows); nothing new is encrypted with them.
    */
@@ -258,6 +273,13 @@ export interface Config {
     dpoContact: string;
     regimes: { hipaaCoveredEntity: boolean; secRegistrant: boolean; nydfsCoveredEntity: boolean };
   };
+  /** Customer page links (core/delivery/page-token.ts). */
+  pageTokens: {
+    /** PAGE_TOKEN_KEY: tokens are HMAC-SHA256 under it; worker (sends) and API (checks) share it. */
+    key: Buffer;
+    /** PAGE_TOKEN_DAYS: a link works this long after its notice is sent. */
+    days: number;
+  };
   http: {
     host: string;
     port: number;
@@ -331,7 +353,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       uiUrl: e.TEMPORAL_UI_URL,
       payloadKey: e.PAYLOAD_ENCRYPTION_KEY
         ? Buffer.from(e.PAYLOAD_ENCRYPTION_KEY, 'base64')
-        : localPayloadKey(dataDir),
+        : localKey(dataDir, 'payload-key'),
       previousPayloadKeys: e.PAYLOAD_PREVIOUS_KEYS.map((k) => Buffer.from(k, 'base64')),
     },
     database: {
@@ -370,6 +392,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
         secRegistrant: e.COMPANY_REGIMES.includes('sec'),
         nydfsCoveredEntity: e.COMPANY_REGIMES.includes('nydfs'),
       },
+    },
+    pageTokens: {
+      key: e.PAGE_TOKEN_KEY ? Buffer.from(e.PAGE_TOKEN_KEY, 'base64') : localKey(dataDir, 'page-token-key'),
+      days: e.PAGE_TOKEN_DAYS,
     },
     http: {
       host: e.HOST,
@@ -445,11 +471,12 @@ export function embeddedDatabaseUrl(port: number, as: 'app' | 'owner' = 'app'): 
 }
 
 /**
- * Without PAYLOAD_ENCRYPTION_KEY, a key is generated once into the data folder, so the default
- * set-up encrypts histories without shipping a demo key. Production sets the variable.
+ * Without PAYLOAD_ENCRYPTION_KEY (or PAGE_TOKEN_KEY), a key is generated once into the data folder,
+ * so the default set-up encrypts histories (and keys page links) without shipping a demo key, and
+ * the worker and the API, sharing the folder, share it. Production sets the variables.
  */
-function localPayloadKey(dataDir: string): Buffer {
-  const file = resolve(dataDir, 'payload-key');
+function localKey(dataDir: string, name: 'payload-key' | 'page-token-key'): Buffer {
+  const file = resolve(dataDir, name);
   if (!existsSync(file)) {
     mkdirSync(dataDir, { recursive: true });
     try {

@@ -17,10 +17,12 @@ import type { App, AppDeps } from '../types';
  * the steps to take, common questions, a contact route carrying their reference code, and an
  * "I have read this" form (`POST /n/<token>/acknowledge`, plain HTML, no script).
  *
- * The token (64 hex characters, 256 bits) is the only secret. Every answer under /n/ is rate
- * limited per client address; a wrong token, of any shape, costs one indexed lookup and gets the
- * same plain 404 page. Responses are never cached, send no referrer, and run under a CSP that
- * allows nothing but the page's own stylesheet (by hash) and a form posting back to this site.
+ * The token (64 hex characters, 256 bits) is the only secret; the database holds only its hash
+ * (core/delivery/page-token.ts), and a link past PAGE_TOKEN_DAYS gets a 410 "expired" page. Every
+ * answer under /n/ is rate limited per client address; a wrong token, of any shape, costs one
+ * indexed lookup and gets the same plain 404 page. Responses are never cached, send no referrer,
+ * and run under a CSP that allows nothing but the page's own stylesheet (by hash) and a form
+ * posting back to this site.
  *
  * The page's own wording lives in templates/page/ (per language, like the notices). It frames the
  * notice and is not part of an approval: what the customer was told comes from the snapshot.
@@ -43,7 +45,7 @@ export interface CustomerPageOptions {
 
 const TokenParams = z.object({ token: z.string() });
 
-const STATUS_FOR_CODE = { 404: 'not_found', 429: 'too_many', 500: 'failed' } as const;
+const STATUS_FOR_CODE = { 404: 'not_found', 410: 'expired', 429: 'too_many', 500: 'failed' } as const;
 
 export async function customerPageRoutes(
   app: App,
@@ -57,7 +59,7 @@ export async function customerPageRoutes(
     pages: loadPageTemplates(deps.pageTemplatesDir),
   };
 
-  const sendStatus = (reply: FastifyReply, code: 404 | 429 | 500) =>
+  const sendStatus = (reply: FastifyReply, code: keyof typeof STATUS_FOR_CODE) =>
     reply
       .code(code)
       .type('text/html; charset=utf-8')
@@ -102,6 +104,8 @@ export async function customerPageRoutes(
 
       scope.get('/:token', { schema: { hide: true, params: TokenParams } }, async (request, reply) => {
         const html = await showCustomerPage(page, request.params.token);
+        // Gone, not missing: the link was real, and the page says how to reach us instead.
+        if (html === 'expired') return sendStatus(reply, 410);
         if (!html) return sendStatus(reply, 404);
         return reply.code(200).type('text/html; charset=utf-8').send(html);
       });
@@ -111,6 +115,7 @@ export async function customerPageRoutes(
         { schema: { hide: true, params: TokenParams } },
         async (request, reply) => {
           const done = await acknowledgeNotice(page, request.params.token);
+          if (done === 'expired') return sendStatus(reply, 410);
           if (!done) return sendStatus(reply, 404);
           // Post/redirect/get: a reload does not post again, and the page shows the acknowledgement.
           return reply.code(303).header('location', done.pagePath).send();

@@ -149,7 +149,7 @@ export const IDENTIFY_SQL = `WITH matched AS (
  )
  INSERT INTO affected_customers
    (incident_id, customer_id, categories, masked_identifiers, jurisdiction, status, merged_into,
-    notice_jurisdictions, reference_code, page_token, full_name, email, locale, country, region, customer_status,
+    notice_jurisdictions, reference_code, page_seed, full_name, email, locale, country, region, customer_status,
     representative_name, representative_email)
  SELECT $1, p.customer_id, coalesce(m.categories, p.categories), coalesce(m.masked, p.masked), p.jurisdiction,
         CASE WHEN m.merged_into IS NULL THEN p.status ELSE 'merged' END, m.merged_into, m.jurisdictions,
@@ -263,7 +263,13 @@ export interface Recipient {
   /** Category → last digits; several (an array) when merged records held different ones. */
   maskedIdentifiers: Record<string, string | string[]>;
   referenceCode: string;
-  pageToken: string;
+  /**
+   * The random value the person's page token is computed from (core/delivery/page-token.ts); null
+   * for a record from before migration 013, whose token only its link holds.
+   */
+  pageSeed: string | null;
+  /** The SHA-256 of the page token, written when the notice is first sent (null until then). */
+  pageTokenHash: string | null;
   deliveryId: number | null;
   deliveryStatus: string | null;
   attempts: number;
@@ -320,8 +326,8 @@ export const FROZEN_RECIPIENT_COLUMNS = `a.full_name AS "fullName", a.email, a.l
 
 const RECIPIENT_COLUMNS = `a.customer_id AS "customerId", ${FROZEN_RECIPIENT_COLUMNS}, a.jurisdiction,
   a.notice_jurisdictions AS "noticeJurisdictions", a.categories, a.masked_identifiers AS "maskedIdentifiers",
-  a.reference_code AS "referenceCode", a.page_token AS "pageToken",
-  d.id AS "deliveryId", d.status AS "deliveryStatus", coalesce(d.attempts, 0) AS attempts`;
+  a.reference_code AS "referenceCode", a.page_seed AS "pageSeed",
+  a.page_token_hash AS "pageTokenHash", d.id AS "deliveryId", d.status AS "deliveryStatus", coalesce(d.attempts, 0) AS attempts`;
 
 /** A recipient is an affected customer (with their frozen recipient values) and their delivery row if any. */
 const RECIPIENT_SOURCE = `affected_customers a
@@ -374,5 +380,26 @@ export async function setFrozenRecipient(
       values.representativeName,
       values.representativeEmail,
     ],
+  );
+}
+
+/**
+ * Records the hash of each person's page token (core/delivery/page-token.ts) and when their link
+ * stops working, `days` from now, for records that have none yet: run before their notice is first
+ * sent. The hash follows from the record's random value and the key, so two attempts write the same.
+ */
+export async function issuePageTokens(
+  db: Queryable,
+  incidentId: string,
+  tokens: { customerId: number; hash: string }[],
+  days: number,
+): Promise<void> {
+  if (tokens.length === 0) return;
+  await db.query(
+    `UPDATE affected_customers a
+     SET page_token_hash = t.hash, page_expires_at = now() + make_interval(days => $4)
+     FROM unnest($2::bigint[], $3::text[]) AS t(customer_id, hash)
+     WHERE a.incident_id = $1 AND a.customer_id = t.customer_id AND a.page_token_hash IS NULL`,
+    [incidentId, tokens.map((t) => t.customerId), tokens.map((t) => t.hash), days],
   );
 }

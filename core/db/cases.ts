@@ -17,6 +17,8 @@ export interface CaseRow extends Recipient {
   caseStatus: AffectedStatus;
   acknowledgedAt: Date | null;
   identifiedAt: Date;
+  /** When the page link stops working (set when the notice is first sent; null until then). */
+  pageExpiresAt: Date | null;
   /**
    * The notice this customer was sent (their delivery's), else the incident's latest approved
    * notice (e.g. for manual handling); null while nothing is approved.
@@ -47,7 +49,8 @@ export interface MergedRecord {
 const CASE_COLUMNS = `a.incident_id AS "incidentId", i.title AS "incidentTitle", i.status AS "incidentStatus",
   a.customer_id AS "customerId", c.external_id AS "externalId", ${FROZEN_RECIPIENT_COLUMNS}, a.jurisdiction,
   a.notice_jurisdictions AS "noticeJurisdictions", a.categories,
-  a.masked_identifiers AS "maskedIdentifiers", a.reference_code AS "referenceCode", a.page_token AS "pageToken",
+  a.masked_identifiers AS "maskedIdentifiers", a.reference_code AS "referenceCode", a.page_seed AS "pageSeed",
+  a.page_token_hash AS "pageTokenHash", a.page_expires_at AS "pageExpiresAt",
   a.status AS "caseStatus", a.acknowledged_at AS "acknowledgedAt", a.identified_at AS "identifiedAt",
   d.id AS "deliveryId", d.status AS "deliveryStatus", coalesce(d.attempts, 0) AS attempts,
   d.recipient AS "sentTo", d.sent_at AS "sentAt", d.last_reply AS "lastReply",
@@ -78,13 +81,14 @@ const resolved = (hits: string) => `(a.incident_id, a.customer_id) IN (
     SELECT h.incident_id, coalesce(h.merged_into, h.customer_id) FROM affected_customers h WHERE ${hits})`;
 
 /**
- * The case behind a page token, or null. One indexed lookup whatever the token looks like, so a
- * wrong token of any shape costs the same.
+ * The case behind a page token's hash (core/delivery/page-token.ts), or null. One indexed lookup
+ * whatever the token looked like, so a wrong token of any shape costs the same. The same path
+ * serves tokens computed from a record's random value and the raw tokens migration 013 hashed.
  */
-export async function findByPageToken(db: Queryable, token: string): Promise<CaseRow | null> {
+export async function findByPageTokenHash(db: Queryable, hash: string): Promise<CaseRow | null> {
   const { rows } = await db.query<CaseRow>(
-    `SELECT ${CASE_COLUMNS} FROM affected_customers a ${CASE_JOINS} WHERE a.page_token = $1`,
-    [token],
+    `SELECT ${CASE_COLUMNS} FROM affected_customers a ${CASE_JOINS} WHERE a.page_token_hash = $1`,
+    [hash],
   );
   return rows[0] ?? null;
 }

@@ -9,6 +9,7 @@ export {
   recipientAddress,
 } from './notice-message';
 export { WITHHELD_TOKEN, withholdPageLink } from './page-link';
+export { pageTokenHash, recipientPageToken } from './page-token';
 export { renderSentCopy, sentNoticeInput } from './sent-copy';
 export type { SentCopy } from './sent-copy';
 export { RateLimiter } from './rate-limiter';

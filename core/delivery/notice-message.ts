@@ -5,6 +5,8 @@ import type { Notice } from '../db/notices';
 import { jurisdictionTimeZone, requiredContentFor } from '../law';
 import { composeMessage } from '../mail/compose';
 import type { IndividualNoticeInput } from '../mail/render';
+import { WITHHELD_TOKEN } from './page-link';
+import { recipientPageToken } from './page-token';
 
 /*
  * What one person receives: the address it goes to, the renderer's input, and the MIME message.
@@ -116,9 +118,10 @@ export function noticeContextBuilder(
 
 /**
  * The renderer's input for one person: their variant's context plus who they are, read from the
- * values frozen on their record at identification (never the live customer row).
+ * values frozen on their record at identification (never the live customer row), and their page
+ * token, which is not on the record (core/delivery/page-token.ts): the caller computes it.
  */
-export function personalise(context: NoticeContext, r: Recipient): IndividualNoticeInput {
+export function personalise(context: NoticeContext, r: Recipient, pageToken: string): IndividualNoticeInput {
   const { pageBaseUrl, ...shared } = context;
   const representative = r.customerStatus === 'deceased';
   return {
@@ -135,18 +138,21 @@ export function personalise(context: NoticeContext, r: Recipient): IndividualNot
       return Array.isArray(masked) ? masked.map((m) => ({ category, masked: m })) : [{ category, masked }];
     }),
     referenceCode: r.referenceCode,
-    pageUrl: `${pageBaseUrl}/n/${r.pageToken}`,
+    pageUrl: `${pageBaseUrl}/n/${pageToken}`,
   };
 }
 
 /**
  * Turns a recipient into the renderer's input for one approved notice. Shared by delivery and the
  * approval previews, so compliance sees exactly what is sent. Content parts are computed once per
- * jurisdiction and category set.
+ * jurisdiction and category set. The page token is the record's (computed from its random value),
+ * or `pageToken` when the caller holds it; a record from before migration 013 without one gets a
+ * link that plainly does not work.
  */
 export function noticeInputBuilder(notice: Notice, incident: Incident, config: Readonly<Config>) {
   const contextFor = noticeContextBuilder(notice, incident, config);
-  return (r: Recipient): IndividualNoticeInput => personalise(contextFor(r), r);
+  return (r: Recipient, pageToken?: string): IndividualNoticeInput =>
+    personalise(contextFor(r), r, pageToken ?? recipientPageToken(config, r) ?? WITHHELD_TOKEN);
 }
 
 /** The bare address of a From header that may read `Name <address>`. */

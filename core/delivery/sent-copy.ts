@@ -7,6 +7,7 @@ import { renderIndividualNotice, renderedMailHash } from '../mail/render';
 import type { TemplateSet } from '../mail/templates';
 import type { NoticeContext } from './notice-message';
 import { personalise } from './notice-message';
+import { WITHHELD_TOKEN } from './page-link';
 
 /*
  * The copy of what each person was sent: not the rendered text and HTML (6-10 kB a person, written
@@ -19,7 +20,8 @@ import { personalise } from './notice-message';
  *   variant as written (notice_send_contexts, keyed by its own hash);
  * - the person: the recipient values frozen on their record at identification (correctable only
  *   before their notice reaches the commit point, see core/use-cases/recipients.ts), their exposure,
- *   reference code and page token (never changed);
+ *   reference code and the random value their page token is computed from (never changed; the
+ *   token itself is not stored, see page-token.ts);
  * - on the delivery row, written with the commit point: the content hash and the context's hash.
  *
  * Rendering again goes through the same renderer; should it ever come out differently (a change of
@@ -115,39 +117,44 @@ async function loadContext(db: Queryable, hash: string): Promise<string | null> 
 
 /**
  * The renderer's input a person's sent notice was rendered from: the stored context of their
- * variant and their frozen record. Null when the delivery recorded no copy (nothing reached the
- * commit point) or its context is gone.
+ * variant, their frozen record and their page token, computed again from the record's random value
+ * and the key (page-token.ts), as it was when sent. Null when the delivery recorded no copy (nothing
+ * reached the commit point) or its context is gone.
  */
 export async function sentNoticeInput(
   db: Queryable,
   r: Recipient,
   sendContext: string | null,
+  pageToken: string,
 ): Promise<IndividualNoticeInput | null> {
   if (!sendContext) return null;
   const json = await loadContext(db, sendContext);
-  return json === null ? null : personalise(parseContext(json), r);
+  return json === null ? null : personalise(parseContext(json), r, pageToken);
 }
 
 /**
- * Renders a sent notice again from its copy: the notice's template snapshot, the stored context
- * and the person's frozen record, and checks it against the hash recorded when it was sent. Null
- * when the delivery recorded no copy or its context is gone.
+ * Renders a sent notice again from its copy: the notice's template snapshot, the stored context,
+ * the person's frozen record and their page token (computed again from the record's random value
+ * and the key), and checks it against the hash recorded when it was sent. Null when the delivery
+ * recorded no copy or its context is gone. A record from before migration 013 has no token to
+ * compute (`pageToken` null): its copy renders with the link withheld and cannot verify.
  */
 export async function renderSentCopy(
   db: Queryable,
   set: TemplateSet,
   r: Recipient,
   sent: { contentHash: string | null; sendContext: string | null },
+  pageToken: string | null,
 ): Promise<SentCopy | null> {
   if (!sent.contentHash || !sent.sendContext) return null;
   const json = await loadContext(db, sent.sendContext);
   if (json === null) return null;
   const contextIntact = createHash('sha256').update(json).digest('hex') === sent.sendContext;
-  const mail = renderIndividualNotice(set, personalise(parseContext(json), r));
+  const mail = renderIndividualNotice(set, personalise(parseContext(json), r, pageToken ?? WITHHELD_TOKEN));
   return {
     mail,
     contentHash: sent.contentHash,
     sendContext: sent.sendContext,
-    verified: contextIntact && renderedMailHash(mail) === sent.contentHash,
+    verified: pageToken !== null && contextIntact && renderedMailHash(mail) === sent.contentHash,
   };
 }

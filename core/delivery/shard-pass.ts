@@ -20,6 +20,7 @@ import {
   recipientAddress,
 } from './notice-message';
 import type { NoticeContext } from './notice-message';
+import { pageTokenHash, recipientPageToken } from './page-token';
 import { SendContexts } from './sent-copy';
 import { RateLimiter } from './rate-limiter';
 import { GroupCommit, OutcomeWriter } from './write-batching';
@@ -211,6 +212,17 @@ export async function deliverShardPass(
     result.recovered += interrupted.length;
 
     const rest = recipients.filter((r) => r.deliveryStatus !== 'sending' && r.deliveryStatus !== 'sent');
+    // The page links about to go out start working (their hash is what a request is looked up by)
+    // and their expiry starts now. Before the claim, so no message is sent with a link not yet valid.
+    await affected.issuePageTokens(
+      pool,
+      page.incidentId,
+      rest.flatMap((r) => {
+        const token = r.pageTokenHash === null ? recipientPageToken(config, r) : null;
+        return token === null ? [] : [{ customerId: r.customerId, hash: pageTokenHash(token) }];
+      }),
+      config.pageTokens.days,
+    );
     const claims = await deliveries.claim(
       pool,
       page.incidentId,
@@ -256,7 +268,10 @@ export async function deliverShardPass(
     }
     try {
       const context = contextFor(r);
-      const mail = renderIndividualNotice(templates, personalise(context, r));
+      // Every record still to be sent has a random value (migration 013 gave one to those without).
+      const pageToken = recipientPageToken(config, r);
+      if (pageToken === null) throw new Error('no page token');
+      const mail = renderIndividualNotice(templates, personalise(context, r, pageToken));
       item.copy = { context, contentHash: renderedMailHash(mail) };
       return composeNotice(mail, {
         from: config.mail.from,

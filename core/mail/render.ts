@@ -482,11 +482,12 @@ export function renderCustomerPage(
   });
 }
 
-export const PAGE_STATUSES = ['not_found', 'too_many', 'failed'] as const;
+export const PAGE_STATUSES = ['not_found', 'expired', 'too_many', 'failed'] as const;
 export type PageStatus = (typeof PAGE_STATUSES)[number];
 
 const PAGE_STATUS_TITLES: Readonly<Record<PageStatus, string>> = {
   not_found: 'Page not found',
+  expired: 'This link has expired',
   too_many: 'Too many requests',
   failed: 'Something went wrong',
 };
@@ -504,6 +505,7 @@ export function renderStatusPage(
     lang: 'en',
     title: PAGE_STATUS_TITLES[status],
     notFound: status === 'not_found',
+    expired: status === 'expired',
     tooMany: status === 'too_many',
     failed: status === 'failed',
     company: { name: company.name, supportEmail: company.supportEmail, supportPhone: company.supportPhone },

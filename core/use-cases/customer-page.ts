@@ -6,7 +6,7 @@ import * as incidents from '../db/incidents';
 import * as notices from '../db/notices';
 import type { Pool } from '../db/pool';
 import { inTransaction } from '../db/pool';
-import { noticeInputBuilder, sentNoticeInput } from '../delivery';
+import { noticeInputBuilder, pageTokenHash, sentNoticeInput } from '../delivery';
 import { renderCustomerPage } from '../mail/render';
 import type { TemplateCache } from '../mail/template-cache';
 import type { PageTemplateSet } from '../mail/templates';
@@ -14,7 +14,8 @@ import type { PageTemplateSet } from '../mail/templates';
 /**
  * What an affected customer does on their own page, /n/<token>: read it, and say they have read
  * the notice. There is no signed-in actor: the page token (256 bits, in the customer's letter) is
- * the only credential, and the audit trail records the actor as `customer`.
+ * the only credential (stored only as a hash, core/delivery/page-token.ts), and the audit trail
+ * records the actor as `customer`.
  */
 
 export interface CustomerPageDeps {
@@ -32,23 +33,31 @@ export function customerPagePath(config: Readonly<Config>, token: string): strin
 }
 
 /**
- * The case behind a token when it has a notice to show; anything else (no such token, nothing
- * approved yet) is null, after the same one indexed lookup, so no shape of link answers faster.
+ * The case behind a token when it has a notice to show, `expired` when its link no longer works
+ * (PAGE_TOKEN_DAYS after the notice was sent); anything else (no such token, nothing approved yet)
+ * is null, after the same one indexed lookup by the token's hash, so no shape of link answers faster.
  */
-async function caseWithNotice(pool: Pool, token: string): Promise<CaseRow | null> {
-  const found = await cases.findByPageToken(pool, token);
-  return found?.noticeId ? found : null;
+async function caseWithNotice(pool: Pool, token: string): Promise<CaseRow | 'expired' | null> {
+  const found = await cases.findByPageTokenHash(pool, pageTokenHash(token));
+  if (!found) return null;
+  if (found.pageExpiresAt !== null && found.pageExpiresAt.getTime() <= Date.now()) return 'expired';
+  return found.noticeId ? found : null;
 }
 
 /**
  * The customer's page as HTML, rendered from the notice's approved template snapshot through the
  * same renderer as delivery. A notice that was sent is shown from its copy (core/delivery/sent-copy.ts:
- * the context stored when it went out and the recipient frozen on the case), so the page shows
- * the letter exactly as sent whatever the inventory or the incident's facts became since; one not
- * sent (yet, or handled by hand) from the notice as it stands. Null when the token leads to no notice.
+ * the context stored when it went out, the recipient frozen on the case and the token the person
+ * came with, which is the one they were sent), so the page shows the letter exactly as sent whatever
+ * the inventory or the incident's facts became since; one not sent (yet, or handled by hand) from
+ * the notice as it stands. `expired` when the link no longer works; null when it leads to no notice.
  */
-export async function showCustomerPage(deps: CustomerPageDeps, token: string): Promise<string | null> {
+export async function showCustomerPage(
+  deps: CustomerPageDeps,
+  token: string,
+): Promise<string | 'expired' | null> {
   const found = await caseWithNotice(deps.pool, token);
+  if (found === 'expired') return found;
   if (!found?.noticeId) return null;
   const [notice, incident] = await Promise.all([
     notices.get(deps.pool, found.noticeId),
@@ -57,25 +66,25 @@ export async function showCustomerPage(deps: CustomerPageDeps, token: string): P
   if (!notice || !incident) return null;
   const set = await deps.templates.get(notice.templateVersion);
   // A delivery's copy belongs to the delivery's notice, which is then `found.noticeId`.
-  const sent = await sentNoticeInput(deps.pool, found, found.sendContext);
+  const sent = await sentNoticeInput(deps.pool, found, found.sendContext, token);
   return renderCustomerPage(deps.pages, set, {
-    notice: sent ?? noticeInputBuilder(notice, incident, deps.config)(found),
+    notice: sent ?? noticeInputBuilder(notice, incident, deps.config)(found, token),
     acknowledgedAt: found.acknowledgedAt,
-    acknowledgeAction: `${customerPagePath(deps.config, found.pageToken)}/acknowledge`,
+    acknowledgeAction: `${customerPagePath(deps.config, token)}/acknowledge`,
   });
 }
 
 /**
  * Records that the customer has read their notice, with its `notice_acknowledged` audit entry, in
  * one transaction. Pressing it again changes nothing: the first time stands. Returns the page's
- * path to go back to, or null when the token leads to no notice.
+ * path to go back to, `expired` when the link no longer works, or null when it leads to no notice.
  */
 export async function acknowledgeNotice(
   deps: Pick<CustomerPageDeps, 'pool' | 'config'>,
   token: string,
-): Promise<{ pagePath: string } | null> {
+): Promise<{ pagePath: string } | 'expired' | null> {
   const found = await caseWithNotice(deps.pool, token);
-  if (!found) return null;
+  if (found === 'expired' || !found) return found;
   await inTransaction(deps.pool, async (tx) => {
     const at = await cases.acknowledge(tx, found.incidentId, found.customerId);
     if (!at) return;
@@ -91,5 +100,5 @@ export async function acknowledgeNotice(
       dedupeKey: `notice_acknowledged:${found.incidentId}:${found.customerId}`,
     });
   });
-  return { pagePath: customerPagePath(deps.config, found.pageToken) };
+  return { pagePath: customerPagePath(deps.config, token) };
 }

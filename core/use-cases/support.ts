@@ -8,7 +8,7 @@ import * as notices from '../db/notices';
 import type { Notice } from '../db/notices';
 import type { Pool } from '../db/pool';
 import { inTransaction } from '../db/pool';
-import { noticeInputBuilder, renderSentCopy, withholdPageLink } from '../delivery';
+import { noticeInputBuilder, recipientPageToken, renderSentCopy, withholdPageLink } from '../delivery';
 import { NotFoundError } from '../errors';
 import { renderIndividualNotice } from '../mail/render';
 import type { TemplateCache } from '../mail/template-cache';
@@ -122,7 +122,8 @@ function noticeRenderer(deps: SupportDeps): (c: CaseRow) => Promise<CaseNotice |
     const found = await entry;
     if (!found) return null;
     const { notice, set, inputFor } = found;
-    const copy = await renderSentCopy(pool, set, c, c);
+    // The token is computed again from the record's random value, so the copy renders as sent.
+    const copy = await renderSentCopy(pool, set, c, c, recipientPageToken(config, c));
     // Checked against its hash as rendered (copy.verified); shown with the customer's link withheld.
     const mail = withholdPageLink(copy?.mail ?? renderIndividualNotice(set, inputFor(c)));
     return {

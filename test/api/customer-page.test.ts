@@ -16,6 +16,12 @@ import type { DeliveredWorld } from './delivered-incidents';
 /** The visible words of a page, for phrase checks (tags dropped, entities undone, spaces collapsed). */
 const wordsOf = (html: string) => unescapeHtml(html.replace(/<[^>]+>/g, ' ')).replace(/\s+/g, ' ');
 
+/**
+ * The record a token from a received letter leads to: the database keeps only the token's SHA-256
+ * (migration 013), so a test finds a record the way the page does, by the hash of the emailed token.
+ */
+const BY_TOKEN = `a.page_token_hash = encode(sha256(convert_to($1::text, 'UTF8')), 'hex')`;
+
 /** The received letter's body as the page should embed it. */
 const letterBody = (html: string) => /<body[^>]*>([\s\S]*)<\/body>/i.exec(html)![1]!.trim();
 
@@ -123,7 +129,7 @@ describe('customer page /n/:token', () => {
     const row = async () =>
       (
         await world.db.pool.query(
-          `SELECT a.acknowledged_at, a.incident_id, a.customer_id FROM affected_customers a WHERE a.page_token = $1`,
+          `SELECT a.acknowledged_at, a.incident_id, a.customer_id FROM affected_customers a WHERE ${BY_TOKEN}`,
           [token],
         )
       ).rows[0];
@@ -151,7 +157,7 @@ describe('customer page /n/:token', () => {
     const other = pageTokenIn(world.messageTo(PEOPLE.alice, world.incidents.crmAndBilling));
     expect(
       (
-        await world.db.pool.query(`SELECT acknowledged_at FROM affected_customers WHERE page_token = $1`, [
+        await world.db.pool.query(`SELECT acknowledged_at FROM affected_customers a WHERE ${BY_TOKEN}`, [
           other,
         ])
       ).rows[0].acknowledged_at,
@@ -205,6 +211,98 @@ describe('customer page /n/:token', () => {
     const token = pageTokenIn(world.messageTo(PEOPLE.alice, world.incidents.crmAndBilling));
     expect((await get(`/n/${token}`, address)).statusCode).toBe(429);
     expect((await get(`/n/${token}`, '198.51.100.8')).statusCode).toBe(200);
+  });
+
+  it('stores no working token: the record holds a random value and the hash of the emailed token', async () => {
+    const mail = world.messageTo(PEOPLE.bruno, world.incidents.crmAndBilling);
+    const token = pageTokenIn(mail);
+    const { rows } = await world.db.pool.query(
+      `SELECT a.page_seed, a.page_token_hash, a.page_expires_at, d.sent_at, to_jsonb(a)::text AS record
+       FROM affected_customers a JOIN deliveries d USING (incident_id, customer_id) WHERE ${BY_TOKEN}`,
+      [token],
+    );
+    expect(rows).toHaveLength(1);
+    const row = rows[0];
+    expect(row.page_token_hash).toBe(createHash('sha256').update(token).digest('hex'));
+    expect(row.page_seed).toMatch(/^[0-9a-f]{64}$/);
+    expect(row.page_seed).not.toBe(token);
+    // No column of any record, delivery or stored send context holds a token that works.
+    expect(row.record).not.toContain(token);
+    for (const table of ['affected_customers', 'deliveries', 'notice_send_contexts']) {
+      const all = await world.db.pool.query(
+        `SELECT count(*)::int AS n FROM ${table} t WHERE to_jsonb(t)::text LIKE $1`,
+        [`%${token}%`],
+      );
+      expect(all.rows[0].n, table).toBe(0);
+    }
+    // The link works for PAGE_TOKEN_DAYS (400 by default) from the sending.
+    const days = (row.page_expires_at.getTime() - row.sent_at.getTime()) / 86_400_000;
+    expect(days).toBeGreaterThan(399.9);
+    expect(days).toBeLessThan(400.1);
+    // The emailed link opens the page.
+    expect((await get(`/n/${token}`)).statusCode).toBe(200);
+  });
+
+  it('answers an expired link with the expired page (410), in every language and revealing nothing', async () => {
+    const token = pageTokenIn(world.messageTo(PEOPLE.ruth, world.incidents.crmAndBilling));
+    const expire = (at: string) =>
+      world.db.pool.query(`UPDATE affected_customers a SET page_expires_at = ${at} WHERE ${BY_TOKEN}`, [
+        token,
+      ]);
+    const before = await world.db.pool.query(
+      `SELECT page_expires_at FROM affected_customers a WHERE ${BY_TOKEN}`,
+      [token],
+    );
+    await expire(`now() - interval '1 second'`);
+    try {
+      const page = await get(`/n/${token}`);
+      expect(page.statusCode).toBe(410);
+      expect(page.headers['content-type']).toMatch(/^text\/html/);
+      expect(page.headers['cache-control']).toBe('no-store');
+      const words = wordsOf(page.body);
+      for (const phrase of [
+        'This link has expired',
+        'Este enlace ha caducado',
+        'Ce lien a expiré',
+        'Dieser Link ist abgelaufen',
+      ])
+        expect(words).toContain(phrase);
+      expect(page.body).not.toMatch(/FR-\d{4}-\d{4}|Ruth|Harold|ruth@|Exposed|incident/i);
+      const ack = await acknowledge(token);
+      expect(ack.statusCode).toBe(410);
+      expect(ack.body).toBe(page.body);
+    } finally {
+      await world.db.pool.query(`UPDATE affected_customers a SET page_expires_at = $2 WHERE ${BY_TOKEN}`, [
+        token,
+        before.rows[0].page_expires_at,
+      ]);
+    }
+    expect((await get(`/n/${token}`)).statusCode).toBe(200);
+  });
+
+  it('keeps a link sent before migration 013 working: its raw token hashed in place, no random value', async () => {
+    const token = pageTokenIn(world.messageTo(PEOPLE.alice, world.incidents.crmAndBilling));
+    const { rows } = await world.db.pool.query(
+      `SELECT incident_id, customer_id, page_seed, page_token_hash FROM affected_customers a WHERE ${BY_TOKEN}`,
+      [token],
+    );
+    const record = rows[0];
+    // What migration 013 leaves of a record whose raw token was emailed.
+    const raw = randomBytes(32).toString('hex');
+    const set = (seed: string | null, hash: string) =>
+      world.db.pool.query(
+        `UPDATE affected_customers SET page_seed = $3, page_token_hash = $4 WHERE incident_id = $1 AND customer_id = $2`,
+        [record.incident_id, record.customer_id, seed, hash],
+      );
+    await set(null, createHash('sha256').update(raw).digest('hex'));
+    try {
+      const page = await get(`/n/${raw}`);
+      expect(page.statusCode, page.body).toBe(200);
+      expect(page.body).toContain(`/n/${raw}/acknowledge`);
+      expect(wordsOf(page.body)).toContain(`${CATALOG.en.categories.payment_card} (ending in 4242)`);
+    } finally {
+      await set(record.page_seed, record.page_token_hash);
+    }
   });
 
   it('takes its limit from the route options', async () => {

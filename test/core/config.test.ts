@@ -22,6 +22,29 @@ describe('loadConfig', () => {
   });
 });
 
+describe('loadConfig: page tokens', () => {
+  it('generates PAGE_TOKEN_KEY once into the data folder, so the worker and the API share it', () => {
+    const own = mkdtempSync(join(tmpdir(), 'forthright-config-'));
+    const first = loadConfig({ ...base, FORTHRIGHT_DATA_DIR: own });
+    expect(first.pageTokens.key).toHaveLength(32);
+    expect(first.pageTokens.key.equals(first.temporal.payloadKey)).toBe(false);
+    expect(
+      loadConfig({ ...base, FORTHRIGHT_DATA_DIR: own }).pageTokens.key.equals(first.pageTokens.key),
+    ).toBe(true);
+    expect(first.pageTokens.days).toBe(400);
+  });
+
+  it('takes PAGE_TOKEN_KEY and PAGE_TOKEN_DAYS from the environment, and refuses a malformed key', () => {
+    const key = Buffer.alloc(32, 9);
+    const config = loadConfig({ ...base, PAGE_TOKEN_KEY: key.toString('base64'), PAGE_TOKEN_DAYS: '30' });
+    expect(config.pageTokens.key.equals(key)).toBe(true);
+    expect(config.pageTokens.days).toBe(30);
+    expect(() => loadConfig({ ...base, PAGE_TOKEN_KEY: 'short', PAGE_TOKEN_DAYS: '0' })).toThrow(
+      /PAGE_TOKEN_KEY[\s\S]*PAGE_TOKEN_DAYS/,
+    );
+  });
+});
+
 describe('temporalConnectionOptions', () => {
   it('connects in plain text to a local dev server by default', () => {
     expect(temporalConnectionOptions(loadConfig(base))).toEqual({ address: '127.0.0.1:7233', tls: false });

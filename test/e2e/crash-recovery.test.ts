@@ -8,7 +8,7 @@ import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { loadConfig } from '../../core/config';
 import * as incidents from '../../core/db/incidents';
-import { freePort } from '../../scripts/lib/local-servers';
+import { listenOnLoopback } from '../helpers/smtp';
 import { repoRoot } from '../../scripts/lib/tools';
 import { dataConverter } from '../../core/data-converter';
 import { createTestDatabase } from '../helpers/db';
@@ -70,11 +70,9 @@ async function startHoldingSink() {
       });
     },
   });
-  server.on('error', () => undefined);
-  const port = await freePort();
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  const { url, close } = await listenOnLoopback(server);
   return {
-    url: `smtp://127.0.0.1:${port}`,
+    url,
     perRecipient,
     accepted: () => accepted,
     /** Holds new transactions before their body; resolves once none is between body and final ".". */
@@ -86,7 +84,7 @@ async function startHoldingSink() {
       holding = false;
       for (const answer of held.splice(0)) answer();
     },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close,
   };
 }
 

@@ -1,5 +1,6 @@
 import { simpleParser } from 'mailparser';
 import { SMTPServer, type SMTPServerSession } from 'smtp-server';
+import { freePort } from '../../scripts/lib/local-servers';
 
 /**
  * A real SMTP server in the test process, on a free loopback port: what Forthright sends arrives
@@ -237,6 +238,20 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
         waiters.push(waiter);
       });
     },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/**
+ * Puts a hand-built SMTP server (a test that needs handlers of its own rather than the sink's) on a
+ * free loopback port, and gives its URL and a close that waits for it.
+ */
+export async function listenOnLoopback(server: SMTPServer): Promise<{ url: string; close(): Promise<void> }> {
+  server.on('error', () => undefined);
+  const port = await freePort();
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  return {
+    url: `smtp://127.0.0.1:${port}`,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

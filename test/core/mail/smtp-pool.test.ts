@@ -8,7 +8,7 @@ import { freePort } from '../../../scripts/lib/local-servers';
 import { loadConfig } from '../../../core/config';
 import { SmtpPool, SmtpSendError } from '../../../core/mail/smtp-pool';
 import { staffTransportOptions } from '../../../core/mail/staff-mailer';
-import { startSmtpSink } from '../../helpers/smtp';
+import { listenOnLoopback, startSmtpSink } from '../../helpers/smtp';
 import type { SmtpSink } from '../../helpers/smtp';
 
 /**
@@ -41,17 +41,15 @@ async function startRawServer(options: { closeIdleAfterMs?: number } = {}) {
       });
     },
   });
-  server.on('error', () => undefined);
-  const port = await freePort();
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  const { url, close } = await listenOnLoopback(server);
   return {
-    url: `smtp://127.0.0.1:${port}`,
+    url,
     received,
     /** Bytes of the message being received so far (the DATA phase under way). */
     bytesInCurrent: () => bytesInCurrent,
     /** Messages whose final "." the server has seen. */
     ended: () => ended,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close,
   };
 }
 
