@@ -6,7 +6,7 @@ import type { DataCategory } from '../../core/domain/categories';
 import type { Language } from '../../core/mail/i18n';
 import { TemplateCache } from '../../core/mail/template-cache';
 import { defaultTemplatesDir } from '../../core/mail/templates';
-import { CATALOG, MARKETING, unescapeHtml } from '../core/mail/fixtures';
+import { CATALOG, CA_HEADINGS, MARKETING, unescapeHtml } from '../core/mail/fixtures';
 import { createTestDatabase } from '../helpers/db';
 import type { TestDatabase } from '../helpers/db';
 import { startSmtpSink } from '../helpers/smtp';
@@ -22,13 +22,6 @@ import type { TestSystem } from '../helpers/system';
  */
 
 const CA_TITLE = 'Notice of Data Breach';
-const CA_HEADINGS = [
-  'What Happened?',
-  'What Information Was Involved?',
-  'What We Are Doing.',
-  'What You Can Do.',
-  'For More Information.',
-];
 const EXPOSED: DataCategory[] = ['name', 'email', 'payment_card'];
 const EDIT_MARKER = 'This sentence was added to the template after the notice was drafted.';
 
@@ -131,7 +124,13 @@ describe('individual notices, as received', () => {
     system = await startSystem(db, smtp.url, {}, { templatesDir });
 
     const customers = Object.values(CUSTOMERS);
-    const holdings: { customerExternalId: string; system: string; categories: string[]; from: string; maskedIdentifiers?: Record<string, string> }[] = customers.map((x) => ({
+    const holdings: {
+      customerExternalId: string;
+      system: string;
+      categories: string[];
+      from: string;
+      maskedIdentifiers?: Record<string, string>;
+    }[] = customers.map((x) => ({
       customerExternalId: x.externalId,
       system: 'crm',
       categories: x === CUSTOMERS.twoSystems ? ['name', 'email', 'phone'] : ['name', 'email'],

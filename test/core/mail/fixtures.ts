@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DataCategory } from '../../../core/domain/categories';
+import { CONTENT_PARTS } from '../../../core/domain/content-parts';
 import type { ContentPart } from '../../../core/domain/content-parts';
 import type { IndividualNoticeInput } from '../../../core/mail/render';
 import { LANGUAGES, LanguageCatalogSchema } from '../../../core/mail/i18n';
@@ -31,17 +32,29 @@ export const CNIL = {
   website: 'www.cnil.fr',
 };
 
+/** The ordinary recipient: an affected person who receives her own mail. */
+export const ana = {
+  name: 'Ana García',
+  email: 'ana@example.net',
+  isRepresentative: false,
+  subjectName: 'Ana García',
+};
+
+/** The five headings California Civ. Code 1798.82(d) requires, in their order. */
+export const CA_HEADINGS = [
+  'What Happened?',
+  'What Information Was Involved?',
+  'What We Are Doing.',
+  'What You Can Do.',
+  'For More Information.',
+];
+
 /** A complete, ordinary notice input; override what a test is about. */
 export function noticeInput(overrides: Partial<IndividualNoticeInput> = {}): IndividualNoticeInput {
   return {
     locale: 'en-US',
     timeZone: 'America/Los_Angeles',
-    recipient: {
-      name: 'Ana García',
-      email: 'ana@example.net',
-      isRepresentative: false,
-      subjectName: 'Ana García',
-    },
+    recipient: ana,
     company,
     incident: {
       title: 'Unauthorised access to the billing system',
@@ -62,20 +75,8 @@ export function noticeInput(overrides: Partial<IndividualNoticeInput> = {}): Ind
   };
 }
 
-export const ALL_INDIVIDUAL_PARTS: ContentPart[] = [
-  'us_ca_format',
-  'credit_bureaus',
-  'ftc_contact',
-  'state_regulator_contact',
-  'credit_freeze',
-  'fraud_alert',
-  'police_report',
-  'identity_theft_protection',
-  'gdpr_art34',
-  'dpo_contact',
-  'supervisory_authority_contact',
-  'hipaa_contact',
-];
+// Every part the law can require, from the one vocabulary, so a part added there is rendered here too.
+export const ALL_INDIVIDUAL_PARTS: ContentPart[] = [...CONTENT_PARTS];
 
 /** Typical combinations the law engine produces. */
 export const PART_SETS: Record<string, ContentPart[]> = {

@@ -10,6 +10,7 @@ import {
 import {
   CATALOG,
   CA_AG,
+  CA_HEADINGS,
   CNIL,
   MARKETING,
   PART_SETS,
@@ -19,14 +20,6 @@ import {
   set,
   unescapeHtml,
 } from './fixtures';
-
-const CA_HEADINGS = [
-  'What Happened?',
-  'What Information Was Involved?',
-  'What We Are Doing.',
-  'What You Can Do.',
-  'For More Information.',
-];
 
 function indexesInOrder(haystack: string, needles: string[]): number[] {
   let from = 0;

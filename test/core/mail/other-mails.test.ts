@@ -8,7 +8,7 @@ import {
   type RegulatorNoticeInput,
   type StaffAlertInput,
 } from '../../../core/mail/render';
-import { CA_AG, MARKETING, company, set, unescapeHtml } from './fixtures';
+import { CA_AG, MARKETING, ana, company, set, unescapeHtml } from './fixtures';
 
 const evil = '<script>alert(1)</script>';
 
@@ -41,12 +41,7 @@ function followUpInput(overrides: Partial<FollowUpInput> = {}): FollowUpInput {
   return {
     locale: 'en-US',
     timeZone: 'America/New_York',
-    recipient: {
-      name: 'Ana García',
-      email: 'ana@example.net',
-      isRepresentative: false,
-      subjectName: 'Ana García',
-    },
+    recipient: ana,
     company,
     incident: { title: 'Unauthorised access to the billing system' },
     update: 'Our investigation is complete.\n\nNo other information about you was involved.',
