@@ -235,7 +235,6 @@ export function renderIndividualNotice(set: TemplateSet, input: IndividualNotice
   const language = pickLanguage(set, 'individual-notice', input.locale);
   const locale = formattingLocale(input.locale, language);
   const tz = safeTimeZone(input.timeZone);
-  const rep = input.recipient.isRepresentative;
   const parts = partFlags(input.contentParts);
   const { exposed, advice, risks } = exposureWording(set, language, input);
 
@@ -255,12 +254,7 @@ export function renderIndividualNotice(set: TemplateSet, input: IndividualNotice
     showDpo: parts.dpo_contact || parts.gdpr_art34,
     showAuthorities: needsAuthorities,
     omitNature: (input.restrictions ?? []).includes('omit_nature_of_breach'),
-    recipient: {
-      name: input.recipient.name,
-      email: input.recipient.email,
-      isRepresentative: rep,
-      subjectName: rep ? input.recipient.subjectName : input.recipient.name,
-    },
+    recipient: recipientView(input.recipient),
     company: companyView(input.company),
     incident: {
       title: input.incident.title,
@@ -333,15 +327,9 @@ export function exposureWording(
 export function renderCustomerFollowUp(set: TemplateSet, input: FollowUpInput): RenderedMail {
   const language = pickLanguage(set, 'customer-follow-up', input.locale);
   const locale = formattingLocale(input.locale, language);
-  const rep = input.recipient.isRepresentative;
   const view = {
     lang: language,
-    recipient: {
-      name: input.recipient.name,
-      email: input.recipient.email,
-      isRepresentative: rep,
-      subjectName: rep ? input.recipient.subjectName : input.recipient.name,
-    },
+    recipient: recipientView(input.recipient),
     company: companyView(input.company),
     incident: { title: input.incident.title },
     update: input.updateTranslations?.[language] ?? input.update,
@@ -611,6 +599,16 @@ function individualsView(at: Date | null, reportedAt: Date, tz: string) {
   return at <= reportedAt
     ? { notified: true, scheduled: false, on }
     : { notified: false, scheduled: true, on };
+}
+
+// The person is named as the subject only where a representative receives the notice for them.
+function recipientView(r: IndividualNoticeInput['recipient']) {
+  return {
+    name: r.name,
+    email: r.email,
+    isRepresentative: r.isRepresentative,
+    subjectName: r.isRepresentative ? r.subjectName : r.name,
+  };
 }
 
 function companyView(c: CompanyContact) {
