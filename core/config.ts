@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import type { CompanyContact } from './domain/content-parts';
 import { ROLES, type Role } from './domain/model';
 import { ConfigError } from './errors';
 
@@ -265,12 +266,7 @@ export interface Config {
     requireTls: boolean;
     dkim: { domainName: string; keySelector: string; privateKey: string } | undefined;
   };
-  company: {
-    name: string;
-    postalAddress: string;
-    supportEmail: string;
-    supportPhone: string;
-    dpoContact: string;
+  company: CompanyContact & {
     regimes: { hipaaCoveredEntity: boolean; secRegistrant: boolean; nydfsCoveredEntity: boolean };
   };
   /** Customer page links (core/delivery/page-token.ts). */

@@ -1,3 +1,4 @@
+import type { CompanyContact } from '../domain/content-parts';
 import type { ApprovalDecision, NoticeStatus } from '../domain/model';
 import { TemplateSnapshotMissingError } from '../errors';
 import type { Queryable } from './pool';
@@ -7,13 +8,7 @@ export interface NoticeContent {
   title: string;
   whatHappened: string;
   whatWeAreDoing: string;
-  company: {
-    name: string;
-    postalAddress: string;
-    supportEmail: string;
-    supportPhone: string;
-    dpoContact: string;
-  };
+  company: CompanyContact;
 }
 
 export interface Notice {

@@ -32,6 +32,15 @@ export const CONTENT_PARTS = [
 
 export type ContentPart = (typeof CONTENT_PARTS)[number];
 
+/** How the company can be reached, as every notice names it (from the configuration, frozen with a draft). */
+export interface CompanyContact {
+  name: string;
+  postalAddress: string;
+  supportEmail: string;
+  supportPhone: string;
+  dpoContact: string;
+}
+
 /** A regulator or authority a notice may need to name (taken from the law rules). */
 export interface AuthorityContact {
   name: string;

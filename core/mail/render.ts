@@ -1,6 +1,11 @@
 import { createHash } from 'node:crypto';
 import { DATA_CATEGORIES, normaliseCategories, type DataCategory } from '../domain/categories';
-import { CONTENT_PARTS, type AuthorityContact, type ContentPart } from '../domain/content-parts';
+import {
+  CONTENT_PARTS,
+  type AuthorityContact,
+  type CompanyContact,
+  type ContentPart,
+} from '../domain/content-parts';
 import {
   ADVICE_TOPICS,
   ADVICE_TOPIC_FOR,
@@ -38,14 +43,6 @@ export interface RenderedMail {
   text: string;
   /** The template language actually used (after fallback), e.g. 'es' for 'es-MX'. */
   locale: string;
-}
-
-export interface CompanyContact {
-  name: string;
-  postalAddress: string;
-  supportEmail: string;
-  supportPhone: string;
-  dpoContact: string;
 }
 
 export interface ExposedItem {
