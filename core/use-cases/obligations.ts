@@ -364,33 +364,42 @@ export async function handleEvent(
     return { standardNotice: null };
   }
   const waitsOnApproval = obligation.audience === 'individuals' && !input.noticeApproved;
+  // Compliance hears of every alert; the officer who opened the incident of escalations and misses.
+  const staffAddresses = async (withOfficer: boolean) => {
+    const compliance = await users.listByRole(pool, 'compliance');
+    const officer = withOfficer ? await users.findById(pool, incident.openedBy) : null;
+    return [...compliance, ...(officer ? [officer] : [])].map((u) => u.email);
+  };
+  // The trail entry for an alert, under the event's key so a retried activity writes it once.
+  const recordStaffAlert = (action: string, detail: Record<string, unknown>) =>
+    audit.append(pool, {
+      incidentId,
+      actor: 'system',
+      action,
+      detail: {
+        obligationId: obligation.id,
+        jurisdiction: obligation.jurisdiction,
+        audience: obligation.audience,
+        dueAt: obligation.dueAt,
+        ...detail,
+      },
+      dedupeKey: event.key,
+    });
 
   switch (event.kind) {
     case 'reminder':
     case 'escalation': {
       // Individuals' obligations only need a push while their notice waits for approval.
       if (obligation.audience === 'individuals' && input.noticeApproved) return { standardNotice: null };
-      const compliance = await users.listByRole(pool, 'compliance');
-      const officer = event.kind === 'escalation' ? await users.findById(pool, incident.openedBy) : null;
-      const to = [...compliance, ...(officer ? [officer] : [])].map((u) => u.email);
-      await deps.staffMailer.sendOnce(`${event.key}`, to, {
+      const to = await staffAddresses(event.kind === 'escalation');
+      await deps.staffMailer.sendOnce(event.key, to, {
         kind: event.kind,
         incident,
         obligation,
         waitsOnApproval,
       });
-      await audit.append(pool, {
-        incidentId,
-        actor: 'system',
-        action: event.kind === 'reminder' ? 'deadline_reminder_sent' : 'deadline_escalated',
-        detail: {
-          obligationId: obligation.id,
-          jurisdiction: obligation.jurisdiction,
-          audience: obligation.audience,
-          dueAt: obligation.dueAt,
-          recipients: to.length,
-        },
-        dedupeKey: event.key,
+      await recordStaffAlert(event.kind === 'reminder' ? 'deadline_reminder_sent' : 'deadline_escalated', {
+        recipients: to.length,
       });
       return { standardNotice: null };
     }
@@ -411,31 +420,13 @@ export async function handleEvent(
     }
     case 'due': {
       if (await obligations.markOverdue(pool, obligation.id)) {
-        const compliance = await users.listByRole(pool, 'compliance');
-        const officer = await users.findById(pool, incident.openedBy);
-        await deps.staffMailer.sendOnce(
-          event.key,
-          [...compliance, ...(officer ? [officer] : [])].map((u) => u.email),
-          {
-            kind: 'overdue',
-            incident,
-            obligation,
-            waitsOnApproval,
-          },
-        );
-        await audit.append(pool, {
-          incidentId,
-          actor: 'system',
-          action: 'obligation_overdue',
-          detail: {
-            obligationId: obligation.id,
-            jurisdiction: obligation.jurisdiction,
-            audience: obligation.audience,
-            dueAt: obligation.dueAt,
-            delayReason: obligation.delayReason,
-          },
-          dedupeKey: event.key,
+        await deps.staffMailer.sendOnce(event.key, await staffAddresses(true), {
+          kind: 'overdue',
+          incident,
+          obligation,
+          waitsOnApproval,
         });
+        await recordStaffAlert('obligation_overdue', { delayReason: obligation.delayReason });
       }
       return { standardNotice: null };
     }
