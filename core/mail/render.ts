@@ -60,6 +60,16 @@ export interface IdentityProtection {
   enrollBy?: Date | null;
 }
 
+/** What the officer wrote about an incident and when it happened: told to people and regulators alike. */
+export interface IncidentAccount {
+  title: string;
+  whatHappened: string;
+  whatWeAreDoing: string;
+  discoveredAt: Date;
+  occurredFrom: Date | null;
+  occurredTo: Date | null;
+}
+
 export interface IndividualNoticeInput {
   locale: string;
   timeZone: string;
@@ -72,13 +82,7 @@ export interface IndividualNoticeInput {
     subjectName: string;
   };
   company: CompanyContact;
-  incident: {
-    title: string;
-    whatHappened: string;
-    whatWeAreDoing: string;
-    discoveredAt: Date;
-    occurredFrom: Date | null;
-    occurredTo: Date | null;
+  incident: IncidentAccount & {
     /**
      * The free text in other languages, keyed by template language ('es', 'fr', 'de'). Without an
      * entry the text above is printed as written, inside a notice otherwise in the reader's language.
@@ -111,15 +115,9 @@ export interface RegulatorNoticeInput {
   company: CompanyContact;
   /** Who the authority should contact. @default the DPO contact and support details of `company` */
   contact?: { name: string; role?: string | null; email: string; phone: string } | null;
-  incident: {
+  incident: IncidentAccount & {
     /** The incident's own reference, quoted in the subject. */
     reference: string;
-    title: string;
-    whatHappened: string;
-    whatWeAreDoing: string;
-    discoveredAt: Date;
-    occurredFrom: Date | null;
-    occurredTo: Date | null;
     encrypted: boolean;
     keyCompromised: boolean;
     systems?: string[];
