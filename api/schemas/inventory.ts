@@ -35,11 +35,15 @@ export const HoldingRecord = z
     from: Instant.nullish(),
     to: Instant.nullish(),
     maskedIdentifiers: z
-      .partialRecord(z.enum(DATA_CATEGORIES), z.string().regex(/^[0-9A-Za-z]{1,4}$/, 'must be at most 4 characters'))
+      .partialRecord(
+        z.enum(DATA_CATEGORIES),
+        z.string().regex(/^[0-9A-Za-z]{1,4}$/, 'must be at most 4 characters'),
+      )
       .nullish(),
   })
   .superRefine((h, ctx) => {
-    if (h.from && h.to && h.to < h.from) ctx.addIssue({ code: 'custom', path: ['to'], message: 'must not be before from' });
+    if (h.from && h.to && h.to < h.from)
+      ctx.addIssue({ code: 'custom', path: ['to'], message: 'must not be before from' });
   });
 
 export const CustomerImport = z.array(CustomerRecord).min(1).max(100_000);

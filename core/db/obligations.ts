@@ -102,7 +102,10 @@ export async function liftHold(db: Queryable, id: string): Promise<void> {
 }
 
 export async function setRulesVersion(db: Queryable, incidentId: string, version: string): Promise<void> {
-  await db.query(`UPDATE incidents SET rules_version = $2, updated_at = now() WHERE id = $1`, [incidentId, version]);
+  await db.query(`UPDATE incidents SET rules_version = $2, updated_at = now() WHERE id = $1`, [
+    incidentId,
+    version,
+  ]);
 }
 
 /** The nearest pending working deadline of each incident (for lists and countdowns). */
@@ -110,7 +113,12 @@ export async function nextDeadlines(
   db: Queryable,
   incidentIds: string[],
 ): Promise<Map<string, { dueAt: Date; jurisdiction: string; audience: string }>> {
-  const { rows } = await db.query<{ incidentId: string; dueAt: Date; jurisdiction: string; audience: string }>(
+  const { rows } = await db.query<{
+    incidentId: string;
+    dueAt: Date;
+    jurisdiction: string;
+    audience: string;
+  }>(
     `SELECT DISTINCT ON (incident_id) incident_id AS "incidentId", due_at AS "dueAt", jurisdiction, audience
      FROM obligations
      WHERE incident_id = ANY($1::uuid[]) AND superseded_at IS NULL AND status = 'pending' AND due_at IS NOT NULL

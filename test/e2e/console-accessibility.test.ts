@@ -4,7 +4,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pageTokenIn } from '../api/delivered-incidents';
 import { browserAvailable, startBrowserWorld } from '../helpers/browser';
 import type { BrowserWorld } from '../helpers/browser';
-import { bearer, eventually, importInventory, incidentStatus, openAndApprove, reviewedNotice } from '../helpers/system';
+import {
+  bearer,
+  eventually,
+  importInventory,
+  incidentStatus,
+  openAndApprove,
+  reviewedNotice,
+} from '../helpers/system';
 
 /**
  * axe-core on every console screen, in the states people meet (empty forms, forms showing the

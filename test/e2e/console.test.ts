@@ -339,7 +339,10 @@ describe.skipIf(!browserAvailable())('web console', () => {
       .waitFor();
     expect(await page.getByRole('button', { name: 'Confirm as second approver' }).count()).toBe(0);
     const second = await signIn(system.tokens.compliance);
-    await second.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Standard notice' }).click();
+    await second
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'Standard notice' })
+      .click();
     await second.getByRole('button', { name: 'Confirm as second approver' }).click();
     await second
       .locator('#standard-current', { hasText: 'some of your personal information may have been exposed' })

@@ -29,26 +29,60 @@ function buildInventory(): Person[] {
     const holdings: Person['holdings'] = [];
     switch (i % 6) {
       case 0: // affected through crm only
-        holdings.push({ system: 'crm', categories: ['name', 'email'], from: '2025-01-01T00:00:00Z', to: null });
+        holdings.push({
+          system: 'crm',
+          categories: ['name', 'email'],
+          from: '2025-01-01T00:00:00Z',
+          to: null,
+        });
         break;
       case 1: // affected in two systems: one email listing the union
-        holdings.push({ system: 'crm', categories: ['name', 'email'], from: '2025-01-01T00:00:00Z', to: null });
-        holdings.push({ system: 'billing', categories: ['payment_card', 'postal_address'], from: '2025-06-01T00:00:00Z', to: null });
+        holdings.push({
+          system: 'crm',
+          categories: ['name', 'email'],
+          from: '2025-01-01T00:00:00Z',
+          to: null,
+        });
+        holdings.push({
+          system: 'billing',
+          categories: ['payment_card', 'postal_address'],
+          from: '2025-06-01T00:00:00Z',
+          to: null,
+        });
         break;
       case 2: // held only in a system the incident does not name
-        holdings.push({ system: 'analytics', categories: ['email', 'ip_address'], from: '2025-01-01T00:00:00Z', to: null });
+        holdings.push({
+          system: 'analytics',
+          categories: ['email', 'ip_address'],
+          from: '2025-01-01T00:00:00Z',
+          to: null,
+        });
         break;
       case 3: // held in billing, but only before the exposure window
-        holdings.push({ system: 'billing', categories: ['payment_card'], from: '2024-01-01T00:00:00Z', to: '2025-12-01T00:00:00Z' });
+        holdings.push({
+          system: 'billing',
+          categories: ['payment_card'],
+          from: '2024-01-01T00:00:00Z',
+          to: '2025-12-01T00:00:00Z',
+        });
         break;
       case 4: // in crm, but none of the exposed categories
         holdings.push({ system: 'crm', categories: ['phone'], from: '2025-01-01T00:00:00Z', to: null });
         break;
       case 5: // affected through billing (ssn)
-        holdings.push({ system: 'billing', categories: ['ssn', 'name'], from: '2025-01-01T00:00:00Z', to: null });
+        holdings.push({
+          system: 'billing',
+          categories: ['ssn', 'name'],
+          from: '2025-01-01T00:00:00Z',
+          to: null,
+        });
         break;
     }
-    people.push({ externalId: `C${String(i).padStart(4, '0')}`, email: `customer${i}@example.com`, holdings });
+    people.push({
+      externalId: `C${String(i).padStart(4, '0')}`,
+      email: `customer${i}@example.com`,
+      holdings,
+    });
   }
   return people;
 }
@@ -85,11 +119,21 @@ describe('incident workflow end to end', () => {
   });
 
   const open = (token: string, body: unknown, headers: Record<string, string> = {}) =>
-    system.app.inject({ method: 'POST', url: '/api/incidents', headers: { ...bearer(token), ...headers }, payload: body as object });
+    system.app.inject({
+      method: 'POST',
+      url: '/api/incidents',
+      headers: { ...bearer(token), ...headers },
+      payload: body as object,
+    });
 
   const incidentStatus = async (id: string) =>
-    (await system.app.inject({ method: 'GET', url: `/api/incidents/${id}`, headers: bearer(system.tokens.officer) })).json()
-      .status as string;
+    (
+      await system.app.inject({
+        method: 'GET',
+        url: `/api/incidents/${id}`,
+        headers: bearer(system.tokens.officer),
+      })
+    ).json().status as string;
 
   beforeAll(async () => {
     db = await createTestDatabase();
@@ -103,10 +147,22 @@ describe('incident workflow end to end', () => {
       country: 'US',
       region: i % 2 ? 'US-CA' : 'US-TX',
     }));
-    const holdings = people.flatMap((p) => p.holdings.map((h) => ({ customerExternalId: p.externalId, ...h })));
-    const c = await system.app.inject({ method: 'POST', url: '/api/inventory/customers', headers: bearer(system.tokens.admin), payload: customers });
+    const holdings = people.flatMap((p) =>
+      p.holdings.map((h) => ({ customerExternalId: p.externalId, ...h })),
+    );
+    const c = await system.app.inject({
+      method: 'POST',
+      url: '/api/inventory/customers',
+      headers: bearer(system.tokens.admin),
+      payload: customers,
+    });
     expect(c.statusCode, c.body).toBe(200);
-    const h = await system.app.inject({ method: 'POST', url: '/api/inventory/holdings', headers: bearer(system.tokens.admin), payload: holdings });
+    const h = await system.app.inject({
+      method: 'POST',
+      url: '/api/inventory/holdings',
+      headers: bearer(system.tokens.admin),
+      payload: holdings,
+    });
     expect(h.statusCode, h.body).toBe(200);
   });
 
@@ -126,7 +182,13 @@ describe('incident workflow end to end', () => {
     expect(description.status.name).toBe('RUNNING');
 
     await eventually(async () => (await incidentStatus(incident.id)) === 'awaiting_approval');
-    const notices = (await system.app.inject({ method: 'GET', url: `/api/incidents/${incident.id}/notices`, headers: bearer(system.tokens.compliance2) })).json();
+    const notices = (
+      await system.app.inject({
+        method: 'GET',
+        url: `/api/incidents/${incident.id}/notices`,
+        headers: bearer(system.tokens.compliance2),
+      })
+    ).json();
     expect(notices.items[0].status).toBe('pending_approval');
     expect(notices.items[0].variants.length).toBeGreaterThan(0);
     // Previews never carry a live customer link (issue 13 #9).
@@ -145,7 +207,11 @@ describe('incident workflow end to end', () => {
       method: 'POST',
       url: `/api/incidents/${incident.id}/approval`,
       headers: bearer(system.tokens.compliance2),
-      payload: { decision: 'approve', comment: 'Reviewed against the incident report.', ...(await reviewedNotice(system, incident.id)) },
+      payload: {
+        decision: 'approve',
+        comment: 'Reviewed against the incident report.',
+        ...(await reviewedNotice(system, incident.id)),
+      },
     });
     expect(approved.statusCode, approved.body).toBe(200);
     expect(approved.json().status).toBe('approved');
@@ -167,18 +233,30 @@ describe('incident workflow end to end', () => {
     expect(twoSystems.text).not.toContain(categoryName('postal_address'));
     expect(twoSystems.text).toMatch(/FR-\d{4}-\d{4}/);
 
-    const detail = (await system.app.inject({ method: 'GET', url: `/api/incidents/${incident.id}`, headers: bearer(system.tokens.officer) })).json();
+    const detail = (
+      await system.app.inject({
+        method: 'GET',
+        url: `/api/incidents/${incident.id}`,
+        headers: bearer(system.tokens.officer),
+      })
+    ).json();
     expect(detail.counts).toMatchObject({ affected: 300, notified: 300, failed: 0, pending: 0 });
   });
 
   it('does not send a rejected notice, and sends the revised one once approved', async () => {
-    const opened = await open(system.tokens.officer, incidentBody({ title: 'Second exposure of the billing system', systems: ['billing'] }));
+    const opened = await open(
+      system.tokens.officer,
+      incidentBody({ title: 'Second exposure of the billing system', systems: ['billing'] }),
+    );
     expect(opened.statusCode, opened.body).toBe(201);
     const id = opened.json().id as string;
     await eventually(async () => (await incidentStatus(id)) === 'awaiting_approval');
 
     const noComment = await system.app.inject({
-      method: 'POST', url: `/api/incidents/${id}/approval`, headers: bearer(system.tokens.compliance), payload: { decision: 'reject', ...(await reviewedNotice(system, id)) },
+      method: 'POST',
+      url: `/api/incidents/${id}/approval`,
+      headers: bearer(system.tokens.compliance),
+      payload: { decision: 'reject', ...(await reviewedNotice(system, id)) },
     });
     expect(noComment.statusCode).toBe(400);
 
@@ -186,7 +264,11 @@ describe('incident workflow end to end', () => {
       method: 'POST',
       url: `/api/incidents/${id}/approval`,
       headers: bearer(system.tokens.compliance),
-      payload: { decision: 'reject', comment: 'Say plainly which card data was involved.', ...(await reviewedNotice(system, id)) },
+      payload: {
+        decision: 'reject',
+        comment: 'Say plainly which card data was involved.',
+        ...(await reviewedNotice(system, id)),
+      },
     });
     expect(rejected.statusCode, rejected.body).toBe(200);
     expect(rejected.json().status).toBe('rejected');
@@ -195,7 +277,10 @@ describe('incident workflow end to end', () => {
     expect(smtp.messages.filter((m) => m.messageId.includes(id))).toHaveLength(0);
 
     const again = await system.app.inject({
-      method: 'POST', url: `/api/incidents/${id}/approval`, headers: bearer(system.tokens.compliance2), payload: { decision: 'approve', ...(await reviewedNotice(system, id)) },
+      method: 'POST',
+      url: `/api/incidents/${id}/approval`,
+      headers: bearer(system.tokens.compliance2),
+      payload: { decision: 'approve', ...(await reviewedNotice(system, id)) },
     });
     expect(again.statusCode).toBe(409);
 
@@ -211,7 +296,10 @@ describe('incident workflow end to end', () => {
     expect(revised.statusCode, revised.body).toBe(200);
     expect(revised.json().version).toBe(2);
     const approved = await system.app.inject({
-      method: 'POST', url: `/api/incidents/${id}/approval`, headers: bearer(system.tokens.compliance2), payload: { decision: 'approve', ...(await reviewedNotice(system, id)) },
+      method: 'POST',
+      url: `/api/incidents/${id}/approval`,
+      headers: bearer(system.tokens.compliance2),
+      payload: { decision: 'approve', ...(await reviewedNotice(system, id)) },
     });
     expect(approved.statusCode, approved.body).toBe(200);
     await eventually(async () => (await incidentStatus(id)) === 'completed', 90_000);
@@ -222,15 +310,24 @@ describe('incident workflow end to end', () => {
 
   it('returns the same incident for a repeated Idempotency-Key and starts nothing new', async () => {
     const key = 'idem-key-0001-abcdef';
-    const first = await open(system.tokens.officer, incidentBody({ title: 'Idempotent incident' }), { 'idempotency-key': key });
-    const second = await open(system.tokens.officer, incidentBody({ title: 'Idempotent incident' }), { 'idempotency-key': key });
+    const first = await open(system.tokens.officer, incidentBody({ title: 'Idempotent incident' }), {
+      'idempotency-key': key,
+    });
+    const second = await open(system.tokens.officer, incidentBody({ title: 'Idempotent incident' }), {
+      'idempotency-key': key,
+    });
     expect(first.statusCode).toBe(201);
     expect(second.statusCode).toBe(200);
     expect(second.json().id).toBe(first.json().id);
-    const { rows } = await db.pool.query(`SELECT count(*)::int AS n FROM incidents WHERE title = 'Idempotent incident'`);
+    const { rows } = await db.pool.query(
+      `SELECT count(*)::int AS n FROM incidents WHERE title = 'Idempotent incident'`,
+    );
     expect(rows[0].n).toBe(1);
     const executions = [];
-    for await (const w of system.client.workflow.list({ query: `WorkflowId = 'incident-${first.json().id}'` })) executions.push(w);
+    for await (const w of system.client.workflow.list({
+      query: `WorkflowId = 'incident-${first.json().id}'`,
+    }))
+      executions.push(w);
     expect(executions).toHaveLength(1);
   });
 
@@ -262,7 +359,9 @@ describe('incident workflow end to end', () => {
     const bad = await csv(['CSV1,Ana Csv,ana@example.com,es,ES,', 'CSV2,Bo Csv,not-an-email,en,US,US-CA']);
     expect(bad.statusCode, bad.body).toBe(400);
     expect(bad.json().field).toBe('1.email');
-    const count = async () => (await db.pool.query(`SELECT count(*)::int AS n FROM customers WHERE external_id LIKE 'CSV%'`)).rows[0].n;
+    const count = async () =>
+      (await db.pool.query(`SELECT count(*)::int AS n FROM customers WHERE external_id LIKE 'CSV%'`)).rows[0]
+        .n;
     expect(await count()).toBe(0);
     const good = await csv(['CSV1,Ana Csv,ana@example.com,es,ES,', 'CSV2,Bo Csv,bo@example.com,en,US,US-CA']);
     expect(good.statusCode, good.body).toBe(200);

@@ -118,9 +118,12 @@ describe('incidentWorkflow deadlines', () => {
   }
 
   const actions = async (incidentId: string) =>
-    (await db.pool.query<{ action: string }>(`SELECT action FROM audit_events WHERE incident_id = $1 ORDER BY id`, [incidentId])).rows.map(
-      (r) => r.action,
-    );
+    (
+      await db.pool.query<{ action: string }>(
+        `SELECT action FROM audit_events WHERE incident_id = $1 ORDER BY id`,
+        [incidentId],
+      )
+    ).rows.map((r) => r.action);
 
   /** Why the cut-off sent no standard notice, as the audit entry says. */
   const unavailableReason = async (incidentId: string) =>
@@ -132,7 +135,9 @@ describe('incidentWorkflow deadlines', () => {
     ).rows[0]?.reason;
 
   const individuals = async (incidentId: string) =>
-    (await obligations.current(db.pool, incidentId)).find((o) => o.audience === 'individuals' && o.jurisdiction === 'US-CA')!;
+    (await obligations.current(db.pool, incidentId)).find(
+      (o) => o.audience === 'individuals' && o.jurisdiction === 'US-CA',
+    )!;
 
   it('keeps an unapproved incident unsent: reminds, escalates, then marks the obligation overdue', async () => {
     const { id, handle } = await openIncident('Unapproved incident');
@@ -156,20 +161,28 @@ describe('incidentWorkflow deadlines', () => {
     expect((await individuals(id)).status).toBe('overdue');
 
     // Nothing reached a customer, and the workflow still waits for a decision.
-    expect(smtp.messages.filter((m) => m.envelopeTo.some((to) => to.endsWith('@example.org')))).toHaveLength(0);
+    expect(smtp.messages.filter((m) => m.envelopeTo.some((to) => to.endsWith('@example.org')))).toHaveLength(
+      0,
+    );
     expect((await handle.query(progressQuery)).status).toBe('awaiting_approval');
     expect((await handle.describe()).status.name).toBe('RUNNING');
     // Staff heard about it: reminders to compliance, the escalation to the officer as well.
-    const staffMail = smtp.messages.filter((m) => m.envelopeTo.some((to) => to.endsWith('@staff.example.com')));
+    const staffMail = smtp.messages.filter((m) =>
+      m.envelopeTo.some((to) => to.endsWith('@staff.example.com')),
+    );
     expect(staffMail.some((m) => m.envelopeTo.includes('officer@staff.example.com'))).toBe(true);
     await handle.terminate('test finished');
   });
 
   it('does not send a standard notice that only one person approved', async () => {
-    await preapproveStandardNotice({ pool: db.pool, templates: new TemplateCache(db.pool), config }, compliance.actor, {
-      whatHappened: 'We found that someone gained access to one of our systems without permission.',
-      whatWeAreDoing: DEFAULT_WHAT_WE_ARE_DOING,
-    });
+    await preapproveStandardNotice(
+      { pool: db.pool, templates: new TemplateCache(db.pool), config },
+      compliance.actor,
+      {
+        whatHappened: 'We found that someone gained access to one of our systems without permission.',
+        whatWeAreDoing: DEFAULT_WHAT_WE_ARE_DOING,
+      },
+    );
     const { id, handle } = await openIncident('Incident at the cut-off with a one-person standard notice');
     await env.sleep('58 hours'); // 80 % of 72 h is 57.6 h
     await eventually(async () => (await actions(id)).includes('standard_notice_unavailable'), 60_000);
@@ -202,7 +215,9 @@ describe('incidentWorkflow deadlines', () => {
     );
     expect(log.indexOf('standard_notice_used')).toBeLessThan(log.indexOf('individuals_obligations_met'));
     // Only the reviewed text went out: not the incident's title, which nobody approved for customers.
-    expect(delivered.every((m) => !`${m.subject}\n${m.text}`.includes('Incident left to the cut-off'))).toBe(true);
+    expect(delivered.every((m) => !`${m.subject}\n${m.text}`.includes('Incident left to the cut-off'))).toBe(
+      true,
+    );
     // Past the deadline it stays met: no overdue mark.
     await env.sleep('20 hours');
     expect(await actions(id)).not.toContain('obligation_overdue');
@@ -212,7 +227,10 @@ describe('incidentWorkflow deadlines', () => {
   });
 
   it('sends no standard notice for an incident one of its approvers opened', async () => {
-    const { id, handle } = await openIncident('Incident opened by a standard-notice approver', compliance2.user);
+    const { id, handle } = await openIncident(
+      'Incident opened by a standard-notice approver',
+      compliance2.user,
+    );
     await env.sleep('58 hours');
     await eventually(async () => (await actions(id)).includes('standard_notice_unavailable'), 60_000);
     expect(await unavailableReason(id)).toBe(
