@@ -89,7 +89,7 @@ export function checkboxGroup({ name, legend, hint, values, labelOf = (v) => v, 
  * The server's words, kept, except zod's generic ones, which are said the way a person would.
  * A date field left empty is "required", whatever format the schema would have wanted.
  */
-export function plain(message, control) {
+function plain(message, control) {
   if (control?.type === 'datetime-local' && !control.value) return 'Enter a date and time.';
   const min = /^Too small: expected string to have >=(\d+) characters?$/.exec(message);
   if (min) return `Write at least ${min[1]} characters.`;
@@ -129,7 +129,7 @@ function clearIssues(form) {
 }
 
 /** Issues no field took, as `field: message` lines. */
-export const issueList = (issues) =>
+const issueList = (issues) =>
   issues.length
     ? h(
         'ul',

@@ -5,7 +5,7 @@ import { h } from './dom.js';
 /**
  * table({ columns: ['Name', …], rows: items.map(toRow), caption, compact, wrap })
  * - `columns`: heading texts; a `false` column is left out (a column only some roles see).
- *   An empty heading is read out as `hiddenHeading` (default "Actions") but not shown.
+ *   An empty heading is read out as "Actions" but not shown.
  * - `rows`: `<tr>` elements (see `row`).
  * - `caption`: for screen readers only unless `captionVisible`.
  * - `compact`: the smaller type for dense tables. `wrap` (default true): the scrolling wrapper.
