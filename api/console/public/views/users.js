@@ -6,15 +6,19 @@ import { api } from '../api.js';
 import { h, notice, replace } from '../dom.js';
 import { field, onSubmit } from '../form.js';
 import { timeEl } from '../format.js';
+import { ROLE_LABELS, label } from '../labels.js';
 import { row, table } from '../table.js';
-
-const ROLES = ['officer', 'compliance', 'support', 'admin'];
 
 /** The form's fields, in the order errors are focused. */
 const FIELDS = [
   { name: 'email', label: 'Email', type: 'email', attrs: { autocomplete: 'off' } },
   { name: 'displayName', label: 'Name', type: 'text', attrs: { autocomplete: 'off' } },
-  { name: 'role', label: 'Role', type: 'select', options: ROLES },
+  {
+    name: 'role',
+    label: 'Role',
+    type: 'select',
+    options: Object.entries(ROLE_LABELS).map(([value, text]) => ({ value, label: text })),
+  },
 ];
 
 export async function render(main, { user }) {
@@ -73,7 +77,7 @@ function usersTable(items, me, status, reload) {
         { dataset: { userId: u.id } },
         u.displayName,
         u.email,
-        u.role,
+        label(ROLE_LABELS, u.role),
         u.kind === 'person' ? 'Person' : 'Service account',
         u.active ? 'Active' : 'Deactivated',
         timeEl(u.createdAt),
