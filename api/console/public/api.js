@@ -5,6 +5,7 @@
 
 const TOKEN = 'forthright.token';
 const USER = 'forthright.user';
+const AFTER = 'forthright.after';
 
 /** An answer other than 2xx; `field` and `issues` come from the API's 400s and name the fields at fault. */
 export class ApiError extends Error {
@@ -85,6 +86,18 @@ export async function signOut() {
   sessionStorage.removeItem(TOKEN);
   sessionStorage.removeItem(USER);
   if (cookieSession) await api('/auth/sign-out', { method: 'POST', token: '' }).catch(() => undefined);
+}
+
+/** Remembers where a signed-out visitor was going, for after the sign-in. */
+export function rememberReturnPath(path) {
+  sessionStorage.setItem(AFTER, path);
+}
+
+/** Where to go after signing in (once: it is forgotten), or `fallback`; never back to the sign-in page. */
+export function takeReturnPath(fallback) {
+  const after = sessionStorage.getItem(AFTER);
+  sessionStorage.removeItem(AFTER);
+  return after && after !== '/sign-in' ? after : fallback;
 }
 
 /** The signed-in user as last confirmed by the server, or null. */

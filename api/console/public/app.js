@@ -1,7 +1,16 @@
 // The console's shell: sign-in state, the navigation the role may use, and a small hash router.
 // Each screen is a module exporting `render(main, context)`, which may return a cleanup function
 // (to stop its polling) called when the user navigates away.
-import { can, currentUser, refreshUser, resumeSession, signOut, whenUnauthorised } from './api.js';
+import {
+  can,
+  currentUser,
+  refreshUser,
+  rememberReturnPath,
+  resumeSession,
+  signOut,
+  takeReturnPath,
+  whenUnauthorised,
+} from './api.js';
 import { h, notice, replace } from './dom.js';
 import { startCountdowns } from './format.js';
 import { ROLE_LABELS } from './labels.js';
@@ -62,7 +71,7 @@ async function route() {
   const match = ROUTES.map((r) => ({ r, m: r.path.exec(path) })).find((x) => x.m);
   renderShell(user, match?.r);
   if (!user && !match?.r.public) {
-    sessionStorage.setItem('forthright.after', path);
+    rememberReturnPath(path);
     return navigate('#/sign-in');
   }
   if (!match) {
@@ -157,10 +166,8 @@ if (currentUser()) {
   }
 } else if (await resumeSession().catch(() => null)) {
   // Back where the person was going before signing in (the sign-in page kept it), else where the URL says.
-  const after = sessionStorage.getItem('forthright.after');
-  sessionStorage.removeItem('forthright.after');
   const here = location.hash.replace(/^#/, '');
-  const to = after && after !== '/sign-in' ? after : here && here !== '/sign-in' ? here : '/incidents';
+  const to = takeReturnPath(here && here !== '/sign-in' ? here : '/incidents');
   history.replaceState(null, '', `${location.pathname}#${to}`);
 }
 await route();

@@ -1,7 +1,7 @@
 // Sign-in. People sign in through the organisation's OIDC provider (the server keeps the session in
 // an HttpOnly cookie); a service or development token may be pasted where the deployment allows it
 // (/console/sign-in.json). A pasted token stays in this tab only.
-import { ApiError, signIn, signInMethods } from '../api.js';
+import { ApiError, signIn, signInMethods, takeReturnPath } from '../api.js';
 import { h, notice, replace } from '../dom.js';
 
 /** What the server's `?sign-in-error=` codes mean (api/routes/sign-in.ts); never text from the URL. */
@@ -61,9 +61,7 @@ function tokenForm(navigate, besideOidc) {
     replace(status, notice('info', 'Checking the token…'));
     try {
       await signIn(token);
-      const after = sessionStorage.getItem('forthright.after');
-      sessionStorage.removeItem('forthright.after');
-      navigate(after && after !== '/sign-in' ? `#${after}` : '#/incidents');
+      navigate(`#${takeReturnPath('/incidents')}`);
     } catch (err) {
       const message =
         err instanceof ApiError && err.status === 401
