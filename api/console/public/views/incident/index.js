@@ -108,8 +108,9 @@ export async function render(main, { user, params: [id] }) {
     if (mayAct) renderObligationTools(obligationTools, obligations, actions);
   };
 
-  const refresh = async () => {
-    const incident = (latest = await api(`/api/incidents/${id}`));
+  /** Fetches everything and redraws; `known` is an incident just fetched (the first one), not fetched again. */
+  const refresh = async (known) => {
+    const incident = (latest = known ?? (await api(`/api/incidents/${id}`)));
     names.set(incident.openedBy, incident.openedByName);
     const statusChanged = incident.status !== lastStatus;
     const [delivery, obligations, timeline, notices] = await Promise.all([
@@ -138,20 +139,20 @@ export async function render(main, { user, params: [id] }) {
     return incident.status;
   };
 
-  const loop = async () => {
+  const loop = async (known) => {
     let status = lastStatus;
     try {
-      status = await refresh();
+      status = await refresh(known);
       replace(pollStatus);
     } catch (err) {
       replace(pollStatus, notice('error', `Could not refresh (${err.message}); trying again.`));
     }
     if (stopped || FINAL_INCIDENT_STATUSES.includes(status)) return;
-    timer = setTimeout(loop, status === 'delivering' ? FAST_MS : SLOW_MS);
+    timer = setTimeout(() => loop(), status === 'delivering' ? FAST_MS : SLOW_MS);
   };
   lastStatus = undefined;
   renderHead(head, first, config);
-  await loop();
+  await loop(first);
   affected?.reload();
   return () => {
     stopped = true;
