@@ -136,6 +136,13 @@ export const can = {
   exportDossier: (user) => ['compliance', 'admin'].includes(user.role),
 };
 
+/** A request's answer, or `missing` when the server answered 404 (nothing there yet); other errors pass. */
+export function ifFound(request, missing = null) {
+  return request.catch((err) =>
+    err instanceof ApiError && err.status === 404 ? missing : Promise.reject(err),
+  );
+}
+
 /** `/console/sign-in.json`: how people sign in here (the OIDC button, the token form, or both). */
 export function signInMethods() {
   return api('/console/sign-in.json', { token: '' }).catch(() => ({ oidcProvider: null, token: true }));

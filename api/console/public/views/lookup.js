@@ -1,6 +1,6 @@
 // Support lookup: a customer quotes their reference code (or writes from their address); staff see
 // each of their cases — what was exposed, where and when the notice went, and the notice itself.
-import { ApiError, api } from '../api.js';
+import { ApiError, api, ifFound } from '../api.js';
 import { h, notice, replace } from '../dom.js';
 import { errorParagraph } from '../form.js';
 import { statusBadge, timeEl } from '../format.js';
@@ -74,12 +74,7 @@ export function render(main) {
 /** GET /api/support/cases by reference code or by email address; no case is an empty list. */
 async function findCases(q) {
   const param = q.includes('@') ? 'email' : 'reference';
-  try {
-    return (await api(`/api/support/cases?${new URLSearchParams({ [param]: q })}`)).items;
-  } catch (err) {
-    if (err instanceof ApiError && err.status === 404) return [];
-    throw err;
-  }
+  return (await ifFound(api(`/api/support/cases?${new URLSearchParams({ [param]: q })}`)))?.items ?? [];
 }
 
 function caseCard(c) {

@@ -1,7 +1,7 @@
 // The pre-approved standard notice: what the workflow sends at the deadline cut-off when an
 // incident's own notice is still unapproved. One compliance user proposes it and another confirms
 // the same text before it is used (four eyes); others may read it.
-import { ApiError, api, can } from '../api.js';
+import { api, can, ifFound } from '../api.js';
 import { h, notice, replace } from '../dom.js';
 import { field, onSubmit } from '../form.js';
 import { timeEl } from '../format.js';
@@ -21,28 +21,19 @@ export async function render(main, { user }) {
   );
 
   const loadProposal = async () => {
-    const pending = await api('/api/notice-templates/preapproved/proposal').catch((err) => {
-      if (err instanceof ApiError && err.status === 404) return null;
-      throw err;
-    });
+    const pending = await ifFound(api('/api/notice-templates/preapproved/proposal'));
     replace(proposal, pending ? showProposal(pending, user, load) : []);
   };
   const load = async () => {
     await loadProposal();
-    try {
-      const notice_ = await api('/api/notice-templates/preapproved');
-      replace(current, show(notice_));
-      return notice_;
-    } catch (err) {
-      if (err instanceof ApiError && err.status === 404) {
-        replace(
-          current,
-          notice('error', 'No standard notice is pre-approved: at the cut-off nothing can be sent in time.'),
-        );
-        return null;
-      }
-      throw err;
-    }
+    const preapproved = await ifFound(api('/api/notice-templates/preapproved'));
+    replace(
+      current,
+      preapproved
+        ? show(preapproved)
+        : notice('error', 'No standard notice is pre-approved: at the cut-off nothing can be sent in time.'),
+    );
+    return preapproved;
   };
   const existing = await load();
   if (can.preapprove(user)) main.append(form(existing, load));

@@ -2,7 +2,7 @@
 // what compliance records against them), the notice, the affected customers (searchable), the
 // timeline from the audit trail and the evidence dossier's export. This module lays out the sections and polls; each section draws
 // itself in its own module here.
-import { ApiError, api, can, consoleConfig } from '../../api.js';
+import { api, can, consoleConfig, ifFound } from '../../api.js';
 import { h, notice, replace } from '../../dom.js';
 import { FINAL_INCIDENT_STATUSES } from '../../labels.js';
 import { affectedSection } from './affected.js';
@@ -115,9 +115,7 @@ export async function render(main, { user, params: [id] }) {
     const statusChanged = incident.status !== lastStatus;
     const [delivery, obligations, timeline, notices] = await Promise.all([
       api(`/api/incidents/${id}/delivery`),
-      api(`/api/incidents/${id}/obligations`).catch((err) =>
-        err instanceof ApiError && err.status === 404 ? null : Promise.reject(err),
-      ),
+      ifFound(api(`/api/incidents/${id}/obligations`)),
       api(`/api/incidents/${id}/timeline`),
       // Notices carry rendered previews: fetched when the status moves, not on every tick.
       can.readNotices(user) && statusChanged ? api(`/api/incidents/${id}/notices`) : undefined,
