@@ -13,6 +13,16 @@ import { ConfigError } from './errors';
 
 const port = z.coerce.number().int().min(1).max(65_535);
 const fraction = z.coerce.number().gt(0).lt(1);
+/** A 32-byte key, base64-encoded: PAYLOAD_ENCRYPTION_KEY, PAGE_TOKEN_KEY and each previous payload key. */
+const base64Key = z
+  .string()
+  .regex(/^[A-Za-z0-9+/]{43}=$/, 'must be 32 bytes, base64-encoded (openssl rand -base64 32)');
+/** `a, b,,c` → ['a', 'b', 'c']: the comma-separated lists (keys, regimes, proxies, role=group pairs). */
+const commaList = (s: string): string[] =>
+  s
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
@@ -34,18 +44,12 @@ const EnvFields = z.object({
   TEMPORAL_TLS_SERVER_NAME: z.string().min(1).optional(),
   /** A workflow bundle built beforehand (`npm run build:workflows`); without it the worker bundles at start. */
   WORKFLOW_BUNDLE_PATH: z.string().min(1).optional(),
-  PAYLOAD_ENCRYPTION_KEY: z
-    .string()
-    .regex(/^[A-Za-z0-9+/]{43}=$/, 'must be 32 bytes, base64-encoded (openssl rand -base64 32)')
-    .optional(),
+  PAYLOAD_ENCRYPTION_KEY: base64Key.optional(),
   /**
    * The server secret customer page tokens are computed with (HMAC-SHA256 of each person's random
    * value): the database holds the random value and the token's hash, never a token that works.
    */
-  PAGE_TOKEN_KEY: z
-    .string()
-    .regex(/^[A-Za-z0-9+/]{43}=$/, 'must be 32 bytes, base64-encoded (openssl rand -base64 32)')
-    .optional(),
+  PAGE_TOKEN_KEY: base64Key.optional(),
   /**
    * How long a customer page link works after the notice is sent. 400 days: the notice tells people
    * they can come back to their page, and the questions it answers (a card statement, a credit
@@ -57,22 +61,7 @@ const EnvFields = z.object({
    * Keys PAYLOAD_ENCRYPTION_KEY replaced, comma-separated: payloads they encrypted stay readable
    * (histories of running workflows); nothing new is encrypted with them.
    */
-  PAYLOAD_PREVIOUS_KEYS: z
-    .string()
-    .default('')
-    .transform((s) =>
-      s
-        .split(',')
-        .map((x) => x.trim())
-        .filter(Boolean),
-    )
-    .pipe(
-      z.array(
-        z
-          .string()
-          .regex(/^[A-Za-z0-9+/]{43}=$/, 'each must be 32 bytes, base64-encoded (openssl rand -base64 32)'),
-      ),
-    ),
+  PAYLOAD_PREVIOUS_KEYS: z.string().default('').transform(commaList).pipe(z.array(base64Key)),
 
   DATABASE_URL: z
     .string()
@@ -112,12 +101,7 @@ const EnvFields = z.object({
   COMPANY_REGIMES: z
     .string()
     .default('')
-    .transform((s) =>
-      s
-        .split(',')
-        .map((x) => x.trim().toLowerCase())
-        .filter(Boolean),
-    )
+    .transform((s) => commaList(s.toLowerCase()))
     .pipe(z.array(z.enum(['hipaa', 'sec', 'nydfs']))),
 
   /** How often the API starts workflows that could not be started when their incident was opened. */
@@ -136,10 +120,7 @@ const EnvFields = z.object({
     .transform((v): boolean | number | string[] => {
       if (v === 'true' || v === 'false') return v === 'true';
       if (/^\d+$/.test(v)) return Number(v);
-      return v
-        .split(',')
-        .map((x) => x.trim())
-        .filter(Boolean);
+      return commaList(v);
     }),
   /** Largest request body the API reads, in kilobytes; inventory imports have their own limit. */
   HTTP_BODY_LIMIT_KB: z.coerce.number().int().min(1).max(1_048_576).default(1024),
@@ -439,10 +420,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
 /** `compliance=grp-compliance,admin=grp-admins` → { compliance: 'grp-compliance', admin: 'grp-admins' }. */
 function parseRoleGroups(text: string, ctx: z.RefinementCtx): Partial<Record<Role, string>> {
   const out: Partial<Record<Role, string>> = {};
-  for (const pair of text
-    .split(',')
-    .map((p) => p.trim())
-    .filter(Boolean)) {
+  for (const pair of commaList(text)) {
     const [role, group] = pair.split('=').map((x) => x.trim());
     if (!(ROLES as readonly string[]).includes(role ?? '') || !group) {
       ctx.addIssue({
