@@ -166,9 +166,16 @@ async function readHeader(
   const versions = await notices.listForIncident(db, incidentId);
   const decisions = await dossiers.approvalDecisions(db, incidentId);
   const preapprovals = await dossiers.preapprovalsOfNotices(db, incidentId);
-  const factEvents = await dossiers.eventsOfKinds(db, incidentId, FACT_ACTIONS);
-  const filings = await dossiers.eventsOfKinds(db, incidentId, FILING_ACTIONS);
-  const determinations = await dossiers.eventsOfKinds(db, incidentId, DETERMINATION_ACTIONS);
+  // One read of the recorded events the header quotes, split by kind (each keeps chain order).
+  const recorded = await dossiers.eventsOfKinds(db, incidentId, [
+    ...FACT_ACTIONS,
+    ...FILING_ACTIONS,
+    ...DETERMINATION_ACTIONS,
+  ]);
+  const ofKinds = (actions: readonly string[]) => recorded.filter((e) => actions.includes(e.action));
+  const factEvents = ofKinds(FACT_ACTIONS);
+  const filings = ofKinds(FILING_ACTIONS);
+  const determinations = ofKinds(DETERMINATION_ACTIONS);
   const totals = await dossiers.deliveryTotals(db, incidentId);
   // Verified in the same snapshot the chain is listed from: the dossier's chain is the one checked.
   const verification = await verifyTrail(db, { incidentId });
