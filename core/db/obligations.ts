@@ -83,21 +83,26 @@ export async function markMet(db: Queryable, ids: string[]): Promise<void> {
   );
 }
 
-/** Records why an obligation is late; with `hold`, pauses its clock from now. */
-export async function recordDelay(db: Queryable, id: string, reason: string, hold: boolean): Promise<void> {
+/** Records why obligations are late; with `hold`, pauses their clocks from now. One statement for all. */
+export async function recordDelay(
+  db: Queryable,
+  ids: string[],
+  reason: string,
+  hold: boolean,
+): Promise<void> {
   await db.query(
     `UPDATE obligations SET delay_reason = $2, held_since = CASE WHEN $3 THEN coalesce(held_since, now()) ELSE held_since END
-     WHERE id = $1 AND superseded_at IS NULL`,
-    [id, reason, hold],
+     WHERE id = ANY($1::uuid[]) AND superseded_at IS NULL`,
+    [ids, reason, hold],
   );
 }
 
-/** Lifts a hold: the working deadline moves on by the time it was held. */
-export async function liftHold(db: Queryable, id: string): Promise<void> {
+/** Lifts holds: each working deadline moves on by the time it was held. One statement for all. */
+export async function liftHold(db: Queryable, ids: string[]): Promise<void> {
   await db.query(
     `UPDATE obligations SET due_at = due_at + (now() - held_since), held_since = NULL
-     WHERE id = $1 AND held_since IS NOT NULL AND superseded_at IS NULL`,
-    [id],
+     WHERE id = ANY($1::uuid[]) AND held_since IS NOT NULL AND superseded_at IS NULL`,
+    [ids],
   );
 }
 

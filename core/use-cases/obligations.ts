@@ -205,7 +205,7 @@ export async function recordDelay(
   return onObligation(deps.pool, input, async (tx, obligation) => {
     const permitted = lawEnforcementDelayPermitted(obligation.jurisdiction);
     const hold = input.lawEnforcementHold && permitted;
-    await obligations.recordDelay(tx, obligation.id, input.reason, hold);
+    await obligations.recordDelay(tx, [obligation.id], input.reason, hold);
     await audit.append(tx, {
       incidentId: input.incidentId,
       actor: actor.id,
@@ -229,7 +229,7 @@ export async function liftObligationHold(
 ): Promise<Obligation> {
   return onObligation(deps.pool, input, async (tx, obligation) => {
     if (!obligation.heldSince) throw new ConflictError('This obligation is not on hold');
-    await obligations.liftHold(tx, obligation.id);
+    await obligations.liftHold(tx, [obligation.id]);
     await audit.append(tx, {
       incidentId: input.incidentId,
       actor: actor.id,
@@ -240,8 +240,8 @@ export async function liftObligationHold(
 }
 
 /**
- * One change to every current obligation `pick` selects, with one audit entry, in one transaction
- * (a ConflictError saying `none` when nothing qualifies).
+ * One change to every current obligation `pick` selects (one statement for all of them), with one
+ * audit entry, in one transaction (a ConflictError saying `none` when nothing qualifies).
  */
 async function changeEach(
   pool: Pool,
@@ -250,7 +250,7 @@ async function changeEach(
   step: {
     pick: (o: Obligation) => boolean;
     none: string;
-    change: (tx: Queryable, o: Obligation) => Promise<void>;
+    change: (tx: Queryable, ids: string[]) => Promise<void>;
     action: string;
     detail: Record<string, unknown>;
   },
@@ -260,7 +260,10 @@ async function changeEach(
     if (!incident) throw new IncidentNotFoundError(incidentId);
     const picked = (await obligations.current(tx, incidentId)).filter(step.pick);
     if (picked.length === 0) throw new ConflictError(step.none);
-    for (const o of picked) await step.change(tx, o);
+    await step.change(
+      tx,
+      picked.map((o) => o.id),
+    );
     await audit.append(tx, {
       incidentId,
       actor: actor.id,
@@ -288,7 +291,7 @@ export async function placeIncidentHold(
       !o.heldSince &&
       lawEnforcementDelayPermitted(o.jurisdiction),
     none: 'No open obligation of this incident may be paused by a law-enforcement hold',
-    change: (tx, o) => obligations.recordDelay(tx, o.id, input.reason, true),
+    change: (tx, ids) => obligations.recordDelay(tx, ids, input.reason, true),
     action: 'law_enforcement_hold_recorded',
     detail: { reason: input.reason },
   });
@@ -303,7 +306,7 @@ export async function liftIncidentHold(
   return changeEach(deps.pool, actor, input.incidentId, {
     pick: (o) => o.heldSince !== null,
     none: 'No obligation of this incident is on hold',
-    change: (tx, o) => obligations.liftHold(tx, o.id),
+    change: (tx, ids) => obligations.liftHold(tx, ids),
     action: 'law_enforcement_hold_lifted',
     detail: {},
   });
