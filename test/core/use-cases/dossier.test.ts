@@ -83,13 +83,13 @@ describe('core/use-cases/dossier', () => {
     const regulator = (await obligations.current(db.pool, incidentId)).find(
       (o) => o.audience === 'regulator',
     );
-    if (regulator) {
-      await recordFiling({ pool: db.pool }, actor, {
-        incidentId,
-        obligationId: regulator.id,
-        note: 'Filed with the supervisory authority, case 2026-123',
-      });
-    }
+    // German people: a regulator obligation is certain, and the filing tests below depend on it.
+    if (!regulator) throw new Error('expected a regulator obligation for a German incident');
+    await recordFiling({ pool: db.pool }, actor, {
+      incidentId,
+      obligationId: regulator.id,
+      note: 'Filed with the supervisory authority, case 2026-123',
+    });
     await recordIncidentStatus({ pool: db.pool }, incidentId, 'completed');
     exported = await exportDossier({ pool: db.pool }, actor, { incidentId, dir: out });
   }, 120_000);
