@@ -12,10 +12,10 @@ import { startSystem } from './system';
 import type { TestSystem } from './system';
 
 /** Debian's Chromium package; `scripts/provision.sh` installs it on CI. */
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /** Where the browser tests leave their screenshots (git-ignored). */
-export const SCREENSHOTS_DIR = join(repoRoot, 'test-results', 'screenshots');
+const SCREENSHOTS_DIR = join(repoRoot, 'test-results', 'screenshots');
 
 /**
  * Whether the browser tests can run here. Outside CI a missing Chromium skips them with a message
@@ -52,7 +52,7 @@ export async function screenshot(page: Page, name: string, options: ScreenshotOp
 }
 
 /** Starts the API listening on a free local port, for a browser to reach; returns its base URL. */
-export async function listenForBrowser(app: App): Promise<string> {
+async function listenForBrowser(app: App): Promise<string> {
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   if (!address || typeof address === 'string') throw new Error('the API is not listening on a TCP port');
@@ -63,7 +63,7 @@ export async function listenForBrowser(app: App): Promise<string> {
  * A browser tab of its own (sessionStorage is per context, so each is one person), signed in to the
  * console through its form. Closing the browser closes it.
  */
-export async function signedInTab(browser: Browser, base: string, token: string): Promise<Page> {
+async function signedInTab(browser: Browser, base: string, token: string): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
   const page = await context.newPage();
   page.on('pageerror', (err) => console.error(`browser error: ${err.message}`));
