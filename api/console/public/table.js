@@ -7,14 +7,14 @@ import { h } from './dom.js';
  * - `columns`: heading texts; a `false` column is left out (a column only some roles see).
  *   An empty heading is read out as "Actions" but not shown.
  * - `rows`: `<tr>` elements (see `row`).
- * - `caption`: for screen readers only unless `captionVisible`.
+ * - `caption`: for screen readers only.
  * - `compact`: the smaller type for dense tables. `wrap` (default true): the scrolling wrapper.
  */
-export function table({ columns, rows, caption, captionVisible = false, compact = false, wrap = true }) {
+export function table({ columns, rows, caption, compact = false, wrap = true }) {
   const el = h(
     'table',
     { class: compact ? 'table table--compact' : 'table' },
-    caption ? h('caption', { class: captionVisible ? null : 'visually-hidden' }, caption) : null,
+    caption ? h('caption', { class: 'visually-hidden' }, caption) : null,
     h(
       'thead',
       {},
