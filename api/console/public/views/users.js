@@ -164,7 +164,7 @@ function form(reload) {
           h(
             'p',
             {},
-            `Token for ${user.email} (${user.role}). It is shown only this once: hand it over securely.`,
+            `Token for ${user.email} (${label(ROLE_LABELS, user.role)}). It is shown only this once: hand it over securely.`,
           ),
           h('code', { id: 'user-token' }, token),
         ),
