@@ -211,16 +211,21 @@ export async function deliverShardPass(
     );
     result.recovered += interrupted.length;
 
-    const rest = recipients.filter((r) => r.deliveryStatus !== 'sending' && r.deliveryStatus !== 'sent');
+    // Each token is computed once: its hash is issued here, the token itself goes into the message.
+    // Every record still to be sent has a random value (migration 013 gave one to those without).
+    const rest = recipients
+      .filter((r) => r.deliveryStatus !== 'sending' && r.deliveryStatus !== 'sent')
+      .map((r) => ({ r, pageToken: recipientPageToken(config, r) }));
     // The page links about to go out start working (their hash is what a request is looked up by)
     // and their expiry starts now. Before the claim, so no message is sent with a link not yet valid.
     await affected.issuePageTokens(
       pool,
       page.incidentId,
-      rest.flatMap((r) => {
-        const token = r.pageTokenHash === null ? recipientPageToken(config, r) : null;
-        return token === null ? [] : [{ customerId: r.customerId, hash: pageTokenHash(token) }];
-      }),
+      rest.flatMap(({ r, pageToken }) =>
+        r.pageTokenHash === null && pageToken !== null
+          ? [{ customerId: r.customerId, hash: pageTokenHash(pageToken) }]
+          : [],
+      ),
       config.pageTokens.days,
     );
     const claims = await deliveries.claim(
@@ -228,7 +233,7 @@ export async function deliverShardPass(
       page.incidentId,
       page.noticeId,
       lease,
-      rest.map((r) => ({
+      rest.map(({ r }) => ({
         customerId: r.customerId,
         recipient: recipientAddress(r),
         messageId: messageIdFor(r.customerId),
@@ -237,12 +242,12 @@ export async function deliverShardPass(
     );
     // Someone's recipient was corrected (core/use-cases/recipients.ts) since this page was read:
     // this attempt stops, and its retry reads the page again from the settled cursor.
-    const stale = rest.find((r) => !claims.has(r.customerId));
-    if (stale) throw new LeaseLostError(`recipient ${stale.customerId} was corrected while claiming`);
+    const stale = rest.find(({ r }) => !claims.has(r.customerId));
+    if (stale) throw new LeaseLostError(`recipient ${stale.r.customerId} was corrected while claiming`);
     const items: Outgoing[] = [];
-    for (const r of rest) {
+    for (const { r, pageToken } of rest) {
       const claimed = claims.get(r.customerId);
-      if (claimed?.mine) items.push({ recipient: r, deliveryId: claimed.id });
+      if (claimed?.mine) items.push({ recipient: r, deliveryId: claimed.id, pageToken });
       // Not mine: past the commit point in another attempt, or finished; that attempt records it.
     }
     const state: PageState = { lastId: cursor, outstanding: items.length + 1, recorded: null };
@@ -268,8 +273,7 @@ export async function deliverShardPass(
     }
     try {
       const context = contextFor(r);
-      // Every record still to be sent has a random value (migration 013 gave one to those without).
-      const pageToken = recipientPageToken(config, r);
+      const { pageToken } = item;
       if (pageToken === null) throw new Error('no page token');
       const mail = renderIndividualNotice(templates, personalise(context, r, pageToken));
       item.copy = { context, contentHash: renderedMailHash(mail) };
@@ -391,6 +395,8 @@ export async function deliverShardPass(
 interface Outgoing {
   recipient: Recipient;
   deliveryId: number;
+  /** The token of the person's page link (page-token.ts), computed once when the page is read. */
+  pageToken: string | null;
   /** Set once rendered: what the copy of the message records at the commit point. */
   copy?: { context: NoticeContext; contentHash: string };
 }
