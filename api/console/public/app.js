@@ -13,7 +13,7 @@ import {
 } from './api.js';
 import { h, notice, replace } from './dom.js';
 import { startCountdowns } from './format.js';
-import { ROLE_LABELS } from './labels.js';
+import { ROLE_LABELS, label } from './labels.js';
 import * as approvals from './views/approvals.js';
 import * as incident from './views/incident/index.js';
 import * as incidents from './views/incidents.js';
@@ -88,7 +88,7 @@ async function route() {
       h('h1', { tabindex: '-1' }, 'Not for your role'),
       notice(
         'info',
-        `Signed in as ${ROLE_LABELS[user.role]}, you cannot use this page. The server refuses these actions too.`,
+        `Signed in as ${label(ROLE_LABELS, user.role)}, you cannot use this page. The server refuses these actions too.`,
       ),
     );
     return focusHeading();
@@ -132,7 +132,7 @@ function renderShell(user, current) {
   );
   replace(
     who,
-    h('span', {}, user.displayName, ' ', h('span', { class: 'role' }, ROLE_LABELS[user.role] ?? user.role)),
+    h('span', {}, user.displayName, ' ', h('span', { class: 'role' }, label(ROLE_LABELS, user.role))),
     h(
       'button',
       {
