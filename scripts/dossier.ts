@@ -14,7 +14,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { loadConfig } from '../core/config';
-import { exportDossier } from '../core/use-cases/dossier';
+import { DOSSIER_FILES, exportDossier } from '../core/use-cases/dossier';
 import { withDatabase } from './lib/database';
 
 const USAGE = 'usage: npm run dossier -- <incidentId> [--out <dir>]';
@@ -34,7 +34,9 @@ async function main(): Promise<number> {
     const result = await exportDossier({ pool }, actor, { incidentId: incidentId.data, dir });
     for (const f of result.manifest.files)
       console.log(`${f.sha256}  ${join(dir, f.name)}  (${f.bytes} bytes)`);
-    console.log(`${result.manifestSha256}  ${join(dir, 'manifest.json')}  (recorded in the audit trail)`);
+    console.log(
+      `${result.manifestSha256}  ${join(dir, DOSSIER_FILES.manifest.name)}  (recorded in the audit trail)`,
+    );
     return 0;
   });
 }
