@@ -151,8 +151,9 @@ export async function recordIncidentStatus(
   status: IncidentStatus,
 ): Promise<void> {
   await inTransaction(deps.pool, async (tx) => {
-    if (!(await incidents.get(tx, incidentId))) throw new IncidentNotFoundError(incidentId);
+    // setStatus answers null when there is no row: no separate read first.
     const before = await incidents.setStatus(tx, incidentId, status);
+    if (before === null) throw new IncidentNotFoundError(incidentId);
     await audit.append(tx, {
       incidentId,
       actor: 'system',
