@@ -35,14 +35,17 @@ interface StoredContext {
   json: string;
 }
 
+/** A stored context's key: the SHA-256 of its JSON text exactly as stored. */
+const contextHash = (json: string) => createHash('sha256').update(json).digest('hex');
+
 /** The hash and JSON text of a context; the text is what is stored and hashed, so both stay exact. */
-export function serialiseContext(context: NoticeContext): StoredContext {
+function serialiseContext(context: NoticeContext): StoredContext {
   const json = JSON.stringify(context);
-  return { hash: createHash('sha256').update(json).digest('hex'), json };
+  return { hash: contextHash(json), json };
 }
 
 /** A stored context back as the renderer's context (JSON has no dates: the incident's come back). */
-export function parseContext(json: string): NoticeContext {
+function parseContext(json: string): NoticeContext {
   const context = JSON.parse(json) as NoticeContext;
   const date = (v: Date | string | null) => (v === null ? null : new Date(v));
   const { incident } = context;
@@ -149,7 +152,7 @@ export async function renderSentCopy(
   if (!sent.contentHash || !sent.sendContext) return null;
   const json = await loadContext(db, sent.sendContext);
   if (json === null) return null;
-  const contextIntact = createHash('sha256').update(json).digest('hex') === sent.sendContext;
+  const contextIntact = contextHash(json) === sent.sendContext;
   const mail = renderIndividualNotice(set, personalise(parseContext(json), r, pageToken ?? WITHHELD_TOKEN));
   return {
     mail,
