@@ -5,6 +5,7 @@ import * as sessions from '../core/db/sessions';
 import * as users from '../core/db/users';
 import type { User } from '../core/db/users';
 import { ROLES, type Role } from '../core/domain/model';
+import { sha256Hex } from '../core/hash';
 import { recordSignInFailure, recordSignInThrottled } from '../core/use-cases/sign-in';
 
 declare module 'fastify' {
@@ -120,7 +121,7 @@ export function authenticate(deps: AuthDeps, guard: SignInGuard) {
     }
     const sessionId = cookie(request, SESSION_COOKIE);
     if (!sessionId) return;
-    const user = await sessions.use(deps.pool, users.hashSecret(sessionId), deps.config.auth.sessionIdleMs);
+    const user = await sessions.use(deps.pool, sha256Hex(sessionId), deps.config.auth.sessionIdleMs);
     if (!user) return; // ended, idle too long or past its absolute expiry: 401 where a role is needed
     if (!SAFE_METHODS.has(request.method) && !sameOriginRequest(request, deps.config)) {
       return reply.code(403).send({

@@ -1,8 +1,9 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import type { DataConverter, Payload, PayloadCodec } from '@temporalio/common';
 import { METADATA_ENCODING_KEY } from '@temporalio/common';
 import proto from '@temporalio/proto';
+import { sha256Hex } from './hash';
 
 // @temporalio/proto is CommonJS: under plain Node ESM only its default export is importable.
 const { temporal } = proto;
@@ -73,7 +74,7 @@ export class UnencryptedPayloadError extends Error {
 
 /** Not secret: identifies which key encrypted a payload. */
 function keyId(key: Buffer): string {
-  return createHash('sha256').update(key).digest('hex').slice(0, 12);
+  return sha256Hex(key).slice(0, 12);
 }
 
 /**

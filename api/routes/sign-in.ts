@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import * as sessions from '../../core/db/sessions';
-import { hashSecret } from '../../core/db/users';
+import { sha256Hex } from '../../core/hash';
 import { SignInRefusedError } from '../../core/errors';
 import { signInPerson, signOut } from '../../core/use-cases/sign-in';
 import type { App, AppDeps } from '../types';
@@ -37,7 +37,7 @@ export async function signInRoutes(app: App, deps: AppDeps & { signInGuard: Sign
     const pendingId = randomBytes(32).toString('base64url');
     await sessions.savePendingSignIn(
       pool,
-      hashSecret(pendingId),
+      sha256Hex(pendingId),
       { ...checks, returnTo: CONSOLE },
       new Date(Date.now() + PENDING_SECONDS * 1000),
     );
@@ -67,7 +67,7 @@ export async function signInRoutes(app: App, deps: AppDeps & { signInGuard: Sign
       });
       reply.header('set-cookie', clearPending);
       const pendingId = cookie(request, PENDING_COOKIE);
-      const pending = pendingId ? await sessions.takePendingSignIn(pool, hashSecret(pendingId)) : null;
+      const pending = pendingId ? await sessions.takePendingSignIn(pool, sha256Hex(pendingId)) : null;
       if (!pending) {
         // No sign-in of this browser's is under way (expired, replayed, or started elsewhere).
         await signInGuard.failed(request, { method: 'oidc', reason: 'no sign-in under way', counts: true });

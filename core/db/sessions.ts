@@ -3,7 +3,7 @@ import type { User } from './users';
 
 /**
  * Staff sessions, OIDC sign-ins under way and failed sign-ins (migration 010). Session ids arrive
- * here already hashed (core/db/users.ts `hashSecret`): the cookie's value is never stored.
+ * here already hashed (core/hash.ts `sha256Hex`): the cookie's value is never stored.
  */
 
 export async function create(

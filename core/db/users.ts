@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import type { Role, UserKind } from '../domain/model';
 import { ConflictError } from '../errors';
+import { sha256Hex } from '../hash';
 import type { Queryable } from './pool';
 
 export interface User {
@@ -11,9 +11,6 @@ export interface User {
   /** A person signs in through OIDC; a service account holds an API token (migration 010). */
   kind: UserKind;
 }
-
-/** SHA-256 of a secret (token or session id): what is stored, so a copy of the database opens nothing. */
-export const hashSecret = (secret: string) => createHash('sha256').update(secret).digest('hex');
 
 const COLUMNS = `id, email, display_name AS "displayName", role, kind`;
 
@@ -38,7 +35,7 @@ export async function upsertWithToken(
        token_hash = EXCLUDED.token_hash, token_expires_at = EXCLUDED.token_expires_at, active = true
      WHERE users.kind = 'service'
      RETURNING ${COLUMNS}`,
-    [user.email, user.displayName, user.role, hashSecret(token), expiresAt],
+    [user.email, user.displayName, user.role, sha256Hex(token), expiresAt],
   );
   if (!rows[0]) throw new ConflictError(`${user.email} is a person, who signs in and holds no token`);
   return rows[0];
@@ -57,7 +54,7 @@ export async function lookUpToken(
 ): Promise<{ user: User; state: 'valid' | 'expired' | 'deactivated' } | null> {
   const { rows } = await db.query<User & { active: boolean; expired: boolean }>(
     `SELECT ${COLUMNS}, active, token_expires_at <= now() AS expired FROM users WHERE token_hash = $1`,
-    [hashSecret(token)],
+    [sha256Hex(token)],
   );
   const row = rows[0];
   if (!row) return null;

@@ -6,6 +6,7 @@ import * as users from '../db/users';
 import type { User } from '../db/users';
 import { ROLES, type Role } from '../domain/model';
 import { SignInRefusedError } from '../errors';
+import { sha256Hex } from '../hash';
 import type { UseCaseDeps } from './types';
 
 /**
@@ -86,7 +87,7 @@ export async function signInPerson(
     const sessionId = randomBytes(32).toString('base64url');
     const expiresAt = new Date(Date.now() + input.sessionMaxMs);
     await sessions.create(tx, {
-      idHash: users.hashSecret(sessionId),
+      idHash: sha256Hex(sessionId),
       userId: user.id,
       expiresAt,
       source: input.source,
@@ -160,7 +161,7 @@ export async function signOut(
   input: { sessionId: string; userId: string },
 ): Promise<void> {
   await inTransaction(deps.pool, async (tx) => {
-    await sessions.end(tx, users.hashSecret(input.sessionId));
+    await sessions.end(tx, sha256Hex(input.sessionId));
     await audit.append(tx, { incidentId: null, actor: input.userId, action: 'staff_signed_out', detail: {} });
   });
 }
