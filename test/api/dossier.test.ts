@@ -11,7 +11,7 @@ import { Dossier } from '../../core/dossier/schema';
 import { TemplateCache } from '../../core/mail/template-cache';
 import { startApiOnly } from '../helpers/app';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
-import { importInventory, newDeliveredIncident, newUser, type StaffMember } from '../helpers/factories';
+import { importEmailHolders, newDeliveredIncident, newUser, type StaffMember } from '../helpers/factories';
 import { bearer } from '../helpers/system';
 
 /**
@@ -35,14 +35,7 @@ describe('POST /api/incidents/:id/dossier', () => {
       DATABASE_URL: db.url,
       LOG_LEVEL: 'silent',
     });
-    await importInventory(db.pool, {
-      customers: [{ externalId: 'A1' }, { externalId: 'A2' }, { externalId: 'A3' }],
-      holdings: ['A1', 'A2', 'A3'].map((id) => ({
-        customerExternalId: id,
-        system: 'crm',
-        categories: ['email'],
-      })),
-    });
+    await importEmailHolders(db.pool, [{ externalId: 'A1' }, { externalId: 'A2' }, { externalId: 'A3' }]);
     compliance = await newUser(db.pool, { role: 'compliance', email: 'c@dossier.example.com' });
     officerToken = (await newUser(db.pool, { role: 'officer', email: 'o@dossier.example.com' })).token;
     const delivered = await newDeliveredIncident(

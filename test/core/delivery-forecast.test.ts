@@ -10,7 +10,7 @@ import type { StaffAlert, StaffMailer } from '../../core/mail/staff-mailer';
 import { TemplateCache } from '../../core/mail/template-cache';
 import { createTestDatabase } from '../helpers/db';
 import type { TestDatabase } from '../helpers/db';
-import { importInventory, newDeliveredIncident, newUser } from '../helpers/factories';
+import { importEmailHolders, newDeliveredIncident, newUser } from '../helpers/factories';
 
 /**
  * The sending rate and the forecast of the last notice, read from deliveries' sent_at, and the
@@ -50,14 +50,7 @@ describe('delivery forecast', () => {
       country: 'US',
       region: 'US-CA',
     }));
-    await importInventory(db.pool, {
-      customers,
-      holdings: customers.map((c) => ({
-        customerExternalId: c.externalId,
-        system: 'crm',
-        categories: ['email'],
-      })),
-    });
+    await importEmailHolders(db.pool, customers);
     // SENT notices over the last 30 seconds, evenly.
     const delivered = await newDeliveredIncident(
       { pool: db.pool, templates: new TemplateCache(db.pool), config },

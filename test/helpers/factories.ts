@@ -93,6 +93,24 @@ export async function importInventory(
   if (inventoryRows.holdings?.length) await importHoldings({ pool }, inventoryRows.holdings);
 }
 
+/**
+ * The smallest inventory that makes each of `customers` affected: each held in the CRM with their
+ * email address (what most tests need before identifying people).
+ */
+export function importEmailHolders(
+  pool: Pool,
+  customers: (Partial<CustomerInput> & { externalId: string })[],
+): Promise<void> {
+  return importInventory(pool, {
+    customers,
+    holdings: customers.map((c) => ({
+      customerExternalId: c.externalId,
+      system: 'crm',
+      categories: ['email'],
+    })),
+  });
+}
+
 export interface NewIncidentOverrides extends Partial<OpenIncidentInput> {
   /** Who opens it. @default a test officer (officer@staff.example.com) */
   openedBy?: User;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../helpers/db';
-import { identifyAffected, importInventory, newIncident } from '../../helpers/factories';
+import { identifyAffected, importEmailHolders, newIncident } from '../../helpers/factories';
 
 // A reference code is what a customer quotes to support; it used to be the row's sequence number,
 // so one code named its neighbours' (issue 13 #9). Migration 011 permutes it under a secret.
@@ -29,14 +29,7 @@ describe('reference codes (migration 011)', () => {
 
   it('are what identification gives the people of an incident, none following the one before', async () => {
     const customers = Array.from({ length: 50 }, (_, i) => ({ externalId: `REF-${i}` }));
-    await importInventory(db.pool, {
-      customers,
-      holdings: customers.map((c) => ({
-        customerExternalId: c.externalId,
-        system: 'crm',
-        categories: ['email' as const],
-      })),
-    });
+    await importEmailHolders(db.pool, customers);
     const { incident } = await newIncident(db.pool);
     expect(await identifyAffected(db.pool, incident.id)).toBe(50);
     const { rows } = await db.pool.query<{ code: string }>(

@@ -16,7 +16,7 @@ import { exportDossier, type DossierExport } from '../../../core/use-cases/dossi
 import { recordIncidentStatus } from '../../../core/use-cases/incidents';
 import { assess, reassessIncident, recordFiling } from '../../../core/use-cases/obligations';
 import { createTestDatabase, type TestDatabase } from '../../helpers/db';
-import { actorOf, importInventory, newDeliveredIncident, newUser } from '../../helpers/factories';
+import { actorOf, importEmailHolders, newDeliveredIncident, newUser } from '../../helpers/factories';
 
 /**
  * The evidence dossier of a finished incident, exported through the use case against real
@@ -54,14 +54,7 @@ describe('core/use-cases/dossier', () => {
       email: `d${i}@example.com`,
       country: 'DE',
     }));
-    await importInventory(db.pool, {
-      customers,
-      holdings: customers.map((c) => ({
-        customerExternalId: c.externalId,
-        system: 'crm',
-        categories: ['email'],
-      })),
-    });
+    await importEmailHolders(db.pool, customers);
     const compliance = await newUser(db.pool, { role: 'compliance', displayName: 'Clara Compliance' });
     complianceId = compliance.user.id;
     const delivered = await newDeliveredIncident(
