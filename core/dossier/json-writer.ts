@@ -1,22 +1,6 @@
 import { createWriteStream } from 'node:fs';
-import type { AuditEventEntry, DeliveryLogEntry, DossierHeader } from './schema';
+import type { DossierList, DossierWriter } from './writer';
 import { endStream, writeChunk } from './write-stream';
-
-/** The two long lists, in the order the dossier writes them. */
-export type DossierList = 'deliveries' | 'auditEvents';
-
-/** What the use case feeds both renderings with, section by section, page by page. */
-export interface DossierWriter {
-  header(header: DossierHeader): Promise<void>;
-  /** Starts a list; the rows that follow belong to it. */
-  begin(list: DossierList): Promise<void>;
-  deliveries(rows: readonly DeliveryLogEntry[]): Promise<void>;
-  auditEvents(rows: readonly AuditEventEntry[]): Promise<void>;
-  /** Finishes the file; resolves once it is on disk. */
-  close(): Promise<void>;
-  /** Gives up on a failure: closes the file without finishing it. */
-  abort(): void;
-}
 
 /**
  * dossier.json, streamed: the header's fields, then `"deliveries": [...]` and `"auditEvents": [...]`

@@ -1,7 +1,7 @@
 import { createWriteStream } from 'node:fs';
 import { finished } from 'node:stream/promises';
 import PDFDocument from 'pdfkit';
-import type { DossierList, DossierWriter } from './json-writer';
+import type { DossierList, DossierWriter } from './writer';
 import type { AuditEventEntry, DeliveryLogEntry, DossierHeader } from './schema';
 
 /**

@@ -12,7 +12,7 @@ import * as incidents from '../db/incidents';
 import * as notices from '../db/notices';
 import type { Pool, Queryable } from '../db/pool';
 import { inTransaction } from '../db/pool';
-import { jsonDossierWriter, type DossierWriter } from '../dossier/json-writer';
+import { jsonDossierWriter } from '../dossier/json-writer';
 import { pdfDossierWriter } from '../dossier/pdf-writer';
 import {
   DOSSIER_FORMAT,
@@ -22,6 +22,7 @@ import {
   type DossierHeader,
   type DossierManifest,
 } from '../dossier/schema';
+import type { DossierWriter } from '../dossier/writer';
 import { IncidentNotFoundError } from '../errors';
 import type { Actor } from './types';
 
