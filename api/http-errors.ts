@@ -12,7 +12,6 @@ export const HTTP_ERRORS: Readonly<Record<string, { statusCode: number; error: s
   sign_in_refused: { statusCode: 403, error: 'Forbidden' },
   not_found: { statusCode: 404, error: 'Not Found' },
   incident_not_found: { statusCode: 404, error: 'Not Found' },
-  notice_not_found: { statusCode: 404, error: 'Not Found' },
   conflict: { statusCode: 409, error: 'Conflict' },
   duplicate_key: { statusCode: 409, error: 'Conflict' },
 };

@@ -74,18 +74,6 @@ export class IncidentNotFoundError extends NotFoundError {
   }
 }
 
-/** Thrown when a notice id has no row, or the notice is not in the state the step needs. Not retried. */
-export class NoticeNotFoundError extends NotFoundError {
-  override name = 'NoticeNotFoundError';
-  override readonly code = 'notice_not_found';
-  constructor(
-    readonly noticeId: string,
-    detail = 'not found',
-  ) {
-    super(`Notice ${noticeId} ${detail}`);
-  }
-}
-
 /** Thrown when a notice names a template version whose snapshot is not stored. Not retried. */
 export class TemplateSnapshotMissingError extends NotFoundError {
   override name = 'TemplateSnapshotMissingError';
@@ -247,7 +235,6 @@ export const NON_RETRYABLE_ERROR_TYPES = [
   'ValidationError',
   'NotFoundError',
   'IncidentNotFoundError',
-  'NoticeNotFoundError',
   'NoticeNotApprovedError',
   'ForbiddenError',
 ] as const;
