@@ -14,8 +14,8 @@ export interface User {
 
 const COLUMNS = `id, email, display_name AS "displayName", role, kind`;
 
-/** 90 days: the default life of a service token (SERVICE_TOKEN_DAYS). */
-const DEFAULT_TOKEN_MS = 90 * 86_400_000;
+/** 90 days: the default life of a service token (SERVICE_TOKEN_DAYS' default; core/use-cases/users.ts too). */
+export const DEFAULT_TOKEN_MS = 90 * 86_400_000;
 
 /**
  * Creates a service account, or gives an existing one a new name, role and token (how a service's
@@ -39,12 +39,6 @@ export async function upsertWithToken(
   );
   if (!rows[0]) throw new ConflictError(`${user.email} is a person, who signs in and holds no token`);
   return rows[0];
-}
-
-/** A valid token's user: active, and the token not expired. */
-export async function findByToken(db: Queryable, token: string): Promise<User | null> {
-  const found = await lookUpToken(db, token);
-  return found?.state === 'valid' ? found.user : null;
 }
 
 /** What a presented token is: valid, expired, or its user deactivated (null: nobody holds it). */
@@ -72,11 +66,6 @@ export async function listByRole(db: Queryable, role: Role): Promise<User[]> {
     `SELECT ${COLUMNS} FROM users WHERE role = $1 AND active ORDER BY email`,
     [role],
   );
-  return rows;
-}
-
-export async function list(db: Queryable): Promise<User[]> {
-  const { rows } = await db.query<User>(`SELECT ${COLUMNS} FROM users ORDER BY role, email`);
   return rows;
 }
 

@@ -22,9 +22,6 @@ const recordAdminAction = (
   event: { action: string; detail: Record<string, unknown> },
 ) => audit.append(tx, { incidentId: null, actor: actor.id, ...event });
 
-/** 90 days (SERVICE_TOKEN_DAYS' default). */
-const DEFAULT_TOKEN_MS = 90 * 86_400_000;
-
 /**
  * Creates a service account (a script, an integration) or issues a new token for an existing one
  * (rotation), with its audit entry. The token is returned once, stored only as a hash, and expires
@@ -36,7 +33,7 @@ export async function issueUserToken(
   input: { email: string; displayName: string; role: Role; expiresInMs?: number },
 ): Promise<{ user: User; token: string; expiresAt: Date }> {
   const token = randomBytes(24).toString('base64url');
-  const expiresAt = new Date(Date.now() + (input.expiresInMs ?? DEFAULT_TOKEN_MS));
+  const expiresAt = new Date(Date.now() + (input.expiresInMs ?? users.DEFAULT_TOKEN_MS));
   return inTransaction(deps.pool, async (tx) => {
     const user = await users.upsertWithToken(tx, input, token, expiresAt);
     await recordAdminAction(tx, actor, {
