@@ -254,7 +254,7 @@ export interface SendingRate {
 export async function sendingRate(db: Queryable, incidentId: string): Promise<SendingRate> {
   const { rows } = await db.query<{ sent: number; windowSeconds: number; remaining: number; at: Date }>(
     `WITH w AS (
-       SELECT count(*)::int AS sent, min(sent_at) AS first FROM deliveries
+       SELECT count(*)::int AS sent FROM deliveries
        WHERE incident_id = $1 AND sent_at > now() - interval '1 minute'
      )
      SELECT w.sent,
