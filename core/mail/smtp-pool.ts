@@ -3,7 +3,6 @@ import DKIM from 'nodemailer/lib/dkim';
 import SMTPConnection from 'nodemailer/lib/smtp-connection';
 import { SmtpSendError } from '../errors';
 // Defined with every other domain error in core/errors.ts; re-exported for this module's callers.
-export { SmtpSendError };
 
 /**
  * A small pool of SMTP connections that lets the caller commit "this message is going out" at the

@@ -6,7 +6,6 @@ import Handlebars from 'handlebars';
 import { parseCatalog, type LanguageCatalog } from './i18n';
 import { TemplateNotFoundError, TemplateSourceError } from '../errors';
 // Defined with every other domain error in core/errors.ts; re-exported for this module's callers.
-export { TemplateNotFoundError, TemplateSourceError };
 
 /**
  * The template registry. Templates are handled as *sources* (relative path → text) rather than

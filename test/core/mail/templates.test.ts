@@ -5,14 +5,13 @@ import { describe, expect, it } from 'vitest';
 import { renderIndividualNotice } from '../../../core/mail/render';
 import {
   TEMPLATE_NAMES,
-  TemplateNotFoundError,
-  TemplateSourceError,
   compileTemplates,
   defaultTemplatesDir,
   loadTemplateSources,
   templateVersion,
   type TemplateSources,
 } from '../../../core/mail/templates';
+import { TemplateNotFoundError, TemplateSourceError } from '../../../core/errors';
 import { CATALOG, noticeInput, sources } from './fixtures';
 
 const EN_TEXT = 'individual-notice/en/individual-notice.text.hbs';
