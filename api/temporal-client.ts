@@ -97,12 +97,14 @@ export function reviseNotice(
 }
 
 /**
- * Tells the workflow its obligations changed so its deadline timers follow. The workflow may have
- * finished (everything resolved); then there are no timers to move and nothing to tell.
+ * Tells the incident's workflow its obligations changed so its deadline timers follow. The workflow
+ * may have finished (everything resolved); then there are no timers to move and nothing to tell.
+ * Takes the incident id and derives the workflow id, as `startIncidentWorkflow` does: the routes
+ * hold the incident id, and a signal to a wrong id would vanish in the catch below.
  */
-export async function signalObligationsChanged(temporal: Client, workflowId: string): Promise<void> {
+export async function signalObligationsChanged(temporal: Client, incidentId: string): Promise<void> {
   await temporal.workflow
-    .getHandle(workflowId)
+    .getHandle(incidentWorkflowId(incidentId))
     .signal(obligationsChangedSignal)
     .catch(() => undefined);
 }
