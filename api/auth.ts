@@ -71,8 +71,8 @@ export class SignInGuard {
     if (failures >= auth.failureLimit) await this.block(request, failures);
   }
 
-  /** Blocks after a failure recorded elsewhere (a refused OIDC sign-in) reached the limit. */
-  async block(request: FastifyRequest, failures: number): Promise<void> {
+  /** Blocks the source for a window (audited once per block) once its failures reach the limit. */
+  private async block(request: FastifyRequest, failures: number): Promise<void> {
     if (this.blockedUntil(request.ip) !== null) return;
     const until = Date.now() + this.deps.config.auth.failureWindowMs;
     this.blocked.set(request.ip, until);
