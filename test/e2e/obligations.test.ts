@@ -235,6 +235,32 @@ describe('obligations API', () => {
     );
   });
 
+  it("tells the incident's workflow about every change, so its deadline timers follow", async () => {
+    const id = await openIncident({ title: 'Third exposure' });
+    const items = (await obligationsOf(id)).items as { id: string; jurisdiction: string; audience: string }[];
+    const gdpr = items.find((o) => o.jurisdiction === 'DE' && o.audience === 'regulator')!;
+    const filed = await api(
+      'POST',
+      `/api/incidents/${id}/obligations/${gdpr.id}/filing`,
+      system.tokens.compliance,
+      { note: 'Reported through the supervisory authority portal, case 2026-118' },
+    );
+    expect(filed.statusCode, filed.body).toBe(200);
+    const held = await api('POST', `/api/incidents/${id}/hold`, system.tokens.compliance, {
+      reason: 'The police asked us in writing to wait while they investigate.',
+    });
+    expect(held.statusCode, held.body).toBe(200);
+    // One obligationsChanged signal per change, in the workflow's own history.
+    const signals = async () => {
+      const history = await system.client.workflow.getHandle(`incident-${id}`).fetchHistory();
+      return (history.events ?? []).filter(
+        (e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'obligationsChanged',
+      ).length;
+    };
+    await eventually(async () => (await signals()) >= 2);
+    expect(await signals()).toBe(2);
+  });
+
   it('lets compliance pre-approve the standard notice', async () => {
     const none = await api('GET', '/api/notice-templates/preapproved', system.tokens.compliance);
     expect(none.statusCode).toBe(404);
