@@ -10,6 +10,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import proto from '@temporalio/proto';
 import type Long from 'long';
 import type { Config } from '../core/config';
+import type { Logger } from '../core/logger';
 import type { Pool } from '../core/db/pool';
 import type { WorkflowTampering } from '../core/db/workflow-tampering';
 import { dataConverter } from '../core/data-converter';
@@ -99,14 +100,21 @@ export function reviseNotice(
 /**
  * Tells the incident's workflow its obligations changed so its deadline timers follow. The workflow
  * may have finished (everything resolved); then there are no timers to move and nothing to tell.
- * Takes the incident id and derives the workflow id, as `startIncidentWorkflow` does: the routes
- * hold the incident id, and a signal to a wrong id would vanish in the catch below.
+ * Any other failure is logged, not thrown: the change itself has committed, and an error answer
+ * would invite the caller to record it twice. Takes the incident id and derives the workflow id,
+ * as `startIncidentWorkflow` does.
  */
-export async function signalObligationsChanged(temporal: Client, incidentId: string): Promise<void> {
-  await temporal.workflow
-    .getHandle(incidentWorkflowId(incidentId))
-    .signal(obligationsChangedSignal)
-    .catch(() => undefined);
+export async function signalObligationsChanged(
+  temporal: Client,
+  incidentId: string,
+  log: Pick<Logger, 'error'>,
+): Promise<void> {
+  try {
+    await temporal.workflow.getHandle(incidentWorkflowId(incidentId)).signal(obligationsChangedSignal);
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return;
+    log.error({ err, incidentId }, 'obligations changed, but the workflow could not be told');
+  }
 }
 
 /**

@@ -38,7 +38,7 @@ import {
  * Every change signals the incident's workflow, whose deadline timers then follow.
  */
 export async function obligationRoutes(app: App, deps: AppDeps & { templates: TemplateCache }) {
-  const { pool, temporal, config } = deps;
+  const { pool, temporal, config, logger } = deps;
 
   const mustGetIncident = async (id: string) => {
     const incident = await incidents.get(pool, id);
@@ -47,7 +47,7 @@ export async function obligationRoutes(app: App, deps: AppDeps & { templates: Te
   };
   /** After a committed change: the workflow's deadline timers follow. */
   const changed = async <T>(incidentId: string, result: T): Promise<T> => {
-    await signalObligationsChanged(temporal, incidentId);
+    await signalObligationsChanged(temporal, incidentId, logger);
     return result;
   };
 
