@@ -1,5 +1,6 @@
-import { createHash, createHmac } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import type { Config } from '../config';
+import { sha256Hex } from '../hash';
 
 /*
  * Customer page tokens, /n/<token>. The token in a person's email is computed when it is needed
@@ -18,10 +19,8 @@ export function pageToken(key: Buffer, seed: string): string {
   return createHmac('sha256', key).update(seed).digest('hex');
 }
 
-/** What a token is stored and looked up as. */
-export function pageTokenHash(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
-}
+/** What a token is stored and looked up as: the same hash as every other stored token. */
+export const pageTokenHash = (token: string): string => sha256Hex(token);
 
 /** A record's token, or null for a record from before migration 013 (see above). */
 export function recipientPageToken(
