@@ -3,6 +3,7 @@ import type { Config } from '../config';
 import * as decisions from '../db/approval-decisions';
 import * as audit from '../db/audit';
 import * as incidents from '../db/incidents';
+import type { Incident } from '../db/incidents';
 import * as notices from '../db/notices';
 import type { NoticeContent, PreapprovedNotice } from '../db/notices';
 import type { Pool, Queryable } from '../db/pool';
@@ -147,12 +148,16 @@ export interface DecisionInput {
   comment: string | null;
 }
 
-/** Why a decision may not count, or null when it may: the four-eyes rules and the binding to the text. */
+/**
+ * Why a decision may not count, or null when it may: the four-eyes rules and the binding to the text.
+ * `incident` when the caller has read it already in this transaction.
+ */
 async function refusalOf(
   db: Queryable,
   decision: { incidentId: string; noticeId: string; contentHash: string; decidedBy: string },
+  incidentRead?: Incident | null,
 ): Promise<ForbiddenError | ConflictError | null> {
-  const incident = await incidents.get(db, decision.incidentId);
+  const incident = incidentRead === undefined ? await incidents.get(db, decision.incidentId) : incidentRead;
   if (!incident) return new ConflictError('The decision names an incident that does not exist');
   const notice = await notices.get(db, decision.noticeId);
   if (!notice || notice.incidentId !== decision.incidentId) {
@@ -192,8 +197,9 @@ export async function recordDecision(
     throw new ValidationError('A rejection needs a comment saying what to change', 'comment');
   }
   return inTransaction(deps.pool, async (tx) => {
-    if (!(await incidents.get(tx, input.incidentId))) throw new IncidentNotFoundError(input.incidentId);
-    const refusal = await refusalOf(tx, { ...input, decidedBy: actor.id });
+    const incident = await incidents.get(tx, input.incidentId);
+    if (!incident) throw new IncidentNotFoundError(input.incidentId);
+    const refusal = await refusalOf(tx, { ...input, decidedBy: actor.id }, incident);
     if (refusal) throw refusal;
     const row = await decisions.record(tx, { ...input, decidedBy: actor.id });
     if (!row) throw new ConflictError('You have already decided on this version of the notice');
