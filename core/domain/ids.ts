@@ -8,6 +8,12 @@ export const deliveryShardWorkflowId = (incidentId: string, shard: number) =>
   `incident-${incidentId}-delivery-${shard}`;
 
 /**
+ * Workflow id of a batch of letters for an incident: `key` names why it is opened ('initial' with the
+ * emails, 'fallback' after them, an hour's bounces), so a second start for the same reason finds it.
+ */
+export const letterBatchWorkflowId = (incidentId: string, key: string) => `incident-${incidentId}-letters-${key}`;
+
+/**
  * A stable Message-ID per incident and customer: a resend after a crash carries the same id, so a
  * mailbox or relay that de-duplicates on Message-ID shows one message.
  */
