@@ -8,15 +8,17 @@ export const deliveryShardWorkflowId = (incidentId: string, shard: number) =>
   `incident-${incidentId}-delivery-${shard}`;
 
 /**
- * Workflow id of a batch of letters for an incident: `key` names why it is opened ('initial' with the
- * emails, 'fallback' after them, an hour's bounces), so a second start for the same reason finds it.
- */
-export const letterBatchWorkflowId = (incidentId: string, key: string) => `incident-${incidentId}-letters-${key}`;
-
-/**
  * A stable Message-ID per incident and customer: a resend after a crash carries the same id, so a
  * mailbox or relay that de-duplicates on Message-ID shows one message.
  */
 export function noticeMessageId(incidentId: string, customerId: number, senderDomain: string): string {
   return `<notice.${incidentId}.${customerId}@${senderDomain}>`;
 }
+
+/**
+ * Workflow id of one letter batch of an incident (`letterBatchWorkflow`). `key` names why the batch
+ * is made ('initial', 'fallback', a bounce's key): starting it again with the same key finds the
+ * running one, and the batch it opens is keyed by this id, so one key is one batch.
+ */
+export const letterBatchWorkflowId = (incidentId: string, key: string) =>
+  `incident-${incidentId}-letters-${key}`;
