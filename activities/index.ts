@@ -11,6 +11,8 @@ import type { SmtpPool } from '../core/mail/smtp-pool';
 import type { StaffMailer } from '../core/mail/staff-mailer';
 import type { TemplateCache } from '../core/mail/template-cache';
 import { finishDelivery } from '../core/use-cases/deliveries';
+import { renderLetterFile } from '../core/letters/batch';
+import { finishLetterBatch, openLetterBatch } from '../core/use-cases/letters';
 import { identifyAffectedCustomers, recordIncidentStatus } from '../core/use-cases/incidents';
 import { applyDecision, draftNotice, recordApproval } from '../core/use-cases/notices';
 import type { AppliedDecision } from '../core/use-cases/notices';
@@ -167,6 +169,47 @@ function activitySteps(deps: ActivityDeps) {
       incidentId: string,
     ): Promise<{ sent: number; undeliverable: number; manual: number }> {
       return finishDelivery(deps, incidentId);
+    },
+
+    /**
+     * Opens the letter batch of the calling workflow (its id is the batch's key): claims a letter for
+     * everyone still waiting for one. Null when nobody does. Ids and counts only.
+     */
+    async openLetterBatch(input: {
+      incidentId: string;
+      key: string;
+    }): Promise<{ batchId: string; letters: number; files: number } | null> {
+      return openLetterBatch(deps, input);
+    },
+
+    /**
+     * Renders one file of a letter batch (core/letters/batch.ts `renderLetterFile`), heartbeating the
+     * last customer id rendered. A retry renders the file again from the start to the same bytes, or
+     * skips it when it is already recorded and on disk.
+     */
+    async renderLetterFile(input: { batchId: string; fileNo: number }): Promise<{ letters: number }> {
+      const ctx = Context.current();
+      let cursor = 0;
+      const beat = () => ctx.heartbeat({ fileNo: input.fileNo, cursor });
+      beat();
+      const timer = setInterval(beat, HEARTBEAT_EVERY_MS);
+      try {
+        const file = await renderLetterFile({ ...deps, warn: (message) => ctx.log.warn(message) }, input, {
+          signal: ctx.cancellationSignal,
+          onProgress: (last) => {
+            cursor = last;
+            beat();
+          },
+        });
+        return { letters: file.letters };
+      } finally {
+        clearInterval(timer);
+      }
+    },
+
+    /** Writes a letter batch's manifest and checksums and marks it ready for the mail house. */
+    async finishLetterBatch(batchId: string): Promise<{ batchId: string; letters: number }> {
+      return finishLetterBatch(deps, batchId);
     },
   };
 }

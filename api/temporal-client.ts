@@ -14,13 +14,14 @@ import type { Logger } from '../core/logger';
 import type { Pool } from '../core/db/pool';
 import type { WorkflowTampering } from '../core/db/workflow-tampering';
 import { dataConverter } from '../core/data-converter';
-import { incidentWorkflowId } from '../core/domain/ids';
+import { incidentWorkflowId, letterBatchWorkflowId } from '../core/domain/ids';
 import { ConflictError, ForbiddenError, ValidationError } from '../core/errors';
 import { temporalConnectionOptions } from '../core/temporal-connection';
 import { recordDecision } from '../core/use-cases/notices';
 import type { DecisionInput } from '../core/use-cases/notices';
 import type { Actor } from '../core/use-cases/types';
 import type { incidentWorkflow } from '../workflows/incident';
+import type { letterBatchWorkflow } from '../workflows/letters';
 import { REFUSAL, approvalUpdate, obligationsChangedSignal, reviseNoticeUpdate } from '../workflows/messages';
 import type { ApprovalInput, ApprovalResult, ReviseNoticeInput } from '../workflows/messages';
 
@@ -61,6 +62,31 @@ export async function startIncidentWorkflow(
       workflowIdConflictPolicy: 'USE_EXISTING',
       // A closed workflow is never started again: an incident has one life.
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
+    });
+  } catch (err) {
+    if (err instanceof WorkflowExecutionAlreadyStartedError) return;
+    throw err;
+  }
+}
+
+/**
+ * Starts the incident's letter batch named `key` (workflows/letters.ts) after `waitMs`, under
+ * `letterBatchWorkflowId(incidentId, key)`: one that is already running under that id is left to
+ * run (not an error), so a caller that fires twice gets one batch. A finished one is started again
+ * (its batch is found by the same key, so no letter goes twice); use a new key for a new batch.
+ */
+export async function startLetterBatch(
+  deps: TemporalDeps,
+  incidentId: string,
+  key: string,
+  waitMs: number,
+): Promise<void> {
+  try {
+    await deps.temporal.workflow.start<typeof letterBatchWorkflow>('letterBatchWorkflow', {
+      workflowId: letterBatchWorkflowId(incidentId, key),
+      taskQueue: deps.config.temporal.taskQueue,
+      args: [{ incidentId, waitMs }],
+      workflowIdConflictPolicy: 'USE_EXISTING',
     });
   } catch (err) {
     if (err instanceof WorkflowExecutionAlreadyStartedError) return;

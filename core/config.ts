@@ -175,6 +175,17 @@ const EnvFields = z.object({
   STANDARD_NOTICE_CUTOFF_FRACTION: fraction.default(0.8),
   /** How many distinct compliance users must approve a notice before it is sent (1 or 2). */
   APPROVAL_QUORUM: z.coerce.number().int().min(1).max(2).default(1),
+
+  /** Where letter batches are written (PDFs, manifest, checksums). Default: FORTHRIGHT_DATA_DIR/letters. */
+  LETTERS_DIR: z.string().min(1).optional(),
+  /**
+   * The country the mail house posts from (ISO 3166-1 alpha-2): a letter to any other country ends
+   * its address block with the destination country's name in capitals (UPU Convention, art. 18).
+   */
+  LETTERS_HOME_COUNTRY: z
+    .string()
+    .regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code such as US')
+    .default('US'),
 });
 
 const EnvSchema = EnvFields.superRefine((e, ctx) => {
@@ -286,6 +297,8 @@ export interface Config {
     failureWindowMs: number;
   };
   delivery: { batchSize: number; shards: number; retryDelaysMs: number[] };
+  /** Printed letters (core/letters). */
+  letters: { dir: string; homeCountry: string };
   policy: {
     individualNoticeTargetHours: number;
     reminderFractions: number[];
@@ -402,6 +415,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       serviceTokenMs: e.SERVICE_TOKEN_DAYS * 86_400_000,
       failureLimit: e.SIGN_IN_FAILURE_LIMIT,
       failureWindowMs: e.SIGN_IN_FAILURE_WINDOW_MINUTES * 60_000,
+    },
+    letters: {
+      dir: e.LETTERS_DIR ? resolve(e.LETTERS_DIR) : resolve(dataDir, 'letters'),
+      homeCountry: e.LETTERS_HOME_COUNTRY,
     },
     delivery: {
       batchSize: e.DELIVERY_BATCH_SIZE,

@@ -18,3 +18,13 @@ export const deliveryBatch: ActivityOptions = {
   heartbeatTimeout: '30 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' },
 };
+
+/**
+ * Letter files: one file (≤ 1,000 letters, a few seconds) per call, heartbeating; a crashed
+ * worker's file is taken over after the missed heartbeat and rendered again from its start.
+ */
+export const letterFile: ActivityOptions = {
+  startToCloseTimeout: '10 minutes',
+  heartbeatTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' },
+};

@@ -1,3 +1,4 @@
 // The single workflowsPath entry: every workflow the worker runs, and nothing else.
 export { incidentWorkflow } from './incident';
 export { deliveryShardWorkflow } from './delivery';
+export { letterBatchWorkflow } from './letters';

@@ -23,3 +23,17 @@ export interface DeliveryPlan {
   shards: number;
   retryDelaysMs: number[];
 }
+
+export interface LetterBatchWorkflowInput {
+  incidentId: string;
+  /** How long to wait before opening the batch, so late bounces join it (milliseconds). */
+  waitMs: number;
+  /** Set by continue-as-new: the batch opened and the next file to render. */
+  batch?: { id: string; letters: number; files: number; nextFile: number };
+}
+
+/** A letter batch's outcome: ids and counts only. */
+export interface LetterBatchResult {
+  batchId: string;
+  letters: number;
+}

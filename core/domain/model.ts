@@ -59,3 +59,15 @@ export type ApprovalDecision = (typeof APPROVAL_DECISIONS)[number];
 
 export const AUDIENCES = ['individuals', 'regulator', 'consumer_reporting_agencies', 'media'] as const;
 export type Audience = (typeof AUDIENCES)[number];
+
+/**
+ * A printed letter (core/letters): `queued` when its batch opens (the claim, before rendering),
+ * `rendered` once its file is written, `posted` when the mail house confirms it went out, `returned`
+ * when it came back undelivered (the person then falls to substitute notice).
+ */
+export const LETTER_STATUSES = ['queued', 'rendered', 'posted', 'returned'] as const;
+export type LetterStatus = (typeof LETTER_STATUSES)[number];
+
+/** A batch of letters for the mail house: files being written, ready to hand over, all posted. */
+export const LETTER_BATCH_STATUSES = ['rendering', 'ready', 'posted'] as const;
+export type LetterBatchStatus = (typeof LETTER_BATCH_STATUSES)[number];

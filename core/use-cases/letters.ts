@@ -1,0 +1,291 @@
+import * as audit from '../db/audit';
+import * as letters from '../db/letters';
+import type { LetterBatchSummary, LetterFileRow, LetterRef } from '../db/letters';
+import * as notices from '../db/notices';
+import { inTransaction } from '../db/pool';
+import type { Queryable } from '../db/pool';
+import {
+  ConflictError,
+  ForbiddenError,
+  NoticeNotApprovedError,
+  NotFoundError,
+  ValidationError,
+} from '../errors';
+import {
+  CHECKSUMS_NAME,
+  LETTERS_PER_FILE,
+  MANIFEST_NAME,
+  batchDir,
+  writeBatchManifest,
+  type LetterDeps,
+} from '../letters/batch';
+import type { Role } from '../domain/model';
+import type { Actor, UseCaseDeps } from './types';
+
+/*
+ * Printed letters (core/letters/README.md): opening a batch and marking it ready (the workflow's
+ * steps), and what staff do with the mail house's answers — "posted" and returned mail. Each is one
+ * transaction with its audit entry.
+ */
+
+/** Who records the mail house's answers and handles the files (they hold personal data). */
+export const LETTER_ROLES: readonly Role[] = ['officer', 'compliance'];
+
+function mayHandleLetters(actor: Actor): void {
+  if (!LETTER_ROLES.includes(actor.role))
+    throw new ForbiddenError('only officers and compliance handle letters');
+}
+
+/**
+ * Opens the batch named `key` (the letter workflow's id): claims a letter for everyone of the
+ * incident who is to get one and has none yet for the approved notice (core/db/letters.ts
+ * `claimLetters`), in files of LETTERS_PER_FILE. The same key returns the batch already opened, so
+ * a retried step or a restarted workflow renders the same letters. Null when nobody waits for a
+ * letter (no batch is kept then). NoticeNotApprovedError while the incident has no approved notice.
+ */
+export async function openLetterBatch(
+  deps: UseCaseDeps,
+  input: { incidentId: string; key: string },
+): Promise<{ batchId: string; letters: number; files: number } | null> {
+  return inTransaction(deps.pool, async (tx) => {
+    const existing = await letters.lockBatchByKey(tx, input.incidentId, input.key);
+    if (existing) return { batchId: existing.id, letters: existing.letters, files: existing.files };
+    const notice = (await notices.listForIncident(tx, input.incidentId)).find((n) => n.status === 'approved');
+    if (!notice) throw new NoticeNotApprovedError(`of incident ${input.incidentId}`);
+    // The claim sorts the incident's letter recipients once: in memory rather than on disk.
+    await tx.query(`SET LOCAL work_mem = '128MB'`);
+    const batch = await letters.insertBatch(tx, {
+      incidentId: input.incidentId,
+      noticeId: notice.id,
+      key: input.key,
+    });
+    const counts = await letters.claimLetters(tx, batch, LETTERS_PER_FILE);
+    if (counts.letters === 0) {
+      await letters.deleteBatch(tx, batch.id);
+      return null;
+    }
+    await letters.setBatchCounts(tx, batch.id, counts);
+    await audit.append(tx, {
+      incidentId: input.incidentId,
+      actor: 'system',
+      action: 'letter_batch_opened',
+      detail: { batchId: batch.id, key: input.key, noticeId: notice.id, ...counts },
+      dedupeKey: `letter_batch_opened:${batch.id}`,
+    });
+    return { batchId: batch.id, ...counts };
+  });
+}
+
+/**
+ * Writes the batch's manifest and checksums (core/letters/batch.ts) and marks it ready for the mail
+ * house, audited once with the manifest's hash. A batch already ready is left as it is.
+ */
+export async function finishLetterBatch(
+  deps: Pick<LetterDeps, 'pool' | 'config'>,
+  batchId: string,
+): Promise<{ batchId: string; letters: number }> {
+  const batch = await letters.getBatch(deps.pool, batchId);
+  if (!batch) throw new NotFoundError(`letter batch ${batchId} does not exist`);
+  if (batch.status !== 'rendering') return { batchId, letters: batch.letters };
+  const written = await writeBatchManifest(deps, batchId);
+  await inTransaction(deps.pool, async (tx) => {
+    await letters.markReady(tx, batchId, written.manifestSha256);
+    await audit.append(tx, {
+      incidentId: batch.incidentId,
+      actor: 'system',
+      action: 'letter_batch_ready',
+      detail: {
+        batchId,
+        letters: written.letters,
+        files: written.files,
+        manifestSha256: written.manifestSha256,
+      },
+      dedupeKey: `letter_batch_ready:${batchId}`,
+    });
+  });
+  return { batchId, letters: written.letters };
+}
+
+export interface LetterBatchView extends LetterBatchSummary {
+  /** The batch's PDFs (manifest.csv and SHA256SUMS sit beside them once it is ready). */
+  pdfFiles: Omit<LetterFileRow, 'batchId'>[];
+}
+
+/** An incident's letter batches, newest first, with their letters by status and their files. */
+export async function listLetterBatches(deps: UseCaseDeps, incidentId: string): Promise<LetterBatchView[]> {
+  const batches = await letters.listBatches(deps.pool, incidentId);
+  return Promise.all(
+    batches.map(async (b) => ({
+      ...b,
+      pdfFiles: (await letters.listFiles(deps.pool, b.id)).map(({ batchId: _, ...f }) => f),
+    })),
+  );
+}
+
+/**
+ * Hands one file of a ready batch to a staff member: the path to stream it from and its media
+ * type. The files hold names and addresses, so each download is audited (`letters_downloaded`)
+ * before the path is given. NotFoundError for a batch of another incident or a name not in the batch.
+ */
+export async function letterBatchFile(
+  deps: Pick<LetterDeps, 'pool' | 'config'>,
+  actor: Actor,
+  input: { incidentId: string; batchId: string; name: string },
+): Promise<{ path: string; mediaType: string; name: string }> {
+  mayHandleLetters(actor);
+  return inTransaction(deps.pool, async (tx) => {
+    const batch = await letters.getBatch(tx, input.batchId);
+    if (!batch || batch.incidentId !== input.incidentId) {
+      throw new NotFoundError(`letter batch ${input.batchId} does not exist`);
+    }
+    if (batch.status === 'rendering') throw new ConflictError('the batch is still being rendered');
+    const files = await letters.listFiles(tx, batch.id);
+    const mediaType =
+      input.name === MANIFEST_NAME
+        ? 'text/csv; charset=utf-8'
+        : input.name === CHECKSUMS_NAME
+          ? 'text/plain; charset=utf-8'
+          : files.some((f) => f.name === input.name)
+            ? 'application/pdf'
+            : null;
+    if (!mediaType) throw new NotFoundError(`the batch has no file ${input.name}`);
+    await audit.append(tx, {
+      incidentId: input.incidentId,
+      actor: actor.id,
+      action: 'letters_downloaded',
+      detail: { batchId: batch.id, file: input.name },
+    });
+    return { path: `${batchDir(deps.config, batch)}/${input.name}`, mediaType, name: input.name };
+  });
+}
+
+/** The mail house's confirmation: a whole batch posted on one date, or letters by reference code. */
+export type PostedConfirmation =
+  | { incidentId: string; batchId: string; postedOn: string }
+  | { incidentId: string; letters: { reference: string; postedOn: string }[] };
+
+export interface PostedResult {
+  posted: number;
+  /** Letters the confirmation named that were already recorded posted (a repeated file). */
+  alreadyPosted: number;
+  /** People who became notified by it. */
+  notified: number;
+}
+
+/**
+ * Records letters as posted: each person still waiting becomes notified, their batch `posted` once
+ * every letter of it is posted or returned, and the individuals' obligations are settled again, all
+ * in one transaction with its `letters_posted` entry. A reference with no letter is a 400 naming
+ * it (nothing is recorded: the file is wrong or for another incident); a letter not yet rendered
+ * cannot have been posted (409). A letter already posted or returned is left as it is.
+ */
+export async function recordLettersPosted(
+  deps: UseCaseDeps,
+  actor: Actor,
+  input: PostedConfirmation,
+): Promise<PostedResult> {
+  mayHandleLetters(actor);
+  return inTransaction(deps.pool, async (tx) => {
+    let found: (LetterRef & { postedOn: string })[];
+    if ('batchId' in input) {
+      const batch = await letters.getBatch(tx, input.batchId);
+      if (!batch || batch.incidentId !== input.incidentId) {
+        throw new NotFoundError(`letter batch ${input.batchId} does not exist`);
+      }
+      if (batch.status === 'rendering') throw new ConflictError('the batch is still being rendered');
+      found = (await letters.lockUnposted(tx, batch.id)).map((l) => ({ ...l, postedOn: input.postedOn }));
+    } else {
+      const dates = new Map(input.letters.map((l) => [l.reference, l.postedOn]));
+      const refs = await byReferences(tx, input.incidentId, [...dates.keys()]);
+      found = refs.map((l) => ({ ...l, postedOn: dates.get(l.referenceCode)! }));
+    }
+    const notPrinted = found.find((l) => l.status === 'queued');
+    if (notPrinted)
+      throw new ConflictError(`the letter ${notPrinted.referenceCode} has not been rendered yet`);
+    const toPost = found.filter((l) => l.status === 'rendered');
+    await letters.markPosted(tx, toPost);
+    const notified = await letters.markPeopleNotified(
+      tx,
+      input.incidentId,
+      toPost.map((l) => l.customerId),
+    );
+    await letters.settleBatches(
+      tx,
+      found.map((l) => l.batchId),
+    );
+    const dates = toPost.map((l) => l.postedOn).sort();
+    await audit.append(tx, {
+      incidentId: input.incidentId,
+      actor: actor.id,
+      action: 'letters_posted',
+      detail: {
+        ...('batchId' in input ? { batchId: input.batchId } : {}),
+        letters: toPost.length,
+        alreadyPosted: found.length - toPost.length,
+        notified,
+        postedFrom: dates[0] ?? null,
+        postedTo: dates.at(-1) ?? null,
+      },
+    });
+    return { posted: toPost.length, alreadyPosted: found.length - toPost.length, notified };
+  });
+}
+
+/**
+ * Returned mail: each letter is recorded returned with the mail house's reason, and its person
+ * becomes undeliverable by post with no lawful channel left (`none`: substitute notice), the
+ * reason on their record; the individuals' obligations are settled again. One transaction with its
+ * `returned_mail_imported` entry. A reference with no letter is a 400 naming it; a letter never
+ * rendered cannot have come back (409); one already recorded returned is left as it is.
+ */
+export async function importReturnedMail(
+  deps: UseCaseDeps,
+  actor: Actor,
+  input: { incidentId: string; letters: { reference: string; reason: string }[] },
+): Promise<{ returned: number; alreadyReturned: number }> {
+  mayHandleLetters(actor);
+  return inTransaction(deps.pool, async (tx) => {
+    const reasons = new Map(input.letters.map((l) => [l.reference, l.reason]));
+    const found = await byReferences(tx, input.incidentId, [...reasons.keys()]);
+    const notPrinted = found.find((l) => l.status === 'queued');
+    if (notPrinted)
+      throw new ConflictError(`the letter ${notPrinted.referenceCode} has not been rendered yet`);
+    const back = found
+      .filter((l) => l.status === 'rendered' || l.status === 'posted')
+      .map((l) => ({ ...l, reason: reasons.get(l.referenceCode)! }));
+    await letters.markReturned(tx, back);
+    await letters.markPeopleUnreachableByPost(
+      tx,
+      input.incidentId,
+      back.map((l) => l.customerId),
+    );
+    await letters.settleBatches(
+      tx,
+      back.map((l) => l.batchId),
+    );
+    await audit.append(tx, {
+      incidentId: input.incidentId,
+      actor: actor.id,
+      action: 'returned_mail_imported',
+      detail: {
+        returned: back.map((l) => ({ customerId: l.customerId, reason: l.reason })),
+        alreadyReturned: found.length - back.length,
+      },
+    });
+    return { returned: back.length, alreadyReturned: found.length - back.length };
+  });
+}
+
+/** The letters for these references, or a ValidationError naming the first reference without one. */
+async function byReferences(db: Queryable, incidentId: string, references: string[]): Promise<LetterRef[]> {
+  const found = await letters.lockByReferences(db, incidentId, references);
+  const known = new Set(found.map((l) => l.referenceCode));
+  const index = references.findIndex((r) => !known.has(r));
+  if (index >= 0) {
+    throw new ValidationError(
+      `no letter of this incident has the reference ${references[index]}`,
+      `letters.${index}.reference`,
+    );
+  }
+  return found;
+}
