@@ -61,6 +61,56 @@ export const AUDIENCES = ['individuals', 'regulator', 'consumer_reporting_agenci
 export type Audience = (typeof AUDIENCES)[number];
 
 /**
+ * How a person's notice goes (affected_customers.channel, decided by core/law `decideChannel` from
+ * the rules that apply to them and their contact facts): `email` when email counts as notice under
+ * every one of those rules; `letter` when it does not (or there is no email) and a postal address is
+ * known; `email_and_letter` when the letter is the lawful notice and an email tells them promptly
+ * too; `none` when no lawful channel is left: they are covered only by a substitute notice.
+ * Null on a record: not planned (an incident from before migration 015, a merged record, or a
+ * deceased customer without a representative's email, handled by hand as before).
+ */
+export const NOTICE_CHANNELS = ['email', 'letter', 'email_and_letter', 'none'] as const;
+export type NoticeChannel = (typeof NOTICE_CHANNELS)[number];
+
+/**
+ * Why a person's channel is what it is (affected_customers.channel_reason):
+ * `email_allowed` every applicable rule accepts email; `email_consented` email counts because the
+ * person agreed to electronic notice; `representative_email` a deceased customer's representative
+ * is emailed (as before channels); `no_consent` a rule needs consent to electronic notice that is
+ * not on record (a letter, or nothing without an address); `no_email` no email address;
+ * `no_contact` neither an email nor a postal address; `email_undeliverable` the email was given up
+ * on for good and a letter replaces it.
+ */
+export const NOTICE_CHANNEL_REASONS = [
+  'email_allowed',
+  'email_consented',
+  'representative_email',
+  'no_consent',
+  'no_email',
+  'no_contact',
+  'email_undeliverable',
+] as const;
+export type NoticeChannelReason = (typeof NOTICE_CHANNEL_REASONS)[number];
+
+/**
+ * Where an affected person stands towards the individuals' obligations that count them
+ * (core/use-cases/reach.ts): `notified` by a method the rules accept; `awaiting_email` and
+ * `awaiting_letter` their notice is on its way (an `email_and_letter` person waits for the letter
+ * even once emailed); `undeliverable` their notice could not be delivered and no other channel is
+ * left; `no_channel` no lawful channel from the start; `manual` a deceased customer with no
+ * representative's email, handled by hand. The last three are covered only by a substitute notice.
+ */
+export const REACH_STATES = [
+  'notified',
+  'awaiting_email',
+  'awaiting_letter',
+  'undeliverable',
+  'no_channel',
+  'manual',
+] as const;
+export type ReachState = (typeof REACH_STATES)[number];
+
+/**
  * A printed letter (core/letters): `queued` when its batch opens (the claim, before rendering),
  * `rendered` once its file is written, `posted` when the mail house confirms it went out, `returned`
  * when it came back undelivered (the person then falls to substitute notice).

@@ -299,22 +299,56 @@ export function requiredContentFor(
   const parts = new Set<ContentPart>();
   const authorities = new Map<string, AuthorityContact>();
   const restrictions = new Set<NoticeRestriction>();
-  for (const group of groups) {
-    for (const rule of rules) {
-      if (rule.audience !== 'individuals') continue;
-      if (!inForceAt(rule, facts.discoveredAt) || !regimeApplies(rule, facts) || safeHarboured(rule, facts))
-        continue;
-      if (bucketsFor(rule, [group]).size === 0 || !triggeredBy(rule, group.categories)) continue;
-      for (const p of contentFor(rule, group.categories)) parts.add(p);
-      if (rule.authority) authorities.set(rule.authority.name, rule.authority);
-      for (const r of rule.noticeRestrictions ?? []) restrictions.add(r);
-    }
+  for (const rule of individualsRulesFor(jurisdiction, categories, facts, rules)) {
+    for (const p of contentFor(rule, categories)) parts.add(p);
+    if (rule.authority) authorities.set(rule.authority.name, rule.authority);
+    for (const r of rule.noticeRestrictions ?? []) restrictions.add(r);
   }
   return {
     parts: CONTENT_PARTS.filter((p) => parts.has(p)),
     authorities: [...authorities.values()],
     restrictions: [...restrictions],
   };
+}
+
+/**
+ * Whether a rule looks at people recorded under this jurisdiction ('US-CA' for the California rule;
+ * any US state for HIPAA's pooled individuals' rule): the rule's scope, without triggers or thresholds.
+ */
+export function coversJurisdiction(rule: Rule, jurisdiction: string): boolean {
+  const group = normaliseGroup({ jurisdiction, country: countryOf(jurisdiction), count: 1, categories: [] });
+  return bucketsFor(rule, [group]).size > 0;
+}
+
+/**
+ * Every individuals' rule that applies to one person in these jurisdictions (several: one person's
+ * records in different places, merged into one notice) with these categories exposed: in force at
+ * discovery, its sector regime configured, no safe harbour, the person in its scope (a pooled rule
+ * such as HIPAA's for any US resident) and triggered by the categories. Thresholds are ignored: they
+ * decide whether a rule applies to the incident, not what one person's notice must be. Each rule once.
+ */
+export function individualsRulesFor(
+  jurisdiction: string | readonly string[],
+  categories: readonly DataCategory[],
+  facts: IncidentFacts,
+  rules: readonly Rule[] = RULES,
+): Rule[] {
+  const groups = (typeof jurisdiction === 'string' ? [jurisdiction] : jurisdiction).map((j) =>
+    normaliseGroup({ jurisdiction: j, country: countryOf(j), count: 1, categories: [...categories] }),
+  );
+  const candidates = rules.filter(
+    (rule) =>
+      rule.audience === 'individuals' &&
+      inForceAt(rule, facts.discoveredAt) &&
+      regimeApplies(rule, facts) &&
+      !safeHarboured(rule, facts) &&
+      triggeredBy(rule, categories),
+  );
+  // In the order of the jurisdictions, then of the rules (the authorities a notice names follow it).
+  const found = new Set<Rule>();
+  for (const group of groups)
+    for (const rule of candidates) if (bucketsFor(rule, [group]).size > 0) found.add(rule);
+  return [...found];
 }
 
 /** A rule's deadline in words. */

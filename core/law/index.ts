@@ -14,6 +14,8 @@ export type {
   Deadline,
   DeadlineAnchor,
   DeadlineKind,
+  ElectronicNotice,
+  ElectronicNoticeKind,
   GroupFilter,
   IncidentFacts,
   NoticeRestriction,
@@ -25,12 +27,13 @@ export type {
   SafeHarbour,
   Threshold,
 } from './types';
-export { DEADLINE_ANCHORS, DEFAULT_POLICY, NOTICE_RESTRICTIONS } from './types';
+export { DEADLINE_ANCHORS, DEFAULT_POLICY, ELECTRONIC_NOTICE_KINDS, NOTICE_RESTRICTIONS } from './types';
 export {
   NOT_REQUIRED_REASONS,
   assessObligations,
   describeRuleDeadline,
   inForceAt,
+  individualsRulesFor,
   normaliseGroup,
   requiredContentFor,
 } from './assess';
@@ -52,3 +55,5 @@ export {
 export { coverage, describeThreshold, renderCoverageMarkdown } from './coverage';
 export { lawEnforcementDelayPermitted } from './delays';
 export { jurisdictionTimeZone } from './time-zones';
+export { CONTACT_COMBINATIONS, channelPolicy, decideChannel } from './channels';
+export type { ChannelDecision, ChannelPolicy, ContactFacts } from './channels';

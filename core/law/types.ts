@@ -122,6 +122,28 @@ export type NoticeRestriction = (typeof NOTICE_RESTRICTIONS)[number];
 
 export type SafeHarbour = 'encryption' | 'none';
 
+/**
+ * Whether an email counts as an individuals' rule's notice (core/law/channels.ts):
+ * - `allowed`: any effective means, email included (GDPR Art. 34 and most non-US laws; the few US
+ *   statutes that name e-mail notice to the address on file);
+ * - `esign_consent`: electronic notice only "consistent with 15 U.S.C. 7001" (E-SIGN), whose § 7001(c)
+ *   needs the consumer's affirmative consent to electronic records: email counts only with consent
+ *   on record;
+ * - `express_consent`: the person expressly consented to electronic notice and a log is kept (N.Y.
+ *   Gen. Bus. Law § 899-aa(5)(b)): consent on record (when and how) is that log;
+ * - `agreement`: written notice by first-class mail unless the individual agreed to electronic
+ *   notice (HIPAA, 45 CFR 164.404(d)(1)(i)).
+ * The three consent kinds are one fact in the inventory (`electronic_consent_at` and `_method`).
+ */
+export const ELECTRONIC_NOTICE_KINDS = ['allowed', 'esign_consent', 'express_consent', 'agreement'] as const;
+export type ElectronicNoticeKind = (typeof ELECTRONIC_NOTICE_KINDS)[number];
+
+export interface ElectronicNotice {
+  kind: ElectronicNoticeKind;
+  /** The provision that says so. */
+  citation: string;
+}
+
 export interface Rule {
   /** Stable, e.g. 'US-CA.individuals', 'US-NY.regulator.state-police'. Obligations refer to it. */
   id: string;
@@ -149,6 +171,8 @@ export interface Rule {
   noticeRestrictions?: readonly NoticeRestriction[];
   /** Who to notify (regulator rules) or whom the notice names (individuals' rules). */
   authority?: AuthorityContact;
+  /** Individuals' rules: whether an email counts as notice (every individuals' rule sets it). */
+  electronicNotice?: ElectronicNotice;
   citation: string;
   /** ISO date the rule as encoded took effect; incidents discovered earlier are not assessed under it. */
   effectiveFrom?: string;

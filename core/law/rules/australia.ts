@@ -37,6 +37,7 @@ export const AUSTRALIA_RULES: readonly Rule[] = [
     ...COMMON,
     id: 'AU.individuals',
     audience: 'individuals',
+    electronicNotice: { kind: 'allowed', citation: 'Privacy Act 1988 (Cth) s 26WL(3)(a)' },
     deadline: { kind: 'without_unreasonable_delay', from: 'discovery', wording: 'as soon as practicable' },
     requiredContent: ['dpo_contact'],
     citation: 'Privacy Act 1988 (Cth) s 26WL',

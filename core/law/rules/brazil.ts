@@ -52,6 +52,7 @@ export const BRAZIL_RULES: readonly Rule[] = [
     ...COMMON,
     id: 'BR.individuals',
     audience: 'individuals',
+    electronicNotice: { kind: 'allowed', citation: 'Resolução CD/ANPD nº 15/2024, Art. 9' },
     deadline: { kind: 'business_days', days: 3, from: 'discovery' },
     requiredContent: ['dpo_contact'],
     citation: 'Lei 13.709/2018 (LGPD) Art. 48; Resolução CD/ANPD nº 15/2024, Art. 9',

@@ -38,9 +38,14 @@ export const CANADA_RULES: readonly Rule[] = [
     ...COMMON,
     id: 'CA.individuals',
     audience: 'individuals',
+    electronicNotice: {
+      kind: 'agreement',
+      citation: 'Breach of Security Safeguards Regulations, SOR/2018-64, s. 4(a)',
+    },
     deadline: { kind: 'without_unreasonable_delay', from: 'discovery', wording: 'as soon as feasible' },
     requiredContent: ['dpo_contact', 'supervisory_authority_contact'],
     authority: OPC,
     citation: 'PIPEDA, S.C. 2000, c. 5, s. 10.1(3)–(6); SOR/2018-64, s. 3',
+    uncertain: `${RROSH_NOTE} Direct notification by email is read as allowed only where the individual consented to receiving information from the organization that way (SOR/2018-64, s. 4(a)), otherwise by letter; encoded from the text as recalled, a lawyer should confirm.`,
   },
 ];

@@ -48,6 +48,7 @@ export const CHINA_RULES: readonly Rule[] = [
     id: 'CN.individuals',
     regime: 'PIPL',
     audience: 'individuals',
+    electronicNotice: { kind: 'allowed', citation: 'PIPL Art. 57: no means prescribed' },
     triggers: 'any_personal_data',
     deadline: { kind: 'without_unreasonable_delay', from: 'discovery', wording: 'immediately' },
     // Art. 57(2): individuals need not be told where measures effectively avoid harm (unless a regulator requires it).

@@ -1,6 +1,6 @@
 import type { DataCategory } from '../../domain/categories';
 import type { AuthorityContact } from '../../domain/content-parts';
-import type { Rule } from '../types';
+import type { ElectronicNotice, Rule } from '../types';
 
 /**
  * Vocabulary shared by the rule modules: category sets and a small builder for US state laws, whose
@@ -51,7 +51,26 @@ export interface StateBase {
   triggers: readonly DataCategory[];
   /** Applies to every rule of the state. */
   uncertain?: string;
+  /**
+   * Whether email counts as the individuals' notice, where the statute differs from the common US
+   * formula (`esignNotice`), with what to check about it (added to the individuals' rule's note).
+   */
+  electronicNotice?: ElectronicNotice & { uncertain?: string };
 }
+
+/**
+ * The common US formula: notice may be "electronic notice, if the notice provided is consistent with
+ * the provisions regarding electronic records and signatures set forth in 15 U.S.C. § 7001" — whose
+ * § 7001(c)(1) needs the consumer's affirmative consent to receive records electronically. So email
+ * counts only for people whose consent is on record; everyone else gets a letter.
+ */
+export function esignNotice(regime: string): ElectronicNotice {
+  return { kind: 'esign_consent', citation: `${regime} (notice); 15 U.S.C. § 7001(c)(1)` };
+}
+
+/** Said of every state encoded with the common formula by default rather than from a reading of its text. */
+export const ESIGN_DEFAULT_NOTE =
+  'Electronic notice: encoded as the common US formula (email counts only with E-SIGN consent, 15 U.S.C. § 7001(c)) without checking this statute’s own wording in this review; some states also accept email where it is how the business usually communicates with the person, which Forthright does not record, so it sends a letter instead (the cautious reading).';
 
 /** One rule of a state, without what the state base supplies. `key` distinguishes several rules for one audience. */
 export type StateRuleSpec = Omit<
@@ -79,6 +98,15 @@ export type StateRuleSpec = Omit<
 export function stateRules(base: StateBase, specs: readonly StateRuleSpec[]): Rule[] {
   return specs.map(({ key, uncertain, ...spec }) => {
     const notes = [base.uncertain, uncertain].filter((n): n is string => Boolean(n));
+    if (spec.audience === 'individuals' && !spec.electronicNotice) {
+      // Every individuals' rule says whether email counts (core/law/channels.ts).
+      const { uncertain: channelNote, ...electronicNotice } = base.electronicNotice ?? {
+        ...esignNotice(base.regime),
+        uncertain: ESIGN_DEFAULT_NOTE,
+      };
+      spec.electronicNotice = electronicNotice;
+      if (channelNote) notes.push(channelNote);
+    }
     const rule: Rule = {
       id: `${base.jurisdiction}.${spec.audience}${key ? `.${key}` : ''}`,
       jurisdiction: base.jurisdiction,

@@ -238,6 +238,11 @@ function gdprRules(state: MemberState): Rule[] {
       ...common,
       id: `${state.code}.individuals`,
       audience: 'individuals',
+      electronicNotice: {
+        kind: 'allowed',
+        citation:
+          'GDPR Art. 34(1)–(2): no means prescribed; direct messaging such as email is named by the EDPB (Guidelines 9/2022)',
+      },
       triggers: HIGH_RISK,
       deadline: { kind: 'without_unreasonable_delay', from: 'discovery', wording: 'without undue delay' },
       // Art. 34(3)(a): not required where the data was unintelligible to anyone not authorised, e.g. encrypted.

@@ -31,6 +31,7 @@ export const HIPAA_RULES: readonly Rule[] = [
     ...COMMON,
     id: 'US-HIPAA.individuals',
     audience: 'individuals',
+    electronicNotice: { kind: 'agreement', citation: '45 CFR 164.404(d)(1)(i)' },
     scope: { kind: 'pooled', where: US },
     deadline: { kind: 'without_unreasonable_delay', outerLimitDays: 60, from: 'discovery' },
     requiredContent: ['hipaa_contact'],

@@ -72,6 +72,7 @@ export const INDIA_RULES: readonly Rule[] = [
     id: 'IN.individuals',
     regime: 'DPDP Act 2023 / DPDP Rules 2025',
     audience: 'individuals',
+    electronicNotice: { kind: 'allowed', citation: 'DPDP Rules 2025, r. 7(1)' },
     deadline: { kind: 'without_unreasonable_delay', from: 'discovery', wording: 'without delay' },
     requiredContent: ['dpo_contact'],
     authority: BOARD,

@@ -49,6 +49,7 @@ export const JAPAN_RULES: readonly Rule[] = [
     ...COMMON,
     id: 'JP.individuals',
     audience: 'individuals',
+    electronicNotice: { kind: 'allowed', citation: 'PPC Enforcement Rules Art. 10: no means prescribed' },
     deadline: {
       kind: 'without_unreasonable_delay',
       from: 'discovery',

@@ -36,6 +36,7 @@ export const SINGAPORE_RULES: readonly Rule[] = [
     ...COMMON,
     id: 'SG.individuals',
     audience: 'individuals',
+    electronicNotice: { kind: 'allowed', citation: 'PDPA s 26D(2): no means prescribed' },
     // Individuals only for significant harm, not for scale alone.
     triggers: HIGH_RISK,
     deadline: {

@@ -34,6 +34,11 @@ export const SOUTH_KOREA_RULES: readonly Rule[] = [
     ...COMMON,
     id: 'KR.individuals',
     audience: 'individuals',
+    electronicNotice: {
+      kind: 'allowed',
+      citation:
+        'PIPA Enforcement Decree Art. 40: in writing, by email, fax, telephone, text message or similar',
+    },
     triggers: 'any_personal_data',
     deadline: { kind: 'hours', hours: 72, from: 'discovery' },
     requiredContent: ['dpo_contact'],

@@ -31,6 +31,7 @@ export const UK_RULES: readonly Rule[] = [
     jurisdiction: 'GB',
     regime: 'UK GDPR',
     audience: 'individuals',
+    electronicNotice: { kind: 'allowed', citation: 'UK GDPR Art. 34(1)–(2): no means prescribed' },
     triggers: HIGH_RISK,
     deadline: { kind: 'without_unreasonable_delay', from: 'discovery', wording: 'without undue delay' },
     safeHarbour: 'encryption',

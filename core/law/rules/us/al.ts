@@ -8,6 +8,12 @@ export const US_AL: readonly Rule[] = stateRules(
   {
     jurisdiction: 'US-AL',
     regime: 'Ala. Code § 8-38-1 et seq.',
+    electronicNotice: {
+      kind: 'allowed',
+      citation: 'Ala. Code § 8-38-5(d)',
+      uncertain:
+        'Electronic notice: Ala. Code § 8-38-5(d) is read to allow email to the address in the records without consent (as Florida); encoded from the text as recalled, not re-read in this review.',
+    },
     timeZone: 'America/Chicago',
     triggers: [...US_CORE, 'tax_id', 'passport', 'medical', 'health_insurance', 'account_credentials'],
   },

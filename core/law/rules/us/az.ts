@@ -6,6 +6,12 @@ export const US_AZ: readonly Rule[] = stateRules(
   {
     jurisdiction: 'US-AZ',
     regime: 'A.R.S. § 18-552',
+    electronicNotice: {
+      kind: 'allowed',
+      citation: 'A.R.S. § 18-552(F)(2)',
+      uncertain:
+        'Electronic notice: A.R.S. § 18-552(F) is read to allow "an e-mail notice if the person has e-mail addresses for the individuals" without consent; encoded from the text as recalled, not re-read in this review.',
+    },
     // Arizona does not observe daylight saving time (except the Navajo Nation).
     timeZone: 'America/Phoenix',
     triggers: [

@@ -6,6 +6,9 @@ export const US_FL: readonly Rule[] = stateRules(
   {
     jurisdiction: 'US-FL',
     regime: 'Fla. Stat. § 501.171',
+    // § 501.171(4)(d): written notice to the mailing address, or "e-mail notice sent to the e-mail
+    // address for the individual in the records of the covered entity" — no consent needed.
+    electronicNotice: { kind: 'allowed', citation: 'Fla. Stat. § 501.171(4)(d)2.' },
     timeZone: 'America/New_York',
     timeZoneNote: 'Tallahassee (the capital); the western panhandle is on Central time.',
     triggers: [...US_CORE, 'passport', 'medical', 'health_insurance', 'account_credentials'],

@@ -6,6 +6,12 @@ export const US_IN: readonly Rule[] = stateRules(
   {
     jurisdiction: 'US-IN',
     regime: 'Ind. Code 24-4.9',
+    electronicNotice: {
+      kind: 'allowed',
+      citation: 'Ind. Code 24-4.9-3-4(a)',
+      uncertain:
+        'Electronic notice: Ind. Code 24-4.9-3-4(a) is read to allow e-mail where the database owner has the resident’s e-mail address, without consent; encoded from the text as recalled, not re-read in this review.',
+    },
     timeZone: 'America/Indiana/Indianapolis',
     timeZoneNote: 'Indianapolis (the capital); counties near Chicago and Evansville are on Central time.',
     triggers: US_CORE,

@@ -18,6 +18,12 @@ export const US_NY: readonly Rule[] = stateRules(
   {
     jurisdiction: 'US-NY',
     regime: 'N.Y. Gen. Bus. Law § 899-aa',
+    electronicNotice: {
+      kind: 'express_consent',
+      citation: 'N.Y. Gen. Bus. Law § 899-aa(5)(b)',
+      uncertain:
+        'Electronic notice only where the person expressly consented to receive it and a log of each such notice is kept (§ 899-aa(5)(b)); the consent on record (when and how) stands for the express consent, the delivery record for the log.',
+    },
     timeZone: 'America/New_York',
     triggers: [...US_CORE, 'medical', 'health_insurance', 'biometric', 'account_credentials'],
   },

@@ -1,0 +1,95 @@
+import type { DataCategory } from '../domain/categories';
+import type { NoticeChannel, NoticeChannelReason } from '../domain/model';
+import { individualsRulesFor } from './assess';
+import { RULES } from './rules';
+import type { IncidentFacts, Rule } from './types';
+
+/**
+ * Which channel carries a person's notice, by rule. Pure: the rules that apply to the person
+ * (`individualsRulesFor`: their jurisdiction, or every jurisdiction of a merged person, plus pooled
+ * rules such as HIPAA's when the company is a covered entity) give a policy — does email count, and
+ * only with consent? — and the person's contact facts give the channel:
+ *
+ * - email, when email counts under every applicable rule (freely, or because the person consented);
+ * - otherwise a letter where a postal address is known: `email_and_letter` when they also have an
+ *   email (they hear promptly by email; the letter is the lawful notice), `letter` when not;
+ * - `none` when no lawful channel is left: a substitute notice covers them.
+ *
+ * The policy depends only on the jurisdictions and categories, so callers compute it once per
+ * distinct combination and apply it to everyone in one statement (core/use-cases/channels.ts).
+ */
+
+/** What the applicable rules together say about email. */
+export interface ChannelPolicy {
+  /** Some rule needs the person's consent to electronic notice before an email counts. */
+  emailNeedsConsent: boolean;
+  /** The provisions behind the policy: each applicable rule's electronic-notice citation, once. */
+  citations: string[];
+}
+
+/** What is known about how to reach one person. */
+export interface ContactFacts {
+  hasEmail: boolean;
+  /** Agreed to electronic notice (electronic_consent_at and _method on record). */
+  consented: boolean;
+  hasPostalAddress: boolean;
+  /**
+   * A deceased customer whose notice goes to their representative's email (as before channels: the
+   * rules' consent is the customer's, which a representative cannot have given). A deceased customer
+   * without one is handled by hand and never planned.
+   */
+  viaRepresentative: boolean;
+}
+
+export interface ChannelDecision {
+  channel: NoticeChannel;
+  reason: NoticeChannelReason;
+}
+
+/**
+ * The policy of the rules applying to a person in these jurisdictions with these categories. An
+ * individuals' rule without `electronicNotice` is read as needing consent (the cautious reading; a
+ * test keeps every rule explicit). No rule at all: nothing restricts the channel.
+ */
+export function channelPolicy(
+  jurisdictions: string | readonly string[],
+  categories: readonly DataCategory[],
+  facts: IncidentFacts,
+  rules: readonly Rule[] = RULES,
+): ChannelPolicy {
+  const applying = individualsRulesFor(jurisdictions, categories, facts, rules);
+  return {
+    emailNeedsConsent: applying.some((r) => r.electronicNotice?.kind !== 'allowed'),
+    citations: [...new Set(applying.map((r) => r.electronicNotice?.citation ?? r.citation))],
+  };
+}
+
+/** The channel for one person under a policy (see the top of this file). */
+export function decideChannel(policy: ChannelPolicy, contact: ContactFacts): ChannelDecision {
+  if (contact.viaRepresentative) return { channel: 'email', reason: 'representative_email' };
+  const emailCounts = contact.hasEmail && (!policy.emailNeedsConsent || contact.consented);
+  if (emailCounts) {
+    return { channel: 'email', reason: policy.emailNeedsConsent ? 'email_consented' : 'email_allowed' };
+  }
+  const reason: NoticeChannelReason = !contact.hasEmail
+    ? contact.hasPostalAddress
+      ? 'no_email'
+      : 'no_contact'
+    : 'no_consent';
+  if (!contact.hasPostalAddress) return { channel: 'none', reason };
+  return { channel: contact.hasEmail ? 'email_and_letter' : 'letter', reason };
+}
+
+/** Every combination of contact facts, for callers that decide set-based (a lookup row per combination). */
+export const CONTACT_COMBINATIONS: readonly ContactFacts[] = [false, true].flatMap((hasEmail) =>
+  [false, true].flatMap((consented) =>
+    [false, true].flatMap((hasPostalAddress) =>
+      [false, true].map((viaRepresentative) => ({
+        hasEmail,
+        consented,
+        hasPostalAddress,
+        viaRepresentative,
+      })),
+    ),
+  ),
+);
