@@ -104,6 +104,30 @@ const EnvFields = z.object({
     .transform((s) => commaList(s.toLowerCase()))
     .pipe(z.array(z.enum(['hipaa', 'sec', 'nydfs']))),
 
+  /**
+   * Bounces (core/delivery/return-path.ts): with a domain, every notice's envelope sender is a VERP
+   * address `bounces+<token>@BOUNCE_DOMAIN` and the API listens for the reports that come back to
+   * it on BOUNCE_SMTP_PORT (the domain's MX points there). Unset: MAIL FROM is MAIL_FROM's address,
+   * nothing listens, and a bounce that arrives later is never seen.
+   */
+  BOUNCE_DOMAIN: z
+    .string()
+    .regex(/^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i, 'must be a domain name')
+    .optional(),
+  BOUNCE_SMTP_PORT: port.default(2525),
+  /** STARTTLS for the bounce listener: PEM files of its certificate and key (both or neither). */
+  BOUNCE_SMTP_TLS_CERT_PATH: z.string().min(1).optional(),
+  BOUNCE_SMTP_TLS_KEY_PATH: z.string().min(1).optional(),
+  /** The return-path tokens are HMAC-SHA256 under it; worker (sends) and API (receives) share it. */
+  BOUNCE_TOKEN_KEY: base64Key.optional(),
+  /** The shared secret a relay's bounce webhook sends (X-Forthright-Webhook-Secret); unset: refused. */
+  BOUNCE_WEBHOOK_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** How long a letter batch for bounced people waits to gather later bounces (0: at once). */
+  BOUNCE_LETTER_GATHER_MINUTES: z.coerce
+    .number()
+    .min(0)
+    .max(7 * 24 * 60)
+    .default(60),
   /** How often the API starts workflows that could not be started when their incident was opened. */
   WORKFLOW_START_RETRY_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   HOST: z.string().min(1).default('127.0.0.1'),
@@ -236,6 +260,12 @@ export interface Config {
     uiUrl: string;
     payloadKey: Buffer;
     /** Keys payloads may still be encrypted with (PAYLOAD_PREVIOUS_KEYS); only decoding uses them. */
+  // A listener certificate without its key (or the reverse) cannot offer STARTTLS.
+  if ((e.BOUNCE_SMTP_TLS_CERT_PATH === undefined) !== (e.BOUNCE_SMTP_TLS_KEY_PATH === undefined)) {
+    const missing =
+      e.BOUNCE_SMTP_TLS_CERT_PATH === undefined ? 'BOUNCE_SMTP_TLS_CERT_PATH' : 'BOUNCE_SMTP_TLS_KEY_PATH';
+    ctx.addIssue({ code: 'custom', path: [missing], message: 'certificate and key must be set together' });
+  }
     previousPayloadKeys: Buffer[];
     workflowBundlePath: string | undefined;
   };
@@ -314,6 +344,20 @@ export { ConfigError };
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Config> {
   const parsed = EnvSchema.safeParse(env);
   if (!parsed.success) {
+  /** Bounces and other reports about sent notices (core/delivery/return-path.ts, api/bounce-listener.ts). */
+  bounces: {
+    /** BOUNCE_DOMAIN, lower-cased; null: plain envelope sender, no listener. */
+    domain: string | null;
+    /** BOUNCE_TOKEN_KEY: return-path tokens are HMAC-SHA256 under it. */
+    key: Buffer;
+    smtpPort: number;
+    /** PEM files for STARTTLS on the listener; null: no STARTTLS offered. */
+    tls: { certPath: string; keyPath: string } | null;
+    /** BOUNCE_WEBHOOK_SECRET; null: the webhook refuses every call. */
+    webhookSecret: string | null;
+    /** BOUNCE_LETTER_GATHER_MINUTES in milliseconds. */
+    letterGatherMs: number;
+  };
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
@@ -443,6 +487,19 @@ function parseRoleGroups(text: string, ctx: z.RefinementCtx): Partial<Record<Rol
       ctx.addIssue({
         code: 'custom',
         message: `"${pair}" is not role=group with a role of ${ROLES.join(', ')}`,
+    bounces: {
+      domain: e.BOUNCE_DOMAIN?.toLowerCase() ?? null,
+      key: e.BOUNCE_TOKEN_KEY
+        ? Buffer.from(e.BOUNCE_TOKEN_KEY, 'base64')
+        : localKey(dataDir, 'bounce-token-key'),
+      smtpPort: e.BOUNCE_SMTP_PORT,
+      tls:
+        e.BOUNCE_SMTP_TLS_CERT_PATH && e.BOUNCE_SMTP_TLS_KEY_PATH
+          ? { certPath: e.BOUNCE_SMTP_TLS_CERT_PATH, keyPath: e.BOUNCE_SMTP_TLS_KEY_PATH }
+          : null,
+      webhookSecret: e.BOUNCE_WEBHOOK_SECRET ?? null,
+      letterGatherMs: e.BOUNCE_LETTER_GATHER_MINUTES * 60_000,
+    },
       });
       continue;
     }
@@ -462,11 +519,12 @@ export function embeddedDatabaseUrl(port: number, as: 'app' | 'owner' = 'app'): 
 }
 
 /**
- * Without PAYLOAD_ENCRYPTION_KEY (or PAGE_TOKEN_KEY), a key is generated once into the data folder,
- * so the default set-up encrypts histories (and keys page links) without shipping a demo key, and
- * the worker and the API, sharing the folder, share it. Production sets the variables.
+ * Without PAYLOAD_ENCRYPTION_KEY (or PAGE_TOKEN_KEY, BOUNCE_TOKEN_KEY), a key is generated once into
+ * the data folder, so the default set-up encrypts histories (and keys page links and return paths)
+ * without shipping a demo key, and the worker and the API, sharing the folder, share it.
+ * Production sets the variables.
  */
-function localKey(dataDir: string, name: 'payload-key' | 'page-token-key'): Buffer {
+function localKey(dataDir: string, name: 'payload-key' | 'page-token-key' | 'bounce-token-key'): Buffer {
   const file = resolve(dataDir, name);
   if (!existsSync(file)) {
     mkdirSync(dataDir, { recursive: true });

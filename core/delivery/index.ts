@@ -10,6 +10,7 @@ export {
 } from './notice-message';
 export { WITHHELD_TOKEN, withholdPageLink } from './page-link';
 export { pageTokenHash, recipientPageToken } from './page-token';
+export { RETURN_PATH_PREFIX, deliveryOfReturnPath, returnPathFor } from './return-path';
 export { renderSentCopy, sentNoticeInput } from './sent-copy';
 export type { SentCopy } from './sent-copy';
 export { RateLimiter } from './rate-limiter';

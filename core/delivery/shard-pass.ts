@@ -21,6 +21,7 @@ import {
 } from './notice-message';
 import type { NoticeContext } from './notice-message';
 import { pageTokenHash, recipientPageToken } from './page-token';
+import { returnPathFor } from './return-path';
 import { SendContexts } from './sent-copy';
 import { RateLimiter } from './rate-limiter';
 import { GroupCommit, OutcomeWriter } from './write-batching';
@@ -135,6 +136,9 @@ export async function deliverShardPass(
   const contexts = new SendContexts(pool, page.noticeId);
   const from = addressOf(config.mail.from);
   const senderDomain = from.split('@')[1] ?? 'localhost';
+  // The envelope sender: each message's own return path when bounces are received
+  // (return-path.ts), computed from the delivery id the claim gave (no query), else the From address.
+  const envelopeFrom = (deliveryId: number) => returnPathFor(config.bounces, deliveryId) ?? from;
   const messageIdFor = (customerId: number) => noticeMessageId(page.incidentId, customerId, senderDomain);
 
   // The configured rate is the total across shards (and so across workers): each shard takes its share.
@@ -302,10 +306,14 @@ export async function deliverShardPass(
       const { context, contentHash } = item.copy!;
       const sendContext = await contexts.store(context);
       await limiter.take();
-      await deps.smtp.send({ from, to: recipientAddress(r) }, raw, async () => {
-        if (!(await sending.add({ id: item.deliveryId, contentHash, sendContext })))
-          throw new LeaseLostError(`delivery ${item.deliveryId} was taken over`);
-      });
+      await deps.smtp.send(
+        { from: envelopeFrom(item.deliveryId), to: recipientAddress(r) },
+        raw,
+        async () => {
+          if (!(await sending.add({ id: item.deliveryId, contentHash, sendContext })))
+            throw new LeaseLostError(`delivery ${item.deliveryId} was taken over`);
+        },
+      );
       outcomes.sent(item.deliveryId);
       result.sent++;
     } catch (err) {
