@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DATA_CATEGORIES } from '../../core/domain/categories';
+import { FOUND_BY } from '../../core/domain/contact';
 import { APPROVAL_DECISIONS, INCIDENT_STATUSES, NOTICE_STATUSES } from '../../core/domain/model';
 import { Instant } from './common';
 
@@ -108,10 +109,13 @@ export const AffectedPage = z.object({
       customerId: z.number(),
       externalId: z.string(),
       fullName: z.string(),
-      email: z.string(),
+      /** Null: the person has no email address. */
+      email: z.string().nullable(),
       jurisdiction: z.string(),
       categories: z.array(z.string()),
       status: z.string(),
+      /** How identification found the person: a system's holdings, the incident's list, or both. */
+      foundBy: z.enum(FOUND_BY),
       /** For a `merged` record: the customer id whose notice covers it. */
       mergedInto: z.number().nullable(),
       referenceCode: z.string(),

@@ -3,16 +3,37 @@ import { DATA_CATEGORIES } from '../../core/domain/categories';
 import { CUSTOMER_STATUSES } from '../../core/domain/model';
 import { Instant } from './common';
 
+const CountryCode = z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code such as DE');
+
+/** Where a letter goes: what its address block prints, with the country the post needs. */
+export const PostalAddressRecord = z.strictObject({
+  lines: z.array(z.string().trim().min(1).max(200)).min(1).max(4),
+  locality: z.string().trim().min(1).max(200),
+  region: z.string().trim().min(1).max(100).nullish(),
+  postalCode: z.string().trim().min(1).max(20).nullish(),
+  country: CountryCode,
+});
+
+/**
+ * A person's agreement to electronic notices: when and how (a sign-up form's checkbox, a signed
+ * consent), what E-SIGN (15 U.S.C. 7001(c)) and HIPAA (45 CFR 164.404(d)(1)(i)) ask a company to show.
+ */
+export const ElectronicConsentRecord = z.strictObject({
+  at: Instant,
+  method: z.string().trim().min(1).max(200),
+});
+
 export const CustomerRecord = z
   .strictObject({
     externalId: z.string().trim().min(1).max(200),
     fullName: z.string().trim().min(1).max(300),
-    email: z.email(),
+    /** Absent or null: no email address (a letter, else a substitute notice, reaches the person). */
+    email: z.email().nullish(),
     locale: z
       .string()
       .regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'must be a BCP 47 language tag such as en or es-MX')
       .default('en'),
-    country: z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code such as DE'),
+    country: CountryCode,
     region: z
       .string()
       .regex(/^[A-Z]{2}-[A-Z0-9]{1,3}$/, 'must be an ISO 3166-2 code such as US-CA')
@@ -20,6 +41,15 @@ export const CustomerRecord = z
     status: z.enum(CUSTOMER_STATUSES).default('active'),
     representativeName: z.string().trim().min(1).max(300).nullish(),
     representativeEmail: z.email().nullish(),
+    /** The company's own id of the person: records with the same key get one notice. */
+    personKey: z.string().trim().min(1).max(200).nullish(),
+    phone: z
+      .string()
+      .trim()
+      .regex(/^\+?[0-9][0-9 ().-]{2,29}$/, 'must be a phone number such as +1 415 555 0100')
+      .nullish(),
+    postalAddress: PostalAddressRecord.nullish(),
+    electronicConsent: ElectronicConsentRecord.nullish(),
   })
   .superRefine((c, ctx) => {
     if (c.region && !c.region.startsWith(`${c.country}-`)) {

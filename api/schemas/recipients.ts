@@ -36,7 +36,7 @@ export const RecipientCorrectionBody = z
 /** A person's recipient values as frozen for the incident's notice, after the correction. */
 export const FrozenRecipient = z.object({
   fullName: z.string(),
-  email: z.string(),
+  email: z.string().nullable(),
   representativeName: z.string().nullable(),
   representativeEmail: z.string().nullable(),
 });

@@ -47,7 +47,8 @@ export const SupportCase = z.object({
     id: z.number(),
     externalId: z.string(),
     fullName: z.string(),
-    email: z.string(),
+    /** Null: the customer has no email address. */
+    email: z.string().nullable(),
     locale: z.string(),
     status: z.enum(CUSTOMER_STATUSES),
     representativeName: z.string().nullable(),

@@ -1,4 +1,5 @@
 import type { DataCategory } from '../domain/categories';
+import type { FoundBy, PostalAddress } from '../domain/contact';
 import type { AffectedStatus, CustomerStatus } from '../domain/model';
 import { IncidentNotFoundError } from '../errors';
 import type { Pool, Queryable } from './pool';
@@ -10,20 +11,37 @@ import { inTransaction } from './pool';
  * activity, a re-identification after corrected facts) adds nothing twice. Returns how many
  * people the incident affects: records merged into another's notice are not counted again.
  *
- * Affected = a holding in one of the incident's systems, whose period overlaps the exposure window,
- * sharing at least one exposed category; or, when the incident names customers explicitly, those
- * customers (with their matching categories, else the incident's).
+ * Affected = the union of two sources, each person recorded with how they were found (`found_by`):
+ * - `system`: a holding in one of the incident's systems, whose period overlaps the exposure
+ *   window, sharing at least one exposed category;
+ * - `list`: a customer the incident names explicitly (`customerExternalIds`), with the categories
+ *   their matching holdings expose, else the incident's (the company knows they were exposed, not
+ *   through which holding);
+ * - `both`: found by the systems and named.
+ * Naming customers adds to what the systems find, never narrows it: an export that leaked the
+ * CRM and also a named list of VIPs leaked both. No list (absent, null, or empty) names nobody;
+ * the API refuses an empty list (400 on `customerExternalIds`), so "none" is said by leaving it out.
  *
- * One notice per person: records whose own email address (trimmed, case-insensitive) coincides are
- * one person — someone who signed up twice. The record with the lowest customer id receives the
- * notice, with the union of the categories and masked identifiers of all of them (and, when they
- * are in different jurisdictions, `notice_jurisdictions` naming each, so that the one notice meets
- * every one's content rules); the others are recorded `merged` with `merged_into` naming it, keep
- * their own categories (support shows them) and jurisdiction (the legal counts count the person
- * there, see `groupsByJurisdiction`) and are never delivered to on their own. Deceased customers
- * are never merged: their notice goes to a representative, and different people's records sharing
- * a representative are different data subjects. The grouping happens in the same statement, over
- * the incident's whole affected set, so a retry that adds nothing changes nothing either.
+ * One notice per person, not per mailbox: records are merged only when they are the same person —
+ * - both carry the company's own person key, and it is the same (its word is final: the same key
+ *   with different addresses is one person, different keys at one address are two people); or
+ * - neither carries one, and both their own email address (trimmed, case-insensitive) and their
+ *   name (trimmed, case-folded with lower(), runs of white space as one space; accents kept, so
+ *   "José" and "Jose" stay two people) coincide — someone who signed up twice.
+ * A record with a key and one without are never merged: where the two rules disagree, two notices
+ * to one mailbox is the safe mistake, and one notice listing another person's data is not. Two
+ * people sharing a family address thus each get their own notice naming only their own data.
+ *
+ * The record with the lowest customer id receives the notice, with the union of the categories and
+ * masked identifiers of all of them (and, when they are in different jurisdictions,
+ * `notice_jurisdictions` naming each, so that the one notice meets every one's content rules; and
+ * as `found_by` how any of them was found); the others are recorded `merged` with `merged_into`
+ * naming it, keep their own categories (support shows them), jurisdiction (the legal counts count
+ * the person there, see `groupsByJurisdiction`) and `found_by`, and are never delivered to on their
+ * own. Deceased customers are never merged: their notice goes to a representative, and different
+ * people's records sharing a representative are different data subjects. The grouping happens in
+ * the same statement, over the incident's whole affected set, so a retry that adds nothing changes
+ * nothing either.
  *
  * The incident's systems, categories and window are read first and passed as parameters, so the
  * planner sees real values (an index scan on holdings by system, estimates that pick hash joins)
@@ -78,13 +96,26 @@ export async function countMerged(db: Queryable, incidentId: string): Promise<nu
   return rows[0]!.n;
 }
 
+/** How many people (records not merged into another's notice) each source found; see `identify`. */
+export async function countFoundBy(db: Queryable, incidentId: string): Promise<Record<FoundBy, number>> {
+  const { rows } = await db.query<{ system: number; list: number; both: number }>(
+    `SELECT count(*) FILTER (WHERE found_by = 'system')::int AS system,
+            count(*) FILTER (WHERE found_by = 'list')::int AS list,
+            count(*) FILTER (WHERE found_by = 'both')::int AS both
+     FROM affected_customers WHERE incident_id = $1 AND status <> 'merged'`,
+    [incidentId],
+  );
+  return rows[0]!;
+}
+
 /**
  * The identification statement: $1 incident id, $2 systems, $3 exposed categories, $4/$5 the
- * exposure window (null: open), $6 the named customers' ids (null: not named). Exported for
- * EXPLAIN in bench/identification.ts. Holdings are narrowed by system (index), category overlap
- * and period before their categories are unnested; customers join by hash. Addresses shared by
- * several records are found by one hash aggregate over the affected set; only their records are
- * aggregated again for the unions.
+ * exposure window (null: open), $6 the named customers' ids (null or empty: none named). Exported
+ * for EXPLAIN in bench/identification.ts. Holdings are narrowed by system (index), category overlap
+ * and period before their categories are unnested; the named customers are added by one hash full
+ * join; customers join by hash. Identities (person key, or address and name) shared by several
+ * records are found by one hash aggregate over the affected set; only their records are aggregated
+ * again for the unions.
  */
 export const IDENTIFY_SQL = `WITH matched AS (
    SELECT h.customer_id,
@@ -98,44 +129,53 @@ export const IDENTIFY_SQL = `WITH matched AS (
      AND cat = ANY($3::text[])
      AND tstzrange(h.held_from, h.held_to, '[]')
          && tstzrange(coalesce($4::timestamptz, '-infinity'), coalesce($5::timestamptz, 'infinity'), '[]')
-     AND ($6::bigint[] IS NULL OR h.customer_id = ANY($6::bigint[]))
    GROUP BY h.customer_id
  ),
+ -- The union of the two sources (see identify): found by the systems, named, or both.
  exposed AS (
-   SELECT customer_id, categories, masked FROM matched
-   UNION ALL
-   SELECT n.id, $3::text[], '{}'::jsonb FROM unnest($6::bigint[]) AS n(id)
-   WHERE NOT EXISTS (SELECT 1 FROM matched m WHERE m.customer_id = n.id)
+   SELECT coalesce(m.customer_id, n.id) AS customer_id, coalesce(m.categories, $3::text[]) AS categories,
+          coalesce(m.masked, '{}'::jsonb) AS masked,
+          CASE WHEN n.id IS NULL THEN 'system' WHEN m.customer_id IS NULL THEN 'list' ELSE 'both' END AS found_by
+   FROM matched m FULL JOIN unnest($6::bigint[]) AS n(id) ON n.id = m.customer_id
  ),
  people AS MATERIALIZED (
-   SELECT e.customer_id, e.categories, e.masked, coalesce(c.region, c.country) AS jurisdiction,
-          -- Frozen here: who the notice is for and where it goes (see RECIPIENT_COLUMNS).
+   SELECT e.customer_id, e.categories, e.masked, e.found_by, coalesce(c.region, c.country) AS jurisdiction,
+          -- Frozen here: who the notice is for and how it can reach them (see FROZEN_RECIPIENT_COLUMNS).
           c.full_name, c.email, c.locale, c.country, c.region, c.status AS customer_status,
-          c.representative_name, c.representative_email,
+          c.representative_name, c.representative_email, c.postal_address, c.phone,
+          c.electronic_consent_at, c.electronic_consent_method,
           CASE WHEN c.status = 'deceased' AND c.representative_email IS NULL THEN 'manual' ELSE 'pending' END AS status,
-          -- Whose notice goes to their own address (not a deceased customer's, which goes to a
-          -- representative or is handled by hand): records sharing it are one person.
-          CASE WHEN c.status <> 'deceased' AND btrim(c.email) <> '' THEN lower(btrim(c.email)) END AS address
+          -- Who the record's person is (see identify): records sharing it are one person. None for a
+          -- deceased customer (their notice goes to a representative or is handled by hand), nor
+          -- for a record with neither a key nor an email address. The email has no white space, so
+          -- the first space ends it; the prefixes keep keys and addresses apart.
+          CASE WHEN c.status = 'deceased' THEN NULL
+               WHEN c.person_key IS NOT NULL THEN 'key:' || c.person_key
+               WHEN btrim(c.email) <> '' THEN 'email:' || lower(btrim(c.email)) || ' '
+                                              || lower(regexp_replace(btrim(c.full_name), '\\s+', ' ', 'g'))
+          END AS person
    FROM exposed e JOIN customers c ON c.id = e.customer_id
    -- Rows go in in customer order (delivery pages by it); the merge join below keeps this order.
    ORDER BY e.customer_id
  ),
  shared AS (
-   SELECT address, min(customer_id) AS recipient FROM people
-   WHERE address IS NOT NULL GROUP BY address HAVING count(*) > 1
+   SELECT person, min(customer_id) AS recipient FROM people
+   WHERE person IS NOT NULL GROUP BY person HAVING count(*) > 1
  ),
  members AS MATERIALIZED (
-   SELECT s.recipient, p.customer_id, p.categories, p.masked, p.jurisdiction
-   FROM shared s JOIN people p ON p.address = s.address
+   SELECT s.recipient, p.customer_id, p.categories, p.masked, p.jurisdiction, p.found_by
+   FROM shared s JOIN people p ON p.person = s.person
  ),
  -- For the records of people with several: the recipient with the union of what all of them
- -- exposed (two different cards: both last digits, as an array) and of their jurisdictions when
- -- they differ; the others merged into it.
+ -- exposed (two different cards: both last digits, as an array), of their jurisdictions when
+ -- they differ, and of how they were found; the others merged into it.
  merges AS MATERIALIZED (
    SELECT u.recipient AS customer_id, NULL::bigint AS merged_into, u.categories, coalesce(k.masked, '{}') AS masked,
-          CASE WHEN cardinality(u.jurisdictions) > 1 THEN u.jurisdictions END AS jurisdictions
+          CASE WHEN cardinality(u.jurisdictions) > 1 THEN u.jurisdictions END AS jurisdictions,
+          CASE WHEN u.by_system AND u.by_list THEN 'both' WHEN u.by_list THEN 'list' ELSE 'system' END AS found_by
    FROM (SELECT recipient, array_agg(DISTINCT cat ORDER BY cat) AS categories,
-                array_agg(DISTINCT jurisdiction ORDER BY jurisdiction) AS jurisdictions
+                array_agg(DISTINCT jurisdiction ORDER BY jurisdiction) AS jurisdictions,
+                bool_or(found_by <> 'list') AS by_system, bool_or(found_by <> 'system') AS by_list
          FROM members CROSS JOIN LATERAL unnest(categories) AS cat GROUP BY recipient) u
    LEFT JOIN (SELECT recipient, jsonb_object_agg(key, masked) AS masked
               FROM (SELECT m.recipient, x.key,
@@ -145,18 +185,20 @@ export const IDENTIFY_SQL = `WITH matched AS (
                     GROUP BY m.recipient, x.key) per_key
               GROUP BY recipient) k ON k.recipient = u.recipient
    UNION ALL
-   SELECT customer_id, recipient, categories, masked, NULL FROM members WHERE customer_id <> recipient
+   SELECT customer_id, recipient, categories, masked, NULL, found_by FROM members WHERE customer_id <> recipient
  )
  INSERT INTO affected_customers
    (incident_id, customer_id, categories, masked_identifiers, jurisdiction, status, merged_into,
-    notice_jurisdictions, reference_code, page_seed, full_name, email, locale, country, region, customer_status,
-    representative_name, representative_email)
+    notice_jurisdictions, found_by, reference_code, page_seed, full_name, email, locale, country, region,
+    customer_status, representative_name, representative_email, postal_address, phone, electronic_consent_at,
+    electronic_consent_method)
  SELECT $1, p.customer_id, coalesce(m.categories, p.categories), coalesce(m.masked, p.masked), p.jurisdiction,
         CASE WHEN m.merged_into IS NULL THEN p.status ELSE 'merged' END, m.merged_into, m.jurisdictions,
+        coalesce(m.found_by, p.found_by),
         reference_code(nextval('affected_reference_seq')),
         replace(gen_random_uuid()::text || gen_random_uuid()::text, '-', ''),
         p.full_name, p.email, p.locale, p.country, p.region, p.customer_status, p.representative_name,
-        p.representative_email
+        p.representative_email, p.postal_address, p.phone, p.electronic_consent_at, p.electronic_consent_method
  FROM people p LEFT JOIN merges m ON m.customer_id = p.customer_id
  ORDER BY p.customer_id
  ON CONFLICT (incident_id, customer_id) DO NOTHING`;
@@ -205,12 +247,13 @@ export interface AffectedCustomerRow {
   customerId: number;
   externalId: string;
   fullName: string;
-  email: string;
+  email: string | null;
   jurisdiction: string;
   categories: DataCategory[];
   status: AffectedStatus;
   /** For a `merged` record: the customer id of the record whose notice covers it. */
   mergedInto: number | null;
+  foundBy: FoundBy;
   referenceCode: string;
   acknowledgedAt: Date | null;
   deliveryStatus: string | null;
@@ -225,7 +268,8 @@ export async function listPage(
 ): Promise<AffectedCustomerRow[]> {
   const { rows } = await db.query<AffectedCustomerRow>(
     `SELECT a.customer_id AS "customerId", c.external_id AS "externalId", a.full_name AS "fullName", a.email,
-            a.jurisdiction, a.categories, a.status, a.merged_into AS "mergedInto", a.reference_code AS "referenceCode",
+            a.jurisdiction, a.categories, a.status, a.merged_into AS "mergedInto", a.found_by AS "foundBy",
+            a.reference_code AS "referenceCode",
             a.acknowledged_at AS "acknowledgedAt", d.status AS "deliveryStatus", d.sent_at AS "sentAt"
      FROM affected_customers a
      JOIN customers c ON c.id = a.customer_id
@@ -244,7 +288,8 @@ export async function listPage(
 export interface Recipient {
   customerId: number;
   fullName: string;
-  email: string;
+  /** Null: the person has no email address (they are never emailed; a letter or substitute notice reaches them). */
+  email: string | null;
   locale: string;
   country: string;
   region: string | null;
@@ -253,6 +298,17 @@ export interface Recipient {
   representativeEmail: string | null;
   /** How many times the frozen recipient values were corrected: what a claim is made at. */
   recipientVersion: number;
+  /** Where a letter goes; null: no postal address known. */
+  postalAddress: PostalAddress | null;
+  phone: string | null;
+  /**
+   * When and how the person agreed to electronic notices (both or neither; null: no consent on
+   * record), as the inventory had it at identification.
+   */
+  electronicConsentAt: Date | null;
+  electronicConsentMethod: string | null;
+  /** How identification found the person: a system's holdings, the incident's list, or both. */
+  foundBy: FoundBy;
   jurisdiction: string;
   /**
    * Set when records of this person in other jurisdictions were merged into this notice: every
@@ -322,7 +378,9 @@ export async function emailRecipientsPage(
  */
 export const FROZEN_RECIPIENT_COLUMNS = `a.full_name AS "fullName", a.email, a.locale, a.country,
   a.region, a.customer_status AS "customerStatus", a.representative_name AS "representativeName",
-  a.representative_email AS "representativeEmail", a.recipient_version AS "recipientVersion"`;
+  a.representative_email AS "representativeEmail", a.recipient_version AS "recipientVersion",
+  a.postal_address AS "postalAddress", a.phone, a.electronic_consent_at AS "electronicConsentAt",
+  a.electronic_consent_method AS "electronicConsentMethod", a.found_by AS "foundBy"`;
 
 const RECIPIENT_COLUMNS = `a.customer_id AS "customerId", ${FROZEN_RECIPIENT_COLUMNS}, a.jurisdiction,
   a.notice_jurisdictions AS "noticeJurisdictions", a.categories, a.masked_identifiers AS "maskedIdentifiers",
@@ -336,7 +394,7 @@ const RECIPIENT_SOURCE = `affected_customers a
 /** The recipient values frozen on a person's record at identification (see FROZEN_RECIPIENT_COLUMNS). */
 export interface FrozenRecipient {
   fullName: string;
-  email: string;
+  email: string | null;
   representativeName: string | null;
   representativeEmail: string | null;
 }

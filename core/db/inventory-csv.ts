@@ -34,15 +34,45 @@ function parseRecords(input: string | Buffer, known: readonly string[]): Record<
   return records;
 }
 
-function compact(record: Record<string, string>): Record<string, unknown> {
+function compact(record: Record<string, string | undefined>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(record)) if (v !== '') out[k] = v;
+  for (const [k, v] of Object.entries(record)) if (v !== '' && v !== undefined) out[k] = v;
   return out;
 }
 
-/** Customer rows as `{ externalId, fullName, … }` objects, for the API's customers schema to validate. */
+/**
+ * Customer rows as `{ externalId, fullName, … }` objects, for the API's customers schema to validate.
+ * The flat address and consent columns are folded back into the JSON's `postalAddress` and
+ * `electronicConsent` objects when any of their cells is filled (the schema then names what is missing).
+ */
 export function parseCustomersCsv(input: string | Buffer): Record<string, unknown>[] {
-  return parseRecords(input, CUSTOMER_CSV_FIELDS).map(compact);
+  return parseRecords(input, CUSTOMER_CSV_FIELDS).map((record) => {
+    const {
+      addressLine1,
+      addressLine2,
+      addressLine3,
+      addressLine4,
+      addressLocality,
+      addressRegion,
+      addressPostalCode,
+      addressCountry,
+      electronicConsentAt,
+      electronicConsentMethod,
+      ...rest
+    } = record;
+    const out = compact(rest);
+    const lines = [addressLine1, addressLine2, addressLine3, addressLine4].filter((l) => !!l);
+    const address = compact({
+      locality: addressLocality,
+      region: addressRegion,
+      postalCode: addressPostalCode,
+      country: addressCountry,
+    });
+    if (lines.length > 0 || Object.keys(address).length > 0) out.postalAddress = { lines, ...address };
+    const consent = compact({ at: electronicConsentAt, method: electronicConsentMethod });
+    if (Object.keys(consent).length > 0) out.electronicConsent = consent;
+    return out;
+  });
 }
 
 /** Holding rows as `{ customerExternalId, system, categories: [...], from, to, maskedIdentifiers }` objects. */

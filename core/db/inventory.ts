@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { from as copyFrom } from 'pg-copy-streams';
 import { DATA_CATEGORIES, normaliseCategories, type DataCategory } from '../domain/categories';
+import type { PostalAddress } from '../domain/contact';
 import { CUSTOMER_STATUSES, type CustomerStatus } from '../domain/model';
 import { InventoryImportError } from '../errors';
 import type { ImportProblem } from '../errors';
@@ -20,7 +21,8 @@ import type { Pool, PoolClient, Queryable } from './pool';
 export interface CustomerInput {
   externalId: string;
   fullName: string;
-  email: string;
+  /** Absent or null: the customer has no email address (a letter or a substitute notice reaches them). */
+  email?: string | null;
   /** BCP 47 language tag the notice is written in. @default 'en' */
   locale?: string | null;
   /** ISO 3166-1 alpha-2, e.g. `DE`. */
@@ -32,6 +34,20 @@ export interface CustomerInput {
   /** Who receives the notice for a deceased customer (an executor, a relative). */
   representativeName?: string | null;
   representativeEmail?: string | null;
+  /**
+   * The company's own id of the person, when it has one: records carrying the same key are one
+   * person and get one notice (core/db/affected.ts). Absent: the email address and name decide.
+   */
+  personKey?: string | null;
+  /** As the company holds it, e.g. `+1 415 555 0100`. */
+  phone?: string | null;
+  /** Where a letter goes. */
+  postalAddress?: PostalAddress | null;
+  /**
+   * When and how the person agreed to receive notices electronically (E-SIGN 15 U.S.C. 7001(c),
+   * HIPAA 45 CFR 164.404(d)(1)(i)); absent: they did not. `at` is an ISO 8601 instant or a Date.
+   */
+  electronicConsent?: { at: string | Date; method: string } | null;
 }
 
 /** A holding: `system` holds `categories` of the customer's data from `from` until `to` (open-ended when absent). */
@@ -76,10 +92,30 @@ const CUSTOMER_COLUMNS = {
   status: 'status',
   representativeName: 'representative_name',
   representativeEmail: 'representative_email',
+  personKey: 'person_key',
+  phone: 'phone',
+  // The JSON's nested postalAddress and electronicConsent, flattened: a CSV cell holds one value.
+  addressLine1: 'address_line1',
+  addressLine2: 'address_line2',
+  addressLine3: 'address_line3',
+  addressLine4: 'address_line4',
+  addressLocality: 'address_locality',
+  addressRegion: 'address_region',
+  addressPostalCode: 'address_postal_code',
+  addressCountry: 'address_country',
+  electronicConsentAt: 'electronic_consent_at',
+  electronicConsentMethod: 'electronic_consent_method',
 } as const;
+// Files from before issue 14 (no contact columns, an email on every row) read exactly as they did.
+// The email column stays required, its cells do not: an empty cell is a customer without one, while
+// a file that forgot the column altogether is still refused rather than read as "nobody has email".
 const CUSTOMER_REQUIRED = ['externalId', 'fullName', 'email', 'country'] as const;
 
-/** CSV header names of customer files (the same as the JSON fields). */
+/**
+ * CSV header names of customer files: the JSON fields, with `postalAddress` flattened into
+ * addressLine1–4, addressLocality, addressRegion, addressPostalCode, addressCountry and
+ * `electronicConsent` into electronicConsentAt and electronicConsentMethod.
+ */
 export const CUSTOMER_CSV_FIELDS = Object.keys(CUSTOMER_COLUMNS) as (keyof typeof CUSTOMER_COLUMNS)[];
 
 interface MergeResult {
@@ -94,7 +130,9 @@ const AUDITED_FIELDS = (
   row: string,
 ) => `json_build_object('fullName', ${row}.full_name, 'email', ${row}.email,
   'locale', ${row}.locale, 'country', ${row}.country, 'region', ${row}.region, 'status', ${row}.status,
-  'representativeName', ${row}.representative_name, 'representativeEmail', ${row}.representative_email)`;
+  'representativeName', ${row}.representative_name, 'representativeEmail', ${row}.representative_email,
+  'personKey', ${row}.person_key, 'phone', ${row}.phone, 'postalAddress', ${row}.postal_address,
+  'electronicConsentAt', ${row}.electronic_consent_at, 'electronicConsentMethod', ${row}.electronic_consent_method)`;
 
 /**
  * The merge shared by the JSON and CSV paths; `source` yields snake_case columns, one row per
@@ -104,23 +142,31 @@ const AUDITED_FIELDS = (
  * the old values need no second read. Only updated rows that are affected somewhere are joined
  * (a primary-key and an index probe each): an import that changes nobody affected costs nothing more.
  */
-function mergeCustomersSql(source: string): string {
+function mergeCustomersSql(source: string, contact: ContactGiven): string {
   return `
-    WITH src AS MATERIALIZED (SELECT * FROM ${source}),
+    WITH src AS MATERIALIZED (${keepingAbsentContact(source, contact)}),
     up AS (
       INSERT INTO customers AS c
-        (external_id, full_name, email, locale, country, region, status, representative_name, representative_email)
+        (external_id, full_name, email, locale, country, region, status, representative_name, representative_email,
+         person_key, phone, postal_address, electronic_consent_at, electronic_consent_method)
       SELECT external_id, full_name, email, coalesce(locale, 'en'), country, region, coalesce(status, 'active'),
-             representative_name, representative_email
+             representative_name, representative_email, person_key, phone, postal_address, electronic_consent_at,
+             electronic_consent_method
       FROM src
       ON CONFLICT (external_id) DO UPDATE SET
         full_name = EXCLUDED.full_name, email = EXCLUDED.email, locale = EXCLUDED.locale,
         country = EXCLUDED.country, region = EXCLUDED.region, status = EXCLUDED.status,
         representative_name = EXCLUDED.representative_name, representative_email = EXCLUDED.representative_email,
+        person_key = EXCLUDED.person_key, phone = EXCLUDED.phone, postal_address = EXCLUDED.postal_address,
+        electronic_consent_at = EXCLUDED.electronic_consent_at,
+        electronic_consent_method = EXCLUDED.electronic_consent_method,
         updated_at = now()
-      WHERE (c.full_name, c.email, c.locale, c.country, c.region, c.status, c.representative_name, c.representative_email)
+      WHERE (c.full_name, c.email, c.locale, c.country, c.region, c.status, c.representative_name, c.representative_email,
+             c.person_key, c.phone, c.postal_address, c.electronic_consent_at, c.electronic_consent_method)
         IS DISTINCT FROM (EXCLUDED.full_name, EXCLUDED.email, EXCLUDED.locale, EXCLUDED.country, EXCLUDED.region,
-                          EXCLUDED.status, EXCLUDED.representative_name, EXCLUDED.representative_email)
+                          EXCLUDED.status, EXCLUDED.representative_name, EXCLUDED.representative_email,
+                          EXCLUDED.person_key, EXCLUDED.phone, EXCLUDED.postal_address,
+                          EXCLUDED.electronic_consent_at, EXCLUDED.electronic_consent_method)
       RETURNING c.*, (xmax = 0) AS inserted
     ),
     changed AS (
@@ -137,6 +183,33 @@ function mergeCustomersSql(source: string): string {
            (SELECT coalesce(json_agg(json_build_object('incidentId', incident_id, 'changes', changes)), '[]')
             FROM changed) AS changed
     FROM up`;
+}
+
+/**
+ * The contact fields of issue 14. An import that does not carry one (a JSON field left out, a CSV
+ * column not in the header) keeps the value stored, so that files and feeds written before these
+ * fields existed, or one system's export beside another's, never wipe what another import stored;
+ * null, or an empty cell, clears it. (The fields from before keep their meaning: a record imported
+ * is the record, in full.) Each field's source row says whether it was given in its `given` column.
+ */
+const CONTACT_FIELDS = [
+  { column: 'person_key', given: 'given_person_key' },
+  { column: 'phone', given: 'given_phone' },
+  { column: 'postal_address', given: 'given_postal_address' },
+  { column: 'electronic_consent_at', given: 'given_consent' },
+  { column: 'electronic_consent_method', given: 'given_consent' },
+] as const;
+
+/** Whether every source row gives every contact field (a CSV file with all the columns): no lookup then. */
+type ContactGiven = 'all' | 'per row';
+
+/** The merge's source rows, a contact field not given taken from the stored record (a hash join, only when needed). */
+function keepingAbsentContact(source: string, contact: ContactGiven): string {
+  if (contact === 'all') return `SELECT * FROM ${source}`;
+  return `SELECT s.external_id, s.full_name, s.email, s.locale, s.country, s.region, s.status, s.representative_name,
+                 s.representative_email,
+                 ${CONTACT_FIELDS.map((f) => `CASE WHEN s.${f.given} THEN s.${f.column} ELSE stored.${f.column} END AS ${f.column}`).join(', ')}
+          FROM ${source} LEFT JOIN customers stored ON stored.external_id = s.external_id`;
 }
 
 /** One affected person's inventory record as an import changed it: every field before and after. */
@@ -163,7 +236,8 @@ async function auditChanges(
 ): Promise<void> {
   for (const { incidentId, changes } of changed) {
     const diffs = changes.map(({ customerId, externalId, before, after }) => {
-      const fields = Object.keys(after).filter((k) => before[k] !== after[k]);
+      // Compared as JSON: a postal address is an object, equal by value.
+      const fields = Object.keys(after).filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]));
       const pick = (o: Record<string, unknown>) => Object.fromEntries(fields.map((k) => [k, o[k]]));
       return { customerId, externalId, before: pick(before), after: pick(after) };
     });
@@ -191,21 +265,58 @@ export async function upsertCustomers(
   customers: readonly CustomerInput[],
   actor: string = IMPORT_ACTOR,
 ): Promise<UpsertResult> {
-  const byId = new Map<string, CustomerInput>();
-  for (const c of customers) byId.set(c.externalId, c);
+  const byId = new Map<string, object>();
+  for (const c of customers) {
+    // Left out stays left out (the stored value is kept, see CONTACT_FIELDS); null clears.
+    const { postalAddress, electronicConsent, ...rest } = c;
+    byId.set(c.externalId, {
+      ...rest,
+      ...(postalAddress === undefined
+        ? {}
+        : { postalAddress: postalAddress && storedAddress(postalAddress) }),
+      ...(electronicConsent === undefined
+        ? {}
+        : {
+            electronicConsentAt: electronicConsent && instant(electronicConsent.at),
+            electronicConsentMethod: electronicConsent && electronicConsent.method,
+          }),
+    });
+  }
   if (byId.size === 0) return { received: 0, inserted: 0, updated: 0, unchanged: 0 };
   const source = `(SELECT "externalId" AS external_id, "fullName" AS full_name, email, locale, country, region, status,
-                          "representativeName" AS representative_name, "representativeEmail" AS representative_email
-                   FROM jsonb_to_recordset($1::jsonb) AS r("externalId" text, "fullName" text, email text, locale text,
-                     country text, region text, status text, "representativeName" text, "representativeEmail" text)) src`;
+                          "representativeName" AS representative_name, "representativeEmail" AS representative_email,
+                          "personKey" AS person_key, phone, "postalAddress" AS postal_address,
+                          "electronicConsentAt" AS electronic_consent_at,
+                          "electronicConsentMethod" AS electronic_consent_method,
+                          e ? 'personKey' AS given_person_key, e ? 'phone' AS given_phone,
+                          e ? 'postalAddress' AS given_postal_address, e ? 'electronicConsentAt' AS given_consent
+                   FROM jsonb_array_elements($1::jsonb) AS e,
+                        jsonb_to_record(e) AS r("externalId" text, "fullName" text, email text, locale text,
+                          country text, region text, status text, "representativeName" text, "representativeEmail" text,
+                          "personKey" text, phone text, "postalAddress" jsonb, "electronicConsentAt" timestamptz,
+                          "electronicConsentMethod" text)) s`;
   const { inserted, updated } = await inTransaction(pool, async (tx) => {
-    const { rows } = await tx.query<MergeResult>(mergeCustomersSql(source), [
+    const { rows } = await tx.query<MergeResult>(mergeCustomersSql(source, 'per row'), [
       JSON.stringify([...byId.values()]),
     ]);
     await auditChanges(tx, actor, rows[0]!.changed);
     return rows[0]!;
   });
   return { received: byId.size, inserted, updated, unchanged: byId.size - inserted - updated };
+}
+
+/**
+ * A postal address as stored: the keys of PostalAddress, absent ones left out (so that the same
+ * address imported by JSON or CSV is the same jsonb value, and a re-import changes nothing).
+ */
+function storedAddress(a: PostalAddress): PostalAddress {
+  return {
+    lines: a.lines,
+    locality: a.locality,
+    ...(a.region ? { region: a.region } : {}),
+    ...(a.postalCode ? { postalCode: a.postalCode } : {}),
+    country: a.country,
+  };
 }
 
 // --- Holdings --------------------------------------------------------------------------------------
@@ -438,10 +549,26 @@ async function checkRows(
 }
 
 const EMAIL = `'^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$'`;
+/** A phone number as people write one: digits with an optional leading +, spaces, dots, dashes, brackets. */
+const PHONE = `'^\\+?[0-9][0-9 ().-]{2,29}$'`;
+/** The CSV columns of a postal address, staged as ADDRESS_COLUMNS, and the condition "the row has one". */
+const ADDRESS_FIELDS = [
+  'addressLine1',
+  'addressLine2',
+  'addressLine3',
+  'addressLine4',
+  'addressLocality',
+  'addressRegion',
+  'addressPostalCode',
+  'addressCountry',
+] as const;
+const ADDRESS_COLUMNS = ADDRESS_FIELDS.map((f) => CUSTOMER_COLUMNS[f]);
+const ANY_ADDRESS = `coalesce(${ADDRESS_COLUMNS.map((c) => `btrim(${c})`).join(', ')}, '') <> ''`;
 const CUSTOMER_RULES: Rule[] = [
   { field: 'externalId', bad: `coalesce(btrim(external_id), '') = ''`, message: `'is required'` },
   { field: 'fullName', bad: `coalesce(btrim(full_name), '') = ''`, message: `'is required'` },
-  { field: 'email', bad: `email IS NULL OR btrim(email) !~ ${EMAIL}`, message: `'must be an email address'` },
+  // Optional (an empty cell: no email address), but when given, an address.
+  { field: 'email', bad: `nullif(btrim(email), '') !~ ${EMAIL}`, message: `'must be an email address'` },
   {
     field: 'locale',
     bad: `locale !~ '^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$'`,
@@ -467,6 +594,38 @@ const CUSTOMER_RULES: Rule[] = [
     bad: `btrim(representative_email) !~ ${EMAIL}`,
     message: `'must be an email address'`,
   },
+  { field: 'personKey', bad: `length(btrim(person_key)) > 200`, message: `'must be at most 200 characters'` },
+  {
+    field: 'phone',
+    bad: `nullif(btrim(phone), '') !~ ${PHONE}`,
+    message: `'must be a phone number such as +1 415 555 0100'`,
+  },
+  // A postal address, when any of its cells is filled: at least its first line, locality and country.
+  {
+    field: 'addressLine1',
+    bad: `${ANY_ADDRESS} AND coalesce(btrim(address_line1), '') = ''`,
+    message: `'is required with an address'`,
+  },
+  {
+    field: 'addressLocality',
+    bad: `${ANY_ADDRESS} AND coalesce(btrim(address_locality), '') = ''`,
+    message: `'is required with an address'`,
+  },
+  {
+    field: 'addressCountry',
+    bad: `${ANY_ADDRESS} AND (address_country IS NULL OR btrim(address_country) !~ '^[A-Z]{2}$')`,
+    message: `'must be an ISO 3166-1 alpha-2 code such as DE (required with an address)'`,
+  },
+  {
+    field: 'electronicConsentAt',
+    bad: `NOT pg_input_is_valid(electronic_consent_at, 'timestamptz')`,
+    message: `'must be an ISO 8601 instant'`,
+  },
+  {
+    field: 'electronicConsentAt',
+    bad: `(coalesce(btrim(electronic_consent_at), '') = '') <> (coalesce(btrim(electronic_consent_method), '') = '')`,
+    message: `'and electronicConsentMethod go together: both or neither'`,
+  },
 ];
 
 /**
@@ -484,7 +643,9 @@ export async function copyCustomers(
     await client.query(`
       CREATE TEMP TABLE customers_import (
         line bigserial, external_id text, full_name text, email text, locale text, country text, region text,
-        status text, representative_name text, representative_email text
+        status text, representative_name text, representative_email text, person_key text, phone text,
+        ${ADDRESS_COLUMNS.map((c) => `${c} text`).join(', ')}, electronic_consent_at text,
+        electronic_consent_method text
       ) ON COMMIT DROP`);
     await copyInto(
       client,
@@ -493,14 +654,39 @@ export async function copyCustomers(
       body,
     );
     await checkRows(client, 'customers_import', CUSTOMER_RULES, [CUSTOMER_STATUSES]);
+    // An empty cell is no value (a quoted "" too); the address is built as storedAddress builds it.
+    // A contact column not in the header keeps the stored value (see CONTACT_FIELDS).
+    const has = (...names: (keyof typeof CUSTOMER_COLUMNS)[]) => names.some((n) => fields.includes(n));
+    const given = {
+      personKey: has('personKey'),
+      phone: has('phone'),
+      postalAddress: has(...ADDRESS_FIELDS),
+      consent: has('electronicConsentAt', 'electronicConsentMethod'),
+    };
     const source = `(SELECT DISTINCT ON (external_id) external_id, full_name, email, locale, country, region, status,
-                            representative_name, representative_email
-                     FROM (SELECT line, btrim(external_id) AS external_id, btrim(full_name) AS full_name, btrim(email) AS email,
-                                  locale, country, region, status, btrim(representative_name) AS representative_name,
-                                  btrim(representative_email) AS representative_email
+                            representative_name, representative_email, person_key, phone,
+                            CASE WHEN ${ANY_ADDRESS} THEN jsonb_strip_nulls(jsonb_build_object(
+                              'lines', to_jsonb(array_remove(ARRAY[nullif(btrim(address_line1), ''),
+                                nullif(btrim(address_line2), ''), nullif(btrim(address_line3), ''),
+                                nullif(btrim(address_line4), '')], NULL)),
+                              'locality', btrim(address_locality), 'region', nullif(btrim(address_region), ''),
+                              'postalCode', nullif(btrim(address_postal_code), ''), 'country', btrim(address_country)))
+                            END AS postal_address,
+                            nullif(btrim(electronic_consent_at), '')::timestamptz AS electronic_consent_at,
+                            nullif(btrim(electronic_consent_method), '') AS electronic_consent_method,
+                            ${given.personKey} AS given_person_key, ${given.phone} AS given_phone,
+                            ${given.postalAddress} AS given_postal_address, ${given.consent} AS given_consent
+                     FROM (SELECT line, btrim(external_id) AS external_id, btrim(full_name) AS full_name,
+                                  nullif(btrim(email), '') AS email, locale, country, region, status,
+                                  btrim(representative_name) AS representative_name,
+                                  btrim(representative_email) AS representative_email,
+                                  nullif(btrim(person_key), '') AS person_key, nullif(btrim(phone), '') AS phone,
+                                  ${ADDRESS_COLUMNS.join(', ')}, electronic_consent_at, electronic_consent_method
                            FROM customers_import) i
-                     ORDER BY external_id, line DESC) src`;
-    const { rows } = await client.query<MergeResult>(mergeCustomersSql(source));
+                     ORDER BY external_id, line DESC) s`;
+    const { rows } = await client.query<MergeResult>(
+      mergeCustomersSql(source, Object.values(given).every(Boolean) ? 'all' : 'per row'),
+    );
     const { inserted, updated, received, changed } = rows[0]!;
     await auditChanges(client, actor, changed);
     return { received, inserted, updated, unchanged: received - inserted - updated };

@@ -41,9 +41,14 @@ export function isUsableAddress(address: string): boolean {
   );
 }
 
-/** A deceased customer's notice goes to their registered representative (customers with none are `manual`). */
+/**
+ * A deceased customer's notice goes to their registered representative (customers with none are
+ * `manual`). '' for a person without an email address: `isUsableAddress` refuses it, so were such a
+ * person ever handed to email delivery (their channel keeps them out of it), they would be recorded
+ * undeliverable, never sent to.
+ */
 export function recipientAddress(r: Recipient): string {
-  return r.customerStatus === 'deceased' && r.representativeEmail ? r.representativeEmail : r.email;
+  return r.customerStatus === 'deceased' && r.representativeEmail ? r.representativeEmail : (r.email ?? '');
 }
 
 /**

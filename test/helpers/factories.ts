@@ -10,6 +10,7 @@ import type { Pool } from '../../core/db/pool';
 import type { User } from '../../core/db/users';
 import * as notices from '../../core/db/notices';
 import { incidentWorkflowId, noticeMessageId } from '../../core/domain/ids';
+import type { PostalAddress } from '../../core/domain/contact';
 import type { Role } from '../../core/domain/model';
 import type { TemplateCache } from '../../core/mail/template-cache';
 import { identifyAffectedCustomers, openIncident } from '../../core/use-cases/incidents';
@@ -71,24 +72,48 @@ export async function newStaff(
 }
 
 /**
+ * The agreement to electronic notices a test customer with an email address is given when the test
+ * does not mention consent: the tests written before consent counted (issue 14) email everyone, and
+ * a state that accepts email only with consent would otherwise send them letters. A test about
+ * consent says so: `electronicConsent: null` for none (or `customerWith`).
+ */
+export const FIXTURE_CONSENT = { at: '2020-01-01T00:00:00Z', method: 'test fixture' } as const;
+
+/**
+ * `customer` with FIXTURE_CONSENT added when it has an email address (made up or given) and does
+ * not mention `electronicConsent`; as the API takes it. For inventories imported through the API
+ * (test/helpers/system.ts) as well as through the use cases.
+ */
+export function withFixtureConsent<C extends object>(customer: C): C {
+  const c = customer as { email?: unknown; electronicConsent?: unknown };
+  return typeof c.email === 'string' && !('electronicConsent' in c)
+    ? { ...customer, electronicConsent: FIXTURE_CONSENT }
+    : customer;
+}
+
+/**
  * Customers and their holdings, through the inventory import use cases (as the API's import).
- * A customer needs only an `externalId`; the rest is made up from it.
+ * A customer needs only an `externalId`; the rest is made up from it (`email: null` for none; see
+ * `customerWith` for postal addresses and consent, and FIXTURE_CONSENT for the consent added when a
+ * customer with email does not mention it).
  */
 export async function importInventory(
   pool: Pool,
   inventoryRows: {
-    customers: (Partial<CustomerInput> & { externalId: string })[];
+    customers: CustomerOverrides[];
     holdings?: HoldingInput[];
   },
 ): Promise<void> {
   await importCustomers(
     { pool },
-    inventoryRows.customers.map((c) => ({
-      fullName: `Customer ${c.externalId}`,
-      email: `${c.externalId.toLowerCase()}@example.com`,
-      country: 'US',
-      ...c,
-    })),
+    inventoryRows.customers.map((c) =>
+      withFixtureConsent({
+        fullName: `Customer ${c.externalId}`,
+        email: `${c.externalId.toLowerCase()}@example.com`,
+        country: 'US',
+        ...c,
+      }),
+    ),
   );
   if (inventoryRows.holdings?.length) await importHoldings({ pool }, inventoryRows.holdings);
 }
@@ -97,10 +122,7 @@ export async function importInventory(
  * The smallest inventory that makes each of `customers` affected: each held in the CRM with their
  * email address (what most tests need before identifying people).
  */
-export function importEmailHolders(
-  pool: Pool,
-  customers: (Partial<CustomerInput> & { externalId: string })[],
-): Promise<void> {
+export function importEmailHolders(pool: Pool, customers: CustomerOverrides[]): Promise<void> {
   return importInventory(pool, {
     customers,
     holdings: customers.map((c) => ({
@@ -109,6 +131,57 @@ export function importEmailHolders(
       categories: ['email'],
     })),
   });
+}
+
+/** A customer as the factories take one: an external id, and whatever the test cares about. */
+export type CustomerOverrides = Partial<CustomerInput> & { externalId: string };
+
+/**
+ * A made-up postal address for `externalId` in the ISO 3166-2 `region` (@default 'US-CA': printed
+ * as region 'CA', country 'US'), with overrides: what a letter's address block prints.
+ */
+export function postalAddressFor(
+  externalId: string,
+  region = 'US-CA',
+  overrides: Partial<PostalAddress> = {},
+): PostalAddress {
+  return {
+    lines: [`1 ${externalId} Street`],
+    locality: 'Springfield',
+    region: region.slice(3),
+    postalCode: '90210',
+    country: region.slice(0, 2),
+    ...overrides,
+  };
+}
+
+/**
+ * How a person can be reached, the four cases the channel rules tell apart:
+ * - `email_with_consent`: an email address, a postal address, and a recorded agreement to electronic notices;
+ * - `email_without_consent`: an email address and a postal address, no agreement on record;
+ * - `address_only`: no email address, a postal address;
+ * - `none`: neither (only a substitute notice reaches them).
+ */
+export const CONTACT_KINDS = ['email_with_consent', 'email_without_consent', 'address_only', 'none'] as const;
+export type ContactKind = (typeof CONTACT_KINDS)[number];
+
+/** The consent `email_with_consent` records: agreed at sign-up, a year before 2026-12-07. */
+export const TEST_CONSENT = { at: '2025-12-07T10:00:00Z', method: 'sign-up form checkbox' } as const;
+
+/**
+ * A customer reachable as `kind` says (fields in `customer` win, so e.g. a person key or another
+ * address can be given). Email addresses are made up from the external id, as importInventory does;
+ * the postal address is `postalAddressFor` in the customer's region.
+ */
+export function customerWith(kind: ContactKind, customer: CustomerOverrides): CustomerOverrides {
+  const address = postalAddressFor(customer.externalId, customer.region ?? 'US-CA');
+  const contact: Partial<CustomerInput> = {
+    email_with_consent: { postalAddress: address, electronicConsent: TEST_CONSENT },
+    email_without_consent: { postalAddress: address, electronicConsent: null },
+    address_only: { email: null, postalAddress: address, electronicConsent: null },
+    none: { email: null, postalAddress: null, electronicConsent: null },
+  }[kind];
+  return { ...contact, ...customer };
 }
 
 export interface NewIncidentOverrides extends Partial<OpenIncidentInput> {
@@ -219,10 +292,10 @@ export async function recordSent(
   input: { incidentId: string; noticeId: string; count: number; sentOverSeconds?: number },
 ): Promise<number[]> {
   const { pool, config } = deps;
-  const recipients = await affected.emailRecipientsPage(pool, input.incidentId, {
-    after: 0,
-    limit: input.count,
-  });
+  // People with an email address only: the others are never emailed.
+  const recipients = (
+    await affected.emailRecipientsPage(pool, input.incidentId, { after: 0, limit: input.count })
+  ).filter((r): r is typeof r & { email: string } => r.email !== null);
   const senderDomain = /@([^>\s]+)/.exec(config.mail.from)?.[1] ?? 'localhost';
   const lease = randomUUID();
   const claimed = await deliveries.claim(

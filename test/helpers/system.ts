@@ -17,7 +17,7 @@ import type { Role } from '../../core/domain/model';
 import { FAILURE_CONVERTER_PATH, dataConverter } from '../../core/data-converter';
 import { buildActivityDeps } from '../../worker/deps';
 import type { TestDatabase } from './db';
-import { newUser } from './factories';
+import { newUser, withFixtureConsent } from './factories';
 import { devServerAddress, devServerNativeConnection, uniqueTaskQueue } from './temporal';
 
 const WORKFLOWS_PATH = fileURLToPath(new URL('../../workflows/index.ts', import.meta.url));
@@ -211,7 +211,8 @@ export async function importInventory(
   holdings: object[],
 ): Promise<void> {
   for (const [url, payload] of [
-    ['/api/inventory/customers', customers],
+    // Consent to electronic notices unless the test mentions it (see factories' FIXTURE_CONSENT).
+    ['/api/inventory/customers', customers.map(withFixtureConsent)],
     ['/api/inventory/holdings', holdings],
   ] as const) {
     const response = await system.app.inject({

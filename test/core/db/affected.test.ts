@@ -11,16 +11,17 @@ import { newIncident } from '../../helpers/factories';
 
 /**
  * Identification's one-notice-per-person rule on a real database: records of one incident sharing
- * their own email address (trimmed, case-insensitive) are merged into the lowest customer id's
- * notice, with the union of what was exposed and of their jurisdictions; deceased customers are
- * never merged; a retry changes nothing.
+ * their own email address (trimmed, case-insensitive) and name (trimmed, case-folded, white space
+ * collapsed) are merged into the lowest customer id's notice, with the union of what was exposed
+ * and of their jurisdictions; deceased customers are never merged; a retry changes nothing. (Records
+ * sharing only an address are different people: see affected-people.test.ts.)
  */
 
 const customers: CustomerInput[] = [
-  // One person, three records: different case, spaces, two states, two cards.
+  // One person, three records: different case, spaces (in the address and the name), two states, two cards.
   { externalId: 'ann-1', fullName: 'Ann Lee', email: 'ann@example.com', country: 'US', region: 'US-TX' },
   { externalId: 'ann-2', fullName: 'Ann Lee', email: 'Ann@Example.com', country: 'US', region: 'US-CA' },
-  { externalId: 'ann-3', fullName: 'Ann J. Lee', email: ' ANN@EXAMPLE.COM ', country: 'US', region: 'US-TX' },
+  { externalId: 'ann-3', fullName: ' ANN   lee', email: ' ANN@EXAMPLE.COM ', country: 'US', region: 'US-TX' },
   // Someone else, on their own.
   { externalId: 'bob', fullName: 'Bob Roe', email: 'bob@example.com', country: 'US', region: 'US-TX' },
   // Two deceased customers with one representative: two data subjects, two notices.

@@ -9,6 +9,7 @@ import {
   ROLES,
   USER_KINDS,
 } from '../../../core/domain/model';
+import { FOUND_BY } from '../../../core/domain/contact';
 import { createTestDatabase } from '../../helpers/db';
 import type { TestDatabase } from '../../helpers/db';
 
@@ -45,6 +46,8 @@ describe('status sets', () => {
     ['affected_customers', 'status', AFFECTED_STATUSES],
     // The customer's status as frozen on their record at identification (migration 008).
     ['affected_customers', 'customer_status', CUSTOMER_STATUSES],
+    // How identification found the person (migration 014).
+    ['affected_customers', 'found_by', FOUND_BY],
     ['notices', 'status', NOTICE_STATUSES],
     ['deliveries', 'status', DELIVERY_STATUSES],
     ['obligations', 'status', OBLIGATION_STATUSES],
