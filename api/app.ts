@@ -24,6 +24,7 @@ import { obligationRoutes } from './routes/obligations';
 import { supportRoutes } from './routes/support';
 import { recipientRoutes } from './routes/recipients';
 import { dossierRoutes } from './routes/dossier';
+import { letterRoutes } from './routes/letters';
 import type { App, AppDeps } from './types';
 
 // Tests and main.ts name these with the app; they are defined apart from it (see types.ts).
@@ -113,6 +114,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(supportRoutes, { ...deps, templates });
   await app.register(recipientRoutes, deps);
   await app.register(dossierRoutes, deps);
+  await app.register(letterRoutes, deps);
   await app.register(consoleRoutes, deps);
   return app;
 }

@@ -79,7 +79,8 @@ export type NoticeChannel = (typeof NOTICE_CHANNELS)[number];
  * is emailed (as before channels); `no_consent` a rule needs consent to electronic notice that is
  * not on record (a letter, or nothing without an address); `no_email` no email address;
  * `no_contact` neither an email nor a postal address; `email_undeliverable` the email was given up
- * on for good and a letter replaces it.
+ * on for good and a letter replaces it; `letter_returned` the person's letter came back undelivered
+ * (core/use-cases/letters.ts): no lawful channel is left (channel `none`).
  */
 export const NOTICE_CHANNEL_REASONS = [
   'email_allowed',
@@ -89,6 +90,7 @@ export const NOTICE_CHANNEL_REASONS = [
   'no_email',
   'no_contact',
   'email_undeliverable',
+  'letter_returned',
 ] as const;
 export type NoticeChannelReason = (typeof NOTICE_CHANNEL_REASONS)[number];
 

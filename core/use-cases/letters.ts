@@ -20,6 +20,7 @@ import {
   type LetterDeps,
 } from '../letters/batch';
 import type { Role } from '../domain/model';
+import { settleReach } from './reach';
 import type { Actor, UseCaseDeps } from './types';
 
 /*
@@ -45,7 +46,12 @@ function mayHandleLetters(actor: Actor): void {
  */
 export async function openLetterBatch(
   deps: UseCaseDeps,
-  input: { incidentId: string; key: string },
+  input: {
+    incidentId: string;
+    key: string;
+    /** Letters per file. @default LETTERS_PER_FILE (tests use fewer, to see several files) */
+    perFile?: number;
+  },
 ): Promise<{ batchId: string; letters: number; files: number } | null> {
   return inTransaction(deps.pool, async (tx) => {
     const existing = await letters.lockBatchByKey(tx, input.incidentId, input.key);
@@ -59,7 +65,7 @@ export async function openLetterBatch(
       noticeId: notice.id,
       key: input.key,
     });
-    const counts = await letters.claimLetters(tx, batch, LETTERS_PER_FILE);
+    const counts = await letters.claimLetters(tx, batch, input.perFile ?? LETTERS_PER_FILE);
     if (counts.letters === 0) {
       await letters.deleteBatch(tx, batch.id);
       return null;
@@ -162,7 +168,7 @@ export async function letterBatchFile(
 /** The mail house's confirmation: a whole batch posted on one date, or letters by reference code. */
 export type PostedConfirmation =
   | { incidentId: string; batchId: string; postedOn: string }
-  | { incidentId: string; letters: { reference: string; postedOn: string }[] };
+  | { incidentId: string; letters: { reference: string; postedOn: string; line?: number | undefined }[] };
 
 export interface PostedResult {
   posted: number;
@@ -196,7 +202,7 @@ export async function recordLettersPosted(
       found = (await letters.lockUnposted(tx, batch.id)).map((l) => ({ ...l, postedOn: input.postedOn }));
     } else {
       const dates = new Map(input.letters.map((l) => [l.reference, l.postedOn]));
-      const refs = await byReferences(tx, input.incidentId, [...dates.keys()]);
+      const refs = await byReferences(tx, input.incidentId, input.letters);
       found = refs.map((l) => ({ ...l, postedOn: dates.get(l.referenceCode)! }));
     }
     const notPrinted = found.find((l) => l.status === 'queued');
@@ -213,6 +219,8 @@ export async function recordLettersPosted(
       tx,
       found.map((l) => l.batchId),
     );
+    // Those now notified may complete an individuals' obligation (core/use-cases/reach.ts).
+    await settleReach(tx, input.incidentId);
     const dates = toPost.map((l) => l.postedOn).sort();
     await audit.append(tx, {
       incidentId: input.incidentId,
@@ -241,12 +249,12 @@ export async function recordLettersPosted(
 export async function importReturnedMail(
   deps: UseCaseDeps,
   actor: Actor,
-  input: { incidentId: string; letters: { reference: string; reason: string }[] },
+  input: { incidentId: string; letters: { reference: string; reason: string; line?: number | undefined }[] },
 ): Promise<{ returned: number; alreadyReturned: number }> {
   mayHandleLetters(actor);
   return inTransaction(deps.pool, async (tx) => {
     const reasons = new Map(input.letters.map((l) => [l.reference, l.reason]));
-    const found = await byReferences(tx, input.incidentId, [...reasons.keys()]);
+    const found = await byReferences(tx, input.incidentId, input.letters);
     const notPrinted = found.find((l) => l.status === 'queued');
     if (notPrinted)
       throw new ConflictError(`the letter ${notPrinted.referenceCode} has not been rendered yet`);
@@ -263,6 +271,8 @@ export async function importReturnedMail(
       tx,
       back.map((l) => l.batchId),
     );
+    // Someone counted as reached may now not be: a met obligation re-opens (core/use-cases/reach.ts).
+    await settleReach(tx, input.incidentId);
     await audit.append(tx, {
       incidentId: input.incidentId,
       actor: actor.id,
@@ -276,16 +286,28 @@ export async function importReturnedMail(
   });
 }
 
-/** The letters for these references, or a ValidationError naming the first reference without one. */
-async function byReferences(db: Queryable, incidentId: string, references: string[]): Promise<LetterRef[]> {
-  const found = await letters.lockByReferences(db, incidentId, references);
+/**
+ * The letters for these references, or a ValidationError naming the first reference without one:
+ * its line of the mail house's file (field `csv`) when it came from one, else its place in `letters`.
+ */
+async function byReferences(
+  db: Queryable,
+  incidentId: string,
+  rows: readonly { reference: string; line?: number | undefined }[],
+): Promise<LetterRef[]> {
+  const found = await letters.lockByReferences(
+    db,
+    incidentId,
+    rows.map((r) => r.reference),
+  );
   const known = new Set(found.map((l) => l.referenceCode));
-  const index = references.findIndex((r) => !known.has(r));
-  if (index >= 0) {
-    throw new ValidationError(
-      `no letter of this incident has the reference ${references[index]}`,
-      `letters.${index}.reference`,
-    );
+  const index = rows.findIndex((r) => !known.has(r.reference));
+  const missing = rows[index];
+  if (missing) {
+    const message = `no letter of this incident has the reference ${missing.reference}`;
+    throw missing.line === undefined
+      ? new ValidationError(message, `letters.${index}.reference`)
+      : new ValidationError(`line ${missing.line}: ${message}`, 'csv');
   }
   return found;
 }

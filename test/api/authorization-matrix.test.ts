@@ -43,6 +43,12 @@ const ACCESS: Record<string, readonly Role[] | 'public'> = {
   // A correction of a frozen recipient: its own audited action.
   'PATCH /api/incidents/:id/affected/:customerId/recipient': ['compliance'],
   'POST /api/incidents/:id/dossier': ['compliance', 'admin'],
+  // Letter batches: counts for those who run the incident; the files (names and addresses) and the
+  // mail house's answers for officers and compliance only.
+  'GET /api/incidents/:id/letters': ['officer', 'compliance', 'admin'],
+  'GET /api/incidents/:id/letters/:batchId/files/:name': ['officer', 'compliance'],
+  'POST /api/incidents/:id/letters/posted': ['officer', 'compliance'],
+  'POST /api/incidents/:id/letters/returned': ['officer', 'compliance'],
   'GET /api/incidents/:id/delivery': STAFF,
   'GET /api/incidents/:id/timeline': STAFF,
   'GET /api/incidents/:id/notices': ['officer', 'compliance', 'admin'],

@@ -57,6 +57,28 @@ export async function api(path, { method = 'GET', body, headers = {}, token, sig
   return data;
 }
 
+/**
+ * Downloads a file the API serves (not JSON) with the same credentials as `api`, and saves it under
+ * `name` through a temporary link. Throws ApiError for a non-2xx answer.
+ */
+export async function download(path, name) {
+  const bearer = sessionStorage.getItem(TOKEN);
+  const response = await fetch(path, {
+    credentials: 'same-origin',
+    headers: { 'x-forthright-csrf': '1', ...(bearer ? { authorization: `Bearer ${bearer}` } : {}) },
+  });
+  if (!response.ok) {
+    const data = (response.headers.get('content-type') ?? '').includes('json') ? await response.json() : null;
+    throw new ApiError(response.status, data);
+  }
+  const url = URL.createObjectURL(await response.blob());
+  const link = Object.assign(document.createElement('a'), { href: url, download: name, hidden: true });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
+
 /** Checks the token with the server and keeps it for this tab. Throws ApiError 401 for a bad token. */
 export async function signIn(token) {
   const user = await api('/console/session', { token });
@@ -134,6 +156,9 @@ export const can = {
   actOnObligations: (user) => user.role === 'compliance',
   manageUsers: (user) => user.role === 'admin',
   exportDossier: (user) => ['compliance', 'admin'].includes(user.role),
+  listLetters: (user) => ['officer', 'compliance', 'admin'].includes(user.role),
+  // The files hold names and addresses; the mail house's answers are recorded by the same people.
+  handleLetters: (user) => ['officer', 'compliance'].includes(user.role),
 };
 
 /** A request's answer, or `missing` when the server answered 404 (nothing there yet); other errors pass. */

@@ -70,6 +70,19 @@ export const DELIVERY_STATUS_LABELS = {
 };
 
 /** A customer in the inventory; shown by the lookup (lower-cased) when not `active`. */
+export const LETTER_STATUS_LABELS = {
+  queued: 'Queued',
+  rendered: 'Printed, not yet posted',
+  posted: 'Posted',
+  returned: 'Returned by the post',
+};
+
+export const LETTER_BATCH_STATUS_LABELS = {
+  rendering: 'Being printed',
+  ready: 'Ready for the mail house',
+  posted: 'Posted',
+};
+
 export const CUSTOMER_STATUS_LABELS = {
   active: 'Active',
   deceased: 'Deceased',
@@ -128,6 +141,11 @@ export const ACTION_LABELS = {
   inventory_changed: 'Inventory changed',
   recipient_corrected: 'Recipient corrected',
   dossier_exported: 'Evidence dossier exported',
+  letter_batch_opened: 'Letter batch opened for the mail house',
+  letter_batch_ready: 'Letter batch ready for the mail house',
+  letters_downloaded: 'Letter file downloaded (names and addresses)',
+  letters_posted: 'Letters posted',
+  returned_mail_imported: 'Returned mail recorded: people fall to substitute notice',
   user_token_issued: 'Service token issued',
   user_deactivated: 'User deactivated',
   user_invited: 'Person invited',

@@ -59,5 +59,15 @@ CREATE TABLE letter_files (
   PRIMARY KEY (batch_id, file_no)
 );
 
+-- A person whose letter came back has no lawful channel left: channel `none`, reason
+-- `letter_returned` (core/domain/model.ts NOTICE_CHANNEL_REASONS). The reasons of migration 015,
+-- `email_bounced` (bounces, migration 017) and this one.
+ALTER TABLE affected_customers
+  DROP CONSTRAINT affected_customers_channel_reason_check,
+  ADD CONSTRAINT affected_customers_channel_reason_check
+    CHECK (channel_reason IN ('email_allowed', 'email_consented', 'representative_email', 'no_consent',
+                              'no_email', 'no_contact', 'email_undeliverable', 'email_bounced',
+                              'letter_returned'));
+
 -- Down Migration
 -- Forward-only.

@@ -8,6 +8,8 @@ import {
   CUSTOMER_STATUSES,
   DELIVERY_STATUSES,
   INCIDENT_STATUSES,
+  LETTER_BATCH_STATUSES,
+  LETTER_STATUSES,
   NOTICE_STATUSES,
   OBLIGATION_STATUSES,
   ROLES,
@@ -29,6 +31,8 @@ interface LabelsModule {
   CASE_STATUS_LABELS: Labels;
   DELIVERY_STATUS_LABELS: Labels;
   CUSTOMER_STATUS_LABELS: Labels;
+  LETTER_STATUS_LABELS: Labels;
+  LETTER_BATCH_STATUS_LABELS: Labels;
   AUDIENCE_LABELS: Labels;
   ROLE_LABELS: Labels;
   ACTION_LABELS: Labels;
@@ -78,6 +82,8 @@ describe('console labels', () => {
   it('has a label for every status core defines', async () => {
     const labels = await loadLabels();
     expect(missing(labels.INCIDENT_STATUS_LABELS, INCIDENT_STATUSES)).toEqual([]);
+    expect(missing(labels.LETTER_STATUS_LABELS, LETTER_STATUSES)).toEqual([]);
+    expect(missing(labels.LETTER_BATCH_STATUS_LABELS, LETTER_BATCH_STATUSES)).toEqual([]);
     expect(missing(labels.NOTICE_STATUS_LABELS, NOTICE_STATUSES)).toEqual([]);
     expect(missing(labels.OBLIGATION_STATUS_LABELS, OBLIGATION_STATUSES)).toEqual([]);
     expect(missing(labels.AFFECTED_STATUS_LABELS, AFFECTED_STATUSES)).toEqual([]);

@@ -4,6 +4,8 @@ import {
   AUDIENCES,
   CUSTOMER_STATUSES,
   DELIVERY_STATUSES,
+  LETTER_BATCH_STATUSES,
+  LETTER_STATUSES,
   NOTICE_STATUSES,
   OBLIGATION_STATUSES,
   ROLES,
@@ -52,6 +54,9 @@ describe('status sets', () => {
     ['deliveries', 'status', DELIVERY_STATUSES],
     ['obligations', 'status', OBLIGATION_STATUSES],
     ['obligations', 'audience', AUDIENCES],
+    // Printed letters and their batches (migration 016).
+    ['letters', 'status', LETTER_STATUSES],
+    ['letter_batches', 'status', LETTER_BATCH_STATUSES],
   ] as const)(
     '%s.%s allows exactly the values core/domain/model.ts defines',
     async (table, column, values) => {

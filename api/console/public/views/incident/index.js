@@ -9,6 +9,7 @@ import { affectedSection } from './affected.js';
 import { renderDelivery } from './delivery.js';
 import { dossierSection } from './dossier.js';
 import { renderHead } from './head.js';
+import { lettersSection } from './letters.js';
 import { renderNotices } from './notice.js';
 import { actionForm } from './obligation-actions.js';
 import { filingNotes, renderHoldStatus, renderObligationTools, renderObligations } from './obligations.js';
@@ -41,6 +42,7 @@ export async function render(main, { user, params: [id] }) {
   const pollStatus = h('div', { class: 'poll-status' });
   // Support look up one case at a time (audited); the bulk list is not theirs (issue 13).
   const affected = can.listAffected(user) ? affectedSection(id) : null;
+  const letters = can.listLetters(user) ? lettersSection(id, user) : null;
 
   main.append(
     head,
@@ -60,6 +62,7 @@ export async function render(main, { user, params: [id] }) {
           mayAct ? [obligationTools, obligationPanel] : null,
         ),
         affected?.element ?? null,
+        letters?.element ?? null,
       ),
       h(
         'div',
@@ -132,7 +135,10 @@ export async function render(main, { user, params: [id] }) {
       }
     }
     renderTimeline(timelineBody, timeline.items, names);
-    if (statusChanged && lastStatus !== undefined) affected?.reload();
+    if (statusChanged && lastStatus !== undefined) {
+      affected?.reload();
+      void letters?.reload();
+    }
     lastStatus = incident.status;
     return incident.status;
   };
@@ -152,6 +158,7 @@ export async function render(main, { user, params: [id] }) {
   renderHead(head, first, config);
   await loop(first);
   affected?.reload();
+  void letters?.reload();
   return () => {
     stopped = true;
     clearTimeout(timer);
