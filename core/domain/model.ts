@@ -47,6 +47,16 @@ export const AFFECTED_STATUSES = ['pending', 'notified', 'undeliverable', 'manua
 export type AffectedStatus = (typeof AFFECTED_STATUSES)[number];
 
 /**
+/**
+ * What a report about a sent notice says (core/mail/bounce-report.ts; RFC 3464 `Action`, RFC 5965
+ * feedback reports): `failed` — will not be delivered (a bounce); `delayed` — still trying;
+ * `delivered` — reached the mailbox (or was relayed on); `complaint` — the person marked it as spam
+ * (they were reached); `unknown` — a bounce-like message without a delivery-status report, recorded
+ * as such and never guessed at. Only `failed` changes anything about a person's reach.
+ */
+export const BOUNCE_OUTCOMES = ['failed', 'delayed', 'delivered', 'complaint', 'unknown'] as const;
+export type BounceOutcome = (typeof BOUNCE_OUTCOMES)[number];
+
  * Where a legal obligation (one rule, one jurisdiction) stands: `pending` until it is met or its
  * deadline passes (`overdue`); `not_required` when the rule's test is not met (a safe harbour, a
  * threshold). The law engine only ever drafts `pending` or `not_required` (core/law `ObligationDraft`).
