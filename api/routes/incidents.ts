@@ -51,15 +51,17 @@ export async function incidentRoutes(app: App, deps: AppDeps & { templates: Temp
 
   const present = async (rows: IncidentRow[]) => {
     const ids = rows.map((r) => r.id);
-    // Three independent reads over the same ids: one round trip's wait, not three.
-    const [counts, deadlines, tampered] = await Promise.all([
+    // Independent reads over the same ids: one round trip's wait, not four.
+    const [counts, foundBy, deadlines, tampered] = await Promise.all([
       incidents.counts(pool, ids),
+      affected.countFoundBy(pool, ids),
       obligations.nextDeadlines(pool, ids),
       workflowTampering.forIncidents(pool, ids),
     ]);
     return rows.map((r) => ({
       ...r,
       counts: counts.get(r.id)!,
+      foundBy: foundBy.get(r.id)!,
       nextDeadline: deadlines.get(r.id) ?? null,
       workflowTampering: tampered.get(r.id) ?? [],
       links: {

@@ -17,6 +17,11 @@ export const CreateIncidentBody = z
     dataCategories: z.array(z.enum(DATA_CATEGORIES)).min(1),
     encrypted: z.boolean().default(false),
     keyCompromised: z.boolean().default(false),
+    /**
+     * Customers known to be affected, by external id: added to those the systems' holdings find
+     * (the union; see core/db/affected.ts `identify`). Absent or null names nobody; an empty list is
+     * refused (400), so that "nobody named" is said one way only.
+     */
     customerExternalIds: z.array(z.string().trim().min(1).max(200)).min(1).max(100_000).nullish(),
   })
   .superRefine((b, ctx) => {
@@ -72,6 +77,12 @@ export const Incident = z.object({
   createdAt: z.date(),
   updatedAt: z.date(),
   counts: Counts,
+  /**
+   * How many of the `affected` people identification found through the exposed systems' holdings
+   * only, on the incident's list of customers only, or both (the two are a union; see
+   * core/db/affected.ts `identify`).
+   */
+  foundBy: z.object({ system: z.number(), list: z.number(), both: z.number() }),
   nextDeadline: z.object({ dueAt: z.date(), jurisdiction: z.string(), audience: z.string() }).nullable(),
   links: z.object({ temporalUi: z.string() }),
   /**

@@ -4,6 +4,7 @@ import type { AffectedStatus, CustomerStatus } from '../domain/model';
 import { IncidentNotFoundError } from '../errors';
 import type { Pool, Queryable } from './pool';
 import { inTransaction } from './pool';
+import { AWAITING_EMAIL_SQL, EMAIL_CHANNEL_SQL } from './reach';
 
 /**
  * Finds the affected customers of an incident in ONE set-based statement and records them, each
@@ -96,16 +97,24 @@ export async function countMerged(db: Queryable, incidentId: string): Promise<nu
   return rows[0]!.n;
 }
 
-/** How many people (records not merged into another's notice) each source found; see `identify`. */
-export async function countFoundBy(db: Queryable, incidentId: string): Promise<Record<FoundBy, number>> {
-  const { rows } = await db.query<{ system: number; list: number; both: number }>(
-    `SELECT count(*) FILTER (WHERE found_by = 'system')::int AS system,
+/**
+ * Per incident, how many people each source found (see `identify`): records merged into another's
+ * notice are not counted again, and a person found both ways counts in `both` only. Zeros for an
+ * incident with no one identified yet.
+ */
+export async function countFoundBy(
+  db: Queryable,
+  ids: string[],
+): Promise<Map<string, Record<FoundBy, number>>> {
+  const { rows } = await db.query<Record<FoundBy, number> & { incidentId: string }>(
+    `SELECT incident_id AS "incidentId", count(*) FILTER (WHERE found_by = 'system')::int AS system,
             count(*) FILTER (WHERE found_by = 'list')::int AS list,
             count(*) FILTER (WHERE found_by = 'both')::int AS both
-     FROM affected_customers WHERE incident_id = $1 AND status <> 'merged'`,
-    [incidentId],
+     FROM affected_customers WHERE incident_id = ANY($1::uuid[]) AND status <> 'merged' GROUP BY incident_id`,
+    [ids],
   );
-  return rows[0]!;
+  const byId = new Map(rows.map(({ incidentId, ...c }) => [incidentId, c]));
+  return new Map(ids.map((id) => [id, byId.get(id) ?? { system: 0, list: 0, both: 0 }]));
 }
 
 /**
@@ -333,8 +342,8 @@ export interface Recipient {
 
 /**
  * The next page of recipients still to notify in one delivery shard (customer id modulo `shards`),
- * after `after` (keyset, never the whole list). A page holds customers whose status is pending, i.e.
- * not yet notified nor given up on: in a retry pass (`onlyRetrying`, kept for the record) that is
+ * after `after` (keyset, never the whole list). A page holds customers whose email is still to be
+ * sent (`AWAITING_EMAIL_SQL`: pending, planned for email or email and letter, not yet emailed): in a retry pass (`onlyRetrying`, kept for the record) that is
  * those that failed temporarily, claims an interruption left behind, and anyone a later
  * re-identification added behind the cursor. Served by affected_customers_status_idx
  * (incident_id, status, customer_id) in customer order.
@@ -346,7 +355,7 @@ export async function pendingRecipients(
 ): Promise<Recipient[]> {
   const { rows } = await db.query<Recipient>(
     `SELECT ${RECIPIENT_COLUMNS} FROM ${RECIPIENT_SOURCE}
-     WHERE a.incident_id = $1 AND a.status = 'pending' AND a.customer_id % $2 = $3 AND a.customer_id > $4
+     WHERE a.incident_id = $1 AND ${AWAITING_EMAIL_SQL} AND a.customer_id % $2 = $3 AND a.customer_id > $4
      ORDER BY a.customer_id LIMIT $5`,
     [incidentId, page.shards, page.shard, page.after, page.limit],
   );
@@ -354,7 +363,8 @@ export async function pendingRecipients(
 }
 
 /**
- * A page of every recipient an email notice goes to (all but `manual` and `merged`), whatever their delivery
+ * A page of every recipient an email notice goes to (all but `manual`, `merged` and those planned
+ * for a letter alone or no channel), whatever their delivery
  * status, by keyset. For benchmarks and checks that need the same messages again.
  */
 export async function emailRecipientsPage(
@@ -364,7 +374,8 @@ export async function emailRecipientsPage(
 ): Promise<Recipient[]> {
   const { rows } = await db.query<Recipient>(
     `SELECT ${RECIPIENT_COLUMNS} FROM ${RECIPIENT_SOURCE}
-     WHERE a.incident_id = $1 AND a.status NOT IN ('manual', 'merged') AND a.customer_id > $2
+     WHERE a.incident_id = $1 AND a.status NOT IN ('manual', 'merged') AND ${EMAIL_CHANNEL_SQL}
+       AND a.customer_id > $2
      ORDER BY a.customer_id LIMIT $3`,
     [incidentId, page.after, page.limit],
   );

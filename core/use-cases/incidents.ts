@@ -23,7 +23,10 @@ export interface OpenIncidentInput {
   encrypted?: boolean | undefined;
   /** @default false */
   keyCompromised?: boolean | undefined;
-  /** Named customers (external ids) instead of identification by systems and categories. */
+  /**
+   * Named customers (external ids), affected in addition to those the systems and categories find
+   * (the union, see core/db/affected.ts `identify`). Null, absent or empty: nobody named.
+   */
   customerExternalIds?: string[] | null | undefined;
   /** A caller's key: opening twice with the same key returns the first incident. */
   idempotencyKey?: string | null | undefined;

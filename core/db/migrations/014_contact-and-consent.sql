@@ -21,12 +21,13 @@ ALTER TABLE customers
   ADD COLUMN electronic_consent_at timestamptz,
   ADD COLUMN electronic_consent_method text,
   ADD CONSTRAINT customers_person_key_check CHECK (btrim(person_key) <> ''),
-  ADD CONSTRAINT customers_postal_address_check CHECK (
+  -- A missing key reads as NULL, which a CHECK lets through: hence the coalesce.
+  ADD CONSTRAINT customers_postal_address_check CHECK (postal_address IS NULL OR coalesce(
     jsonb_typeof(postal_address) = 'object'
-    AND jsonb_typeof(postal_address -> 'lines') = 'array'
-    AND jsonb_array_length(postal_address -> 'lines') BETWEEN 1 AND 4
+    AND CASE WHEN jsonb_typeof(postal_address -> 'lines') = 'array'
+             THEN jsonb_array_length(postal_address -> 'lines') BETWEEN 1 AND 4 ELSE false END
     AND jsonb_typeof(postal_address -> 'locality') = 'string'
-    AND (postal_address ->> 'country') ~ '^[A-Z]{2}$'),
+    AND (postal_address ->> 'country') ~ '^[A-Z]{2}$', false)),
   ADD CONSTRAINT customers_electronic_consent_check
     CHECK ((electronic_consent_at IS NULL) = (electronic_consent_method IS NULL));
 

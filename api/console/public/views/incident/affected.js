@@ -82,7 +82,7 @@ function customersTable(rows) {
       row(
         {},
         [r.fullName, h('br'), h('span', { class: 'muted small' }, r.externalId)],
-        r.email,
+        r.email ?? h('span', { class: 'muted' }, 'none'),
         r.jurisdiction,
         cell({ class: 'small' }, r.categories.map(categoryLabel).join(', ')),
         h('code', {}, r.referenceCode),

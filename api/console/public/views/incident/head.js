@@ -5,6 +5,20 @@ import { AUDIENCE_LABELS, categoryLabel, label } from '../../labels.js';
 
 const fact = (term, value) => h('div', {}, h('dt', {}, term), h('dd', {}, value));
 
+/**
+ * How the affected people were found (core/db/affected.ts `identify`: the union of the systems'
+ * holdings and the incident's list of customers), when a list was given or anyone came from one.
+ */
+function foundBy(incident) {
+  const f = incident.foundBy;
+  if (!f || (incident.customerExternalIds === null && f.list + f.both === 0)) return null;
+  return h(
+    'span',
+    { class: 'muted', id: 'affected-found-by' },
+    ` — ${count(f.system)} through the systems, ${count(f.list)} named on the list only, ${count(f.both)} both`,
+  );
+}
+
 export function renderHead(head, incident, config) {
   const window =
     incident.occurredFrom || incident.occurredTo
@@ -59,7 +73,7 @@ export function renderHead(head, incident, config) {
             ]
           : h('span', { class: 'muted' }, 'none open'),
       ),
-      fact('Affected', count(incident.counts.affected)),
+      fact('Affected', [count(incident.counts.affected), foundBy(incident)]),
     ),
     h(
       'p',
