@@ -153,24 +153,6 @@ describe('contact and consent, by CSV', () => {
   });
 
   it('folds the flat columns into the JSON shape for the API', () => {
-    expect(parseCustomersCsv(CONTACT_HEADER + rows)).toEqual([
-      {
-        externalId: 'm-1',
-        fullName: 'Mia Jones',
-        email: 'mia@example.com',
-        country: 'GB',
-        personKey: 'P-1001',
-        phone: '+44 20 7946 0000',
-        postalAddress: address,
-        electronicConsent: { at: '2024-05-01T10:00:00Z', method: 'account settings' },
-      },
-      {
-        externalId: 'n-1',
-        fullName: 'Ned Post',
-        country: 'US',
-        region: 'US-NY',
-        postalAddress: noEmail.postalAddress,
-      },
-    ]);
+    expect(parseCustomersCsv(CONTACT_HEADER + rows)).toEqual([mia, noEmail]);
   });
 });
