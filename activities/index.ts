@@ -2,6 +2,7 @@ import { CancelledFailure, Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Config } from '../core/config';
 import * as deliveries from '../core/db/deliveries';
+import * as reach from '../core/db/reach';
 import type { Pool } from '../core/db/pool';
 import type { DeliveryPage, RateLimiter } from '../core/delivery';
 import { deliverShardPass, warnIfForecastLate } from '../core/delivery';
@@ -10,6 +11,8 @@ import { DomainError, NON_RETRYABLE_ERROR_TYPES } from '../core/errors';
 import type { SmtpPool } from '../core/mail/smtp-pool';
 import type { StaffMailer } from '../core/mail/staff-mailer';
 import type { TemplateCache } from '../core/mail/template-cache';
+import { planChannels } from '../core/use-cases/channels';
+import type { ChannelCounts } from '../core/use-cases/channels';
 import { finishDelivery } from '../core/use-cases/deliveries';
 import { renderLetterFile } from '../core/letters/batch';
 import { finishLetterBatch, openLetterBatch } from '../core/use-cases/letters';
@@ -18,6 +21,8 @@ import { applyDecision, draftNotice, recordApproval } from '../core/use-cases/no
 import type { AppliedDecision } from '../core/use-cases/notices';
 import { assess, handleEvent, schedule } from '../core/use-cases/obligations';
 import type { DeadlineEvent } from '../core/use-cases/obligations';
+import { settleIncidentReach } from '../core/use-cases/reach';
+import type { SettledReach } from '../core/use-cases/reach';
 
 /** Everything activities need, built once per worker (worker/main.ts) and passed in. */
 export interface ActivityDeps {
@@ -60,10 +65,30 @@ function activitySteps(deps: ActivityDeps) {
       return identifyAffectedCustomers(deps, incidentId);
     },
 
-    /** How many affected customers can be notified by email (the rest need manual handling). */
+    /**
+     * How many affected people some notice reaches (email, letter or both: any channel but `none`;
+     * not those handled by hand): a notice is drafted only when > 0.
+     */
     async countNotifiable(incidentId: string): Promise<number> {
-      const counts = await deliveries.countsForIncident(pool, incidentId);
-      return counts.pending + counts.retrying + counts.sent;
+      return reach.countNotifiable(pool, incidentId);
+    },
+
+    /**
+     * Plans each affected person's channel by the rules that apply to them (email, letter, both, or
+     * none: substitute notice), in one set-based statement (core/use-cases/channels.ts). After
+     * identification and assessment; retry-safe. Returns the counts per channel.
+     */
+    async planChannels(incidentId: string): Promise<ChannelCounts> {
+      return planChannels(deps, incidentId);
+    },
+
+    /**
+     * Settles the individuals' obligations from who is reached (core/use-cases/reach.ts): met only
+     * when everyone counted is notified or covered by a carried-out substitute notice; a met one with
+     * someone unreached is re-opened. Idempotent. Counts only.
+     */
+    async settleReach(incidentId: string): Promise<SettledReach> {
+      return settleIncidentReach(deps, incidentId);
     },
 
     /** Derives and freezes the incident's legal obligations under the current rules. */
@@ -115,6 +140,17 @@ function activitySteps(deps: ActivityDeps) {
       await recordApproval(pool, input);
     },
 
+    /**
+     * Tests the incident's individuals' obligations against their statutes' substitute-notice
+     * conditions (core/use-cases/substitute-notice.ts): records the substitute notices due and drafts
+     * the website and media texts for approval. Run after channel planning; idempotent. Counts only.
+     */
+    async assessSubstituteNotice(
+      incidentId: string,
+    ): Promise<{ open: number; carriedOut: number; drafted: number }> {
+      return assessSubstituteNotice(deps, incidentId);
+    },
+
     /** Read from config here, not in the workflow, so a deploy that changes it keeps replays stable. */
     async deliveryPlan(): Promise<{ shards: number; retryDelaysMs: number[] }> {
       return { shards: config.delivery.shards, retryDelaysMs: [...config.delivery.retryDelaysMs] };
@@ -164,7 +200,10 @@ function activitySteps(deps: ActivityDeps) {
       return deliveries.countUnfinished(pool, input.incidentId, input);
     },
 
-    /** Gives up on deliveries still failing, marks individuals' obligations met, returns the counts. */
+    /**
+     * Gives up on deliveries still failing (a letter replaces an email given up on where an address
+     * is known), settles the individuals' obligations from who is reached, returns the counts.
+     */
     async finishDelivery(
       incidentId: string,
     ): Promise<{ sent: number; undeliverable: number; manual: number }> {

@@ -1,5 +1,6 @@
 import type { DeliveryStatus } from '../domain/model';
 import type { Queryable } from './pool';
+import { AWAITING_EMAIL_SQL } from './reach';
 
 export interface Claim {
   customerId: number;
@@ -161,7 +162,8 @@ export async function getSendContext(db: Queryable, hash: string): Promise<strin
 }
 
 /**
- * Records accepted messages and marks their customers notified, in one statement. `recovered`
+ * Records accepted messages and marks their customers notified, in one statement — except people
+ * planned for `email_and_letter`, who stay pending until their letter is posted. `recovered`
  * deliveries reached the commit point before an interruption: the relay had the whole message, so
  * they count as sent.
  */
@@ -180,7 +182,8 @@ export async function markSent(
        RETURNING customer_id
      )
      UPDATE affected_customers a SET status = 'notified' FROM d
-     WHERE a.incident_id = $1 AND a.customer_id = d.customer_id AND a.status = 'pending'`,
+     WHERE a.incident_id = $1 AND a.customer_id = d.customer_id AND a.status = 'pending'
+       AND a.channel IS DISTINCT FROM 'email_and_letter'`,
     [incidentId, ids, recovered],
   );
 }
@@ -193,8 +196,9 @@ export interface Failure {
 }
 
 /**
- * Transient failures become `retrying`; permanent ones `undeliverable`, with the relay's reply.
- * Only rows this attempt holds are written: a claim taken over belongs to the newer attempt.
+ * Transient failures become `retrying`; permanent ones `undeliverable`, with the relay's reply (the
+ * person too, unless their letter is still to come: `email_and_letter`). Only rows this attempt
+ * holds are written: a claim taken over belongs to the newer attempt.
  */
 export async function markFailed(
   db: Queryable,
@@ -214,7 +218,8 @@ export async function markFailed(
        RETURNING d.customer_id, d.status
      )
      UPDATE affected_customers a SET status = 'undeliverable' FROM d
-     WHERE a.incident_id = $1 AND a.customer_id = d.customer_id AND d.status = 'undeliverable'`,
+     WHERE a.incident_id = $1 AND a.customer_id = d.customer_id AND d.status = 'undeliverable'
+       AND a.channel IS DISTINCT FROM 'email_and_letter'`,
     [
       incidentId,
       lease,
@@ -225,15 +230,16 @@ export async function markFailed(
   );
 }
 
-/** Affected customers of one shard still waiting for a notice (after a pass: those to retry). */
+/** Affected customers of one shard still waiting for their email (after a pass: those to retry). */
 export async function countUnfinished(
   db: Queryable,
   incidentId: string,
   shard: { shard: number; shards: number },
 ): Promise<number> {
   const { rows } = await db.query<{ n: number }>(
-    `SELECT count(*)::int AS n FROM affected_customers
-     WHERE incident_id = $1 AND status = 'pending' AND customer_id % $2 = $3`,
+    `SELECT count(*)::int AS n FROM affected_customers a
+     LEFT JOIN deliveries d ON d.incident_id = a.incident_id AND d.customer_id = a.customer_id
+     WHERE a.incident_id = $1 AND ${AWAITING_EMAIL_SQL} AND a.customer_id % $2 = $3`,
     [incidentId, shard.shards, shard.shard],
   );
   return rows[0]!.n;
@@ -244,7 +250,7 @@ export interface SendingRate {
   sent: number;
   /** The window actually measured, in seconds: the last minute, or less when sending began later. */
   windowSeconds: number;
-  /** Affected customers still waiting for a notice (pending, including those retrying). */
+  /** Affected customers still waiting for their email (pending, including those retrying). */
   remaining: number;
   /** The database's clock when measured. */
   at: Date;
@@ -263,7 +269,9 @@ export async function sendingRate(db: Queryable, incidentId: string): Promise<Se
                         now() - interval '1 minute',
                         (SELECT min(sent_at) FROM deliveries WHERE incident_id = $1 AND sent_at IS NOT NULL)))
             END::float8 AS "windowSeconds",
-            (SELECT count(*)::int FROM affected_customers WHERE incident_id = $1 AND status = 'pending') AS remaining,
+            (SELECT count(*)::int FROM affected_customers a
+             LEFT JOIN deliveries d ON d.incident_id = a.incident_id AND d.customer_id = a.customer_id
+             WHERE a.incident_id = $1 AND ${AWAITING_EMAIL_SQL}) AS remaining,
             now() AS at
      FROM w`,
     [incidentId],
@@ -280,7 +288,7 @@ export async function giveUpRetrying(db: Queryable, incidentId: string): Promise
        WHERE incident_id = $1 AND status = 'retrying' RETURNING customer_id
      )
      UPDATE affected_customers a SET status = 'undeliverable' FROM d
-     WHERE a.incident_id = $1 AND a.customer_id = d.customer_id`,
+     WHERE a.incident_id = $1 AND a.customer_id = d.customer_id AND a.channel IS DISTINCT FROM 'email_and_letter'`,
     [incidentId],
   );
   return rowCount ?? 0;
@@ -324,6 +332,10 @@ export interface UndeliverableRow {
   attempts: number;
 }
 
+/**
+ * The emails that did not reach their person: refused by the relay (`undeliverable`) or accepted and
+ * then bounced (`bounced`, its reply saying so: core/use-cases/bounces.ts).
+ */
 export async function listUndeliverable(
   db: Queryable,
   incidentId: string,
@@ -332,7 +344,7 @@ export async function listUndeliverable(
   const { rows } = await db.query<UndeliverableRow>(
     `SELECT d.customer_id AS "customerId", c.external_id AS "externalId", d.recipient, d.last_reply AS reply, d.attempts
      FROM deliveries d JOIN customers c ON c.id = d.customer_id
-     WHERE d.incident_id = $1 AND d.status = 'undeliverable' ORDER BY d.customer_id LIMIT $2`,
+     WHERE d.incident_id = $1 AND d.status IN ('undeliverable', 'bounced') ORDER BY d.customer_id LIMIT $2`,
     [incidentId, limit],
   );
   return rows;

@@ -83,6 +83,19 @@ export async function markMet(db: Queryable, ids: string[]): Promise<void> {
   );
 }
 
+/**
+ * Re-opens met obligations (an individuals' obligation whose person turned out unreached): pending
+ * again, or overdue at once when their working deadline has passed (and no hold pauses the clock).
+ */
+export async function reopen(db: Queryable, ids: string[]): Promise<void> {
+  await db.query(
+    `UPDATE obligations SET met_at = NULL,
+       status = CASE WHEN due_at <= now() AND held_since IS NULL THEN 'overdue' ELSE 'pending' END
+     WHERE id = ANY($1::uuid[]) AND status = 'met' AND superseded_at IS NULL`,
+    [ids],
+  );
+}
+
 /** Records why obligations are late; with `hold`, pauses their clocks from now. One statement for all. */
 export async function recordDelay(
   db: Queryable,

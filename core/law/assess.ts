@@ -351,6 +351,20 @@ export function individualsRulesFor(
   return [...found];
 }
 
+/**
+ * The groups an obligation of `rule` recorded under `jurisdiction` counts, as `assessObligations`
+ * counts its affected people: those in the rule's scope for that jurisdiction that trigger it.
+ * Groups may carry more fields (a reach state): they come back as given.
+ */
+export function groupsCountedBy<G extends AffectedGroup>(
+  rule: Rule,
+  jurisdiction: string,
+  groups: readonly G[],
+): G[] {
+  const bucket = bucketsFor(rule, groups.map(normaliseGroup)).get(jurisdiction) ?? [];
+  return triggeredGroups(rule, bucket) as G[];
+}
+
 /** A rule's deadline in words. */
 export function describeRuleDeadline(rule: Rule): string {
   return describeDeadline(rule.deadline, rule.notLaterThanIndividualNotice ?? false);

@@ -32,6 +32,7 @@ export {
   NOT_REQUIRED_REASONS,
   assessObligations,
   describeRuleDeadline,
+  groupsCountedBy,
   inForceAt,
   individualsRulesFor,
   normaliseGroup,

@@ -479,26 +479,4 @@ async function useStandardNotice(
   });
 }
 
-/**
- * Individuals' obligations are met once every affected customer's delivery is resolved; inside the
- * caller's transaction (finishing delivery).
- */
-export async function markIndividualsMet(tx: Queryable, incidentId: string): Promise<void> {
-  const open = (await obligations.current(tx, incidentId)).filter(
-    (o) => o.audience === 'individuals' && (o.status === 'pending' || o.status === 'overdue'),
-  );
-  if (open.length === 0) return;
-  await obligations.markMet(
-    tx,
-    open.map((o) => o.id),
-  );
-  await audit.append(tx, {
-    incidentId,
-    actor: 'system',
-    action: 'individuals_obligations_met',
-    detail: { obligations: open.map((o) => o.id) },
-    dedupeKey: `individuals_met:${incidentId}`,
-  });
-}
-
 const iso = (ms: number) => new Date(ms).toISOString();

@@ -50,6 +50,9 @@ describe('status sets', () => {
     ['affected_customers', 'customer_status', CUSTOMER_STATUSES],
     // How identification found the person (migration 014).
     ['affected_customers', 'found_by', FOUND_BY],
+    // How each person's notice goes, and why (migration 015).
+    ['affected_customers', 'channel', NOTICE_CHANNELS],
+    ['affected_customers', 'channel_reason', NOTICE_CHANNEL_REASONS],
     ['notices', 'status', NOTICE_STATUSES],
     ['deliveries', 'status', DELIVERY_STATUSES],
     ['obligations', 'status', OBLIGATION_STATUSES],

@@ -1,0 +1,287 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../../core/config';
+import type { Config } from '../../../core/config';
+import * as affected from '../../../core/db/affected';
+import * as audit from '../../../core/db/audit';
+import * as deliveries from '../../../core/db/deliveries';
+import * as obligations from '../../../core/db/obligations';
+import { inTransaction } from '../../../core/db/pool';
+import * as reach from '../../../core/db/reach';
+import { TemplateCache } from '../../../core/mail/template-cache';
+import { planChannels } from '../../../core/use-cases/channels';
+import { finishDelivery } from '../../../core/use-cases/deliveries';
+import { assess } from '../../../core/use-cases/obligations';
+import { reachOf, settleReach } from '../../../core/use-cases/reach';
+import { createTestDatabase } from '../../helpers/db';
+import type { TestDatabase } from '../../helpers/db';
+import {
+  approvedNotice,
+  customerWith,
+  identifyAffected,
+  importInventory,
+  newIncident,
+  newUser,
+  recordSent,
+} from '../../helpers/factories';
+import type { CustomerOverrides } from '../../helpers/factories';
+
+/**
+ * Channels and honest status on real PostgreSQL: `planChannels` decides each person's channel by the
+ * rules that apply to them, in one statement; `settleReach` meets an individuals' obligation only
+ * when everyone it counts is notified (or covered), and re-opens it when someone turns out unreached.
+ */
+describe('core/use-cases/channels and reach', () => {
+  let db: TestDatabase;
+  let config: Readonly<Config>;
+  let hipaaConfig: Readonly<Config>;
+  let templates: TemplateCache;
+
+  /** An incident on its own system exposing SSNs (and `extra`), identified and assessed. */
+  const incidentOver = async (system: string, customers: CustomerOverrides[], cfg = config) => {
+    await importInventory(db.pool, {
+      customers,
+      holdings: customers.map((c) => ({
+        customerExternalId: c.externalId,
+        system,
+        categories: ['ssn', 'medical'],
+      })),
+    });
+    const { incident } = await newIncident(db.pool, {
+      systems: [system],
+      dataCategories: system.startsWith('hipaa') ? ['ssn', 'medical'] : ['ssn'],
+      discoveredAt: new Date(Date.now() - 3_600_000),
+    });
+    await identifyAffected(db.pool, incident.id);
+    await assess({ pool: db.pool, config: cfg }, incident.id);
+    return incident.id;
+  };
+
+  /** Each person's channel and reason, by external id. */
+  const channels = async (incidentId: string) => {
+    const { rows } = await db.pool.query<{
+      externalId: string;
+      channel: string | null;
+      reason: string | null;
+    }>(
+      `SELECT c.external_id AS "externalId", a.channel, a.channel_reason AS reason
+       FROM affected_customers a JOIN customers c ON c.id = a.customer_id WHERE a.incident_id = $1`,
+      [incidentId],
+    );
+    return Object.fromEntries(rows.map((r) => [r.externalId, [r.channel, r.reason]]));
+  };
+
+  const individuals = async (incidentId: string, jurisdiction: string) =>
+    (await obligations.current(db.pool, incidentId)).find(
+      (o) => o.audience === 'individuals' && o.jurisdiction === jurisdiction,
+    )!;
+
+  const actions = async (incidentId: string) =>
+    (await audit.listForIncident(db.pool, incidentId)).map((e) => e.action);
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    const env = {
+      FORTHRIGHT_DATA_DIR: mkdtempSync(join(tmpdir(), 'forthright-reach-')),
+      DATABASE_URL: db.url,
+      SMTP_URL: 'smtp://127.0.0.1:1',
+      LOG_LEVEL: 'silent',
+    };
+    config = loadConfig(env);
+    hipaaConfig = loadConfig({ ...env, COMPANY_REGIMES: 'hipaa' });
+    templates = new TemplateCache(db.pool);
+  });
+
+  afterAll(async () => {
+    await db?.drop();
+  });
+
+  it('plans each person by the rules that apply to them and their contact facts, in one pass', async () => {
+    const id = await incidentOver('plan', [
+      // California allows email only with E-SIGN consent.
+      customerWith('email_with_consent', { externalId: 'CA-CONSENT', country: 'US', region: 'US-CA' }),
+      customerWith('email_without_consent', { externalId: 'CA-NOCONSENT', country: 'US', region: 'US-CA' }),
+      customerWith('address_only', { externalId: 'CA-ADDRESS', country: 'US', region: 'US-CA' }),
+      customerWith('none', { externalId: 'CA-NOTHING', country: 'US', region: 'US-CA' }),
+      { externalId: 'CA-EMAILONLY', country: 'US', region: 'US-CA', electronicConsent: null },
+      // GDPR: any effective means, so email without consent counts.
+      { externalId: 'DE-EMAIL', country: 'DE', electronicConsent: null },
+      // New York: express consent.
+      { externalId: 'NY-NOCONSENT', country: 'US', region: 'US-NY', electronicConsent: null },
+      customerWith('email_with_consent', { externalId: 'NY-CONSENT', country: 'US', region: 'US-NY' }),
+      // A deceased customer: their representative is emailed; without one, handled by hand.
+      {
+        externalId: 'CA-DECEASED',
+        country: 'US',
+        region: 'US-CA',
+        status: 'deceased',
+        representativeName: 'Rita Rep',
+        representativeEmail: 'rita@example.org',
+        electronicConsent: null,
+      },
+      { externalId: 'CA-DECEASED-NOREP', country: 'US', region: 'US-CA', status: 'deceased', email: null },
+      // One person (one key) with records in Germany and California: the stricter rule decides.
+      {
+        externalId: 'MERGED-DE',
+        country: 'DE',
+        personKey: 'P-1',
+        email: 'merged@example.org',
+        electronicConsent: null,
+      },
+      {
+        externalId: 'MERGED-CA',
+        country: 'US',
+        region: 'US-CA',
+        personKey: 'P-1',
+        email: 'merged@example.org',
+        electronicConsent: null,
+      },
+    ]);
+
+    const counts = await planChannels({ pool: db.pool, config }, id);
+    expect(counts).toEqual({ email: 4, letter: 1, emailAndLetter: 1, none: 4 });
+    expect(await channels(id)).toEqual({
+      'CA-CONSENT': ['email', 'email_consented'],
+      'CA-NOCONSENT': ['email_and_letter', 'no_consent'],
+      'CA-ADDRESS': ['letter', 'no_email'],
+      'CA-NOTHING': ['none', 'no_contact'],
+      'CA-EMAILONLY': ['none', 'no_consent'],
+      'DE-EMAIL': ['email', 'email_allowed'],
+      'NY-NOCONSENT': ['none', 'no_consent'],
+      'NY-CONSENT': ['email', 'email_consented'],
+      'CA-DECEASED': ['email', 'representative_email'],
+      'CA-DECEASED-NOREP': [null, null],
+      // One person: the recipient record carries the channel, and its one notice must meet
+      // California's rule too (no consent, no address: none); the merged record is covered by it.
+      'MERGED-DE': ['none', 'no_consent'],
+      'MERGED-CA': [null, null],
+    });
+
+    // A retry plans nothing again and writes no second entry.
+    expect(await planChannels({ pool: db.pool, config }, id)).toEqual(counts);
+    expect((await actions(id)).filter((a) => a === 'notice_channels_planned')).toHaveLength(1);
+    // Some notice reaches everyone but those with no channel and the one handled by hand.
+    expect(await reach.countNotifiable(db.pool, id)).toBe(6);
+  });
+
+  it('asks for first-class mail under HIPAA unless the patient agreed to email', async () => {
+    const id = await incidentOver(
+      'hipaa',
+      [
+        // Florida allows email freely; HIPAA does not, for a covered entity's patients.
+        customerWith('email_without_consent', { externalId: 'FL-PATIENT', country: 'US', region: 'US-FL' }),
+        customerWith('email_with_consent', { externalId: 'FL-AGREED', country: 'US', region: 'US-FL' }),
+      ],
+      hipaaConfig,
+    );
+    await planChannels({ pool: db.pool, config: hipaaConfig }, id);
+    expect(await channels(id)).toEqual({
+      'FL-PATIENT': ['email_and_letter', 'no_consent'],
+      'FL-AGREED': ['email', 'email_consented'],
+    });
+  });
+
+  it('meets an obligation only when everyone is reached, shows the rest, and re-opens on a late failure', async () => {
+    const id = await incidentOver('settle', [
+      customerWith('email_with_consent', { externalId: 'S-EMAIL', country: 'US', region: 'US-TX' }),
+      customerWith('email_without_consent', { externalId: 'S-BOTH', country: 'US', region: 'US-TX' }),
+      customerWith('none', { externalId: 'S-NONE', country: 'US', region: 'US-TX' }),
+      { externalId: 'S-DE', country: 'DE', electronicConsent: null },
+    ]);
+    await planChannels({ pool: db.pool, config }, id);
+    const compliance = (await newUser(db.pool, { role: 'compliance' })).user;
+    const notice = await approvedNotice({ pool: db.pool, templates, config }, id, compliance);
+    // The email goes to those whose channel includes email, and no one else.
+    const emailed = await recordSent(
+      { pool: db.pool, config },
+      { incidentId: id, noticeId: notice.id, count: 10 },
+    );
+    expect(emailed).toHaveLength(3);
+
+    await finishDelivery({ pool: db.pool }, id);
+    // Germany: its one person was emailed, which GDPR accepts: met.
+    expect((await individuals(id, 'DE')).status).toBe('met');
+    // Texas: one notified, one emailed but waiting for the lawful letter, one with no channel.
+    const texas = await individuals(id, 'US-TX');
+    expect(texas.status).toBe('pending');
+    const [shown] = await reachOf(db.pool, id, [texas], []);
+    expect(shown!.counts).toMatchObject({
+      notified: 1,
+      awaiting_letter: 1,
+      no_channel: 1,
+      covered: 0,
+      total: 3,
+    });
+    expect(shown!.reached).toBe(false);
+    // The emailed `email_and_letter` person is not read again by email delivery.
+    expect(await deliveries.countUnfinished(db.pool, id, { shard: 0, shards: 1 })).toBe(0);
+
+    // A substitute notice carried out covers the unreachable, not those still waiting for a letter.
+    const [covered] = await reachOf(db.pool, id, [texas], ['US-TX.individuals']);
+    expect(covered!.counts).toMatchObject({ covered: 1 });
+    expect(covered!.reached).toBe(false);
+
+    // The German person turns out unreached (a late bounce, written here as helper D's recordBounce
+    // leaves a person without a postal address): the met obligation re-opens, audited.
+    await db.pool.query(
+      `UPDATE affected_customers a SET status = 'undeliverable' FROM customers c
+       WHERE c.id = a.customer_id AND a.incident_id = $1 AND c.external_id = 'S-DE'`,
+      [id],
+    );
+    const settled = await inTransaction(db.pool, (tx) => settleReach(tx, id));
+    expect(settled).toMatchObject({ met: 0, reopened: 1 });
+    expect(['pending', 'overdue']).toContain((await individuals(id, 'DE')).status);
+    expect(await actions(id)).toContain('individuals_obligations_reopened');
+    // Settling again changes nothing.
+    expect(await inTransaction(db.pool, (tx) => settleReach(tx, id))).toMatchObject({ met: 0, reopened: 0 });
+  });
+
+  it('falls back to a letter when an email is given up on and an address is known', async () => {
+    const id = await incidentOver('fallback', [
+      customerWith('email_with_consent', { externalId: 'F-ADDR', country: 'US', region: 'US-TX' }),
+      { externalId: 'F-NOADDR', country: 'US', region: 'US-TX' },
+    ]);
+    await planChannels({ pool: db.pool, config }, id);
+    const compliance = (await newUser(db.pool, { role: 'compliance', email: 'c2@staff.example.com' })).user;
+    const notice = await approvedNotice({ pool: db.pool, templates, config }, id, compliance);
+    // Both refused for good by the relay, as the shard pass records it.
+    const lease = randomUUID();
+    const page = await affected.pendingRecipients(db.pool, id, {
+      shard: 0,
+      shards: 1,
+      after: 0,
+      limit: 10,
+      onlyRetrying: false,
+    });
+    const claimed = await deliveries.claim(
+      db.pool,
+      id,
+      notice.id,
+      lease,
+      page.map((r) => ({ customerId: r.customerId, recipient: r.email!, messageId: `<${r.customerId}@t>` })),
+    );
+    await deliveries.markFailed(
+      db.pool,
+      id,
+      lease,
+      page.map((r) => ({
+        id: claimed.get(r.customerId)!.id,
+        customerId: r.customerId,
+        permanent: true,
+        reply: '550',
+      })),
+    );
+    await finishDelivery({ pool: db.pool }, id);
+    expect(await channels(id)).toEqual({
+      'F-ADDR': ['letter', 'email_undeliverable'],
+      'F-NOADDR': ['email', 'email_consented'],
+    });
+    const texas = await individuals(id, 'US-TX');
+    const [r] = await reachOf(db.pool, id, [texas], []);
+    expect(r!.counts).toMatchObject({ awaiting_letter: 1, undeliverable: 1, total: 2 });
+    expect(texas.status).toBe('pending');
+  });
+});
