@@ -84,7 +84,7 @@ export interface DeliveryLogRow {
   customerId: number;
   referenceCode: string;
   fullName: string;
-  email: string;
+  email: string | null;
   representativeName: string | null;
   representativeEmail: string | null;
   jurisdiction: string;

@@ -325,7 +325,7 @@ export function pdfDossierWriter(path: string, incidentId: string): DossierWrite
           [
             { title: 'Reference', width: 62, value: (r) => r.referenceCode, font: MONO },
             { title: 'Name', width: 90, value: (r) => r.fullName },
-            { title: 'Address', width: 108, value: (r) => r.email },
+            { title: 'Address', width: 108, value: (r) => r.email ?? '—' },
             { title: 'Person', width: 52, value: (r) => r.status },
             { title: 'Message', width: 50, value: (r) => r.deliveryStatus ?? '—' },
             { title: 'Sent (UTC)', width: 75, value: (r) => when(r.sentAt) },

@@ -101,7 +101,8 @@ export const DeliveryLogEntry = z.object({
   customerId: z.number().int(),
   referenceCode: z.string(),
   fullName: z.string(),
-  email: z.string(),
+  /** Null: the person had no email address when identified. */
+  email: z.string().nullable(),
   representativeName: z.string().nullable(),
   representativeEmail: z.string().nullable(),
   jurisdiction: z.string(),

@@ -95,7 +95,7 @@ function caseCard(c) {
       'dl',
       { class: 'facts' },
       row('Customer', c.customer.fullName, ' ', h('span', { class: 'muted' }, `(${c.customer.externalId})`)),
-      row('Email', c.customer.email),
+      row('Email', c.customer.email ?? 'none'),
       c.customer.status !== 'active'
         ? row('Customer status', label(CUSTOMER_STATUS_LABELS, c.customer.status).toLowerCase())
         : null,
