@@ -3,11 +3,14 @@
 //   npx tsx scripts/import.ts customers customers.csv
 //   npx tsx scripts/import.ts holdings holdings.csv      (customers first: holdings name them)
 //
-// The header names the fields, in any order: customers externalId, fullName, email, locale,
-// country, region, status, representativeName, representativeEmail; holdings customerExternalId,
-// system, categories (;-separated), from, to, maskedIdentifiers (a JSON object). A bad row refuses
-// the whole file; re-importing the same file changes nothing. Uses DATABASE_URL, or the embedded
-// database (started for the import when `npm start` is not running it).
+// The header names the fields, in any order: customers externalId, fullName, email (cells may be
+// empty: no email), locale, country, region, status, representativeName, representativeEmail and,
+// optionally, personKey, phone, addressLine1–4, addressLocality, addressRegion, addressPostalCode,
+// addressCountry, electronicConsentAt, electronicConsentMethod (a contact column a file leaves out
+// keeps what is stored); holdings customerExternalId, system, categories (;-separated), from, to,
+// maskedIdentifiers (a JSON object). See docs/inventory.md. A bad row refuses the whole file;
+// re-importing the same file changes nothing. Uses DATABASE_URL, or the embedded database (started
+// for the import when `npm start` is not running it).
 import { createReadStream, existsSync } from 'node:fs';
 import { loadConfig } from '../core/config';
 import { copyCustomers, copyHoldings, type UpsertResult } from '../core/db/inventory';
