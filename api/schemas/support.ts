@@ -74,8 +74,8 @@ export const SupportCase = z.object({
     .nullable(),
   acknowledgedAt: z.date().nullable(),
   /**
-   * The person's other records in this incident (same email address), covered by this case's one
-   * notice: a lookup by their email or reference code lands here. Their own categories are in the
+   * The person's other records in this incident (same person key, or same email address and name),
+   * covered by this case's one notice: a lookup by their email or reference code lands here. Their own categories are in the
    * union above.
    */
   mergedRecords: z.array(
