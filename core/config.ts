@@ -4,6 +4,8 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import type { CompanyContact } from './domain/content-parts';
 import { ROLES, type Role } from './domain/model';
+import { COMPANY_REGIME_TOKENS, companyProfile } from './law/profile';
+import type { CompanyRegimes } from './law/types';
 import { ConfigError } from './errors';
 
 /**
@@ -97,12 +99,16 @@ const EnvFields = z.object({
   SUPPORT_EMAIL: z.email().default('privacy@example.com'),
   SUPPORT_PHONE: z.string().min(3).default('+1 800 555 0100'),
   DPO_CONTACT: z.string().min(3).default('Data Protection Officer, dpo@example.com'),
-  /** Sector regimes the company falls under, comma-separated: hipaa, sec, nydfs. */
+  /**
+   * The company profile: sector regimes the company falls under, comma-separated (core/law/profile.ts):
+   * hipaa, hipaa_business_associate, sec, reg_s_p, nydfs, glba, health_app, ca_health_facility, nis2,
+   * dora, processor.
+   */
   COMPANY_REGIMES: z
     .string()
     .default('')
     .transform((s) => commaList(s.toLowerCase()))
-    .pipe(z.array(z.enum(['hipaa', 'sec', 'nydfs']))),
+    .pipe(z.array(z.enum(COMPANY_REGIME_TOKENS))),
 
   /**
    * Bounces (core/delivery/return-path.ts): with a domain, every notice's envelope sender is a VERP
@@ -289,7 +295,8 @@ export interface Config {
     dkim: { domainName: string; keySelector: string; privateKey: string } | undefined;
   };
   company: CompanyContact & {
-    regimes: { hipaaCoveredEntity: boolean; secRegistrant: boolean; nydfsCoveredEntity: boolean };
+    /** The company profile: which sector regimes' rules apply (COMPANY_REGIMES). */
+    regimes: Required<CompanyRegimes>;
   };
   /** Customer page links (core/delivery/page-token.ts). */
   pageTokens: {
@@ -421,11 +428,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       supportEmail: e.SUPPORT_EMAIL,
       supportPhone: e.SUPPORT_PHONE,
       dpoContact: e.DPO_CONTACT,
-      regimes: {
-        hipaaCoveredEntity: e.COMPANY_REGIMES.includes('hipaa'),
-        secRegistrant: e.COMPANY_REGIMES.includes('sec'),
-        nydfsCoveredEntity: e.COMPANY_REGIMES.includes('nydfs'),
-      },
+      regimes: companyProfile(e.COMPANY_REGIMES),
     },
     pageTokens: {
       key: e.PAGE_TOKEN_KEY ? Buffer.from(e.PAGE_TOKEN_KEY, 'base64') : localKey(dataDir, 'page-token-key'),

@@ -97,6 +97,8 @@ export const CoverageResponse = z.object({
       effectiveFrom: z.string().nullable(),
       effectiveUntil: z.string().nullable(),
       timeZone: z.string(),
+      /** The company profile the rule needs (COMPANY_REGIMES), or null: every company. */
+      profile: z.string().nullable(),
       uncertain: z.string().nullable(),
     }),
   ),

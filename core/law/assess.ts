@@ -46,6 +46,7 @@ export function normaliseGroup(group: AffectedGroup): AffectedGroup {
 
 function inFilter(filter: GroupFilter, group: AffectedGroup): boolean {
   return (
+    filter.anywhere === true ||
     (filter.countries?.includes(group.country) ?? false) ||
     (filter.jurisdictions?.includes(group.jurisdiction) ?? false)
   );
@@ -82,7 +83,8 @@ function bucketsFor(rule: Rule, groups: readonly AffectedGroup[]): Map<string, A
   return buckets;
 }
 
-function triggeredBy(rule: Rule, categories: readonly DataCategory[]): boolean {
+/** Whether these categories trigger the rule (exported for core/law/unplaced.ts). */
+export function triggeredBy(rule: Rule, categories: readonly DataCategory[]): boolean {
   if (rule.triggers === 'any_personal_data') return categories.length > 0;
   return categories.some((c) => rule.triggers.includes(c));
 }
@@ -107,7 +109,13 @@ function meetsThreshold(rule: Rule, count: number): boolean {
 }
 
 function regimeApplies(rule: Rule, facts: IncidentFacts): boolean {
-  return rule.requiresRegime === undefined || facts.regimes[rule.requiresRegime];
+  return rule.requiresRegime === undefined || facts.regimes[rule.requiresRegime] === true;
+}
+
+/** In force at discovery, for this company's profile, and (NYDFS's extortion notice) after its event. */
+export function inPlay(rule: Rule, facts: IncidentFacts): boolean {
+  if (rule.onlyWhen === 'extortion_payment' && !facts.extortionPaidAt) return false;
+  return inForceAt(rule, facts.discoveredAt) && regimeApplies(rule, facts);
 }
 
 function safeHarboured(rule: Rule, facts: IncidentFacts): boolean {
@@ -141,6 +149,8 @@ function anchorInstant(anchor: DeadlineAnchor, facts: IncidentFacts): Date | nul
     case 'notifiable_assessment':
       // Until the assessment is recorded, assume it was made at discovery: the earliest, so never late.
       return facts.notifiableAssessedAt ?? facts.discoveredAt;
+    case 'extortion_payment':
+      return facts.extortionPaidAt ?? null;
   }
 }
 
@@ -197,7 +207,7 @@ function applicable(
   const normalised = groups.map(normaliseGroup);
   const found: Applicable[] = [];
   for (const rule of rules) {
-    if (!inForceAt(rule, facts.discoveredAt) || !regimeApplies(rule, facts)) continue;
+    if (!inPlay(rule, facts)) continue;
     for (const [jurisdiction, bucket] of bucketsFor(rule, normalised)) {
       const triggered = triggeredGroups(rule, bucket);
       const count = sum(triggered);
@@ -293,9 +303,6 @@ export function requiredContentFor(
   facts: IncidentFacts,
   rules: readonly Rule[] = RULES,
 ): RecipientContent {
-  const groups = (typeof jurisdiction === 'string' ? [jurisdiction] : jurisdiction).map((j) =>
-    normaliseGroup({ jurisdiction: j, country: countryOf(j), count: 1, categories }),
-  );
   const parts = new Set<ContentPart>();
   const authorities = new Map<string, AuthorityContact>();
   const restrictions = new Set<NoticeRestriction>();

@@ -1,4 +1,5 @@
 import { describeRuleDeadline } from './assess';
+import { profileLabel } from './profile';
 import { RULES } from './rules';
 import type { CoverageRow, Rule } from './types';
 import { RULES_VERSION } from './version';
@@ -47,6 +48,7 @@ export function coverage(rules: readonly Rule[] = RULES): CoverageRow[] {
     effectiveUntil: rule.effectiveUntil ?? null,
     timeZone: rule.timeZone,
     timeZoneNote: rule.timeZoneNote ?? null,
+    profile: rule.requiresRegime ?? null,
     uncertain: rule.uncertain ?? null,
   }));
 }
@@ -76,17 +78,18 @@ export function renderCoverageMarkdown(
     '',
     `Rules last reviewed: **${version}** (\`RULES_VERSION\`). ${rows.length} rules across ${jurisdictions.size} jurisdictions; ${uncertainCount} carry an "uncertain" note.`,
     '',
-    'Generated from `core/law/rules/` by `npx tsx scripts/law-coverage.ts`; do not edit by hand. Deadlines are the law’s; the working deadline Forthright enforces may be earlier (see `core/law/README.md`). "Uncertain" marks what a lawyer should check: we do not invent precision.',
+    'Generated from `core/law/rules/` by `npx tsx scripts/law-coverage.ts`; do not edit by hand. Deadlines are the law’s; the working deadline Forthright enforces may be earlier (see `core/law/README.md`). "Uncertain" marks what a lawyer should check: we do not invent precision. "Company profile" is the sector regime the company must have (configuration `COMPANY_REGIMES`) for the rule to apply; "any" applies to every company.',
     '',
     // Generated tables stay as written, so `prettier --write .` cannot make the file look stale.
     '<!-- prettier-ignore-start -->',
-    '| Jurisdiction | Audience | Deadline | Threshold | Safe harbour | Citation | Zone | Notes |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- |',
+    '| Jurisdiction | Audience | Company profile | Deadline | Threshold | Safe harbour | Citation | Zone | Notes |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
     ...rows.map((r) =>
       [
         '',
         `${r.jurisdiction} (\`${r.ruleId}\`)`,
         r.audience,
+        r.profile ? profileLabel(r.profile) : 'any',
         r.deadline,
         r.threshold ?? '—',
         r.safeHarbour === 'encryption' ? 'encryption' : 'none',

@@ -42,6 +42,24 @@ export function addBusinessDays(anchor: Date, days: number, timeZone: string, ju
 }
 
 /**
+ * N calendar months later at the same local wall-clock time; a day the target month lacks becomes
+ * its last day (31 January + 1 month = 28 or 29 February), so "one month" is never overshot.
+ */
+export function addCalendarMonths(anchor: Date, months: number, timeZone: string): Date {
+  return local(anchor, timeZone).plus({ months }).toJSDate();
+}
+
+/**
+ * No later than a 'HH:mm' wall-clock time on the same local date (EDGAR's 17:30 cut-off): a due time
+ * after the cut-off moves back to it; an earlier one stays, so the working deadline is never later.
+ */
+function notAfterLocalTime(instant: Date, time: string, timeZone: string): Date {
+  const [hour, minute] = time.split(':').map(Number) as [number, number];
+  const cutoff = local(instant, timeZone).set({ hour, minute, second: 0, millisecond: 0 }).toJSDate();
+  return cutoff.getTime() < instant.getTime() ? cutoff : instant;
+}
+
+/**
  * The instant a deadline falls due, counted from `anchor` (the instant of the deadline's `from`
  * event). Null when the law sets no number. For 'with_individual_notice' the anchor is the notice to
  * individuals itself; for 'after_year_end' it is the discovery.
@@ -57,8 +75,14 @@ export function computeDueAt(
       return new Date(anchor.getTime() + deadline.hours * 3_600_000);
     case 'calendar_days':
       return addCalendarDays(anchor, deadline.days, timeZone);
-    case 'business_days':
-      return addBusinessDays(anchor, deadline.days, timeZone, jurisdiction);
+    case 'business_days': {
+      const due = addBusinessDays(anchor, deadline.days, timeZone, jurisdiction);
+      return deadline.cutoffLocalTime === undefined
+        ? due
+        : notAfterLocalTime(due, deadline.cutoffLocalTime, timeZone);
+    }
+    case 'calendar_months':
+      return addCalendarMonths(anchor, deadline.months, timeZone);
     case 'without_unreasonable_delay':
       return deadline.outerLimitDays === undefined
         ? null
@@ -93,6 +117,7 @@ const ANCHOR_TEXT: Readonly<Record<DeadlineAnchor, string>> = {
   materiality_determination: 'the materiality determination',
   individual_notice: 'notice to individuals',
   notifiable_assessment: 'assessing the breach notifiable',
+  extortion_payment: 'the extortion payment',
 };
 
 function plural(n: number, unit: string): string {
@@ -108,7 +133,10 @@ export function describeDeadline(deadline: Deadline, notLaterThanIndividualNotic
       case 'calendar_days':
         return `${plural(deadline.days, 'calendar day')} after ${ANCHOR_TEXT[deadline.from]}`;
       case 'business_days':
+        // A cut-off only ever moves the time earlier that day; the rule's note explains it.
         return `${plural(deadline.days, 'business day')} after ${ANCHOR_TEXT[deadline.from]}`;
+      case 'calendar_months':
+        return `${plural(deadline.months, 'calendar month')} after ${ANCHOR_TEXT[deadline.from]}`;
       case 'without_unreasonable_delay': {
         const phrase = deadline.wording ?? 'without unreasonable delay';
         return deadline.outerLimitDays === undefined

@@ -90,7 +90,30 @@ const usFederal: Calendar = usStyleCalendar(
 );
 
 /**
- * Vermont, 1 V.S.A. § 371(a). Juneteenth is left out: we are unsure it is a paid state holiday, and
+ * The holidays both the federal calendar and California's (Gov. Code §§ 6700, 19853) keep, for
+ * Health & Safety Code § 1280.15's business days: California's own extra days (César Chávez Day, the
+ * day after Thanksgiving, Native American Day) and the federal days California does not close for
+ * (Columbus Day, Juneteenth) are left out, so the deadline can only come earlier.
+ */
+const usCaliforniaCommon: Calendar = usStyleCalendar(
+  [
+    [1, 1],
+    [7, 4],
+    [11, 11],
+    [12, 25],
+  ],
+  (year) => [
+    nthWeekday(year, 1, 1, 3),
+    nthWeekday(year, 2, 1, 3),
+    nthWeekday(year, 5, 1, -1),
+    nthWeekday(year, 9, 1, 1),
+    nthWeekday(year, 11, 4, 4),
+  ],
+);
+
+/**
+ * Vermont, 1 V.S.A. § 371(a); § 371(b) observes a Saturday holiday on the Friday before and a Sunday
+ * one on the Monday after, as here. No day after Thanksgiving. Juneteenth is left out: we are unsure it is a paid state holiday, and
  * leaving it out can only make a deadline earlier.
  */
 const usVermont: Calendar = usStyleCalendar(
@@ -112,7 +135,11 @@ const usVermont: Calendar = usStyleCalendar(
   ],
 );
 
-/** Iowa state paid holidays, Iowa Code § 1C.2 / § 70A.1 (no Washington's Birthday, Columbus Day or Juneteenth). */
+/**
+ * Iowa state paid holidays, Iowa Code § 1C.2(1) (no Washington's Birthday, Columbus Day or
+ * Juneteenth), with the Friday after Thanksgiving; § 1C.2(3) grants the Friday before a Saturday
+ * holiday and the Monday after a Sunday one, as here.
+ */
 const usIowa: Calendar = usStyleCalendar(
   [
     [1, 1],
@@ -177,6 +204,7 @@ const CALENDARS: Readonly<Record<string, Calendar>> = {
   'US-NYDFS': usFederal,
   'US-VT': usVermont,
   'US-IA': usIowa,
+  'US-CA-CDPH': usCaliforniaCommon,
   BR: brazil,
 };
 

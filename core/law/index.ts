@@ -8,6 +8,7 @@ export { US_STATE_JURISDICTIONS } from './rules/us';
 export { GDPR_STATES } from './rules/gdpr';
 export type {
   AffectedGroup,
+  CompanyRegime,
   CompanyRegimes,
   ConditionalContent,
   CoverageRow,
@@ -43,6 +44,7 @@ export {
   InvalidTimeZoneError,
   addBusinessDays,
   addCalendarDays,
+  addCalendarMonths,
   computeDueAt,
   describeDeadline,
 } from './deadlines';
@@ -54,7 +56,12 @@ export {
   publicHolidays,
 } from './holidays';
 export { coverage, describeThreshold, renderCoverageMarkdown } from './coverage';
-export { lawEnforcementDelayPermitted } from './delays';
+export { lawEnforcementDelay, lawEnforcementDelayPermitted } from './delays';
+export type { LawEnforcementDelay } from './delays';
+export { COMPANY_PROFILE, COMPANY_REGIME_TOKENS, companyProfile, profileLabel } from './profile';
+export type { CompanyRegimeToken } from './profile';
+export { unplacedGroups } from './unplaced';
+export type { UnplacedGroup } from './unplaced';
 export { jurisdictionTimeZone } from './time-zones';
 export { CONTACT_COMBINATIONS, channelPolicy, decideChannel } from './channels';
 export type { ChannelDecision, ChannelPolicy, ContactFacts } from './channels';

@@ -21,6 +21,8 @@ export const DEADLINE_ANCHORS = [
    * recorded, Forthright assumes it was concluded at discovery: the earliest, so the safest.
    */
   'notifiable_assessment',
+  /** When the company made an extortion (ransom) payment (23 NYCRR 500.17(c)). */
+  'extortion_payment',
 ] as const;
 export type DeadlineAnchor = (typeof DEADLINE_ANCHORS)[number];
 
@@ -29,8 +31,14 @@ export type Deadline =
   | { kind: 'hours'; hours: number; from: DeadlineAnchor }
   /** N days later in the jurisdiction's zone, at the same local wall-clock time. */
   | { kind: 'calendar_days'; days: number; from: DeadlineAnchor }
-  /** The Nth following business day in the jurisdiction's zone, at the same local wall-clock time. */
-  | { kind: 'business_days'; days: number; from: DeadlineAnchor }
+  /**
+   * The Nth following business day in the jurisdiction's zone, at the same local wall-clock time, but
+   * no later than `cutoffLocalTime` ('HH:mm') that day where a filing is timely only before a cut-off
+   * (EDGAR: 17:30 Eastern).
+   */
+  | { kind: 'business_days'; days: number; from: DeadlineAnchor; cutoffLocalTime?: string }
+  /** N calendar months later in the zone, same wall-clock time; the 31st becomes the month's last day (NIS2's "one month"). */
+  | { kind: 'calendar_months'; months: number; from: DeadlineAnchor }
   /**
    * No number ("without unreasonable delay", "as soon as practicable", "immediately"), possibly
    * capped ("but not later than 45 days"). `wording` is the law's own phrase, shown to people.
@@ -43,12 +51,37 @@ export type Deadline =
 
 export type DeadlineKind = Deadline['kind'];
 
-/** Which sector regimes apply to the company (from configuration). */
+/**
+ * The company profile: which sector regimes apply to the company (from configuration,
+ * COMPANY_REGIMES). A rule with `requiresRegime` applies only where its flag is true; the newer
+ * flags are optional and absent means false.
+ */
 export interface CompanyRegimes {
+  /** A HIPAA covered entity (health plan, clearinghouse, provider): 45 CFR 160.103. */
   hipaaCoveredEntity: boolean;
+  /** An SEC registrant filing Form 8-K (Item 1.05). */
   secRegistrant: boolean;
+  /** Licensed or chartered by the New York DFS (23 NYCRR 500.1). */
   nydfsCoveredEntity: boolean;
+  /** A HIPAA business associate: tells the covered entity, not the people (45 CFR 164.410). */
+  hipaaBusinessAssociate?: boolean;
+  /** A broker-dealer, investment adviser, funding portal or transfer agent under Regulation S-P (17 CFR 248.30). */
+  secRegSpInstitution?: boolean;
+  /** A GLBA financial institution under the FTC's jurisdiction (Safeguards Rule, 16 CFR 314). */
+  glbaFinancialInstitution?: boolean;
+  /** A vendor of personal health records or PHR related entity, not HIPAA-covered (FTC HBNR, 16 CFR 318). */
+  healthApp?: boolean;
+  /** An essential or important entity under NIS2 (Directive (EU) 2022/2555) as transposed. */
+  nis2Entity?: boolean;
+  /** A financial entity under DORA (Regulation (EU) 2022/2554). */
+  doraFinancialEntity?: boolean;
+  /** A clinic, health facility, home health agency or hospice licensed in California (Health & Safety Code § 1280.15). */
+  californiaHealthFacility?: boolean;
+  /** Processes personal data for another controller (GDPR Art. 33(2)); its duty is to that controller. */
+  processor?: boolean;
 }
+
+export type CompanyRegime = keyof CompanyRegimes;
 
 export interface IncidentFacts {
   discoveredAt: Date;
@@ -60,6 +93,8 @@ export interface IncidentFacts {
   individualNoticeAt?: Date | null;
   /** When the company concluded the breach is notifiable (Singapore); defaults to discovery. */
   notifiableAssessedAt?: Date | null;
+  /** When an extortion payment was made in connection with the incident; rules with `onlyWhen: 'extortion_payment'` need it. */
+  extortionPaidAt?: Date | null;
   regimes: CompanyRegimes;
 }
 
@@ -93,6 +128,8 @@ export interface Threshold {
 export interface GroupFilter {
   countries?: readonly string[];
   jurisdictions?: readonly string[];
+  /** Every group, wherever the people live (NYDFS, the FTC and SEC rules). */
+  anywhere?: boolean;
 }
 
 export type RuleScope =
@@ -159,8 +196,10 @@ export interface Rule {
   threshold?: Threshold;
   /** @default { kind: 'own_jurisdiction' } */
   scope?: RuleScope;
-  /** The rule applies only if the company is subject to this sector regime. */
-  requiresRegime?: keyof CompanyRegimes;
+  /** The rule applies only if the company profile says this sector regime applies. */
+  requiresRegime?: CompanyRegime;
+  /** The rule applies only once this event happened (NYDFS: an extortion payment). */
+  onlyWhen?: 'extortion_payment';
   deadline: Deadline;
   /** "…or when the individuals are notified, if that is sooner" (Washington, Vermont). */
   notLaterThanIndividualNotice?: boolean;
@@ -223,5 +262,7 @@ export interface CoverageRow {
   effectiveUntil: string | null;
   timeZone: string;
   timeZoneNote: string | null;
+  /** The company profile the rule needs (`requiresRegime`), or null when it applies to every company. */
+  profile: CompanyRegime | null;
   uncertain: string | null;
 }

@@ -3,4 +3,4 @@
  * rule: each incident records the version it was assessed under, so a change never silently rewrites
  * an open incident's obligations.
  */
-export const RULES_VERSION = '2026-11-23';
+export const RULES_VERSION = '2026-12-07';

@@ -25,13 +25,13 @@ const RELEVANT_RISK: readonly DataCategory[] = [
 ];
 
 const LGPD_NOTE =
-  'Notice is due for incidents that may cause relevant risk or damage (Res. 15/2024 Art. 5): sensitive, financial, authentication or secret-protected data, data of children, adolescents or the elderly, or large scale. Forthright triggers on the categories only; "large scale" and age are for the officer. Encryption is a factor in that assessment (LGPD Art. 48 §3), not an express exemption. Business days skip Brazil’s national holidays but not Carnival or Corpus Christi (ponto facultativo); state and municipal holidays are not counted.';
+  'Notice is due for incidents that may cause relevant risk or damage (Res. 15/2024 Art. 5): sensitive, financial, authentication or secret-protected data, data of children, adolescents or the elderly, or large scale. Forthright triggers on the categories only; "large scale" and age are for the officer. Encryption is a factor in that assessment (LGPD Art. 48 §3), not an express exemption, so Forthright keeps the obligations pending and the officer decides. Business days skip Brazil’s national holidays but not Carnival or Corpus Christi (ponto facultativo); state and municipal holidays are not counted.';
 
 const COMMON = {
   jurisdiction: 'BR',
   regime: 'LGPD / Res. CD/ANPD 15/2024',
   triggers: RELEVANT_RISK,
-  safeHarbour: 'encryption',
+  safeHarbour: 'none',
   authority: ANPD,
   effectiveFrom: '2024-04-26',
   uncertain: LGPD_NOTE,

@@ -11,13 +11,13 @@ const OPC: AuthorityContact = {
 };
 
 const RROSH_NOTE =
-  'Notice is due where it is reasonable to believe the breach creates a real risk of significant harm (s. 10.1(7)); Forthright presumes that risk for sensitive, financial, credential and identity-document data. PIPEDA has no express encryption exemption: encryption with an uncompromised key ordinarily means no real risk, hence the harbour here. Provincial laws (Alberta PIPA s. 34.1, Québec Law 25) are not covered. Every breach must also be recorded (s. 10.3).';
+  'Notice is due where it is reasonable to believe the breach creates a real risk of significant harm (s. 10.1(7)); Forthright presumes that risk for sensitive, financial, credential and identity-document data. PIPEDA has no express encryption exemption: encryption is a factor in the real-risk assessment (sensitivity and probability of misuse, s. 10.1(8)), so Forthright keeps the obligations pending and the officer decides. Provincial laws (Alberta PIPA s. 34.1, Québec Law 25) are not covered. Every breach must also be recorded (s. 10.3).';
 
 const COMMON = {
   jurisdiction: 'CA',
   regime: 'PIPEDA',
   triggers: HIGH_RISK,
-  safeHarbour: 'encryption',
+  safeHarbour: 'none',
   timeZone: 'America/Toronto',
   timeZoneNote: 'Ottawa time; Canada spans six zones.',
   uncertain: RROSH_NOTE,

@@ -19,6 +19,15 @@ export const US_CORE: readonly DataCategory[] = [
   'payment_card',
 ];
 
+/**
+ * Government-issued identification numbers other than the driver's licence, for statutes that list
+ * them ("driver's license number or government-issued identification number", Tex. Bus. & Com. Code
+ * § 521.002(a)(2)(A)(ii); "or other unique identification number created or collected by a government
+ * body", Iowa Code § 715C.1(11)(b)). Forthright's categories for them are the passport and the tax
+ * identification number (an ITIN is issued by the IRS); both count, the cautious reading.
+ */
+export const GOVERNMENT_ID: readonly DataCategory[] = ['passport', 'tax_id'];
+
 /** Data a breach of which is presumed high risk where a law asks for a risk judgement (GDPR Art. 34 and others). */
 export const HIGH_RISK: readonly DataCategory[] = [
   'ssn',

@@ -7,7 +7,28 @@ import type { GroupFilter, Rule } from '../types';
  * Individuals and HHS are counted over every US resident affected; media per state.
  */
 
-const PHI: readonly DataCategory[] = ['medical', 'health_insurance', 'genetic'];
+/**
+ * Protected health information is any individually identifiable health information a covered entity
+ * holds (45 CFR 160.103), demographics included: a patient's SSN, address, date of birth or
+ * biometrics identify them as the entity's patient, and 164.514(b)(2) lists them among the identifiers.
+ * Billing data (account and card numbers) is PHI too ("payment for the provision of health care").
+ * A name, e-mail or phone alone is left out, as everywhere: the officer decides whether a list of
+ * patients' contact details is a breach of PHI (it usually is).
+ */
+const PHI: readonly DataCategory[] = [
+  'medical',
+  'health_insurance',
+  'genetic',
+  'biometric',
+  'ssn',
+  'date_of_birth',
+  'postal_address',
+  'drivers_license',
+  'passport',
+  'tax_id',
+  'financial_account',
+  'payment_card',
+];
 const US: GroupFilter = { countries: ['US'] };
 
 const HHS: AuthorityContact = {
@@ -25,6 +46,15 @@ const COMMON = {
   timeZone: 'America/New_York',
   timeZoneNote: 'HHS is in Washington, DC; calendar days are counted in Eastern time.',
 } as const;
+
+/**
+ * Forthright's audiences have no "controller" (obligations.audience is checked by migration 002), so a
+ * business associate's duty to its covered entity is tracked as a regulator-type obligation naming
+ * the covered entity as the one to notify.
+ */
+const COVERED_ENTITY: AuthorityContact = {
+  name: 'The covered entity for which the company acts as business associate',
+};
 
 export const HIPAA_RULES: readonly Rule[] = [
   {
@@ -78,5 +108,22 @@ export const HIPAA_RULES: readonly Rule[] = [
     requiredContent: ['hipaa_contact'],
     authority: { name: 'Prominent media outlets serving the state' },
     citation: '45 CFR 164.406',
+  },
+];
+
+/** 45 CFR 164.410: a business associate tells the covered entity, which then notifies the people. */
+export const HIPAA_BUSINESS_ASSOCIATE_RULES: readonly Rule[] = [
+  {
+    ...COMMON,
+    id: 'US-HIPAA.regulator.business-associate',
+    audience: 'regulator',
+    requiresRegime: 'hipaaBusinessAssociate',
+    scope: { kind: 'pooled', where: US },
+    deadline: { kind: 'without_unreasonable_delay', outerLimitDays: 60, from: 'discovery' },
+    requiredContent: [],
+    authority: COVERED_ENTITY,
+    citation: '45 CFR 164.410(a)–(c)',
+    uncertain:
+      'The notice names each individual affected, as far as possible, and what the covered entity needs for its own notice (164.410(c)). A business associate agreement often sets a shorter time; check it.',
   },
 ];

@@ -11,7 +11,8 @@ export const SEC_RULES: readonly Rule[] = [
     // Materiality, not the data, decides: once per incident, whoever is affected.
     scope: { kind: 'incident' },
     requiresRegime: 'secRegistrant',
-    deadline: { kind: 'business_days', days: 4, from: 'materiality_determination' },
+    // Reg. S-T Rule 13(a)(4): a filing submitted after 5:30 p.m. Eastern is deemed filed the next business day.
+    deadline: { kind: 'business_days', days: 4, from: 'materiality_determination', cutoffLocalTime: '17:30' },
     safeHarbour: 'none',
     requiredContent: [],
     authority: {
@@ -21,7 +22,7 @@ export const SEC_RULES: readonly Rule[] = [
     citation: 'Form 8-K General Instruction B.1 and Item 1.05; 17 CFR 229.106',
     effectiveFrom: '2023-12-18',
     uncertain:
-      'Materiality must be determined without unreasonable delay after discovery; until it is recorded there is no due time. A filing is timely if made by 5:30 p.m. Eastern on the fourth business day; Forthright keeps the wall-clock time of the determination instead, which is later than 5:30 p.m. only for a determination made after 5:30 p.m. The Attorney General may authorise a delay on national-security grounds.',
+      'Materiality must be determined without unreasonable delay after discovery; until it is recorded there is no due time. The filing is due by 5:30 p.m. Eastern on the fourth business day after the determination (a later submission is dated the next business day, 17 CFR 232.13(a)(4)); Forthright keeps the wall-clock time of the determination, moved back to 5:30 p.m. when it was made later in the day. A delay is possible only where the US Attorney General determines that disclosure poses a substantial risk to national security or public safety and tells the SEC in writing (Item 1.05(c)).',
     timeZone: 'America/New_York',
   },
 ];

@@ -233,6 +233,9 @@ describe('assessObligations', () => {
       expect(drafts.map((d) => [d.ruleId, d.jurisdiction, d.affectedCount])).toEqual([
         ['CA.individuals', 'CA', 15],
         ['CA.regulator', 'CA', 15],
+        // Québec's own law (Law 25, issue 16) applies to its residents alongside PIPEDA.
+        ['CA-QC.individuals', 'CA-QC', 5],
+        ['CA-QC.regulator', 'CA-QC', 5],
       ]);
     });
 
@@ -257,13 +260,15 @@ describe('assessObligations', () => {
       expect(all).toEqual(expect.arrayContaining(['US-HIPAA', 'US-SEC', 'US-NYDFS']));
     });
 
-    it('NYDFS applies only when New York residents are affected', () => {
+    it('NYDFS applies wherever the affected people live (23 NYCRR 500.17(a), issue 16)', () => {
       const drafts = assessObligations(
         factsWith({ regimes: ALL_REGIMES }),
-        [group('US-NJ', 10, ['ssn'])],
+        [group('US-NJ', 10, ['ssn']), group('DE', 5, ['email'])],
         POLICY,
       );
-      expect(byRule(drafts, 'US-NYDFS.regulator')).toBeUndefined();
+      expect(byRule(drafts, 'US-NYDFS.regulator')).toMatchObject({ affectedCount: 15 });
+      const none = assessObligations(factsWith(), [group('US-NJ', 10, ['ssn'])], POLICY);
+      expect(byRule(none, 'US-NYDFS.regulator')).toBeUndefined();
     });
 
     it('SEC: once per incident; 4 business days after the materiality determination once it is recorded', () => {

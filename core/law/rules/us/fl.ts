@@ -11,7 +11,19 @@ export const US_FL: readonly Rule[] = stateRules(
     electronicNotice: { kind: 'allowed', citation: 'Fla. Stat. § 501.171(4)(d)2.' },
     timeZone: 'America/New_York',
     timeZoneNote: 'Tallahassee (the capital); the western panhandle is on Central time.',
-    triggers: [...US_CORE, 'passport', 'medical', 'health_insurance', 'account_credentials'],
+    // § 501.171(1)(g)1.a.(VI)–(VII), added by SB 262 (2023) from 1 July 2024: biometric data and "any
+    // information regarding an individual's geolocation".
+    triggers: [
+      ...US_CORE,
+      'passport',
+      'medical',
+      'health_insurance',
+      'biometric',
+      'precise_geolocation',
+      'account_credentials',
+    ],
+    uncertain:
+      'Biometric data and geolocation count from 1 July 2024 (SB 262, 2023); an incident discovered before then that exposed only those is flagged although the earlier text did not cover it. The statute says any geolocation information, not only precise location: coarser location data may also count.',
   },
   [
     {

@@ -1,5 +1,5 @@
 import type { Rule } from '../../types';
-import { US_CORE, stateRules } from '../common';
+import { GOVERNMENT_ID, US_CORE, stateRules } from '../common';
 
 /** Iowa, Iowa Code ch. 715C. */
 const AG = {
@@ -12,7 +12,8 @@ export const US_IA: readonly Rule[] = stateRules(
     jurisdiction: 'US-IA',
     regime: 'Iowa Code ch. 715C',
     timeZone: 'America/Chicago',
-    triggers: [...US_CORE, 'biometric', 'account_credentials'],
+    // § 715C.1(11): a driver's licence "or other unique identification number created or collected by a government body".
+    triggers: [...US_CORE, ...GOVERNMENT_ID, 'biometric', 'account_credentials'],
   },
   [
     {

@@ -14,6 +14,9 @@ export const US_IL: readonly Rule[] = stateRules(
       audience: 'individuals',
       deadline: { kind: 'without_unreasonable_delay', from: 'discovery', wording: MOST_EXPEDIENT },
       requiredContent: ['credit_bureaus', 'ftc_contact', 'fraud_alert', 'credit_freeze'],
+      // 10(a): "The notification shall not, however, include information concerning the number of
+      // Illinois residents affected by the breach."
+      noticeRestrictions: ['omit_number_affected'],
       citation: '815 ILCS 530/10(a)',
     },
     {

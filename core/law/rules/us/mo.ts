@@ -1,5 +1,5 @@
 import type { Rule } from '../../types';
-import { US_CORE, creditBureaus, stateRules } from '../common';
+import { GOVERNMENT_ID, US_CORE, creditBureaus, stateRules } from '../common';
 
 /** Missouri, Mo. Rev. Stat. § 407.1500. */
 export const US_MO: readonly Rule[] = stateRules(
@@ -7,7 +7,8 @@ export const US_MO: readonly Rule[] = stateRules(
     jurisdiction: 'US-MO',
     regime: 'Mo. Rev. Stat. § 407.1500',
     timeZone: 'America/Chicago',
-    triggers: [...US_CORE, 'medical', 'health_insurance', 'account_credentials'],
+    // § 407.1500.1(9)(b): a driver's licence "or other unique identification number created or collected by a government body".
+    triggers: [...US_CORE, ...GOVERNMENT_ID, 'medical', 'health_insurance', 'account_credentials'],
   },
   [
     {

@@ -12,7 +12,8 @@ export const US_NC: readonly Rule[] = stateRules(
     jurisdiction: 'US-NC',
     regime: 'N.C. Gen. Stat. § 75-65',
     timeZone: 'America/New_York',
-    triggers: [...US_CORE, 'passport', 'biometric', 'account_credentials'],
+    // § 14-113.20(b) via § 75-61(10): "employer taxpayer identification numbers" and passport numbers.
+    triggers: [...US_CORE, 'passport', 'tax_id', 'biometric', 'account_credentials'],
   },
   [
     {

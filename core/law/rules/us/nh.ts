@@ -1,5 +1,5 @@
 import type { Rule } from '../../types';
-import { US_CORE, creditBureaus, stateRules } from '../common';
+import { GOVERNMENT_ID, US_CORE, creditBureaus, stateRules } from '../common';
 
 /** New Hampshire, RSA 359-C:19 to 359-C:21. */
 export const US_NH: readonly Rule[] = stateRules(
@@ -7,7 +7,8 @@ export const US_NH: readonly Rule[] = stateRules(
     jurisdiction: 'US-NH',
     regime: 'RSA 359-C:20',
     timeZone: 'America/New_York',
-    triggers: US_CORE,
+    // RSA 359-C:19, IV(a)(2): a driver's licence "or other government identification number".
+    triggers: [...US_CORE, ...GOVERNMENT_ID],
   },
   [
     {

@@ -1,5 +1,5 @@
 import type { Rule } from '../../types';
-import { US_CORE, creditBureaus, stateRules } from '../common';
+import { GOVERNMENT_ID, US_CORE, creditBureaus, stateRules } from '../common';
 
 /** New Mexico Data Breach Notification Act, N.M. Stat. §§ 57-12C-1 to 57-12C-12. */
 const FORTY_FIVE = { kind: 'calendar_days', days: 45, from: 'discovery' } as const;
@@ -9,7 +9,8 @@ export const US_NM: readonly Rule[] = stateRules(
     jurisdiction: 'US-NM',
     regime: 'N.M. Stat. § 57-12C-6',
     timeZone: 'America/Denver',
-    triggers: [...US_CORE, 'biometric'],
+    // § 57-12C-2(C): a driver's licence "or government-issued identification number"; biometric data.
+    triggers: [...US_CORE, ...GOVERNMENT_ID, 'biometric'],
   },
   [
     {
@@ -20,7 +21,12 @@ export const US_NM: readonly Rule[] = stateRules(
         from: 'discovery',
         wording: 'in the most expedient time possible',
       },
-      citation: 'N.M. Stat. § 57-12C-6(A)',
+      // § 57-12C-7: the consumer reporting agencies' toll-free numbers and addresses (5), advice to
+      // review account statements and credit reports (6), and the person's FCRA rights (7).
+      requiredContent: ['credit_bureaus', 'fraud_alert', 'credit_freeze', 'ftc_contact'],
+      citation: 'N.M. Stat. § 57-12C-6(A), 57-12C-7',
+      uncertain:
+        'Section 57-12C-7(6)–(7) asks for advice to review account statements and credit reports and for the person’s rights under the federal Fair Credit Reporting Act; the credit-bureau, fraud-alert, freeze and FTC sections cover the first and point to the second (the FTC explains FCRA rights). A compliance officer should check the wording states the FCRA rights expressly.',
     },
     {
       audience: 'regulator',

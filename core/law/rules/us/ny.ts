@@ -43,6 +43,18 @@ export const US_NY: readonly Rule[] = stateRules(
       uncertain:
         'The 30-day limit (Laws of 2024) is encoded from 21 December 2024; the addition of medical and health-insurance data to "private information" took effect in 2025 — a lawyer should confirm both dates.',
     },
+    // The text before the 2024 amendment, kept for incidents discovered before 21 December 2024: no
+    // day limit, and medical and health-insurance information not yet "private information".
+    {
+      key: 'pre-2024',
+      audience: 'individuals',
+      triggers: [...US_CORE, 'biometric', 'account_credentials'],
+      deadline: { kind: 'without_unreasonable_delay', from: 'discovery', wording: MOST_EXPEDIENT },
+      requiredContent: ['state_regulator_contact', 'ftc_contact'],
+      authority: { name: 'New York State Attorney General', website: 'https://ag.ny.gov' },
+      citation: 'N.Y. Gen. Bus. Law § 899-aa(2), (7) (before the 2024 amendment)',
+      effectiveUntil: AMENDED,
+    },
     {
       audience: 'regulator',
       deadline: WITH_NOTICE,

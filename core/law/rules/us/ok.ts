@@ -1,5 +1,5 @@
 import type { Rule } from '../../types';
-import { US_CORE, stateRules } from '../common';
+import { GOVERNMENT_ID, US_CORE, stateRules } from '../common';
 
 /** Oklahoma Security Breach Notification Act, 24 O.S. §§ 161–166, as amended by SB 626 (2025) from 1 January 2026. */
 export const US_OK: readonly Rule[] = stateRules(
@@ -7,7 +7,11 @@ export const US_OK: readonly Rule[] = stateRules(
     jurisdiction: 'US-OK',
     regime: '24 O.S. § 161 et seq.',
     timeZone: 'America/Chicago',
-    triggers: [...US_CORE, 'biometric', 'account_credentials'],
+    // § 162(6) as amended by SB 626: a driver's licence, state identification card "or other unique
+    // identification number issued on a government document" (see uncertain).
+    triggers: [...US_CORE, ...GOVERNMENT_ID, 'biometric', 'account_credentials'],
+    uncertain:
+      'Government identification numbers other than the driver’s licence and state ID card (passport, tax id) are counted on our cautious reading of § 162 as amended by SB 626; confirm against the enacted text.',
   },
   [
     {

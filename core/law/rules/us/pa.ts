@@ -30,6 +30,19 @@ export const US_PA: readonly Rule[] = stateRules(
       citation: '73 P.S. § 2303, as amended by Act 2024-33',
       effectiveFrom: ACT_33,
     },
-    creditBureaus(1001, '73 P.S. § 2305'),
+    creditBureaus(500, '73 P.S. § 2305, as amended by Act 2024-33', {
+      effectiveFrom: ACT_33,
+      uncertain:
+        'Act 33 lowered the number from "more than 1,000" to 500 persons notified at one time; Forthright counts 500 or more, the cautious reading should the enacted words be "more than 500".',
+    }),
+    // The text before Act 33, kept for incidents discovered before 26 September 2024.
+    {
+      key: 'pre-2024',
+      audience: 'individuals',
+      deadline: { kind: 'without_unreasonable_delay', from: 'discovery' },
+      citation: '73 P.S. § 2303 (before Act 2024-33)',
+      effectiveUntil: ACT_33,
+    },
+    creditBureaus(1001, '73 P.S. § 2305 (before Act 2024-33)', { key: 'pre-2024', effectiveUntil: ACT_33 }),
   ],
 );

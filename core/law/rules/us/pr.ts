@@ -7,7 +7,8 @@ export const US_PR: readonly Rule[] = stateRules(
     jurisdiction: 'US-PR',
     regime: 'Act 111-2005, 10 L.P.R.A. § 4051 et seq.',
     timeZone: 'America/Puerto_Rico',
-    triggers: [...US_CORE, 'tax_id', 'medical', 'account_credentials'],
+    // § 4051(a): "driver's license number, voter's identification or other official identification".
+    triggers: [...US_CORE, 'passport', 'tax_id', 'medical', 'account_credentials'],
   },
   [
     {

@@ -20,10 +20,13 @@ export const US_RI: readonly Rule[] = stateRules(
         from: 'discovery',
         wording: EXPEDIENT,
       },
-      requiredContent: ['police_report', 'credit_freeze'],
+      // (d)(5): toll-free numbers and websites of the credit reporting agencies, remediation service
+      // providers and the Attorney General; (d)(6): police report and security freeze.
+      requiredContent: ['credit_bureaus', 'state_regulator_contact', 'police_report', 'credit_freeze'],
+      authority: { name: 'Rhode Island Attorney General', website: 'https://riag.ri.gov' },
       citation: 'R.I. Gen. Laws § 11-49.3-4(a)(2), (d)',
       uncertain:
-        'The 45 calendar days run from confirmation of the breach; Forthright counts from discovery.',
+        'The 45 calendar days run from confirmation of the breach; Forthright counts from discovery. Section (d)(5) asks for a description of any remediation services offered, with the provider’s contact: where the company offers identity protection, its section of the notice carries that.',
     },
     {
       audience: 'regulator',

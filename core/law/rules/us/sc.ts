@@ -1,5 +1,5 @@
 import type { Rule } from '../../types';
-import { MOST_EXPEDIENT, US_CORE, creditBureaus, stateRules } from '../common';
+import { GOVERNMENT_ID, MOST_EXPEDIENT, US_CORE, creditBureaus, stateRules } from '../common';
 
 /** South Carolina, S.C. Code § 39-1-90. */
 export const US_SC: readonly Rule[] = stateRules(
@@ -7,7 +7,8 @@ export const US_SC: readonly Rule[] = stateRules(
     jurisdiction: 'US-SC',
     regime: 'S.C. Code § 39-1-90',
     timeZone: 'America/New_York',
-    triggers: US_CORE,
+    // § 39-1-90(D)(3)(d): "numbers or information issued by a governmental or regulatory entity that uniquely will identify an individual".
+    triggers: [...US_CORE, ...GOVERNMENT_ID],
   },
   [
     {

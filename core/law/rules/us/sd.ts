@@ -1,5 +1,5 @@
 import type { Rule } from '../../types';
-import { US_CORE, creditBureaus, stateRules } from '../common';
+import { GOVERNMENT_ID, US_CORE, creditBureaus, stateRules } from '../common';
 
 /** South Dakota, SDCL §§ 22-40-19 to 22-40-26. */
 export const US_SD: readonly Rule[] = stateRules(
@@ -8,7 +8,8 @@ export const US_SD: readonly Rule[] = stateRules(
     regime: 'SDCL § 22-40-20',
     timeZone: 'America/Chicago',
     timeZoneNote: 'Pierre (the capital); western South Dakota is on Mountain time.',
-    triggers: [...US_CORE, 'medical', 'account_credentials'],
+    // § 22-40-19(4)(b): a driver's licence "or other unique identification number created or collected by a government body".
+    triggers: [...US_CORE, ...GOVERNMENT_ID, 'medical', 'account_credentials'],
   },
   [
     {
@@ -25,9 +26,9 @@ export const US_SD: readonly Rule[] = stateRules(
       uncertain:
         'The statute sets no separate time for the Attorney General; Forthright applies the individuals’ limit.',
     },
-    creditBureaus(1, 'SDCL § 22-40-21', {
+    creditBureaus(1, 'SDCL § 22-40-24', {
       uncertain:
-        'We read § 22-40-21 as requiring notice to the agencies whatever the number of residents; confirm.',
+        'We read § 22-40-24 as requiring notice to the agencies whatever the number of residents; confirm.',
     }),
   ],
 );

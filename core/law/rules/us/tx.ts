@@ -1,5 +1,5 @@
 import type { Rule } from '../../types';
-import { US_CORE, creditBureaus, stateRules } from '../common';
+import { GOVERNMENT_ID, US_CORE, creditBureaus, stateRules } from '../common';
 
 /** Texas Identity Theft Enforcement and Protection Act, Tex. Bus. & Com. Code § 521.053. */
 export const US_TX: readonly Rule[] = stateRules(
@@ -8,7 +8,8 @@ export const US_TX: readonly Rule[] = stateRules(
     regime: 'Tex. Bus. & Com. Code § 521.053',
     timeZone: 'America/Chicago',
     timeZoneNote: 'Austin (the capital); El Paso and Hudspeth counties are on Mountain time.',
-    triggers: [...US_CORE, 'medical', 'health_insurance'],
+    // § 521.002(a)(2): a driver's licence "or government-issued identification number"; health information.
+    triggers: [...US_CORE, ...GOVERNMENT_ID, 'medical', 'health_insurance'],
   },
   [
     {

@@ -20,6 +20,7 @@ export const US_WI: readonly Rule[] = stateRules(
       },
       citation: 'Wis. Stat. § 134.98(3)(a)',
     },
-    creditBureaus(1001, 'Wis. Stat. § 134.98(2)(br)'),
+    // (2)(br): "1,000 or more individuals" notified as the result of a single incident.
+    creditBureaus(1000, 'Wis. Stat. § 134.98(2)(br)'),
   ],
 );

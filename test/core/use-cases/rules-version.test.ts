@@ -1,0 +1,109 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../../core/config';
+import type { Config } from '../../../core/config';
+import * as audit from '../../../core/db/audit';
+import * as incidents from '../../../core/db/incidents';
+import * as obligations from '../../../core/db/obligations';
+import * as users from '../../../core/db/users';
+import type { User } from '../../../core/db/users';
+import { RULES_VERSION } from '../../../core/law';
+import { identifyAffectedCustomers, openIncident } from '../../../core/use-cases/incidents';
+import { importCustomers, importHoldings } from '../../../core/use-cases/inventory';
+import { assess, reassessIncident, recordFiling } from '../../../core/use-cases/obligations';
+import { createTestDatabase } from '../../helpers/db';
+import type { TestDatabase } from '../../helpers/db';
+
+/**
+ * A rules review (RULES_VERSION) never rewrites an open incident: the obligations stay as assessed,
+ * under the version they were assessed under, until someone re-assesses, which the trail records with
+ * the previous version. Real PostgreSQL; the incident is made "older than the bump" by freezing it
+ * under the previous review date, as an incident opened before the deploy would be.
+ */
+describe('core/use-cases/obligations: the frozen rules version', () => {
+  const PREVIOUS = '2026-11-23';
+  let db: TestDatabase;
+  let config: Readonly<Config>;
+  let officer: User;
+  let compliance: User;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    config = loadConfig({
+      FORTHRIGHT_DATA_DIR: mkdtempSync(join(tmpdir(), 'forthright-rules-version-')),
+      DATABASE_URL: db.url,
+      SMTP_URL: 'smtp://127.0.0.1:1',
+      LOG_LEVEL: 'silent',
+    });
+    const token = () => randomBytes(16).toString('hex');
+    officer = await users.upsertWithToken(
+      db.pool,
+      { email: 'rv-o@staff.example.com', displayName: 'O', role: 'officer' },
+      token(),
+    );
+    compliance = await users.upsertWithToken(
+      db.pool,
+      { email: 'rv-c@staff.example.com', displayName: 'C', role: 'compliance' },
+      token(),
+    );
+    await importCustomers(db, [
+      // In Germany: GDPR Art. 33 has no threshold, so there is a regulator obligation to file.
+      { externalId: 'RV1', fullName: 'Rita Version', email: 'rita@example.org', country: 'DE' },
+    ]);
+    await importHoldings(db, [{ customerExternalId: 'RV1', system: 'crm', categories: ['ssn'] }]);
+  });
+
+  afterAll(async () => {
+    await db?.drop();
+  });
+
+  it('an incident assessed before the bump keeps its version and obligations until it is re-assessed', async () => {
+    expect(RULES_VERSION).not.toBe(PREVIOUS);
+    const { incident } = await openIncident(db, officer, {
+      title: 'Rules-version test incident',
+      description: 'Exposed SSNs in the CRM.',
+      discoveredAt: new Date(Date.now() - 3_600_000),
+      systems: ['crm'],
+      dataCategories: ['ssn'],
+    });
+    await identifyAffectedCustomers(db, incident.id);
+    await assess({ pool: db.pool, config }, incident.id);
+    // As the deploy before the bump would have left it: every row and the incident under the old date.
+    const assessed = await obligations.current(db.pool, incident.id);
+    await obligations.replace(
+      db.pool,
+      incident.id,
+      assessed.map((o) => ({ ...o, rulesVersion: PREVIOUS })),
+    );
+    await obligations.setRulesVersion(db.pool, incident.id, PREVIOUS);
+    const frozen = await obligations.current(db.pool, incident.id);
+
+    // Working on it (a filing) leaves the version and the rule set alone.
+    const regulator = frozen.find((o) => o.ruleId === 'DE.regulator');
+    expect(regulator).toBeDefined();
+    await recordFiling({ pool: db.pool }, compliance, {
+      incidentId: incident.id,
+      obligationId: regulator!.id,
+      note: 'Filed on the portal.',
+    });
+    expect((await incidents.get(db.pool, incident.id))?.rulesVersion).toBe(PREVIOUS);
+    const after = await obligations.current(db.pool, incident.id);
+    expect(after.map((o) => o.ruleId).sort()).toEqual(frozen.map((o) => o.ruleId).sort());
+    expect(new Set(after.map((o) => o.rulesVersion))).toEqual(new Set([PREVIOUS]));
+
+    // Re-assessment is the explicit step that moves it to today's rules, with the old version on record.
+    const result = await reassessIncident({ pool: db.pool, config }, compliance, {
+      incidentId: incident.id,
+      reason: 'Rules reviewed on 7 December 2026',
+    });
+    expect(result.rulesVersion).toBe(RULES_VERSION);
+    expect(new Set(result.items.map((o) => o.rulesVersion))).toEqual(new Set([RULES_VERSION]));
+    const requested = (await audit.listForIncident(db.pool, incident.id)).find(
+      (e) => e.action === 'reassessment_requested',
+    );
+    expect(requested?.detail).toMatchObject({ previousRulesVersion: PREVIOUS });
+  });
+});
