@@ -286,13 +286,14 @@ export async function lockByReferences(
   references: string[],
 ): Promise<LetterRef[]> {
   const { rows } = await db.query<LetterRef>(
-    `SELECT DISTINCT ON (a.reference_code) l.id, l.customer_id AS "customerId", l.batch_id AS "batchId",
-            b.status AS "batchStatus", a.reference_code AS "referenceCode", l.status
+    `SELECT l.id, l.customer_id AS "customerId", l.batch_id AS "batchId", b.status AS "batchStatus",
+            a.reference_code AS "referenceCode", l.status
      FROM affected_customers a
      JOIN letters l ON l.incident_id = a.incident_id AND l.customer_id = a.customer_id
      JOIN letter_batches b ON b.id = l.batch_id
      WHERE a.incident_id = $1 AND a.reference_code = ANY($2::text[])
-     ORDER BY a.reference_code, l.id DESC
+       -- A person's latest letter (a notice revised after a letter went is a second letter).
+       AND l.id = (SELECT max(o.id) FROM letters o WHERE o.incident_id = l.incident_id AND o.customer_id = l.customer_id)
      FOR UPDATE OF l`,
     [incidentId, references],
   );
