@@ -26,31 +26,30 @@ if (!label || !/^[a-z0-9-]+$/.test(label)) {
 const outDir = join(repoRoot, 'test', 'workflows', 'histories');
 
 /**
- * Activities answering like a small incident with three people to notify and no shards, so the
- * history holds the workflow's own course and nothing else. Any activity the workflow calls that is
- * not here answers with an empty result: what each returns is recorded, so replay needs no more.
+ * Activities answering like a small incident with three people to notify by email and no shards,
+ * so the history holds the workflow's own course and nothing else. A step a later version adds
+ * goes here too (the worker registers only what is listed).
  */
 function standInActivities(): Partial<Activities> {
   let drafts = 0;
-  const known: Partial<Record<keyof Activities, (...args: never[]) => Promise<unknown>>> = {
+  return {
     setIncidentStatus: async () => undefined,
     identifyAffectedCustomers: async () => 3,
     assessObligations: async () => 2,
+    planChannels: async () => ({ email: 3, letter: 0, emailAndLetter: 0, none: 0 }),
+    assessSubstituteNotice: async () => ({ open: 0, carriedOut: 0, drafted: 0 }),
     deadlineSchedule: async () => [],
     handleDeadlineEvent: async () => ({ standardNotice: null }),
     countNotifiable: async () => 3,
     draftNotice: async () => ({ id: `notice-${++drafts}`, version: drafts }),
-    applyApprovalDecision: async (input: { decisionId: string }) =>
+    applyApprovalDecision: async (input) =>
       input.decisionId === 'approve'
         ? { outcome: 'approved', approvals: 1, quorum: 1 }
         : { outcome: 'rejected', approvals: 0, quorum: 1 },
     deliveryPlan: async () => ({ shards: 0, retryDelaysMs: [] }),
+    openLetterBatch: async () => null,
     finishDelivery: async () => ({ sent: 3, undeliverable: 0, manual: 0 }),
   };
-  return new Proxy(known, {
-    get: (target, name: string) => target[name as keyof Activities] ?? (async () => null),
-    has: () => true,
-  }) as Partial<Activities>;
 }
 
 const env = await TestWorkflowEnvironment.createTimeSkipping({
@@ -75,7 +74,7 @@ try {
         args: [{ incidentId: `incident-${course}`, openedBy: 'officer-1' }],
       });
     const waitFor = async (handle: WorkflowHandle, status: string) => {
-      for (let i = 0; i < 200; i++) {
+      for (let i = 0; i < 1200; i++) {
         if ((await handle.query(progressQuery)).status === status) return;
         await new Promise((resolve) => setTimeout(resolve, 50));
       }

@@ -7,10 +7,11 @@ import {
   setHandler,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import { deliveryShardWorkflowId } from '../core/domain/ids';
+import { deliveryShardWorkflowId, letterBatchWorkflowId } from '../core/domain/ids';
 import type { IncidentStatus } from '../core/domain/model';
 import { databaseStep } from './activity-options';
 import { deliveryShardWorkflow } from './delivery';
+import { letterBatchWorkflow } from './letters';
 import type { ApprovalInput, ApprovalResult, LegacyApprovalInput } from './messages';
 import {
   REFUSAL,
@@ -25,6 +26,13 @@ const act = proxyActivities<Activities>(databaseStep);
 
 /** Patch id (workflows/README.md): the `approval` Update carries a decision id checked by an activity. */
 export const APPROVAL_BY_DECISION_ID = 'approval-by-decision-id';
+
+/**
+ * Patch id (workflows/README.md): each person gets a channel the law accepts (email, letter, both, or
+ * none: substitute notice), letters go out in batches beside the emails and after them, and the
+ * individuals' obligations are settled honestly rather than marked met when sending ends.
+ */
+export const REACH_EVERY_PERSON = 'reach-every-person';
 
 export interface IncidentOutcome {
   status: IncidentStatus;
@@ -154,6 +162,12 @@ export async function incidentWorkflow({ incidentId }: IncidentWorkflowInput): P
 
   affected = await act.identifyAffectedCustomers(incidentId);
   await act.assessObligations(incidentId);
+  // Decided once, before anything is planned: a history without the marker keeps its old course.
+  const reachEveryPerson = patched(REACH_EVERY_PERSON);
+  if (reachEveryPerson) {
+    await act.planChannels(incidentId);
+    await act.assessSubstituteNotice(incidentId);
+  }
 
   // Deadline timers run beside the main line until every obligation is resolved.
   let standardNotice: { id: string; version: number } | null = null;
@@ -186,8 +200,8 @@ export async function incidentWorkflow({ incidentId }: IncidentWorkflowInput): P
     await moveTo('delivering');
     const plan = await act.deliveryPlan();
     const approved = notice;
-    await Promise.all(
-      Array.from({ length: plan.shards }, (_, shard) =>
+    await Promise.all([
+      ...Array.from({ length: plan.shards }, (_, shard) =>
         executeChild(deliveryShardWorkflow, {
           workflowId: deliveryShardWorkflowId(incidentId, shard),
           args: [
@@ -203,13 +217,26 @@ export async function incidentWorkflow({ incidentId }: IncidentWorkflowInput): P
           ],
         }),
       ),
-    );
+      ...(reachEveryPerson ? [letterBatch(incidentId, 'initial')] : []),
+    ]);
   }
   const counts = await act.finishDelivery(incidentId);
+  if (reachEveryPerson && toNotify > 0) {
+    // Emails given up on fall back to a letter where an address is known (finishDelivery).
+    await letterBatch(incidentId, 'fallback');
+  }
   deliveryFinished = true;
   await moveTo(toNotify > 0 ? 'completed' : 'closed_no_notice');
   await deadlines;
   return { status, affected, ...counts };
+}
+
+/** Letters for everyone waiting for one, as a child workflow (workflows/letters.ts); null when nobody waits. */
+function letterBatch(incidentId: string, key: string) {
+  return executeChild(letterBatchWorkflow, {
+    workflowId: letterBatchWorkflowId(incidentId, key),
+    args: [{ incidentId, waitMs: 0 }],
+  });
 }
 
 interface DeadlineWatch {

@@ -72,6 +72,10 @@ function stubActivities(calls: Call[], deliveryMayStart: Promise<void>): Partial
       return { shards: 0, retryDelaysMs: [] };
     }),
     finishDelivery: record('finishDelivery', () => ({ sent: 3, undeliverable: 0, manual: 0 })),
+    planChannels: record('planChannels', () => ({ email: 3, letter: 0, emailAndLetter: 0, none: 0 })),
+    assessSubstituteNotice: record('assessSubstituteNotice', () => ({ open: 0, carriedOut: 0, drafted: 0 })),
+    // Nobody waits for a letter: each letter batch child opens nothing.
+    openLetterBatch: record('openLetterBatch', () => null),
   } as Partial<Activities>;
 }
 
