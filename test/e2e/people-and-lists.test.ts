@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CATALOG, unescapeHtml } from '../core/mail/fixtures';
+import { browserAvailable, launchBrowser, listenForBrowser, signedInTab } from '../helpers/browser';
 import { createTestDatabase } from '../helpers/db';
 import type { TestDatabase } from '../helpers/db';
 import { startSmtpSink } from '../helpers/smtp';
@@ -19,7 +20,7 @@ import type { TestSystem } from '../helpers/system';
  * - two different people sharing a family mailbox each receive their own notice, naming only their
  *   own data; one person whose two records the company keys as one receives one notice;
  * - an incident naming exposed systems AND a list of customers notifies the union of both, and the
- *   incident says how many came from each.
+ *   incident says how many came from each (API and console).
  */
 
 const since = '2025-01-01T00:00:00Z';
@@ -139,5 +140,19 @@ describe('people and lists', () => {
       counts: { affected: 4, notified: 4, merged: 1 },
       foundBy: { system: 2, list: 1, both: 1 },
     });
+  });
+
+  it.skipIf(!browserAvailable())('shows on the incident page how many came from each source', async () => {
+    const base = await listenForBrowser(system.app);
+    const browser = await launchBrowser();
+    try {
+      const page = await signedInTab(browser, base, system.tokens.officer);
+      await page.goto(`${base}/console/#/incidents/${incidentId}`);
+      await expect
+        .poll(() => page.locator('#affected-found-by').textContent())
+        .toBe(' — 2 through the systems, 1 named on the list only, 1 both');
+    } finally {
+      await browser.close();
+    }
   });
 });

@@ -52,7 +52,7 @@ export async function screenshot(page: Page, name: string, options: ScreenshotOp
 }
 
 /** Starts the API listening on a free local port, for a browser to reach; returns its base URL. */
-async function listenForBrowser(app: App): Promise<string> {
+export async function listenForBrowser(app: App): Promise<string> {
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   if (!address || typeof address === 'string') throw new Error('the API is not listening on a TCP port');
@@ -63,7 +63,7 @@ async function listenForBrowser(app: App): Promise<string> {
  * A browser tab of its own (sessionStorage is per context, so each is one person), signed in to the
  * console through its form. Closing the browser closes it.
  */
-async function signedInTab(browser: Browser, base: string, token: string): Promise<Page> {
+export async function signedInTab(browser: Browser, base: string, token: string): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
   const page = await context.newPage();
   page.on('pageerror', (err) => console.error(`browser error: ${err.message}`));
