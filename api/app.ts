@@ -23,6 +23,7 @@ import { signInRoutes } from './routes/sign-in';
 import { obligationRoutes } from './routes/obligations';
 import { supportRoutes } from './routes/support';
 import { recipientRoutes } from './routes/recipients';
+import { bounceRoutes } from './routes/bounces';
 import { dossierRoutes } from './routes/dossier';
 import { letterRoutes } from './routes/letters';
 import type { App, AppDeps } from './types';
@@ -114,6 +115,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(supportRoutes, { ...deps, templates });
   await app.register(recipientRoutes, deps);
   await app.register(dossierRoutes, deps);
+  await app.register(bounceRoutes, deps);
   await app.register(letterRoutes, deps);
   await app.register(consoleRoutes, deps);
   return app;

@@ -4,6 +4,8 @@ import { waitForSchema } from '../core/db/migrate';
 import { createPool } from '../core/db/pool';
 import { createLogger } from '../core/logger';
 import { buildApp } from './app';
+import { startBounceListener } from './bounce-listener';
+import type { BounceListener } from './bounce-listener';
 import { createTemporalClient } from './temporal-client';
 import { startWorkflowStarter } from './workflow-starter';
 
@@ -16,9 +18,12 @@ const pool = createPool(config.database.url, config.database.poolSize);
 let temporal: Awaited<ReturnType<typeof createTemporalClient>> | undefined;
 let app: Awaited<ReturnType<typeof buildApp>> | undefined;
 let starter: ReturnType<typeof startWorkflowStarter> | undefined;
+let bounceListener: BounceListener | undefined;
 
 async function closeAll(): Promise<void> {
   starter?.stop();
+  // First: a report arriving while the rest closes would find no pool (the relay retries it later).
+  await bounceListener?.close();
   await app?.close();
   await temporal?.connection.close();
   await pool.end();
@@ -40,6 +45,13 @@ try {
   temporal = await createTemporalClient(config);
   app = await buildApp({ config, pool, temporal, logger });
   await app.listen({ host: config.http.host, port: config.http.port });
+  // Reports about sent notices come back by mail to their return paths (api/bounce-listener.ts).
+  if (config.bounces.domain !== null) {
+    bounceListener = await startBounceListener(
+      { config, pool, temporal, logger },
+      { host: config.http.host, port: config.bounces.smtpPort },
+    );
+  }
   starter = startWorkflowStarter({ pool, temporal, config }, logger, {
     intervalMs: config.http.workflowStartRetryMs,
     graceSeconds: 60,

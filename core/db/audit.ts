@@ -45,6 +45,15 @@ export async function exists(db: Queryable, dedupeKey: string): Promise<boolean>
   return rows.length > 0;
 }
 
+/** The detail of the event written with this dedupe key, or null when there is none. */
+export async function detailOf(db: Queryable, dedupeKey: string): Promise<Record<string, unknown> | null> {
+  const { rows } = await db.query<{ detail: Record<string, unknown> }>(
+    `SELECT detail FROM audit_events WHERE dedupe_key = $1`,
+    [dedupeKey],
+  );
+  return rows[0]?.detail ?? null;
+}
+
 // --- The hash chain (migration 007; verified by core/audit/chain.ts) ------------------------------
 
 /**

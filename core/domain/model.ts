@@ -34,8 +34,17 @@ export type NoticeStatus = (typeof NOTICE_STATUSES)[number];
  * envelope and the message body is about to be committed (see core/delivery/shard-pass.ts for why
  * this marks the point of no return). `sent`: the relay answered 250. `retrying`: a transient failure,
  * will be tried again. `undeliverable`: the relay refused for good; listed for substitute notice.
+ * `bounced`: accepted by the relay, then reported failed by a bounce (core/use-cases/bounces.ts); the
+ * person is re-opened for a letter or falls to substitute notice. Final, like `undeliverable`.
  */
-export const DELIVERY_STATUSES = ['claimed', 'sending', 'sent', 'retrying', 'undeliverable'] as const;
+export const DELIVERY_STATUSES = [
+  'claimed',
+  'sending',
+  'sent',
+  'retrying',
+  'undeliverable',
+  'bounced',
+] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
 /**
@@ -89,7 +98,9 @@ export type NoticeChannel = (typeof NOTICE_CHANNELS)[number];
  * is emailed (as before channels); `no_consent` a rule needs consent to electronic notice that is
  * not on record (a letter, or nothing without an address); `no_email` no email address;
  * `no_contact` neither an email nor a postal address; `email_undeliverable` the email was given up
- * on for good and a letter replaces it; `letter_returned` the person's letter came back undelivered
+ * on for good and a letter replaces it; `email_bounced` the relay accepted the email, then a bounce
+ * reported it failed (core/use-cases/bounces.ts): a letter replaces it, or with no address nothing
+ * (channel `none`); `letter_returned` the person's letter came back undelivered
  * (core/use-cases/letters.ts): no lawful channel is left (channel `none`).
  */
 export const NOTICE_CHANNEL_REASONS = [
@@ -103,6 +114,7 @@ export const NOTICE_CHANNEL_REASONS = [
   'letter_returned',
 ] as const;
 export type NoticeChannelReason = (typeof NOTICE_CHANNEL_REASONS)[number];
+  'email_bounced',
 
 /**
  * Where an affected person stands towards the individuals' obligations that count them

@@ -11,11 +11,13 @@ import { bearer } from '../helpers/system';
 
 /**
  * THE table of who may call what: every route the app answers, and the roles it admits ('public':
- * anyone, signed in or not). The test enumerates the routes from the app itself, so a route added
- * without a line here fails the suite, and a line here that the route does not honour fails its cell.
+ * anyone, signed in or not; 'webhook secret': no member of staff, only a caller with the shared
+ * secret, which none of the callers here holds, so every one of them gets 401). The test enumerates
+ * the routes from the app itself, so a route added without a line here fails the suite, and a line
+ * here that the route does not honour fails its cell.
  */
 const STAFF = ROLES;
-const ACCESS: Record<string, readonly Role[] | 'public'> = {
+const ACCESS: Record<string, readonly Role[] | 'public' | 'webhook secret'> = {
   'GET /healthz': 'public',
   'GET /console': 'public',
   'GET /console/*': 'public',
@@ -91,6 +93,9 @@ const REFUSED: Caller[] = ['no token', 'invalid token', 'deactivated user', 'exp
 function concrete(url: string): string {
   return url
     .replace(/:token\b/g, randomBytes(32).toString('hex'))
+
+  // Relays' reports about sent notices: the relay's shared secret, never a staff token (test/api/bounces.test.ts).
+  'POST /api/bounces': 'webhook secret',
     .replace(/:[A-Za-z]+/g, () => randomUUID())
     .replace(/\*$/, 'index.html');
 }
@@ -163,7 +168,7 @@ describe('authorization matrix (every route × every caller)', () => {
         const expected =
           access === 'public'
             ? 'admitted'
-            : REFUSED.includes(caller)
+            : access === 'webhook secret' || REFUSED.includes(caller)
               ? 401
               : access.includes(caller as Role)
                 ? 'admitted'

@@ -67,6 +67,7 @@ export const DELIVERY_STATUS_LABELS = {
   sent: 'Sent',
   retrying: 'Retrying',
   undeliverable: 'Undeliverable',
+  bounced: 'Bounced after sending',
 };
 
 /** A customer in the inventory; shown by the lookup (lower-cased) when not `active`. */
@@ -164,3 +165,5 @@ const CATEGORY_LABELS = {
   drivers_license: "Driver's licence",
 };
 export const categoryLabel = (c) => label(CATEGORY_LABELS, c);
+  email_bounced: 'Email bounced: person re-opened for a letter or substitute notice',
+  email_report_recorded: 'Report about a sent email recorded (no change)',
