@@ -2,6 +2,7 @@ import { z } from 'zod';
 import * as affected from '../../core/db/affected';
 import { listForIncident as auditTrail } from '../../core/db/audit';
 import * as deliveries from '../../core/db/deliveries';
+import * as reach from '../../core/db/reach';
 import * as incidents from '../../core/db/incidents';
 import type { Incident as IncidentRow } from '../../core/db/incidents';
 import * as notices from '../../core/db/notices';
@@ -163,8 +164,8 @@ export async function incidentRoutes(app: App, deps: AppDeps & { templates: Temp
     },
     async (request) => {
       await mustGet(request.params.id);
-      const { after, limit, search } = request.query;
-      const items = await affected.listPage(pool, request.params.id, { after, limit, search });
+      const { after, limit, search, unreached } = request.query;
+      const items = await affected.listPage(pool, request.params.id, { after, limit, search, unreached });
       return { items, next: items.length === limit ? items.at(-1)!.customerId : null };
     },
   );
@@ -177,8 +178,12 @@ export async function incidentRoutes(app: App, deps: AppDeps & { templates: Temp
     },
     async (request) => {
       await mustGet(request.params.id);
-      const counts = await deliveries.countsForIncident(pool, request.params.id);
-      return { ...counts, undeliverableList: await deliveries.listUndeliverable(pool, request.params.id) };
+      const [counts, channels, undeliverableList] = await Promise.all([
+        deliveries.countsForIncident(pool, request.params.id),
+        reach.channelCounts(pool, request.params.id),
+        deliveries.listUndeliverable(pool, request.params.id),
+      ]);
+      return { ...counts, channels, undeliverableList };
     },
   );
 

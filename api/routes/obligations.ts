@@ -1,6 +1,5 @@
 import * as incidents from '../../core/db/incidents';
 import * as notices from '../../core/db/notices';
-import * as obligations from '../../core/db/obligations';
 import { IncidentNotFoundError, NotFoundError } from '../../core/errors';
 import { RULES_VERSION, assessObligations, coverage } from '../../core/law';
 import type { TemplateCache } from '../../core/mail/template-cache';
@@ -13,6 +12,7 @@ import {
   recordDelay,
   recordFiling,
 } from '../../core/use-cases/obligations';
+import { obligationsWithReach } from '../../core/use-cases/reach';
 import { signalObligationsChanged } from '../temporal-client';
 import type { App, AppDeps } from '../types';
 import { STAFF, requireRole } from '../auth';
@@ -59,7 +59,7 @@ export async function obligationRoutes(app: App, deps: AppDeps & { templates: Te
     },
     async (request) => {
       const incident = await mustGetIncident(request.params.id);
-      return { rulesVersion: incident.rulesVersion, items: await obligations.current(pool, incident.id) };
+      return { rulesVersion: incident.rulesVersion, items: await obligationsWithReach(pool, incident.id) };
     },
   );
 

@@ -1,7 +1,13 @@
 import { z } from 'zod';
 import { DATA_CATEGORIES } from '../../core/domain/categories';
 import { FOUND_BY } from '../../core/domain/contact';
-import { APPROVAL_DECISIONS, INCIDENT_STATUSES, NOTICE_STATUSES } from '../../core/domain/model';
+import {
+  APPROVAL_DECISIONS,
+  INCIDENT_STATUSES,
+  NOTICE_CHANNEL_REASONS,
+  NOTICE_CHANNELS,
+  NOTICE_STATUSES,
+} from '../../core/domain/model';
 import { Instant } from './common';
 
 const SystemName = z.string().trim().min(1).max(100);
@@ -112,6 +118,8 @@ export const AffectedQuery = z.strictObject({
   after: z.coerce.number().int().min(0).default(0),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
   search: z.string().trim().min(1).max(200).optional(),
+  /** Only those not yet reached: waiting for their email or letter, undeliverable, without a channel, by hand. */
+  unreached: z.stringbool().optional(),
 });
 
 export const AffectedPage = z.object({
@@ -133,6 +141,9 @@ export const AffectedPage = z.object({
       acknowledgedAt: z.date().nullable(),
       deliveryStatus: z.string().nullable(),
       sentAt: z.date().nullable(),
+      /** How their notice goes (null: not planned: emailed, as before channels) and why. */
+      channel: z.enum(NOTICE_CHANNELS).nullable(),
+      channelReason: z.enum(NOTICE_CHANNEL_REASONS).nullable(),
     }),
   ),
   /** Pass as `after` for the next page; null on the last page. */
@@ -200,6 +211,13 @@ export const DeliveryProgress = z.object({
   manual: z.number(),
   /** Records merged into another record's notice (the same person); in none of the other counts. */
   merged: z.number(),
+  /**
+   * How many people's notices go each way, and why (planned channels, core/use-cases/channels.ts);
+   * empty until planned, and for incidents from before channels (everyone is emailed).
+   */
+  channels: z.array(
+    z.object({ channel: z.enum(NOTICE_CHANNELS), reason: z.enum(NOTICE_CHANNEL_REASONS), count: z.number() }),
+  ),
   undeliverableList: z.array(
     z.object({
       customerId: z.number(),

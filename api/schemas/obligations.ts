@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DATA_CATEGORIES } from '../../core/domain/categories';
-import { AUDIENCES, OBLIGATION_STATUSES } from '../../core/domain/model';
+import { AUDIENCES, OBLIGATION_STATUSES, REACH_STATES } from '../../core/domain/model';
+import type { ReachState } from '../../core/domain/model';
 import { Instant } from './common';
 
 export const Obligation = z.object({
@@ -23,6 +24,20 @@ export const Obligation = z.object({
   delayReason: z.string().nullable(),
   /** Set while a law-enforcement hold pauses the clock. */
   heldSince: z.date().nullable(),
+  /**
+   * Individuals' obligations: the people it counts, per reach state (core/use-cases/reach.ts), with
+   * `covered` (unreached but covered by a carried-out substitute notice) and `total`. Open while
+   * anyone is neither notified nor covered ("partly met"). Null for other audiences; absent where a
+   * response does not compute it (the answers to actions).
+   */
+  reach: z
+    .object({
+      ...Object.fromEntries(REACH_STATES.map((s) => [s, z.number()])),
+      covered: z.number(),
+      total: z.number(),
+    } as Record<ReachState | 'covered' | 'total', z.ZodNumber>)
+    .nullable()
+    .optional(),
 });
 export const ObligationList = z.object({ rulesVersion: z.string().nullable(), items: z.array(Obligation) });
 

@@ -1,6 +1,6 @@
 import type { DataCategory } from '../domain/categories';
 import type { FoundBy, PostalAddress } from '../domain/contact';
-import type { AffectedStatus, CustomerStatus } from '../domain/model';
+import type { AffectedStatus, CustomerStatus, NoticeChannel, NoticeChannelReason } from '../domain/model';
 import { IncidentNotFoundError } from '../errors';
 import type { Pool, Queryable } from './pool';
 import { inTransaction } from './pool';
@@ -267,19 +267,27 @@ export interface AffectedCustomerRow {
   acknowledgedAt: Date | null;
   deliveryStatus: string | null;
   sentAt: Date | null;
+  /** How their notice goes, and why (null: not planned). */
+  channel: NoticeChannel | null;
+  channelReason: NoticeChannelReason | null;
 }
 
-/** One page of an incident's affected customers, keyset-paginated by customer id, optionally filtered. */
+/**
+ * One page of an incident's affected customers, keyset-paginated by customer id, optionally filtered
+ * by a search and to those not yet reached (neither notified nor merged into a notified person's
+ * record: waiting for their email or letter, undeliverable, without a channel, or handled by hand).
+ */
 export async function listPage(
   db: Queryable,
   incidentId: string,
-  options: { after: number; limit: number; search?: string | undefined },
+  options: { after: number; limit: number; search?: string | undefined; unreached?: boolean | undefined },
 ): Promise<AffectedCustomerRow[]> {
   const { rows } = await db.query<AffectedCustomerRow>(
     `SELECT a.customer_id AS "customerId", c.external_id AS "externalId", a.full_name AS "fullName", a.email,
             a.jurisdiction, a.categories, a.status, a.merged_into AS "mergedInto", a.found_by AS "foundBy",
             a.reference_code AS "referenceCode",
-            a.acknowledged_at AS "acknowledgedAt", d.status AS "deliveryStatus", d.sent_at AS "sentAt"
+            a.acknowledged_at AS "acknowledgedAt", d.status AS "deliveryStatus", d.sent_at AS "sentAt",
+            a.channel, a.channel_reason AS "channelReason"
      FROM affected_customers a
      JOIN customers c ON c.id = a.customer_id
      LEFT JOIN deliveries d ON d.incident_id = a.incident_id AND d.customer_id = a.customer_id
@@ -287,8 +295,9 @@ export async function listPage(
        AND ($4::text IS NULL OR a.full_name ILIKE '%' || $4 || '%' OR lower(a.email) = lower($4)
             OR lower(c.email) = lower($4)
             OR c.external_id = $4 OR a.reference_code = upper($4))
+       AND (NOT $5 OR a.status NOT IN ('notified', 'merged'))
      ORDER BY a.customer_id LIMIT $3`,
-    [incidentId, options.after, options.limit, options.search ?? null],
+    [incidentId, options.after, options.limit, options.search ?? null, options.unreached ?? false],
   );
   return rows;
 }

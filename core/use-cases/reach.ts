@@ -4,6 +4,7 @@ import type { Obligation } from '../db/obligations';
 import type { Pool, Queryable } from '../db/pool';
 import { inTransaction } from '../db/pool';
 import * as reach from '../db/reach';
+import * as substitutes from '../db/substitute-notices';
 import type { ReachGroupRow } from '../db/reach';
 import type { AffectedStatus, NoticeChannel, ReachState } from '../domain/model';
 import { REACH_STATES } from '../domain/model';
@@ -89,6 +90,28 @@ export async function reachOf(
     const reached = counts.total > 0 && counts.notified + counts.covered === counts.total;
     return { obligationId: o.id, ruleId: o.ruleId, jurisdiction: o.jurisdiction, counts, reached };
   });
+}
+
+/** An obligation as stored, with its reach (individuals' obligations; null for the others). */
+export type ObligationWithReach = Obligation & { reach: ObligationReach['counts'] | null };
+
+/**
+ * An incident's current obligations, each individuals' one with how far its people are reached
+ * (for the API and console: "partly met" with the counts per state). Read-only: substitute notices
+ * count as carried out as last recorded.
+ */
+export async function obligationsWithReach(
+  db: Queryable,
+  incidentId: string,
+): Promise<ObligationWithReach[]> {
+  const items = await obligations.current(db, incidentId);
+  const byId = new Map(
+    (await reachOf(db, incidentId, items, await substitutes.carriedOutRuleIds(db, incidentId))).map((r) => [
+      r.obligationId,
+      r.counts,
+    ]),
+  );
+  return items.map((o) => ({ ...o, reach: byId.get(o.id) ?? null }));
 }
 
 /** What settling changed: obligations now met, re-opened, and still open. Ids and counts only. */

@@ -97,6 +97,46 @@ export const AUDIENCE_LABELS = {
   media: 'Media',
 };
 
+/** How a person's notice goes (NOTICE_CHANNELS). */
+export const NOTICE_CHANNEL_LABELS = {
+  email: 'Email',
+  letter: 'Letter',
+  email_and_letter: 'Email and letter (the letter is the lawful notice)',
+  none: 'No lawful channel: substitute notice',
+};
+
+/** Why a person's notice goes that way (NOTICE_CHANNEL_REASONS). */
+export const NOTICE_CHANNEL_REASON_LABELS = {
+  email_allowed: 'the rules accept email',
+  email_consented: 'agreed to electronic notice',
+  representative_email: "a deceased customer's representative is emailed",
+  no_consent: 'no consent to electronic notice on record, which a rule requires',
+  no_email: 'no email address',
+  no_contact: 'neither an email nor a postal address',
+  email_undeliverable: 'the email could not be delivered',
+  email_bounced: 'the email bounced after it was sent',
+  letter_returned: 'the letter was returned by the post',
+};
+
+/** Where people stand towards an individuals' obligation (REACH_STATES), and what happens next. */
+export const REACH_STATE_LABELS = {
+  notified: 'Notified',
+  awaiting_email: 'Waiting for the email',
+  awaiting_letter: 'Waiting for a letter to be posted',
+  undeliverable: 'Undeliverable: substitute notice',
+  no_channel: 'No lawful channel: substitute notice',
+  manual: 'By hand (deceased, no representative email)',
+};
+
+/** What happens next to people in each reach state (shown beside the counts). */
+export const REACH_NEXT_STEPS = {
+  awaiting_email: 'The email delivery sends it; a failure falls back to a letter where an address is known.',
+  awaiting_letter: 'The next letter batch prints it; the mail house confirms posting.',
+  undeliverable: 'Covered once the substitute notice is carried out.',
+  no_channel: 'Covered once the substitute notice is carried out.',
+  manual: 'Contact them by hand, or cover them with the substitute notice.',
+};
+
 export const ROLE_LABELS = {
   officer: 'Security officer',
   compliance: 'Compliance',
@@ -121,7 +161,9 @@ export const ACTION_LABELS = {
   status_changed: 'Status changed',
   delivery_finished: 'Delivery finished',
   delivery_forecast_late: 'Delivery forecast late',
-  individuals_obligations_met: 'Notice to individuals met',
+  individuals_obligations_met: 'Notice to individuals met (everyone reached or covered)',
+  individuals_obligations_reopened: 'Notice to individuals re-opened: someone turned out unreached',
+  notice_channels_planned: 'Notice channels planned (email, letter, substitute notice)',
   deadline_reminder_sent: 'Deadline reminder sent',
   deadline_escalated: 'Deadline escalated',
   obligation_overdue: 'Obligation overdue',

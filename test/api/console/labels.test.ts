@@ -10,8 +10,11 @@ import {
   INCIDENT_STATUSES,
   LETTER_BATCH_STATUSES,
   LETTER_STATUSES,
+  NOTICE_CHANNEL_REASONS,
+  NOTICE_CHANNELS,
   NOTICE_STATUSES,
   OBLIGATION_STATUSES,
+  REACH_STATES,
   ROLES,
 } from '../../../core/domain/model';
 import { repoRoot } from '../../../scripts/lib/tools';
@@ -33,6 +36,9 @@ interface LabelsModule {
   CUSTOMER_STATUS_LABELS: Labels;
   LETTER_STATUS_LABELS: Labels;
   LETTER_BATCH_STATUS_LABELS: Labels;
+  NOTICE_CHANNEL_LABELS: Labels;
+  NOTICE_CHANNEL_REASON_LABELS: Labels;
+  REACH_STATE_LABELS: Labels;
   AUDIENCE_LABELS: Labels;
   ROLE_LABELS: Labels;
   ACTION_LABELS: Labels;
@@ -90,6 +96,9 @@ describe('console labels', () => {
     expect(missing(labels.CASE_STATUS_LABELS, AFFECTED_STATUSES)).toEqual([]);
     expect(missing(labels.DELIVERY_STATUS_LABELS, DELIVERY_STATUSES)).toEqual([]);
     expect(missing(labels.CUSTOMER_STATUS_LABELS, CUSTOMER_STATUSES)).toEqual([]);
+    expect(missing(labels.NOTICE_CHANNEL_LABELS, NOTICE_CHANNELS)).toEqual([]);
+    expect(missing(labels.NOTICE_CHANNEL_REASON_LABELS, NOTICE_CHANNEL_REASONS)).toEqual([]);
+    expect(missing(labels.REACH_STATE_LABELS, REACH_STATES)).toEqual([]);
     expect(missing(labels.AUDIENCE_LABELS, AUDIENCES)).toEqual([]);
     expect(missing(labels.ROLE_LABELS, ROLES)).toEqual([]);
     for (const status of labels.FINAL_INCIDENT_STATUSES) expect(INCIDENT_STATUSES).toContain(status);

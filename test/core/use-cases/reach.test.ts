@@ -16,6 +16,7 @@ import { planChannels } from '../../../core/use-cases/channels';
 import { finishDelivery } from '../../../core/use-cases/deliveries';
 import { assess } from '../../../core/use-cases/obligations';
 import { reachOf, settleReach } from '../../../core/use-cases/reach';
+import { startApiOnly } from '../../helpers/app';
 import { createTestDatabase } from '../../helpers/db';
 import type { TestDatabase } from '../../helpers/db';
 import {
@@ -28,6 +29,7 @@ import {
   recordSent,
 } from '../../helpers/factories';
 import type { CustomerOverrides } from '../../helpers/factories';
+import { bearer } from '../../helpers/system';
 
 /**
  * Channels and honest status on real PostgreSQL: `planChannels` decides each person's channel by the
@@ -283,5 +285,60 @@ describe('core/use-cases/channels and reach', () => {
     const [r] = await reachOf(db.pool, id, [texas], []);
     expect(r!.counts).toMatchObject({ awaiting_letter: 1, undeliverable: 1, total: 2 });
     expect(texas.status).toBe('pending');
+  });
+
+  it('shows the reach per obligation, how notices go and who is unreached through the API', async () => {
+    const id = await incidentOver('api', [
+      customerWith('email_with_consent', { externalId: 'A-EMAIL', country: 'US', region: 'US-TX' }),
+      customerWith('address_only', { externalId: 'A-LETTER', country: 'US', region: 'US-TX' }),
+      customerWith('none', { externalId: 'A-NONE', country: 'US', region: 'US-TX' }),
+    ]);
+    await planChannels({ pool: db.pool, config }, id);
+    const compliance = (await newUser(db.pool, { role: 'compliance', email: 'c3@staff.example.com' })).user;
+    const notice = await approvedNotice({ pool: db.pool, templates, config }, id, compliance);
+    await recordSent({ pool: db.pool, config }, { incidentId: id, noticeId: notice.id, count: 10 });
+    await finishDelivery({ pool: db.pool }, id);
+
+    const api = await startApiOnly(db);
+    try {
+      const officer = await newUser(db.pool, { role: 'officer', email: 'o3@staff.example.com' });
+      const get = async (url: string) => {
+        const response = await api.app.inject({ method: 'GET', url, headers: bearer(officer.token) });
+        expect(response.statusCode, response.body).toBe(200);
+        return response.json();
+      };
+      const { items } = await get(`/api/incidents/${id}/obligations`);
+      const texas = items.find(
+        (o: { audience: string; jurisdiction: string }) =>
+          o.audience === 'individuals' && o.jurisdiction === 'US-TX',
+      );
+      expect(texas).toMatchObject({
+        status: 'pending',
+        reach: { notified: 1, awaiting_letter: 1, no_channel: 1, covered: 0, total: 3 },
+      });
+      // Other audiences carry no reach.
+      for (const o of items.filter((o: { audience: string }) => o.audience !== 'individuals'))
+        expect(o.reach).toBeNull();
+
+      const delivery = await get(`/api/incidents/${id}/delivery`);
+      expect(delivery.channels).toEqual([
+        { channel: 'email', reason: 'email_consented', count: 1 },
+        { channel: 'letter', reason: 'no_email', count: 1 },
+        { channel: 'none', reason: 'no_contact', count: 1 },
+      ]);
+
+      const unreached = await get(`/api/incidents/${id}/affected?unreached=true`);
+      expect(unreached.items.map((r: { externalId: string }) => r.externalId).sort()).toEqual([
+        'A-LETTER',
+        'A-NONE',
+      ]);
+      expect(unreached.items.find((r: { externalId: string }) => r.externalId === 'A-LETTER')).toMatchObject({
+        channel: 'letter',
+        channelReason: 'no_email',
+      });
+      expect((await get(`/api/incidents/${id}/affected`)).items).toHaveLength(3);
+    } finally {
+      await api.close();
+    }
   });
 });

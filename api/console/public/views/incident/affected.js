@@ -1,9 +1,16 @@
 // The incident page's affected customers: searchable by name, email, external id or reference
-// code, 20 at a time.
+// code, 20 at a time; optionally only those not yet reached, with how their notice goes and what
+// happens to them next.
 import { api } from '../../api.js';
 import { h, notice, replace } from '../../dom.js';
 import { timeEl } from '../../format.js';
-import { AFFECTED_STATUS_LABELS, categoryLabel, label } from '../../labels.js';
+import {
+  AFFECTED_STATUS_LABELS,
+  NOTICE_CHANNEL_LABELS,
+  NOTICE_CHANNEL_REASON_LABELS,
+  categoryLabel,
+  label,
+} from '../../labels.js';
 import { cell, row, table } from '../../table.js';
 
 const PAGE = 20;
@@ -18,6 +25,12 @@ export function affectedSection(incidentId) {
     autocomplete: 'off',
     'aria-describedby': 'affected-search-hint',
   });
+  const unreachedBox = h('input', {
+    type: 'checkbox',
+    id: 'affected-unreached',
+    name: 'unreached',
+    onchange: () => void load(false),
+  });
   let search = '';
   let next = 0;
   let rows = [];
@@ -25,6 +38,7 @@ export function affectedSection(incidentId) {
   const load = async (append) => {
     const q = new URLSearchParams({ limit: String(PAGE), after: String(append ? next : 0) });
     if (search) q.set('search', search);
+    if (unreachedBox.checked) q.set('unreached', 'true');
     try {
       const page = await api(`/api/incidents/${incidentId}/affected?${q}`);
       rows = append ? rows.concat(page.items) : page.items;
@@ -36,7 +50,11 @@ export function affectedSection(incidentId) {
           : h(
               'p',
               { class: 'muted' },
-              search ? `No affected customer matches “${search}”.` : 'None identified yet.',
+              search
+                ? `No affected customer matches “${search}”.`
+                : unreachedBox.checked
+                  ? 'Everyone is reached.'
+                  : 'None identified yet.',
             ),
       );
       if (next !== null)
@@ -68,6 +86,12 @@ export function affectedSection(incidentId) {
       input,
       h('button', { type: 'submit', class: 'button' }, 'Search'),
       h('p', { id: 'affected-search-hint', class: 'hint' }, 'Name, email, external id or reference code.'),
+      h(
+        'p',
+        { class: 'checkbox' },
+        unreachedBox,
+        h('label', { for: 'affected-unreached' }, 'Only people not yet reached'),
+      ),
     ),
     results,
   );
@@ -77,7 +101,7 @@ export function affectedSection(incidentId) {
 function customersTable(rows) {
   return table({
     compact: true,
-    columns: ['Customer', 'Email', 'Where', 'Exposed', 'Reference', 'Notice', 'Sent'],
+    columns: ['Customer', 'Email', 'Where', 'Exposed', 'Reference', 'Channel', 'Notice', 'Sent'],
     rows: rows.map((r) =>
       row(
         {},
@@ -86,6 +110,13 @@ function customersTable(rows) {
         r.jurisdiction,
         cell({ class: 'small' }, r.categories.map(categoryLabel).join(', ')),
         h('code', {}, r.referenceCode),
+        r.channel
+          ? [
+              label(NOTICE_CHANNEL_LABELS, r.channel),
+              h('br'),
+              h('span', { class: 'muted small' }, label(NOTICE_CHANNEL_REASON_LABELS, r.channelReason)),
+            ]
+          : h('span', { class: 'muted' }, '—'),
         [
           label(AFFECTED_STATUS_LABELS, r.status),
           r.acknowledgedAt ? [h('br'), h('span', { class: 'muted small' }, 'acknowledged')] : null,

@@ -2,7 +2,12 @@
 // the same numbers as text, and the undeliverable addresses (for a substitute notice).
 import { h, replace } from '../../dom.js';
 import { count, percent } from '../../format.js';
-import { DELIVERY_STATUS_LABELS } from '../../labels.js';
+import {
+  DELIVERY_STATUS_LABELS,
+  NOTICE_CHANNEL_LABELS,
+  NOTICE_CHANNEL_REASON_LABELS,
+  label,
+} from '../../labels.js';
 import { cell, row, table } from '../../table.js';
 
 /** The parts of the bar: delivery statuses, plus `pending` (nothing claimed yet). */
@@ -23,7 +28,11 @@ const WHY_NOTHING = {
 export function renderDelivery(body, incident, delivery) {
   const total = SEGMENTS.reduce((sum, [key]) => sum + delivery[key], 0);
   if (total === 0 && delivery.manual === 0) {
-    return replace(body, h('p', { class: 'muted' }, WHY_NOTHING[incident.status] ?? 'Nothing to deliver.'));
+    return replace(
+      body,
+      h('p', { class: 'muted' }, WHY_NOTHING[incident.status] ?? 'Nothing to deliver.'),
+      channelPlan(delivery.channels),
+    );
   }
   const delivered = percent(delivery.sent, total);
   replace(
@@ -75,6 +84,7 @@ export function renderDelivery(body, incident, delivery) {
           )
         : null,
     ),
+    channelPlan(delivery.channels),
     delivery.undeliverableList.length
       ? h(
           'details',
@@ -93,5 +103,41 @@ export function renderDelivery(body, incident, delivery) {
           }),
         )
       : null,
+  );
+}
+
+/**
+ * How many people's notices go each way and why, as planned by the rules that apply to them
+ * (email, letter, both, or none: substitute notice). Nothing for an incident whose channels were
+ * never planned (everyone is emailed).
+ */
+export function channelPlan(channels) {
+  if (!channels?.length) return null;
+  const total = (channel) => channels.filter((c) => c.channel === channel).reduce((n, c) => n + c.count, 0);
+  return h(
+    'div',
+    { id: 'channel-plan' },
+    h('h3', {}, 'How the notices go'),
+    h(
+      'p',
+      { class: 'small' },
+      ['email', 'email_and_letter', 'letter', 'none']
+        .filter((c) => total(c) > 0)
+        .map((c) => `${label(NOTICE_CHANNEL_LABELS, c)}: ${count(total(c))}`)
+        .join(' · '),
+    ),
+    table({
+      compact: true,
+      caption: 'Channels by reason',
+      columns: ['Channel', 'Why', 'People'],
+      rows: channels.map((c) =>
+        row(
+          { dataset: { channel: c.channel, reason: c.reason } },
+          label(NOTICE_CHANNEL_LABELS, c.channel),
+          label(NOTICE_CHANNEL_REASON_LABELS, c.reason),
+          cell({ class: 'num' }, count(c.count)),
+        ),
+      ),
+    }),
   );
 }

@@ -2,7 +2,13 @@
 // filing notes from the audit trail) and, for compliance, the actions recorded against them.
 import { h, notice, replace } from '../../dom.js';
 import { count, countdown, timeEl, uncertain } from '../../format.js';
-import { AUDIENCE_LABELS, OBLIGATION_STATUS_LABELS, label } from '../../labels.js';
+import {
+  AUDIENCE_LABELS,
+  OBLIGATION_STATUS_LABELS,
+  REACH_NEXT_STEPS,
+  REACH_STATE_LABELS,
+  label,
+} from '../../labels.js';
 import { cell, row, table } from '../../table.js';
 import { canFile, isOpen, obligationLabel } from './obligation-actions.js';
 
@@ -55,6 +61,57 @@ export function renderObligationTools(body, obligations, actions) {
       ? h('button', { type: 'button', class: 'button', onclick: () => actions.lift(held) }, 'Hold lifted')
       : null,
     h('button', { type: 'button', class: 'button', onclick: actions.reassess }, 'Re-assess'),
+  );
+}
+
+/** The reach states in the order people move through them, the unreached last. */
+const REACH_ORDER = [
+  'notified',
+  'awaiting_email',
+  'awaiting_letter',
+  'undeliverable',
+  'no_channel',
+  'manual',
+];
+
+/**
+ * An individuals' obligation's people by reach state (from the server: core/use-cases/reach.ts):
+ * an open one with some notified is "partly met", and each count still unreached says what happens
+ * to those people next. Nothing for other audiences, or before anyone is counted.
+ */
+export function reachSummary(o) {
+  const r = o.reach;
+  if (!r || !r.total) return null;
+  const partly = o.status !== 'met' && r.notified + r.covered > 0;
+  return h(
+    'div',
+    { class: 'reach small', dataset: { reach: o.id } },
+    partly
+      ? h('strong', {}, `Partly met: ${count(r.notified + r.covered)} of ${count(r.total)} reached`)
+      : null,
+    h(
+      'ul',
+      { class: 'reach__states' },
+      REACH_ORDER.filter((state) => r[state] > 0).map((state) =>
+        h(
+          'li',
+          { dataset: { state } },
+          `${label(REACH_STATE_LABELS, state)}: `,
+          h('strong', {}, count(r[state])),
+          state !== 'notified' && REACH_NEXT_STEPS[state]
+            ? [' — ', h('span', { class: 'muted' }, REACH_NEXT_STEPS[state])]
+            : null,
+        ),
+      ),
+      r.covered
+        ? h(
+            'li',
+            { dataset: { state: 'covered' } },
+            'Covered by the substitute notice: ',
+            h('strong', {}, count(r.covered)),
+          )
+        : null,
+    ),
   );
 }
 
@@ -120,6 +177,7 @@ export function renderObligations(body, obligations, filings, actions) {
               : null,
             o.status === 'met' && filing(o) ? h('p', { class: 'filing-note small' }, filing(o)) : null,
             o.delayReason ? h('p', { class: 'muted small' }, `Delay: ${o.delayReason}`) : null,
+            reachSummary(o),
           ],
           cell({ class: 'num' }, count(o.affectedCount)),
           cell({ class: 'small' }, o.citation, uncertain(o.uncertain)),
