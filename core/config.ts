@@ -60,6 +60,17 @@ const EnvFields = z.object({
    */
   PAGE_TOKEN_DAYS: z.coerce.number().int().min(1).max(3650).default(400),
   /**
+   * The customer page's limits (api/miss-throttle.ts): they stop guessing, not people. Misses
+   * (unknown, expired, malformed links) per client address and in total per window; a valid link is
+   * never refused for its address, only past its own limit (a runaway reload). 30 misses a minute is
+   * far more than a person mistyping a link makes; the total bounds a guesser spread over many
+   * addresses; 30 views of one page a minute is more than anyone reads.
+   */
+  PAGE_MISS_LIMIT_PER_ADDRESS: z.coerce.number().int().min(1).default(30),
+  PAGE_MISS_LIMIT_TOTAL: z.coerce.number().int().min(1).default(1000),
+  PAGE_VIEW_LIMIT_PER_LINK: z.coerce.number().int().min(1).default(30),
+  PAGE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
+  /**
    * Keys PAYLOAD_ENCRYPTION_KEY replaced, comma-separated: payloads they encrypted stay readable
    * (histories of running workflows); nothing new is encrypted with them.
    */
@@ -93,23 +104,6 @@ const EnvFields = z.object({
   DKIM_DOMAIN: z.string().min(1).optional(),
   DKIM_SELECTOR: z.string().min(1).optional(),
   DKIM_PRIVATE_KEY_PATH: z.string().min(1).optional(),
-
-  COMPANY_NAME: z.string().min(1).default('Example Corp'),
-  COMPANY_POSTAL_ADDRESS: z.string().min(1).default('1 Example Street, Springfield, USA'),
-  SUPPORT_EMAIL: z.email().default('privacy@example.com'),
-  SUPPORT_PHONE: z.string().min(3).default('+1 800 555 0100'),
-  DPO_CONTACT: z.string().min(3).default('Data Protection Officer, dpo@example.com'),
-  /**
-   * The company profile: sector regimes the company falls under, comma-separated (core/law/profile.ts):
-   * hipaa, hipaa_business_associate, sec, reg_s_p, nydfs, glba, health_app, ca_health_facility, nis2,
-   * dora, processor.
-   */
-  COMPANY_REGIMES: z
-    .string()
-    .default('')
-    .transform((s) => commaList(s.toLowerCase()))
-    .pipe(z.array(z.enum(COMPANY_REGIME_TOKENS))),
-
   /**
    * Bounces (core/delivery/return-path.ts): with a domain, every notice's envelope sender is a VERP
    * address `bounces+<token>@BOUNCE_DOMAIN` and the API listens for the reports that come back to
@@ -134,6 +128,23 @@ const EnvFields = z.object({
     .min(0)
     .max(7 * 24 * 60)
     .default(60),
+
+  COMPANY_NAME: z.string().min(1).default('Example Corp'),
+  COMPANY_POSTAL_ADDRESS: z.string().min(1).default('1 Example Street, Springfield, USA'),
+  SUPPORT_EMAIL: z.email().default('privacy@example.com'),
+  SUPPORT_PHONE: z.string().min(3).default('+1 800 555 0100'),
+  DPO_CONTACT: z.string().min(3).default('Data Protection Officer, dpo@example.com'),
+  /**
+   * The company profile: sector regimes the company falls under, comma-separated (core/law/profile.ts):
+   * hipaa, hipaa_business_associate, sec, reg_s_p, nydfs, glba, health_app, ca_health_facility, nis2,
+   * dora, processor.
+   */
+  COMPANY_REGIMES: z
+    .string()
+    .default('')
+    .transform((s) => commaList(s.toLowerCase()))
+    .pipe(z.array(z.enum(COMPANY_REGIME_TOKENS))),
+
   /** How often the API starts workflows that could not be started when their incident was opened. */
   WORKFLOW_START_RETRY_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   HOST: z.string().min(1).default('127.0.0.1'),
@@ -216,6 +227,15 @@ const EnvFields = z.object({
     .string()
     .regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code such as US')
     .default('US'),
+
+  /**
+   * What one individual notice costs, in US dollars, for testing statutes' substitute-notice cost
+   * thresholds (core/use-cases/substitute-notice.ts): a printed, posted letter, and an email.
+   */
+  NOTICE_COST_PER_LETTER_USD: z.coerce.number().min(0).default(1.25),
+  NOTICE_COST_PER_EMAIL_USD: z.coerce.number().min(0).default(0.01),
+  /** The toll-free number a substitute notice names (HIPAA asks for one); unset: none is printed. */
+  SUBSTITUTE_TOLL_FREE_NUMBER: z.string().trim().min(1).optional(),
 });
 
 const EnvSchema = EnvFields.superRefine((e, ctx) => {
@@ -239,6 +259,12 @@ const EnvSchema = EnvFields.superRefine((e, ctx) => {
       path: [missing],
       message: 'client certificate and key must be set together',
     });
+  }
+  // A listener certificate without its key (or the reverse) cannot offer STARTTLS.
+  if ((e.BOUNCE_SMTP_TLS_CERT_PATH === undefined) !== (e.BOUNCE_SMTP_TLS_KEY_PATH === undefined)) {
+    const missing =
+      e.BOUNCE_SMTP_TLS_CERT_PATH === undefined ? 'BOUNCE_SMTP_TLS_CERT_PATH' : 'BOUNCE_SMTP_TLS_KEY_PATH';
+    ctx.addIssue({ code: 'custom', path: [missing], message: 'certificate and key must be set together' });
   }
   // A DKIM signature needs its domain, selector and key; a partial set would silently not sign.
   const dkim = ['DKIM_DOMAIN', 'DKIM_SELECTOR', 'DKIM_PRIVATE_KEY_PATH'] as const;
@@ -266,12 +292,6 @@ export interface Config {
     uiUrl: string;
     payloadKey: Buffer;
     /** Keys payloads may still be encrypted with (PAYLOAD_PREVIOUS_KEYS); only decoding uses them. */
-  // A listener certificate without its key (or the reverse) cannot offer STARTTLS.
-  if ((e.BOUNCE_SMTP_TLS_CERT_PATH === undefined) !== (e.BOUNCE_SMTP_TLS_KEY_PATH === undefined)) {
-    const missing =
-      e.BOUNCE_SMTP_TLS_CERT_PATH === undefined ? 'BOUNCE_SMTP_TLS_CERT_PATH' : 'BOUNCE_SMTP_TLS_KEY_PATH';
-    ctx.addIssue({ code: 'custom', path: [missing], message: 'certificate and key must be set together' });
-  }
     previousPayloadKeys: Buffer[];
     workflowBundlePath: string | undefined;
   };
@@ -304,6 +324,16 @@ export interface Config {
     key: Buffer;
     /** PAGE_TOKEN_DAYS: a link works this long after its notice is sent. */
     days: number;
+    /** The page's limits per PAGE_LIMIT_WINDOW_SECONDS (api/miss-throttle.ts); keyed on `request.ip`. */
+    limits: {
+      /** PAGE_MISS_LIMIT_PER_ADDRESS: misses one client address may make. */
+      missesPerAddress: number;
+      /** PAGE_MISS_LIMIT_TOTAL: misses from all addresses together (per API process). */
+      missesTotal: number;
+      /** PAGE_VIEW_LIMIT_PER_LINK: requests one valid link may make. */
+      viewsPerLink: number;
+      windowMs: number;
+    };
   };
   http: {
     host: string;
@@ -313,6 +343,20 @@ export interface Config {
     trustProxy: boolean | number | string[];
     bodyLimitBytes: number;
     importBodyLimitBytes: number;
+  };
+  /** Bounces and other reports about sent notices (core/delivery/return-path.ts, api/bounce-listener.ts). */
+  bounces: {
+    /** BOUNCE_DOMAIN, lower-cased; null: plain envelope sender, no listener. */
+    domain: string | null;
+    /** BOUNCE_TOKEN_KEY: return-path tokens are HMAC-SHA256 under it. */
+    key: Buffer;
+    smtpPort: number;
+    /** PEM files for STARTTLS on the listener; null: no STARTTLS offered. */
+    tls: { certPath: string; keyPath: string } | null;
+    /** BOUNCE_WEBHOOK_SECRET; null: the webhook refuses every call. */
+    webhookSecret: string | null;
+    /** BOUNCE_LETTER_GATHER_MINUTES in milliseconds. */
+    letterGatherMs: number;
   };
   auth: {
     /** null: no OIDC sign-in (service and development tokens only). */
@@ -336,6 +380,14 @@ export interface Config {
   delivery: { batchSize: number; shards: number; retryDelaysMs: number[] };
   /** Printed letters (core/letters). */
   letters: { dir: string; homeCountry: string };
+  /** Substitute notice (core/use-cases/substitute-notice.ts). */
+  substituteNotice: {
+    /** NOTICE_COST_PER_LETTER_USD and NOTICE_COST_PER_EMAIL_USD: the estimate a statute's cost threshold is tested against. */
+    costPerLetterUsd: number;
+    costPerEmailUsd: number;
+    /** SUBSTITUTE_TOLL_FREE_NUMBER, printed on the website and media texts; null: none. */
+    tollFreeNumber: string | null;
+  };
   policy: {
     individualNoticeTargetHours: number;
     reminderFractions: number[];
@@ -351,20 +403,6 @@ export { ConfigError };
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Config> {
   const parsed = EnvSchema.safeParse(env);
   if (!parsed.success) {
-  /** Bounces and other reports about sent notices (core/delivery/return-path.ts, api/bounce-listener.ts). */
-  bounces: {
-    /** BOUNCE_DOMAIN, lower-cased; null: plain envelope sender, no listener. */
-    domain: string | null;
-    /** BOUNCE_TOKEN_KEY: return-path tokens are HMAC-SHA256 under it. */
-    key: Buffer;
-    smtpPort: number;
-    /** PEM files for STARTTLS on the listener; null: no STARTTLS offered. */
-    tls: { certPath: string; keyPath: string } | null;
-    /** BOUNCE_WEBHOOK_SECRET; null: the webhook refuses every call. */
-    webhookSecret: string | null;
-    /** BOUNCE_LETTER_GATHER_MINUTES in milliseconds. */
-    letterGatherMs: number;
-  };
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
@@ -433,6 +471,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     pageTokens: {
       key: e.PAGE_TOKEN_KEY ? Buffer.from(e.PAGE_TOKEN_KEY, 'base64') : localKey(dataDir, 'page-token-key'),
       days: e.PAGE_TOKEN_DAYS,
+      limits: {
+        missesPerAddress: e.PAGE_MISS_LIMIT_PER_ADDRESS,
+        missesTotal: e.PAGE_MISS_LIMIT_TOTAL,
+        viewsPerLink: e.PAGE_VIEW_LIMIT_PER_LINK,
+        windowMs: e.PAGE_LIMIT_WINDOW_SECONDS * 1000,
+      },
     },
     http: {
       host: e.HOST,
@@ -442,6 +486,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       trustProxy: e.TRUST_PROXY,
       bodyLimitBytes: e.HTTP_BODY_LIMIT_KB * 1024,
       importBodyLimitBytes: e.IMPORT_BODY_LIMIT_MB * 1024 * 1024,
+    },
+    bounces: {
+      domain: e.BOUNCE_DOMAIN?.toLowerCase() ?? null,
+      key: e.BOUNCE_TOKEN_KEY
+        ? Buffer.from(e.BOUNCE_TOKEN_KEY, 'base64')
+        : localKey(dataDir, 'bounce-token-key'),
+      smtpPort: e.BOUNCE_SMTP_PORT,
+      tls:
+        e.BOUNCE_SMTP_TLS_CERT_PATH && e.BOUNCE_SMTP_TLS_KEY_PATH
+          ? { certPath: e.BOUNCE_SMTP_TLS_CERT_PATH, keyPath: e.BOUNCE_SMTP_TLS_KEY_PATH }
+          : null,
+      webhookSecret: e.BOUNCE_WEBHOOK_SECRET ?? null,
+      letterGatherMs: e.BOUNCE_LETTER_GATHER_MINUTES * 60_000,
     },
     auth: {
       oidc:
@@ -467,6 +524,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       dir: e.LETTERS_DIR ? resolve(e.LETTERS_DIR) : resolve(dataDir, 'letters'),
       homeCountry: e.LETTERS_HOME_COUNTRY,
     },
+    substituteNotice: {
+      costPerLetterUsd: e.NOTICE_COST_PER_LETTER_USD,
+      costPerEmailUsd: e.NOTICE_COST_PER_EMAIL_USD,
+      tollFreeNumber: e.SUBSTITUTE_TOLL_FREE_NUMBER ?? null,
+    },
     delivery: {
       batchSize: e.DELIVERY_BATCH_SIZE,
       shards: e.DELIVERY_SHARDS,
@@ -490,19 +552,6 @@ function parseRoleGroups(text: string, ctx: z.RefinementCtx): Partial<Record<Rol
       ctx.addIssue({
         code: 'custom',
         message: `"${pair}" is not role=group with a role of ${ROLES.join(', ')}`,
-    bounces: {
-      domain: e.BOUNCE_DOMAIN?.toLowerCase() ?? null,
-      key: e.BOUNCE_TOKEN_KEY
-        ? Buffer.from(e.BOUNCE_TOKEN_KEY, 'base64')
-        : localKey(dataDir, 'bounce-token-key'),
-      smtpPort: e.BOUNCE_SMTP_PORT,
-      tls:
-        e.BOUNCE_SMTP_TLS_CERT_PATH && e.BOUNCE_SMTP_TLS_KEY_PATH
-          ? { certPath: e.BOUNCE_SMTP_TLS_CERT_PATH, keyPath: e.BOUNCE_SMTP_TLS_KEY_PATH }
-          : null,
-      webhookSecret: e.BOUNCE_WEBHOOK_SECRET ?? null,
-      letterGatherMs: e.BOUNCE_LETTER_GATHER_MINUTES * 60_000,
-    },
       });
       continue;
     }

@@ -1,44 +1,50 @@
 import { createHash } from 'node:crypto';
-import rateLimit from '@fastify/rate-limit';
-import type { FastifyError, FastifyReply } from 'fastify';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { renderStatusPage } from '../../core/mail/render';
 import type { TemplateCache } from '../../core/mail/template-cache';
 import { loadPageTemplates } from '../../core/mail/templates';
-import { acknowledgeNotice, showCustomerPage } from '../../core/use-cases/customer-page';
+import type { Config } from '../../core/config';
+import {
+  Acknowledgements,
+  RenderedPages,
+  customerPageHtml,
+  customerPagePath,
+  findCustomerPage,
+} from '../../core/use-cases/customer-page';
 import type { CustomerPageDeps } from '../../core/use-cases/customer-page';
+import { MissThrottle, WindowCounter } from '../miss-throttle';
 import type { App, AppDeps } from '../types';
 
 /**
  * The customer's own page, `/n/<token>`: public, reached from the link in their notice. It shows
- * the notice exactly as sent (rendered again from the approved template snapshot, as delivery renders
- * it: `showCustomerPage` in core/use-cases/customer-page.ts), what of theirs was involved,
- * the steps to take, common questions, a contact route carrying their reference code, and an
- * "I have read this" form (`POST /n/<token>/acknowledge`, plain HTML, no script).
+ * the notice exactly as sent (from its stored copy, rendered once per process through the renderer
+ * delivery uses: core/use-cases/customer-page.ts), what of theirs was involved, the steps to take,
+ * common questions, a contact route carrying their reference code, and an "I have read this" form
+ * (`POST /n/<token>/acknowledge`, plain HTML, no script).
  *
  * The token (64 hex characters, 256 bits) is the only secret; the database holds only its hash
  * (core/delivery/page-token.ts), and a link past PAGE_TOKEN_DAYS gets a 410 "expired" page. Every
- * answer under /n/ is rate limited per client address; a wrong token, of any shape, costs one
- * indexed lookup and gets the same plain 404 page. Responses are never cached, send no referrer,
- * and run under a CSP that allows nothing but the page's own stylesheet (by hash) and a form
- * posting back to this site.
+ * request, whatever its token, costs the same one indexed lookup of the token's hash; a wrong token
+ * of any shape gets the same plain 404 page. Responses are never cached, send no referrer, and run
+ * under a CSP that allows nothing but the page's own stylesheet (by hash) and a form posting back.
+ *
+ * Limits stop guessing, not people (api/miss-throttle.ts, README "How the customer page is
+ * protected"): misses — unknown, expired, malformed links — are counted per client address
+ * (`request.ip`, after TRUST_PROXY) and in total, and past either limit a miss is answered 429. A
+ * valid link is never refused because others share its address (a carrier's NAT, an office proxy):
+ * it only has a limit of its own, against a runaway reload.
  *
  * The page's own wording lives in templates/page/ (per language, like the notices). It frames the
  * notice and is not part of an approval: what the customer was told comes from the snapshot.
  *
- * This module is HTTP only: rate limit, headers, status pages, redirect. Reading and rendering the
- * page and recording the acknowledgement are core functions.
+ * This module is HTTP only: limits, headers, status pages, redirect. Finding and rendering the page
+ * and recording the acknowledgement are core functions.
  */
 export interface CustomerPageOptions {
-  /**
-   * Requests one client address may make to /n/* per window (pages, acknowledgements and wrong
-   * links alike): enough for a person, too few to guess tokens.
-   * @default 30
-   */
-  rateLimitMax?: number;
-  /** @default 60_000 (one minute) */
-  rateLimitWindowMs?: number;
+  /** Overrides of PAGE_* limits (config.pageTokens.limits), for tests. */
+  limits?: Partial<Config['pageTokens']['limits']>;
   /** Where the page templates are. @default templates/page */
   pageTemplatesDir?: string;
 }
@@ -57,21 +63,44 @@ export async function customerPageRoutes(
     templates: deps.templates,
     config,
     pages: loadPageTemplates(deps.pageTemplatesDir),
+    rendered: new RenderedPages(),
   };
+  const limits = { ...config.pageTokens.limits, ...deps.limits };
+  const window = (max: number) => ({ max, windowMs: limits.windowMs });
+  const misses = new MissThrottle({
+    perAddress: window(limits.missesPerAddress),
+    total: window(limits.missesTotal),
+  });
+  const perLink = new WindowCounter(window(limits.viewsPerLink));
+  const acknowledgements = new Acknowledgements(deps.pool);
 
-  const sendStatus = (reply: FastifyReply, code: keyof typeof STATUS_FOR_CODE) =>
-    reply
-      .code(code)
-      .type('text/html; charset=utf-8')
-      .send(renderStatusPage(page.pages, STATUS_FOR_CODE[code], config.company));
+  // The status pages are the same for everyone: rendered once.
+  const statusPages = new Map(
+    Object.entries(STATUS_FOR_CODE).map(([code, status]) => [
+      Number(code),
+      renderStatusPage(page.pages, status, config.company),
+    ]),
+  );
+  const sendStatus = (reply: FastifyReply, code: keyof typeof STATUS_FOR_CODE, retryAfter?: number) => {
+    if (retryAfter !== undefined) reply.header('retry-after', String(retryAfter));
+    return reply.code(code).type(HTML).send(statusPages.get(code));
+  };
+  /** A link that leads nowhere: counted against its address and the total, then 404/410 or 429. */
+  const miss = (request: FastifyRequest, reply: FastifyReply, code: 404 | 410) => {
+    const retryAfter = misses.miss(request.ip);
+    if (retryAfter === null) return sendStatus(reply, code);
+    request.log.warn({ source: request.ip }, 'customer page misses throttled');
+    return sendStatus(reply, 429, retryAfter);
+  };
+  /** A valid link past its own limit (a runaway reload): null while within it. */
+  const overOwnLimit = (reply: FastifyReply, tokenHash: string) => {
+    const retryAfter = perLink.hit(tokenHash);
+    return retryAfter === null ? null : sendStatus(reply, 429, retryAfter);
+  };
 
   await app.register(
     async (instance) => {
       const scope = instance.withTypeProvider<ZodTypeProvider>();
-      await scope.register(rateLimit, {
-        max: deps.rateLimitMax ?? 30,
-        timeWindow: deps.rateLimitWindowMs ?? 60_000,
-      });
       // The acknowledgement is a plain HTML form; its body carries nothing we read.
       scope.addContentTypeParser(
         'application/x-www-form-urlencoded',
@@ -90,35 +119,40 @@ export async function customerPageRoutes(
         return payload;
       });
       scope.setErrorHandler((error: FastifyError, request, reply) => {
-        if (error.statusCode === 429) return sendStatus(reply, 429);
         if (error.statusCode !== undefined && error.statusCode < 500) return sendStatus(reply, 404);
         request.log.error({ err: error }, 'customer page failed');
         return sendStatus(reply, 500);
       });
-      instance.setNotFoundHandler({ preHandler: instance.rateLimit() }, async (_request, reply) => {
+      instance.setNotFoundHandler(async (request, reply) => {
         // Looks up a token that matches nothing, so it costs what a wrong token costs and no shape
-        // of link answers faster than another.
-        await showCustomerPage(page, '');
-        return sendStatus(reply, 404);
+        // of link answers faster than another; counted as the miss it is.
+        await findCustomerPage(deps.pool, '');
+        return miss(request, reply, 404);
       });
 
       scope.get('/:token', { schema: { hide: true, params: TokenParams } }, async (request, reply) => {
-        const html = await showCustomerPage(page, request.params.token);
+        const { token } = request.params;
+        const found = await findCustomerPage(deps.pool, token);
         // Gone, not missing: the link was real, and the page says how to reach us instead.
-        if (html === 'expired') return sendStatus(reply, 410);
-        if (!html) return sendStatus(reply, 404);
-        return reply.code(200).type('text/html; charset=utf-8').send(html);
+        if (found.kind !== 'page') return miss(request, reply, found.kind === 'expired' ? 410 : 404);
+        const refused = overOwnLimit(reply, found.tokenHash);
+        if (refused) return refused;
+        const html = await customerPageHtml(page, found, token);
+        return reply.code(200).type(HTML).send(html);
       });
 
       scope.post(
         '/:token/acknowledge',
         { schema: { hide: true, params: TokenParams } },
         async (request, reply) => {
-          const done = await acknowledgeNotice(page, request.params.token);
-          if (done === 'expired') return sendStatus(reply, 410);
-          if (!done) return sendStatus(reply, 404);
+          const { token } = request.params;
+          const found = await findCustomerPage(deps.pool, token);
+          if (found.kind !== 'page') return miss(request, reply, found.kind === 'expired' ? 410 : 404);
+          const refused = overOwnLimit(reply, found.tokenHash);
+          if (refused) return refused;
+          await acknowledgements.record(found.row);
           // Post/redirect/get: a reload does not post again, and the page shows the acknowledgement.
-          return reply.code(303).header('location', done.pagePath).send();
+          return reply.code(303).header('location', customerPagePath(config, token)).send();
         },
       );
     },
@@ -126,14 +160,22 @@ export async function customerPageRoutes(
   );
 }
 
+const HTML = 'text/html; charset=utf-8';
+
+/** A stylesheet's CSP hash; the page's few stylesheets (one per language) are hashed once. */
+const styleHashes = new Map<string, string>();
+function styleHash(css: string): string {
+  let hash = styleHashes.get(css);
+  if (hash === undefined) {
+    hash = `'sha256-${createHash('sha256').update(css).digest('base64')}'`;
+    if (styleHashes.size < 100) styleHashes.set(css, hash);
+  }
+  return hash;
+}
+
 /** Nothing but the page's own inline stylesheets (by hash) and a form posting back here. */
 function contentSecurityPolicy(html: string): string {
-  const hashes = [...html.matchAll(/<style>([\s\S]*?)<\/style>/g)].map(
-    (m) =>
-      `'sha256-${createHash('sha256')
-        .update(m[1] ?? '')
-        .digest('base64')}'`,
-  );
+  const hashes = [...html.matchAll(/<style>([\s\S]*?)<\/style>/g)].map((m) => styleHash(m[1] ?? ''));
   return [
     "default-src 'none'",
     `style-src ${hashes.length > 0 ? hashes.join(' ') : "'none'"}`,

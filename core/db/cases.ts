@@ -32,8 +32,8 @@ export interface CaseRow extends Recipient {
   contentHash: string | null;
   sendContext: string | null;
   /**
-   * The person's other records in this incident, merged into this case's notice (same email
-   * address): each with its own reference code, which support may be quoted too.
+   * The person's other records in this incident, merged into this case's notice (same person key,
+   * or same email address and name): each with its own reference code, which support may be quoted too.
    */
   mergedRecords: MergedRecord[];
 }
@@ -94,6 +94,52 @@ export async function findByPageTokenHash(db: Queryable, hash: string): Promise<
 }
 
 /**
+ * What the customer page needs of a person, by their token's hash: the frozen recipient, the page's
+ * own state, the copy of the notice they were sent and its template version. A case without the
+ * support lookup's extras (incident title, merged records), so one read serves a page.
+ */
+export interface PageRow extends Recipient {
+  incidentId: string;
+  pageExpiresAt: Date | null;
+  acknowledgedAt: Date | null;
+  /** The notice sent (their delivery's), else the incident's latest approved one; null: none yet. */
+  noticeId: string | null;
+  /** That notice's template snapshot version; null with `noticeId`. */
+  templateVersion: string | null;
+  /** The copy of the sent notice (core/delivery/sent-copy.ts): null until it reached the commit point. */
+  contentHash: string | null;
+  sendContext: string | null;
+}
+
+/**
+ * The page behind a token's hash, or null: one statement, an index probe on page_token_hash (a
+ * unique index) and primary-key probes for the delivery and notice. Every token, right or wrong,
+ * of any shape, costs this one read, so no shape of link answers faster than another.
+ */
+export async function findPageByTokenHash(db: Queryable, hash: string): Promise<PageRow | null> {
+  const { rows } = await db.query<PageRow>(
+    `SELECT a.incident_id AS "incidentId", a.customer_id AS "customerId", ${FROZEN_RECIPIENT_COLUMNS},
+       a.jurisdiction, a.notice_jurisdictions AS "noticeJurisdictions", a.categories,
+       a.masked_identifiers AS "maskedIdentifiers", a.reference_code AS "referenceCode",
+       a.page_seed AS "pageSeed", a.page_token_hash AS "pageTokenHash", a.page_expires_at AS "pageExpiresAt",
+       a.acknowledged_at AS "acknowledgedAt", d.id AS "deliveryId", d.status AS "deliveryStatus",
+       coalesce(d.attempts, 0) AS attempts, d.content_hash AS "contentHash", d.send_context AS "sendContext",
+       coalesce(ns.id, n.id) AS "noticeId", coalesce(ns.template_version, n.template_version) AS "templateVersion"
+     FROM affected_customers a
+     LEFT JOIN deliveries d ON d.incident_id = a.incident_id AND d.customer_id = a.customer_id
+     LEFT JOIN notices ns ON ns.id = d.notice_id
+     LEFT JOIN LATERAL (
+       SELECT id, template_version FROM notices
+       WHERE incident_id = a.incident_id AND audience = 'individuals' AND status = 'approved'
+       ORDER BY version DESC LIMIT 1
+     ) n ON d.notice_id IS NULL
+     WHERE a.page_token_hash = $1`,
+    [hash],
+  );
+  return rows[0] ?? null;
+}
+
+/**
  * The case with this reference code (codes are unique), as a list for the support lookup. The code
  * of a merged record finds the case of the record whose notice covered it.
  */
@@ -127,19 +173,22 @@ export async function findByEmail(db: Queryable, email: string, limit: number): 
 }
 
 /**
- * Records that the customer has read their notice. Only the first call writes: it returns the
- * instant recorded; a later call returns null and changes nothing.
+ * Records that each of these people has read their notice, in one statement. Only a first
+ * acknowledgement writes: the result lists the records that were acknowledged now, with the instant
+ * recorded; one acknowledged before is left as it was and not listed. Each row is locked alone (no
+ * lock another person's acknowledgement waits for).
  */
-export async function acknowledge(
+export async function acknowledgeMany(
   db: Queryable,
-  incidentId: string,
-  customerId: number,
-): Promise<Date | null> {
-  const { rows } = await db.query<{ acknowledgedAt: Date }>(
-    `UPDATE affected_customers SET acknowledged_at = now()
-     WHERE incident_id = $1 AND customer_id = $2 AND acknowledged_at IS NULL
-     RETURNING acknowledged_at AS "acknowledgedAt"`,
-    [incidentId, customerId],
+  records: readonly { incidentId: string; customerId: number }[],
+): Promise<{ incidentId: string; customerId: number; acknowledgedAt: Date }[]> {
+  if (records.length === 0) return [];
+  const { rows } = await db.query<{ incidentId: string; customerId: number; acknowledgedAt: Date }>(
+    `UPDATE affected_customers a SET acknowledged_at = now()
+     FROM unnest($1::uuid[], $2::bigint[]) AS r(incident_id, customer_id)
+     WHERE a.incident_id = r.incident_id AND a.customer_id = r.customer_id AND a.acknowledged_at IS NULL
+     RETURNING a.incident_id AS "incidentId", a.customer_id::int AS "customerId", a.acknowledged_at AS "acknowledgedAt"`,
+    [records.map((r) => r.incidentId), records.map((r) => r.customerId)],
   );
-  return rows[0]?.acknowledgedAt ?? null;
+  return rows;
 }
