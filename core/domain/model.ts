@@ -56,7 +56,6 @@ export const AFFECTED_STATUSES = ['pending', 'notified', 'undeliverable', 'manua
 export type AffectedStatus = (typeof AFFECTED_STATUSES)[number];
 
 /**
-/**
  * What a report about a sent notice says (core/mail/bounce-report.ts; RFC 3464 `Action`, RFC 5965
  * feedback reports): `failed` — will not be delivered (a bounce); `delayed` — still trying;
  * `delivered` — reached the mailbox (or was relayed on); `complaint` — the person marked it as spam
@@ -66,6 +65,7 @@ export type AffectedStatus = (typeof AFFECTED_STATUSES)[number];
 export const BOUNCE_OUTCOMES = ['failed', 'delayed', 'delivered', 'complaint', 'unknown'] as const;
 export type BounceOutcome = (typeof BOUNCE_OUTCOMES)[number];
 
+/**
  * Where a legal obligation (one rule, one jurisdiction) stands: `pending` until it is met or its
  * deadline passes (`overdue`); `not_required` when the rule's test is not met (a safe harbour, a
  * threshold). The law engine only ever drafts `pending` or `not_required` (core/law `ObligationDraft`).
@@ -111,10 +111,10 @@ export const NOTICE_CHANNEL_REASONS = [
   'no_email',
   'no_contact',
   'email_undeliverable',
+  'email_bounced',
   'letter_returned',
 ] as const;
 export type NoticeChannelReason = (typeof NOTICE_CHANNEL_REASONS)[number];
-  'email_bounced',
 
 /**
  * Where an affected person stands towards the individuals' obligations that count them

@@ -83,6 +83,9 @@ const ACCESS: Record<string, readonly Role[] | 'public' | 'webhook secret'> = {
   'POST /api/users/invitations': ['admin'],
   'POST /api/users/:id/sign-out': ['admin'],
   'DELETE /api/users/:id/token': ['admin'],
+
+  // Relays' reports about sent notices: the relay's shared secret, never a staff token (test/api/bounces.test.ts).
+  'POST /api/bounces': 'webhook secret',
 };
 
 /** Who knocks: each role, and the callers who must get 401 on every protected route. */
@@ -93,9 +96,6 @@ const REFUSED: Caller[] = ['no token', 'invalid token', 'deactivated user', 'exp
 function concrete(url: string): string {
   return url
     .replace(/:token\b/g, randomBytes(32).toString('hex'))
-
-  // Relays' reports about sent notices: the relay's shared secret, never a staff token (test/api/bounces.test.ts).
-  'POST /api/bounces': 'webhook secret',
     .replace(/:[A-Za-z]+/g, () => randomUUID())
     .replace(/\*$/, 'index.html');
 }

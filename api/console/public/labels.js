@@ -183,6 +183,8 @@ export const ACTION_LABELS = {
   support_lookup: 'Support lookup',
   inventory_changed: 'Inventory changed',
   recipient_corrected: 'Recipient corrected',
+  email_bounced: 'Email bounced: person re-opened for a letter or substitute notice',
+  email_report_recorded: 'Report about a sent email recorded (no change)',
   dossier_exported: 'Evidence dossier exported',
   letter_batch_opened: 'Letter batch opened for the mail house',
   letter_batch_ready: 'Letter batch ready for the mail house',
@@ -207,5 +209,3 @@ const CATEGORY_LABELS = {
   drivers_license: "Driver's licence",
 };
 export const categoryLabel = (c) => label(CATEGORY_LABELS, c);
-  email_bounced: 'Email bounced: person re-opened for a letter or substitute notice',
-  email_report_recorded: 'Report about a sent email recorded (no change)',
