@@ -122,9 +122,9 @@ export async function countFoundBy(
  * exposure window (null: open), $6 the named customers' ids (null or empty: none named). Exported
  * for EXPLAIN in bench/identification.ts. Holdings are narrowed by system (index), category overlap
  * and period before their categories are unnested; the named customers are added by one hash full
- * join; customers join by hash. Identities (person key, or address and name) shared by several
- * records are found by one hash aggregate over the affected set; only their records are aggregated
- * again for the unions.
+ * join; customers join by hash. Person keys and addresses shared by several records are found by
+ * one hash aggregate over the affected set; only their records have their names compared and are
+ * aggregated again for the unions.
  */
 export const IDENTIFY_SQL = `WITH matched AS (
    SELECT h.customer_id,
@@ -154,26 +154,36 @@ export const IDENTIFY_SQL = `WITH matched AS (
           c.representative_name, c.representative_email, c.postal_address, c.phone,
           c.electronic_consent_at, c.electronic_consent_method,
           CASE WHEN c.status = 'deceased' AND c.representative_email IS NULL THEN 'manual' ELSE 'pending' END AS status,
-          -- Who the record's person is (see identify): records sharing it are one person. None for a
-          -- deceased customer (their notice goes to a representative or is handled by hand), nor
-          -- for a record with neither a key nor an email address. The email has no white space, so
-          -- the first space ends it; the prefixes keep keys and addresses apart.
+          -- Whose record it is, as far as one column tells (see identify): the person key, else the
+          -- email address. None for a deceased customer (their notice goes to a representative or
+          -- is handled by hand), nor for a record with neither. The prefixes keep keys and
+          -- addresses apart.
           CASE WHEN c.status = 'deceased' THEN NULL
                WHEN c.person_key IS NOT NULL THEN 'key:' || c.person_key
-               WHEN btrim(c.email) <> '' THEN 'email:' || lower(btrim(c.email)) || ' '
-                                              || lower(regexp_replace(btrim(c.full_name), '\\s+', ' ', 'g'))
-          END AS person
+               WHEN btrim(c.email) <> '' THEN 'email:' || lower(btrim(c.email))
+          END AS holder
    FROM exposed e JOIN customers c ON c.id = e.customer_id
    -- Rows go in in customer order (delivery pages by it); the merge join below keeps this order.
    ORDER BY e.customer_id
  ),
+ -- Keys and addresses several records share: one hash aggregate over the affected set. Only
+ -- their few records go on (and only theirs have their names normalised).
  shared AS (
-   SELECT person, min(customer_id) AS recipient FROM people
-   WHERE person IS NOT NULL GROUP BY person HAVING count(*) > 1
+   SELECT holder FROM people WHERE holder IS NOT NULL GROUP BY holder HAVING count(*) > 1
+ ),
+ -- Among those, the people: one key is one person; one address is one person per name (trimmed,
+ -- case-folded by lower(), runs of white space as one space; accents kept). The record with the
+ -- lowest id of each person with several records receives the notice.
+ candidates AS (
+   SELECT p.customer_id, p.categories, p.masked, p.jurisdiction, p.found_by, p.holder,
+          CASE WHEN p.holder LIKE 'email:%' THEN lower(regexp_replace(btrim(p.full_name), '\\s+', ' ', 'g')) END AS name
+   FROM shared s JOIN people p ON p.holder = s.holder
  ),
  members AS MATERIALIZED (
-   SELECT s.recipient, p.customer_id, p.categories, p.masked, p.jurisdiction, p.found_by
-   FROM shared s JOIN people p ON p.person = s.person
+   SELECT recipient, customer_id, categories, masked, jurisdiction, found_by
+   FROM (SELECT *, min(customer_id) OVER person AS recipient, count(*) OVER person AS records
+         FROM candidates WINDOW person AS (PARTITION BY holder, name)) c
+   WHERE records > 1
  ),
  -- For the records of people with several: the recipient with the union of what all of them
  -- exposed (two different cards: both last digits, as an array), of their jurisdictions when
