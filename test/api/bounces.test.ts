@@ -206,6 +206,14 @@ describe('bounce listener (SMTP)', () => {
       letterBatchWorkflowId(incidentId, `bounce-${ada.deliveryId}`),
     );
     expect((await batch.describe()).type).toBe('letterBatchWorkflow');
+    // … and it prints her letter: she is the one person whose channel now includes one.
+    expect(await batch.result()).toMatchObject({ letters: 1 });
+    const { rows } = await db.pool.query<{ externalId: string }>(
+      `SELECT c.external_id AS "externalId" FROM letters l JOIN customers c ON c.id = l.customer_id
+       WHERE l.incident_id = $1`,
+      [incidentId],
+    );
+    expect(rows).toEqual([{ externalId: 'ada' }]);
   });
 
   it('records a repeated DSN once, and a later "delivered" or second bounce changes nothing', async () => {
