@@ -153,7 +153,7 @@ const EnvFields = z.object({
   /**
    * Which proxies in front of the API to believe about the client's address (X-Forwarded-For):
    * false (none, the default), true (any: only behind a proxy that overwrites the header), a hop
-   * count, or comma-separated addresses/CIDRs. The customer page's rate limit keys on that address.
+   * count, or comma-separated addresses/CIDRs. The customer page's miss limits count by that address.
    */
   TRUST_PROXY: z
     .string()
