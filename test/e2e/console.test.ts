@@ -6,6 +6,7 @@ import { repoRoot } from '../../scripts/lib/tools';
 import { browserAvailable, localInput, screenshot, startBrowserWorld } from '../helpers/browser';
 import type { BrowserWorld } from '../helpers/browser';
 import type { TestDatabase } from '../helpers/db';
+import { withFixtureConsent } from '../helpers/factories';
 import type { SmtpSink } from '../helpers/smtp';
 import { bearer, eventually } from '../helpers/system';
 import type { TestSystem } from '../helpers/system';
@@ -74,7 +75,8 @@ describe.skipIf(!browserAvailable())('web console', () => {
         : []),
     ]);
     for (const [url, payload] of [
-      ['/api/inventory/customers', customers],
+      // Agreed to electronic notices (see FIXTURE_CONSENT): the console's incidents go out by email.
+      ['/api/inventory/customers', customers.map(withFixtureConsent)],
       ['/api/inventory/holdings', holdings],
     ] as const) {
       const r = await system.app.inject({

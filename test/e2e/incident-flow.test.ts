@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DataCategory } from '../../core/domain/categories';
 import { CATALOG } from '../core/mail/fixtures';
 import { createTestDatabase } from '../helpers/db';
+import { withFixtureConsent } from '../helpers/factories';
 import type { TestDatabase } from '../helpers/db';
 import { startSmtpSink } from '../helpers/smtp';
 import type { SmtpSink } from '../helpers/smtp';
@@ -154,7 +155,8 @@ describe('incident workflow end to end', () => {
       method: 'POST',
       url: '/api/inventory/customers',
       headers: bearer(system.tokens.admin),
-      payload: customers,
+      // Agreed to electronic notices (see FIXTURE_CONSENT): this test is about email delivery.
+      payload: customers.map(withFixtureConsent),
     });
     expect(c.statusCode, c.body).toBe(200);
     const h = await system.app.inject({

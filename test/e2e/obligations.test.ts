@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../helpers/db';
 import type { TestDatabase } from '../helpers/db';
+import { withFixtureConsent } from '../helpers/factories';
 import { startSmtpSink } from '../helpers/smtp';
 import type { SmtpSink } from '../helpers/smtp';
 import { bearer, eventually, startSystem } from '../helpers/system';
@@ -57,7 +58,8 @@ describe('obligations API', () => {
         country: 'DE',
       })),
     ];
-    await api('POST', '/api/inventory/customers', system.tokens.admin, customers);
+    // Agreed to electronic notices (see FIXTURE_CONSENT): this test is about obligations met by email.
+    await api('POST', '/api/inventory/customers', system.tokens.admin, customers.map(withFixtureConsent));
     await api(
       'POST',
       '/api/inventory/holdings',
