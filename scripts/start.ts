@@ -333,6 +333,7 @@ async function main(): Promise<number> {
       `  API docs:       ${config.http.publicBaseUrl}/docs`,
       `  Temporal UI:    ${config.temporal.uiUrl}${p.localTemporal ? '' : ' (external)'}`,
       `  Mail catcher:   ${config.mail.catcherWebUrl ?? `none — mail goes to ${config.mail.smtpUrl}`}`,
+      `  Bounces:        ${config.bounces.domain ? `listening on ${config.http.host}:${config.bounces.smtpPort} for bounces+…@${config.bounces.domain}` : 'not received (BOUNCE_DOMAIN unset)'}`,
       `  Database:       ${config.database.embedded ? `embedded PostgreSQL on 127.0.0.1:${config.database.embeddedPort}` : 'DATABASE_URL'}`,
       `  Logs:           ${rel(logs)}/`,
     ];
