@@ -20,6 +20,7 @@ import { identifyAffectedCustomers, recordIncidentStatus } from '../core/use-cas
 import { applyDecision, draftNotice, recordApproval } from '../core/use-cases/notices';
 import type { AppliedDecision } from '../core/use-cases/notices';
 import { assess, handleEvent, schedule } from '../core/use-cases/obligations';
+import { assessSubstituteNotice } from '../core/use-cases/substitute-texts';
 import type { DeadlineEvent } from '../core/use-cases/obligations';
 import { settleIncidentReach } from '../core/use-cases/reach';
 import type { SettledReach } from '../core/use-cases/reach';

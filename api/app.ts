@@ -26,6 +26,7 @@ import { recipientRoutes } from './routes/recipients';
 import { bounceRoutes } from './routes/bounces';
 import { dossierRoutes } from './routes/dossier';
 import { letterRoutes } from './routes/letters';
+import { substituteNoticeRoutes } from './routes/substitute-notice';
 import type { App, AppDeps } from './types';
 
 // Tests and main.ts name these with the app; they are defined apart from it (see types.ts).
@@ -117,6 +118,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(dossierRoutes, deps);
   await app.register(bounceRoutes, deps);
   await app.register(letterRoutes, deps);
+  await app.register(substituteNoticeRoutes, { ...deps, templates });
   await app.register(consoleRoutes, deps);
   return app;
 }

@@ -115,6 +115,7 @@ export const CoverageResponse = z.object({
       /** The company profile the rule needs (COMPANY_REGIMES), or null: every company. */
       profile: z.string().nullable(),
       uncertain: z.string().nullable(),
+      substituteNotice: z.string().nullable(),
     }),
   ),
 });

@@ -1,5 +1,6 @@
 import type { CompanyContact } from '../domain/content-parts';
 import type { ApprovalDecision, NoticeStatus } from '../domain/model';
+import type { NoticeAudience } from '../domain/substitute-notice';
 import { TemplateSnapshotMissingError } from '../errors';
 import type { Queryable } from './pool';
 
@@ -9,11 +10,18 @@ export interface NoticeContent {
   whatHappened: string;
   whatWeAreDoing: string;
   company: CompanyContact;
+  /**
+   * A substitute notice's website or media text only: what it says to everyone at once (no person's
+   * data): the categories involved (worded), the regions it is for, the day of discovery.
+   */
+  substitute?: { categories: string[]; regions: string[]; discoveredOn: string; tollFree: string | null };
 }
 
 export interface Notice {
   id: string;
   incidentId: string;
+  /** Whom the text is for: the individuals' notice, or a substitute notice's website or media text. */
+  audience: NoticeAudience;
   version: number;
   status: NoticeStatus;
   content: NoticeContent;
@@ -28,7 +36,7 @@ export interface Notice {
   revisedBy: string | null;
 }
 
-const COLUMNS = `n.id, n.incident_id AS "incidentId", n.version, n.status, n.content,
+const COLUMNS = `n.id, n.incident_id AS "incidentId", n.audience, n.version, n.status, n.content,
   n.template_version AS "templateVersion", n.content_hash AS "contentHash", n.drafted_at AS "draftedAt",
   n.decided_by AS "decidedBy", u.display_name AS "decidedByName", n.decided_at AS "decidedAt",
   n.decision_comment AS "decisionComment", n.revised_by AS "revisedBy"`;
@@ -50,8 +58,9 @@ export async function loadTemplateSnapshot(db: Queryable, version: string): Prom
 }
 
 /**
- * Drafts the next version of an incident's notice for approval, superseding any still-pending
- * draft. `draftKey` makes a retried activity return the draft it already made.
+ * Drafts the next version of an incident's notice for approval (for `audience`, by default the
+ * individuals), superseding any still-pending draft for the same audience. A retried call with the
+ * same `afterVersion` returns the draft it already made.
  */
 export async function draft(
   db: Queryable,
@@ -62,15 +71,17 @@ export async function draft(
     contentHash: string;
     afterVersion: number;
     revisedBy?: string | null;
+    /** @default 'individuals' */
+    audience?: NoticeAudience;
   },
 ): Promise<Notice> {
   const { rows } = await db.query<{ id: string }>(
     `WITH superseded AS (
        UPDATE notices SET status = 'superseded'
-       WHERE incident_id = $1 AND status = 'pending_approval' AND version <= $5
+       WHERE incident_id = $1 AND audience = $7 AND status = 'pending_approval' AND version <= $5
      )
-     INSERT INTO notices (incident_id, version, content, template_version, content_hash, revised_by)
-     VALUES ($1, $5 + 1, $2, $3, $4, $6)
+     INSERT INTO notices (incident_id, audience, version, content, template_version, content_hash, revised_by)
+     VALUES ($1, $7, $5 + 1, $2, $3, $4, $6)
      ON CONFLICT (incident_id, audience, version) DO UPDATE SET version = notices.version
      RETURNING id`,
     [
@@ -80,6 +91,7 @@ export async function draft(
       notice.contentHash,
       notice.afterVersion,
       notice.revisedBy ?? null,
+      notice.audience ?? 'individuals',
     ],
   );
   return (await get(db, rows[0]!.id))!;
@@ -93,11 +105,16 @@ export async function get(db: Queryable, id: string): Promise<Notice | null> {
   return rows[0] ?? null;
 }
 
-export async function listForIncident(db: Queryable, incidentId: string): Promise<Notice[]> {
+/** An incident's notice versions for one audience (by default the individuals'), newest first. */
+export async function listForIncident(
+  db: Queryable,
+  incidentId: string,
+  audience: NoticeAudience = 'individuals',
+): Promise<Notice[]> {
   const { rows } = await db.query<Notice>(
     `SELECT ${COLUMNS} FROM notices n LEFT JOIN users u ON u.id = n.decided_by
-     WHERE n.incident_id = $1 ORDER BY n.version DESC`,
-    [incidentId],
+     WHERE n.incident_id = $1 AND n.audience = $2 ORDER BY n.version DESC`,
+    [incidentId, audience],
   );
   return rows;
 }
@@ -210,7 +227,8 @@ export async function approveFromPreapproval(
   );
   await db.query(
     `UPDATE notices SET status = 'superseded'
-     WHERE incident_id = (SELECT incident_id FROM notices WHERE id = $1) AND id <> $1 AND status = 'pending_approval'`,
+     WHERE incident_id = (SELECT incident_id FROM notices WHERE id = $1) AND audience = 'individuals'
+       AND id <> $1 AND status = 'pending_approval'`,
     [noticeId],
   );
 }

@@ -1,5 +1,6 @@
 import { describeRuleDeadline } from './assess';
 import { profileLabel } from './profile';
+import { describeSubstituteNotice } from './substitute';
 import { RULES } from './rules';
 import type { CoverageRow, Rule } from './types';
 import { RULES_VERSION } from './version';
@@ -50,6 +51,7 @@ export function coverage(rules: readonly Rule[] = RULES): CoverageRow[] {
     timeZoneNote: rule.timeZoneNote ?? null,
     profile: rule.requiresRegime ?? null,
     uncertain: rule.uncertain ?? null,
+    substituteNotice: describeSubstituteNotice(rule),
   }));
 }
 
@@ -62,7 +64,13 @@ function notes(row: CoverageRow): string {
     row.effectiveFrom ? `In force from ${row.effectiveFrom}.` : '',
     row.effectiveUntil ? `Superseded from ${row.effectiveUntil}.` : '',
   ].filter(Boolean);
-  return [...dates, row.uncertain ? `**Uncertain:** ${row.uncertain}` : ''].filter(Boolean).join(' ');
+  return [
+    ...dates,
+    row.substituteNotice ? `**Substitute notice:** ${row.substituteNotice}.` : '',
+    row.uncertain ? `**Uncertain:** ${row.uncertain}` : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
 }
 
 /** docs/law-coverage.md, generated from the rules. */

@@ -26,12 +26,15 @@ export type {
   Rule,
   RuleScope,
   SafeHarbour,
+  SubstituteMeasure,
+  SubstituteNotice,
   Threshold,
 } from './types';
 export { DEADLINE_ANCHORS, DEFAULT_POLICY, ELECTRONIC_NOTICE_KINDS, NOTICE_RESTRICTIONS } from './types';
 export {
   NOT_REQUIRED_REASONS,
   assessObligations,
+  coversJurisdiction,
   describeRuleDeadline,
   groupsCountedBy,
   inForceAt,
@@ -56,10 +59,13 @@ export {
   publicHolidays,
 } from './holidays';
 export { coverage, describeThreshold, renderCoverageMarkdown } from './coverage';
+export { describeSubstituteNotice, substituteElements, substituteNoticeDue } from './substitute';
+export type { SubstituteDue, SubstituteElementSpec, SubstituteFacts } from './substitute';
 export { lawEnforcementDelay, lawEnforcementDelayPermitted } from './delays';
 export type { LawEnforcementDelay } from './delays';
 export { COMPANY_PROFILE, COMPANY_REGIME_TOKENS, companyProfile, profileLabel } from './profile';
 export type { CompanyRegimeToken } from './profile';
+export { restrictionWarnings } from './restrictions';
 export { unplacedGroups } from './unplaced';
 export type { UnplacedGroup } from './unplaced';
 export { jurisdictionTimeZone } from './time-zones';

@@ -1,6 +1,7 @@
 import type { DataCategory } from '../domain/categories';
 import type { AuthorityContact, ContentPart } from '../domain/content-parts';
 import type { Audience, ObligationStatus } from '../domain/model';
+import type { SubstituteElement } from '../domain/substitute-notice';
 
 /**
  * The shapes of the law engine. Rules are plain data (core/law/rules/); everything here is pure, so
@@ -159,6 +160,41 @@ export type NoticeRestriction = (typeof NOTICE_RESTRICTIONS)[number];
 
 export type SafeHarbour = 'encryption' | 'none';
 
+/** One thing a substitute notice consists of, in the statute's words. */
+export interface SubstituteMeasure {
+  kind: SubstituteElement;
+  /** How long it must last: the website posting, the toll-free line. */
+  days?: number;
+  /** The statute's words, shown to compliance with the element. */
+  wording: string;
+}
+
+/**
+ * When a statute allows (or, for people who cannot be reached otherwise, needs) notice by other
+ * means than to each person, and what that notice consists of. Any one condition suffices.
+ */
+export interface SubstituteNotice {
+  when: {
+    /** The estimated cost of individual notice exceeds this many US dollars. */
+    costExceedsUsd?: number;
+    /** The people to notify (the rule's residents) exceed this number. */
+    affectedExceeds?: number;
+    /**
+     * Insufficient contact information: at least this many people with no lawful channel or whose
+     * notice was undeliverable (1: anyone; HIPAA's second tier: 10).
+     */
+    unreachableAtLeast?: number;
+  };
+  /**
+   * Every entry is required; an entry that is a list is satisfied by any one of its measures
+   * (HIPAA: a web posting for 90 days *or* major print or broadcast media).
+   */
+  consistsOf: readonly (SubstituteMeasure | readonly SubstituteMeasure[])[];
+  citation: string;
+  /** What a lawyer should check about this provision (not verified against the official text, …). */
+  uncertain?: string;
+}
+
 /**
  * Whether an email counts as an individuals' rule's notice (core/law/channels.ts):
  * - `allowed`: any effective means, email included (GDPR Art. 34 and most non-US laws; the few US
@@ -212,6 +248,11 @@ export interface Rule {
   authority?: AuthorityContact;
   /** Individuals' rules: whether an email counts as notice (every individuals' rule sets it). */
   electronicNotice?: ElectronicNotice;
+  /**
+   * Individuals' rules: the statute's substitute notice, in tiers tried in order (the first whose
+   * conditions hold applies; HIPAA has two). Absent: the statute provides none, or it is not encoded.
+   */
+  substituteNotice?: readonly SubstituteNotice[];
   citation: string;
   /** ISO date the rule as encoded took effect; incidents discovered earlier are not assessed under it. */
   effectiveFrom?: string;
@@ -265,4 +306,6 @@ export interface CoverageRow {
   /** The company profile the rule needs (`requiresRegime`), or null when it applies to every company. */
   profile: CompanyRegime | null;
   uncertain: string | null;
+  /** The substitute notice's conditions and elements in words (individuals' rules), or null. */
+  substituteNotice: string | null;
 }

@@ -26,6 +26,9 @@ export const TEMPLATE_NAMES = [
   'customer-follow-up',
   'regulator-notice',
   'staff-alert',
+  // A substitute notice's public website posting and its media notice (core/use-cases/substitute-notice.ts).
+  'substitute-website',
+  'substitute-media',
 ] as const;
 export type TemplateName = (typeof TEMPLATE_NAMES)[number];
 

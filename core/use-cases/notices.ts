@@ -9,6 +9,7 @@ import type { NoticeContent, PreapprovedNotice } from '../db/notices';
 import type { Pool, Queryable } from '../db/pool';
 import { inTransaction } from '../db/pool';
 import type { ApprovalDecision } from '../domain/model';
+import type { NoticeAudience } from '../domain/substitute-notice';
 import {
   ConflictError,
   ForbiddenError,
@@ -156,12 +157,18 @@ async function refusalOf(
   db: Queryable,
   decision: { incidentId: string; noticeId: string; contentHash: string; decidedBy: string },
   incidentRead?: Incident | null,
+  audience: NoticeAudience = 'individuals',
 ): Promise<ForbiddenError | ConflictError | null> {
   const incident = incidentRead === undefined ? await incidents.get(db, decision.incidentId) : incidentRead;
   if (!incident) return new ConflictError('The decision names an incident that does not exist');
   const notice = await notices.get(db, decision.noticeId);
   if (!notice || notice.incidentId !== decision.incidentId) {
     return new ConflictError('The decision names a notice that is not one of this incident');
+  }
+  // Each text is decided where it is used: the individuals' notice through the workflow, a
+  // substitute notice's texts through core/use-cases/substitute-notice.ts.
+  if (notice.audience !== audience) {
+    return new ConflictError(`The decision names a ${notice.audience} notice, which is not decided here`);
   }
   if ((await decisions.activeRoleOf(db, decision.decidedBy)) !== 'compliance') {
     return new ForbiddenError('Only active compliance staff may approve or reject a notice');
@@ -193,29 +200,40 @@ export async function recordDecision(
   actor: Actor,
   input: DecisionInput,
 ): Promise<{ decisionId: string }> {
+  return inTransaction(deps.pool, (tx) => recordDecisionIn(tx, actor, input));
+}
+
+/**
+ * `recordDecision` inside the caller's transaction, for a notice of `audience` (a substitute
+ * notice's text is decided and applied in one transaction, core/use-cases/substitute-notice.ts).
+ */
+export async function recordDecisionIn(
+  tx: Queryable,
+  actor: Actor,
+  input: DecisionInput,
+  audience: NoticeAudience = 'individuals',
+): Promise<{ decisionId: string }> {
   if (input.decision === 'reject' && !input.comment?.trim()) {
     throw new ValidationError('A rejection needs a comment saying what to change', 'comment');
   }
-  return inTransaction(deps.pool, async (tx) => {
-    const incident = await incidents.get(tx, input.incidentId);
-    if (!incident) throw new IncidentNotFoundError(input.incidentId);
-    const refusal = await refusalOf(tx, { ...input, decidedBy: actor.id }, incident);
-    if (refusal) throw refusal;
-    const row = await decisions.record(tx, { ...input, decidedBy: actor.id });
-    if (!row) throw new ConflictError('You have already decided on this version of the notice');
-    await audit.append(tx, {
-      incidentId: input.incidentId,
-      actor: actor.id,
-      action: 'approval_decision_recorded',
-      detail: {
-        decisionId: row.id,
-        noticeId: row.noticeId,
-        contentHash: row.contentHash,
-        decision: row.decision,
-      },
-    });
-    return { decisionId: row.id };
+  const incident = await incidents.get(tx, input.incidentId);
+  if (!incident) throw new IncidentNotFoundError(input.incidentId);
+  const refusal = await refusalOf(tx, { ...input, decidedBy: actor.id }, incident, audience);
+  if (refusal) throw refusal;
+  const row = await decisions.record(tx, { ...input, decidedBy: actor.id });
+  if (!row) throw new ConflictError('You have already decided on this version of the notice');
+  await audit.append(tx, {
+    incidentId: input.incidentId,
+    actor: actor.id,
+    action: 'approval_decision_recorded',
+    detail: {
+      decisionId: row.id,
+      noticeId: row.noticeId,
+      contentHash: row.contentHash,
+      decision: row.decision,
+    },
   });
+  return { decisionId: row.id };
 }
 
 /** What the workflow learns from acting on a decision id. */
@@ -233,63 +251,70 @@ export async function applyDecision(
   deps: { pool: Pool; config: Readonly<Config> },
   input: { incidentId: string; noticeId: string; decisionId: string; claimed?: Record<string, unknown> },
 ): Promise<AppliedDecision> {
-  const quorum = deps.config.policy.approvalQuorum;
-  return inTransaction(deps.pool, async (tx) => {
-    const row = await decisions.getForUpdate(tx, input.decisionId);
-    const refusal = !row
-      ? new ForbiddenError('No decision with this id was recorded through Forthright')
-      : row.consumedAt
-        ? new ForbiddenError('This decision was already used')
-        : row.incidentId !== input.incidentId || row.noticeId !== input.noticeId
-          ? new ConflictError('The decision is not for the notice waiting for one')
-          : await refusalOf(tx, row);
-    if (refusal || !row) {
-      await audit.append(tx, {
-        incidentId: input.incidentId,
-        actor: row?.decidedBy ?? 'unverified',
-        action: 'approval_refused',
-        detail: {
-          decisionId: input.decisionId.slice(0, 100),
-          noticeId: input.noticeId,
-          reason: refusal?.message,
-          ...(input.claimed ? { claimed: input.claimed } : {}),
-        },
-      });
-      return {
-        outcome: 'refused',
-        refusal: refusal instanceof ConflictError ? 'conflict' : 'forbidden',
-        message: refusal?.message ?? '',
-      };
-    }
-    await decisions.consume(tx, row.id);
-    const decided = { ...row, actorId: row.decidedBy };
-    if (row.decision === 'reject') {
-      await notices.decide(tx, row.noticeId, {
-        decision: 'reject',
-        userId: row.decidedBy,
-        comment: row.comment,
-      });
-      await appendDecided(tx, decided, []);
-      return { outcome: 'rejected', approvals: 0, quorum };
-    }
-    const approvers = await decisions.approvers(tx, row.noticeId);
-    if (approvers.length < quorum) {
-      await audit.append(tx, {
-        incidentId: row.incidentId,
-        actor: row.decidedBy,
-        action: 'notice_approval_recorded',
-        detail: { noticeId: row.noticeId, contentHash: row.contentHash, approvals: approvers.length, quorum },
-      });
-      return { outcome: 'awaiting_quorum', approvals: approvers.length, quorum };
-    }
+  return inTransaction(deps.pool, (tx) => applyDecisionIn(tx, deps.config.policy.approvalQuorum, input));
+}
+
+/** `applyDecision` inside the caller's transaction, for a notice of `audience`. */
+export async function applyDecisionIn(
+  tx: Queryable,
+  quorum: number,
+  input: { incidentId: string; noticeId: string; decisionId: string; claimed?: Record<string, unknown> },
+  audience: NoticeAudience = 'individuals',
+): Promise<AppliedDecision> {
+  const row = await decisions.getForUpdate(tx, input.decisionId);
+  const refusal = !row
+    ? new ForbiddenError('No decision with this id was recorded through Forthright')
+    : row.consumedAt
+      ? new ForbiddenError('This decision was already used')
+      : row.incidentId !== input.incidentId || row.noticeId !== input.noticeId
+        ? new ConflictError('The decision is not for the notice waiting for one')
+        : await refusalOf(tx, row, undefined, audience);
+  if (refusal || !row) {
+    await audit.append(tx, {
+      incidentId: input.incidentId,
+      actor: row?.decidedBy ?? 'unverified',
+      action: 'approval_refused',
+      detail: {
+        decisionId: input.decisionId.slice(0, 100),
+        noticeId: input.noticeId,
+        reason: refusal?.message,
+        ...(input.claimed ? { claimed: input.claimed } : {}),
+      },
+    });
+    return {
+      outcome: 'refused',
+      refusal: refusal instanceof ConflictError ? 'conflict' : 'forbidden',
+      message: refusal?.message ?? '',
+    };
+  }
+  await decisions.consume(tx, row.id);
+  const decided = { ...row, actorId: row.decidedBy };
+  if (row.decision === 'reject') {
     await notices.decide(tx, row.noticeId, {
-      decision: 'approve',
+      decision: 'reject',
       userId: row.decidedBy,
       comment: row.comment,
     });
-    await appendDecided(tx, decided, approvers);
-    return { outcome: 'approved', approvals: approvers.length, quorum };
+    await appendDecided(tx, decided, []);
+    return { outcome: 'rejected', approvals: 0, quorum };
+  }
+  const approvers = await decisions.approvers(tx, row.noticeId);
+  if (approvers.length < quorum) {
+    await audit.append(tx, {
+      incidentId: row.incidentId,
+      actor: row.decidedBy,
+      action: 'notice_approval_recorded',
+      detail: { noticeId: row.noticeId, contentHash: row.contentHash, approvals: approvers.length, quorum },
+    });
+    return { outcome: 'awaiting_quorum', approvals: approvers.length, quorum };
+  }
+  await notices.decide(tx, row.noticeId, {
+    decision: 'approve',
+    userId: row.decidedBy,
+    comment: row.comment,
   });
+  await appendDecided(tx, decided, approvers);
+  return { outcome: 'approved', approvals: approvers.length, quorum };
 }
 
 /**

@@ -31,6 +31,8 @@ const ACCESS: Record<string, readonly Role[] | 'public' | 'webhook secret'> = {
   'GET /docs/static/swagger-initializer.js': 'public',
   'GET /docs/static/*': 'public',
   'GET /n/:token': 'public',
+  // A substitute notice's website posting: public by law (no personal data on it).
+  'GET /incident-notice/:publicId': 'public',
   'POST /n/:token/acknowledge': 'public',
   // Signing in and out: open to anyone by nature (the provider decides who gets a session).
   'GET /auth/oidc/login': 'public',
@@ -63,6 +65,13 @@ const ACCESS: Record<string, readonly Role[] | 'public' | 'webhook secret'> = {
   'POST /api/incidents/:id/hold': ['compliance', 'officer'],
   'POST /api/incidents/:id/hold-lifted': ['compliance', 'officer'],
   'POST /api/incidents/:id/reassessment': ['compliance'],
+  // Substitute notice: read by staff; reviews and revised texts by those who run the incident;
+  // decisions on the texts and what was done (media, toll-free line) by compliance.
+  'GET /api/incidents/:id/substitute-notices': STAFF,
+  'POST /api/incidents/:id/substitute-notices/review': ['officer', 'compliance'],
+  'POST /api/incidents/:id/substitute-notices/texts': ['officer', 'compliance'],
+  'POST /api/incidents/:id/substitute-notices/texts/:noticeId/decision': ['compliance'],
+  'POST /api/incidents/:id/substitute-notices/:substituteId/elements': ['compliance'],
   'GET /api/rules': STAFF,
   'POST /api/rules/preview': STAFF,
   'GET /api/notice-templates/preapproved': STAFF,

@@ -144,6 +144,30 @@ export const ROLE_LABELS = {
   admin: 'Administrator',
 };
 
+/** What a substitute notice consists of (core/domain/substitute-notice.ts SUBSTITUTE_ELEMENTS). */
+export const SUBSTITUTE_ELEMENT_LABELS = {
+  email: 'E-mail to every known address',
+  website: 'Website posting',
+  media: 'Notice to the media',
+  toll_free: 'Toll-free number',
+  alternative: 'Alternative written or telephone notice',
+  regulator_letter: 'Letter to the attorney general',
+};
+
+/** Why a substitute notice is due (SUBSTITUTE_REASONS). */
+export const SUBSTITUTE_REASON_LABELS = {
+  cost: 'cost of notice over the threshold',
+  number: 'more people than the threshold',
+  insufficient_contact: 'people without sufficient contact details',
+};
+
+/** Where a substitute notice stands (SUBSTITUTE_STATUSES). */
+export const SUBSTITUTE_STATUS_LABELS = {
+  open: 'Open',
+  carried_out: 'Carried out',
+  withdrawn: 'Withdrawn (conditions no longer hold)',
+};
+
 /** Audit-trail actions, as the incident page's timeline names them. */
 export const ACTION_LABELS = {
   incident_opened: 'Incident opened',
@@ -191,6 +215,11 @@ export const ACTION_LABELS = {
   letters_downloaded: 'Letter file downloaded (names and addresses)',
   letters_posted: 'Letters posted',
   returned_mail_imported: 'Returned mail recorded: people fall to substitute notice',
+  substitute_notice_reviewed: 'Substitute notice conditions reviewed',
+  substitute_notice_carried_out: 'Substitute notice carried out',
+  substitute_text_drafted: 'Substitute notice text drafted',
+  substitute_posting_live: 'Website notice posted (public page live)',
+  substitute_element_recorded: 'Substitute notice element recorded',
   user_token_issued: 'Service token issued',
   user_deactivated: 'User deactivated',
   user_invited: 'Person invited',

@@ -1,6 +1,6 @@
 import type { DataCategory } from '../../domain/categories';
 import type { AuthorityContact } from '../../domain/content-parts';
-import type { ElectronicNotice, Rule } from '../types';
+import type { ElectronicNotice, Rule, SubstituteMeasure, SubstituteNotice } from '../types';
 
 /**
  * Vocabulary shared by the rule modules: category sets and a small builder for US state laws, whose
@@ -150,3 +150,52 @@ export function creditBureaus(
 
 /** "In the most expedient time possible and without unreasonable delay", the common US formula. */
 export const MOST_EXPEDIENT = 'in the most expedient time possible and without unreasonable delay';
+
+/** The common US substitute notice's e-mail element. */
+export const SUBSTITUTE_EMAIL: SubstituteMeasure = {
+  kind: 'email',
+  wording: 'e-mail notice when the business has an e-mail address for the affected persons',
+};
+
+/** The common US substitute notice's website element, with its period where the statute sets one. */
+export function websitePosting(days?: number): SubstituteMeasure {
+  return {
+    kind: 'website',
+    wording: `conspicuous posting of the notice on the business's website, if it maintains one${days ? `, for at least ${days} days` : ''}`,
+    ...(days ? { days } : {}),
+  };
+}
+
+/** The common US substitute notice's media element. */
+export const STATEWIDE_MEDIA: SubstituteMeasure = {
+  kind: 'media',
+  wording: 'notification to major statewide media',
+};
+
+/** Said of every substitute-notice provision encoded from summaries rather than the official text. */
+export const SUBSTITUTE_UNVERIFIED =
+  'Substitute notice: figures and elements encoded from secondary summaries of the statute, not checked against the official text in this review; a lawyer should confirm them.';
+
+/**
+ * The substitute notice most US statutes share word for word: where the cost of notice would exceed
+ * `costExceedsUsd`, or the people to notify exceed `affectedExceeds`, or the business lacks
+ * sufficient contact information — e-mail where an address is known, a conspicuous posting on the
+ * website and notice to major statewide media. Used per state, never as a silent default: a state
+ * gets it only where its statute has been read to say so. Its figures were not checked against the
+ * official texts in this review, which its note says (SUBSTITUTE_UNVERIFIED).
+ */
+export function commonSubstituteNotice(
+  costExceedsUsd: number,
+  affectedExceeds: number,
+  citation: string,
+  more: { postingDays?: number; uncertain?: string } = {},
+): readonly SubstituteNotice[] {
+  return [
+    {
+      when: { costExceedsUsd, affectedExceeds, unreachableAtLeast: 1 },
+      consistsOf: [SUBSTITUTE_EMAIL, websitePosting(more.postingDays), STATEWIDE_MEDIA],
+      citation,
+      uncertain: more.uncertain ? `${SUBSTITUTE_UNVERIFIED} ${more.uncertain}` : SUBSTITUTE_UNVERIFIED,
+    },
+  ];
+}

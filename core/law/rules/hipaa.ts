@@ -1,6 +1,6 @@
 import type { DataCategory } from '../../domain/categories';
 import type { AuthorityContact } from '../../domain/content-parts';
-import type { GroupFilter, Rule } from '../types';
+import type { GroupFilter, Rule, SubstituteNotice } from '../types';
 
 /**
  * HIPAA Breach Notification Rule, 45 CFR 164.400–414, for covered entities (from configuration).
@@ -48,6 +48,48 @@ const COMMON = {
 } as const;
 
 /**
+ * 164.404(d)(2): where contact information is insufficient or out of date for written notice, a
+ * substitute form of notice reasonably calculated to reach the individual — for 10 or more, a web
+ * posting or major media plus a toll-free number; for fewer, any alternative written or telephone notice.
+ */
+const SUBSTITUTE: readonly SubstituteNotice[] = [
+  {
+    when: { unreachableAtLeast: 10 },
+    consistsOf: [
+      [
+        {
+          kind: 'website',
+          days: 90,
+          wording:
+            'a conspicuous posting for a period of 90 days on the home page of the covered entity’s website',
+        },
+        {
+          kind: 'media',
+          wording:
+            'conspicuous notice in major print or broadcast media in geographic areas where the individuals affected by the breach likely reside',
+        },
+      ],
+      {
+        kind: 'toll_free',
+        days: 90,
+        wording:
+          'a toll-free phone number that remains active for at least 90 days where an individual can learn whether their unsecured protected health information may be included in the breach',
+      },
+    ],
+    citation: '45 CFR 164.404(d)(2)(ii)',
+  },
+  {
+    when: { unreachableAtLeast: 1 },
+    consistsOf: [
+      { kind: 'alternative', wording: 'an alternative form of written notice, telephone, or other means' },
+    ],
+    citation: '45 CFR 164.404(d)(2)(i)',
+    uncertain:
+      'Substitute notice is not needed where the missing contact details are those of the next of kin or personal representative of a deceased individual (164.404(d)(2)); Forthright does not tell the two apart.',
+  },
+];
+
+/**
  * Forthright's audiences have no "controller" (obligations.audience is checked by migration 002), so a
  * business associate's duty to its covered entity is tracked as a regulator-type obligation naming
  * the covered entity as the one to notify.
@@ -66,6 +108,7 @@ export const HIPAA_RULES: readonly Rule[] = [
     deadline: { kind: 'without_unreasonable_delay', outerLimitDays: 60, from: 'discovery' },
     requiredContent: ['hipaa_contact'],
     authority: HHS,
+    substituteNotice: SUBSTITUTE,
     citation: '45 CFR 164.404',
     uncertain:
       'Data categories stand in for protected health information; whether the data is PHI held as a covered entity (not, say, employment records) is for the officer to confirm. A business associate notifies the covered entity instead (164.410).',

@@ -17,6 +17,11 @@ import {
   REACH_STATES,
   ROLES,
 } from '../../../core/domain/model';
+import {
+  SUBSTITUTE_ELEMENTS,
+  SUBSTITUTE_REASONS,
+  SUBSTITUTE_STATUSES,
+} from '../../../core/domain/substitute-notice';
 import { repoRoot } from '../../../scripts/lib/tools';
 
 /**
@@ -42,6 +47,9 @@ interface LabelsModule {
   AUDIENCE_LABELS: Labels;
   ROLE_LABELS: Labels;
   ACTION_LABELS: Labels;
+  SUBSTITUTE_ELEMENT_LABELS: Labels;
+  SUBSTITUTE_REASON_LABELS: Labels;
+  SUBSTITUTE_STATUS_LABELS: Labels;
   FINAL_INCIDENT_STATUSES: string[];
 }
 
@@ -101,6 +109,9 @@ describe('console labels', () => {
     expect(missing(labels.REACH_STATE_LABELS, REACH_STATES)).toEqual([]);
     expect(missing(labels.AUDIENCE_LABELS, AUDIENCES)).toEqual([]);
     expect(missing(labels.ROLE_LABELS, ROLES)).toEqual([]);
+    expect(missing(labels.SUBSTITUTE_ELEMENT_LABELS, SUBSTITUTE_ELEMENTS)).toEqual([]);
+    expect(missing(labels.SUBSTITUTE_REASON_LABELS, SUBSTITUTE_REASONS)).toEqual([]);
+    expect(missing(labels.SUBSTITUTE_STATUS_LABELS, SUBSTITUTE_STATUSES)).toEqual([]);
     for (const status of labels.FINAL_INCIDENT_STATUSES) expect(INCIDENT_STATUSES).toContain(status);
   });
 

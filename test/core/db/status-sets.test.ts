@@ -11,6 +11,11 @@ import {
   ROLES,
   USER_KINDS,
 } from '../../../core/domain/model';
+import {
+  NOTICE_AUDIENCES,
+  SUBSTITUTE_ELEMENTS,
+  SUBSTITUTE_STATUSES,
+} from '../../../core/domain/substitute-notice';
 import { FOUND_BY } from '../../../core/domain/contact';
 import { createTestDatabase } from '../../helpers/db';
 import type { TestDatabase } from '../../helpers/db';
@@ -57,6 +62,10 @@ describe('status sets', () => {
     ['deliveries', 'status', DELIVERY_STATUSES],
     ['obligations', 'status', OBLIGATION_STATUSES],
     ['obligations', 'audience', AUDIENCES],
+    // Substitute notice (migration 018).
+    ['notices', 'audience', NOTICE_AUDIENCES],
+    ['substitute_notices', 'status', SUBSTITUTE_STATUSES],
+    ['substitute_notice_elements', 'kind', SUBSTITUTE_ELEMENTS],
     // Printed letters and their batches (migration 016).
     ['letters', 'status', LETTER_STATUSES],
     ['letter_batches', 'status', LETTER_BATCH_STATUSES],

@@ -1,5 +1,27 @@
-import type { Rule } from '../../types';
-import { US_CORE, creditBureaus, stateRules } from '../common';
+import type { Rule, SubstituteNotice } from '../../types';
+import { US_CORE, creditBureaus, stateRules, SUBSTITUTE_UNVERIFIED } from '../common';
+
+/** Substitute notice for the individuals' rule(s). */
+const SUBSTITUTE: readonly SubstituteNotice[] = [
+  {
+    when: { costExceedsUsd: 50_000, affectedExceeds: 100_000, unreachableAtLeast: 1 },
+    consistsOf: [
+      {
+        kind: 'regulator_letter',
+        wording:
+          'a written letter to the attorney general demonstrating the facts necessary for substitute notice',
+      },
+      {
+        kind: 'website',
+        days: 45,
+        wording:
+          'a conspicuous posting for at least 45 days on the website of the person, if it maintains one',
+      },
+    ],
+    citation: 'A.R.S. § 18-552 (substitute notice)',
+    uncertain: `${SUBSTITUTE_UNVERIFIED} The paragraph of § 18-552 that sets out substitute notice is not cited precisely.`,
+  },
+];
 
 /** Arizona, A.R.S. § 18-551 to 18-552. */
 export const US_AZ: readonly Rule[] = stateRules(
@@ -27,6 +49,7 @@ export const US_AZ: readonly Rule[] = stateRules(
   [
     {
       audience: 'individuals',
+      substituteNotice: SUBSTITUTE,
       deadline: { kind: 'calendar_days', days: 45, from: 'discovery' },
       requiredContent: ['credit_bureaus', 'ftc_contact'],
       citation: 'A.R.S. § 18-552(B), (F)',

@@ -1,5 +1,5 @@
 import type { Rule } from '../../types';
-import { MOST_EXPEDIENT, stateRules } from '../common';
+import { MOST_EXPEDIENT, stateRules, commonSubstituteNotice } from '../common';
 
 /**
  * California, Cal. Civ. Code § 1798.82 (businesses). SB 446 (Stats. 2025) set fixed deadlines from
@@ -7,6 +7,13 @@ import { MOST_EXPEDIENT, stateRules } from '../common';
  */
 const SB446 = '2026-01-01';
 const AG = { name: 'California Attorney General', website: 'https://oag.ca.gov/privacy/databreach' };
+
+/** Substitute notice, for the individuals' rules old and new. */
+const SUBSTITUTE = commonSubstituteNotice(250_000, 500_000, 'Cal. Civ. Code § 1798.82(j)(3)', {
+  postingDays: 30,
+  uncertain:
+    "The subdivision is cited as lettered before SB 446. A conspicuous posting is a link on the home page or first significant page, set off from the surrounding text. (j)(4) also accepts notice under the business's own information security policy, which Forthright does not model.",
+});
 
 export const US_CA: readonly Rule[] = stateRules(
   {
@@ -30,6 +37,7 @@ export const US_CA: readonly Rule[] = stateRules(
   [
     {
       audience: 'individuals',
+      substituteNotice: SUBSTITUTE,
       deadline: {
         kind: 'without_unreasonable_delay',
         outerLimitDays: 30,
@@ -65,6 +73,7 @@ export const US_CA: readonly Rule[] = stateRules(
     {
       key: 'pre-2026',
       audience: 'individuals',
+      substituteNotice: SUBSTITUTE,
       deadline: { kind: 'without_unreasonable_delay', from: 'discovery', wording: MOST_EXPEDIENT },
       requiredContent: ['us_ca_format'],
       conditionalContent: [

@@ -1,5 +1,25 @@
-import type { Rule } from '../../types';
-import { US_CORE, creditBureaus, stateRules } from '../common';
+import type { Rule, SubstituteNotice } from '../../types';
+import { US_CORE, creditBureaus, stateRules, SUBSTITUTE_UNVERIFIED } from '../common';
+
+/** Substitute notice for the individuals' rule(s). */
+const SUBSTITUTE: readonly SubstituteNotice[] = [
+  {
+    when: { costExceedsUsd: 250_000, affectedExceeds: 500_000, unreachableAtLeast: 1 },
+    consistsOf: [
+      {
+        kind: 'website',
+        wording: 'a conspicuous notice on the Internet website of the covered entity if it maintains one',
+      },
+      {
+        kind: 'media',
+        wording:
+          'notice in print and to broadcast media, including major media in urban and rural areas where the affected individuals reside',
+      },
+    ],
+    citation: 'Fla. Stat. § 501.171(6)(b)',
+    uncertain: SUBSTITUTE_UNVERIFIED,
+  },
+];
 
 /** Florida Information Protection Act of 2014, Fla. Stat. § 501.171. */
 export const US_FL: readonly Rule[] = stateRules(
@@ -28,6 +48,7 @@ export const US_FL: readonly Rule[] = stateRules(
   [
     {
       audience: 'individuals',
+      substituteNotice: SUBSTITUTE,
       deadline: {
         kind: 'without_unreasonable_delay',
         outerLimitDays: 30,

@@ -1,5 +1,5 @@
 import type { Rule } from '../../types';
-import { MOST_EXPEDIENT, US_CORE, creditBureaus, stateRules } from '../common';
+import { MOST_EXPEDIENT, US_CORE, creditBureaus, stateRules, commonSubstituteNotice } from '../common';
 
 /** Georgia Personal Identity Protection Act, O.C.G.A. §§ 10-1-910 to 10-1-912. */
 export const US_GA: readonly Rule[] = stateRules(
@@ -14,6 +14,7 @@ export const US_GA: readonly Rule[] = stateRules(
   [
     {
       audience: 'individuals',
+      substituteNotice: commonSubstituteNotice(50_000, 100_000, 'O.C.G.A. § 10-1-911(4)(C)'),
       deadline: { kind: 'without_unreasonable_delay', from: 'discovery', wording: MOST_EXPEDIENT },
       citation: 'O.C.G.A. § 10-1-912(a)',
     },

@@ -1,5 +1,5 @@
 import type { Rule } from '../../types';
-import { MOST_EXPEDIENT, US_CORE, stateRules } from '../common';
+import { MOST_EXPEDIENT, US_CORE, stateRules, commonSubstituteNotice } from '../common';
 
 /** Illinois Personal Information Protection Act, 815 ILCS 530. */
 export const US_IL: readonly Rule[] = stateRules(
@@ -12,6 +12,7 @@ export const US_IL: readonly Rule[] = stateRules(
   [
     {
       audience: 'individuals',
+      substituteNotice: commonSubstituteNotice(250_000, 500_000, '815 ILCS 530/10(c)(3)'),
       deadline: { kind: 'without_unreasonable_delay', from: 'discovery', wording: MOST_EXPEDIENT },
       requiredContent: ['credit_bureaus', 'ftc_contact', 'fraud_alert', 'credit_freeze'],
       // 10(a): "The notification shall not, however, include information concerning the number of

@@ -1,8 +1,33 @@
-import type { Rule } from '../../types';
-import { US_CORE, creditBureaus, stateRules } from '../common';
+import type { Rule, SubstituteNotice } from '../../types';
+import {
+  US_CORE,
+  creditBureaus,
+  stateRules,
+  SUBSTITUTE_EMAIL,
+  SUBSTITUTE_UNVERIFIED,
+  websitePosting,
+} from '../common';
 
 /** Maryland Personal Information Protection Act, Md. Code, Com. Law §§ 14-3501 to 14-3508. */
 const AG = { name: 'Maryland Attorney General', website: 'https://www.marylandattorneygeneral.gov' };
+
+/** Substitute notice for the individuals' rule(s). */
+const SUBSTITUTE: readonly SubstituteNotice[] = [
+  {
+    when: { costExceedsUsd: 100_000, affectedExceeds: 175_000, unreachableAtLeast: 1 },
+    consistsOf: [
+      SUBSTITUTE_EMAIL,
+      websitePosting(),
+      {
+        kind: 'media',
+        wording:
+          'notice to major print or broadcast media in geographic areas where the affected individuals likely reside',
+      },
+    ],
+    citation: 'Md. Code, Com. Law § 14-3504(e)(4)',
+    uncertain: SUBSTITUTE_UNVERIFIED,
+  },
+];
 
 export const US_MD: readonly Rule[] = stateRules(
   {
@@ -23,6 +48,7 @@ export const US_MD: readonly Rule[] = stateRules(
   [
     {
       audience: 'individuals',
+      substituteNotice: SUBSTITUTE,
       deadline: {
         kind: 'without_unreasonable_delay',
         outerLimitDays: 45,

@@ -1,5 +1,5 @@
 import type { Rule } from '../../types';
-import { MOST_EXPEDIENT, US_CORE, creditBureaus, stateRules } from '../common';
+import { MOST_EXPEDIENT, US_CORE, creditBureaus, stateRules, commonSubstituteNotice } from '../common';
 
 /** New Jersey Identity Theft Prevention Act, N.J.S.A. 56:8-161 to 56:8-166. */
 export const US_NJ: readonly Rule[] = stateRules(
@@ -12,6 +12,7 @@ export const US_NJ: readonly Rule[] = stateRules(
   [
     {
       audience: 'individuals',
+      substituteNotice: commonSubstituteNotice(250_000, 500_000, 'N.J. Stat. § 56:8-163(d)(3)'),
       deadline: { kind: 'without_unreasonable_delay', from: 'discovery', wording: MOST_EXPEDIENT },
       citation: 'N.J.S.A. 56:8-163(a)',
     },

@@ -1,5 +1,5 @@
 import type { Rule } from '../../types';
-import { MOST_EXPEDIENT, US_CORE, creditBureaus, stateRules } from '../common';
+import { MOST_EXPEDIENT, US_CORE, creditBureaus, stateRules, commonSubstituteNotice } from '../common';
 
 /**
  * New York, Gen. Bus. Law § 899-aa, as amended in December 2024 (30-day limit; the Department of
@@ -13,6 +13,12 @@ const WITH_NOTICE = {
 } as const;
 const REGULATOR_NOTE =
   'The statute sets no separate time for the agencies’ notice; Forthright asks for it with the individual notice.';
+
+/** Substitute notice, for the individuals' rules old and new. */
+const SUBSTITUTE = commonSubstituteNotice(250_000, 500_000, 'N.Y. Gen. Bus. Law § 899-aa(5)(d)', {
+  uncertain:
+    'E-mail notice is not allowed where the breached information includes an e-mail address with its password or security question and answer; Forthright does not check that here.',
+});
 
 export const US_NY: readonly Rule[] = stateRules(
   {
@@ -30,6 +36,7 @@ export const US_NY: readonly Rule[] = stateRules(
   [
     {
       audience: 'individuals',
+      substituteNotice: SUBSTITUTE,
       deadline: {
         kind: 'without_unreasonable_delay',
         outerLimitDays: 30,
@@ -48,6 +55,7 @@ export const US_NY: readonly Rule[] = stateRules(
     {
       key: 'pre-2024',
       audience: 'individuals',
+      substituteNotice: SUBSTITUTE,
       triggers: [...US_CORE, 'biometric', 'account_credentials'],
       deadline: { kind: 'without_unreasonable_delay', from: 'discovery', wording: MOST_EXPEDIENT },
       requiredContent: ['state_regulator_contact', 'ftc_contact'],

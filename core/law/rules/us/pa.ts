@@ -1,8 +1,11 @@
 import type { Rule } from '../../types';
-import { US_CORE, creditBureaus, stateRules } from '../common';
+import { US_CORE, creditBureaus, stateRules, commonSubstituteNotice } from '../common';
 
 /** Pennsylvania Breach of Personal Information Notification Act, 73 P.S. §§ 2301–2330, as amended by Act 33 of 2024. */
 const ACT_33 = '2024-09-26';
+
+/** Substitute notice, for the individuals' rules old and new. */
+const SUBSTITUTE = commonSubstituteNotice(100_000, 175_000, '73 P.S. § 2302 ("notice", substitute notice)');
 
 export const US_PA: readonly Rule[] = stateRules(
   {
@@ -14,6 +17,7 @@ export const US_PA: readonly Rule[] = stateRules(
   [
     {
       audience: 'individuals',
+      substituteNotice: SUBSTITUTE,
       deadline: { kind: 'without_unreasonable_delay', from: 'discovery' },
       // 12 months of credit monitoring and a credit report where SSNs, bank account numbers or DL/ID numbers were exposed.
       conditionalContent: [
@@ -39,6 +43,7 @@ export const US_PA: readonly Rule[] = stateRules(
     {
       key: 'pre-2024',
       audience: 'individuals',
+      substituteNotice: SUBSTITUTE,
       deadline: { kind: 'without_unreasonable_delay', from: 'discovery' },
       citation: '73 P.S. § 2303 (before Act 2024-33)',
       effectiveUntil: ACT_33,

@@ -1,5 +1,5 @@
 import type { Rule } from '../../types';
-import { GOVERNMENT_ID, US_CORE, creditBureaus, stateRules } from '../common';
+import { GOVERNMENT_ID, US_CORE, creditBureaus, stateRules, commonSubstituteNotice } from '../common';
 
 /** Texas Identity Theft Enforcement and Protection Act, Tex. Bus. & Com. Code § 521.053. */
 export const US_TX: readonly Rule[] = stateRules(
@@ -14,6 +14,9 @@ export const US_TX: readonly Rule[] = stateRules(
   [
     {
       audience: 'individuals',
+      substituteNotice: commonSubstituteNotice(250_000, 500_000, 'Tex. Bus. & Com. Code § 521.053(f)', {
+        uncertain: 'The media element reads "notice published in or broadcast on major statewide media".',
+      }),
       deadline: { kind: 'without_unreasonable_delay', outerLimitDays: 60, from: 'discovery' },
       citation: 'Tex. Bus. & Com. Code § 521.053(b)',
       uncertain:

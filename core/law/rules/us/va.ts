@@ -1,5 +1,5 @@
 import type { Rule } from '../../types';
-import { US_CORE, creditBureaus, stateRules } from '../common';
+import { US_CORE, creditBureaus, stateRules, commonSubstituteNotice } from '../common';
 
 /** Virginia, Va. Code § 18.2-186.6. */
 export const US_VA: readonly Rule[] = stateRules(
@@ -14,6 +14,11 @@ export const US_VA: readonly Rule[] = stateRules(
   [
     {
       audience: 'individuals',
+      substituteNotice: commonSubstituteNotice(
+        50_000,
+        100_000,
+        'Va. Code § 18.2-186.6(A) ("notice", substitute notice)',
+      ),
       deadline: { kind: 'without_unreasonable_delay', from: 'discovery' },
       citation: 'Va. Code § 18.2-186.6(B)',
     },

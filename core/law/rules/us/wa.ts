@@ -1,5 +1,5 @@
 import type { Rule } from '../../types';
-import { US_CORE, stateRules } from '../common';
+import { US_CORE, stateRules, commonSubstituteNotice } from '../common';
 
 /** Washington, RCW 19.255.010, as amended by HB 1071 (2019). */
 const AG = { name: 'Washington State Attorney General', website: 'https://www.atg.wa.gov' };
@@ -23,6 +23,7 @@ export const US_WA: readonly Rule[] = stateRules(
   [
     {
       audience: 'individuals',
+      substituteNotice: commonSubstituteNotice(250_000, 500_000, 'RCW 19.255.010 (substitute notice)'),
       deadline: {
         kind: 'without_unreasonable_delay',
         outerLimitDays: 30,
