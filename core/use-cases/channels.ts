@@ -18,8 +18,13 @@ export interface ChannelCounts {
   none: number;
 }
 
+/** What of the configuration the channels depend on: which sector regimes apply to the company. */
+export interface ChannelConfig {
+  company: Pick<Config['company'], 'regimes'>;
+}
+
 /** The facts the law engine decides an incident's rules by (as `assess` reads them). */
-export function incidentFacts(incident: Incident, config: Readonly<Config>): IncidentFacts {
+export function incidentFacts(incident: Incident, config: ChannelConfig): IncidentFacts {
   return {
     discoveredAt: incident.discoveredAt,
     encrypted: incident.encrypted,
@@ -39,7 +44,7 @@ export function incidentFacts(incident: Incident, config: Readonly<Config>): Inc
  * that plans nothing writes no second entry. Returns the counts per channel (no personal data).
  */
 export async function planChannels(
-  deps: { pool: Pool; config: Readonly<Config> },
+  deps: { pool: Pool; config: ChannelConfig },
   incidentId: string,
 ): Promise<ChannelCounts> {
   return inTransaction(deps.pool, async (tx) => {
