@@ -14,6 +14,7 @@ import { renderNotices } from './notice.js';
 import { actionForm } from './obligation-actions.js';
 import { filingNotes, renderHoldStatus, renderObligationTools, renderObligations } from './obligations.js';
 import { renderTimeline } from './timeline.js';
+import { substituteSection } from './substitute-notice.js';
 
 const FAST_MS = 2000; // while delivering
 const SLOW_MS = 5000; // while identifying, drafting or awaiting approval
@@ -43,6 +44,7 @@ export async function render(main, { user, params: [id] }) {
   // Support look up one case at a time (audited); the bulk list is not theirs (issue 13).
   const affected = can.listAffected(user) ? affectedSection(id) : null;
   const letters = can.listLetters(user) ? lettersSection(id, user) : null;
+  const substitute = can.readNotices(user) ? substituteSection(id, user) : null;
 
   main.append(
     head,
@@ -63,6 +65,7 @@ export async function render(main, { user, params: [id] }) {
         ),
         affected?.element ?? null,
         letters?.element ?? null,
+        substitute?.element ?? null,
       ),
       h(
         'div',
@@ -138,6 +141,7 @@ export async function render(main, { user, params: [id] }) {
     if (statusChanged && lastStatus !== undefined) {
       affected?.reload();
       void letters?.reload();
+      void substitute?.reload();
     }
     lastStatus = incident.status;
     return incident.status;
@@ -159,6 +163,7 @@ export async function render(main, { user, params: [id] }) {
   await loop(first);
   affected?.reload();
   void letters?.reload();
+  void substitute?.reload();
   return () => {
     stopped = true;
     clearTimeout(timer);
