@@ -512,7 +512,58 @@ const csv = (value: string | null): string =>
   value === null ? '' : /[",\n\r]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 
 export const CUSTOMER_HEADER =
-  'externalId,fullName,email,locale,country,region,status,representativeName,representativeEmail\n';
+  'externalId,fullName,email,locale,country,region,status,representativeName,representativeEmail,' +
+  'personKey,phone,addressLine1,addressLocality,addressRegion,addressPostalCode,addressCountry,' +
+  'electronicConsentAt,electronicConsentMethod\n';
+
+/** A locality and a postal code pattern (# a digit) per country, for the demo's postal addresses. */
+const POST: Record<string, { localities: string[]; code: string; numberFirst: boolean }> = {
+  DE: { localities: ['Berlin', 'Hamburg', 'München', 'Köln'], code: '#####', numberFirst: false },
+  FR: { localities: ['Paris', 'Lyon', 'Marseille', 'Toulouse'], code: '#####', numberFirst: true },
+  ES: { localities: ['Madrid', 'Barcelona', 'Valencia', 'Sevilla'], code: '#####', numberFirst: false },
+  IT: { localities: ['Roma', 'Milano', 'Napoli', 'Torino'], code: '#####', numberFirst: false },
+  NL: { localities: ['Amsterdam', 'Rotterdam', 'Utrecht'], code: '#### AB', numberFirst: false },
+  IE: { localities: ['Dublin', 'Cork', 'Galway'], code: 'D## F#K#', numberFirst: true },
+  GB: { localities: ['London', 'Manchester', 'Leeds', 'Bristol'], code: 'SW# #AA', numberFirst: true },
+  US: { localities: ['Springfield', 'Riverside', 'Fairview', 'Franklin'], code: '#####', numberFirst: true },
+  CA: { localities: ['Toronto', 'Vancouver', 'Montréal', 'Ottawa'], code: 'K#A #B#', numberFirst: true },
+  AU: { localities: ['Sydney', 'Melbourne', 'Newcastle', 'Geelong'], code: '####', numberFirst: true },
+  BR: { localities: ['São Paulo', 'Campinas', 'Santos'], code: '#####-###', numberFirst: false },
+  SG: { localities: ['Singapore'], code: '######', numberFirst: true },
+  JP: { localities: ['Tokyo', 'Osaka', 'Yokohama'], code: '###-####', numberFirst: true },
+};
+const STREETS = ['Park', 'Station', 'Church', 'Mill', 'Garden', 'Lake', 'Hill', 'Market'];
+
+/**
+ * How customer `index` can be reached besides email (issue 14): a postal address for about 95 %,
+ * a phone number for about 60 %, an agreement to electronic notices for about 70 %, since a date
+ * after they became a customer. Drawn from a generator of its own, so every other field of the
+ * population stays what it was before contact facts existed.
+ */
+function demoContact(index: number, seed: number, country: string, region: string | null): (string | null)[] {
+  const r = rng(Math.imul(seed, 0x27d4eb2d) ^ Math.imul(index + 1, 0x165667b1));
+  const post = POST[country];
+  const hasAddress = post !== undefined && r() < 0.95;
+  const number = String(1 + Math.floor(r() * 199));
+  const street = `${pick(r, STREETS)} ${country === 'DE' ? 'Straße' : 'Road'}`;
+  const line = post?.numberFirst ? `${number} ${street}` : `${street} ${number}`;
+  const locality = post ? pick(r, post.localities) : null;
+  const postalCode = post ? post.code.replace(/#/g, () => String(Math.floor(r() * 10))) : null;
+  const phone = r() < 0.6 ? `+${digits(r, 2)} ${digits(r, 3)} ${digits(r, 3)} ${digits(r, 4)}` : null;
+  const consented = r() < 0.7;
+  const consentAt = day(EPOCH + r() * (NOW - EPOCH));
+  return [
+    null,
+    phone,
+    hasAddress ? line : null,
+    hasAddress ? locality : null,
+    hasAddress && region ? region.slice(3) : null,
+    hasAddress ? postalCode : null,
+    hasAddress ? country : null,
+    consented ? consentAt : null,
+    consented ? 'sign-up form checkbox' : null,
+  ];
+}
 export const HOLDING_HEADER = 'customerExternalId,system,categories,from,to,maskedIdentifiers\n';
 
 /** Customer `index` of population `seed`, with its holdings, as CSV lines. */
@@ -550,6 +601,7 @@ export function demoCustomer(index: number, seed: number): { customer: string; h
     status,
     representativeName,
     representativeEmail,
+    ...demoContact(index, seed, j.country, j.region),
   ]
     .map(csv)
     .join(',');
