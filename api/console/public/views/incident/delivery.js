@@ -92,7 +92,9 @@ export function renderDelivery(body, incident, delivery) {
           h(
             'summary',
             {},
-            `Undeliverable addresses (${delivery.undeliverableList.length}) — send a substitute notice`,
+            // Refused by the relay, or accepted and then bounced (the reply says which): each goes
+            // by letter where an address is known, otherwise to substitute notice.
+            `Emails not delivered (${delivery.undeliverableList.length}) — refused or bounced: a letter where an address is known, else substitute notice`,
           ),
           table({
             columns: ['Customer', 'Address', 'Attempts', 'Relay said'],
