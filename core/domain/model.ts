@@ -48,14 +48,6 @@ export const DELIVERY_STATUSES = [
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
 /**
- * What happens to an affected customer's notice: emailed to them, to their representative, or by
- * hand; `merged`: another record of the same person (same email address) receives the one notice
- * for both, see core/db/affected.ts.
- */
-export const AFFECTED_STATUSES = ['pending', 'notified', 'undeliverable', 'manual', 'merged'] as const;
-export type AffectedStatus = (typeof AFFECTED_STATUSES)[number];
-
-/**
  * What a report about a sent notice says (core/mail/bounce-report.ts; RFC 3464 `Action`, RFC 5965
  * feedback reports): `failed` — will not be delivered (a bounce); `delayed` — still trying;
  * `delivered` — reached the mailbox (or was relayed on); `complaint` — the person marked it as spam
@@ -64,6 +56,17 @@ export type AffectedStatus = (typeof AFFECTED_STATUSES)[number];
  */
 export const BOUNCE_OUTCOMES = ['failed', 'delayed', 'delivered', 'complaint', 'unknown'] as const;
 export type BounceOutcome = (typeof BOUNCE_OUTCOMES)[number];
+
+/**
+ * What happens to an affected customer's notice: emailed to them, to their representative, or by
+ * hand; `merged`: another record of the same person (same person key, or same email address and
+ * name) receives the one notice for both, see core/db/affected.ts.
+ */
+export const AFFECTED_STATUSES = ['pending', 'notified', 'undeliverable', 'manual', 'merged'] as const;
+export type AffectedStatus = (typeof AFFECTED_STATUSES)[number];
+
+// Defined with the rest of a person's contact vocabulary; named here too for the modules that import it from here.
+export type { FoundBy, PostalAddress } from './contact';
 
 /**
  * Where a legal obligation (one rule, one jurisdiction) stands: `pending` until it is met or its
