@@ -137,20 +137,21 @@ export function importEmailHolders(pool: Pool, customers: CustomerOverrides[]): 
 export type CustomerOverrides = Partial<CustomerInput> & { externalId: string };
 
 /**
- * A made-up postal address for `externalId` in the ISO 3166-2 `region` (@default 'US-CA': printed
- * as region 'CA', country 'US'), with overrides: what a letter's address block prints.
+ * A made-up postal address for `externalId` in `place`: an ISO 3166-2 region (@default 'US-CA':
+ * printed as region 'CA', country 'US') or a bare ISO 3166-1 country ('DE': no region), with
+ * overrides; what a letter's address block prints, as the inventory stores it.
  */
 export function postalAddressFor(
   externalId: string,
-  region = 'US-CA',
+  place = 'US-CA',
   overrides: Partial<PostalAddress> = {},
 ): PostalAddress {
   return {
     lines: [`1 ${externalId} Street`],
     locality: 'Springfield',
-    region: region.slice(3),
+    ...(place.length > 2 ? { region: place.slice(3) } : {}),
     postalCode: '90210',
-    country: region.slice(0, 2),
+    country: place.slice(0, 2),
     ...overrides,
   };
 }
@@ -174,7 +175,8 @@ export const TEST_CONSENT = { at: '2025-12-07T10:00:00Z', method: 'sign-up form 
  * the postal address is `postalAddressFor` in the customer's region.
  */
 export function customerWith(kind: ContactKind, customer: CustomerOverrides): CustomerOverrides {
-  const address = postalAddressFor(customer.externalId, customer.region ?? 'US-CA');
+  // In the customer's region, else their country, else California.
+  const address = postalAddressFor(customer.externalId, customer.region ?? customer.country ?? 'US-CA');
   const contact: Partial<CustomerInput> = {
     email_with_consent: { postalAddress: address, electronicConsent: TEST_CONSENT },
     email_without_consent: { postalAddress: address, electronicConsent: null },
