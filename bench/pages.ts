@@ -18,7 +18,8 @@ import http from 'node:http';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../core/config';
-import { createPool } from '../core/db/pool';
+import * as cases from '../core/db/cases';
+import { createPool, type Pool, type Queryable } from '../core/db/pool';
 import { sha256Hex } from '../core/hash';
 import { TemplateCache } from '../core/mail/template-cache';
 import { repoRoot } from '../scripts/lib/tools';
@@ -152,6 +153,23 @@ const statusText = (s: Map<number, number>) =>
     .map(([code, n]) => `${n} × ${code}`)
     .join(', ');
 
+/** The plan of the customer page's one read (`cases.findPageByTokenHash`) for a token. */
+async function lookupPlan(pool: Pool, token: string): Promise<string> {
+  let statement: { text: string; values: unknown[] } | undefined;
+  const recorder = {
+    query: (query: { text: string; values: unknown[] }) => {
+      statement = query;
+      return Promise.resolve({ rows: [] });
+    },
+  } as unknown as Queryable;
+  await cases.findPageByTokenHash(recorder, sha256Hex(token));
+  const { rows } = await pool.query<{ 'QUERY PLAN': string }>(
+    `EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) ${statement!.text}`,
+    statement!.values,
+  );
+  return rows.map((r) => `  ${r['QUERY PLAN']}`).join('\n');
+}
+
 async function main(): Promise<void> {
   const servers = await startBenchServers({ temporal: false, smtp: false });
   stopOnSignals(servers.stop);
@@ -202,6 +220,7 @@ async function main(): Promise<void> {
       html,
     ]);
     await pool.query('ANALYZE bench_page_copies');
+    log(`the page's lookup, as PostgreSQL runs it:\n${await lookupPlan(pool, tokens.at(-1)!)}`);
     log(`a page is ${Buffer.byteLength(html)} bytes; warming up both servers`);
     const warm = take(WARM_UP);
     await load(product, warm, sourceAddress);
@@ -235,8 +254,15 @@ async function main(): Promise<void> {
     };
     const [p, c] = [mean('product', (r) => r.perSecond), mean('ceiling', (r) => r.perSecond)];
     const worstP99 = Math.max(...results.filter((r) => r.server === 'product').map((r) => r.p99));
+    // Each round's two runs are next to each other in time: on a busy machine their ratio drifts less.
+    const perRound = Array.from({ length: ROUNDS }, (_, round) => {
+      const [a, b] = results.slice(round * 2, round * 2 + 2);
+      const [prod, ceil] = a!.server === 'product' ? [a!, b!] : [b!, a!];
+      return `${((prod.perSecond / ceil.perSecond) * 100).toFixed(0)} %`;
+    });
     console.log(
       `\nproduct / ceiling (means): ${p.toFixed(0)} / ${c.toFixed(0)} pages/s = ${((p / c) * 100).toFixed(0)} %  (target ≥ 50 %)` +
+        `\nproduct / ceiling, round by round: ${perRound.join(', ')}` +
         `\nproduct p99 (worst round): ${worstP99.toFixed(1)} ms  (target < 100 ms)` +
         `\none address: ${shared.statuses.get(200) ?? 0} of ${shared.pages} served  (target: all)`,
     );

@@ -161,9 +161,13 @@ describe('customer page limits: misses are throttled, people are not', () => {
       const spy = new Proxy(db.pool, {
         get(target, prop, receiver) {
           if (prop === 'query')
-            return (text: string | { text: string }, values?: unknown[]) => {
-              statements.push({ text: typeof text === 'string' ? text : text.text, values: values ?? [] });
-              return target.query(text as string, values);
+            return (query: string | { text: string; values?: unknown[] }, values?: unknown[]) => {
+              statements.push(
+                typeof query === 'string'
+                  ? { text: query, values: values ?? [] }
+                  : { text: query.text, values: query.values ?? [] },
+              );
+              return target.query(query as string, values);
             };
           const v: unknown = Reflect.get(target, prop, receiver);
           return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
