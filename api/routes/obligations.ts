@@ -1,7 +1,7 @@
 import * as incidents from '../../core/db/incidents';
 import * as notices from '../../core/db/notices';
 import { IncidentNotFoundError, NotFoundError } from '../../core/errors';
-import { RULES_VERSION, assessObligations, coverage } from '../../core/law';
+import { RULES_VERSION, assessObligations, coverage, unplacedGroups } from '../../core/law';
 import type { TemplateCache } from '../../core/mail/template-cache';
 import { confirmStandardNotice, preapproveStandardNotice } from '../../core/use-cases/notices';
 import {
@@ -11,6 +11,7 @@ import {
   reassessIncident,
   recordDelay,
   recordFiling,
+  unplacedPeople,
 } from '../../core/use-cases/obligations';
 import { obligationsWithReach } from '../../core/use-cases/reach';
 import { signalObligationsChanged } from '../temporal-client';
@@ -30,6 +31,7 @@ import {
   PreviewBody,
   PreviewResponse,
   ReassessBody,
+  UnplacedList,
 } from '../schemas/obligations';
 
 /**
@@ -188,6 +190,20 @@ export async function obligationRoutes(app: App, deps: AppDeps & { templates: Te
   );
 
   app.get(
+    '/api/incidents/:id/unplaced',
+    {
+      onRequest: requireRole(...STAFF),
+      schema: {
+        summary:
+          'Affected people with a country but no region where the law is regional, and the rules that might apply',
+        params: IdParams,
+        response: { 200: UnplacedList, 404: ErrorResponse },
+      },
+    },
+    async (request) => ({ items: await unplacedPeople(deps, request.params.id) }),
+  );
+
+  app.get(
     '/api/rules',
     {
       onRequest: requireRole(...STAFF),
@@ -208,18 +224,18 @@ export async function obligationRoutes(app: App, deps: AppDeps & { templates: Te
     },
     async (request) => {
       const b = request.body;
-      const drafts = assessObligations(
-        {
-          discoveredAt: b.discoveredAt,
-          encrypted: b.encrypted,
-          keyCompromised: b.keyCompromised,
-          materialityDeterminedAt: b.materialityDeterminedAt ?? null,
-          regimes: config.company.regimes,
-        },
-        b.affected.map((a) => ({ ...a, country: a.jurisdiction.slice(0, 2) })),
-        { individualNoticeTargetHours: config.policy.individualNoticeTargetHours },
-      );
-      return { rulesVersion: RULES_VERSION, items: drafts };
+      const facts = {
+        discoveredAt: b.discoveredAt,
+        encrypted: b.encrypted,
+        keyCompromised: b.keyCompromised,
+        materialityDeterminedAt: b.materialityDeterminedAt ?? null,
+        regimes: config.company.regimes,
+      };
+      const groups = b.affected.map((a) => ({ ...a, country: a.jurisdiction.slice(0, 2) }));
+      const drafts = assessObligations(facts, groups, {
+        individualNoticeTargetHours: config.policy.individualNoticeTargetHours,
+      });
+      return { rulesVersion: RULES_VERSION, items: drafts, unplaced: unplacedGroups(facts, groups) };
     },
   );
 

@@ -188,7 +188,15 @@ export const Notice = z.object({
   decidedAt: z.date().nullable(),
   decisionComment: z.string().nullable(),
   content: z.object({ title: z.string(), whatHappened: z.string(), whatWeAreDoing: z.string() }),
-  variants: z.array(z.object({ key: z.string(), recipients: z.number(), sample: RenderedMail })),
+  variants: z.array(
+    z.object({
+      key: z.string(),
+      recipients: z.number(),
+      sample: RenderedMail,
+      /** Free text that seems to break the variant's restrictions (Illinois: no number affected). */
+      warnings: z.array(z.string()),
+    }),
+  ),
   previewComplete: z.boolean(),
 });
 

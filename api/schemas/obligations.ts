@@ -95,7 +95,25 @@ export const PreviewBody = z.strictObject({
     )
     .min(1),
 });
-export const PreviewResponse = z.object({ rulesVersion: z.string(), items: z.array(Draft) });
+/**
+ * People recorded with a country but no region where the law is regional (core/law `UnplacedGroup`):
+ * a US customer with no state, with the state rules that might apply once the state is known.
+ */
+export const UnplacedGroup = z.object({
+  jurisdiction: z.string(),
+  count: z.number(),
+  categories: z.array(z.enum(DATA_CATEGORIES)),
+  regions: z.array(z.string()),
+  mightApply: z.array(z.string()),
+});
+export const UnplacedList = z.object({ items: z.array(UnplacedGroup) });
+
+export const PreviewResponse = z.object({
+  rulesVersion: z.string(),
+  items: z.array(Draft),
+  /** Affected groups given only a country where the law is regional ('US'): see UnplacedGroup. */
+  unplaced: z.array(UnplacedGroup),
+});
 
 export const CoverageResponse = z.object({
   rulesVersion: z.string(),

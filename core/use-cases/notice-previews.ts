@@ -4,8 +4,9 @@ import * as incidents from '../db/incidents';
 import * as notices from '../db/notices';
 import type { Pool } from '../db/pool';
 import { noticeInputBuilder, withholdPageLink } from '../delivery';
+import { restrictionWarnings } from '../law';
 import { noticeVariantKey, renderIndividualNotice } from '../mail/render';
-import type { RenderedMail } from '../mail/render';
+import type { IndividualNoticeInput, RenderedMail } from '../mail/render';
 import type { TemplateCache } from '../mail/template-cache';
 
 export interface NoticeVariantPreview {
@@ -13,6 +14,11 @@ export interface NoticeVariantPreview {
   recipients: number;
   /** The notice as the first customer of this variant will receive it, their page link withheld. */
   sample: RenderedMail;
+  /**
+   * What the approver should check before approving: free text that seems to break one of the
+   * variant's restrictions (Illinois and Massachusetts: no number of residents affected).
+   */
+  warnings: string[];
 }
 
 /** Customers looked at per preview; past this, counts are of the customers examined. */
@@ -54,6 +60,7 @@ export async function variantPreviews(
           key,
           recipients: 1,
           sample: withholdPageLink(renderIndividualNotice(set, input)),
+          warnings: freeTextWarnings(input),
         });
     }
     examined += page.length;
@@ -61,6 +68,22 @@ export async function variantPreviews(
     if (examined >= MAX_EXAMINED) return { variants: sorted(variants), examined, complete: false };
     after = page.at(-1)!.customerId;
   }
+}
+
+/** The free text a variant prints, checked against its restrictions (the description is not printed where the nature is omitted). */
+function freeTextWarnings(input: IndividualNoticeInput): string[] {
+  const restrictions = input.restrictions ?? [];
+  const { whatHappened, whatWeAreDoing, translations } = input.incident;
+  const printsNature = !restrictions.includes('omit_nature_of_breach');
+  const texts: Record<string, string | undefined> = {
+    ...(printsNature ? { 'What happened': whatHappened } : {}),
+    'What we are doing': whatWeAreDoing,
+  };
+  for (const [language, t] of Object.entries(translations ?? {})) {
+    if (printsNature) texts[`What happened (${language})`] = t?.whatHappened;
+    texts[`What we are doing (${language})`] = t?.whatWeAreDoing;
+  }
+  return restrictionWarnings(restrictions, texts);
 }
 
 const sorted = (m: Map<string, NoticeVariantPreview>) =>

@@ -9,7 +9,8 @@ import type { Pool, Queryable } from '../db/pool';
 import { inTransaction } from '../db/pool';
 import { ConflictError, IncidentNotFoundError, NotFoundError } from '../errors';
 import * as users from '../db/users';
-import { RULES_VERSION, assessObligations, lawEnforcementDelayPermitted } from '../law';
+import { RULES_VERSION, assessObligations, lawEnforcementDelayPermitted, unplacedGroups } from '../law';
+import type { UnplacedGroup } from '../law';
 import type { StaffMailer } from '../mail/staff-mailer';
 import type { Actor } from './types';
 
@@ -90,6 +91,30 @@ async function assessIn(
     detail: { rulesVersion: RULES_VERSION, obligations: drafts.length, jurisdictions: groups.length },
   });
   return drafts.length;
+}
+
+/**
+ * The incident's people recorded with a country but no region where the law is regional (a US
+ * customer with no state gets no state rule at all), each group with the regional rules that might
+ * apply once their region is known: what the officer must resolve, since the assessment cannot.
+ * A read; nothing changes. Throws IncidentNotFoundError.
+ */
+export async function unplacedPeople(
+  deps: Pick<ObligationDeps, 'pool' | 'config'>,
+  incidentId: string,
+): Promise<UnplacedGroup[]> {
+  const incident = await incidents.get(deps.pool, incidentId);
+  if (!incident) throw new IncidentNotFoundError(incidentId);
+  const groups = await affected.groupsByJurisdiction(deps.pool, incidentId);
+  return unplacedGroups(
+    {
+      discoveredAt: incident.discoveredAt,
+      encrypted: incident.encrypted,
+      keyCompromised: incident.keyCompromised,
+      regimes: deps.config.company.regimes,
+    },
+    groups,
+  );
 }
 
 /** An incident's current obligations and the rules version they were assessed under. */

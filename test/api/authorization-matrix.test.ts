@@ -59,6 +59,7 @@ const ACCESS: Record<string, readonly Role[] | 'public' | 'webhook secret'> = {
   'POST /api/incidents/:id/approval': ['compliance'],
   'PUT /api/incidents/:id/notice': ['officer', 'compliance'],
   'GET /api/incidents/:id/obligations': STAFF,
+  'GET /api/incidents/:id/unplaced': STAFF,
   'POST /api/incidents/:id/obligations/:obligationId/filing': ['compliance'],
   'POST /api/incidents/:id/obligations/:obligationId/delay': ['compliance', 'officer'],
   'POST /api/incidents/:id/obligations/:obligationId/hold-lifted': ['compliance', 'officer'],

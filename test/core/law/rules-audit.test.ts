@@ -12,6 +12,7 @@ import {
   publicHolidays,
   renderCoverageMarkdown,
   requiredContentFor,
+  restrictionWarnings,
   unplacedGroups,
 } from '../../../core/law';
 import type { AffectedGroup, CompanyRegimes, IncidentFacts, ObligationDraft } from '../../../core/law';
@@ -109,6 +110,25 @@ describe('thresholds, triggers and content', () => {
   it('Illinois: the notice must not state how many Illinois residents were affected (815 ILCS 530/10(a))', () => {
     const content = requiredContentFor('US-IL', ['ssn'], facts());
     expect(content.restrictions).toEqual(['omit_number_affected']);
+  });
+
+  it('Illinois: free text that states a number of people is flagged for the approver, not edited', () => {
+    const texts = {
+      'What happened': 'An export of 12,400 customer records was copied.',
+      'What we are doing': 'We have reset passwords and informed the police.',
+    };
+    const warnings = restrictionWarnings(['omit_number_affected'], texts);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/^What happened seems to state a number of people \(“12,400 customer/);
+    expect(warnings[0]).toContain('815 ILCS 530/10(a)');
+    expect(
+      restrictionWarnings(['omit_number_affected'], { x: 'Thousands of users were affected.' }),
+    ).toHaveLength(1);
+    expect(
+      restrictionWarnings(['omit_number_affected'], { x: 'On 3 March we found 2 servers exposed.' }),
+    ).toEqual([]);
+    // No restriction, no warning: elsewhere the number may be stated.
+    expect(restrictionWarnings([], texts)).toEqual([]);
   });
 
   it('New Mexico: credit bureaus and the federal guidance the notice must carry (§ 57-12C-7)', () => {

@@ -13,7 +13,7 @@ import type { User } from '../../../core/db/users';
 import { RULES_VERSION } from '../../../core/law';
 import { identifyAffectedCustomers, openIncident } from '../../../core/use-cases/incidents';
 import { importCustomers, importHoldings } from '../../../core/use-cases/inventory';
-import { assess, reassessIncident, recordFiling } from '../../../core/use-cases/obligations';
+import { assess, reassessIncident, recordFiling, unplacedPeople } from '../../../core/use-cases/obligations';
 import { createTestDatabase } from '../../helpers/db';
 import type { TestDatabase } from '../../helpers/db';
 
@@ -23,7 +23,7 @@ import type { TestDatabase } from '../../helpers/db';
  * the previous version. Real PostgreSQL; the incident is made "older than the bump" by freezing it
  * under the previous review date, as an incident opened before the deploy would be.
  */
-describe('core/use-cases/obligations: the frozen rules version', () => {
+describe('core/use-cases/obligations: the frozen rules version, and people with no state', () => {
   const PREVIOUS = '2026-11-23';
   let db: TestDatabase;
   let config: Readonly<Config>;
@@ -52,8 +52,15 @@ describe('core/use-cases/obligations: the frozen rules version', () => {
     await importCustomers(db, [
       // In Germany: GDPR Art. 33 has no threshold, so there is a regulator obligation to file.
       { externalId: 'RV1', fullName: 'Rita Version', email: 'rita@example.org', country: 'DE' },
+      // A US customer whose state was never recorded, and one whose state was.
+      { externalId: 'NS1', fullName: 'Nora Nostate', email: 'nora@example.org', country: 'US' },
+      { externalId: 'TX1', fullName: 'Tex Placed', email: 'tex@example.org', country: 'US', region: 'US-TX' },
     ]);
-    await importHoldings(db, [{ customerExternalId: 'RV1', system: 'crm', categories: ['ssn'] }]);
+    await importHoldings(db, [
+      { customerExternalId: 'RV1', system: 'crm', categories: ['ssn'] },
+      { customerExternalId: 'NS1', system: 'billing', categories: ['payment_card'] },
+      { customerExternalId: 'TX1', system: 'billing', categories: ['payment_card'] },
+    ]);
   });
 
   afterAll(async () => {
@@ -105,5 +112,25 @@ describe('core/use-cases/obligations: the frozen rules version', () => {
       (e) => e.action === 'reassessment_requested',
     );
     expect(requested?.detail).toMatchObject({ previousRulesVersion: PREVIOUS });
+  });
+
+  it('lists the US customers with no state, with the state rules that might apply; the placed are not listed', async () => {
+    const { incident } = await openIncident(db, officer, {
+      title: 'Billing export exposed',
+      description: 'Card numbers in a billing export.',
+      discoveredAt: new Date(Date.now() - 3_600_000),
+      systems: ['billing'],
+      dataCategories: ['payment_card'],
+    });
+    await identifyAffectedCustomers(db, incident.id);
+    await assess({ pool: db.pool, config }, incident.id);
+    // The assessment gives the Texan their state's rules; the customer with no state gets none.
+    const rules = (await obligations.current(db.pool, incident.id)).map((o) => o.ruleId);
+    expect(rules).toContain('US-TX.individuals');
+    const unplaced = await unplacedPeople({ pool: db.pool, config }, incident.id);
+    expect(unplaced).toHaveLength(1);
+    expect(unplaced[0]).toMatchObject({ jurisdiction: 'US', count: 1, categories: ['payment_card'] });
+    expect(unplaced[0]?.regions).toEqual(expect.arrayContaining(['US-CA', 'US-TX', 'US-NY']));
+    expect(unplaced[0]?.mightApply).toContain('US-CA.individuals');
   });
 });

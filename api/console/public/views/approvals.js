@@ -111,7 +111,7 @@ function variantView(incidentId, variant, index) {
   const id = `${incidentId}-v${index}`;
   return h(
     'details',
-    { class: 'variant', open: index === 0 },
+    { class: 'variant', open: index === 0 || variant.warnings?.length > 0 },
     h(
       'summary',
       {},
@@ -120,6 +120,8 @@ function variantView(incidentId, variant, index) {
       h('span', { class: 'muted' }, describeVariant(variant.key)),
     ),
     h('p', { class: 'subject' }, h('span', { class: 'muted' }, 'Subject: '), variant.sample.subject),
+    // The law's restrictions the officer's free text may break (Illinois: no number affected).
+    (variant.warnings ?? []).map((w) => notice('warning', h('strong', {}, 'Check before approving: '), w)),
     h(
       'div',
       { class: 'variant__parts' },

@@ -13,6 +13,7 @@ import { lettersSection } from './letters.js';
 import { renderNotices } from './notice.js';
 import { actionForm } from './obligation-actions.js';
 import { filingNotes, renderHoldStatus, renderObligationTools, renderObligations } from './obligations.js';
+import { renderUnplaced } from './unplaced.js';
 import { renderTimeline } from './timeline.js';
 import { substituteSection } from './substitute-notice.js';
 
@@ -34,6 +35,7 @@ export async function render(main, { user, params: [id] }) {
   const deliveryBody = h('div');
   const obligationsBody = h('div');
   const holdStatus = h('div', { id: 'hold-status' });
+  const unplacedStatus = h('div', { id: 'unplaced-status' });
   // Compliance's buttons are redrawn with the table; the open form is not, so polling never wipes it.
   const mayAct = can.actOnObligations(user);
   const obligationTools = h('div', { class: 'actions', id: 'obligation-tools' });
@@ -60,6 +62,7 @@ export async function render(main, { user, params: [id] }) {
           'obligations',
           'Obligations',
           holdStatus,
+          unplacedStatus,
           obligationsBody,
           mayAct ? [obligationTools, obligationPanel] : null,
         ),
@@ -129,6 +132,8 @@ export async function render(main, { user, params: [id] }) {
     renderHead(head, incident, config);
     renderDelivery(deliveryBody, incident, delivery);
     showObligations(obligations, timeline.items);
+    // Who is affected changes only as the status moves (identification), so this is not polled.
+    if (statusChanged) renderUnplaced(unplacedStatus, await ifFound(api(`/api/incidents/${id}/unplaced`)));
     if (notices) {
       for (const n of notices.items) if (n.decidedBy) names.set(n.decidedBy, n.decidedByName);
       const signature = notices.items.map((n) => `${n.id}:${n.status}`).join(',') + incident.status;
