@@ -6,6 +6,7 @@ import { deliveryOfReturnPath } from '../delivery/return-path';
 import type { BounceOutcome } from '../domain/model';
 import { NotFoundError, ValidationError } from '../errors';
 import { settleReach } from './reach';
+import { reviewSubstituteNotice } from './substitute-notice';
 import type { UseCaseDeps } from './types';
 
 /** One report about a sent notice, however it came (core/mail/bounce-report.ts, or a relay's webhook). */
@@ -41,8 +42,9 @@ export interface BounceResult {
  * - `failed` after the relay had accepted the message (`sending`/`sent`): the delivery becomes
  *   `bounced`, and the person is re-opened for a letter when a postal address is known (channel
  *   `letter`, back to `pending`, reason `email_bounced`), otherwise `undeliverable` with channel
- *   `none` (they fall to substitute notice); then the individuals' obligations are settled again
- *   (`settleReach`) in the same transaction, so a met one re-opens. The caller starts the letter
+ *   `none` (they fall to substitute notice); then, in the same transaction, the substitute notice
+ *   is reviewed (`reviewSubstituteNotice`: its conditions may hold now) and the individuals'
+ *   obligations settled again (`settleReach`), so a met one re-opens. The caller starts the letter
  *   batch after the commit (a use case makes no network calls).
  * - a second bounce, a `failed` for a delivery already refused or bounced, `delayed` (still
  *   trying), `delivered` after a bounce, and `unknown`: recorded, nothing changes;
@@ -51,7 +53,7 @@ export interface BounceResult {
  * NotFoundError when it names no delivery (a database restored from before the notice was sent).
  */
 export async function recordBounce(
-  deps: UseCaseDeps & { config: Pick<Readonly<Config>, 'bounces'> },
+  deps: UseCaseDeps & { config: Readonly<Config> },
   input: BounceInput,
 ): Promise<BounceResult> {
   const deliveryId = deliveryOfReturnPath(deps.config.bounces, input.returnPath);
@@ -81,6 +83,9 @@ export async function recordBounce(
       const reply = ['bounced after acceptance:', input.status, input.diagnostic].filter(Boolean).join(' ');
       if (await bounces.markBounced(tx, delivery, reply, next)) {
         result.reopenedFor = next;
+        // Someone without a channel may now make a substitute notice due (insufficient contact
+        // details), and the individuals' obligations are only as met as their people are reached.
+        await reviewSubstituteNotice(tx, delivery.incidentId, deps.config);
         await settleReach(tx, delivery.incidentId);
       }
     } else if (input.outcome === 'complaint') {

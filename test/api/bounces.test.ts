@@ -44,6 +44,8 @@ const PEOPLE = {
   dan: { email: 'dan@example.de', postalAddress: address('Danplatz 4') },
   eve: { email: 'eve@example.de', postalAddress: null },
   fay: { email: 'fay@example.de', postalAddress: address('Fayallee 6') },
+  // Texas: email counts with the E-SIGN consent the test inventory gives everyone with an email.
+  tex: { email: 'tex@example.com', postalAddress: null, country: 'US', region: 'US-TX' },
 } as const;
 type Person = keyof typeof PEOPLE;
 
@@ -68,7 +70,8 @@ beforeAll(async () => {
       externalId: name,
       fullName: `${name[0]!.toUpperCase()}${name.slice(1)} Example`,
       email: p.email,
-      country: 'DE',
+      country: 'country' in p ? p.country : 'DE',
+      ...('region' in p ? { region: p.region } : {}),
       postalAddress: p.postalAddress,
     })),
     Object.keys(PEOPLE).map((name) => ({
@@ -134,11 +137,21 @@ async function reachOf(who: Person): Promise<Reach> {
   return rows[0]!;
 }
 
-/** The statuses of the incident's obligations to notify individuals. */
-async function individualsObligations(): Promise<string[]> {
+/** The statuses of the incident's obligations to notify individuals in `jurisdiction`. */
+async function individualsObligations(jurisdiction: string): Promise<string[]> {
   return (await obligations.current(db.pool, incidentId))
-    .filter((o) => o.audience === 'individuals')
+    .filter((o) => o.audience === 'individuals' && o.jurisdiction === jurisdiction)
     .map((o) => o.status);
+}
+
+/** The incident's substitute notices that are not withdrawn, by jurisdiction, with why they are due. */
+async function substituteNotices(): Promise<{ jurisdiction: string; status: string; reasons: string[] }[]> {
+  const { rows } = await db.pool.query<{ jurisdiction: string; status: string; reasons: string[] }>(
+    `SELECT jurisdiction, status, reasons FROM substitute_notices
+     WHERE incident_id = $1 AND status <> 'withdrawn' ORDER BY jurisdiction`,
+    [incidentId],
+  );
+  return rows;
 }
 
 /** The reports recorded in the audit trail about `who`'s notice. */
@@ -183,7 +196,7 @@ describe('return paths of sent notices', () => {
 describe('bounce listener (SMTP)', () => {
   it('re-opens a person with a postal address for a letter after a hard bounce, and starts a letter batch', async () => {
     expect(await reachOf('ada')).toMatchObject({ delivery: 'sent', person: 'notified' });
-    expect(await individualsObligations()).toEqual(['met']);
+    expect(await individualsObligations('DE')).toEqual(['met']);
     const answer = await report('ada', (to) =>
       dsn({ to, action: 'failed', status: '5.1.1', diagnostic: '550 5.1.1 <ada@example.de>: User unknown' }),
     );
@@ -200,7 +213,7 @@ describe('bounce listener (SMTP)', () => {
       { action: 'email_bounced', outcome: 'failed', status: '5.1.1' },
     ]);
     // Someone is unreached again: the individuals' obligation is re-opened in the same transaction.
-    expect(await individualsObligations()).toEqual(['pending']);
+    expect(await individualsObligations('DE')).toEqual(['pending']);
     // The letter batch for this bounce was started (BOUNCE_LETTER_GATHER_MINUTES=0: keyed by the delivery).
     const batch = system.client.workflow.getHandle(
       letterBatchWorkflowId(incidentId, `bounce-${ada.deliveryId}`),
@@ -305,6 +318,24 @@ describe('bounce listener (SMTP)', () => {
     }
     expect(await reachOf('fay')).toMatchObject({ delivery: 'sent', person: 'notified' });
     expect(await reportsAbout('fay')).toEqual([]);
+  });
+});
+
+describe('bounce listener and substitute notice', () => {
+  it('makes a substitute notice due when a bounce leaves someone with no channel where the law says so (Texas)', async () => {
+    expect((await substituteNotices()).filter((n) => n.jurisdiction === 'US-TX')).toEqual([]);
+    expect(await report('tex', (to) => dsn({ to, action: 'failed', status: '5.1.1' }))).toEqual({
+      accepted: true,
+    });
+    expect(await reachOf('tex')).toMatchObject({
+      delivery: 'bounced',
+      person: 'undeliverable',
+      channel: 'none',
+    });
+    expect((await substituteNotices()).filter((n) => n.jurisdiction === 'US-TX')).toEqual([
+      { jurisdiction: 'US-TX', status: 'open', reasons: ['insufficient_contact'] },
+    ]);
+    expect(await individualsObligations('US-TX')).toEqual(['pending']);
   });
 });
 
