@@ -49,7 +49,7 @@ export function substituteSection(incidentId, user) {
   const noticeCard = (s) =>
     h(
       'div',
-      { class: 'stack', dataset: { substitute: s.id } },
+      { class: 'substitute', dataset: { substitute: s.id } },
       h(
         'h3',
         {},
@@ -111,7 +111,7 @@ export function substituteSection(incidentId, user) {
   const rejectForm = (n) => {
     const form = h(
       'form',
-      { id: `substitute-reject-${n.id}`, class: 'stack' },
+      { id: `substitute-reject-${n.id}`, class: 'form' },
       h('h3', {}, 'Reject the text'),
       field({ name: 'comment', prefix: 'reject', label: 'What should change', type: 'textarea' }),
       h('button', { type: 'submit', class: 'button' }, 'Reject'),
@@ -133,7 +133,7 @@ export function substituteSection(incidentId, user) {
   const reviseForm = (audience, text) => {
     const form = h(
       'form',
-      { id: `substitute-revise-${audience}`, class: 'stack' },
+      { id: `substitute-revise-${audience}`, class: 'form' },
       h('h3', {}, 'Revise the text'),
       field({
         name: 'whatHappened',
@@ -178,7 +178,7 @@ export function substituteSection(incidentId, user) {
     const pending = n.status === 'pending_approval';
     return h(
       'div',
-      { class: 'stack', id: `substitute-text-${key}` },
+      { class: 'substitute', id: `substitute-text-${key}` },
       h(
         'h3',
         {},
@@ -242,7 +242,7 @@ export function substituteSection(incidentId, user) {
     if (open.length === 0) return null;
     const form = h(
       'form',
-      { id: 'substitute-record-form', class: 'stack' },
+      { id: 'substitute-record-form', class: 'form' },
       h('h3', {}, 'Record what was done'),
       field({
         name: 'element',
