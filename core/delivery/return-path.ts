@@ -17,6 +17,10 @@ import type { Config } from '../config';
  *   mail systems change the case of local parts.
  * The id is a surrogate that says nothing about the person (the Message-ID already names the
  * incident and customer ids); the tag is over the id alone so that checking one costs no query.
+ * Who can still send a report for a return path: whoever handled the message (the relays, the
+ * recipient's mail system, the recipient, who sees it as Return-Path). What they can do with it
+ * concerns that one person only, and only towards more notice: a bounce sends them a letter (or
+ * counts them unreached), never takes a notice away.
  */
 
 /** The local part before the `+`: what the listener accepts mail for. */
