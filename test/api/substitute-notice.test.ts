@@ -277,3 +277,99 @@ describe('substitute notice (API)', () => {
     expect((await publicPage('no-such-notice')).statusCode).toBe(404);
   });
 });
+
+/**
+ * HIPAA's substitute notice for 10 or more unreachable patients (45 CFR 164.404(d)(2)(ii)): a web
+ * posting for 90 days *or* major media, plus a toll-free number for 90 days. The posting satisfies
+ * the first (media is then not needed); the toll-free line is recorded with its first day and runs
+ * 90 days from it.
+ */
+describe('substitute notice (API): HIPAA, 10 unreachable', () => {
+  let db: TestDatabase;
+  let app: App;
+  let close: () => Promise<void>;
+  let compliance: StaffMember;
+  let incidentId: string;
+  const ENV = { COMPANY_REGIMES: 'hipaa' };
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    ({ app, close } = await startApiOnly(db, ENV));
+    const config = loadConfig({ DATABASE_URL: db.url, LOG_LEVEL: 'silent', ...ENV });
+    compliance = await newUser(db.pool, { role: 'compliance', email: 'hipaa-compliance@staff.example.com' });
+    const patients = Array.from({ length: 10 }, (_, i) =>
+      customerWith('none', { externalId: `PAT-${i}`, region: 'US-TX' }),
+    );
+    await importInventory(db.pool, {
+      customers: patients,
+      holdings: patients.map((p) => ({
+        customerExternalId: p.externalId,
+        system: 'ehr',
+        categories: ['medical'],
+      })),
+    });
+    ({
+      incident: { id: incidentId },
+    } = await newIncident(db.pool, { systems: ['ehr'], dataCategories: ['medical'] }));
+    await identifyAffected(db.pool, incidentId);
+    await assess({ pool: db.pool, config }, incidentId);
+    await planChannels({ pool: db.pool, config }, incidentId);
+    await assessSubstituteNotice(
+      { pool: db.pool, templates: new TemplateCache(db.pool), config },
+      incidentId,
+    );
+  });
+  afterAll(async () => {
+    await close?.();
+    await db?.drop();
+  });
+
+  const hipaa = async () => {
+    const res = await app.inject({
+      method: 'GET',
+      url: `/api/incidents/${incidentId}/substitute-notices`,
+      headers: bearer(compliance.token),
+    });
+    return res.json();
+  };
+
+  it('asks for a posting or media, and a 90-day toll-free line; carried out with the posting and the line', async () => {
+    const overview = await hipaa();
+    const row = overview.items.find((s: { ruleId: string }) => s.ruleId === 'US-HIPAA.individuals');
+    expect(row).toMatchObject({ citation: '45 CFR 164.404(d)(2)(ii)', unreachable: 10, status: 'open' });
+    expect(row.elements.map((e: { kind: string; choice: number | null }) => [e.kind, e.choice])).toEqual([
+      ['website', 0],
+      ['media', 0],
+      ['toll_free', null],
+    ]);
+
+    const on = new Date('2026-12-08T15:00:00Z');
+    const line = await app.inject({
+      method: 'POST',
+      url: `/api/incidents/${incidentId}/substitute-notices/${row.id}/elements`,
+      headers: bearer(compliance.token),
+      payload: {
+        kind: 'toll_free',
+        on: on.toISOString(),
+        channel: '1-800-555-0100',
+        evidence: 'Carrier order 4411',
+      },
+    });
+    expect(line.statusCode).toBe(200);
+    const tollFree = line.json().elements.find((e: { kind: string }) => e.kind === 'toll_free');
+    expect(Date.parse(tollFree.endsAt) - Date.parse(tollFree.startsAt)).toBe(90 * 86_400_000);
+    expect(line.json().status).toBe('open');
+
+    const decided = await app.inject({
+      method: 'POST',
+      url: `/api/incidents/${incidentId}/substitute-notices/texts/${overview.website.notice.id}/decision`,
+      headers: bearer(compliance.token),
+      payload: { decision: 'approve', contentHash: overview.website.notice.contentHash },
+    });
+    expect(decided.statusCode).toBe(200);
+    const after = (await hipaa()).items.find((s: { ruleId: string }) => s.ruleId === 'US-HIPAA.individuals');
+    expect(after.status).toBe('carried_out');
+    expect(after.elements.find((e: { kind: string }) => e.kind === 'media').recordedAt).toBeNull();
+    expect((await hipaa()).posting.endsAt).toBeTruthy();
+  });
+});
