@@ -225,7 +225,11 @@ export interface ReachCounts {
   jurisdiction: string;
   /** People (one per notice: merged records count once, under the record that receives it). */
   people: number;
-  /** No lawful channel (`none`), or their notice was undeliverable. */
+  /**
+   * No lawful channel left (`none`: no contact details, or every channel failed); or, never planned
+   * (before migration 015), their email undeliverable. Someone whose email failed but who gets a
+   * letter is not unreachable: the letter may reach them.
+   */
   unreachable: number;
   /** Whose channel includes a letter. */
   letters: number;
@@ -242,7 +246,8 @@ export async function reachByJurisdiction(db: Queryable, incidentId: string): Pr
   const { rows } = await db.query<ReachCounts>(
     `SELECT a.jurisdiction,
        count(*)::int AS people,
-       count(*) FILTER (WHERE a.channel = 'none' OR a.status = 'undeliverable')::int AS unreachable,
+       count(*) FILTER (WHERE a.channel = 'none' OR (a.channel IS NULL AND a.status = 'undeliverable'))::int
+         AS unreachable,
        count(*) FILTER (WHERE a.channel IN ('letter', 'email_and_letter'))::int AS letters,
        count(*) FILTER (WHERE ${BY_EMAIL})::int AS emails,
        count(*) FILTER (WHERE ${BY_EMAIL} AND a.status <> 'undeliverable'
