@@ -109,6 +109,8 @@ describe('every person reached by a lawful method', () => {
       .filter((m) => m.messageId.includes(incidentId))
       .flatMap((m) => m.envelopeTo)
       .sort();
+  const individualStatus = async (jurisdiction: string) =>
+    (await individuals()).find((o) => o.jurisdiction === jurisdiction)!.status;
   const individuals = async () =>
     ((await get(`/api/incidents/${incidentId}/obligations`)).items as Obligation[]).filter(
       (o) => o.audience === 'individuals',
@@ -251,6 +253,58 @@ describe('every person reached by a lawful method', () => {
     expect(open['US-TX']!.status).not.toBe('met');
     expect(open['US-TX']!.reach).toMatchObject({ notified: 1, no_channel: 1 });
   });
+
+  it('covers the person with no channel once the substitute notice is carried out, and only then meets the obligation', async () => {
+    const overview = () =>
+      get(`/api/incidents/${incidentId}/substitute-notices`) as Promise<SubstituteOverview>;
+    const texas = async () => (await overview()).items.find((i) => i.jurisdiction === 'US-TX')!;
+    // Nemo has no contact details: Texas's substitute notice is due for insufficient contact information.
+    expect((await texas()).reasons).toContain('insufficient_contact');
+    expect((await texas()).status).toBe('open');
+
+    // The website and media texts were drafted for approval; compliance approves what it reviewed.
+    const { website, media } = await overview();
+    for (const text of [website, media]) {
+      if (!text || text.notice.status !== 'pending_approval') continue;
+      const decided = await system.app.inject({
+        method: 'POST',
+        url: `/api/incidents/${incidentId}/substitute-notices/texts/${text.notice.id}/decision`,
+        headers: bearer(system.tokens.compliance),
+        payload: { decision: 'approve', contentHash: text.notice.contentHash },
+      });
+      expect(decided.statusCode, decided.body).toBe(200);
+    }
+    // The approved website text is public, without anyone's personal data.
+    const { posting } = await overview();
+    expect(posting?.live).toBe(true);
+    const page = await system.app.inject({ method: 'GET', url: `/incident-notice/${posting!.publicId}` });
+    expect(page.statusCode).toBe(200);
+    for (const person of Object.values(PEOPLE)) expect(page.body).not.toContain(person.fullName);
+    expect(await individualStatus('US-TX')).not.toBe('met');
+
+    // What only people can see happen (the media notice, a phone line) is recorded by compliance.
+    for (const element of (await texas()).elements) {
+      if (
+        element.recordedAt ||
+        !['media', 'toll_free', 'alternative', 'regulator_letter'].includes(element.kind)
+      )
+        continue;
+      const recorded = await system.app.inject({
+        method: 'POST',
+        url: `/api/incidents/${incidentId}/substitute-notices/${(await texas()).id}/elements`,
+        headers: bearer(system.tokens.compliance),
+        payload: {
+          kind: element.kind,
+          on: new Date().toISOString(),
+          channel: 'Houston Chronicle; Dallas Morning News',
+          evidence: 'Tear sheets filed as MEDIA-TX-1',
+        },
+      });
+      expect(recorded.statusCode, recorded.body).toBe(200);
+    }
+    expect((await texas()).status).toBe('carried_out');
+    expect(await individualStatus('US-TX')).toBe('met');
+  });
 });
 
 interface Obligation {
@@ -258,6 +312,23 @@ interface Obligation {
   jurisdiction: string;
   status: string;
   reach?: Record<string, number> | null;
+}
+
+interface SubstituteText {
+  notice: { id: string; status: string; contentHash: string };
+}
+
+interface SubstituteOverview {
+  items: {
+    id: string;
+    jurisdiction: string;
+    reasons: string[];
+    status: string;
+    elements: { kind: string; recordedAt: string | null }[];
+  }[];
+  website: SubstituteText | null;
+  media: SubstituteText | null;
+  posting: { publicId: string; live: boolean } | null;
 }
 
 interface LetterBatch {
