@@ -1,7 +1,7 @@
 import * as incidents from '../../core/db/incidents';
 import * as notices from '../../core/db/notices';
 import { IncidentNotFoundError, NotFoundError } from '../../core/errors';
-import { RULES_VERSION, assessObligations, coverage, unplacedGroups } from '../../core/law';
+import { RULES_VERSION, assessObligations, coverage, describeProfile, unplacedGroups } from '../../core/law';
 import type { TemplateCache } from '../../core/mail/template-cache';
 import { confirmStandardNotice, preapproveStandardNotice } from '../../core/use-cases/notices';
 import {
@@ -209,7 +209,11 @@ export async function obligationRoutes(app: App, deps: AppDeps & { templates: Te
       onRequest: requireRole(...STAFF),
       schema: { summary: 'Every jurisdiction and audience covered', response: { 200: CoverageResponse } },
     },
-    async () => ({ rulesVersion: RULES_VERSION, items: coverage() }),
+    async () => ({
+      rulesVersion: RULES_VERSION,
+      profile: describeProfile(config.company.regimes),
+      items: coverage(),
+    }),
   );
 
   app.post(

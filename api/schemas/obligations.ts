@@ -117,6 +117,10 @@ export const PreviewResponse = z.object({
 
 export const CoverageResponse = z.object({
   rulesVersion: z.string(),
+  /** The company profile (COMPANY_REGIMES): which sector regimes' rules apply to this company. */
+  profile: z.array(
+    z.object({ regime: z.string(), token: z.string(), label: z.string(), applies: z.boolean() }),
+  ),
   items: z.array(
     z.object({
       ruleId: z.string(),

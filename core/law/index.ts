@@ -63,8 +63,14 @@ export { describeSubstituteNotice, substituteElements, substituteNoticeDue } fro
 export type { SubstituteDue, SubstituteElementSpec, SubstituteFacts } from './substitute';
 export { lawEnforcementDelay, lawEnforcementDelayPermitted } from './delays';
 export type { LawEnforcementDelay } from './delays';
-export { COMPANY_PROFILE, COMPANY_REGIME_TOKENS, companyProfile, profileLabel } from './profile';
-export type { CompanyRegimeToken } from './profile';
+export {
+  COMPANY_PROFILE,
+  COMPANY_REGIME_TOKENS,
+  companyProfile,
+  describeProfile,
+  profileLabel,
+} from './profile';
+export type { CompanyRegimeToken, ProfileEntry } from './profile';
 export { restrictionWarnings } from './restrictions';
 export { unplacedGroups } from './unplaced';
 export type { UnplacedGroup } from './unplaced';

@@ -41,6 +41,24 @@ export function companyProfile(tokens: readonly string[]): Required<CompanyRegim
   return profile as Required<CompanyRegimes>;
 }
 
+/** One regime of the profile as the console shows it: whether it applies to this company. */
+export interface ProfileEntry {
+  regime: CompanyRegime;
+  token: CompanyRegimeToken;
+  label: string;
+  applies: boolean;
+}
+
+/** Every regime of the profile, in the order above, with whether the configuration says it applies. */
+export function describeProfile(profile: CompanyRegimes): ProfileEntry[] {
+  return REGIMES.map((regime) => ({
+    regime,
+    token: COMPANY_PROFILE[regime].token,
+    label: COMPANY_PROFILE[regime].label,
+    applies: profile[regime] === true,
+  }));
+}
+
 /** The label of the profile a rule needs, for the coverage document. */
 export function profileLabel(regime: CompanyRegime): string {
   return COMPANY_PROFILE[regime].label;

@@ -7,6 +7,7 @@ import {
   assessObligations,
   companyProfile,
   coverage,
+  describeProfile,
   lawEnforcementDelay,
   lawEnforcementDelayPermitted,
   publicHolidays,
@@ -359,6 +360,19 @@ describe('the company profile', () => {
     const p = companyProfile(['glba', 'nis2', 'hipaa']);
     expect(p).toMatchObject({ glbaFinancialInstitution: true, nis2Entity: true, hipaaCoveredEntity: true });
     expect(Object.values(p).filter(Boolean)).toHaveLength(3);
+  });
+
+  it('describes every regime of the profile, with whether it applies (the Law rules page)', () => {
+    const entries = describeProfile(companyProfile(['reg_s_p']));
+    expect(entries).toHaveLength(COMPANY_REGIME_TOKENS.length);
+    expect(entries.filter((e) => e.applies)).toEqual([
+      {
+        regime: 'secRegSpInstitution',
+        token: 'reg_s_p',
+        label: 'Broker-dealer, investment adviser or other Reg S-P institution',
+        applies: true,
+      },
+    ]);
   });
 
   it('the coverage document shows the profile each rule needs', () => {
