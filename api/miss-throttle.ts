@@ -43,15 +43,24 @@ export class WindowCounter {
    * until its window ends (a Retry-After).
    */
   hit(key: string, now = Date.now()): number | null {
+    return this.count(key, now).retryAfter;
+  }
+
+  /** `hit`, and whether this event is the first over the limit in its window. */
+  count(key: string, now = Date.now()): { retryAfter: number | null; firstOver: boolean } {
     let w = this.windows.get(key);
     if (!w || w.endsAt <= now) {
       if (!w && this.windows.size >= this.maxKeys) this.sweep(now);
-      if (!w && this.windows.size >= this.maxKeys) return null;
+      if (!w && this.windows.size >= this.maxKeys) return { retryAfter: null, firstOver: false };
       w = { count: 0, endsAt: now + this.limit.windowMs };
       this.windows.set(key, w);
     }
     w.count += 1;
-    return w.count > this.limit.max ? Math.max(1, Math.ceil((w.endsAt - now) / 1000)) : null;
+    if (w.count <= this.limit.max) return { retryAfter: null, firstOver: false };
+    return {
+      retryAfter: Math.max(1, Math.ceil((w.endsAt - now) / 1000)),
+      firstOver: w.count === this.limit.max + 1,
+    };
   }
 
   private sweep(now: number): void {
@@ -71,7 +80,14 @@ export class MissThrottle {
   private readonly perAddress: WindowCounter;
   private readonly total: WindowCounter;
 
-  constructor(limits: MissLimits) {
+  /**
+   * @param onThrottled called once a window when an address, or all of them together (`total`),
+   *   passes its limit: for a log line per guesser rather than one per refused guess.
+   */
+  constructor(
+    limits: MissLimits,
+    private readonly onThrottled: (who: { address: string } | { total: true }) => void = () => undefined,
+  ) {
     this.perAddress = new WindowCounter(limits.perAddress);
     this.total = new WindowCounter(limits.total, 1);
   }
@@ -82,8 +98,11 @@ export class MissThrottle {
    * a 429. Both limits count every miss, so an address that keeps guessing stays throttled.
    */
   miss(address: string, now = Date.now()): number | null {
-    const own = this.perAddress.hit(address, now);
-    const all = this.total.hit('*', now);
-    return own === null ? all : all === null ? own : Math.max(own, all);
+    const own = this.perAddress.count(address, now);
+    const all = this.total.count('*', now);
+    if (own.firstOver) this.onThrottled({ address });
+    if (all.firstOver) this.onThrottled({ total: true });
+    const [a, b] = [own.retryAfter, all.retryAfter];
+    return a === null ? b : b === null ? a : Math.max(a, b);
   }
 }

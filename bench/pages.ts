@@ -13,7 +13,7 @@
 // served, none turned away.
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, openSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -108,6 +108,8 @@ interface Load {
   p99: number;
   bytes: number;
   statuses: Map<number, number>;
+  /** CPU milliseconds per page: the server's process, PostgreSQL's, the load generator's (this one). */
+  cpu: { server: number; postgres: number; client: number };
 }
 
 /** Each token fetched once, by `CLIENTS` concurrent clients, each page from `address(i)`. */
@@ -121,6 +123,11 @@ async function load(
   const statuses = new Map<number, number>();
   let next = 0;
   let bytes = 0;
+  const cpuBefore = {
+    server: cpuMsOf(server.child.pid!),
+    postgres: postgresCpuMs(postgresDir),
+    client: process.cpuUsage(),
+  };
   const started = process.hrtime.bigint();
   await Promise.all(
     Array.from({ length: CLIENTS }, async () => {
@@ -133,6 +140,13 @@ async function load(
     }),
   );
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const client = process.cpuUsage(cpuBefore.client);
+  const perPage = (ms: number) => ms / tokens.length;
+  const cpu = {
+    server: perPage(cpuMsOf(server.child.pid!) - cpuBefore.server),
+    postgres: perPage(postgresCpuMs(postgresDir) - cpuBefore.postgres),
+    client: perPage((client.user + client.system) / 1000),
+  };
   latencies.sort((a, b) => a - b);
   const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!;
   return {
@@ -144,7 +158,43 @@ async function load(
     p99: at(0.99),
     bytes,
     statuses,
+    cpu,
   };
+}
+
+/** PostgreSQL's data folder (set once the servers are up). */
+let postgresDir = '';
+
+/*
+ * CPU time, the figure a busy machine distorts least: throughput and latency here depend on what
+ * else the two cores run (other sessions' test suites, at times), but the CPU a page costs the server
+ * and PostgreSQL barely does. Read from /proc: utime + stime, in clock ticks of 10 ms (CLK_TCK 100).
+ */
+const TICK_MS = 10;
+function cpuMsOf(pid: number): number {
+  try {
+    // Fields after the command name (which may hold spaces): state is [0], utime [11], stime [12],
+    // cutime [13], cstime [14] (children waited for: backends that ended).
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) * TICK_MS;
+  } catch {
+    return 0; // exited
+  }
+}
+/** The postmaster and every process it started (its backends). */
+function postgresCpuMs(dataDir: string): number {
+  const postmaster = Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+  let ms = cpuMsOf(postmaster);
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const ppid = Number(readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1]!.split(' ')[1]);
+      if (ppid === postmaster) ms += cpuMsOf(Number(entry));
+    } catch {
+      // gone
+    }
+  }
+  return ms;
 }
 
 const statusText = (s: Map<number, number>) =>
@@ -175,6 +225,7 @@ async function main(): Promise<void> {
   stopOnSignals(servers.stop);
   const pageServers: PageServer[] = [];
   const url = await servers.createDatabase('pages');
+  postgresDir = join(servers.dir, 'postgres');
   const pool = createPool(url, 4);
   try {
     const env = {
@@ -185,7 +236,7 @@ async function main(): Promise<void> {
     const config = loadConfig({ ...env, LOG_LEVEL: 'silent' });
     // Fresh people for every round and server, the warm-up, one more for the ceiling's copy, and
     // the shared-address run.
-    const people = WARM_UP + PAGES * ROUNDS * 2 + 1 + PAGES;
+    const people = WARM_UP + PAGES * ROUNDS * 2 + 1 + PAGES * 2;
     log(`preparing ${people} people, their incident, its notice, and sending it`);
     // Sent through the product's own sending path (a relay that accepts everything): each person
     // has a working link and the stored copy of their notice, as after a real delivery.
@@ -240,19 +291,21 @@ async function main(): Promise<void> {
     log(`everyone behind one address (127.0.0.2)`);
     const shared = await load(product, take(PAGES), () => '127.0.0.2', 'product, one address');
     results.push(shared);
+    results.push(await load(ceiling, take(PAGES), () => '127.0.0.2', 'ceiling, one address'));
 
     console.log(
-      `\n| server | pages | clients | source addresses | seconds | pages/s | p50 ms | p99 ms | page bytes | answers |\n|---|---|---|---|---|---|---|---|---|---|`,
+      `\n| server | pages | clients | source addresses | seconds | pages/s | p50 ms | p99 ms | CPU ms/page: server | PostgreSQL | load generator | page bytes | answers |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|`,
     );
     for (const r of results)
       console.log(
-        `| ${r.server} | ${r.pages} | ${CLIENTS} | ${r === shared ? 1 : r.pages} | ${r.seconds.toFixed(2)} | ${r.perSecond.toFixed(0)} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.bytes} | ${statusText(r.statuses)} |`,
+        `| ${r.server} | ${r.pages} | ${CLIENTS} | ${r.server.endsWith('one address') ? 1 : r.pages} | ${r.seconds.toFixed(2)} | ${r.perSecond.toFixed(0)} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.cpu.server.toFixed(2)} | ${r.cpu.postgres.toFixed(2)} | ${r.cpu.client.toFixed(2)} | ${r.bytes} | ${statusText(r.statuses)} |`,
       );
     const mean = (kind: string, f: (r: Load) => number) => {
       const these = results.filter((r) => r.server === kind);
       return these.reduce((s, r) => s + f(r), 0) / these.length;
     };
     const [p, c] = [mean('product', (r) => r.perSecond), mean('ceiling', (r) => r.perSecond)];
+    const serverSide = (kind: string) => mean(kind, (r) => r.cpu.server + r.cpu.postgres);
     const worstP99 = Math.max(...results.filter((r) => r.server === 'product').map((r) => r.p99));
     // Each round's two runs are next to each other in time: on a busy machine their ratio drifts less.
     const perRound = Array.from({ length: ROUNDS }, (_, round) => {
@@ -263,6 +316,8 @@ async function main(): Promise<void> {
     console.log(
       `\nproduct / ceiling (means): ${p.toFixed(0)} / ${c.toFixed(0)} pages/s = ${((p / c) * 100).toFixed(0)} %  (target ≥ 50 %)` +
         `\nproduct / ceiling, round by round: ${perRound.join(', ')}` +
+        `\nCPU per page, server + PostgreSQL (means): product ${serverSide('product').toFixed(2)} ms, ceiling ${serverSide('ceiling').toFixed(2)} ms` +
+        ` = ${((serverSide('ceiling') / serverSide('product')) * 100).toFixed(0)} % (the ceiling's CPU per page over the product's)` +
         `\nproduct p99 (worst round): ${worstP99.toFixed(1)} ms  (target < 100 ms)` +
         `\none address: ${shared.statuses.get(200) ?? 0} of ${shared.pages} served  (target: all)`,
     );

@@ -67,10 +67,10 @@ export async function customerPageRoutes(
   };
   const limits = { ...config.pageTokens.limits, ...deps.limits };
   const window = (max: number) => ({ max, windowMs: limits.windowMs });
-  const misses = new MissThrottle({
-    perAddress: window(limits.missesPerAddress),
-    total: window(limits.missesTotal),
-  });
+  const misses = new MissThrottle(
+    { perAddress: window(limits.missesPerAddress), total: window(limits.missesTotal) },
+    (who) => app.log.warn({ ...who, limits }, 'customer page misses throttled'),
+  );
   const perLink = new WindowCounter(window(limits.viewsPerLink));
   const acknowledgements = new Acknowledgements(deps.pool);
 
@@ -88,9 +88,7 @@ export async function customerPageRoutes(
   /** A link that leads nowhere: counted against its address and the total, then 404/410 or 429. */
   const miss = (request: FastifyRequest, reply: FastifyReply, code: 404 | 410) => {
     const retryAfter = misses.miss(request.ip);
-    if (retryAfter === null) return sendStatus(reply, code);
-    request.log.warn({ source: request.ip }, 'customer page misses throttled');
-    return sendStatus(reply, 429, retryAfter);
+    return retryAfter === null ? sendStatus(reply, code) : sendStatus(reply, 429, retryAfter);
   };
   /** A valid link past its own limit (a runaway reload): null while within it. */
   const overOwnLimit = (reply: FastifyReply, tokenHash: string) => {

@@ -28,15 +28,19 @@ describe('WindowCounter', () => {
 
 describe('MissThrottle', () => {
   it('throttles one address past its limit, and everyone past the total', () => {
-    const throttle = new MissThrottle({
-      perAddress: { max: 2, windowMs: 60_000 },
-      total: { max: 5, windowMs: 60_000 },
-    });
+    const throttled: unknown[] = [];
+    const throttle = new MissThrottle(
+      { perAddress: { max: 2, windowMs: 60_000 }, total: { max: 5, windowMs: 60_000 } },
+      (who) => throttled.push(who),
+    );
     const t = 0;
     expect([throttle.miss('x', t), throttle.miss('x', t), throttle.miss('x', t)]).toEqual([null, null, 60]);
     expect([throttle.miss('y', t), throttle.miss('z', t)]).toEqual([null, null]);
     // The total (5) is reached: a fresh address's miss is throttled too.
     expect(throttle.miss('w', t + 30_000)).toBe(30);
     expect(throttle.miss('w', t + 60_000)).toBeNull();
+    // Said once per address and once for the total, not once per refused miss.
+    throttle.miss('x', t + 1);
+    expect(throttled).toEqual([{ address: 'x' }, { total: true }]);
   });
 });
