@@ -21,6 +21,7 @@ import {
 } from '../letters/batch';
 import type { Role } from '../domain/model';
 import { settleReach } from './reach';
+import { reviewSubstituteNotice } from './substitute-notice';
 import type { Actor, UseCaseDeps } from './types';
 
 /*
@@ -247,7 +248,7 @@ export async function recordLettersPosted(
  * rendered cannot have come back (409); one already recorded returned is left as it is.
  */
 export async function importReturnedMail(
-  deps: UseCaseDeps,
+  deps: Pick<LetterDeps, 'pool' | 'config'>,
   actor: Actor,
   input: { incidentId: string; letters: { reference: string; reason: string; line?: number | undefined }[] },
 ): Promise<{ returned: number; alreadyReturned: number }> {
@@ -271,7 +272,9 @@ export async function importReturnedMail(
       tx,
       back.map((l) => l.batchId),
     );
-    // Someone counted as reached may now not be: a met obligation re-opens (core/use-cases/reach.ts).
+    // People with no channel left may make a statute's substitute notice due (insufficient contact
+    // information); and someone counted as reached may now not be: a met obligation re-opens.
+    await reviewSubstituteNotice(tx, input.incidentId, deps.config);
     await settleReach(tx, input.incidentId);
     await audit.append(tx, {
       incidentId: input.incidentId,
