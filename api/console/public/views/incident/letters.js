@@ -96,7 +96,7 @@ export function lettersSection(incidentId, user) {
   };
   const postedForm = h(
     'form',
-    { id: 'letters-posted-form', class: 'stack' },
+    { id: 'letters-posted-form', class: 'form' },
     h('h3', {}, 'Record letters posted'),
     batchChoice,
     field({
@@ -145,7 +145,7 @@ export function lettersSection(incidentId, user) {
   // --- Returned mail -------------------------------------------------------------------------------
   const returnedForm = h(
     'form',
-    { id: 'letters-returned-form', class: 'stack' },
+    { id: 'letters-returned-form', class: 'form' },
     h('h3', {}, 'Import returned mail'),
     field({
       name: 'csv',
