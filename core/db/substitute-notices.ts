@@ -231,8 +231,8 @@ export interface ReachCounts {
    * letter is not unreachable: the letter may reach them.
    */
   unreachable: number;
-  /** Whose channel includes a letter. */
-  letters: number;
+  /** Reached by email alone (planned so, or never planned and with an address: read as email). */
+  emailOnly: number;
   /** Whose channel includes email (or who were never planned and have one: read as email). */
   emails: number;
   /** Whose channel includes email and whose email has not been sent (or given up on) yet. */
@@ -248,7 +248,8 @@ export async function reachByJurisdiction(db: Queryable, incidentId: string): Pr
        count(*)::int AS people,
        count(*) FILTER (WHERE a.channel = 'none' OR (a.channel IS NULL AND a.status = 'undeliverable'))::int
          AS unreachable,
-       count(*) FILTER (WHERE a.channel IN ('letter', 'email_and_letter'))::int AS letters,
+       count(*) FILTER (WHERE a.channel = 'email' OR (a.channel IS NULL AND a.email IS NOT NULL))::int
+         AS "emailOnly",
        count(*) FILTER (WHERE ${BY_EMAIL})::int AS emails,
        count(*) FILTER (WHERE ${BY_EMAIL} AND a.status <> 'undeliverable'
          AND (d.status IS NULL OR d.status NOT IN ('sent', 'undeliverable', 'bounced')))::int AS "emailOutstanding"

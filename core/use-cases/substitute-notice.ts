@@ -34,22 +34,20 @@ function reachFor(rule: Rule, reach: readonly ReachCounts[]) {
   return {
     people: sum((r) => r.people),
     unreachable: sum((r) => r.unreachable),
-    letters: sum((r) => r.letters),
+    emailOnly: sum((r) => r.emailOnly),
     emails: sum((r) => r.emails),
     emailOutstanding: sum((r) => r.emailOutstanding),
   };
 }
 
 /**
- * The cost of notifying everyone individually: a letter each, except those reached by email alone
- * (an email each) and those sent both (a letter and an email). People without a planned channel are
- * costed as letters: the notice the statutes have in mind is written notice.
+ * The cost of notifying everyone individually: an email each to those whose channel includes one,
+ * and a letter each to everyone not reached by email alone — people without a channel included: the
+ * notice the statutes have in mind is written notice.
  */
 function estimatedCostUsd(scope: ReturnType<typeof reachFor>, config: Readonly<Config>): number {
-  const { costPerLetterUsd: letter, costPerEmailUsd: email } = config.substituteNotice;
-  const emailOnly = Math.max(0, scope.emails - Math.max(0, scope.letters + scope.emails - scope.people));
-  const both = scope.emails - emailOnly;
-  const cost = (scope.people - emailOnly) * letter + emailOnly * email + both * email;
+  const { costPerLetterUsd, costPerEmailUsd } = config.substituteNotice;
+  const cost = (scope.people - scope.emailOnly) * costPerLetterUsd + scope.emails * costPerEmailUsd;
   return Math.round(cost * 100) / 100;
 }
 

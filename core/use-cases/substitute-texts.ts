@@ -17,8 +17,10 @@ import {
   NotFoundError,
   ValidationError,
 } from '../errors';
+import { jurisdictionTimeZone } from '../law';
 import { formatDate } from '../mail/intl-format';
 import { renderSubstituteText } from '../mail/substitute';
+import type { LanguageCatalog } from '../mail/i18n';
 import type { TemplateCache } from '../mail/template-cache';
 import type { RenderedParts } from '../mail/templates';
 import { DEFAULT_WHAT_WE_ARE_DOING, applyDecisionIn, contentHash, recordDecisionIn } from './notices';
@@ -129,12 +131,15 @@ async function substituteContent(
   rows: SubstituteNoticeRow[],
   previous: Notice | undefined,
   revision: { whatHappened: string; whatWeAreDoing: string } | null,
+  catalog: LanguageCatalog,
 ): Promise<NoticeContent> {
-  const incident = (await incidents.get(deps.pool, incidentId))!;
-  const [catalog, groups] = [
-    (await deps.templates.get((await deps.templates.snapshotCurrent()).version)).catalog('en'),
-    await affected.groupsByJurisdiction(deps.pool, incidentId),
-  ];
+  const [incident, groups] = await Promise.all([
+    incidents.get(deps.pool, incidentId),
+    affected.groupsByJurisdiction(deps.pool, incidentId),
+  ]);
+  if (!incident) throw new IncidentNotFoundError(incidentId);
+  // The day of discovery as the first jurisdiction's law counts days (core/law jurisdictionTimeZone).
+  const zone = jurisdictionTimeZone(rows[0]?.jurisdiction ?? '') ?? 'America/New_York';
   const categories = [...new Set(groups.flatMap((g) => g.categories))].sort();
   const { name, postalAddress, supportEmail, supportPhone, dpoContact } = deps.config.company;
   return {
@@ -145,7 +150,7 @@ async function substituteContent(
     substitute: {
       categories: categories.map((c) => catalog.categories[c] ?? c),
       regions: [...new Set(rows.map((r) => regionName(r.jurisdiction)))].sort(),
-      discoveredOn: formatDate(incident.discoveredAt, 'en-US', 'America/New_York'),
+      discoveredOn: formatDate(incident.discoveredAt, 'en-US', zone),
       tollFree: deps.config.substituteNotice.tollFreeNumber,
     },
   };
@@ -179,8 +184,9 @@ async function draftText(
   const rows = (await substitutes.listForIncident(deps.pool, incidentId)).filter(
     (r) => r.status !== 'withdrawn',
   );
-  const content = await substituteContent(deps, incidentId, rows, latest, revision);
   const { version: templateVersion } = await deps.templates.snapshotCurrent();
+  const catalog = (await deps.templates.get(templateVersion)).catalog('en');
+  const content = await substituteContent(deps, incidentId, rows, latest, revision, catalog);
   return inTransaction(deps.pool, async (tx) => {
     const notice = await notices.draft(tx, incidentId, {
       audience,
