@@ -1,4 +1,4 @@
-// Printed letters at scale: `npx tsx bench/letters.ts [--people 100000] [--resume-people 3000]`
+// Printed letters at scale: `npx tsx bench/letters.ts [--people 100000] [--rounds 2] [--resume-people 3000]`
 //
 // Starts its own PostgreSQL (embedded, fsync on), imports `--people` customers reachable only by
 // post, opens an incident on them, plans their channels and approves its notice (the product's use
@@ -16,7 +16,11 @@
 //   file is recorded and while the next renders, then run again to the end: every person must have
 //   exactly one letter, in the manifest once, in files that `sha256sum -c` accepts.
 //
-// Prints a table; BENCH_KEEP=1 keeps the files in .data/bench-<pid>/.
+// Product and ceiling run `--rounds` times each, on incidents of their own, in alternating order
+// (the machine's other load falls on both alike); the table shows the sums.
+//
+// Prints a table; BENCH_KEEP=1 keeps the files in .data/bench-<pid>/. BENCH_RSS_TRACE=1 (with
+// BENCH_CHILD_NODE_FLAGS='--expose-gc') prints the product's memory after each file.
 import { execFileSync, fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
@@ -54,6 +58,7 @@ const { values: args } = parseArgs({
   options: {
     people: { type: 'string', default: '100000' },
     'resume-people': { type: 'string', default: '3000' },
+    rounds: { type: 'string', default: '2' },
     child: { type: 'string' },
     db: { type: 'string' },
     incident: { type: 'string' },
@@ -98,6 +103,14 @@ async function productRun(
   if (!opened) throw new Error('nobody waits for a letter');
   for (let fileNo = 1; fileNo <= opened.files; fileNo++) {
     await renderLetterFile(deps, { batchId: opened.batchId, fileNo });
+    // BENCH_RSS_TRACE=1 prints the memory after each file (with --expose-gc in BENCH_CHILD_NODE_FLAGS, after a full GC).
+    if (process.env.BENCH_RSS_TRACE) {
+      (globalThis as { gc?: () => void }).gc?.();
+      const m = process.memoryUsage();
+      console.error(
+        `file ${fileNo}: rss ${(m.rss / 2 ** 20).toFixed(0)} MB, heap ${(m.heapUsed / 2 ** 20).toFixed(0)} MB`,
+      );
+    }
   }
   const done = await finishLetterBatch(deps, opened.batchId);
   return {
@@ -115,6 +128,9 @@ async function ceilingRun(
   incidentId: string,
   dir: string,
 ): Promise<ChildResult> {
+  // The same recipients in the same files as the product reads them: a batch of their own is opened
+  // first (not timed), so the loop below reads exactly what renderLetterFile reads.
+  const opened = (await openLetterBatch({ pool }, { incidentId, key: 'bench-ceiling' }))!;
   const started = performance.now();
   const incident = (await incidents.get(pool, incidentId))!;
   const notice = (await notices.listForIncident(pool, incidentId)).find((n) => n.status === 'approved')!;
@@ -122,8 +138,7 @@ async function ceilingRun(
   const contextFor = noticeContextBuilder(notice, incident, config);
   const fonts = letterFonts();
   await mkdir(dir, { recursive: true });
-  // The same recipients in the same pages: the batch the product run opened, file by file.
-  const batch = (await letters.listBatches(pool, incidentId))[0]!;
+  const batch = { id: opened.batchId, files: opened.files };
   let count = 0;
   for (let fileNo = 1; fileNo <= batch.files; fileNo++) {
     const doc = new PDFDocument({ size: 'A4', autoFirstPage: false });
@@ -182,7 +197,14 @@ function runChild(
     const proc = fork(
       new URL(import.meta.url).pathname,
       ['--child', kind, '--db', env.db, '--incident', env.incident, '--dir', env.dir, '--key', env.key],
-      { execArgv: ['--import', 'tsx'] },
+      {
+        // BENCH_CHILD_NODE_FLAGS='--cpu-prof --cpu-prof-dir=/tmp/prof' profiles the children.
+        execArgv: [
+          '--import',
+          'tsx',
+          ...(process.env.BENCH_CHILD_NODE_FLAGS ?? '').split(' ').filter(Boolean),
+        ],
+      },
     );
     let result: ChildResult | null = null;
     let killed = false;
@@ -227,16 +249,46 @@ async function main(): Promise<void> {
           fullName: i % 10 === 0 ? `Ζωή Παπαδοπούλου ${i}` : `Person ${prefix}${i}`,
           locale: ['en', 'es', 'fr', 'de'][i % 4]!,
         }));
-        return (await newLetterIncident(deps, all, { title })).incidentId;
+        // Each incident on a system of its own, so the second does not take in the first's people.
+        return (await newLetterIncident(deps, all, { title, system: `letters-${prefix}` })).incidentId;
       };
-      const incidentId = await make(people, 'B', 'Letters benchmark');
+      // Rounds of one product run and one ceiling run, each on an incident of its own, in alternating
+      // order (product first, then ceiling first…), so that load from elsewhere on the machine
+      // falls on both alike; the figures are the sums.
+      const rounds = Number(args.rounds);
+      const incidentsFor: { product: string; ceiling: string }[] = [];
+      for (let r = 0; r < rounds; r++) {
+        incidentsFor.push({
+          product: await make(people, `P${r}-`, `Letters benchmark, product round ${r + 1}`),
+          ceiling: await make(people, `C${r}-`, `Letters benchmark, ceiling round ${r + 1}`),
+        });
+      }
       const resumeIncidentId = await make(resumePeople, 'R', 'Letters benchmark: kill and resume');
-
-      log(`product: ${people.toLocaleString('en-US')} letters through the letter workflow's steps…`);
-      const env = { db: url, incident: incidentId, dir: servers.dir, key: 'bench' };
-      const product = (await runChild('product', env))!;
-      log(`ceiling: the same letters through a plain pdfkit loop…`);
-      const ceiling = (await runChild('ceiling', env))!;
+      const env = { db: url, incident: '', dir: servers.dir, key: 'bench' };
+      const sum = (a: ChildResult | null, b: ChildResult): ChildResult =>
+        a === null
+          ? b
+          : {
+              letters: a.letters + b.letters,
+              seconds: a.seconds + b.seconds,
+              peakRssMb: Math.max(a.peakRssMb, b.peakRssMb),
+              files: a.files + b.files,
+            };
+      let product: ChildResult | null = null;
+      let ceiling: ChildResult | null = null;
+      for (let r = 0; r < rounds; r++) {
+        const order = r % 2 === 0 ? (['product', 'ceiling'] as const) : (['ceiling', 'product'] as const);
+        for (const kind of order) {
+          log(`round ${r + 1}, ${kind}: ${people.toLocaleString('en-US')} letters…`);
+          const result = (await runChild(kind, { ...env, incident: incidentsFor[r]![kind] }))!;
+          log(
+            `  ${(result.letters / result.seconds).toFixed(0)} letters/s, peak RSS ${result.peakRssMb.toFixed(0)} MB`,
+          );
+          if (kind === 'product') product = sum(product, result);
+          else ceiling = sum(ceiling, result);
+        }
+      }
+      if (!product || !ceiling) throw new Error('no rounds');
 
       log(`resume: ${resumePeople.toLocaleString('en-US')} letters, killed after a file, run again…`);
       const resumeEnv = { ...env, incident: resumeIncidentId, key: 'bench-resume' };

@@ -23,14 +23,21 @@ import {
 export async function newLetterIncident(
   deps: { pool: Pool; templates: TemplateCache; config: Readonly<Config> },
   people: (CustomerOverrides & { kind?: ContactKind })[],
-  incident: { title?: string } = {},
+  incident: { title?: string; /** @default 'crm' */ system?: string } = {},
 ): Promise<{ incidentId: string; noticeId: string }> {
   const { pool } = deps;
+  const system = incident.system ?? 'crm';
   await importInventory(pool, {
     customers: people.map(({ kind, ...c }) => customerWith(kind ?? 'address_only', c)),
-    holdings: people.map((c) => ({ customerExternalId: c.externalId, system: 'crm', categories: ['email'] })),
+    holdings: people.map((c) => ({ customerExternalId: c.externalId, system, categories: ['email'] })),
   });
-  const { incident: opened } = await newIncident(pool, { title: incident.title ?? 'Letters test incident' });
+  // Staff of their own: asking for a test system's staff address again would replace its token.
+  const officer = await newUser(pool, { role: 'officer', email: 'officer@letters.example.com' });
+  const { incident: opened } = await newIncident(pool, {
+    title: incident.title ?? 'Letters test incident',
+    systems: [system],
+    openedBy: officer.user,
+  });
   await identifyAffected(pool, opened.id);
   await assess(deps, opened.id);
   await planChannels(deps, opened.id);
