@@ -28,6 +28,11 @@ export const CONTENT_PARTS = [
   'supervisory_authority_contact',
   /** HIPAA 45 CFR 164.404(c): toll-free number, e-mail, website or postal address for questions. */
   'hipaa_contact',
+  /**
+   * New Mexico § 57-12C-7(6)–(7): advice to review account statements and credit reports for errors,
+   * and the person's rights under the federal Fair Credit Reporting Act.
+   */
+  'fcra_rights',
 ] as const;
 
 export type ContentPart = (typeof CONTENT_PARTS)[number];

@@ -135,7 +135,13 @@ describe('thresholds, triggers and content', () => {
   it('New Mexico: credit bureaus and the federal guidance the notice must carry (§ 57-12C-7)', () => {
     const content = requiredContentFor('US-NM', ['ssn'], facts());
     expect(content.parts).toEqual(
-      expect.arrayContaining(['credit_bureaus', 'fraud_alert', 'credit_freeze', 'ftc_contact']),
+      expect.arrayContaining([
+        'credit_bureaus',
+        'fraud_alert',
+        'credit_freeze',
+        'ftc_contact',
+        'fcra_rights',
+      ]),
     );
   });
 

@@ -23,10 +23,10 @@ export const US_NM: readonly Rule[] = stateRules(
       },
       // § 57-12C-7: the consumer reporting agencies' toll-free numbers and addresses (5), advice to
       // review account statements and credit reports (6), and the person's FCRA rights (7).
-      requiredContent: ['credit_bureaus', 'fraud_alert', 'credit_freeze', 'ftc_contact'],
+      requiredContent: ['credit_bureaus', 'fraud_alert', 'credit_freeze', 'ftc_contact', 'fcra_rights'],
       citation: 'N.M. Stat. § 57-12C-6(A), 57-12C-7',
       uncertain:
-        'Section 57-12C-7(6)–(7) asks for advice to review account statements and credit reports and for the person’s rights under the federal Fair Credit Reporting Act; the credit-bureau, fraud-alert, freeze and FTC sections cover the first and point to the second (the FTC explains FCRA rights). A compliance officer should check the wording states the FCRA rights expressly.',
+        'Section 57-12C-7(6)–(7): the statements-and-FCRA-rights section (fcra_rights) summarises the rights and points to the CFPB’s summary; a compliance officer should check the summary is enough for the Act’s "advice informing the person of the person’s rights".',
     },
     {
       audience: 'regulator',
