@@ -36,7 +36,7 @@ const { values: args } = parseArgs({
 const PAGES = Number(args.pages);
 const CLIENTS = Number(args.clients);
 const ROUNDS = Number(args.rounds);
-const WARM_UP = 300;
+const WARM_UP = 1000;
 
 const log = (message: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${message}`);
 
