@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,14 +7,14 @@ import type { Config } from '../../../core/config';
 import * as audit from '../../../core/db/audit';
 import * as incidents from '../../../core/db/incidents';
 import * as obligations from '../../../core/db/obligations';
-import * as users from '../../../core/db/users';
-import type { User } from '../../../core/db/users';
 import { RULES_VERSION } from '../../../core/law';
 import { identifyAffectedCustomers, openIncident } from '../../../core/use-cases/incidents';
 import { importCustomers, importHoldings } from '../../../core/use-cases/inventory';
 import { assess, reassessIncident, recordFiling, unplacedPeople } from '../../../core/use-cases/obligations';
+import type { Actor } from '../../../core/use-cases/types';
 import { createTestDatabase } from '../../helpers/db';
 import type { TestDatabase } from '../../helpers/db';
+import { newStaff } from '../../helpers/factories';
 
 /**
  * A rules review (RULES_VERSION) never rewrites an open incident: the obligations stay as assessed,
@@ -27,8 +26,8 @@ describe('core/use-cases/obligations: the frozen rules version, and people with 
   const PREVIOUS = '2026-11-23';
   let db: TestDatabase;
   let config: Readonly<Config>;
-  let officer: User;
-  let compliance: User;
+  let officer: Actor;
+  let compliance: Actor;
 
   beforeAll(async () => {
     db = await createTestDatabase();
@@ -38,17 +37,9 @@ describe('core/use-cases/obligations: the frozen rules version, and people with 
       SMTP_URL: 'smtp://127.0.0.1:1',
       LOG_LEVEL: 'silent',
     });
-    const token = () => randomBytes(16).toString('hex');
-    officer = await users.upsertWithToken(
-      db.pool,
-      { email: 'rv-o@staff.example.com', displayName: 'O', role: 'officer' },
-      token(),
-    );
-    compliance = await users.upsertWithToken(
-      db.pool,
-      { email: 'rv-c@staff.example.com', displayName: 'C', role: 'compliance' },
-      token(),
-    );
+    const staff = await newStaff(db.pool);
+    officer = staff.officer.actor;
+    compliance = staff.compliance.actor;
     await importCustomers(db, [
       // In Germany: GDPR Art. 33 has no threshold, so there is a regulator obligation to file.
       { externalId: 'RV1', fullName: 'Rita Version', email: 'rita@example.org', country: 'DE' },
