@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserAvailable, startBrowserWorld } from '../helpers/browser';
@@ -104,8 +105,10 @@ describe.skipIf(!browserAvailable())('console substitute notice', () => {
   });
 
   it('records the media notice from the page once its text is approved', async () => {
-    await page.locator('#substitute-text-media').getByRole('button', { name: 'Approve this text' }).click();
-    await page.locator('#substitute-status').getByText('Text approved.').waitFor();
+    const mediaText = page.locator('#substitute-text-media');
+    await mediaText.getByRole('button', { name: 'Approve this text' }).click();
+    // The status still says so from the website text: wait for the media text's own badge.
+    await mediaText.locator('.badge--approved').waitFor();
     const form = page.locator('#substitute-record-form');
     await form.getByLabel('Element').selectOption({ label: 'US-CA · Notice to the media' });
     await form.getByLabel('Outlet, number or method').fill('Sacramento Bee; KQED');
@@ -120,5 +123,14 @@ describe.skipIf(!browserAvailable())('console substitute notice', () => {
       evidence: 'Publication proofs filed as PR-77',
     });
     expect(media.recordedByName).toBeTruthy();
+  });
+
+  it('has no serious or critical accessibility violations in the section, with its forms open', async () => {
+    await page.locator('#substitute-text-website').getByRole('button', { name: 'Revise' }).click();
+    await page.locator('#substitute-revise-substitute_website').waitFor();
+    const { violations, passes } = await new AxeBuilder({ page }).include('#substitute-notice').analyze();
+    expect(passes.length).toBeGreaterThan(0);
+    const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+    expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
   });
 });

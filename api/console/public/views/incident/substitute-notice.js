@@ -97,6 +97,7 @@ export function substituteSection(incidentId, user) {
       body: { decision, contentHash: n.contentHash, ...(comment ? { comment } : {}) },
     });
   const approve = (n) => async () => {
+    replace(status, notice('info', 'Recording the approval…'));
     try {
       const answer = await send(n, 'approve');
       await done(
