@@ -66,12 +66,12 @@ export async function customerPageRoutes(
     rendered: new RenderedPages(),
   };
   const limits = { ...config.pageTokens.limits, ...deps.limits };
-  const window = (max: number) => ({ max, windowMs: limits.windowMs });
+  const perWindow = (max: number) => ({ max, windowMs: limits.windowMs });
   const misses = new MissThrottle(
-    { perAddress: window(limits.missesPerAddress), total: window(limits.missesTotal) },
+    { perAddress: perWindow(limits.missesPerAddress), total: perWindow(limits.missesTotal) },
     (who) => app.log.warn({ ...who, limits }, 'customer page misses throttled'),
   );
-  const perLink = new WindowCounter(window(limits.viewsPerLink));
+  const perLink = new WindowCounter(perWindow(limits.viewsPerLink));
   const acknowledgements = new Acknowledgements(deps.pool);
 
   // The status pages are the same for everyone: rendered once.
