@@ -181,21 +181,23 @@ export const SUBSTITUTE_UNVERIFIED =
  * `costExceedsUsd`, or the people to notify exceed `affectedExceeds`, or the business lacks
  * sufficient contact information — e-mail where an address is known, a conspicuous posting on the
  * website and notice to major statewide media. Used per state, never as a silent default: a state
- * gets it only where its statute has been read to say so. Its figures were not checked against the
- * official texts in this review, which its note says (SUBSTITUTE_UNVERIFIED).
+ * gets it only where its statute has been read to say so. Figures not checked against the official
+ * text (no `checkedAgainst`) carry SUBSTITUTE_UNVERIFIED in their note.
  */
 export function commonSubstituteNotice(
   costExceedsUsd: number,
   affectedExceeds: number,
   citation: string,
-  more: { postingDays?: number; uncertain?: string } = {},
+  more: { postingDays?: number; uncertain?: string; checkedAgainst?: string } = {},
 ): readonly SubstituteNotice[] {
+  // `checkedAgainst`: the official text the figures were read in; without it they are unverified.
+  const notes = [more.checkedAgainst ? null : SUBSTITUTE_UNVERIFIED, more.uncertain].filter(Boolean);
   return [
     {
       when: { costExceedsUsd, affectedExceeds, unreachableAtLeast: 1 },
       consistsOf: [SUBSTITUTE_EMAIL, websitePosting(more.postingDays), STATEWIDE_MEDIA],
       citation,
-      uncertain: more.uncertain ? `${SUBSTITUTE_UNVERIFIED} ${more.uncertain}` : SUBSTITUTE_UNVERIFIED,
+      ...(notes.length > 0 ? { uncertain: notes.join(' ') } : {}),
     },
   ];
 }

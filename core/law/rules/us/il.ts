@@ -12,7 +12,9 @@ export const US_IL: readonly Rule[] = stateRules(
   [
     {
       audience: 'individuals',
-      substituteNotice: commonSubstituteNotice(250_000, 500_000, '815 ILCS 530/10(c)(3)'),
+      substituteNotice: commonSubstituteNotice(250_000, 500_000, '815 ILCS 530/10(c)(3)', {
+        checkedAgainst: 'https://www.ilga.gov/legislation/ilcs/documents/081505300K10.htm',
+      }),
       deadline: { kind: 'without_unreasonable_delay', from: 'discovery', wording: MOST_EXPEDIENT },
       requiredContent: ['credit_bureaus', 'ftc_contact', 'fraud_alert', 'credit_freeze'],
       // 10(a): "The notification shall not, however, include information concerning the number of
