@@ -3,15 +3,23 @@
 // Starts its own PostgreSQL (embedded, fsync on) on a free port, loads the demo inventory through
 // the COPY import (scripts/seed.ts: 1,000,000 customers, about 3,000,000 holdings), opens an
 // incident that affects about a fifth of them, and times the one set-based identification
-// statement (core/db/affected.ts), first under EXPLAIN ANALYZE (rolled back) and then for real.
+// statement (core/db/affected.ts), first under EXPLAIN ANALYZE (rolled back) and then for real;
+// then assesses it, plans every person's channel (one statement, core/use-cases/channels.ts) and
+// settles the individuals' obligations by reach (core/use-cases/reach.ts).
 // Prints a table; --plan prints the whole plan too. --shared-emails gives that fraction of customers
 // the address of the customer before them in other case, and their name (one person with two
 // records: address and name coincide), so the one-notice-per-person merge has something to merge. The server and its data are removed at the end.
-import { cpus, totalmem } from 'node:os';
+import { mkdtempSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as affected from '../core/db/affected';
 import type { DataCategory } from '../core/domain/categories';
-import { createPool } from '../core/db/pool';
+import { loadConfig } from '../core/config';
+import { createPool, inTransaction } from '../core/db/pool';
+import { planChannels } from '../core/use-cases/channels';
+import { assess } from '../core/use-cases/obligations';
+import { settleReach } from '../core/use-cases/reach';
 import { seedDemoInventory } from '../scripts/seed';
 import { newIncident } from '../test/helpers/factories';
 import { benchStaff } from './lib/incident';
@@ -119,6 +127,29 @@ async function main(): Promise<void> {
       rows.push([
         'identification again (retried activity: adds nothing)',
         `${((performance.now() - again) / 1000).toFixed(2)} s`,
+      ]);
+
+      // Channels: every person planned in one statement, then the reach of the obligations counted.
+      const config = loadConfig({
+        FORTHRIGHT_DATA_DIR: mkdtempSync(join(tmpdir(), 'forthright-bench-channels-')),
+        DATABASE_URL: url,
+        SMTP_URL: 'smtp://127.0.0.1:1',
+        LOG_LEVEL: 'silent',
+      });
+      await assess({ pool, config }, incidentId);
+      const planning = performance.now();
+      const channels = await planChannels({ pool, config }, incidentId);
+      rows.push([
+        `channels planned (${Object.entries(channels)
+          .map(([k, v]) => `${k} ${v.toLocaleString('en-US')}`)
+          .join(', ')})`,
+        `${((performance.now() - planning) / 1000).toFixed(2)} s`,
+      ]);
+      const settling = performance.now();
+      await inTransaction(pool, (tx) => settleReach(tx, incidentId));
+      rows.push([
+        'individuals obligations settled by reach',
+        `${((performance.now() - settling) / 1000).toFixed(2)} s`,
       ]);
 
       if (args.plan) {
