@@ -180,7 +180,7 @@ async function publicPage(
       .code(code)
       .type('text/html; charset=utf-8')
       .send(
-        `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>${deps.config.company.name}</title></head><body><p>${STATUS_PAGE[code]}</p></body></html>`,
+        `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(deps.config.company.name)}</title></head><body><p>${STATUS_PAGE[code]}</p></body></html>`,
       );
   scope.addHook('onSend', async (_request, reply, payload) => {
     reply.header('cache-control', 'no-store');
@@ -221,3 +221,5 @@ function pageCsp(html: string): string {
     "form-action 'none'",
   ].join('; ');
 }
+
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
