@@ -104,19 +104,6 @@ async function currentNoticeInput(deps: CustomerPageDeps, row: PageRow, token: s
 }
 
 /**
- * The customer's page as HTML, `expired` when the link no longer works, null when it leads to no
- * notice: `findCustomerPage` and `customerPageHtml` in one call.
- */
-export async function showCustomerPage(
-  deps: CustomerPageDeps,
-  token: string,
-): Promise<string | 'expired' | null> {
-  const found = await findCustomerPage(deps.pool, token);
-  if (found.kind === 'expired') return 'expired';
-  return found.kind === 'page' ? customerPageHtml(deps, found, token) : null;
-}
-
-/**
  * Pages rendered in this process, most recently used kept, up to `maxBytes` of HTML (UTF-16 in
  * memory: two bytes a character). They hold personal data, as the process does while serving them;
  * nothing is written anywhere.
