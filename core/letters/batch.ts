@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Config } from '../config';
 import * as affected from '../db/affected';
@@ -247,6 +247,11 @@ export async function writeBatchManifest(
     await sumsFile.close();
   }
   await rename(sumsTemp, join(dir, CHECKSUMS_NAME));
+  // What attempts killed mid-file left behind: every file is recorded by now, so the folder the mail
+  // house receives holds the PDFs, the manifest and the checksums, and nothing else.
+  for (const entry of await readdir(dir)) {
+    if (/^\..*\.tmp$/.test(entry)) await rm(join(dir, entry), { force: true });
+  }
   await fsyncDir(dir);
   return { manifestSha256, letters: listed, files: files.length };
 }

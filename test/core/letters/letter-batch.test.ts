@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
@@ -9,7 +9,13 @@ import { loadConfig } from '../../../core/config';
 import type { Config } from '../../../core/config';
 import * as audit from '../../../core/db/audit';
 import * as letters from '../../../core/db/letters';
-import { CHECKSUMS_NAME, MANIFEST_NAME, batchDir, renderLetterFile } from '../../../core/letters/batch';
+import {
+  CHECKSUMS_NAME,
+  MANIFEST_NAME,
+  batchDir,
+  renderLetterFile,
+  writeBatchManifest,
+} from '../../../core/letters/batch';
 import { LETTER_GEOMETRY, letterFonts } from '../../../core/letters/pdf';
 import { TemplateCache } from '../../../core/mail/template-cache';
 import { finishLetterBatch, openLetterBatch } from '../../../core/use-cases/letters';
@@ -41,6 +47,8 @@ describe('core/letters (a batch for the mail house)', () => {
   let incidentId: string;
   let batchId: string;
   let dir: string;
+  /** Rasterised pages go here, not into the batch's folder. */
+  const pages = mkdtempSync(join(tmpdir(), 'forthright-letter-pages-'));
   const sha256 = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
   const pdfText = (file: string, page: number, crop?: { x: number; y: number; w: number; h: number }) =>
     execFileSync(
@@ -130,7 +138,7 @@ describe('core/letters (a batch for the mail house)', () => {
       else expect(page).toMatch(/Page 1 of \d/);
 
       // Rasterised: the page renders, and it is not blank.
-      const base = join(dir, `check-${row.reference}`);
+      const base = join(pages, row.reference!);
       execFileSync('pdftoppm', [
         '-gray',
         '-r',
@@ -187,6 +195,18 @@ describe('core/letters (a batch for the mail house)', () => {
     }
     // `sha256sum -c` agrees (what the mail house runs).
     execFileSync('sha256sum', ['-c', CHECKSUMS_NAME], { cwd: dir });
+  });
+
+  it('leaves the mail house the PDFs, the manifest and the checksums, and no attempt’s leftovers', async () => {
+    // What a render attempt killed mid-file leaves: its temporary file. Writing the manifest clears it.
+    writeFileSync(join(dir, '.letters-0002.pdf.4242.1700000000000.tmp'), '%PDF-1.3 half a file');
+    await writeBatchManifest({ pool: db.pool, config }, batchId);
+    expect(readdirSync(dir).sort()).toEqual([
+      CHECKSUMS_NAME,
+      'letters-0001.pdf',
+      'letters-0002.pdf',
+      MANIFEST_NAME,
+    ]);
   });
 
   it('records the batch ready with the manifest hash, and the letters rendered with their pages', async () => {
