@@ -1,3 +1,5 @@
+import type { Audience } from '../domain/model';
+
 /**
  * Whether, and on what condition, a law-enforcement request may delay notice under a jurisdiction's
  * rules. Most US state breach statutes allow it; the sector regimes differ, and most laws outside
@@ -5,6 +7,8 @@
  */
 export interface LawEnforcementDelay {
   permitted: boolean;
+  /** Only these audiences' notices may wait (Québec: the persons concerned, not the Commission). */
+  onlyFor?: readonly Audience[];
   /** The condition or limit, in words, with the provision. */
   condition: string;
 }
@@ -46,6 +50,17 @@ const BY_JURISDICTION: Readonly<Record<string, LawEnforcementDelay>> = {
     condition:
       'The PDPA gives no law-enforcement delay for the PDPC’s notice; a prescribed law-enforcement agency may only direct that individuals not be notified (s 26D(6)).',
   },
+  ZA: {
+    permitted: true,
+    condition:
+      'Only where a public body responsible for the prevention, detection or investigation of offences, or the Information Regulator, determines that notice would impede a criminal investigation (POPIA s 22(3)).',
+  },
+  'CA-QC': {
+    permitted: true,
+    onlyFor: ['individuals'],
+    condition:
+      'The notice to the persons concerned may wait while it could hamper an investigation by a body responsible by law for the prevention, detection or repression of crime (CQLR c. P-39.1, s 3.5, third paragraph); the notice to the Commission has no such pause.',
+  },
   AU: {
     permitted: false,
     condition:
@@ -57,12 +72,17 @@ const BY_JURISDICTION: Readonly<Record<string, LawEnforcementDelay>> = {
 export function lawEnforcementDelay(jurisdiction: string): LawEnforcementDelay {
   const own = BY_JURISDICTION[jurisdiction];
   if (own) return own;
-  // Sub-rules of a sector regime share its answer ('US-CA-CDPH' falls to the state default).
+  // Any other US jurisdiction, a state's own sector rule included ('US-CA-CDPH', § 1280.15(c)): the state default.
   if (jurisdiction.startsWith('US-')) return US_STATE;
   return NONE;
 }
 
-/** Whether a law-enforcement request may pause the deadline under a jurisdiction's rules. */
-export function lawEnforcementDelayPermitted(jurisdiction: string): boolean {
-  return lawEnforcementDelay(jurisdiction).permitted;
+/**
+ * Whether a law-enforcement request may pause the deadline under a jurisdiction's rules, for this
+ * audience's notice where one is given (every audience where it is not restricted).
+ */
+export function lawEnforcementDelayPermitted(jurisdiction: string, audience?: Audience): boolean {
+  const delay = lawEnforcementDelay(jurisdiction);
+  if (!delay.permitted) return false;
+  return audience === undefined || delay.onlyFor === undefined || delay.onlyFor.includes(audience);
 }

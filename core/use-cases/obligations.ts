@@ -228,7 +228,7 @@ export async function recordDelay(
   input: ObligationRef & { reason: string; lawEnforcementHold: boolean },
 ): Promise<Obligation> {
   return onObligation(deps.pool, input, async (tx, obligation) => {
-    const permitted = lawEnforcementDelayPermitted(obligation.jurisdiction);
+    const permitted = lawEnforcementDelayPermitted(obligation.jurisdiction, obligation.audience);
     const hold = input.lawEnforcementHold && permitted;
     await obligations.recordDelay(tx, [obligation.id], input.reason, hold);
     await audit.append(tx, {
@@ -314,7 +314,7 @@ export async function placeIncidentHold(
     pick: (o) =>
       (o.status === 'pending' || o.status === 'overdue') &&
       !o.heldSince &&
-      lawEnforcementDelayPermitted(o.jurisdiction),
+      lawEnforcementDelayPermitted(o.jurisdiction, o.audience),
     none: 'No open obligation of this incident may be paused by a law-enforcement hold',
     change: (tx, ids) => obligations.recordDelay(tx, ids, input.reason, true),
     action: 'law_enforcement_hold_recorded',

@@ -192,6 +192,10 @@ describe('applicability', () => {
     expect(lawEnforcementDelayPermitted('US-CA')).toBe(true);
     expect(lawEnforcementDelay('US-SEC')).toMatchObject({ permitted: true, condition: /Attorney General/ });
     expect(lawEnforcementDelay('US-HIPAA')).toMatchObject({ permitted: true, condition: /30 days/ });
+    // Where the statute itself provides one outside the US: South Africa, Québec.
+    expect(lawEnforcementDelay('ZA')).toMatchObject({ permitted: true, condition: /s 22\(3\)/ });
+    expect(lawEnforcementDelayPermitted('CA-QC', 'individuals')).toBe(true);
+    expect(lawEnforcementDelayPermitted('CA-QC', 'regulator')).toBe(false);
   });
 
   it('New York before 21 December 2024: the superseded text, without the 30-day limit', () => {
