@@ -138,6 +138,8 @@ export const CoverageResponse = z.object({
       profile: z.string().nullable(),
       uncertain: z.string().nullable(),
       substituteNotice: z.string().nullable(),
+      /** Whether an email counts as the notice, with its citation (individuals' rules). */
+      electronicNotice: z.string().nullable(),
     }),
   ),
 });

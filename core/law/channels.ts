@@ -2,7 +2,7 @@ import type { DataCategory } from '../domain/categories';
 import type { NoticeChannel, NoticeChannelReason } from '../domain/model';
 import { individualsRulesFor } from './assess';
 import { RULES } from './rules';
-import type { IncidentFacts, Rule } from './types';
+import type { ElectronicNoticeKind, IncidentFacts, Rule } from './types';
 
 /**
  * Which channel carries a person's notice, by rule. Pure: the rules that apply to the person
@@ -62,6 +62,19 @@ export function channelPolicy(
     emailNeedsConsent: applying.some((r) => r.electronicNotice?.kind !== 'allowed'),
     citations: [...new Set(applying.map((r) => r.electronicNotice?.citation ?? r.citation))],
   };
+}
+
+const ELECTRONIC_NOTICE_WORDS: Record<ElectronicNoticeKind, string> = {
+  allowed: 'counts, with or without consent',
+  esign_consent: 'counts only with the person’s consent to electronic records (E-SIGN); otherwise a letter',
+  express_consent: 'counts only with the person’s express consent, logged; otherwise a letter',
+  agreement: 'counts only where the person agreed to electronic notice; otherwise first-class mail',
+};
+
+/** An individuals' rule's `electronicNotice` in words with its citation (coverage table), or null. */
+export function describeElectronicNotice(rule: Rule): string | null {
+  if (!rule.electronicNotice) return null;
+  return `${ELECTRONIC_NOTICE_WORDS[rule.electronicNotice.kind]} (${rule.electronicNotice.citation})`;
 }
 
 /** The channel for one person under a policy (see the top of this file). */

@@ -1,5 +1,6 @@
 import { describeRuleDeadline } from './assess';
 import { profileLabel } from './profile';
+import { describeElectronicNotice } from './channels';
 import { describeSubstituteNotice } from './substitute';
 import { RULES } from './rules';
 import type { CoverageRow, Rule } from './types';
@@ -52,6 +53,7 @@ export function coverage(rules: readonly Rule[] = RULES): CoverageRow[] {
     profile: rule.requiresRegime ?? null,
     uncertain: rule.uncertain ?? null,
     substituteNotice: describeSubstituteNotice(rule),
+    electronicNotice: describeElectronicNotice(rule),
   }));
 }
 
@@ -66,6 +68,7 @@ function notes(row: CoverageRow): string {
   ].filter(Boolean);
   return [
     ...dates,
+    row.electronicNotice ? `**Email as notice:** ${row.electronicNotice}.` : '',
     row.substituteNotice ? `**Substitute notice:** ${row.substituteNotice}.` : '',
     row.uncertain ? `**Uncertain:** ${row.uncertain}` : '',
   ]

@@ -308,4 +308,6 @@ export interface CoverageRow {
   uncertain: string | null;
   /** The substitute notice's conditions and elements in words (individuals' rules), or null. */
   substituteNotice: string | null;
+  /** Whether an email counts as the notice, in words with its citation (individuals' rules), or null. */
+  electronicNotice: string | null;
 }

@@ -4,6 +4,7 @@ import {
   ELECTRONIC_NOTICE_KINDS,
   RULES,
   channelPolicy,
+  coverage,
   decideChannel,
 } from '../../../core/law';
 import type { ContactFacts, IncidentFacts } from '../../../core/law';
@@ -43,6 +44,11 @@ describe('electronicNotice on the rules', () => {
     expect(kind('US-HIPAA.individuals')).toBe('agreement');
     expect(kind('DE.individuals')).toBe('allowed');
     expect(kind('GB.individuals')).toBe('allowed');
+    // The coverage table says it in words, with the citation.
+    const row = (id: string) => coverage().find((r) => r.ruleId === id)?.electronicNotice;
+    expect(row('US-NY.individuals')).toMatch(/express consent.*899-aa\(5\)\(b\)/);
+    expect(row('US-HIPAA.individuals')).toMatch(/first-class mail.*164\.404\(d\)\(1\)\(i\)/);
+    expect(row('US-HIPAA.regulator')).toBeNull();
     // A state on the default says what is unchecked about it.
     expect(RULES.find((r) => r.id === 'US-TX.individuals')?.uncertain).toMatch(/E-SIGN/);
   });
