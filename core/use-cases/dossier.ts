@@ -60,6 +60,11 @@ const DETERMINATION_ACTIONS = [
   'individuals_obligations_met',
   'delivery_finished',
   'workflow_tampered',
+  // Substitute notice: when it was due, its website posting going live, what compliance recorded.
+  'substitute_notice_reviewed',
+  'substitute_posting_live',
+  'substitute_element_recorded',
+  'substitute_notice_carried_out',
 ];
 
 /**

@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../api/app';
 import { loadConfig } from '../../core/config';
@@ -7,6 +10,7 @@ import * as notices from '../../core/db/notices';
 import { inTransaction } from '../../core/db/pool';
 import { TemplateCache } from '../../core/mail/template-cache';
 import { planChannels } from '../../core/use-cases/channels';
+import { exportDossier } from '../../core/use-cases/dossier';
 import { assess } from '../../core/use-cases/obligations';
 import { carriedOutSubstitutes } from '../../core/use-cases/substitute-notice';
 import { assessSubstituteNotice } from '../../core/use-cases/substitute-texts';
@@ -249,6 +253,20 @@ describe('substitute notice (API)', () => {
     ]);
     const again = await recordMedia();
     expect(again.statusCode).toBe(409);
+  });
+
+  it('puts what was due and what was recorded in the evidence dossier', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'substitute-dossier-'));
+    await exportDossier({ pool: db.pool }, compliance.actor, { incidentId, dir });
+    const dossier = JSON.parse(readFileSync(join(dir, 'dossier.json'), 'utf8'));
+    const actions = dossier.determinations.map((d: { action: string }) => d.action);
+    for (const action of [
+      'substitute_notice_reviewed',
+      'substitute_posting_live',
+      'substitute_element_recorded',
+      'substitute_notice_carried_out',
+    ])
+      expect(actions).toContain(action);
   });
 
   it('refuses to record by hand what Forthright records itself, naming the field', async () => {
