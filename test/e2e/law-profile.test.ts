@@ -33,13 +33,25 @@ describe('law rules API: the company profile and people with no state', () => {
         country: 'US',
         region: 'US-TX',
       },
+      {
+        externalId: 'us-il',
+        fullName: 'Ian Illinois',
+        email: 'ian@example.com',
+        country: 'US',
+        region: 'US-IL',
+      },
     ];
     await api('POST', '/api/inventory/customers', system.tokens.admin, customers.map(withFixtureConsent));
     await api(
       'POST',
       '/api/inventory/holdings',
       system.tokens.admin,
-      customers.map((c) => ({ customerExternalId: c.externalId, system: 'billing', categories: ['ssn'] })),
+      customers.map((c) => ({
+        customerExternalId: c.externalId,
+        // The Illinois customer is only in the CRM, for the notice test.
+        system: c.externalId === 'us-il' ? 'crm' : 'billing',
+        categories: ['ssn'],
+      })),
     );
   });
 
@@ -119,5 +131,32 @@ describe('law rules API: the company profile and people with no state', () => {
       system.tokens.support,
     );
     expect(missing.statusCode).toBe(404);
+  });
+
+  it('Illinois: the approval view warns when the description states the number affected (815 ILCS 530/10(a))', async () => {
+    const opened = await api('POST', '/api/incidents', system.tokens.officer, {
+      title: 'CRM export exposed',
+      description: 'An export of 12,400 customer records was copied from the CRM.',
+      discoveredAt: '2026-03-05T14:30:00Z',
+      systems: ['crm'],
+      dataCategories: ['ssn'],
+    });
+    expect(opened.statusCode, opened.body).toBe(201);
+    const id = opened.json().id as string;
+    await eventually(
+      async () =>
+        (await api('GET', `/api/incidents/${id}`, system.tokens.officer)).json().status ===
+        'awaiting_approval',
+    );
+    const notices = (await api('GET', `/api/incidents/${id}/notices`, system.tokens.compliance)).json() as {
+      items: { variants: { warnings: string[]; sample: { text: string } }[] }[];
+    };
+    const variant = notices.items[0]?.variants[0];
+    expect(variant?.warnings).toHaveLength(1);
+    expect(variant?.warnings[0]).toMatch(
+      /What happened seems to state a number of people .*815 ILCS 530\/10\(a\)/,
+    );
+    // The warning is for the approver: the text itself is not changed behind their back.
+    expect(variant?.sample.text).toContain('12,400 customer records');
   });
 });
