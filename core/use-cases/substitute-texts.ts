@@ -246,10 +246,12 @@ export async function reviseSubstituteText(
   },
 ): Promise<Notice> {
   if (!(await incidents.get(deps.pool, input.incidentId))) throw new IncidentNotFoundError(input.incidentId);
+  // A posted website text may be corrected too: approved, the new version replaces it on the page.
   const rows = await substitutes.listForIncident(deps.pool, input.incidentId);
-  if (!textsNeeded(rows).includes(input.audience)) {
-    throw new ConflictError('No open substitute notice of this incident needs this text');
-  }
+  const carries = rows.some(
+    (r) => r.status !== 'withdrawn' && r.elements.some((e) => TEXT_OF[e.kind] === input.audience),
+  );
+  if (!carries) throw new ConflictError('No substitute notice of this incident has this text');
   const notice = await draftText(deps, input.incidentId, input.audience, { ...input, actorId: actor.id });
   return notice!;
 }

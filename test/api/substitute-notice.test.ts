@@ -281,6 +281,29 @@ describe('substitute notice (API)', () => {
     expect(res.json().field).toBe('kind');
   });
 
+  it('replaces a posted website text with an approved correction, keeping the posting’s period', async () => {
+    const before = (await overview()).posting;
+    const revised = await app.inject({
+      method: 'POST',
+      url: `/api/incidents/${incidentId}/substitute-notices/texts`,
+      headers: bearer(officer.token),
+      payload: {
+        audience: 'substitute_website',
+        whatHappened: 'Corrected: an attacker copied part of our billing database on 2 December.',
+        whatWeAreDoing: 'We closed the access and are working with investigators.',
+      },
+    });
+    expect(revised.statusCode).toBe(201);
+    expect((await decide(compliance, revised.json().id, revised.json().contentHash)).statusCode).toBe(200);
+    const after = (await overview()).posting;
+    expect(after).toMatchObject({
+      startsAt: before.startsAt,
+      endsAt: before.endsAt,
+      noticeId: revised.json().id,
+    });
+    expect((await publicPage(after.publicId)).body).toContain('Corrected: an attacker copied');
+  });
+
   it('answers 410 Gone once the posting period is over', async () => {
     const { posting } = await overview();
     // Stands for the 30 days having passed: the one write here no product function makes.
