@@ -35,7 +35,7 @@ export async function letterBatchWorkflow(
     batch = { id: opened.batchId, letters: opened.letters, files: opened.files, nextFile: 1 };
   }
   for (let rendered = 0; batch.nextFile <= batch.files; rendered++) {
-    if (rendered >= FILES_PER_RUN || workflowInfo().continueAsNewSuggested) {
+    if (rendered >= (input.filesPerRun ?? FILES_PER_RUN) || workflowInfo().continueAsNewSuggested) {
       await continueAsNew<typeof letterBatchWorkflow>({ ...input, batch });
     }
     await renderLetterFile({ batchId: batch.id, fileNo: batch.nextFile });

@@ -28,6 +28,8 @@ export interface LetterBatchWorkflowInput {
   incidentId: string;
   /** How long to wait before opening the batch, so late bounces join it (milliseconds). */
   waitMs: number;
+  /** Files rendered per run before continuing as new. @default 100 (tests use fewer) */
+  filesPerRun?: number;
   /** Set by continue-as-new: the batch opened and the next file to render. */
   batch?: { id: string; letters: number; files: number; nextFile: number };
 }

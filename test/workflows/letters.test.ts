@@ -157,6 +157,30 @@ describe('letterBatchWorkflow', () => {
     for (const p of PEOPLE) expect(history).not.toContain(p.fullName);
   });
 
+  it('continues as new between files, carrying only the batch id and the next file', async () => {
+    const deps = { pool: db.pool, templates: new TemplateCache(db.pool), config };
+    const other = await newLetterIncident(
+      deps,
+      ['Fe Letter', 'Gi Letter', 'Ha Letter'].map((fullName, i) => ({ externalId: `X${i}`, fullName })),
+      { system: 'crm-x' },
+    );
+    const handle = await env.client.workflow.start<typeof letterBatchWorkflow>('letterBatchWorkflow', {
+      taskQueue,
+      workflowId: letterBatchWorkflowId(other.incidentId, 'initial'),
+      args: [{ incidentId: other.incidentId, waitMs: 0, filesPerRun: 1 }],
+    });
+    expect(await handle.result()).toMatchObject({ letters: 3 });
+    // Two files, one per run: the first run ended by continuing as new.
+    const first = env.client.workflow.getHandle(handle.workflowId, handle.firstExecutionRunId);
+    const events = (await first.fetchHistory()).events ?? [];
+    expect(events.at(-1)?.workflowExecutionContinuedAsNewEventAttributes).toBeTruthy();
+    const { rows } = await db.pool.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM letters WHERE incident_id = $1 AND status = 'rendered'`,
+      [other.incidentId],
+    );
+    expect(rows[0]!.n).toBe(3);
+  });
+
   it('opens the same batch again under the same key, and returns null when nobody waits', async () => {
     const run = (key: string) =>
       env.client.workflow.execute<typeof letterBatchWorkflow>('letterBatchWorkflow', {
