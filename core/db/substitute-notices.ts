@@ -150,7 +150,10 @@ export async function setElements(db: Queryable, substituteNoticeId: string, ele
   );
 }
 
-/** Withdraws the incident's open substitute notices not in `keepIds` that have nothing recorded. */
+/**
+ * Withdraws the incident's open substitute notices not in `keepIds` of which nothing was done yet
+ * (the e-mail element aside: it is the individual notice by email, which happens anyway).
+ */
 export async function withdrawOthers(
   db: Queryable,
   incidentId: string,
@@ -160,7 +163,7 @@ export async function withdrawOthers(
     `UPDATE substitute_notices s SET status = 'withdrawn', reviewed_at = now()
      WHERE s.incident_id = $1 AND s.status = 'open' AND NOT (s.id = ANY($2::uuid[]))
        AND NOT EXISTS (SELECT 1 FROM substitute_notice_elements e
-                       WHERE e.substitute_notice_id = s.id AND e.recorded_at IS NOT NULL)
+                       WHERE e.substitute_notice_id = s.id AND e.recorded_at IS NOT NULL AND e.kind <> 'email')
      RETURNING s.id`,
     [incidentId, keepIds],
   );
