@@ -1,5 +1,7 @@
 # One image for the worker and the API (docker-compose.yml picks the entry point).
 FROM node:22-slim
+# DejaVu Sans, embedded in printed letters so names in Greek, Cyrillic, Hebrew… print (core/letters/pdf.ts).
+RUN apt-get update && apt-get install -y --no-install-recommends fonts-dejavu-core && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund
