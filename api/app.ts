@@ -39,7 +39,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     // Small by default; the inventory imports set their own (api/routes/inventory.ts). Role checks
     // run on `onRequest` (api/auth.ts), so no body is read for a caller who may not send it.
     bodyLimit: deps.config.http.bodyLimitBytes,
-    // Behind a proxy, request.ip (the customer page's rate-limit key) is the client's, not the proxy's.
+    // Behind a proxy, request.ip (what the customer page's miss limits count by) is the client's.
     trustProxy: trustProxyOption(deps.config.http.trustProxy),
   }).withTypeProvider<ZodTypeProvider>();
   const routes: RouteEntry[] = [];
@@ -115,8 +115,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(customerPageRoutes, { ...deps, templates });
   await app.register(supportRoutes, { ...deps, templates });
   await app.register(recipientRoutes, deps);
-  await app.register(dossierRoutes, deps);
   await app.register(bounceRoutes, deps);
+  await app.register(dossierRoutes, deps);
   await app.register(letterRoutes, deps);
   await app.register(substituteNoticeRoutes, { ...deps, templates });
   await app.register(consoleRoutes, deps);
