@@ -305,19 +305,37 @@ export interface DeliveryCounts {
 }
 
 /**
- * Counts over all affected records: `pending` includes those not yet claimed. Every record is in
- * exactly one count, so the five before `merged` add up to the people affected.
+ * A record whose notice is not an email (aliases `a`, `d` as in `countsForIncident`): planned for a
+ * letter alone or `none` and never emailed, or moved there after its email was refused or bounced.
+ */
+const NOT_BY_EMAIL = `a.channel IN ('letter', 'none') AND (d.id IS NULL OR d.status IN ('undeliverable', 'bounced'))`;
+
+/** An `email_and_letter` person still pending for their letter whose email is done (sent, or not delivered). */
+const EMAILED_AWAITING_LETTER = `a.channel = 'email_and_letter' AND a.status = 'pending'`;
+
+/**
+ * Counts of the email delivery over the affected records: `pending` includes those not yet claimed;
+ * an `email_and_letter` person whose email went out counts as `sent` (their letter is still to come),
+ * one whose email failed as `undeliverable`. People whose notice is not an email (a letter alone, or
+ * no lawful channel: `NOT_BY_EMAIL`) are in none of these: the planned channels count them
+ * (core/db/reach.ts `channelCounts`). Every other record is in exactly one count; for an incident
+ * whose channels were never planned that is every record, so the five before `merged` add up to the
+ * people affected, as before channels.
  */
 export async function countsForIncident(db: Queryable, incidentId: string): Promise<DeliveryCounts> {
   const { rows } = await db.query<DeliveryCounts>(
-    `SELECT count(*) FILTER (WHERE a.status = 'notified')::int AS sent,
-            count(*) FILTER (WHERE a.status = 'pending' AND coalesce(d.status, 'claimed') <> 'retrying')::int AS pending,
-            count(*) FILTER (WHERE a.status = 'pending' AND d.status = 'retrying')::int AS retrying,
-            count(*) FILTER (WHERE a.status = 'undeliverable')::int AS undeliverable,
+    `SELECT count(*) FILTER (WHERE NOT by_letter AND (a.status = 'notified'
+                               OR (${EMAILED_AWAITING_LETTER} AND d.status = 'sent')))::int AS sent,
+            count(*) FILTER (WHERE NOT by_letter AND a.status = 'pending' AND coalesce(d.status, 'claimed') <> 'retrying'
+                               AND NOT (${EMAILED_AWAITING_LETTER} AND coalesce(d.status, '') IN ('sent', 'undeliverable', 'bounced')))::int AS pending,
+            count(*) FILTER (WHERE NOT by_letter AND a.status = 'pending' AND d.status = 'retrying')::int AS retrying,
+            count(*) FILTER (WHERE NOT by_letter AND (a.status = 'undeliverable'
+                               OR (${EMAILED_AWAITING_LETTER} AND d.status IN ('undeliverable', 'bounced'))))::int AS undeliverable,
             count(*) FILTER (WHERE a.status = 'manual')::int AS manual,
             count(*) FILTER (WHERE a.status = 'merged')::int AS merged
      FROM affected_customers a
      LEFT JOIN deliveries d ON d.incident_id = a.incident_id AND d.customer_id = a.customer_id
+     CROSS JOIN LATERAL (SELECT coalesce(${NOT_BY_EMAIL}, false) AS by_letter) l
      WHERE a.incident_id = $1`,
     [incidentId],
   );

@@ -218,7 +218,13 @@ describe('core/use-cases/channels and reach', () => {
       total: 3,
     });
     expect(shown!.reached).toBe(false);
-    // The emailed `email_and_letter` person is not read again by email delivery.
+    // The emailed `email_and_letter` person is not read again by email delivery, and counts as a
+    // sent email; the person without a channel is in none of the email counts.
+    expect(await deliveries.countsForIncident(db.pool, id)).toMatchObject({
+      sent: 3,
+      pending: 0,
+      undeliverable: 0,
+    });
     expect(await deliveries.countUnfinished(db.pool, id, { shard: 0, shards: 1 })).toBe(0);
 
     // A substitute notice carried out covers the unreachable, not those still waiting for a letter.
@@ -321,6 +327,8 @@ describe('core/use-cases/channels and reach', () => {
         expect(o.reach).toBeNull();
 
       const delivery = await get(`/api/incidents/${id}/delivery`);
+      // The email counts are the email's: the letter and the person without a channel are not pending emails.
+      expect(delivery).toMatchObject({ sent: 1, pending: 0, retrying: 0, undeliverable: 0 });
       expect(delivery.channels).toEqual([
         { channel: 'email', reason: 'email_consented', count: 1 },
         { channel: 'letter', reason: 'no_email', count: 1 },
