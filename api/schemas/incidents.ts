@@ -4,6 +4,7 @@ import { FOUND_BY } from '../../core/domain/contact';
 import {
   APPROVAL_DECISIONS,
   INCIDENT_STATUSES,
+  LETTER_STATUSES,
   NOTICE_CHANNEL_REASONS,
   NOTICE_CHANNELS,
   NOTICE_STATUSES,
@@ -144,6 +145,9 @@ export const AffectedPage = z.object({
       /** How their notice goes (null: not planned: emailed, as before channels) and why. */
       channel: z.enum(NOTICE_CHANNELS).nullable(),
       channelReason: z.enum(NOTICE_CHANNEL_REASONS).nullable(),
+      /** Their latest printed letter: where it stands (null: none), and the day it was posted. */
+      letterStatus: z.enum(LETTER_STATUSES).nullable(),
+      postedOn: z.string().nullable(),
     }),
   ),
   /** Pass as `after` for the next page; null on the last page. */

@@ -1,6 +1,12 @@
 import type { DataCategory } from '../domain/categories';
 import type { FoundBy, PostalAddress } from '../domain/contact';
-import type { AffectedStatus, CustomerStatus, NoticeChannel, NoticeChannelReason } from '../domain/model';
+import type {
+  AffectedStatus,
+  CustomerStatus,
+  LetterStatus,
+  NoticeChannel,
+  NoticeChannelReason,
+} from '../domain/model';
 import { IncidentNotFoundError } from '../errors';
 import type { Pool, Queryable } from './pool';
 import { inTransaction } from './pool';
@@ -280,6 +286,9 @@ export interface AffectedCustomerRow {
   /** How their notice goes, and why (null: not planned). */
   channel: NoticeChannel | null;
   channelReason: NoticeChannelReason | null;
+  /** Their latest printed letter (core/letters): where it stands, and the day it was posted (YYYY-MM-DD). */
+  letterStatus: LetterStatus | null;
+  postedOn: string | null;
 }
 
 /**
@@ -297,10 +306,15 @@ export async function listPage(
             a.jurisdiction, a.categories, a.status, a.merged_into AS "mergedInto", a.found_by AS "foundBy",
             a.reference_code AS "referenceCode",
             a.acknowledged_at AS "acknowledgedAt", d.status AS "deliveryStatus", d.sent_at AS "sentAt",
-            a.channel, a.channel_reason AS "channelReason"
+            a.channel, a.channel_reason AS "channelReason",
+            l.status AS "letterStatus", to_char(l.posted_on, 'YYYY-MM-DD') AS "postedOn"
      FROM affected_customers a
      JOIN customers c ON c.id = a.customer_id
      LEFT JOIN deliveries d ON d.incident_id = a.incident_id AND d.customer_id = a.customer_id
+     -- Their latest letter, by the letters' unique (incident, customer, notice) index.
+     LEFT JOIN LATERAL (SELECT status, posted_on FROM letters
+                        WHERE incident_id = a.incident_id AND customer_id = a.customer_id
+                        ORDER BY id DESC LIMIT 1) l ON true
      WHERE a.incident_id = $1 AND a.customer_id > $2
        AND ($4::text IS NULL OR a.full_name ILIKE '%' || $4 || '%' OR lower(a.email) = lower($4)
             OR lower(c.email) = lower($4)

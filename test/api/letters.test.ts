@@ -205,6 +205,22 @@ describe('/api/incidents/:id/letters', () => {
     expect(res.json()).toEqual({ posted: 1, alreadyPosted: 0, notified: 1 });
     expect((await person(references[1]!)).status).toBe('notified');
     expect((await letters.getBatch(db.pool, batchId))!.status).toBe('posted');
+    // Each person's letter as the affected list shows it.
+    const list = await app.inject({
+      method: 'GET',
+      url: `/api/incidents/${incidentId}/affected?limit=10`,
+      headers: bearer(tokens.officer),
+    });
+    expect(list.statusCode).toBe(200);
+    expect(
+      list
+        .json()
+        .items.map((r: { letterStatus: string; postedOn: string | null }) => [r.letterStatus, r.postedOn]),
+    ).toEqual([
+      ['posted', '2026-12-01'],
+      ['posted', '2026-12-02'],
+      ['returned', null],
+    ]);
     const actions = (await audit.listForIncident(db.pool, incidentId)).map((e) => e.action);
     expect(actions.filter((a) => a === 'letters_posted')).toHaveLength(3);
     expect(actions).toContain('returned_mail_imported');

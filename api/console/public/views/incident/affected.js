@@ -6,6 +6,7 @@ import { h, notice, replace } from '../../dom.js';
 import { timeEl } from '../../format.js';
 import {
   AFFECTED_STATUS_LABELS,
+  LETTER_STATUS_LABELS,
   NOTICE_CHANNEL_LABELS,
   NOTICE_CHANNEL_REASON_LABELS,
   categoryLabel,
@@ -120,6 +121,16 @@ function customersTable(rows) {
         [
           label(AFFECTED_STATUS_LABELS, r.status),
           r.acknowledgedAt ? [h('br'), h('span', { class: 'muted small' }, 'acknowledged')] : null,
+          r.letterStatus
+            ? [
+                h('br'),
+                h(
+                  'span',
+                  { class: 'muted small' },
+                  `Letter: ${label(LETTER_STATUS_LABELS, r.letterStatus)}${r.postedOn ? ` ${r.postedOn}` : ''}`,
+                ),
+              ]
+            : null,
         ],
         r.sentAt ? timeEl(r.sentAt) : '—',
       ),
