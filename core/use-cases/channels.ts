@@ -74,7 +74,9 @@ export async function planChannels(
         actor: 'system',
         action: 'notice_channels_planned',
         detail: {
-          rulesVersion: incident.rulesVersion ?? RULES_VERSION,
+          // The rules read (as `assess` reads them) and the version the incident was assessed under.
+          rulesVersion: RULES_VERSION,
+          assessedUnder: incident.rulesVersion,
           planned,
           ...counts,
           byReason: rows,
