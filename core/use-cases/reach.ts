@@ -141,30 +141,23 @@ export async function settleReach(tx: Queryable, incidentId: string): Promise<Se
     else if (!r.reached && status === 'met') reopened.push(r);
     else if (!r.reached) result.open++;
   }
-  if (nowMet.length > 0) {
-    await obligations.markMet(
-      tx,
-      nowMet.map((r) => r.obligationId),
-    );
+  // Each change with its audit entry, naming the obligations and their counts.
+  const record = async (
+    list: ObligationReach[],
+    step: { change: (db: Queryable, ids: string[]) => Promise<void>; action: string },
+  ) => {
+    if (list.length === 0) return;
+    const ids = list.map((r) => r.obligationId);
+    await step.change(tx, ids);
     await audit.append(tx, {
       incidentId,
       actor: 'system',
-      action: 'individuals_obligations_met',
-      detail: { obligations: nowMet.map((r) => r.obligationId), reach: nowMet.map(summary) },
+      action: step.action,
+      detail: { obligations: ids, reach: list.map(summary) },
     });
-  }
-  if (reopened.length > 0) {
-    await obligations.reopen(
-      tx,
-      reopened.map((r) => r.obligationId),
-    );
-    await audit.append(tx, {
-      incidentId,
-      actor: 'system',
-      action: 'individuals_obligations_reopened',
-      detail: { obligations: reopened.map((r) => r.obligationId), reach: reopened.map(summary) },
-    });
-  }
+  };
+  await record(nowMet, { change: obligations.markMet, action: 'individuals_obligations_met' });
+  await record(reopened, { change: obligations.reopen, action: 'individuals_obligations_reopened' });
   result.met = nowMet.length;
   result.reopened = reopened.length;
   result.open += reopened.length;

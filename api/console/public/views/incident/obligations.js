@@ -64,15 +64,8 @@ export function renderObligationTools(body, obligations, actions) {
   );
 }
 
-/** The reach states in the order people move through them, the unreached last. */
-const REACH_ORDER = [
-  'notified',
-  'awaiting_email',
-  'awaiting_letter',
-  'undeliverable',
-  'no_channel',
-  'manual',
-];
+/** The reach states in the order people move through them, the unreached last (as labels.js lists them). */
+const REACH_ORDER = Object.keys(REACH_STATE_LABELS);
 
 /**
  * An individuals' obligation's people by reach state (from the server: core/use-cases/reach.ts):
