@@ -81,19 +81,6 @@ const resolved = (hits: string) => `(a.incident_id, a.customer_id) IN (
     SELECT h.incident_id, coalesce(h.merged_into, h.customer_id) FROM affected_customers h WHERE ${hits})`;
 
 /**
- * The case behind a page token's hash (core/delivery/page-token.ts), or null. One indexed lookup
- * whatever the token looked like, so a wrong token of any shape costs the same. The same path
- * serves tokens computed from a record's random value and the raw tokens migration 013 hashed.
- */
-export async function findByPageTokenHash(db: Queryable, hash: string): Promise<CaseRow | null> {
-  const { rows } = await db.query<CaseRow>(
-    `SELECT ${CASE_COLUMNS} FROM affected_customers a ${CASE_JOINS} WHERE a.page_token_hash = $1`,
-    [hash],
-  );
-  return rows[0] ?? null;
-}
-
-/**
  * What the customer page needs of a person, by their token's hash: the frozen recipient, the page's
  * own state, the copy of the notice they were sent and its template version. A case without the
  * support lookup's extras (incident title, merged records), so one read serves a page.
@@ -115,7 +102,8 @@ export interface PageRow extends Recipient {
  * The page behind a token's hash, or null: one statement, an index probe on page_token_hash (a
  * unique index) and unique-key probes for the delivery and its notice (the incident's latest
  * approved notice only for someone not sent one). Every token, right or wrong,
- * of any shape, costs this one read, so no shape of link answers faster than another.
+ * of any shape, costs this one read, so no shape of link answers faster than another. The same path
+ * serves tokens computed from a record's random value and the raw tokens migration 013 hashed.
  */
 export async function findPageByTokenHash(db: Queryable, hash: string): Promise<PageRow | null> {
   // Named, so each connection parses and plans it once: under a burst this is most of the API's reads.
