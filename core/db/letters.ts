@@ -68,13 +68,15 @@ export async function insertBatch(
  * became of the email). Files of `perFile` letters in customer order. One statement for the whole
  * incident (set-based: a million rows in seconds, where pages would take minutes); the unique
  * (incident, customer, notice) makes a concurrent batch skip whoever this one took. Returns the
- * number of letters and of files.
+ * number of letters and of files. Call it inside a transaction (its memory setting is local to one).
  */
 export async function claimLetters(
   db: Queryable,
   batch: { id: string; incidentId: string; noticeId: string },
   perFile: number,
 ): Promise<{ letters: number; files: number }> {
+  // The claim sorts the incident's letter recipients once: in memory rather than on disk.
+  await db.query(`SET LOCAL work_mem = '128MB'`);
   const { rows } = await db.query<{ letters: number; files: number }>(
     `WITH claimed AS (
        INSERT INTO letters (incident_id, customer_id, notice_id, batch_id, file_no, address)

@@ -59,8 +59,6 @@ export async function openLetterBatch(
     if (existing) return { batchId: existing.id, letters: existing.letters, files: existing.files };
     const notice = (await notices.listForIncident(tx, input.incidentId)).find((n) => n.status === 'approved');
     if (!notice) throw new NoticeNotApprovedError(`of incident ${input.incidentId}`);
-    // The claim sorts the incident's letter recipients once: in memory rather than on disk.
-    await tx.query(`SET LOCAL work_mem = '128MB'`);
     const batch = await letters.insertBatch(tx, {
       incidentId: input.incidentId,
       noticeId: notice.id,
