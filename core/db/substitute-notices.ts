@@ -1,5 +1,6 @@
 import type { SubstituteElement, SubstituteReason, SubstituteStatus } from '../domain/substitute-notice';
 import type { Queryable } from './pool';
+import { AWAITING_EMAIL_SQL, HAS_EMAIL_SQL } from './reach';
 
 /**
  * Substitute notices (migration 018): one per incident, individuals' rule and jurisdiction whose
@@ -236,14 +237,22 @@ export interface ReachCounts {
   unreachable: number;
   /** Reached by email alone (planned so, or never planned and with an address: read as email). */
   emailOnly: number;
-  /** Whose channel includes email (or who were never planned and have one: read as email). */
+  /** Who are emailed (`BY_EMAIL`): channel includes email, or none but an address (or never planned). */
   emails: number;
-  /** Whose channel includes email and whose email has not been sent (or given up on) yet. */
+  /**
+   * Whose email is still to be sent (core/db/reach.ts `AWAITING_EMAIL_SQL`, what delivery itself
+   * reads): not someone delivery never emails, such as a deceased customer handled by hand.
+   */
   emailOutstanding: number;
 }
 
-/** A person whose notice goes by email: planned so, or never planned (read as email, migration 015). */
-const BY_EMAIL = `(a.channel IN ('email', 'email_and_letter') OR (a.channel IS NULL AND a.email IS NOT NULL))`;
+/**
+ * A person who is emailed: planned so, or never planned (read as email, migration 015), or without a
+ * lawful channel but with an email address (that email is part of their substitute notice: see
+ * core/law/channels.ts).
+ */
+const BY_EMAIL = `(a.channel IN ('email', 'email_and_letter') OR (a.channel IS NULL AND a.email IS NOT NULL)
+  OR (a.channel = 'none' AND ${HAS_EMAIL_SQL}))`;
 
 export async function reachByJurisdiction(db: Queryable, incidentId: string): Promise<ReachCounts[]> {
   const { rows } = await db.query<ReachCounts>(
@@ -254,8 +263,7 @@ export async function reachByJurisdiction(db: Queryable, incidentId: string): Pr
        count(*) FILTER (WHERE a.channel = 'email' OR (a.channel IS NULL AND a.email IS NOT NULL))::int
          AS "emailOnly",
        count(*) FILTER (WHERE ${BY_EMAIL})::int AS emails,
-       count(*) FILTER (WHERE ${BY_EMAIL} AND a.status <> 'undeliverable'
-         AND (d.status IS NULL OR d.status NOT IN ('sent', 'undeliverable', 'bounced')))::int AS "emailOutstanding"
+       count(*) FILTER (WHERE ${AWAITING_EMAIL_SQL})::int AS "emailOutstanding"
      FROM affected_customers a
      LEFT JOIN deliveries d ON d.incident_id = a.incident_id AND d.customer_id = a.customer_id
      WHERE a.incident_id = $1 AND a.status <> 'merged'

@@ -1,0 +1,64 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../../core/config';
+import { inTransaction } from '../../../core/db/pool';
+import * as substitutes from '../../../core/db/substitute-notices';
+import { planChannels } from '../../../core/use-cases/channels';
+import { assess } from '../../../core/use-cases/obligations';
+import { reviewSubstituteNotice } from '../../../core/use-cases/substitute-notice';
+import { createTestDatabase } from '../../helpers/db';
+import type { TestDatabase } from '../../helpers/db';
+import { customerWith, identifyAffected, importInventory, newIncident } from '../../helpers/factories';
+
+/**
+ * reachByJurisdiction on real PostgreSQL: an email counts as outstanding only when delivery will
+ * send it. A deceased Texan with no representative's email is handled by hand (never emailed, though
+ * their record holds their own address), so the substitute notice's e-mail element does not wait for
+ * them for ever: with a Texan who has no contact details at all, Texas's substitute notice is due and
+ * its e-mail element is recorded at the review (nobody is waiting for an email).
+ */
+describe('core/db/substitute-notices reachByJurisdiction', () => {
+  let db: TestDatabase;
+  let incidentId: string;
+  const config = loadConfig({ DATABASE_URL: 'postgres://unused', LOG_LEVEL: 'silent' });
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    const people = [
+      customerWith('none', { externalId: 'TX-NONE', region: 'US-TX' }),
+      customerWith('email_with_consent', { externalId: 'TX-DECEASED', region: 'US-TX', status: 'deceased' }),
+    ];
+    await importInventory(db.pool, {
+      customers: people,
+      holdings: people.map((p) => ({
+        customerExternalId: p.externalId,
+        system: 'ledger',
+        categories: ['ssn'],
+      })),
+    });
+    ({
+      incident: { id: incidentId },
+    } = await newIncident(db.pool, { systems: ['ledger'], dataCategories: ['ssn'] }));
+    await identifyAffected(db.pool, incidentId);
+    await assess({ pool: db.pool, config }, incidentId);
+    await planChannels({ pool: db.pool, config }, incidentId);
+  });
+  afterAll(async () => {
+    await db?.drop();
+  });
+
+  it('counts no outstanding email for a person handled by hand', async () => {
+    const texas = (await substitutes.reachByJurisdiction(db.pool, incidentId)).find(
+      (r) => r.jurisdiction === 'US-TX',
+    );
+    expect(texas).toMatchObject({ people: 2, unreachable: 1, emailOutstanding: 0 });
+  });
+
+  it('records the e-mail element of the substitute notice at the review', async () => {
+    await inTransaction(db.pool, (tx) => reviewSubstituteNotice(tx, incidentId, config));
+    const notice = (await substitutes.listForIncident(db.pool, incidentId)).find(
+      (s) => s.ruleId === 'US-TX.individuals',
+    );
+    expect(notice?.reasons).toContain('insufficient_contact');
+    expect(notice?.elements.find((e) => e.kind === 'email')?.recordedAt).toBeInstanceOf(Date);
+  });
+});
