@@ -376,8 +376,9 @@ export interface Recipient {
 /**
  * The next page of recipients still to notify in one delivery shard (customer id modulo `shards`),
  * after `after` (keyset, never the whole list). A page holds customers whose email is still to be
- * sent (`AWAITING_EMAIL_SQL`: pending, planned for email or email and letter, not yet emailed): in a retry pass (`onlyRetrying`, kept for the record) that is
- * those that failed temporarily, claims an interruption left behind, and anyone a later
+ * sent (`AWAITING_EMAIL_SQL`: pending, planned for email, for email and letter, or without a
+ * channel but with an email address, not yet emailed): in a retry pass (`onlyRetrying`, kept for
+ * the record) that is those that failed temporarily, claims an interruption left behind, and anyone a later
  * re-identification added behind the cursor. Served by affected_customers_status_idx
  * (incident_id, status, customer_id) in customer order.
  */
@@ -397,7 +398,7 @@ export async function pendingRecipients(
 
 /**
  * A page of every recipient an email notice goes to (all but `manual`, `merged` and those planned
- * for a letter alone or no channel), whatever their delivery
+ * for a letter alone or for no channel without an email address), whatever their delivery
  * status, by keyset. For benchmarks and checks that need the same messages again.
  */
 export async function emailRecipientsPage(

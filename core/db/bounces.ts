@@ -1,4 +1,4 @@
-import type { AffectedStatus, DeliveryStatus } from '../domain/model';
+import type { AffectedStatus, DeliveryStatus, NoticeChannel } from '../domain/model';
 import type { Queryable } from './pool';
 
 /*
@@ -14,6 +14,8 @@ export interface ReportedDelivery {
   customerId: number;
   status: DeliveryStatus;
   personStatus: AffectedStatus;
+  /** The person's planned channel (null: never planned). */
+  channel: NoticeChannel | null;
   /** A postal address was frozen on the person's record: a letter can reach them. */
   postalAddressKnown: boolean;
   /** A letter of theirs was already posted (core/letters): it, not the email, reached them. */
@@ -27,7 +29,7 @@ export interface ReportedDelivery {
 export async function lockReported(db: Queryable, id: number): Promise<ReportedDelivery | null> {
   const { rows } = await db.query<ReportedDelivery>(
     `SELECT d.id::int AS id, d.incident_id AS "incidentId", d.customer_id::int AS "customerId", d.status,
-            a.status AS "personStatus", a.postal_address IS NOT NULL AS "postalAddressKnown",
+            a.status AS "personStatus", a.channel, a.postal_address IS NOT NULL AS "postalAddressKnown",
             EXISTS (SELECT 1 FROM letters l WHERE l.incident_id = d.incident_id
                     AND l.customer_id = d.customer_id AND l.status = 'posted') AS "letterPosted"
      FROM deliveries d
@@ -44,14 +46,15 @@ export async function lockReported(db: Queryable, id: number): Promise<ReportedD
  * with the report's words as its last reply, and its person moves to `next`: re-opened for a
  * letter (`pending`, unless a posted letter already reached them) or, without an address,
  * `undeliverable` with no channel left (substitute notice). A person already settled otherwise
- * (`undeliverable`, `manual`, `merged`) is left as they are. Returns false when the delivery was
- * not in a state a bounce applies to (nothing was written).
+ * (`undeliverable`, `manual`, `merged`) is left as they are, and so is everyone when `next` is null
+ * (the email was not their notice and nothing better is left: see core/use-cases/bounces.ts).
+ * Returns false when the delivery was not in a state a bounce applies to (nothing was written).
  */
 export async function markBounced(
   db: Queryable,
   delivery: Pick<ReportedDelivery, 'id' | 'letterPosted'>,
   reply: string,
-  next: 'letter' | 'none',
+  next: 'letter' | 'none' | null,
 ): Promise<boolean> {
   const { rows } = await db.query<{ id: number }>(
     `WITH d AS (
@@ -64,7 +67,7 @@ export async function markBounced(
        SET channel = $3, channel_reason = 'email_bounced',
            status = CASE WHEN $3 = 'none' THEN 'undeliverable' WHEN $4 THEN a.status ELSE 'pending' END
        FROM d WHERE a.incident_id = d.incident_id AND a.customer_id = d.customer_id
-         AND a.status IN ('pending', 'notified')
+         AND a.status IN ('pending', 'notified') AND $3::text IS NOT NULL
      )
      SELECT id::int AS id FROM d`,
     [delivery.id, reply, next, delivery.letterPosted],

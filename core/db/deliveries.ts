@@ -1,6 +1,6 @@
 import type { DeliveryStatus } from '../domain/model';
 import type { Queryable } from './pool';
-import { AWAITING_EMAIL_SQL } from './reach';
+import { AWAITING_EMAIL_SQL, EMAIL_NOT_NOTICE_SQL } from './reach';
 
 export interface Claim {
   customerId: number;
@@ -163,7 +163,9 @@ export async function getSendContext(db: Queryable, hash: string): Promise<strin
 
 /**
  * Records accepted messages and marks their customers notified, in one statement — except people
- * planned for `email_and_letter`, who stay pending until their letter is posted. `recovered`
+ * whose email is not their lawful notice (`EMAIL_NOT_NOTICE_SQL`): `email_and_letter`, who stay
+ * pending until their letter is posted, and `none` with an email, whom only the substitute notice
+ * covers. `recovered`
  * deliveries reached the commit point before an interruption: the relay had the whole message, so
  * they count as sent.
  */
@@ -183,7 +185,7 @@ export async function markSent(
      )
      UPDATE affected_customers a SET status = 'notified' FROM d
      WHERE a.incident_id = $1 AND a.customer_id = d.customer_id AND a.status = 'pending'
-       AND a.channel IS DISTINCT FROM 'email_and_letter'`,
+       AND NOT ${EMAIL_NOT_NOTICE_SQL}`,
     [incidentId, ids, recovered],
   );
 }
@@ -197,7 +199,7 @@ export interface Failure {
 
 /**
  * Transient failures become `retrying`; permanent ones `undeliverable`, with the relay's reply (the
- * person too, unless their letter is still to come: `email_and_letter`). Only rows this attempt
+ * person too, unless the email was not their notice: `EMAIL_NOT_NOTICE_SQL`). Only rows this attempt
  * holds are written: a claim taken over belongs to the newer attempt.
  */
 export async function markFailed(
@@ -219,7 +221,7 @@ export async function markFailed(
      )
      UPDATE affected_customers a SET status = 'undeliverable' FROM d
      WHERE a.incident_id = $1 AND a.customer_id = d.customer_id AND d.status = 'undeliverable'
-       AND a.channel IS DISTINCT FROM 'email_and_letter'`,
+       AND NOT ${EMAIL_NOT_NOTICE_SQL}`,
     [
       incidentId,
       lease,
@@ -288,7 +290,7 @@ export async function giveUpRetrying(db: Queryable, incidentId: string): Promise
        WHERE incident_id = $1 AND status = 'retrying' RETURNING customer_id
      )
      UPDATE affected_customers a SET status = 'undeliverable' FROM d
-     WHERE a.incident_id = $1 AND a.customer_id = d.customer_id AND a.channel IS DISTINCT FROM 'email_and_letter'`,
+     WHERE a.incident_id = $1 AND a.customer_id = d.customer_id AND NOT ${EMAIL_NOT_NOTICE_SQL}`,
     [incidentId],
   );
   return rowCount ?? 0;
@@ -307,30 +309,37 @@ export interface DeliveryCounts {
 /**
  * A record whose notice is not an email (aliases `a`, `d` as in `countsForIncident`): planned for a
  * letter alone or `none` and never emailed, or moved there after its email was refused or bounced.
+ * A pending `none` person with an email address is emailed (`EMAIL_NOT_NOTICE_SQL`), so is not one.
  */
-const NOT_BY_EMAIL = `a.channel IN ('letter', 'none') AND (d.id IS NULL OR d.status IN ('undeliverable', 'bounced'))`;
+const NOT_BY_EMAIL = `a.channel IN ('letter', 'none') AND NOT (a.status = 'pending' AND ${EMAIL_NOT_NOTICE_SQL})
+  AND (d.id IS NULL OR d.status IN ('undeliverable', 'bounced'))`;
 
-/** An `email_and_letter` person still pending for their letter whose email is done (sent, or not delivered). */
-const EMAILED_AWAITING_LETTER = `a.channel = 'email_and_letter' AND a.status = 'pending'`;
+/**
+ * A person still pending after their email, because it is not their notice (`email_and_letter`
+ * waiting for the letter, `none` covered only by the substitute notice), whose email is done
+ * (sent, or not delivered).
+ */
+const EMAILED_STILL_PENDING = `${EMAIL_NOT_NOTICE_SQL} AND a.status = 'pending'`;
 
 /**
  * Counts of the email delivery over the affected records: `pending` includes those not yet claimed;
  * an `email_and_letter` person whose email went out counts as `sent` (their letter is still to come),
- * one whose email failed as `undeliverable`. People whose notice is not an email (a letter alone, or
- * no lawful channel: `NOT_BY_EMAIL`) are in none of these: the planned channels count them
- * (core/db/reach.ts `channelCounts`). Every other record is in exactly one count; for an incident
- * whose channels were never planned that is every record, so the five before `merged` add up to the
- * people affected, as before channels.
+ * one whose email failed as `undeliverable`, and so does a `none` person with an email address (the
+ * email is sent as part of their substitute notice). People whose notice is not an email (a letter
+ * alone, or no lawful channel and no email: `NOT_BY_EMAIL`) are in none of these: the planned
+ * channels count them (core/db/reach.ts `channelCounts`). Every other record is in exactly one
+ * count; for an incident whose channels were never planned that is every record, so the five before
+ * `merged` add up to the people affected, as before channels.
  */
 export async function countsForIncident(db: Queryable, incidentId: string): Promise<DeliveryCounts> {
   const { rows } = await db.query<DeliveryCounts>(
     `SELECT count(*) FILTER (WHERE NOT by_letter AND (a.status = 'notified'
-                               OR (${EMAILED_AWAITING_LETTER} AND d.status = 'sent')))::int AS sent,
+                               OR (${EMAILED_STILL_PENDING} AND d.status = 'sent')))::int AS sent,
             count(*) FILTER (WHERE NOT by_letter AND a.status = 'pending' AND coalesce(d.status, 'claimed') <> 'retrying'
-                               AND NOT (${EMAILED_AWAITING_LETTER} AND coalesce(d.status, '') IN ('sent', 'undeliverable', 'bounced')))::int AS pending,
+                               AND NOT (${EMAILED_STILL_PENDING} AND coalesce(d.status, '') IN ('sent', 'undeliverable', 'bounced')))::int AS pending,
             count(*) FILTER (WHERE NOT by_letter AND a.status = 'pending' AND d.status = 'retrying')::int AS retrying,
             count(*) FILTER (WHERE NOT by_letter AND (a.status = 'undeliverable'
-                               OR (${EMAILED_AWAITING_LETTER} AND d.status IN ('undeliverable', 'bounced'))))::int AS undeliverable,
+                               OR (${EMAILED_STILL_PENDING} AND d.status IN ('undeliverable', 'bounced'))))::int AS undeliverable,
             count(*) FILTER (WHERE a.status = 'manual')::int AS manual,
             count(*) FILTER (WHERE a.status = 'merged')::int AS merged
      FROM affected_customers a

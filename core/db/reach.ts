@@ -8,29 +8,44 @@ import type { Queryable } from './pool';
  * set-based over the incident (one pass, whatever its size); none returns personal data.
  */
 
+/** The record has an email address (blank counts as none, as planning reads it). */
+export const HAS_EMAIL_SQL = `(coalesce(btrim(a.email), '') <> '')`;
+
+/**
+ * A record (alias `a`) emailed although the email is not its lawful notice, so sending it does not
+ * make the person `notified`: `email_and_letter` (the letter is the notice; they stay pending until
+ * it is posted), and `none` with an email address (no lawful channel: the email tells them promptly
+ * and is the e-mail element of the substitute notice, which alone covers them; see core/law/channels.ts).
+ * Never null, so `NOT` of it is safe for unplanned records.
+ */
+export const EMAIL_NOT_NOTICE_SQL = `coalesce(a.channel = 'email_and_letter' OR (a.channel = 'none' AND ${HAS_EMAIL_SQL}), false)`;
+
 /**
  * A record whose email is still to be sent (aliases: `a` the affected record, `d` its delivery row,
  * LEFT JOINed): pending, planned for email (or never planned: incidents from before channels), or
- * for `email_and_letter` while that email is neither sent nor given up on — such a person stays
- * pending after their email, until their letter is posted. Letter-only and `none` records never are.
+ * emailed without that being its notice (`EMAIL_NOT_NOTICE_SQL`) while that email is neither sent
+ * nor given up on — such a person stays pending after their email. Letter-only records, and `none`
+ * records without an email address, never are.
  */
 export const AWAITING_EMAIL_SQL = `a.status = 'pending' AND (a.channel IS NULL OR a.channel = 'email'
-  OR (a.channel = 'email_and_letter' AND (d.status IS NULL OR d.status NOT IN ('sent', 'undeliverable', 'bounced'))))`;
+  OR (${EMAIL_NOT_NOTICE_SQL} AND (d.status IS NULL OR d.status NOT IN ('sent', 'undeliverable', 'bounced'))))`;
 
 /**
- * Whose notice goes by email at all (`emailRecipientsPage`): planned for email or
- * `email_and_letter`, or never planned.
+ * Who is emailed at all (`emailRecipientsPage`): planned for email or `email_and_letter`, `none`
+ * with an email address, or never planned.
  */
-export const EMAIL_CHANNEL_SQL = `(a.channel IS NULL OR a.channel IN ('email', 'email_and_letter'))`;
+export const EMAIL_CHANNEL_SQL = `(a.channel IS NULL OR a.channel = 'email' OR ${EMAIL_NOT_NOTICE_SQL})`;
 
 /**
  * How many people some notice will reach (the workflow drafts a notice only when > 0): those
- * pending or notified whose channel is not `none` (an unplanned record counts: it is emailed).
+ * pending or notified whose channel is not `none`, and `none` people with an email address (they
+ * are emailed, as part of the substitute notice). An unplanned record counts: it is emailed.
  */
 export async function countNotifiable(db: Queryable, incidentId: string): Promise<number> {
   const { rows } = await db.query<{ n: number }>(
-    `SELECT count(*)::int AS n FROM affected_customers
-     WHERE incident_id = $1 AND status IN ('pending', 'notified') AND channel IS DISTINCT FROM 'none'`,
+    `SELECT count(*)::int AS n FROM affected_customers a
+     WHERE a.incident_id = $1 AND a.status IN ('pending', 'notified')
+       AND (a.channel IS DISTINCT FROM 'none' OR ${HAS_EMAIL_SQL})`,
     [incidentId],
   );
   return rows[0]!.n;
@@ -93,7 +108,7 @@ export async function applyPlan(db: Queryable, incidentId: string, plan: PlanRow
        AS p(key, has_email, consented, has_address, via_representative, channel, reason)
      WHERE ${UNPLANNED}
        AND p.key = ${KEY_SQL}
-       AND p.has_email = (coalesce(btrim(a.email), '') <> '')
+       AND p.has_email = ${HAS_EMAIL_SQL}
        AND p.consented = (a.electronic_consent_at IS NOT NULL)
        AND p.has_address = (a.postal_address IS NOT NULL)
        AND p.via_representative = (a.customer_status = 'deceased')`,

@@ -15,6 +15,15 @@ import type { ElectronicNoticeKind, IncidentFacts, Rule } from './types';
  *   email (they hear promptly by email; the letter is the lawful notice), `letter` when not;
  * - `none` when no lawful channel is left: a substitute notice covers them.
  *
+ * A `none` person who has an email address (no consent where a rule needs it, no postal address:
+ * reason `no_consent`) is still emailed, promptly, with everyone else: most US substitute-notice
+ * provisions begin with email notice where the business has an email address (e.g. Cal. Civ. Code
+ * § 1798.82(j)(3)(A); Tex. Bus. & Com. Code § 521.053(f)), and a person told by email is better off
+ * than one told only by a website posting. That email is part of the substitute notice, not lawful
+ * individual notice: the channel stays `none` and the reason unchanged, sending it does not make
+ * them `notified` (as an `email_and_letter` person's email does not), and they count as reached only
+ * once the substitute notice is carried out (core/db/reach.ts `EMAIL_NOT_NOTICE_SQL`).
+ *
  * The policy depends only on the jurisdictions and categories, so callers compute it once per
  * distinct combination and apply it to everyone in one statement (core/use-cases/channels.ts).
  */

@@ -45,7 +45,9 @@ export interface BounceResult {
  *   `none` (they fall to substitute notice); then, in the same transaction, the substitute notice
  *   is reviewed (`reviewSubstituteNotice`: its conditions may hold now) and the individuals'
  *   obligations settled again (`settleReach`), so a met one re-opens. The caller starts the letter
- *   batch after the commit (a use case makes no network calls).
+ *   batch after the commit (a use case makes no network calls). A person who had no lawful channel
+ *   and no address (emailed only as part of the substitute notice) stays as they were: the delivery
+ *   alone becomes `bounced`;
  * - a second bounce, a `failed` for a delivery already refused or bounced, `delayed` (still
  *   trying), `delivered` after a bounce, and `unknown`: recorded, nothing changes;
  * - `complaint`: the person was reached (they marked the notice as spam); recorded on the delivery.
@@ -78,10 +80,15 @@ export async function recordBounce(
       return { ...result, duplicate: true, reopenedFor };
     }
 
+    let bounced = false;
     if (input.outcome === 'failed') {
-      const next = delivery.postalAddressKnown ? 'letter' : 'none';
+      // A person without a lawful channel was emailed as part of their substitute notice (see
+      // core/law/channels.ts): with no address either, its bounce leaves them as they are, still
+      // without a channel (and its reason) and covered by that notice alone.
+      const next = delivery.postalAddressKnown ? 'letter' : delivery.channel === 'none' ? null : 'none';
       const reply = ['bounced after acceptance:', input.status, input.diagnostic].filter(Boolean).join(' ');
-      if (await bounces.markBounced(tx, delivery, reply, next)) {
+      bounced = await bounces.markBounced(tx, delivery, reply, next);
+      if (bounced && next !== null) {
         result.reopenedFor = next;
         // Someone without a channel may now make a substitute notice due (insufficient contact
         // details), and the individuals' obligations are only as met as their people are reached.
@@ -94,7 +101,7 @@ export async function recordBounce(
     await audit.append(tx, {
       incidentId: delivery.incidentId,
       actor: 'system',
-      action: result.reopenedFor ? 'email_bounced' : 'email_report_recorded',
+      action: bounced ? 'email_bounced' : 'email_report_recorded',
       detail: {
         deliveryId,
         customerId: delivery.customerId,

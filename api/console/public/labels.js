@@ -207,7 +207,8 @@ export const ACTION_LABELS = {
   support_lookup: 'Support lookup',
   inventory_changed: 'Inventory changed',
   recipient_corrected: 'Recipient corrected',
-  email_bounced: 'Email bounced: person re-opened for a letter or substitute notice',
+  email_bounced:
+    'Email bounced: person re-opened for a letter or substitute notice (one already without a channel stays so)',
   email_report_recorded: 'Report about a sent email recorded (no change)',
   dossier_exported: 'Evidence dossier exported',
   letter_batch_opened: 'Letter batch opened for the mail house',

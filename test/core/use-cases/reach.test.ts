@@ -11,7 +11,10 @@ import * as deliveries from '../../../core/db/deliveries';
 import * as obligations from '../../../core/db/obligations';
 import { inTransaction } from '../../../core/db/pool';
 import * as reach from '../../../core/db/reach';
+import { deliverShardPass } from '../../../core/delivery';
+import { SmtpPool } from '../../../core/mail/smtp-pool';
 import { TemplateCache } from '../../../core/mail/template-cache';
+import { recordBounce } from '../../../core/use-cases/bounces';
 import { planChannels } from '../../../core/use-cases/channels';
 import { finishDelivery } from '../../../core/use-cases/deliveries';
 import { assess } from '../../../core/use-cases/obligations';
@@ -29,6 +32,7 @@ import {
   recordSent,
 } from '../../helpers/factories';
 import type { CustomerOverrides } from '../../helpers/factories';
+import { startSmtpSink } from '../../helpers/smtp';
 import { bearer } from '../../helpers/system';
 
 /**
@@ -165,8 +169,10 @@ describe('core/use-cases/channels and reach', () => {
     // A retry plans nothing again and writes no second entry.
     expect(await planChannels({ pool: db.pool, config }, id)).toEqual(counts);
     expect((await actions(id)).filter((a) => a === 'notice_channels_planned')).toHaveLength(1);
-    // Some notice reaches everyone but those with no channel and the one handled by hand.
-    expect(await reach.countNotifiable(db.pool, id)).toBe(6);
+    // Some notice reaches everyone but the one handled by hand and those with no channel and no
+    // email (those with an email are emailed, as part of the substitute notice: CA-EMAILONLY,
+    // NY-NOCONSENT, MERGED-DE).
+    expect(await reach.countNotifiable(db.pool, id)).toBe(9);
   });
 
   it('asks for first-class mail under HIPAA unless the patient agreed to email', async () => {
@@ -245,6 +251,106 @@ describe('core/use-cases/channels and reach', () => {
     expect(await actions(id)).toContain('individuals_obligations_reopened');
     // Settling again changes nothing.
     expect(await inTransaction(db.pool, (tx) => settleReach(tx, id))).toMatchObject({ met: 0, reopened: 0 });
+  });
+
+  it('emails a person with no lawful channel but an email, without counting it as their notice', async () => {
+    // Return paths, so a bounce can name the delivery it is about.
+    const bounceConfig = loadConfig({
+      FORTHRIGHT_DATA_DIR: config.dataDir,
+      DATABASE_URL: db.url,
+      SMTP_URL: 'smtp://127.0.0.1:1',
+      LOG_LEVEL: 'silent',
+      BOUNCE_DOMAIN: 'bounces.example.test',
+    });
+    const id = await incidentOver('nochannel', [
+      customerWith('email_with_consent', { externalId: 'NC-EMAIL', country: 'US', region: 'US-CA' }),
+      // California needs E-SIGN consent for email to count; no consent and no postal address.
+      { externalId: 'NC-NOCONSENT', country: 'US', region: 'US-CA', electronicConsent: null },
+      customerWith('none', { externalId: 'NC-NOTHING', country: 'US', region: 'US-CA' }),
+    ]);
+    await planChannels({ pool: db.pool, config }, id);
+    expect(await channels(id)).toEqual({
+      'NC-EMAIL': ['email', 'email_consented'],
+      'NC-NOCONSENT': ['none', 'no_consent'],
+      'NC-NOTHING': ['none', 'no_contact'],
+    });
+    // A notice is drafted for the two who are emailed; before sending both are pending emails.
+    expect(await reach.countNotifiable(db.pool, id)).toBe(2);
+    const compliance = (await newUser(db.pool, { role: 'compliance', email: 'c4@staff.example.com' })).user;
+    const notice = await approvedNotice({ pool: db.pool, templates, config }, id, compliance);
+    expect(await deliveries.countsForIncident(db.pool, id)).toMatchObject({ sent: 0, pending: 2 });
+    expect(await deliveries.countUnfinished(db.pool, id, { shard: 0, shards: 1 })).toBe(2);
+
+    // Sent through the product's own shard pass, over the wire to a real SMTP server.
+    const sink = await startSmtpSink();
+    const smtp = new SmtpPool({ url: sink.url, size: 1 });
+    try {
+      const send = async () => {
+        let sent = 0;
+        for (let after: number | null = 0; after !== null;) {
+          const pass = await deliverShardPass(
+            { pool: db.pool, smtp, templates, config: bounceConfig },
+            { incidentId: id, noticeId: notice.id, shard: 0, shards: 1, after, onlyRetrying: false },
+            { budgetMs: 60_000 },
+          );
+          sent += pass.sent;
+          after = pass.next;
+        }
+        return sent;
+      };
+      expect(await send()).toBe(2);
+      expect(Object.fromEntries(sink.acceptedByRecipient)).toEqual({
+        'nc-email@example.com': 1,
+        'nc-noconsent@example.com': 1,
+      });
+      // Nobody is read again: a second pass sends nothing.
+      expect(await send()).toBe(0);
+      expect(sink.acceptedCount).toBe(2);
+      expect(await deliveries.countUnfinished(db.pool, id, { shard: 0, shards: 1 })).toBe(0);
+      // The email counts say it went; the person without a channel or email is in none of them.
+      expect(await deliveries.countsForIncident(db.pool, id)).toMatchObject({
+        sent: 2,
+        pending: 0,
+        retrying: 0,
+        undeliverable: 0,
+      });
+      await finishDelivery({ pool: db.pool }, id);
+
+      // The email is not lawful notice: the channel and reason stay, and the person stays unreached.
+      expect((await channels(id))['NC-NOCONSENT']).toEqual(['none', 'no_consent']);
+      const california = await individuals(id, 'US-CA');
+      expect(california.status).toBe('pending');
+      const [shown] = await reachOf(db.pool, id, [california], []);
+      expect(shown!.counts).toMatchObject({ notified: 1, no_channel: 2, covered: 0, total: 3 });
+      expect(shown!.reached).toBe(false);
+      // Only the substitute notice, carried out, covers them.
+      const [covered] = await reachOf(db.pool, id, [california], ['US-CA.individuals']);
+      expect(covered!.counts).toMatchObject({ covered: 2 });
+      expect(covered!.reached).toBe(true);
+
+      // Their email bounces later: recorded on the delivery; with no address there is no letter to
+      // re-open them for, and they stay as they were.
+      const message = sink.messages.find((m) => m.envelopeTo.includes('nc-noconsent@example.com'))!;
+      const bounce = await recordBounce(
+        { pool: db.pool, config: bounceConfig },
+        {
+          returnPath: message.envelopeFrom,
+          outcome: 'failed',
+          status: '5.1.1',
+          diagnostic: 'no such user',
+          via: 'webhook',
+        },
+      );
+      expect(bounce).toMatchObject({ duplicate: false, reopenedFor: null });
+      expect((await channels(id))['NC-NOCONSENT']).toEqual(['none', 'no_consent']);
+      expect(await deliveries.countsForIncident(db.pool, id)).toMatchObject({ sent: 1, undeliverable: 1 });
+      const [after] = await reachOf(db.pool, id, [california], []);
+      expect(after!.counts).toMatchObject({ notified: 1, no_channel: 2, total: 3 });
+      expect(await deliveries.countUnfinished(db.pool, id, { shard: 0, shards: 1 })).toBe(0);
+    } finally {
+      await smtp.close();
+      await sink.close();
+    }
   });
 
   it('falls back to a letter when an email is given up on and an address is known', async () => {
