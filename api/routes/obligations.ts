@@ -13,6 +13,7 @@ import {
   recordFiling,
   unplacedPeople,
 } from '../../core/use-cases/obligations';
+import { incidentFacts } from '../../core/use-cases/facts';
 import { obligationsWithReach } from '../../core/use-cases/reach';
 import { signalObligationsChanged } from '../temporal-client';
 import type { App, AppDeps } from '../types';
@@ -179,7 +180,7 @@ export async function obligationRoutes(app: App, deps: AppDeps & { templates: Te
         summary: 'Re-assess obligations under the current rules or corrected facts (audited; timers follow)',
         params: IdParams,
         body: ReassessBody,
-        response: { 200: ObligationList, 404: ErrorResponse },
+        response: { 200: ObligationList, 400: ErrorResponse, 404: ErrorResponse },
       },
     },
     async (request) =>
@@ -228,13 +229,7 @@ export async function obligationRoutes(app: App, deps: AppDeps & { templates: Te
     },
     async (request) => {
       const b = request.body;
-      const facts = {
-        discoveredAt: b.discoveredAt,
-        encrypted: b.encrypted,
-        keyCompromised: b.keyCompromised,
-        materialityDeterminedAt: b.materialityDeterminedAt ?? null,
-        regimes: config.company.regimes,
-      };
+      const facts = incidentFacts(b, config);
       const groups = b.affected.map((a) => ({ ...a, country: a.jurisdiction.slice(0, 2) }));
       const drafts = assessObligations(facts, groups, {
         individualNoticeTargetHours: config.policy.individualNoticeTargetHours,

@@ -76,6 +76,8 @@ export const Incident = z.object({
   dataCategories: z.array(z.string()),
   encrypted: z.boolean(),
   keyCompromised: z.boolean(),
+  /** When an extortion payment was made (23 NYCRR 500.17(c)); recorded through a re-assessment. */
+  extortionPaidAt: z.date().nullable(),
   customerExternalIds: z.array(z.string()).nullable(),
   status: z.enum(INCIDENT_STATUSES),
   openedBy: z.uuid(),

@@ -63,10 +63,24 @@ export const HoldBody = z.strictObject({
   reason: z.string().trim().min(3).max(2_000),
 });
 
+/**
+ * When an extortion (ransom) payment was made in connection with the incident (23 NYCRR 500.17(c)):
+ * NYDFS's 24-hour notice and 30-day explanation count from it. Not in the future (a minute of clock
+ * skew tolerated): a payment not yet made starts no clock. It may be before the recorded discovery:
+ * a ransom can be paid for a cybersecurity event before the company finds that personal data was
+ * taken, and its obligations then come out as late as they are. Null clears a payment recorded by
+ * mistake.
+ */
+const ExtortionPaidAt = Instant.refine(
+  (d) => d.getTime() <= Date.now() + 60_000,
+  'must not be in the future',
+).nullable();
+
 export const ReassessBody = z.strictObject({
   reason: z.string().trim().min(3).max(2_000),
   discoveredAt: Instant.optional(),
   materialityDeterminedAt: Instant.nullable().optional(),
+  extortionPaidAt: ExtortionPaidAt.optional(),
 });
 
 /** A hypothetical obligation (preview): what would be stored, before it has an id or a history. */
@@ -83,6 +97,7 @@ export const PreviewBody = z.strictObject({
   encrypted: z.boolean().default(false),
   keyCompromised: z.boolean().default(false),
   materialityDeterminedAt: Instant.nullable().optional(),
+  extortionPaidAt: ExtortionPaidAt.optional(),
   affected: z
     .array(
       z.strictObject({

@@ -24,6 +24,8 @@ export interface Incident extends Omit<NewIncident, 'idempotencyKey'> {
   status: IncidentStatus;
   rulesVersion: string | null;
   materialityDeterminedAt: Date | null;
+  /** When an extortion payment was made in connection with the incident (23 NYCRR 500.17(c)); null if none is recorded. */
+  extortionPaidAt: Date | null;
   openedByName: string;
   /** When its workflow was first started; null while Temporal could not be reached. */
   workflowStartedAt: Date | null;
@@ -45,7 +47,7 @@ const COLUMNS = `i.id, i.title, i.description, i.discovered_at AS "discoveredAt"
   i.occurred_to AS "occurredTo", i.systems, i.data_categories AS "dataCategories", i.encrypted,
   i.key_compromised AS "keyCompromised", i.customer_external_ids AS "customerExternalIds", i.status,
   i.rules_version AS "rulesVersion", i.materiality_determined_at AS "materialityDeterminedAt",
-  i.opened_by AS "openedBy", u.display_name AS "openedByName", i.workflow_id AS "workflowId",
+  i.extortion_paid_at AS "extortionPaidAt", i.opened_by AS "openedBy", u.display_name AS "openedByName", i.workflow_id AS "workflowId",
   i.workflow_started_at AS "workflowStartedAt", i.created_at AS "createdAt", i.updated_at AS "updatedAt"`;
 
 /** Throws DuplicateKeyError (constraint `incidents_idempotency_key_key`) when the key was used already. */
@@ -164,6 +166,14 @@ export async function setStatus(
 export interface CorrectableFacts {
   discoveredAt: Date;
   materialityDeterminedAt: Date | null;
+  extortionPaidAt: Date | null;
+}
+
+/** A correction: a field left out (undefined) keeps the stored value; null clears a nullable one. */
+export interface FactsCorrection {
+  discoveredAt?: Date | undefined;
+  materialityDeterminedAt?: Date | null | undefined;
+  extortionPaidAt?: Date | null | undefined;
 }
 
 /**
@@ -173,31 +183,47 @@ export interface CorrectableFacts {
 export async function correctFacts(
   db: Queryable,
   id: string,
-  facts: { discoveredAt?: Date | undefined; materialityDeterminedAt?: Date | null | undefined },
+  facts: FactsCorrection,
 ): Promise<{ before: CorrectableFacts; after: CorrectableFacts } | null> {
   const { rows } = await db.query<{
     beforeDiscoveredAt: Date;
     beforeMaterialityAt: Date | null;
+    beforeExtortionPaidAt: Date | null;
     discoveredAt: Date;
     materialityAt: Date | null;
+    extortionPaidAt: Date | null;
   }>(
     `UPDATE incidents i SET discovered_at = coalesce($2, old.discovered_at),
-       materiality_determined_at = CASE WHEN $4 THEN $3 ELSE old.materiality_determined_at END, updated_at = now()
-     FROM (SELECT id, discovered_at, materiality_determined_at FROM incidents WHERE id = $1 FOR UPDATE) old
+       materiality_determined_at = CASE WHEN $4 THEN $3 ELSE old.materiality_determined_at END,
+       extortion_paid_at = CASE WHEN $6 THEN $5 ELSE old.extortion_paid_at END, updated_at = now()
+     FROM (SELECT id, discovered_at, materiality_determined_at, extortion_paid_at
+           FROM incidents WHERE id = $1 FOR UPDATE) old
      WHERE i.id = old.id
      RETURNING old.discovered_at AS "beforeDiscoveredAt", old.materiality_determined_at AS "beforeMaterialityAt",
-               i.discovered_at AS "discoveredAt", i.materiality_determined_at AS "materialityAt"`,
+               old.extortion_paid_at AS "beforeExtortionPaidAt",
+               i.discovered_at AS "discoveredAt", i.materiality_determined_at AS "materialityAt",
+               i.extortion_paid_at AS "extortionPaidAt"`,
     [
       id,
       facts.discoveredAt ?? null,
       facts.materialityDeterminedAt ?? null,
       facts.materialityDeterminedAt !== undefined,
+      facts.extortionPaidAt ?? null,
+      facts.extortionPaidAt !== undefined,
     ],
   );
   const row = rows[0];
   if (!row) return null;
   return {
-    before: { discoveredAt: row.beforeDiscoveredAt, materialityDeterminedAt: row.beforeMaterialityAt },
-    after: { discoveredAt: row.discoveredAt, materialityDeterminedAt: row.materialityAt },
+    before: {
+      discoveredAt: row.beforeDiscoveredAt,
+      materialityDeterminedAt: row.beforeMaterialityAt,
+      extortionPaidAt: row.beforeExtortionPaidAt,
+    },
+    after: {
+      discoveredAt: row.discoveredAt,
+      materialityDeterminedAt: row.materialityAt,
+      extortionPaidAt: row.extortionPaidAt,
+    },
   };
 }

@@ -213,6 +213,7 @@ export function pdfDossierWriter(path: string, incidentId: string): DossierWrite
         `${facts.encrypted ? 'yes' : 'no'}; key compromised: ${facts.keyCompromised ? 'yes' : 'no'}`,
       ],
       ['Materiality determined', when(facts.materialityDeterminedAt)],
+      ['Extortion payment', when(facts.extortionPaidAt)],
     ]);
     subheading('Versions (from the audit trail)');
     if (h.incident.factVersions.length === 0) para('No recorded change.');

@@ -24,6 +24,8 @@ const Facts = z.object({
   encrypted: z.boolean(),
   keyCompromised: z.boolean(),
   materialityDeterminedAt: NullableTimestamp,
+  /** The extortion payment NYDFS's 500.17(c) notices count from; null when none is recorded. */
+  extortionPaidAt: NullableTimestamp,
   status: z.string(),
 });
 

@@ -1,14 +1,13 @@
 import type { Config } from '../config';
 import * as audit from '../db/audit';
 import * as incidents from '../db/incidents';
-import type { Incident } from '../db/incidents';
 import type { Pool } from '../db/pool';
 import { inTransaction } from '../db/pool';
 import * as reach from '../db/reach';
 import type { PlanRow } from '../db/reach';
 import { IncidentNotFoundError } from '../errors';
 import { CONTACT_COMBINATIONS, RULES_VERSION, channelPolicy, decideChannel } from '../law';
-import type { IncidentFacts } from '../law';
+import { incidentFacts } from './facts';
 
 /** How many people go each way (planned records of the incident, all of them, not just this call's). */
 export interface ChannelCounts {
@@ -21,17 +20,6 @@ export interface ChannelCounts {
 /** What of the configuration the channels depend on: which sector regimes apply to the company. */
 export interface ChannelConfig {
   company: Pick<Config['company'], 'regimes'>;
-}
-
-/** The facts the law engine decides an incident's rules by (as `assess` reads them). */
-export function incidentFacts(incident: Incident, config: ChannelConfig): IncidentFacts {
-  return {
-    discoveredAt: incident.discoveredAt,
-    encrypted: incident.encrypted,
-    keyCompromised: incident.keyCompromised,
-    materialityDeterminedAt: incident.materialityDeterminedAt,
-    regimes: config.company.regimes,
-  };
 }
 
 /**

@@ -207,6 +207,7 @@ async function readHeader(
         encrypted: incident.encrypted,
         keyCompromised: incident.keyCompromised,
         materialityDeterminedAt: isoOrNull(incident.materialityDeterminedAt),
+        extortionPaidAt: isoOrNull(incident.extortionPaidAt),
         status: incident.status,
       },
       factVersions: factEvents.map((e) => ({

@@ -5,6 +5,7 @@ import * as incidents from '../db/incidents';
 import * as notices from '../db/notices';
 import * as obligations from '../db/obligations';
 import type { Obligation } from '../db/obligations';
+import type { FactsCorrection } from '../db/incidents';
 import type { Pool, Queryable } from '../db/pool';
 import { inTransaction } from '../db/pool';
 import { ConflictError, IncidentNotFoundError, NotFoundError } from '../errors';
@@ -12,6 +13,7 @@ import * as users from '../db/users';
 import { RULES_VERSION, assessObligations, lawEnforcementDelayPermitted, unplacedGroups } from '../law';
 import type { UnplacedGroup } from '../law';
 import type { StaffMailer } from '../mail/staff-mailer';
+import { incidentFacts } from './facts';
 import type { Actor } from './types';
 
 export interface ObligationDeps {
@@ -53,17 +55,9 @@ async function assessIn(
   const incident = await incidents.get(tx, incidentId);
   if (!incident) throw new IncidentNotFoundError(incidentId);
   const groups = await affected.groupsByJurisdiction(tx, incidentId);
-  const drafts = assessObligations(
-    {
-      discoveredAt: incident.discoveredAt,
-      encrypted: incident.encrypted,
-      keyCompromised: incident.keyCompromised,
-      materialityDeterminedAt: incident.materialityDeterminedAt,
-      regimes: config.company.regimes,
-    },
-    groups,
-    { individualNoticeTargetHours: config.policy.individualNoticeTargetHours },
-  );
+  const drafts = assessObligations(incidentFacts(incident, config), groups, {
+    individualNoticeTargetHours: config.policy.individualNoticeTargetHours,
+  });
   await obligations.replace(
     tx,
     incidentId,
@@ -106,15 +100,7 @@ export async function unplacedPeople(
   const incident = await incidents.get(deps.pool, incidentId);
   if (!incident) throw new IncidentNotFoundError(incidentId);
   const groups = await affected.groupsByJurisdiction(deps.pool, incidentId);
-  return unplacedGroups(
-    {
-      discoveredAt: incident.discoveredAt,
-      encrypted: incident.encrypted,
-      keyCompromised: incident.keyCompromised,
-      regimes: deps.config.company.regimes,
-    },
-    groups,
-  );
+  return unplacedGroups(incidentFacts(incident, deps.config), groups);
 }
 
 /** An incident's current obligations and the rules version they were assessed under. */
@@ -125,24 +111,25 @@ export interface ObligationSet {
 
 /**
  * Re-assesses an incident under the current rules, optionally from corrected facts (discovery or
- * materiality time): the correction, its `reassessment_requested` entry and the new assessment
- * commit together. The caller then signals the workflow so its timers follow.
+ * materiality time, or the extortion payment NYDFS counts from, 23 NYCRR 500.17(c)): the correction,
+ * its `reassessment_requested` entry and the new assessment commit together. A field left out keeps
+ * what is recorded; null clears a nullable one. The caller then signals the workflow so its timers
+ * follow.
  */
 export async function reassessIncident(
   deps: Pick<ObligationDeps, 'pool' | 'config'>,
   actor: Actor,
-  input: {
-    incidentId: string;
-    reason: string;
-    discoveredAt?: Date | undefined;
-    materialityDeterminedAt?: Date | null | undefined;
-  },
+  input: { incidentId: string; reason: string } & FactsCorrection,
 ): Promise<ObligationSet> {
-  const { incidentId, reason, discoveredAt, materialityDeterminedAt } = input;
+  const { incidentId, reason, discoveredAt, materialityDeterminedAt, extortionPaidAt } = input;
   return inTransaction(deps.pool, async (tx) => {
     const incident = await incidents.get(tx, incidentId);
     if (!incident) throw new IncidentNotFoundError(incidentId);
-    const corrected = await incidents.correctFacts(tx, incidentId, { discoveredAt, materialityDeterminedAt });
+    const corrected = await incidents.correctFacts(tx, incidentId, {
+      discoveredAt,
+      materialityDeterminedAt,
+      extortionPaidAt,
+    });
     await audit.append(tx, {
       incidentId,
       actor: actor.id,
@@ -152,6 +139,7 @@ export async function reassessIncident(
         previousRulesVersion: incident.rulesVersion,
         discoveredAt: discoveredAt ?? null,
         materialityDeterminedAt: materialityDeterminedAt ?? null,
+        extortionPaidAt: extortionPaidAt ?? null,
         // The facts as the correction found them (locked) and as it left them.
         before: corrected?.before ?? null,
         after: corrected?.after ?? null,

@@ -59,6 +59,7 @@ export function renderHead(head, incident, config) {
             : 'Encrypted, key safe'
           : 'Not encrypted',
       ),
+      incident.extortionPaidAt ? fact('Extortion payment', timeEl(incident.extortionPaidAt)) : null,
       fact(
         'Nearest deadline',
         incident.nextDeadline

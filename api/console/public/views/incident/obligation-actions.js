@@ -99,6 +99,12 @@ const ACTIONS = {
         hint: 'When the incident was determined material, for rules that count from then. Leave empty to keep what is recorded.',
         type: 'datetime-local',
       },
+      {
+        name: 'extortionPaidAt',
+        label: 'Extortion payment made at (optional)',
+        hint: 'When a ransom or other extortion payment was made in connection with the incident: NYDFS then requires notice within 24 hours and a written explanation within 30 days (23 NYCRR 500.17(c)). Leave empty to keep what is recorded.',
+        type: 'datetime-local',
+      },
     ],
     submit: 'Re-assess',
     path: () => 'reassessment',
