@@ -174,6 +174,16 @@ export async function listFiles(db: Queryable, batchId: string): Promise<LetterF
   return rows;
 }
 
+/** The files of all an incident's batches, in batch then file order. */
+export async function listFilesOfIncident(db: Queryable, incidentId: string): Promise<LetterFileRow[]> {
+  const { rows } = await db.query<LetterFileRow>(
+    `SELECT ${FILE_COLUMNS} FROM letter_files
+     WHERE batch_id IN (SELECT id FROM letter_batches WHERE incident_id = $1) ORDER BY batch_id, file_no`,
+    [incidentId],
+  );
+  return rows;
+}
+
 /**
  * Records a file written under its final name, and each of its letters as rendered with its pages
  * and the hash of what it says. Written again identically by a retry that rendered it again.

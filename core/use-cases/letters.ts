@@ -118,13 +118,14 @@ export interface LetterBatchView extends LetterBatchSummary {
 
 /** An incident's letter batches, newest first, with their letters by status and their files. */
 export async function listLetterBatches(deps: UseCaseDeps, incidentId: string): Promise<LetterBatchView[]> {
-  const batches = await letters.listBatches(deps.pool, incidentId);
-  return Promise.all(
-    batches.map(async (b) => ({
-      ...b,
-      pdfFiles: (await letters.listFiles(deps.pool, b.id)).map(({ batchId: _, ...f }) => f),
-    })),
-  );
+  const [batches, files] = await Promise.all([
+    letters.listBatches(deps.pool, incidentId),
+    letters.listFilesOfIncident(deps.pool, incidentId),
+  ]);
+  return batches.map((b) => ({
+    ...b,
+    pdfFiles: files.filter((f) => f.batchId === b.id).map(({ batchId: _, ...f }) => f),
+  }));
 }
 
 /**
