@@ -11,6 +11,7 @@ import * as deliveries from '../../../core/db/deliveries';
 import * as obligations from '../../../core/db/obligations';
 import { inTransaction } from '../../../core/db/pool';
 import * as reach from '../../../core/db/reach';
+import * as substitutes from '../../../core/db/substitute-notices';
 import { deliverShardPass } from '../../../core/delivery';
 import { SmtpPool } from '../../../core/mail/smtp-pool';
 import { TemplateCache } from '../../../core/mail/template-cache';
@@ -280,6 +281,12 @@ describe('core/use-cases/channels and reach', () => {
     const notice = await approvedNotice({ pool: db.pool, templates, config }, id, compliance);
     expect(await deliveries.countsForIncident(db.pool, id)).toMatchObject({ sent: 0, pending: 2 });
     expect(await deliveries.countUnfinished(db.pool, id, { shard: 0, shards: 1 })).toBe(2);
+    // The substitute notice's e-mail element ("everyone with an email address sent theirs") waits for theirs too.
+    const emailElement = async () => {
+      const [r] = await substitutes.reachByJurisdiction(db.pool, id);
+      return { emails: r!.emails, emailOutstanding: r!.emailOutstanding, unreachable: r!.unreachable };
+    };
+    expect(await emailElement()).toEqual({ emails: 2, emailOutstanding: 2, unreachable: 2 });
 
     // Sent through the product's own shard pass, over the wire to a real SMTP server.
     const sink = await startSmtpSink();
@@ -306,6 +313,7 @@ describe('core/use-cases/channels and reach', () => {
       // Nobody is read again: a second pass sends nothing.
       expect(await send()).toBe(0);
       expect(sink.acceptedCount).toBe(2);
+      expect(await emailElement()).toEqual({ emails: 2, emailOutstanding: 0, unreachable: 2 });
       expect(await deliveries.countUnfinished(db.pool, id, { shard: 0, shards: 1 })).toBe(0);
       // The email counts say it went; the person without a channel or email is in none of them.
       expect(await deliveries.countsForIncident(db.pool, id)).toMatchObject({
