@@ -618,7 +618,8 @@ const CUSTOMER_RULES: Rule[] = [
   },
   {
     field: 'electronicConsentAt',
-    bad: `NOT pg_input_is_valid(electronic_consent_at, 'timestamptz')`,
+    // An empty cell, quoted ("") or not, is no consent (as the merge reads it), not a bad instant.
+    bad: `NOT pg_input_is_valid(nullif(btrim(electronic_consent_at), ''), 'timestamptz')`,
     message: `'must be an ISO 8601 instant'`,
   },
   {

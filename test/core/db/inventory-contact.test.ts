@@ -152,6 +152,17 @@ describe('contact and consent, by CSV', () => {
     ]);
   });
 
+  it('reads a quoted empty cell as an empty one (exports that quote every field)', async () => {
+    const quoted = '"n-1","Ned Post","","US","US-NY","","","1 Main St","","Albany","NY","12207","US","",""\n';
+    expect(await copyCustomers(db.pool, csvStream(CONTACT_HEADER + quoted))).toMatchObject({ inserted: 1 });
+    expect(await contactOf('n-1')).toMatchObject({
+      email: null,
+      postal_address: noEmail.postalAddress,
+      electronic_consent_at: null,
+      electronic_consent_method: null,
+    });
+  });
+
   it('folds the flat columns into the JSON shape for the API', () => {
     expect(parseCustomersCsv(CONTACT_HEADER + rows)).toEqual([mia, noEmail]);
   });
