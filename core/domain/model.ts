@@ -87,7 +87,8 @@ export type Audience = (typeof AUDIENCES)[number];
  * the rules that apply to them and their contact facts): `email` when email counts as notice under
  * every one of those rules; `letter` when it does not (or there is no email) and a postal address is
  * known; `email_and_letter` when the letter is the lawful notice and an email tells them promptly
- * too; `none` when no lawful channel is left: they are covered only by a substitute notice.
+ * too; `none` when no lawful channel is left: they are covered only by a substitute notice (one
+ * with an email address is still emailed, as part of it: core/law/channels.ts).
  * Null on a record: not planned (an incident from before migration 015, a merged record, or a
  * deceased customer without a representative's email, handled by hand as before).
  */
@@ -124,7 +125,8 @@ export type NoticeChannelReason = (typeof NOTICE_CHANNEL_REASONS)[number];
  * (core/use-cases/reach.ts): `notified` by a method the rules accept; `awaiting_email` and
  * `awaiting_letter` their notice is on its way (an `email_and_letter` person waits for the letter
  * even once emailed); `undeliverable` their notice could not be delivered and no other channel is
- * left; `no_channel` no lawful channel from the start; `manual` a deceased customer with no
+ * left; `no_channel` no lawful channel from the start (even once emailed, when they have an email
+ * address: that email is part of the substitute notice); `manual` a deceased customer with no
  * representative's email, handled by hand. The last three are covered only by a substitute notice.
  */
 export const REACH_STATES = [
