@@ -142,7 +142,7 @@ export class RenderedPages {
  * audit entry's dedupe key makes a repeat a no-op too). Records are taken in (incident, customer)
  * order, so two transactions lock incidents' audit chains in the same order.
  */
-export async function acknowledgeNotices(pool: Pool, pages: readonly PageRow[]): Promise<void> {
+async function acknowledgeNotices(pool: Pool, pages: readonly PageRow[]): Promise<void> {
   const noticeOf = new Map(pages.map((p) => [`${p.incidentId}:${p.customerId}`, p.noticeId]));
   const records = [...new Map(pages.map((p) => [`${p.incidentId}:${p.customerId}`, p])).values()].sort(
     (a, b) => a.incidentId.localeCompare(b.incidentId) || a.customerId - b.customerId,
