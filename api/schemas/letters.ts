@@ -5,7 +5,7 @@ import { ConfirmationCsvError, parseConfirmationCsv } from '../../core/letters/c
 /** The largest mail-house file read in one request (a whole batch is posted with `batchId` instead). */
 const MAX_ROWS = 100_000;
 
-export const LetterBatchParams = z.strictObject({
+const LetterBatchParams = z.strictObject({
   id: z.uuid({ message: 'must be a UUID' }),
   batchId: z.uuid({ message: 'must be a UUID' }),
 });
