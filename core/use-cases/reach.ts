@@ -38,7 +38,7 @@ export interface ObligationReach {
 const SUBSTITUTE_COVERS: readonly ReachState[] = ['undeliverable', 'no_channel', 'manual'];
 
 /** Where a person stands, from their record's status and planned channel (null: not planned, read as email). */
-export function reachStateOf(status: AffectedStatus, channel: NoticeChannel | null): ReachState {
+function reachStateOf(status: AffectedStatus, channel: NoticeChannel | null): ReachState {
   switch (status) {
     case 'notified':
       return 'notified';

@@ -128,7 +128,7 @@ export async function reviewSubstituteNotice(
  * waiting for theirs) and marks carried out every open substitute notice whose elements are all
  * recorded (one of each group of alternatives). Returns the incident's rows afterwards.
  */
-export async function settleSubstituteNotices(
+async function settleSubstituteNotices(
   tx: Queryable,
   incidentId: string,
   reach?: ReachCounts[],
