@@ -15,7 +15,7 @@
  * away the people the notice asks to come. A throttled address still has every request looked up
  * (one indexed read): a valid token among its misses is served.
  *
- * Counts are in memory, per API process (fixed windows, as @fastify/rate-limit keeps them): with
+ * Counts are in memory, per API process, in fixed windows: with
  * several replicas each applies the limits to the requests it receives.
  */
 
@@ -73,6 +73,22 @@ export interface MissLimits {
   perAddress: WindowLimit;
   /** Misses from all addresses together per window (a guesser spread over many addresses). */
   total: WindowLimit;
+}
+
+/**
+ * The public pages' miss limits as configured (config.pageTokens.limits: PAGE_MISS_LIMIT_PER_ADDRESS,
+ * PAGE_MISS_LIMIT_TOTAL, PAGE_LIMIT_WINDOW_SECONDS).
+ */
+export function configuredMissLimits(limits: {
+  missesPerAddress: number;
+  missesTotal: number;
+  windowMs: number;
+}): MissLimits {
+  const { windowMs } = limits;
+  return {
+    perAddress: { max: limits.missesPerAddress, windowMs },
+    total: { max: limits.missesTotal, windowMs },
+  };
 }
 
 /** Counts misses per address and in total; says when a miss is over either limit. */

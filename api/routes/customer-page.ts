@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -14,7 +13,8 @@ import {
   findCustomerPage,
 } from '../../core/use-cases/customer-page';
 import type { CustomerPageDeps } from '../../core/use-cases/customer-page';
-import { MissThrottle, WindowCounter } from '../miss-throttle';
+import { MissThrottle, WindowCounter, configuredMissLimits } from '../miss-throttle';
+import { pageContentSecurityPolicy } from '../page-csp';
 import type { App, AppDeps } from '../types';
 
 /**
@@ -67,9 +67,8 @@ export async function customerPageRoutes(
   };
   const limits = { ...config.pageTokens.limits, ...deps.limits };
   const perWindow = (max: number) => ({ max, windowMs: limits.windowMs });
-  const misses = new MissThrottle(
-    { perAddress: perWindow(limits.missesPerAddress), total: perWindow(limits.missesTotal) },
-    (who) => app.log.warn({ ...who, limits }, 'customer page misses throttled'),
+  const misses = new MissThrottle(configuredMissLimits(limits), (who) =>
+    app.log.warn({ ...who, limits }, 'customer page misses throttled'),
   );
   const perLink = new WindowCounter(perWindow(limits.viewsPerLink));
   const acknowledgements = new Acknowledgements(deps.pool);
@@ -112,7 +111,7 @@ export async function customerPageRoutes(
         reply.header('x-robots-tag', 'noindex, nofollow');
         reply.header(
           'content-security-policy',
-          contentSecurityPolicy(typeof payload === 'string' ? payload : ''),
+          pageContentSecurityPolicy(typeof payload === 'string' ? payload : '', 'self'),
         );
         return payload;
       });
@@ -159,26 +158,3 @@ export async function customerPageRoutes(
 }
 
 const HTML = 'text/html; charset=utf-8';
-
-/** A stylesheet's CSP hash; the page's few stylesheets (one per language) are hashed once. */
-const styleHashes = new Map<string, string>();
-function styleHash(css: string): string {
-  let hash = styleHashes.get(css);
-  if (hash === undefined) {
-    hash = `'sha256-${createHash('sha256').update(css).digest('base64')}'`;
-    if (styleHashes.size < 100) styleHashes.set(css, hash);
-  }
-  return hash;
-}
-
-/** Nothing but the page's own inline stylesheets (by hash) and a form posting back here. */
-function contentSecurityPolicy(html: string): string {
-  const hashes = [...html.matchAll(/<style>([\s\S]*?)<\/style>/g)].map((m) => styleHash(m[1] ?? ''));
-  return [
-    "default-src 'none'",
-    `style-src ${hashes.length > 0 ? hashes.join(' ') : "'none'"}`,
-    "form-action 'self'",
-    "frame-ancestors 'none'",
-    "base-uri 'none'",
-  ].join('; ');
-}

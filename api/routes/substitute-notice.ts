@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
-import rateLimit from '@fastify/rate-limit';
-import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import type { Config } from '../../core/config';
 import type { TemplateCache } from '../../core/mail/template-cache';
+import { RenderedPages } from '../../core/use-cases/customer-page';
 import {
   assessSubstituteNotice,
   decideSubstituteText,
@@ -14,6 +14,8 @@ import {
 } from '../../core/use-cases/substitute-texts';
 import type { App, AppDeps } from '../types';
 import { STAFF, requireRole } from '../auth';
+import { MissThrottle, configuredMissLimits } from '../miss-throttle';
+import { pageContentSecurityPolicy } from '../page-csp';
 import { ErrorResponse, IdParams } from '../schemas/common';
 import {
   RecordElementBody,
@@ -140,14 +142,15 @@ export async function substituteNoticeRoutes(
       }),
   );
 
-  await app.register(async (instance) => publicPage(instance, deps));
+  await app.register(async (instance) => publicPage(instance, deps), { prefix: '/incident-notice' });
 }
 
 export interface SubstitutePageOptions {
-  /** Requests one client address may make to /incident-notice/* per window. @default 60 */
-  substitutePageRateLimitMax?: number;
-  /** @default 60_000 (one minute) */
-  substitutePageRateLimitWindowMs?: number;
+  /**
+   * Overrides of the miss limits (config.pageTokens.limits, PAGE_MISS_LIMIT_* and
+   * PAGE_LIMIT_WINDOW_SECONDS, shared with the customer page), for tests.
+   */
+  postingLimits?: Partial<Config['pageTokens']['limits']>;
 }
 
 const PublicParams = z.object({ publicId: z.string() });
@@ -159,67 +162,76 @@ const STATUS_PAGE = {
   500: 'Something went wrong on our side. Please try again later.',
 } as const;
 
+const HTML = 'text/html; charset=utf-8';
+
 /**
  * GET /incident-notice/<publicId>: the public, unauthenticated page of a posting, from its start
  * until its end date; after that 410 Gone (it was real and its period is over), before it and for an
- * unknown id 404. Rate limited per client address like the customer's page; no caching, and a CSP
- * that allows nothing but the page's own stylesheet. It carries no personal data: the text is the
- * same for everyone.
+ * unknown id 404. It carries no personal data: the text is the same for everyone, so it is rendered
+ * once per posted version and served from memory (`showSubstitutePosting`); never cached by
+ * browsers or proxies, and a CSP that allows nothing but the page's own stylesheet.
+ *
+ * Limits stop scanning, not people, as on the customer page (api/miss-throttle.ts, README "The
+ * substitute notice's public page"): everyone who reads the company's posting asks for the same
+ * page, often thousands from one carrier NAT or office proxy, so a posting that is up is never
+ * refused for its address. Only misses — an unknown, malformed, not-yet-posted or ended id — are
+ * counted, per client address and in total, with the customer page's limits (PAGE_MISS_LIMIT_*),
+ * in counters of this page's own; past either limit a miss is answered 429.
  */
 async function publicPage(
   app: FastifyInstance,
   deps: AppDeps & { templates: TemplateCache } & SubstitutePageOptions,
 ) {
+  const { config } = deps;
+  const limits = { ...config.pageTokens.limits, ...deps.postingLimits };
+  const misses = new MissThrottle(configuredMissLimits(limits), (who) =>
+    app.log.warn({ ...who, limits }, 'substitute notice page misses throttled'),
+  );
+  // A few postings are up at a time, a few kilobytes each; older versions age out.
+  const posting = {
+    pool: deps.pool,
+    templates: deps.templates,
+    rendered: new RenderedPages(4 * 1024 * 1024),
+  };
+
+  // The status pages are the same for everyone: rendered once.
+  const statusPages = new Map(
+    Object.entries(STATUS_PAGE).map(([code, text]) => [
+      Number(code),
+      `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(config.company.name)}</title></head><body><p>${text}</p></body></html>`,
+    ]),
+  );
+  const status = (reply: FastifyReply, code: keyof typeof STATUS_PAGE, retryAfter?: number) => {
+    if (retryAfter !== undefined) reply.header('retry-after', String(retryAfter));
+    return reply.code(code).type(HTML).send(statusPages.get(code));
+  };
+  /** An id that leads to no posting up now: counted against its address and the total. */
+  const miss = (request: FastifyRequest, reply: FastifyReply, code: 404 | 410) => {
+    const retryAfter = misses.miss(request.ip);
+    return retryAfter === null ? status(reply, code) : status(reply, 429, retryAfter);
+  };
+
   const scope = app.withTypeProvider<ZodTypeProvider>();
-  await scope.register(rateLimit, {
-    max: deps.substitutePageRateLimitMax ?? 60,
-    timeWindow: deps.substitutePageRateLimitWindowMs ?? 60_000,
-  });
-  const status = (reply: FastifyReply, code: keyof typeof STATUS_PAGE) =>
-    reply
-      .code(code)
-      .type('text/html; charset=utf-8')
-      .send(
-        `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(deps.config.company.name)}</title></head><body><p>${STATUS_PAGE[code]}</p></body></html>`,
-      );
   scope.addHook('onSend', async (_request, reply, payload) => {
     reply.header('cache-control', 'no-store');
-    reply.header('content-security-policy', pageCsp(typeof payload === 'string' ? payload : ''));
+    reply.header(
+      'content-security-policy',
+      pageContentSecurityPolicy(typeof payload === 'string' ? payload : ''),
+    );
     return payload;
   });
   scope.setErrorHandler((error: FastifyError, request, reply) => {
-    if (error.statusCode === 429) return status(reply, 429);
     if (error.statusCode !== undefined && error.statusCode < 500) return status(reply, 404);
     request.log.error({ err: error }, 'substitute notice page failed');
     return status(reply, 500);
   });
-  scope.get(
-    '/incident-notice/:publicId',
-    { schema: { hide: true, params: PublicParams } },
-    async (request, reply) => {
-      const html = await showSubstitutePosting(deps, request.params.publicId);
-      if (html === 'gone') return status(reply, 410);
-      if (!html) return status(reply, 404);
-      return reply.code(200).type('text/html; charset=utf-8').send(html);
-    },
-  );
-}
-
-/** Nothing but the page's own inline stylesheet (by hash). */
-function pageCsp(html: string): string {
-  const hashes = [...html.matchAll(/<style>([\s\S]*?)<\/style>/g)].map(
-    (m) =>
-      `'sha256-${createHash('sha256')
-        .update(m[1] ?? '')
-        .digest('base64')}'`,
-  );
-  return [
-    "default-src 'none'",
-    `style-src ${hashes.length > 0 ? hashes.join(' ') : "'none'"}`,
-    "frame-ancestors 'none'",
-    "base-uri 'none'",
-    "form-action 'none'",
-  ].join('; ');
+  // /incident-notice/, /incident-notice/a/b: malformed, a miss like an unknown id.
+  app.setNotFoundHandler(async (request, reply) => miss(request, reply, 404));
+  scope.get('/:publicId', { schema: { hide: true, params: PublicParams } }, async (request, reply) => {
+    const html = await showSubstitutePosting(posting, request.params.publicId);
+    if (html === 'gone' || html === null) return miss(request, reply, html === 'gone' ? 410 : 404);
+    return reply.code(200).type(HTML).send(html);
+  });
 }
 
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);

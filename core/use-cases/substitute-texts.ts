@@ -23,6 +23,7 @@ import { renderSubstituteText } from '../mail/substitute';
 import type { LanguageCatalog } from '../mail/i18n';
 import type { TemplateCache } from '../mail/template-cache';
 import type { RenderedParts } from '../mail/templates';
+import type { RenderedPages } from './customer-page';
 import { DEFAULT_WHAT_WE_ARE_DOING, applyDecisionIn, contentHash, recordDecisionIn } from './notices';
 import type { AppliedDecision, DecisionInput } from './notices';
 import { settleReach } from './reach';
@@ -454,16 +455,33 @@ const postedUntil = (endsAt: Date | null | undefined) =>
  * The public page of an incident's posting, /incident-notice/<publicId>: the approved website text
  * from its snapshot, with the day it stays up until. `gone` after its end (the page was real and is
  * down now); null when there is no such page or nothing is up yet.
+ *
+ * The page is the same for everyone, so with `rendered` it is rendered once per version and served
+ * from memory after that: keyed by the posted notice (an approved text is never changed — a
+ * correction is a new notice that replaces `notice_id`, core/db/substitute-notices.ts `goLive`) and
+ * the end date it shows (which a later approval may extend). The posting row itself is read on every
+ * request, one indexed lookup, so a correction, the end of the period or a posting taken down shows
+ * at once in every API process.
  */
 export async function showSubstitutePosting(
-  deps: Pick<SubstituteDeps, 'pool' | 'templates'>,
+  deps: Pick<SubstituteDeps, 'pool' | 'templates'> & { rendered?: RenderedPages },
   publicId: string,
 ): Promise<string | 'gone' | null> {
   const posting = await substitutes.postingByPublicId(deps.pool, publicId);
   if (!posting?.noticeId || !posting.startsAt) return null;
   if (!isLive(posting)) return posting.startsAt.getTime() > Date.now() ? null : 'gone';
+  const key = `${posting.noticeId}:${posting.endsAt?.getTime() ?? ''}`;
+  const cached = deps.rendered?.get(key);
+  if (cached !== undefined) return cached;
   const notice = await notices.get(deps.pool, posting.noticeId);
   if (!notice) return null;
   const set = await deps.templates.get(notice.templateVersion);
-  return renderSubstituteText(set, 'substitute_website', notice.content, postedUntil(posting.endsAt)).html;
+  const { html } = renderSubstituteText(
+    set,
+    'substitute_website',
+    notice.content,
+    postedUntil(posting.endsAt),
+  );
+  deps.rendered?.set(key, html);
+  return html;
 }
