@@ -205,9 +205,7 @@ export async function recordLettersPosted(
       const refs = await byReferences(tx, input.incidentId, input.letters);
       found = refs.map((l) => ({ ...l, postedOn: dates.get(l.referenceCode)! }));
     }
-    const notPrinted = found.find((l) => l.status === 'queued');
-    if (notPrinted)
-      throw new ConflictError(`the letter ${notPrinted.referenceCode} has not been rendered yet`);
+    refuseUnrendered(found);
     const toPost = found.filter((l) => l.status === 'rendered');
     await letters.markPosted(tx, toPost);
     const notified = await letters.markPeopleNotified(
@@ -255,9 +253,7 @@ export async function importReturnedMail(
   return inTransaction(deps.pool, async (tx) => {
     const reasons = new Map(input.letters.map((l) => [l.reference, l.reason]));
     const found = await byReferences(tx, input.incidentId, input.letters);
-    const notPrinted = found.find((l) => l.status === 'queued');
-    if (notPrinted)
-      throw new ConflictError(`the letter ${notPrinted.referenceCode} has not been rendered yet`);
+    refuseUnrendered(found);
     const back = found
       .filter((l) => l.status === 'rendered' || l.status === 'posted')
       .map((l) => ({ ...l, reason: reasons.get(l.referenceCode)! }));
@@ -286,6 +282,12 @@ export async function importReturnedMail(
     });
     return { returned: back.length, alreadyReturned: found.length - back.length };
   });
+}
+
+/** A letter not yet rendered cannot have been posted or come back: ConflictError naming the first. */
+function refuseUnrendered(found: readonly LetterRef[]): void {
+  const notPrinted = found.find((l) => l.status === 'queued');
+  if (notPrinted) throw new ConflictError(`the letter ${notPrinted.referenceCode} has not been rendered yet`);
 }
 
 /**
