@@ -540,7 +540,13 @@ const STREETS = ['Park', 'Station', 'Church', 'Mill', 'Garden', 'Lake', 'Hill', 
  * after they became a customer. Drawn from a generator of its own, so every other field of the
  * population stays what it was before contact facts existed.
  */
-function demoContact(index: number, seed: number, country: string, region: string | null): (string | null)[] {
+function demoContact(
+  index: number,
+  seed: number,
+  country: string,
+  region: string | null,
+  since: number,
+): (string | null)[] {
   const r = rng(Math.imul(seed, 0x27d4eb2d) ^ Math.imul(index + 1, 0x165667b1));
   const post = POST[country];
   const hasAddress = post !== undefined && r() < 0.95;
@@ -551,7 +557,7 @@ function demoContact(index: number, seed: number, country: string, region: strin
   const postalCode = post ? post.code.replace(/#/g, () => String(Math.floor(r() * 10))) : null;
   const phone = r() < 0.6 ? `+${digits(r, 2)} ${digits(r, 3)} ${digits(r, 3)} ${digits(r, 4)}` : null;
   const consented = r() < 0.7;
-  const consentAt = day(EPOCH + r() * (NOW - EPOCH));
+  const consentAt = day(since + r() * (NOW - since));
   return [
     null,
     phone,
@@ -591,6 +597,8 @@ export function demoCustomer(index: number, seed: number): { customer: string; h
   } else if (roll < 0.021) {
     status = 'closed';
   }
+  // When they became a customer (their holdings start within a year of it).
+  const since = EPOCH + r() * (NOW - EPOCH - 30 * DAY);
   const customer = [
     externalId,
     `${first} ${last}`,
@@ -601,12 +609,11 @@ export function demoCustomer(index: number, seed: number): { customer: string; h
     status,
     representativeName,
     representativeEmail,
-    ...demoContact(index, seed, j.country, j.region),
+    ...demoContact(index, seed, j.country, j.region, since),
   ]
     .map(csv)
     .join(',');
 
-  const since = EPOCH + r() * (NOW - EPOCH - 30 * DAY);
   const holdings: string[] = [];
   for (const system of SYSTEMS) {
     if (r() >= system.share) continue;
