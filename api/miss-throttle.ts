@@ -1,6 +1,8 @@
 /*
  * Limits for public pages reached by a secret link (the customer page, /n/<token>; any other page
  * whose only credential is an unguessable token can use the same): they stop guessing, not people.
+ * The substitute notice's posting (/incident-notice/<id>, api/routes/substitute-notice.ts) counts
+ * its misses the same way; its id is published, so a posting that is up has no limit at all.
  *
  * What is counted is a MISS — a token that leads nowhere: unknown, expired, malformed — per client
  * address and in total. A valid token is never refused because of its address: behind a mobile
@@ -15,8 +17,8 @@
  * away the people the notice asks to come. A throttled address still has every request looked up
  * (one indexed read): a valid token among its misses is served.
  *
- * Counts are in memory, per API process, in fixed windows: with
- * several replicas each applies the limits to the requests it receives.
+ * Counts are in memory, per API process, in fixed windows: with several replicas each applies the
+ * limits to the requests it receives.
  */
 
 /** At most `max` events per `windowMs`. */

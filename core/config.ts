@@ -324,7 +324,11 @@ export interface Config {
     key: Buffer;
     /** PAGE_TOKEN_DAYS: a link works this long after its notice is sent. */
     days: number;
-    /** The page's limits per PAGE_LIMIT_WINDOW_SECONDS (api/miss-throttle.ts); keyed on `request.ip`. */
+    /**
+     * The customer page's limits per PAGE_LIMIT_WINDOW_SECONDS (api/miss-throttle.ts); keyed on
+     * `request.ip`. The substitute notice's posting page counts its misses with the same two miss
+     * limits, in counters of its own.
+     */
     limits: {
       /** PAGE_MISS_LIMIT_PER_ADDRESS: misses one client address may make. */
       missesPerAddress: number;
