@@ -312,19 +312,30 @@ export async function lockByReferences(
   return rows;
 }
 
-/** A batch's letters still waiting to be posted, locked. */
-export async function lockUnposted(db: Queryable, batchId: string): Promise<LetterRef[]> {
-  const { rows } = await db.query<LetterRef>(
-    `SELECT l.id, l.customer_id AS "customerId", l.batch_id AS "batchId", b.status AS "batchStatus",
-            a.reference_code AS "referenceCode", l.status
-     FROM letters l
-     JOIN letter_batches b ON b.id = l.batch_id
-     JOIN affected_customers a ON a.incident_id = l.incident_id AND a.customer_id = l.customer_id
-     WHERE l.batch_id = $1 AND l.status = 'rendered'
-     FOR UPDATE OF l`,
-    [batchId],
+/**
+ * Every letter of a batch still waiting to be posted (`rendered`) posted on one date, and their
+ * people notified if they were still waiting (what `markPosted` and `markPeopleNotified` do for a
+ * list), in one statement however large the batch: only the counts come back.
+ */
+export async function postBatch(
+  db: Queryable,
+  batchId: string,
+  postedOn: string,
+): Promise<{ posted: number; notified: number }> {
+  const { rows } = await db.query<{ posted: number; notified: number }>(
+    `WITH p AS (
+       UPDATE letters SET status = 'posted', posted_on = $2 WHERE batch_id = $1 AND status = 'rendered'
+       RETURNING incident_id, customer_id
+     ),
+     n AS (
+       UPDATE affected_customers a SET status = 'notified' FROM p
+       WHERE a.incident_id = p.incident_id AND a.customer_id = p.customer_id AND a.status = 'pending'
+       RETURNING 1
+     )
+     SELECT (SELECT count(*) FROM p)::int AS posted, (SELECT count(*) FROM n)::int AS notified`,
+    [batchId, postedOn],
   );
-  return rows;
+  return rows[0]!;
 }
 
 /** Marks letters posted on a date (each its own date). */

@@ -192,49 +192,80 @@ export async function recordLettersPosted(
 ): Promise<PostedResult> {
   mayHandleLetters(actor);
   return inTransaction(deps.pool, async (tx) => {
-    let found: (LetterRef & { postedOn: string })[];
-    if ('batchId' in input) {
-      const batch = await letters.getBatch(tx, input.batchId);
-      if (!batch || batch.incidentId !== input.incidentId) {
-        throw new NotFoundError(`letter batch ${input.batchId} does not exist`);
-      }
-      if (batch.status === 'rendering') throw new ConflictError('the batch is still being rendered');
-      found = (await letters.lockUnposted(tx, batch.id)).map((l) => ({ ...l, postedOn: input.postedOn }));
-    } else {
-      const dates = new Map(input.letters.map((l) => [l.reference, l.postedOn]));
-      const refs = await byReferences(tx, input.incidentId, input.letters);
-      found = refs.map((l) => ({ ...l, postedOn: dates.get(l.referenceCode)! }));
-    }
-    refuseUnrendered(found);
-    const toPost = found.filter((l) => l.status === 'rendered');
-    await letters.markPosted(tx, toPost);
-    const notified = await letters.markPeopleNotified(
-      tx,
-      input.incidentId,
-      toPost.map((l) => l.customerId),
-    );
-    await letters.settleBatches(
-      tx,
-      found.map((l) => l.batchId),
-    );
+    const done = 'batchId' in input ? await postBatch(tx, input) : await postByReferences(tx, input);
     // Those now notified may complete an individuals' obligation (core/use-cases/reach.ts).
     await settleReach(tx, input.incidentId);
-    const dates = toPost.map((l) => l.postedOn).sort();
     await audit.append(tx, {
       incidentId: input.incidentId,
       actor: actor.id,
       action: 'letters_posted',
       detail: {
         ...('batchId' in input ? { batchId: input.batchId } : {}),
-        letters: toPost.length,
-        alreadyPosted: found.length - toPost.length,
-        notified,
-        postedFrom: dates[0] ?? null,
-        postedTo: dates.at(-1) ?? null,
+        letters: done.posted,
+        alreadyPosted: done.alreadyPosted,
+        notified: done.notified,
+        postedFrom: done.postedFrom,
+        postedTo: done.postedTo,
       },
     });
-    return { posted: toPost.length, alreadyPosted: found.length - toPost.length, notified };
+    return { posted: done.posted, alreadyPosted: done.alreadyPosted, notified: done.notified };
   });
+}
+
+type Posted = PostedResult & { postedFrom: string | null; postedTo: string | null };
+
+/**
+ * A whole batch posted on one date: its letters still waiting, however many, in one statement
+ * (core/db/letters.ts `postBatch`), so a batch of a million letters never passes through memory.
+ */
+async function postBatch(
+  tx: Queryable,
+  input: { incidentId: string; batchId: string; postedOn: string },
+): Promise<Posted> {
+  const batch = await letters.getBatch(tx, input.batchId);
+  if (!batch || batch.incidentId !== input.incidentId) {
+    throw new NotFoundError(`letter batch ${input.batchId} does not exist`);
+  }
+  if (batch.status === 'rendering') throw new ConflictError('the batch is still being rendered');
+  const { posted, notified } = await letters.postBatch(tx, batch.id, input.postedOn);
+  if (posted > 0) await letters.settleBatches(tx, [batch.id]);
+  const on = posted > 0 ? input.postedOn : null;
+  return { posted, alreadyPosted: 0, notified, postedFrom: on, postedTo: on };
+}
+
+/** The mail house's file: each letter named by its reference, posted on its own date. */
+async function postByReferences(
+  tx: Queryable,
+  input: {
+    incidentId: string;
+    letters: { reference: string; postedOn: string; line?: number | undefined }[];
+  },
+): Promise<Posted> {
+  const postedOn = new Map(input.letters.map((l) => [l.reference, l.postedOn]));
+  const found = (await byReferences(tx, input.incidentId, input.letters)).map((l) => ({
+    ...l,
+    postedOn: postedOn.get(l.referenceCode)!,
+  }));
+  refuseUnrendered(found);
+  const toPost = found.filter((l) => l.status === 'rendered');
+  await letters.markPosted(tx, toPost);
+  const notified = await letters.markPeopleNotified(
+    tx,
+    input.incidentId,
+    toPost.map((l) => l.customerId),
+  );
+  await letters.settleBatches(
+    tx,
+    found.map((l) => l.batchId),
+  );
+  const dates = toPost.map((l) => l.postedOn).sort();
+  return {
+    posted: toPost.length,
+    alreadyPosted: found.length - toPost.length,
+    notified,
+    postedFrom: dates[0] ?? null,
+    postedTo: dates.at(-1) ?? null,
+  };
 }
 
 /**
