@@ -227,7 +227,10 @@ export async function carriedOutRuleIds(db: Queryable, incidentId: string): Prom
 /** One jurisdiction's reach, for testing a statute's conditions: counts only. */
 export interface ReachCounts {
   jurisdiction: string;
-  /** People (one per notice: merged records count once, under the record that receives it). */
+  /**
+   * People, as the obligations count them (core/db/reach.ts `reachGroups`): once in every
+   * jurisdiction one of their records is in, with the state of the record that receives their notice.
+   */
   people: number;
   /**
    * No lawful channel left (`none`: no contact details, or every channel failed); or, never planned
@@ -254,20 +257,41 @@ export interface ReachCounts {
 const BY_EMAIL = `(a.channel IN ('email', 'email_and_letter') OR (a.channel IS NULL AND a.email IS NOT NULL)
   OR (a.channel = 'none' AND ${HAS_EMAIL_SQL}))`;
 
+/** The counts of ReachCounts over recipients' records (aliases: `a` the record, `d` its delivery). */
+const REACH_COUNTS = `count(*)::int AS people,
+  count(*) FILTER (WHERE a.channel = 'none' OR (a.channel IS NULL AND a.status = 'undeliverable'))::int
+    AS unreachable,
+  count(*) FILTER (WHERE a.channel = 'email' OR (a.channel IS NULL AND a.email IS NOT NULL))::int AS "emailOnly",
+  count(*) FILTER (WHERE ${BY_EMAIL})::int AS emails,
+  count(*) FILTER (WHERE ${AWAITING_EMAIL_SQL})::int AS "emailOutstanding"`;
+
+/**
+ * Each jurisdiction's reach: every person under their own record's jurisdiction, and a person whose
+ * records were merged also under each other jurisdiction those records are in (the few merged
+ * records, found by affected_customers_status_idx), so that a Texan merged into a Californian's
+ * notice counts for Texas's substitute notice as they count for Texas's obligation.
+ */
 export async function reachByJurisdiction(db: Queryable, incidentId: string): Promise<ReachCounts[]> {
   const { rows } = await db.query<ReachCounts>(
-    `SELECT a.jurisdiction,
-       count(*)::int AS people,
-       count(*) FILTER (WHERE a.channel = 'none' OR (a.channel IS NULL AND a.status = 'undeliverable'))::int
-         AS unreachable,
-       count(*) FILTER (WHERE a.channel = 'email' OR (a.channel IS NULL AND a.email IS NOT NULL))::int
-         AS "emailOnly",
-       count(*) FILTER (WHERE ${BY_EMAIL})::int AS emails,
-       count(*) FILTER (WHERE ${AWAITING_EMAIL_SQL})::int AS "emailOutstanding"
-     FROM affected_customers a
-     LEFT JOIN deliveries d ON d.incident_id = a.incident_id AND d.customer_id = a.customer_id
-     WHERE a.incident_id = $1 AND a.status <> 'merged'
-     GROUP BY a.jurisdiction ORDER BY a.jurisdiction`,
+    `SELECT jurisdiction, sum(people)::int AS people, sum(unreachable)::int AS unreachable,
+       sum("emailOnly")::int AS "emailOnly", sum(emails)::int AS emails,
+       sum("emailOutstanding")::int AS "emailOutstanding"
+     FROM (
+       SELECT a.jurisdiction, ${REACH_COUNTS}
+       FROM affected_customers a
+       LEFT JOIN deliveries d ON d.incident_id = a.incident_id AND d.customer_id = a.customer_id
+       WHERE a.incident_id = $1 AND a.status <> 'merged'
+       GROUP BY a.jurisdiction
+       UNION ALL
+       SELECT m.jurisdiction, ${REACH_COUNTS}
+       FROM (SELECT DISTINCT merged_into, jurisdiction FROM affected_customers
+             WHERE incident_id = $1 AND status = 'merged') m
+       JOIN affected_customers a ON a.incident_id = $1 AND a.customer_id = m.merged_into
+       LEFT JOIN deliveries d ON d.incident_id = a.incident_id AND d.customer_id = a.customer_id
+       WHERE m.jurisdiction <> a.jurisdiction
+       GROUP BY m.jurisdiction
+     ) per_source
+     GROUP BY jurisdiction ORDER BY jurisdiction`,
     [incidentId],
   );
   return rows;

@@ -53,6 +53,38 @@ describe('core/db/substitute-notices reachByJurisdiction', () => {
     expect(texas).toMatchObject({ people: 2, unreachable: 1, emailOutstanding: 0 });
   });
 
+  it('counts a person whose records were merged in every jurisdiction of their records, as the obligations do', async () => {
+    // One person (one key) recorded in California and in Texas, with no contact details.
+    const records = [
+      customerWith('none', { externalId: 'KEY-CA', region: 'US-CA', personKey: 'P-9' }),
+      customerWith('none', { externalId: 'KEY-TX', region: 'US-TX', personKey: 'P-9' }),
+    ];
+    await importInventory(db.pool, {
+      customers: records,
+      holdings: records.map((p) => ({
+        customerExternalId: p.externalId,
+        system: 'shop',
+        categories: ['ssn'],
+      })),
+    });
+    const {
+      incident: { id },
+    } = await newIncident(db.pool, { systems: ['shop'], dataCategories: ['ssn'] });
+    await identifyAffected(db.pool, id);
+    await assess({ pool: db.pool, config }, id);
+    await planChannels({ pool: db.pool, config }, id);
+    const reach = await substitutes.reachByJurisdiction(db.pool, id);
+    expect(reach).toEqual([
+      { jurisdiction: 'US-CA', people: 1, unreachable: 1, emailOnly: 0, emails: 0, emailOutstanding: 0 },
+      { jurisdiction: 'US-TX', people: 1, unreachable: 1, emailOnly: 0, emails: 0, emailOutstanding: 0 },
+    ]);
+    // So Texas's substitute notice is due for them, as California's is.
+    await inTransaction(db.pool, (tx) => reviewSubstituteNotice(tx, id, config));
+    expect((await substitutes.listForIncident(db.pool, id)).map((s) => s.ruleId)).toEqual(
+      expect.arrayContaining(['US-CA.individuals', 'US-TX.individuals']),
+    );
+  });
+
   it('records the e-mail element of the substitute notice at the review', async () => {
     await inTransaction(db.pool, (tx) => reviewSubstituteNotice(tx, incidentId, config));
     const notice = (await substitutes.listForIncident(db.pool, incidentId)).find(
