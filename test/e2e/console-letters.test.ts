@@ -89,7 +89,10 @@ describe.skipIf(!browserAvailable())('console letters', () => {
       buffer: Buffer.from('reference\nX\n'),
     });
     await section.getByRole('button', { name: 'Import returned mail' }).click();
-    await expect(section.locator('#returned-csv-error').textContent()).resolves.toMatch(/no column "reason"/);
+    // The message appears once the API has answered: wait for it rather than read at once.
+    const error = section.locator('#returned-csv-error');
+    await error.filter({ hasText: /\S/ }).waitFor();
+    expect(await error.textContent()).toMatch(/no column "reason"/);
 
     await section.locator('#returned-csv').setInputFiles({
       name: 'returned.csv',
