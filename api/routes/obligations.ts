@@ -108,6 +108,7 @@ export async function obligationRoutes(app: App, deps: AppDeps & { templates: Te
           obligationId: request.params.obligationId,
           reason: request.body.reason,
           lawEnforcementHold: request.body.lawEnforcementHold,
+          requestForm: request.body.requestForm,
         }),
       ),
   );
@@ -150,6 +151,7 @@ export async function obligationRoutes(app: App, deps: AppDeps & { templates: Te
         await placeIncidentHold(deps, request.user!, {
           incidentId: request.params.id,
           reason: request.body.reason,
+          requestForm: request.body.requestForm,
         }),
       ),
   );

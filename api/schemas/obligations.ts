@@ -24,6 +24,8 @@ export const Obligation = z.object({
   delayReason: z.string().nullable(),
   /** Set while a law-enforcement hold pauses the clock. */
   heldSince: z.date().nullable(),
+  /** When the hold ends by itself (an oral request under HIPAA: 30 days); null: until lifted. */
+  heldUntil: z.date().nullable(),
   /**
    * Individuals' obligations: the people it counts, per reach state (core/use-cases/reach.ts), with
    * `covered` (unreached but covered by a carried-out substitute notice) and `total`. Open while
@@ -48,10 +50,18 @@ export const FilingBody = z.strictObject({
   note: z.string().trim().min(3).max(2_000),
 });
 
+/**
+ * How the law-enforcement request was made. An oral one holds HIPAA notice for no more than 30 days
+ * from the statement unless a written one follows (45 CFR 164.412(b)): recording the written request
+ * later ends that limit. Written when not said.
+ */
+const RequestForm = z.enum(['written', 'oral']).default('written');
+
 export const DelayBody = z.strictObject({
   reason: z.string().trim().min(3).max(2_000),
   /** A law-enforcement request to delay notice: pauses the clock where the law permits. */
   lawEnforcementHold: z.boolean().default(false),
+  requestForm: RequestForm,
 });
 
 /**
@@ -61,6 +71,7 @@ export const DelayBody = z.strictObject({
 export const HoldBody = z.strictObject({
   /** Which agency asked, when, and for how long, e.g. 'FBI field office, letter of 5 March'. */
   reason: z.string().trim().min(3).max(2_000),
+  requestForm: RequestForm,
 });
 
 /**
@@ -90,6 +101,7 @@ const Draft = Obligation.omit({
   metAt: true,
   delayReason: true,
   heldSince: true,
+  heldUntil: true,
 });
 
 export const PreviewBody = z.strictObject({

@@ -15,14 +15,22 @@ export interface Obligation extends Omit<ObligationDraft, 'status' | 'requiredCo
   delayReason: string | null;
   /** Set while a law-enforcement hold pauses the clock. */
   heldSince: Date | null;
+  /**
+   * When the hold ends by itself: an oral request where the law limits it (HIPAA: 30 days from the
+   * oral statement, 45 CFR 164.412(b)); null while it lasts until lifted.
+   */
+  heldUntil: Date | null;
 }
 
-export type NewObligation = Omit<Obligation, 'id' | 'incidentId' | 'metAt' | 'delayReason' | 'heldSince'>;
+export type NewObligation = Omit<
+  Obligation,
+  'id' | 'incidentId' | 'metAt' | 'delayReason' | 'heldSince' | 'heldUntil'
+>;
 
 const COLUMNS = `id, incident_id AS "incidentId", rule_id AS "ruleId", jurisdiction, audience, regime, citation,
   deadline_text AS "deadlineText", legal_due_at AS "legalDueAt", due_at AS "dueAt", status, reason,
   affected_count AS "affectedCount", uncertain, rules_version AS "rulesVersion", met_at AS "metAt",
-  delay_reason AS "delayReason", held_since AS "heldSince"`;
+  delay_reason AS "delayReason", held_since AS "heldSince", held_until AS "heldUntil"`;
 
 /**
  * Replaces an incident's current obligations with a new assessment in one statement: the previous
@@ -33,7 +41,7 @@ export async function replace(db: Queryable, incidentId: string, rows: NewObliga
     `WITH old AS (
        UPDATE obligations SET superseded_at = now()
        WHERE incident_id = $1 AND superseded_at IS NULL
-       RETURNING rule_id, jurisdiction, status, met_at, delay_reason, held_since
+       RETURNING rule_id, jurisdiction, status, met_at, delay_reason, held_since, held_until
      ),
      new AS (
        SELECT * FROM jsonb_to_recordset($2::jsonb) AS x(
@@ -42,10 +50,12 @@ export async function replace(db: Queryable, incidentId: string, rows: NewObliga
          uncertain text, "rulesVersion" text)
      )
      INSERT INTO obligations (incident_id, rule_id, jurisdiction, audience, regime, citation, deadline_text,
-       legal_due_at, due_at, status, reason, affected_count, uncertain, rules_version, met_at, delay_reason, held_since)
+       legal_due_at, due_at, status, reason, affected_count, uncertain, rules_version, met_at, delay_reason, held_since,
+       held_until)
      SELECT $1, n."ruleId", n.jurisdiction, n.audience, n.regime, n.citation, n."deadlineText", n."legalDueAt",
        n."dueAt", CASE WHEN o.status = 'met' AND n.status = 'pending' THEN 'met' ELSE n.status END,
-       n.reason, n."affectedCount", n.uncertain, n."rulesVersion", o.met_at, o.delay_reason, o.held_since
+       n.reason, n."affectedCount", n.uncertain, n."rulesVersion", o.met_at, o.delay_reason, o.held_since,
+       o.held_until
      FROM new n LEFT JOIN old o ON o.rule_id = n."ruleId" AND o.jurisdiction = n.jurisdiction`,
     [incidentId, JSON.stringify(rows)],
   );
@@ -101,19 +111,42 @@ export async function recordDelay(
   db: Queryable,
   ids: string[],
   reason: string,
-  hold: boolean,
+  hold: false | HoldTerms,
 ): Promise<void> {
+  const limits = hold ? ids.map((id) => hold.oralLimitDays.get(id) ?? null) : ids.map(() => null);
   await db.query(
-    `UPDATE obligations SET delay_reason = $2, held_since = CASE WHEN $3 THEN coalesce(held_since, now()) ELSE held_since END
-     WHERE id = ANY($1::uuid[]) AND superseded_at IS NULL`,
-    [ids, reason, hold],
+    `UPDATE obligations o SET delay_reason = $2,
+       held_since = CASE WHEN $3 THEN coalesce(o.held_since, now()) ELSE o.held_since END,
+       held_until = CASE WHEN NOT $3 THEN o.held_until
+                         WHEN $4 THEN NULL
+                         WHEN o.held_since IS NOT NULL THEN o.held_until
+                         ELSE now() + make_interval(days => l.days) END
+     FROM unnest($1::uuid[], $5::int[]) AS l(id, days)
+     WHERE o.id = l.id AND o.superseded_at IS NULL`,
+    [ids, reason, hold !== false, hold !== false && hold.written, limits],
   );
 }
 
-/** Lifts holds: each working deadline moves on by the time it was held. One statement for all. */
+/**
+ * How a law-enforcement hold was asked for: in writing (it lasts until lifted, and ends the time
+ * limit of an oral hold already running), or orally, when `oralLimitDays` gives, per obligation id,
+ * how many days the law lets an oral request hold it (ids not in it: no limit). An oral request
+ * does not extend a hold already running.
+ */
+export interface HoldTerms {
+  written: boolean;
+  oralLimitDays: ReadonlyMap<string, number>;
+}
+
+/**
+ * Lifts holds: each working deadline moves on by the time it was held — up to its `held_until`
+ * where the hold had ended by itself before anyone lifted it. One statement for all.
+ */
 export async function liftHold(db: Queryable, ids: string[]): Promise<void> {
   await db.query(
-    `UPDATE obligations SET due_at = due_at + (now() - held_since), held_since = NULL
+    `UPDATE obligations
+     SET due_at = due_at + (least(now(), coalesce(held_until, 'infinity')) - held_since),
+         held_since = NULL, held_until = NULL
      WHERE id = ANY($1::uuid[]) AND held_since IS NOT NULL AND superseded_at IS NULL`,
     [ids],
   );

@@ -11,6 +11,11 @@ export interface LawEnforcementDelay {
   onlyFor?: readonly Audience[];
   /** The condition or limit, in words, with the provision. */
   condition: string;
+  /**
+   * How many days a request made orally may hold notice, counted from the oral statement, unless a
+   * written statement follows (HIPAA: 30, 45 CFR 164.412(b)); absent where the law sets no such limit.
+   */
+  oralRequestMaxDays?: number;
 }
 
 const US_STATE: LawEnforcementDelay = {
@@ -39,6 +44,7 @@ const BY_JURISDICTION: Readonly<Record<string, LawEnforcementDelay>> = {
     permitted: true,
     condition:
       'A law-enforcement official’s statement that notice would impede an investigation or damage national security (45 CFR 164.412): for the time in a written statement; an oral statement, documented, delays for no more than 30 days unless a written one follows.',
+    oralRequestMaxDays: 30,
   },
   'US-FTC': {
     permitted: true,
@@ -85,4 +91,12 @@ export function lawEnforcementDelayPermitted(jurisdiction: string, audience?: Au
   const delay = lawEnforcementDelay(jurisdiction);
   if (!delay.permitted) return false;
   return audience === undefined || delay.onlyFor === undefined || delay.onlyFor.includes(audience);
+}
+
+/**
+ * The most days an oral law-enforcement request may hold this jurisdiction's notice before the clock
+ * runs again by itself (HIPAA: 30, 45 CFR 164.412(b)), or null where the law sets no such limit.
+ */
+export function oralHoldLimitDays(jurisdiction: string): number | null {
+  return lawEnforcementDelay(jurisdiction).oralRequestMaxDays ?? null;
 }

@@ -61,7 +61,7 @@ export {
 export { coverage, describeThreshold, renderCoverageMarkdown } from './coverage';
 export { describeSubstituteNotice, substituteElements, substituteNoticeDue } from './substitute';
 export type { SubstituteDue, SubstituteElementSpec, SubstituteFacts } from './substitute';
-export { lawEnforcementDelay, lawEnforcementDelayPermitted } from './delays';
+export { lawEnforcementDelay, lawEnforcementDelayPermitted, oralHoldLimitDays } from './delays';
 export type { LawEnforcementDelay } from './delays';
 export {
   COMPANY_PROFILE,

@@ -54,6 +54,7 @@ const DETERMINATION_ACTIONS = [
   'obligation_hold_lifted',
   'law_enforcement_hold_recorded',
   'law_enforcement_hold_lifted',
+  'law_enforcement_hold_expired',
   'obligation_overdue',
   'standard_notice_used',
   'standard_notice_unavailable',

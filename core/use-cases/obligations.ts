@@ -10,7 +10,13 @@ import type { Pool, Queryable } from '../db/pool';
 import { inTransaction } from '../db/pool';
 import { ConflictError, IncidentNotFoundError, NotFoundError } from '../errors';
 import * as users from '../db/users';
-import { RULES_VERSION, assessObligations, lawEnforcementDelayPermitted, unplacedGroups } from '../law';
+import {
+  RULES_VERSION,
+  assessObligations,
+  lawEnforcementDelayPermitted,
+  oralHoldLimitDays,
+  unplacedGroups,
+} from '../law';
 import type { UnplacedGroup } from '../law';
 import type { StaffMailer } from '../mail/staff-mailer';
 import { incidentFacts } from './facts';
@@ -27,8 +33,24 @@ export interface DeadlineEvent {
   /** Unique per obligation, kind and due time: a moved deadline yields new events. */
   key: string;
   at: string;
-  kind: 'reminder' | 'escalation' | 'cutoff' | 'due';
+  kind: 'reminder' | 'escalation' | 'cutoff' | 'due' | 'hold_ends';
   obligationId: string;
+}
+
+/** How a law-enforcement request to delay notice was made (45 CFR 164.412 treats the two apart). */
+export type HoldRequestForm = 'written' | 'oral';
+
+/**
+ * The terms of a hold on these obligations: written, it lasts until lifted; oral, it ends by itself
+ * where the law limits an oral request (HIPAA: 30 days, 45 CFR 164.412(b)).
+ */
+function holdTerms(picked: Obligation[], form: HoldRequestForm): obligations.HoldTerms {
+  const oralLimitDays = new Map<string, number>();
+  for (const o of picked) {
+    const days = oralHoldLimitDays(o.jurisdiction);
+    if (days !== null) oralLimitDays.set(o.id, days);
+  }
+  return { written: form === 'written', oralLimitDays };
 }
 
 /**
@@ -213,12 +235,22 @@ export async function recordFiling(
 export async function recordDelay(
   deps: { pool: Pool },
   actor: Actor,
-  input: ObligationRef & { reason: string; lawEnforcementHold: boolean },
+  input: ObligationRef & {
+    reason: string;
+    lawEnforcementHold: boolean;
+    requestForm?: HoldRequestForm | undefined;
+  },
 ): Promise<Obligation> {
+  const requestForm = input.requestForm ?? 'written';
   return onObligation(deps.pool, input, async (tx, obligation) => {
     const permitted = lawEnforcementDelayPermitted(obligation.jurisdiction, obligation.audience);
     const hold = input.lawEnforcementHold && permitted;
-    await obligations.recordDelay(tx, [obligation.id], input.reason, hold);
+    await obligations.recordDelay(
+      tx,
+      [obligation.id],
+      input.reason,
+      hold && holdTerms([obligation], requestForm),
+    );
     await audit.append(tx, {
       incidentId: input.incidentId,
       actor: actor.id,
@@ -229,6 +261,7 @@ export async function recordDelay(
         reason: input.reason,
         holdRequested: input.lawEnforcementHold,
         holdPermitted: permitted,
+        ...(input.lawEnforcementHold ? { requestForm } : {}),
       },
     });
   });
@@ -263,7 +296,7 @@ async function changeEach(
   step: {
     pick: (o: Obligation) => boolean;
     none: string;
-    change: (tx: Queryable, ids: string[]) => Promise<void>;
+    change: (tx: Queryable, picked: Obligation[]) => Promise<void>;
     action: string;
     detail: Record<string, unknown>;
   },
@@ -273,10 +306,7 @@ async function changeEach(
     if (!incident) throw new IncidentNotFoundError(incidentId);
     const picked = (await obligations.current(tx, incidentId)).filter(step.pick);
     if (picked.length === 0) throw new ConflictError(step.none);
-    await step.change(
-      tx,
-      picked.map((o) => o.id),
-    );
+    await step.change(tx, picked);
     await audit.append(tx, {
       incidentId,
       actor: actor.id,
@@ -292,21 +322,34 @@ async function changeEach(
   });
 }
 
-/** A law-enforcement hold for the whole incident: pauses every open obligation whose law permits it. */
+/**
+ * A law-enforcement hold for the whole incident: pauses every open obligation whose law permits it.
+ * A request made orally (`requestForm: 'oral'`; written when not said) holds the obligations whose
+ * law limits an oral request only so long (HIPAA: 30 days, 45 CFR 164.412(b)): their clocks run
+ * again by themselves then (`schedule`'s `hold_ends`), unless a written request is recorded first.
+ */
 export async function placeIncidentHold(
   deps: { pool: Pool },
   actor: Actor,
-  input: { incidentId: string; reason: string },
+  input: { incidentId: string; reason: string; requestForm?: HoldRequestForm | undefined },
 ): Promise<ObligationSet> {
+  const requestForm = input.requestForm ?? 'written';
   return changeEach(deps.pool, actor, input.incidentId, {
+    // Not yet held; or held orally for a limited time, when the written request follows.
     pick: (o) =>
       (o.status === 'pending' || o.status === 'overdue') &&
-      !o.heldSince &&
+      (!o.heldSince || (requestForm === 'written' && o.heldUntil !== null)) &&
       lawEnforcementDelayPermitted(o.jurisdiction, o.audience),
     none: 'No open obligation of this incident may be paused by a law-enforcement hold',
-    change: (tx, ids) => obligations.recordDelay(tx, ids, input.reason, true),
+    change: (tx, picked) =>
+      obligations.recordDelay(
+        tx,
+        picked.map((o) => o.id),
+        input.reason,
+        holdTerms(picked, requestForm),
+      ),
     action: 'law_enforcement_hold_recorded',
-    detail: { reason: input.reason },
+    detail: { reason: input.reason, requestForm },
   });
 }
 
@@ -319,7 +362,11 @@ export async function liftIncidentHold(
   return changeEach(deps.pool, actor, input.incidentId, {
     pick: (o) => o.heldSince !== null,
     none: 'No obligation of this incident is on hold',
-    change: (tx, ids) => obligations.liftHold(tx, ids),
+    change: (tx, picked) =>
+      obligations.liftHold(
+        tx,
+        picked.map((o) => o.id),
+      ),
     action: 'law_enforcement_hold_lifted',
     detail: {},
   });
@@ -329,6 +376,11 @@ export async function liftIncidentHold(
  * Every future action for the incident's unresolved obligations: reminders at the configured
  * fractions of each window (the last one an escalation), the standard-notice cut-off for the
  * strictest individuals' deadline, and each due time. Sorted by time.
+ *
+ * A held obligation's clock is paused: it has none of these — except under a hold that ends by
+ * itself (an oral request where the law limits it, HIPAA's 30 days): then a `hold_ends` event at its
+ * end, and its actions as they will be once the clock runs again (the deadline moved on by the time
+ * held, exactly what lifting it then writes, so the keys stay the same), none before the hold ends.
  */
 export async function schedule(deps: ObligationDeps, incidentId: string): Promise<DeadlineEvent[]> {
   const incident = await incidents.get(deps.pool, incidentId);
@@ -336,32 +388,83 @@ export async function schedule(deps: ObligationDeps, incidentId: string): Promis
   const start = incident.discoveredAt.getTime();
   const fractions = deps.config.policy.reminderFractions;
   const events: DeadlineEvent[] = [];
-  const open = (await obligations.current(deps.pool, incidentId)).filter(
-    // A held obligation's clock is paused: no reminders or overdue mark until the hold is lifted.
-    (o): o is Obligation & { dueAt: Date } =>
-      o.status === 'pending' && o.dueAt !== null && o.heldSince === null,
-  );
   const now = Date.now();
-  for (const o of open) {
-    const due = o.dueAt.getTime();
+  /**
+   * An obligation whose clock runs, or will run again: its actions from `from` on, none before `after`
+   * (just after its hold ends, so that the hold is lifted first; unbounded when it is not held).
+   */
+  type Running = { o: Obligation; due: number; from: number; after: number };
+  const running: Running[] = [];
+  for (const o of await obligations.current(deps.pool, incidentId)) {
+    if (o.heldSince && o.heldUntil && (o.status === 'pending' || o.status === 'overdue')) {
+      const ends = o.heldUntil.getTime();
+      events.push({ key: `${o.id}:hold_ends:${ends}`, at: iso(ends), kind: 'hold_ends', obligationId: o.id });
+      if (o.status === 'pending' && o.dueAt) {
+        const after = ends + 1000;
+        const due = o.dueAt.getTime() + (ends - o.heldSince.getTime());
+        running.push({ o, due, from: Math.max(after, now), after });
+      }
+    } else if (o.status === 'pending' && o.dueAt !== null && o.heldSince === null) {
+      running.push({ o, due: o.dueAt.getTime(), from: now, after: -Infinity });
+    }
+  }
+  for (const { o, due, from, after } of running) {
     const nudges = fractions.map((f, i) => {
       const kind = i === fractions.length - 1 ? ('escalation' as const) : ('reminder' as const);
       return { key: `${o.id}:${kind}:${f}:${due}`, at: start + f * (due - start), kind, obligationId: o.id };
     });
-    // An incident logged late has several reminders in the past already: only the latest is sent.
-    const latestPast = nudges.filter((n) => n.at <= now).at(-1);
+    // An incident logged late (or a clock running again) has several reminders in the past
+    // already: only the latest is sent.
+    const latestPast = nudges.filter((n) => n.at <= from).at(-1);
     for (const n of nudges) {
-      if (n.at > now || n === latestPast) events.push({ ...n, at: iso(n.at) });
+      if (n.at > from || n === latestPast) events.push({ ...n, at: iso(Math.max(n.at, after)) });
     }
-    events.push({ key: `${o.id}:due:${due}`, at: iso(due), kind: 'due', obligationId: o.id });
+    events.push({
+      key: `${o.id}:due:${due}`,
+      at: iso(Math.max(due, after)),
+      kind: 'due',
+      obligationId: o.id,
+    });
   }
-  const strictest = open.filter((o) => o.audience === 'individuals').sort((a, b) => +a.dueAt - +b.dueAt)[0];
+  const strictest = running.filter((r) => r.o.audience === 'individuals').sort((a, b) => a.due - b.due)[0];
   if (strictest) {
-    const due = strictest.dueAt.getTime();
+    const { due, after } = strictest;
     const at = start + deps.config.policy.standardNoticeCutoffFraction * (due - start);
-    events.push({ key: `cutoff:${due}`, at: iso(at), kind: 'cutoff', obligationId: strictest.id });
+    events.push({
+      key: `cutoff:${due}`,
+      at: iso(Math.max(at, after)),
+      kind: 'cutoff',
+      obligationId: strictest.o.id,
+    });
   }
   return events.sort((a, b) => a.at.localeCompare(b.at) || a.key.localeCompare(b.key));
+}
+
+/**
+ * Ends a hold whose time is up by itself (an oral request past the law's limit, 45 CFR 164.412(b)):
+ * the deadline moves on by the time held up to then, in one transaction with its audit entry under
+ * the event's key (a retry acts once). Nothing when the hold was lifted, or made written, meanwhile.
+ */
+async function endExpiredHold(pool: Pool, incidentId: string, event: DeadlineEvent): Promise<void> {
+  await inTransaction(pool, async (tx) => {
+    const obligation = await obligations.get(tx, event.obligationId);
+    if (!obligation?.heldSince || !obligation.heldUntil || obligation.heldUntil.getTime() > Date.now())
+      return;
+    await obligations.liftHold(tx, [obligation.id]);
+    await audit.append(tx, {
+      incidentId,
+      actor: 'system',
+      action: 'law_enforcement_hold_expired',
+      detail: {
+        obligationId: obligation.id,
+        jurisdiction: obligation.jurisdiction,
+        audience: obligation.audience,
+        heldSince: obligation.heldSince,
+        heldUntil: obligation.heldUntil,
+      },
+      dedupeKey: event.key,
+    });
+  });
 }
 
 /**
@@ -374,6 +477,10 @@ export async function handleEvent(
 ): Promise<{ standardNotice: { id: string; version: number } | null }> {
   const { pool } = deps;
   const { incidentId, event } = input;
+  if (event.kind === 'hold_ends') {
+    await endExpiredHold(pool, incidentId, event);
+    return { standardNotice: null };
+  }
   const obligation = await obligations.get(pool, event.obligationId);
   const incident = await incidents.get(pool, incidentId);
   if (!obligation || !incident || obligation.status !== 'pending' || obligation.heldSince) {

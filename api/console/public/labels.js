@@ -202,6 +202,7 @@ export const ACTION_LABELS = {
   obligation_hold_lifted: 'Hold on an obligation lifted',
   law_enforcement_hold_recorded: 'Law-enforcement hold: clocks paused',
   law_enforcement_hold_lifted: 'Law-enforcement hold lifted',
+  law_enforcement_hold_expired: 'Oral law-enforcement hold ended (time limit)',
   reassessment_requested: 'Re-assessment requested',
   notice_acknowledged: 'Notice acknowledged',
   support_lookup: 'Support lookup',

@@ -63,6 +63,16 @@ const ACTIONS = {
         'Agency, request and reason',
         'Which agency asked, when, in what form, and for how long, e.g. “FBI field office, letter of 5 March: notice would impede the investigation; 30 days”.',
       ),
+      {
+        name: 'requestForm',
+        label: 'The request was made',
+        hint: 'Orally, HIPAA notice may wait no more than 30 days from the statement unless a written one follows (45 CFR 164.412(b)): its clocks then run again by themselves. When the written statement arrives, record the hold again as written.',
+        type: 'select',
+        options: [
+          { value: 'written', label: 'In writing' },
+          { value: 'oral', label: 'Orally' },
+        ],
+      },
     ],
     submit: 'Record hold',
     path: () => 'hold',

@@ -154,6 +154,10 @@ export function renderObligations(body, obligations, filings, actions) {
                     { class: 'small' },
                     'Clock paused (law-enforcement hold) since ',
                     timeEl(o.heldSince),
+                    // An oral request's time limit (HIPAA: 30 days, 45 CFR 164.412(b)).
+                    o.heldUntil
+                      ? [', until ', timeEl(o.heldUntil), ' (oral request, unless a written one is recorded)']
+                      : null,
                   ),
                 ]
               : null,
