@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DATA_CATEGORIES } from '../../core/domain/categories';
+import { PHONE_MESSAGE, PHONE_PATTERN } from '../../core/domain/contact';
 import { CUSTOMER_STATUSES } from '../../core/domain/model';
 import { Instant } from './common';
 
@@ -43,11 +44,7 @@ export const CustomerRecord = z
     representativeEmail: z.email().nullish(),
     /** The company's own id of the person: records with the same key get one notice. */
     personKey: z.string().trim().min(1).max(200).nullish(),
-    phone: z
-      .string()
-      .trim()
-      .regex(/^\+?[0-9][0-9 ().-]{2,29}$/, 'must be a phone number such as +1 415 555 0100')
-      .nullish(),
+    phone: z.string().trim().regex(new RegExp(PHONE_PATTERN), PHONE_MESSAGE).nullish(),
     postalAddress: PostalAddressRecord.nullish(),
     electronicConsent: ElectronicConsentRecord.nullish(),
   })

@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { from as copyFrom } from 'pg-copy-streams';
 import { DATA_CATEGORIES, normaliseCategories, type DataCategory } from '../domain/categories';
-import type { PostalAddress } from '../domain/contact';
+import { PHONE_MESSAGE, PHONE_PATTERN, type PostalAddress } from '../domain/contact';
 import { CUSTOMER_STATUSES, type CustomerStatus } from '../domain/model';
 import { InventoryImportError } from '../errors';
 import type { ImportProblem } from '../errors';
@@ -549,8 +549,8 @@ async function checkRows(
 }
 
 const EMAIL = `'^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$'`;
-/** A phone number as people write one: digits with an optional leading +, spaces, dots, dashes, brackets. */
-const PHONE = `'^\\+?[0-9][0-9 ().-]{2,29}$'`;
+/** A phone number (core/domain/contact.ts PHONE_PATTERN), as an SQL literal. */
+const PHONE = `'${PHONE_PATTERN}'`;
 /** The CSV columns of a postal address, staged as ADDRESS_COLUMNS, and the condition "the row has one". */
 const ADDRESS_FIELDS = [
   'addressLine1',
@@ -598,7 +598,7 @@ const CUSTOMER_RULES: Rule[] = [
   {
     field: 'phone',
     bad: `nullif(btrim(phone), '') !~ ${PHONE}`,
-    message: `'must be a phone number such as +1 415 555 0100'`,
+    message: `'${PHONE_MESSAGE}'`,
   },
   // A postal address, when any of its cells is filled: at least its first line, locality and country.
   {

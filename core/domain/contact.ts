@@ -18,6 +18,13 @@ export interface PostalAddress {
 }
 
 /**
+ * A phone number as people write one: digits with an optional leading +, spaces, dots, dashes and
+ * brackets. One pattern for the API's schema (a RegExp) and the CSV import's check (SQL `~`).
+ */
+export const PHONE_PATTERN = '^\\+?[0-9][0-9 ().-]{2,29}$';
+export const PHONE_MESSAGE = 'must be a phone number such as +1 415 555 0100';
+
+/**
  * How identification found an affected person (core/db/affected.ts `identify`): through a holding
  * in one of the incident's exposed systems, on the incident's explicit list of customers, or both.
  */
