@@ -115,12 +115,20 @@ export async function reviewSubstituteNotice(
   }
   const rows = await settleSubstituteNotices(tx, incidentId, reach);
   if (rows.some((r) => r.status !== 'withdrawn' && r.elements.some((e) => e.kind === 'website'))) {
-    await substitutes.ensurePosting(tx, incidentId, randomBytes(16).toString('base64url'));
+    await ensurePosting(tx, incidentId);
   }
   return {
     open: rows.filter((r) => r.status === 'open').length,
     carriedOut: rows.filter((r) => r.status === 'carried_out').length,
   };
+}
+
+/**
+ * The incident's public website posting, made if it has none yet, under an unguessable public id
+ * (16 random bytes: the address of a page naming the company's breach is not to be found by trying).
+ */
+export function ensurePosting(tx: Queryable, incidentId: string) {
+  return substitutes.ensurePosting(tx, incidentId, randomBytes(16).toString('base64url'));
 }
 
 /**

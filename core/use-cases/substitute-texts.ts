@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import type { Config } from '../config';
 import * as affected from '../db/affected';
 import * as audit from '../db/audit';
@@ -27,7 +26,7 @@ import type { RenderedPages } from './customer-page';
 import { DEFAULT_WHAT_WE_ARE_DOING, applyDecisionIn, contentHash, recordDecisionIn } from './notices';
 import type { AppliedDecision, DecisionInput } from './notices';
 import { settleReach } from './reach';
-import { reviewSubstituteNotice } from './substitute-notice';
+import { ensurePosting, reviewSubstituteNotice } from './substitute-notice';
 import type { Actor } from './types';
 
 /**
@@ -306,8 +305,7 @@ async function goLive(tx: Queryable, incidentId: string, noticeId: string, confi
   );
   if (websites.length === 0) return;
   const days = Math.max(...websites.map(({ e }) => e.minDays ?? DEFAULT_POSTING_DAYS));
-  const current = await substitutes.posting(tx, incidentId);
-  if (!current) await substitutes.ensurePosting(tx, incidentId, randomBytes(16).toString('base64url'));
+  await ensurePosting(tx, incidentId);
   const posting = await substitutes.goLive(tx, incidentId, noticeId, (start) => addDays(start, days));
   for (const { row, e } of websites) {
     if (e.recordedAt) continue;
