@@ -293,8 +293,9 @@ export interface AffectedCustomerRow {
 
 /**
  * One page of an incident's affected customers, keyset-paginated by customer id, optionally filtered
- * by a search and to those not yet reached (neither notified nor merged into a notified person's
- * record: waiting for their email or letter, undeliverable, without a channel, or handled by hand).
+ * by a search and to those not yet reached: records neither notified nor merged (waiting for their
+ * email or letter, undeliverable, without a channel, or handled by hand). A merged record is left
+ * out whatever its person's state: that person is listed under the record that receives the notice.
  */
 export async function listPage(
   db: Queryable,
