@@ -30,6 +30,7 @@ export interface DossierObligation {
   metAt: Date | null;
   delayReason: string | null;
   heldSince: Date | null;
+  heldUntil: Date | null;
 }
 
 export async function allObligations(db: Queryable, incidentId: string): Promise<DossierObligation[]> {
@@ -37,7 +38,8 @@ export async function allObligations(db: Queryable, incidentId: string): Promise
     `SELECT id, rule_id AS "ruleId", jurisdiction, audience, regime, citation, deadline_text AS "deadlineText",
        legal_due_at AS "legalDueAt", due_at AS "dueAt", status, reason, affected_count AS "affectedCount",
        uncertain, rules_version AS "rulesVersion", assessed_at AS "assessedAt", superseded_at AS "supersededAt",
-       met_at AS "metAt", delay_reason AS "delayReason", held_since AS "heldSince"
+       met_at AS "metAt", delay_reason AS "delayReason", held_since AS "heldSince",
+       held_until AS "heldUntil"
      FROM obligations WHERE incident_id = $1
      ORDER BY assessed_at, superseded_at NULLS LAST, due_at NULLS LAST, jurisdiction, audience`,
     [incidentId],

@@ -243,6 +243,9 @@ export function pdfDossierWriter(path: string, incidentId: string): DossierWrite
         ...(o.metAt ? ([['Met', when(o.metAt)]] as [string, string][]) : []),
         ...(o.delayReason ? ([['Delay reason', o.delayReason]] as [string, string][]) : []),
         ...(o.heldSince ? ([['Held since', when(o.heldSince)]] as [string, string][]) : []),
+        ...(o.heldUntil
+          ? ([['Held until', `${when(o.heldUntil)} (oral request, 45 CFR 164.412(b))`]] as [string, string][])
+          : []),
         ...(o.supersededAt ? ([['Superseded', when(o.supersededAt)]] as [string, string][]) : []),
       ]);
     }

@@ -60,6 +60,8 @@ const Obligation = z.object({
   metAt: NullableTimestamp,
   delayReason: z.string().nullable(),
   heldSince: NullableTimestamp,
+  /** When an oral request's hold ends by itself (HIPAA: 30 days, 45 CFR 164.412(b)). */
+  heldUntil: NullableTimestamp,
 });
 
 const Approval = z.object({

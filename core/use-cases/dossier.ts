@@ -231,6 +231,7 @@ async function readHeader(
       supersededAt: isoOrNull(o.supersededAt),
       metAt: isoOrNull(o.metAt),
       heldSince: isoOrNull(o.heldSince),
+      heldUntil: isoOrNull(o.heldUntil),
     })),
     notices: versions
       .sort((a, b) => a.version - b.version)

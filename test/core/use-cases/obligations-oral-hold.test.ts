@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../core/config';
 import type { Config } from '../../../core/config';
@@ -5,6 +8,7 @@ import * as audit from '../../../core/db/audit';
 import * as obligations from '../../../core/db/obligations';
 import type { Obligation } from '../../../core/db/obligations';
 import type { StaffMailer } from '../../../core/mail/staff-mailer';
+import { exportDossier } from '../../../core/use-cases/dossier';
 import { assess, handleEvent, placeIncidentHold, schedule } from '../../../core/use-cases/obligations';
 import type { ObligationDeps } from '../../../core/use-cases/obligations';
 import { createTestDatabase } from '../../helpers/db';
@@ -94,6 +98,14 @@ describe('oral law-enforcement hold (HIPAA 164.412(b))', () => {
       expect(events.map((e) => e.key)).toContain(`${o.id}:due:${o.dueAt!.getTime() + 30 * DAY}`);
     }
     expect(events.some((e) => e.obligationId === state(items).id)).toBe(false);
+
+    // The evidence dossier shows each hold's end.
+    const dir = mkdtempSync(join(tmpdir(), 'oral-hold-dossier-'));
+    await exportDossier({ pool: db.pool }, compliance.actor, { incidentId, dir });
+    const dossier = JSON.parse(readFileSync(join(dir, 'dossier.json'), 'utf8'));
+    const inDossier = (id: string) => dossier.obligations.find((o: { id: string }) => o.id === id);
+    expect(inDossier(hipaa(items)[0]!.id).heldUntil).toBe(hipaa(items)[0]!.heldUntil!.toISOString());
+    expect(inDossier(state(items).id).heldUntil).toBeNull();
   });
 
   it('at the limit the hold ends by itself: the deadline moves on by the 30 days, audited once', async () => {
