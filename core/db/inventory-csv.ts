@@ -5,7 +5,8 @@ import { CUSTOMER_CSV_FIELDS, HOLDING_CSV_FIELDS } from './inventory';
 /**
  * Parses an inventory CSV body (an API request with `Content-Type: text/csv`) into the same shape
  * as the JSON body, so one schema validates both. Values stay strings, except `categories`
- * (`;`-separated → array) and `maskedIdentifiers` (JSON text → object); empty cells are left out.
+ * (`;`-separated → array) and `maskedIdentifiers` (JSON text → object); empty cells are left out,
+ * except under a contact column (person key, phone, address, consent), where they clear the value.
  * Large files go through `copyCustomers`/`copyHoldings` instead, which never parse in JavaScript.
  */
 
@@ -61,6 +62,9 @@ export function parseCustomersCsv(input: string | Buffer): Record<string, unknow
       ...rest
     } = record;
     const out = compact(rest);
+    // A contact field the file has a column for but leaves empty is cleared, as the COPY import
+    // does (docs/inventory.md): a consent withdrawn in the company's system must not survive here.
+    for (const field of ['personKey', 'phone'] as const) if (rest[field] === '') out[field] = null;
     const lines = [addressLine1, addressLine2, addressLine3, addressLine4].filter((l) => !!l);
     const address = compact({
       locality: addressLocality,
@@ -69,8 +73,11 @@ export function parseCustomersCsv(input: string | Buffer): Record<string, unknow
       country: addressCountry,
     });
     if (lines.length > 0 || Object.keys(address).length > 0) out.postalAddress = { lines, ...address };
+    else if (addressLine1 !== undefined || addressLocality !== undefined) out.postalAddress = null;
     const consent = compact({ at: electronicConsentAt, method: electronicConsentMethod });
     if (Object.keys(consent).length > 0) out.electronicConsent = consent;
+    else if (electronicConsentAt !== undefined || electronicConsentMethod !== undefined)
+      out.electronicConsent = null;
     return out;
   });
 }

@@ -164,6 +164,21 @@ describe('contact and consent, by CSV', () => {
   });
 
   it('folds the flat columns into the JSON shape for the API', () => {
-    expect(parseCustomersCsv(CONTACT_HEADER + rows)).toEqual([mia, noEmail]);
+    // Ned's empty contact cells are under columns the file has: they clear what is stored.
+    expect(parseCustomersCsv(CONTACT_HEADER + rows)).toEqual([
+      mia,
+      { ...noEmail, personKey: null, phone: null, electronicConsent: null },
+    ]);
+  });
+
+  it('clears a consent withdrawn in the source system when its cells come empty, through the API as by COPY', () => {
+    const header = 'externalId,fullName,email,country,electronicConsentAt,electronicConsentMethod\n';
+    const [withdrawn] = parseCustomersCsv(header + 'w-1,Wes Withdrawn,wes@example.com,US,,\n');
+    expect(withdrawn).toMatchObject({ electronicConsent: null });
+    // A file without the consent columns says nothing about consent: what is stored stays.
+    const [silent] = parseCustomersCsv(
+      'externalId,fullName,email,country\nw-1,Wes Withdrawn,wes@example.com,US\n',
+    );
+    expect(silent).not.toHaveProperty('electronicConsent');
   });
 });
