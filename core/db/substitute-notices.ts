@@ -90,7 +90,7 @@ export async function getForUpdate(db: Queryable, id: string): Promise<Substitut
 
 /**
  * Records the facts of a review: a new substitute notice, or the same one with its facts updated
- * (a withdrawn one opens again). Returns the id and whether anything about it changed.
+ * (a withdrawn one opens again, and a carried-out one whose tier changed). Returns the id and whether anything about it changed.
  */
 export async function upsert(db: Queryable, row: SubstituteFactsRow & { incidentId: string }) {
   const { rows } = await db.query<{ id: string; changed: boolean }>(
@@ -105,7 +105,11 @@ export async function upsert(db: Queryable, row: SubstituteFactsRow & { incident
        citation = EXCLUDED.citation, tier = EXCLUDED.tier, reasons = EXCLUDED.reasons,
        residents = EXCLUDED.residents, unreachable = EXCLUDED.unreachable,
        estimated_cost_usd = EXCLUDED.estimated_cost_usd, uncertain = EXCLUDED.uncertain, reviewed_at = now(),
-       status = CASE WHEN s.status = 'withdrawn' THEN 'open' ELSE s.status END
+       -- A withdrawn one opens again; so does one carried out under another tier (HIPAA: fewer than
+       -- 10 unreachable became 10 or more): the new tier's elements are still to be done.
+       status = CASE WHEN s.status = 'withdrawn' THEN 'open'
+                     WHEN s.status = 'carried_out' AND s.tier <> EXCLUDED.tier THEN 'open'
+                     ELSE s.status END
      RETURNING id, NOT EXISTS (
        SELECT 1 FROM before b WHERE b.tier = $5 AND b.reasons = $6::text[] AND b.status <> 'withdrawn') AS changed`,
     [

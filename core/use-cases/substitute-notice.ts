@@ -167,7 +167,8 @@ async function settleSubstituteNotices(
         actor: 'system',
         action: 'substitute_notice_carried_out',
         detail: { substituteNoticeId: row.id, ruleId: row.ruleId, jurisdiction: row.jurisdiction },
-        dedupeKey: `substitute_carried_out:${row.id}`,
+        // Per tier: carried out again after a tier change is a second entry.
+        dedupeKey: `substitute_carried_out:${row.id}:${row.tier}`,
       });
     }
   }

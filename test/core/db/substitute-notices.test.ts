@@ -94,3 +94,45 @@ describe('core/db/substitute-notices reachByJurisdiction', () => {
     expect(notice?.elements.find((e) => e.kind === 'email')?.recordedAt).toBeInstanceOf(Date);
   });
 });
+
+describe('core/db/substitute-notices upsert', () => {
+  let db: TestDatabase;
+  let incidentId: string;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    ({
+      incident: { id: incidentId },
+    } = await newIncident(db.pool, { systems: ['ledger'], dataCategories: ['medical'] }));
+  });
+  afterAll(async () => {
+    await db?.drop();
+  });
+
+  const facts = (tier: number, unreachable: number) => ({
+    incidentId,
+    ruleId: 'US-HIPAA.individuals',
+    jurisdiction: 'US-HIPAA',
+    citation: '45 CFR 164.404(d)(2)',
+    tier,
+    reasons: ['insufficient_contact' as const],
+    residents: 20,
+    unreachable,
+    estimatedCostUsd: 25,
+    uncertain: null,
+  });
+  const status = async () =>
+    (await substitutes.listForIncident(db.pool, incidentId)).find((s) => s.ruleId === 'US-HIPAA.individuals')!
+      .status;
+
+  it('opens a carried-out substitute notice again when its tier changes (fewer than 10 unreachable became 10)', async () => {
+    const { id } = await substitutes.upsert(db.pool, facts(1, 9));
+    await substitutes.setStatus(db.pool, id, 'carried_out');
+    // The same tier with new counts: what was done still covers them.
+    await substitutes.upsert(db.pool, facts(1, 9));
+    expect(await status()).toBe('carried_out');
+    // Another tier: its own elements are still to be done.
+    await substitutes.upsert(db.pool, facts(0, 10));
+    expect(await status()).toBe('open');
+  });
+});
