@@ -258,7 +258,16 @@ export async function writeBatchManifest(
 
 /** One CSV record (RFC 4180): every field quoted, quotes doubled, CRLF at the end. */
 export function csvLine(fields: readonly string[]): string {
-  return fields.map((f) => `"${f.replace(/"/g, '""')}"`).join(',') + '\r\n';
+  return fields.map((f) => `"${defused(f).replace(/"/g, '""')}"`).join(',') + '\r\n';
+}
+
+/**
+ * A field a spreadsheet would run as a formula (starting with = + - @, a tab or a carriage return:
+ * OWASP's CSV injection list) gets a leading apostrophe. Names and addresses come from the
+ * inventory, and the mail house opens the manifest in a spreadsheet; quoting alone does not stop it.
+ */
+function defused(field: string): string {
+  return /^[=+\-@\t\r]/.test(field) ? `'${field}` : field;
 }
 
 export async function sha256OfFile(path: string): Promise<string> {
