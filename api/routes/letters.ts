@@ -33,7 +33,7 @@ export async function letterRoutes(app: App, deps: AppDeps) {
       schema: {
         summary: "The incident's letter batches: letters by status, files and the manifest's hash",
         params: IdParams,
-        response: { 200: LetterBatchList },
+        response: { 200: LetterBatchList, 404: ErrorResponse },
       },
     },
     async (request) => ({ items: await listLetterBatches(deps, request.params.id) }),

@@ -1,4 +1,5 @@
 import * as audit from '../db/audit';
+import * as incidents from '../db/incidents';
 import * as letters from '../db/letters';
 import type { LetterBatchSummary, LetterFileRow, LetterRef } from '../db/letters';
 import * as notices from '../db/notices';
@@ -7,6 +8,7 @@ import type { Queryable } from '../db/pool';
 import {
   ConflictError,
   ForbiddenError,
+  IncidentNotFoundError,
   NoticeNotApprovedError,
   NotFoundError,
   ValidationError,
@@ -118,10 +120,13 @@ export interface LetterBatchView extends LetterBatchSummary {
 
 /** An incident's letter batches, newest first, with their letters by status and their files. */
 export async function listLetterBatches(deps: UseCaseDeps, incidentId: string): Promise<LetterBatchView[]> {
-  const [batches, files] = await Promise.all([
+  const [incident, batches, files] = await Promise.all([
+    incidents.get(deps.pool, incidentId),
     letters.listBatches(deps.pool, incidentId),
     letters.listFilesOfIncident(deps.pool, incidentId),
   ]);
+  // An incident that does not exist is a 404, as on every incident route, not an empty list.
+  if (!incident) throw new IncidentNotFoundError(incidentId);
   return batches.map((b) => ({
     ...b,
     pdfFiles: files.filter((f) => f.batchId === b.id).map(({ batchId: _, ...f }) => f),

@@ -98,6 +98,15 @@ describe('/api/incidents/:id/letters', () => {
     expect(batch.pdfFiles.map((f: { name: string }) => f.name)).toEqual(['letters-0001.pdf']);
   });
 
+  it('answers 404 for an incident that does not exist, as every incident route does', async () => {
+    const res = await app.inject({
+      method: 'GET',
+      url: '/api/incidents/00000000-0000-4000-8000-000000000000/letters',
+      headers: bearer(tokens.admin),
+    });
+    expect(res.statusCode).toBe(404);
+  });
+
   it('hands the files to officers and compliance only, and audits each download', async () => {
     const url = (name: string) => `/api/incidents/${incidentId}/letters/${batchId}/files/${name}`;
     const pdf = await app.inject({
