@@ -346,8 +346,7 @@ export function individualsRulesFor(
   const candidates = rules.filter(
     (rule) =>
       rule.audience === 'individuals' &&
-      inForceAt(rule, facts.discoveredAt) &&
-      regimeApplies(rule, facts) &&
+      inPlay(rule, facts) &&
       !safeHarboured(rule, facts) &&
       triggeredBy(rule, categories),
   );
