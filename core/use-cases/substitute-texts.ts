@@ -55,7 +55,7 @@ const TEXT_OF: Partial<Record<SubstituteElement, Exclude<NoticeAudience, 'indivi
  * A posting whose statute sets no period stays up this long: HIPAA's 90 days, the longest any
  * encoded statute asks, so an unspecified period is never the shorter reading.
  */
-export const DEFAULT_POSTING_DAYS = 90;
+const DEFAULT_POSTING_DAYS = 90;
 
 /** Elements the system records itself; compliance records the others. */
 const RECORDED_BY_SYSTEM: readonly SubstituteElement[] = ['email', 'website'];
@@ -294,7 +294,7 @@ export async function decideSubstituteText(
 }
 
 /** The public address of an incident's posting. */
-export function postingUrl(config: Readonly<Config>, publicId: string): string {
+function postingUrl(config: Readonly<Config>, publicId: string): string {
   return `${config.http.publicBaseUrl.replace(/\/+$/, '')}/incident-notice/${publicId}`;
 }
 
@@ -333,7 +333,6 @@ const addDays = (d: Date, days: number) => new Date(d.getTime() + days * 86_400_
 
 /** Elements compliance records (the others the system records itself). */
 export const RECORDABLE_ELEMENTS = ['media', 'toll_free', 'alternative', 'regulator_letter'] as const;
-export type RecordableElement = (typeof RECORDABLE_ELEMENTS)[number];
 
 /**
  * Compliance records an element as done: the outlet and day of the media notice (its approved text

@@ -73,12 +73,12 @@ export interface StateBase {
  * § 7001(c)(1) needs the consumer's affirmative consent to receive records electronically. So email
  * counts only for people whose consent is on record; everyone else gets a letter.
  */
-export function esignNotice(regime: string): ElectronicNotice {
+function esignNotice(regime: string): ElectronicNotice {
   return { kind: 'esign_consent', citation: `${regime} (notice); 15 U.S.C. § 7001(c)(1)` };
 }
 
 /** Said of every state encoded with the common formula by default rather than from a reading of its text. */
-export const ESIGN_DEFAULT_NOTE =
+const ESIGN_DEFAULT_NOTE =
   'Electronic notice: encoded as the common US formula (email counts only with E-SIGN consent, 15 U.S.C. § 7001(c)) without checking this statute’s own wording in this review; some states also accept email where it is how the business usually communicates with the person, which Forthright does not record, so it sends a letter instead (the cautious reading).';
 
 /** One rule of a state, without what the state base supplies. `key` distinguishes several rules for one audience. */
@@ -167,7 +167,7 @@ export function websitePosting(days?: number): SubstituteMeasure {
 }
 
 /** The common US substitute notice's media element. */
-export const STATEWIDE_MEDIA: SubstituteMeasure = {
+const STATEWIDE_MEDIA: SubstituteMeasure = {
   kind: 'media',
   wording: 'notification to major statewide media',
 };
