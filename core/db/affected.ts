@@ -428,10 +428,16 @@ export const FROZEN_RECIPIENT_COLUMNS = `a.full_name AS "fullName", a.email, a.l
   a.postal_address AS "postalAddress", a.phone, a.electronic_consent_at AS "electronicConsentAt",
   a.electronic_consent_method AS "electronicConsentMethod", a.found_by AS "foundBy"`;
 
-const RECIPIENT_COLUMNS = `a.customer_id AS "customerId", ${FROZEN_RECIPIENT_COLUMNS}, a.jurisdiction,
+/**
+ * Everything of a person's record (alias `a`) their notice is rendered from: the frozen recipient
+ * values and what was exposed. For an email, a letter and the customer page alike.
+ */
+export const NOTICE_PERSON_COLUMNS = `a.customer_id AS "customerId", ${FROZEN_RECIPIENT_COLUMNS}, a.jurisdiction,
   a.notice_jurisdictions AS "noticeJurisdictions", a.categories, a.masked_identifiers AS "maskedIdentifiers",
-  a.reference_code AS "referenceCode", a.page_seed AS "pageSeed",
-  a.page_token_hash AS "pageTokenHash", d.id AS "deliveryId", d.status AS "deliveryStatus", coalesce(d.attempts, 0) AS attempts`;
+  a.reference_code AS "referenceCode", a.page_seed AS "pageSeed", a.page_token_hash AS "pageTokenHash"`;
+
+const RECIPIENT_COLUMNS = `${NOTICE_PERSON_COLUMNS}, d.id AS "deliveryId", d.status AS "deliveryStatus",
+  coalesce(d.attempts, 0) AS attempts`;
 
 /** A recipient is an affected customer (with their frozen recipient values) and their delivery row if any. */
 const RECIPIENT_SOURCE = `affected_customers a

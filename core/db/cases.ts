@@ -1,6 +1,6 @@
 import type { AffectedStatus, IncidentStatus } from '../domain/model';
 import type { Recipient } from './affected';
-import { FROZEN_RECIPIENT_COLUMNS } from './affected';
+import { FROZEN_RECIPIENT_COLUMNS, NOTICE_PERSON_COLUMNS } from './affected';
 import type { Queryable } from './pool';
 
 /**
@@ -109,10 +109,7 @@ export async function findPageByTokenHash(db: Queryable, hash: string): Promise<
   // Named, so each connection parses and plans it once: under a burst this is most of the API's reads.
   const { rows } = await db.query<PageRow>({
     name: 'customer-page-by-token-hash',
-    text: `SELECT a.incident_id AS "incidentId", a.customer_id AS "customerId", ${FROZEN_RECIPIENT_COLUMNS},
-       a.jurisdiction, a.notice_jurisdictions AS "noticeJurisdictions", a.categories,
-       a.masked_identifiers AS "maskedIdentifiers", a.reference_code AS "referenceCode",
-       a.page_seed AS "pageSeed", a.page_token_hash AS "pageTokenHash", a.page_expires_at AS "pageExpiresAt",
+    text: `SELECT a.incident_id AS "incidentId", ${NOTICE_PERSON_COLUMNS}, a.page_expires_at AS "pageExpiresAt",
        a.acknowledged_at AS "acknowledgedAt", d.id AS "deliveryId", d.status AS "deliveryStatus",
        coalesce(d.attempts, 0) AS attempts, d.content_hash AS "contentHash", d.send_context AS "sendContext",
        coalesce(ns.id, n.id) AS "noticeId", coalesce(ns.template_version, n.template_version) AS "templateVersion"

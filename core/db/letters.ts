@@ -1,6 +1,6 @@
 import type { LetterBatchStatus, LetterStatus, PostalAddress } from '../domain/model';
 import type { Recipient } from './affected';
-import { FROZEN_RECIPIENT_COLUMNS } from './affected';
+import { NOTICE_PERSON_COLUMNS } from './affected';
 import type { Queryable } from './pool';
 
 /*
@@ -131,10 +131,7 @@ export async function fileLetters(
   page: { after: number; limit: number },
 ): Promise<LetterRecipient[]> {
   const { rows } = await db.query<LetterRecipient>(
-    `SELECT l.id AS "letterId", l.address AS "letterAddress", a.customer_id AS "customerId",
-            ${FROZEN_RECIPIENT_COLUMNS}, a.jurisdiction, a.notice_jurisdictions AS "noticeJurisdictions",
-            a.categories, a.masked_identifiers AS "maskedIdentifiers", a.reference_code AS "referenceCode",
-            a.page_seed AS "pageSeed", a.page_token_hash AS "pageTokenHash",
+    `SELECT l.id AS "letterId", l.address AS "letterAddress", ${NOTICE_PERSON_COLUMNS},
             NULL::bigint AS "deliveryId", NULL::text AS "deliveryStatus", 0 AS attempts
      FROM letters l JOIN affected_customers a ON a.incident_id = l.incident_id AND a.customer_id = l.customer_id
      WHERE l.batch_id = $1 AND l.file_no = $2 AND l.customer_id > $3
