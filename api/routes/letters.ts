@@ -95,7 +95,7 @@ export async function letterRoutes(app: App, deps: AppDeps) {
           ? {
               incidentId,
               letters: csv.map((r) => ({
-                reference: r.reference.toUpperCase(),
+                reference: r.reference,
                 postedOn: r.posted_on,
                 line: r.line,
               })),
@@ -121,7 +121,7 @@ export async function letterRoutes(app: App, deps: AppDeps) {
       importReturnedMail(deps, request.user!, {
         incidentId: request.params.id,
         letters: request.body.csv.map((r) => ({
-          reference: r.reference.toUpperCase(),
+          reference: r.reference,
           reason: r.reason,
           line: r.line,
         })),

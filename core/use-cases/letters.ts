@@ -246,8 +246,9 @@ async function postByReferences(
     letters: { reference: string; postedOn: string; line?: number | undefined }[];
   },
 ): Promise<Posted> {
-  const postedOn = new Map(input.letters.map((l) => [l.reference, l.postedOn]));
-  const found = (await byReferences(tx, input.incidentId, input.letters)).map((l) => ({
+  const rows = inCanonicalForm(input.letters);
+  const postedOn = new Map(rows.map((l) => [l.reference, l.postedOn]));
+  const found = (await byReferences(tx, input.incidentId, rows)).map((l) => ({
     ...l,
     postedOn: postedOn.get(l.referenceCode)!,
   }));
@@ -287,8 +288,9 @@ export async function importReturnedMail(
 ): Promise<{ returned: number; alreadyReturned: number }> {
   mayHandleLetters(actor);
   return inTransaction(deps.pool, async (tx) => {
-    const reasons = new Map(input.letters.map((l) => [l.reference, l.reason]));
-    const found = await byReferences(tx, input.incidentId, input.letters);
+    const rows = inCanonicalForm(input.letters);
+    const reasons = new Map(rows.map((l) => [l.reference, l.reason]));
+    const found = await byReferences(tx, input.incidentId, rows);
     refuseUnrendered(found);
     const back = found
       .filter((l) => l.status === 'rendered' || l.status === 'posted')
@@ -330,6 +332,11 @@ function refuseUnrendered(found: readonly LetterRef[]): void {
  * The letters for these references, or a ValidationError naming the first reference without one:
  * its line of the mail house's file (field `csv`) when it came from one, else its place in `letters`.
  */
+/** Reference codes as they are stored (upper case), whatever case a mail house's file wrote them in. */
+function inCanonicalForm<R extends { reference: string }>(rows: readonly R[]): R[] {
+  return rows.map((r) => ({ ...r, reference: r.reference.toUpperCase() }));
+}
+
 async function byReferences(
   db: Queryable,
   incidentId: string,
