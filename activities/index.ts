@@ -21,6 +21,7 @@ import { applyDecision, draftNotice, recordApproval } from '../core/use-cases/no
 import type { AppliedDecision } from '../core/use-cases/notices';
 import { assess, handleEvent, schedule } from '../core/use-cases/obligations';
 import { assessSubstituteNotice } from '../core/use-cases/substitute-texts';
+import { draftMissingPackets } from '../core/use-cases/packets';
 import type { DeadlineEvent } from '../core/use-cases/obligations';
 import { settleIncidentReach } from '../core/use-cases/reach';
 import type { SettledReach } from '../core/use-cases/reach';
@@ -150,6 +151,15 @@ function activitySteps(deps: ActivityDeps) {
       incidentId: string,
     ): Promise<{ open: number; carriedOut: number; drafted: number }> {
       return assessSubstituteNotice(deps, incidentId);
+    },
+
+    /**
+     * Drafts a filing packet for every authority obligation (regulator, attorney general, credit
+     * bureaus, media) still open and without one (core/use-cases/packets.ts). After the assessment;
+     * idempotent. Counts only.
+     */
+    async draftFilingPackets(incidentId: string): Promise<{ drafted: number }> {
+      return draftMissingPackets(deps, incidentId);
     },
 
     /** Read from config here, not in the workflow, so a deploy that changes it keeps replays stable. */
