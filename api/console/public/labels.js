@@ -168,6 +168,62 @@ export const SUBSTITUTE_STATUS_LABELS = {
   withdrawn: 'Withdrawn (conditions no longer hold)',
 };
 
+/** A filing packet's state (core/use-cases/packets.ts `listPackets`), in the order it moves. */
+export const PACKET_STATE_LABELS = {
+  draft: 'Draft',
+  awaiting_approval: 'Awaiting approval',
+  approved: 'Approved, not yet filed',
+  filed: 'Filed',
+  supplement_due: 'Supplement due',
+};
+
+/** How a filing reached the authority (filings.channel). */
+export const FILING_CHANNEL_LABELS = {
+  email: 'Email sent by Forthright',
+  portal: "The authority's portal",
+  post: 'Post',
+  fax: 'Fax',
+  other: 'Other',
+};
+
+/** A filing's record (filings.status): an email being sent, sent, failed, or a filing recorded by hand. */
+export const FILING_STATUS_LABELS = {
+  sending: 'Sending',
+  sent: 'Sent',
+  failed: 'Failed: check before sending again',
+  recorded: 'Recorded',
+};
+
+/** Where a packet element's value comes from (PacketContent elements' `source`). */
+export const PACKET_ELEMENT_SOURCE_LABELS = {
+  incident: 'From the incident',
+  computed: 'Computed',
+  compliance: 'Written by compliance',
+};
+
+/** A packet's kind: the filing itself, or a further filing on the same obligation. */
+export const PACKET_KIND_LABELS = {
+  filing: 'Filing',
+  supplement: 'Supplement',
+};
+
+/** What compliance decided (core/domain/determinations.ts DETERMINATION_KINDS). */
+export const DETERMINATION_KIND_LABELS = {
+  no_risk_of_harm: 'No risk of harm',
+  lead_supervisory_authority: 'Lead supervisory authority (GDPR Art. 56)',
+  exemption: 'Exemption',
+  safe_harbour: 'Safe harbour',
+  law_enforcement_request: 'Law-enforcement request',
+};
+
+/** Where a determination stands (DETERMINATION_STATUSES). */
+export const DETERMINATION_STATUS_LABELS = {
+  proposed: 'Proposed: a second approver needed',
+  approved: 'Approved',
+  rejected: 'Rejected',
+  withdrawn: 'Withdrawn',
+};
+
 /** Audit-trail actions, as the incident page's timeline names them. */
 export const ACTION_LABELS = {
   incident_opened: 'Incident opened',
