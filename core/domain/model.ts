@@ -20,6 +20,8 @@ export const INCIDENT_STATUSES = [
   'identifying',
   'drafting',
   'awaiting_approval',
+  /** Approved, but delivery waits for a filing that must precede it (core/use-cases/prior-filings.ts). */
+  'awaiting_filing',
   'delivering',
   'completed',
   'closed_no_notice',
