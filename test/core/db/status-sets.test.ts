@@ -19,6 +19,7 @@ import {
   SUBSTITUTE_STATUSES,
 } from '../../../core/domain/substitute-notice';
 import { FOUND_BY } from '../../../core/domain/contact';
+import { DETERMINATION_KINDS, DETERMINATION_STATUSES } from '../../../core/domain/determinations';
 import { createTestDatabase } from '../../helpers/db';
 import type { TestDatabase } from '../../helpers/db';
 
@@ -71,6 +72,9 @@ describe('status sets', () => {
     // Printed letters and their batches (migration 016).
     ['letters', 'status', LETTER_STATUSES],
     ['letter_batches', 'status', LETTER_BATCH_STATUSES],
+    // Determinations (migration 022).
+    ['determinations', 'kind', DETERMINATION_KINDS],
+    ['determinations', 'status', DETERMINATION_STATUSES],
   ] as const)(
     '%s.%s allows exactly the values core/domain/model.ts defines',
     async (table, column, values) => {
