@@ -66,6 +66,8 @@ const ACCESS: Record<string, readonly Role[] | 'public' | 'webhook secret'> = {
   'POST /api/incidents/:id/hold': ['compliance', 'officer'],
   'POST /api/incidents/:id/hold-lifted': ['compliance', 'officer'],
   'POST /api/incidents/:id/reassessment': ['compliance'],
+  'GET /api/incidents/:id/prior-filings': STAFF,
+  'POST /api/incidents/:id/obligations/:obligationId/prior-filing-override': ['compliance'],
   // Substitute notice: read by staff; reviews and revised texts by those who run the incident;
   // decisions on the texts and what was done (media, toll-free line) by compliance.
   'GET /api/incidents/:id/substitute-notices': STAFF,
