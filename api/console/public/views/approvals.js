@@ -1,13 +1,20 @@
 // The approval queue: every incident waiting for a decision, each notice variant exactly as its
-// customers will receive it (HTML in a sandboxed frame, the text part as sent), approve or reject.
-import { ApiError, api } from '../api.js';
+// customers will receive it (HTML in a sandboxed frame, the text part as sent), approve or reject;
+// and beside them every filing packet awaiting approval (what goes to a regulator, an attorney
+// general, the credit bureaus), element by element, decided the same way.
+import { ApiError, api, ifFound } from '../api.js';
 import { append, h, notice, replace } from '../dom.js';
 import { field, onSubmit } from '../form.js';
 import { count, countdown, timeEl } from '../format.js';
 import { categoryLabel } from '../labels.js';
+import { elementsTable, packetDecisionForm, packetFacts, packetTitle } from './packet.js';
+
+/** How many incidents' packets are fetched at once. */
+const PACKET_FETCHES = 6;
 
 export async function render(main, { user }) {
   const list = h('div', { id: 'approval-list' });
+  const packetList = h('div', { id: 'packet-approval-list' });
   main.append(
     h(
       'div',
@@ -20,17 +27,51 @@ export async function render(main, { user }) {
       { class: 'lead' },
       'What you approve here is exactly what is sent. You cannot decide on an incident you opened yourself.',
     ),
+    h('h2', { class: 'queue-heading' }, 'Customer notices'),
     list,
+    h('h2', { class: 'queue-heading', id: 'packet-queue-title' }, 'Filing packets'),
+    packetList,
   );
 
   const load = async () => {
     replace(list, h('p', { class: 'muted', role: 'status' }, 'Loading…'));
-    const waiting = [];
+    replace(packetList, h('p', { class: 'muted', role: 'status' }, 'Loading…'));
+    const incidents = [];
     for (let offset = 0; ; offset += 200) {
       const page = await api(`/api/incidents?limit=200&offset=${offset}`);
-      waiting.push(...page.items.filter((i) => i.status === 'awaiting_approval'));
+      incidents.push(...page.items);
       if (page.items.length < 200) break;
     }
+    await Promise.all([loadNotices(incidents), loadPackets(incidents)]);
+  };
+
+  /** Packets wait for approval whatever the incident's status (a filing may follow delivery). */
+  const loadPackets = async (incidents) => {
+    const waiting = [];
+    const queue = [...incidents];
+    const worker = async () => {
+      for (let incident = queue.shift(); incident; incident = queue.shift()) {
+        const answer = await ifFound(api(`/api/incidents/${incident.id}/packets`), { items: [] });
+        for (const p of answer.items ?? [])
+          if (p.state === 'awaiting_approval') waiting.push({ incident, p });
+      }
+    };
+    await Promise.all(Array.from({ length: PACKET_FETCHES }, worker));
+    if (!waiting.length)
+      return replace(packetList, h('p', { class: 'empty' }, 'No filing packet is waiting for approval.'));
+    waiting.sort(
+      (a, b) =>
+        String(a.p.dueAt ?? '9').localeCompare(String(b.p.dueAt ?? '9')) ||
+        packetTitle(a.p).localeCompare(packetTitle(b.p)),
+    );
+    replace(
+      packetList,
+      waiting.map(({ incident, p }) => packetCard(incident, p, user)),
+    );
+  };
+
+  const loadNotices = async (incidents) => {
+    const waiting = incidents.filter((i) => i.status === 'awaiting_approval');
     if (!waiting.length)
       return replace(list, h('p', { class: 'empty', role: 'status' }, 'Nothing is waiting for approval.'));
     // Most urgent first.
@@ -41,6 +82,38 @@ export async function render(main, { user }) {
     replace(list, articles);
   };
   await load();
+}
+
+/** One packet awaiting approval: which authority, what it says, and the decision on its hash. */
+function packetCard(incident, p, user) {
+  const headingId = `packet-approval-${p.id}`;
+  return h(
+    'article',
+    {
+      class: 'card approval packet-approval',
+      'aria-labelledby': headingId,
+      dataset: { incidentId: incident.id, packetId: p.id },
+    },
+    h('h3', { id: headingId }, `${packetTitle(p)}, version ${p.version}`),
+    h(
+      'p',
+      { class: 'muted' },
+      'Incident ',
+      h('a', { href: `#/incidents/${incident.id}` }, incident.title),
+      p.dueAt ? [' · due ', countdown(p.dueAt)] : null,
+      p.draftedAt ? [' · drafted ', timeEl(p.draftedAt)] : null,
+    ),
+    p.citation ? h('p', { class: 'small' }, p.citation) : null,
+    packetFacts(p),
+    elementsTable(p),
+    incident.openedBy === user.id
+      ? notice(
+          'info',
+          'You opened this incident: another compliance officer has to decide on its packets, and the server will refuse your decision.',
+        )
+      : null,
+    packetDecisionForm(incident.id, p),
+  );
 }
 
 async function approvalCard(incident, user) {

@@ -1,13 +1,16 @@
 // The incident page: facts, delivery progress (polled every 2 s while sending), obligations (with
 // what compliance records against them), the notice, the affected customers (searchable), the
-// timeline from the audit trail and the evidence dossier's export. This module lays out the sections and polls; each section draws
+// timeline from the audit trail and the evidence dossier's export, the filings with each authority
+// (packets, approval, proof) and compliance's determinations. This module lays out the sections and polls; each section draws
 // itself in its own module here.
 import { api, can, consoleConfig, ifFound } from '../../api.js';
 import { h, notice, replace } from '../../dom.js';
 import { FINAL_INCIDENT_STATUSES } from '../../labels.js';
 import { affectedSection } from './affected.js';
 import { renderDelivery } from './delivery.js';
+import { determinationsSection } from './determinations.js';
 import { dossierSection } from './dossier.js';
+import { filingsSection } from './filings.js';
 import { renderHead } from './head.js';
 import { lettersSection } from './letters.js';
 import { renderNotices } from './notice.js';
@@ -47,6 +50,9 @@ export async function render(main, { user, params: [id] }) {
   const affected = can.listAffected(user) ? affectedSection(id) : null;
   const letters = can.listLetters(user) ? lettersSection(id, user) : null;
   const substitute = can.readNotices(user) ? substituteSection(id, user) : null;
+  // Packets quote the incident and its counts; determinations are compliance's reasoning.
+  const filings = can.readNotices(user) ? filingsSection(id, user) : null;
+  const determinations = can.readNotices(user) ? determinationsSection(id, user) : null;
 
   main.append(
     head,
@@ -66,6 +72,8 @@ export async function render(main, { user, params: [id] }) {
           obligationsBody,
           mayAct ? [obligationTools, obligationPanel] : null,
         ),
+        filings?.element ?? null,
+        determinations?.element ?? null,
         affected?.element ?? null,
         letters?.element ?? null,
         substitute?.element ?? null,
@@ -132,6 +140,9 @@ export async function render(main, { user, params: [id] }) {
     renderHead(head, incident, config);
     renderDelivery(deliveryBody, incident, delivery);
     showObligations(obligations, timeline.items);
+    determinations?.setObligations(obligations, names);
+    // Each redraws only when what the server answered changed.
+    await Promise.all([filings?.update(), determinations?.update()]);
     // Who is affected changes only as the status moves (identification), so this is not polled.
     if (statusChanged) renderUnplaced(unplacedStatus, await ifFound(api(`/api/incidents/${id}/unplaced`)));
     if (notices) {
