@@ -285,27 +285,40 @@ export async function liftObligationHold(
   });
 }
 
+/** One change to a set of current obligations, with its audit entry (`changeEachIn`). */
+interface ChangeStep {
+  pick: (o: Obligation) => boolean;
+  none: string;
+  change: (tx: Queryable, picked: Obligation[]) => Promise<void>;
+  action: string;
+  detail: Record<string, unknown>;
+}
+
+/** Narrows a hold or its lifting for a caller acting on part of the incident (a determination). */
+interface HoldScope {
+  /** Only these obligations; every one when not given. */
+  within?: (o: Obligation) => boolean;
+  /** Nothing to do is no error: no change and no audit entry, instead of a ConflictError. */
+  ifAny?: boolean;
+}
+
 /**
  * One change to every current obligation `pick` selects (one statement for all of them), with one
- * audit entry, in one transaction (a ConflictError saying `none` when nothing qualifies).
+ * audit entry, in the caller's transaction: a ConflictError saying `none` when nothing qualifies, or
+ * with `ifAny`, no change and no entry.
  */
-async function changeEach(
-  pool: Pool,
+async function changeEachIn(
+  tx: Queryable,
   actor: Actor,
   incidentId: string,
-  step: {
-    pick: (o: Obligation) => boolean;
-    none: string;
-    change: (tx: Queryable, picked: Obligation[]) => Promise<void>;
-    action: string;
-    detail: Record<string, unknown>;
-  },
+  step: ChangeStep,
+  scope: HoldScope = {},
 ): Promise<ObligationSet> {
-  return inTransaction(pool, async (tx) => {
-    const incident = await incidents.get(tx, incidentId);
-    if (!incident) throw new IncidentNotFoundError(incidentId);
-    const picked = (await obligations.current(tx, incidentId)).filter(step.pick);
-    if (picked.length === 0) throw new ConflictError(step.none);
+  const incident = await incidents.get(tx, incidentId);
+  if (!incident) throw new IncidentNotFoundError(incidentId);
+  const within = scope.within ?? (() => true);
+  const picked = (await obligations.current(tx, incidentId)).filter((o) => within(o) && step.pick(o));
+  if (picked.length > 0) {
     await step.change(tx, picked);
     await audit.append(tx, {
       incidentId,
@@ -318,8 +331,10 @@ async function changeEach(
         obligationIds: picked.map((o) => o.id),
       },
     });
-    return { rulesVersion: incident.rulesVersion, items: await obligations.current(tx, incidentId) };
-  });
+  } else if (!scope.ifAny) {
+    throw new ConflictError(step.none);
+  }
+  return { rulesVersion: incident.rulesVersion, items: await obligations.current(tx, incidentId) };
 }
 
 /**
@@ -333,24 +348,42 @@ export async function placeIncidentHold(
   actor: Actor,
   input: { incidentId: string; reason: string; requestForm?: HoldRequestForm | undefined },
 ): Promise<ObligationSet> {
+  return inTransaction(deps.pool, (tx) => placeIncidentHoldIn(tx, actor, input));
+}
+
+/**
+ * `placeIncidentHold` inside the caller's transaction, optionally on part of the incident (an
+ * approved law-enforcement-request determination, core/use-cases/determinations.ts).
+ */
+export async function placeIncidentHoldIn(
+  tx: Queryable,
+  actor: Actor,
+  input: { incidentId: string; reason: string; requestForm?: HoldRequestForm | undefined } & HoldScope,
+): Promise<ObligationSet> {
   const requestForm = input.requestForm ?? 'written';
-  return changeEach(deps.pool, actor, input.incidentId, {
-    // Not yet held; or held orally for a limited time, when the written request follows.
-    pick: (o) =>
-      (o.status === 'pending' || o.status === 'overdue') &&
-      (!o.heldSince || (requestForm === 'written' && o.heldUntil !== null)) &&
-      lawEnforcementDelayPermitted(o.jurisdiction, o.audience),
-    none: 'No open obligation of this incident may be paused by a law-enforcement hold',
-    change: (tx, picked) =>
-      obligations.recordDelay(
-        tx,
-        picked.map((o) => o.id),
-        input.reason,
-        holdTerms(picked, requestForm),
-      ),
-    action: 'law_enforcement_hold_recorded',
-    detail: { reason: input.reason, requestForm },
-  });
+  return changeEachIn(
+    tx,
+    actor,
+    input.incidentId,
+    {
+      // Not yet held; or held orally for a limited time, when the written request follows.
+      pick: (o) =>
+        (o.status === 'pending' || o.status === 'overdue') &&
+        (!o.heldSince || (requestForm === 'written' && o.heldUntil !== null)) &&
+        lawEnforcementDelayPermitted(o.jurisdiction, o.audience),
+      none: 'No open obligation of this incident may be paused by a law-enforcement hold',
+      change: (tx, picked) =>
+        obligations.recordDelay(
+          tx,
+          picked.map((o) => o.id),
+          input.reason,
+          holdTerms(picked, requestForm),
+        ),
+      action: 'law_enforcement_hold_recorded',
+      detail: { reason: input.reason, requestForm },
+    },
+    input,
+  );
 }
 
 /** Lifts the law-enforcement hold on every held obligation: each deadline moves on by the time held. */
@@ -359,17 +392,32 @@ export async function liftIncidentHold(
   actor: Actor,
   input: { incidentId: string },
 ): Promise<ObligationSet> {
-  return changeEach(deps.pool, actor, input.incidentId, {
-    pick: (o) => o.heldSince !== null,
-    none: 'No obligation of this incident is on hold',
-    change: (tx, picked) =>
-      obligations.liftHold(
-        tx,
-        picked.map((o) => o.id),
-      ),
-    action: 'law_enforcement_hold_lifted',
-    detail: {},
-  });
+  return inTransaction(deps.pool, (tx) => liftIncidentHoldIn(tx, actor, input));
+}
+
+/** `liftIncidentHold` inside the caller's transaction, optionally on part of the incident. */
+export async function liftIncidentHoldIn(
+  tx: Queryable,
+  actor: Actor,
+  input: { incidentId: string } & HoldScope,
+): Promise<ObligationSet> {
+  return changeEachIn(
+    tx,
+    actor,
+    input.incidentId,
+    {
+      pick: (o) => o.heldSince !== null,
+      none: 'No obligation of this incident is on hold',
+      change: (tx, picked) =>
+        obligations.liftHold(
+          tx,
+          picked.map((o) => o.id),
+        ),
+      action: 'law_enforcement_hold_lifted',
+      detail: {},
+    },
+    input,
+  );
 }
 
 /**
