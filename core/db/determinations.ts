@@ -1,8 +1,4 @@
-import type {
-  DeterminationFact,
-  DeterminationKind,
-  DeterminationStatus,
-} from '../domain/determinations';
+import type { DeterminationFact, DeterminationKind, DeterminationStatus } from '../domain/determinations';
 import type { Queryable } from './pool';
 
 /** A determination as stored (migration 022): its scope, its reason and facts, and who decided what. */
@@ -19,6 +15,8 @@ export interface Determination {
   obligationIds: string[];
   /** lead_supervisory_authority: the member state of the lead SA (GDPR Art. 56). */
   leadJurisdiction: string | null;
+  /** law_enforcement_request: how the agency asked (an oral request holds HIPAA's clocks 30 days at most). */
+  requestForm: 'written' | 'oral' | null;
   reason: string;
   /** The facts that support it, each a statement. */
   facts: string[];
@@ -40,13 +38,14 @@ export type NewDetermination = Pick<
   | 'jurisdictions'
   | 'obligationIds'
   | 'leadJurisdiction'
+  | 'requestForm'
   | 'reason'
   | 'facts'
   | 'proposedBy'
 >;
 
 const COLUMNS = `id, incident_id AS "incidentId", kind, status, rule_ids AS "ruleIds", jurisdictions,
-  obligation_ids::text[] AS "obligationIds", lead_jurisdiction AS "leadJurisdiction", reason, facts,
+  obligation_ids::text[] AS "obligationIds", lead_jurisdiction AS "leadJurisdiction", request_form AS "requestForm", reason, facts,
   proposed_by AS "proposedBy", proposed_at AS "proposedAt", decided_by AS "decidedBy",
   decided_at AS "decidedAt", decision_comment AS "decisionComment", withdrawn_by AS "withdrawnBy",
   withdrawn_at AS "withdrawnAt", withdrawal_reason AS "withdrawalReason"`;
@@ -69,8 +68,8 @@ export async function approvedFacts(db: Queryable, incidentId: string): Promise<
 export async function insert(db: Queryable, input: NewDetermination): Promise<Determination> {
   const { rows } = await db.query<Determination>(
     `INSERT INTO determinations (incident_id, kind, rule_ids, jurisdictions, obligation_ids, lead_jurisdiction,
-       reason, facts, proposed_by)
-     VALUES ($1, $2, $3, $4, $5::uuid[], $6, $7, $8, $9)
+       request_form, reason, facts, proposed_by)
+     VALUES ($1, $2, $3, $4, $5::uuid[], $6, $7, $8, $9, $10)
      RETURNING ${COLUMNS}`,
     [
       input.incidentId,
@@ -79,6 +78,7 @@ export async function insert(db: Queryable, input: NewDetermination): Promise<De
       input.jurisdictions,
       input.obligationIds,
       input.leadJurisdiction,
+      input.requestForm,
       input.reason,
       input.facts,
       input.proposedBy,

@@ -25,6 +25,9 @@ CREATE TABLE determinations (
   obligation_ids    uuid[] NOT NULL DEFAULT '{}',
   -- The member state whose supervisory authority leads (GDPR Art. 56), only for that kind.
   lead_jurisdiction text,
+  -- law_enforcement_request: how the agency asked (45 CFR 164.412(b) limits an oral request to 30 days);
+  -- its approval places the incident's hold with these terms (core/use-cases/obligations.ts).
+  request_form      text CHECK (request_form IN ('written', 'oral')),
   reason            text NOT NULL,
   -- The facts that support it (a forensic finding, the encryption and where the key was), each a line.
   facts             text[] NOT NULL DEFAULT '{}',
@@ -39,6 +42,8 @@ CREATE TABLE determinations (
   CONSTRAINT determinations_lead_check
     CHECK ((kind = 'lead_supervisory_authority') = (lead_jurisdiction IS NOT NULL)),
   -- Four eyes, restated where no code path can skip it.
+  CONSTRAINT determinations_request_form_check
+    CHECK ((kind = 'law_enforcement_request') = (request_form IS NOT NULL)),
   CONSTRAINT determinations_second_person_check CHECK (decided_by IS NULL OR decided_by <> proposed_by),
   CONSTRAINT determinations_decided_check
     CHECK ((status = 'proposed') = (decided_by IS NULL) OR status = 'withdrawn'),
