@@ -28,3 +28,19 @@ export const letterFile: ActivityOptions = {
   heartbeatTimeout: '30 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' },
 };
+
+/**
+ * A filing's email to an authority: one message, so a short attempt; a relay refusing for now
+ * (4xx) or out of reach is tried again for about an hour, then the filing is given up as failed
+ * for a person to act on. A retry never sends a message the relay may already hold
+ * (core/use-cases/filings.ts).
+ */
+export const filingEmail: ActivityOptions = {
+  startToCloseTimeout: '2 minutes',
+  retry: {
+    initialInterval: '10 seconds',
+    backoffCoefficient: 2,
+    maximumInterval: '10 minutes',
+    maximumAttempts: 10,
+  },
+};

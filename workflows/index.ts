@@ -2,3 +2,4 @@
 export { incidentWorkflow } from './incident';
 export { deliveryShardWorkflow } from './delivery';
 export { letterBatchWorkflow } from './letters';
+export { filingEmailWorkflow } from './filing-email';

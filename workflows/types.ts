@@ -39,3 +39,10 @@ export interface LetterBatchResult {
   batchId: string;
   letters: number;
 }
+
+/** The email of one filing (`filingEmailWorkflow`): ids only. */
+export interface FilingEmailWorkflowInput {
+  incidentId: string;
+  /** The filing claimed for sending (core/use-cases/filings.ts `requestFilingEmail`). */
+  filingId: string;
+}
