@@ -16,6 +16,8 @@ import type { ChannelCounts } from '../core/use-cases/channels';
 import { finishDelivery } from '../core/use-cases/deliveries';
 import { renderLetterFile } from '../core/letters/batch';
 import { finishLetterBatch, openLetterBatch } from '../core/use-cases/letters';
+import { giveUpFilingEmail, sendFilingEmail } from '../core/use-cases/filings';
+import type { FilingEmailOutcome } from '../core/use-cases/filings';
 import { identifyAffectedCustomers, recordIncidentStatus } from '../core/use-cases/incidents';
 import { applyDecision, draftNotice, recordApproval } from '../core/use-cases/notices';
 import type { AppliedDecision } from '../core/use-cases/notices';
@@ -260,6 +262,20 @@ function activitySteps(deps: ActivityDeps) {
     /** Writes a letter batch's manifest and checksums and marks it ready for the mail house. */
     async finishLetterBatch(batchId: string): Promise<{ batchId: string; letters: number }> {
       return finishLetterBatch(deps, batchId);
+    },
+
+    /**
+     * Sends one filing's email to its authority exactly once (core/use-cases/filings.ts
+     * `sendFilingEmail`): a retry never sends a message the relay may already hold; it marks it
+     * failed and uncertain for a person instead. Returns the filing's status.
+     */
+    async sendFilingEmail(filingId: string): Promise<FilingEmailOutcome> {
+      return sendFilingEmail(deps, filingId);
+    },
+
+    /** After the retries: the filing's email is given up as failed (idempotent). */
+    async giveUpFilingEmail(input: { filingId: string; reason: string }): Promise<FilingEmailOutcome> {
+      return giveUpFilingEmail(deps, input);
     },
   };
 }
