@@ -15,6 +15,7 @@ import type { Pool } from '../core/db/pool';
 import type { WorkflowTampering } from '../core/db/workflow-tampering';
 import { dataConverter } from '../core/data-converter';
 import { incidentWorkflowId, letterBatchWorkflowId } from '../core/domain/ids';
+import { filingEmailWorkflowId } from '../core/domain/filings';
 import { ConflictError, ForbiddenError, ValidationError } from '../core/errors';
 import { temporalConnectionOptions } from '../core/temporal-connection';
 import { recordDecision } from '../core/use-cases/notices';
@@ -22,6 +23,7 @@ import type { DecisionInput } from '../core/use-cases/notices';
 import type { Actor } from '../core/use-cases/types';
 import type { incidentWorkflow } from '../workflows/incident';
 import type { letterBatchWorkflow } from '../workflows/letters';
+import type { filingEmailWorkflow } from '../workflows/filing-email';
 import { REFUSAL, approvalUpdate, obligationsChangedSignal, reviseNoticeUpdate } from '../workflows/messages';
 import type { ApprovalInput, ApprovalResult, ReviseNoticeInput } from '../workflows/messages';
 
@@ -86,6 +88,28 @@ export async function startLetterBatch(
       workflowId: letterBatchWorkflowId(incidentId, key),
       taskQueue: deps.config.temporal.taskQueue,
       args: [{ incidentId, waitMs }],
+      workflowIdConflictPolicy: 'USE_EXISTING',
+    });
+  } catch (err) {
+    if (err instanceof WorkflowExecutionAlreadyStartedError) return;
+    throw err;
+  }
+}
+
+/**
+ * Starts the email of a claimed filing (workflows/filing-email.ts) under the packet's workflow id
+ * (`filingEmailWorkflowId`): one already running is left to run, so asking twice sends once; a
+ * finished one (a failed email asked for again) starts anew, and finds the filing's state first.
+ */
+export async function startFilingEmail(
+  deps: TemporalDeps,
+  filing: { incidentId: string; id: string; packetId: string },
+): Promise<void> {
+  try {
+    await deps.temporal.workflow.start<typeof filingEmailWorkflow>('filingEmailWorkflow', {
+      workflowId: filingEmailWorkflowId(filing.packetId),
+      taskQueue: deps.config.temporal.taskQueue,
+      args: [{ incidentId: filing.incidentId, filingId: filing.id }],
       workflowIdConflictPolicy: 'USE_EXISTING',
     });
   } catch (err) {

@@ -10,7 +10,6 @@ import {
   placeIncidentHold,
   reassessIncident,
   recordDelay,
-  recordFiling,
   unplacedPeople,
 } from '../../core/use-cases/obligations';
 import { incidentFacts } from '../../core/use-cases/facts';
@@ -23,7 +22,6 @@ import {
   ConfirmPreapprovedBody,
   CoverageResponse,
   DelayBody,
-  FilingBody,
   HoldBody,
   ObligationList,
   ObligationParams,
@@ -37,7 +35,8 @@ import {
 
 /**
  * Legal obligations: what each incident owes to whom by when, the rules behind them, and the
- * audited actions that change them (a filing recorded, a delay reason or hold, a re-assessment).
+ * audited actions that change them (a delay reason or hold, a re-assessment; filings, with their
+ * proof, are api/routes/filings.ts).
  * Every change signals the incident's workflow, whose deadline timers then follow.
  */
 export async function obligationRoutes(app: App, deps: AppDeps & { templates: TemplateCache }) {
@@ -64,28 +63,6 @@ export async function obligationRoutes(app: App, deps: AppDeps & { templates: Te
       const incident = await mustGetIncident(request.params.id);
       return { rulesVersion: incident.rulesVersion, items: await obligationsWithReach(pool, incident.id) };
     },
-  );
-
-  app.post(
-    '/api/incidents/:id/obligations/:obligationId/filing',
-    {
-      onRequest: requireRole('compliance'),
-      schema: {
-        summary: 'Record that an authority, agency or the media was notified: the obligation is met',
-        params: ObligationParams,
-        body: FilingBody,
-        response: { 200: ObligationList.shape.items.element, 404: ErrorResponse, 409: ErrorResponse },
-      },
-    },
-    async (request) =>
-      changed(
-        request.params.id,
-        await recordFiling(deps, request.user!, {
-          incidentId: request.params.id,
-          obligationId: request.params.obligationId,
-          note: request.body.note,
-        }),
-      ),
   );
 
   app.post(

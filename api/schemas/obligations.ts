@@ -45,11 +45,6 @@ export const ObligationList = z.object({ rulesVersion: z.string().nullable(), it
 
 export const ObligationParams = z.strictObject({ id: z.uuid(), obligationId: z.uuid() });
 
-export const FilingBody = z.strictObject({
-  /** How and when the authority was told, e.g. 'Filed through the ICO portal, ref 12345'. */
-  note: z.string().trim().min(3).max(2_000),
-});
-
 /**
  * How the law-enforcement request was made. An oral one holds HIPAA notice for no more than 30 days
  * from the statement unless a written one follows (45 CFR 164.412(b)): recording the written request

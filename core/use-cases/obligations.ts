@@ -199,36 +199,6 @@ async function onObligation(
 }
 
 /**
- * Records that an authority, agency or the media was notified: the obligation is met. Throws
- * ConflictError for the individuals' obligation, which deliveries meet.
- */
-export async function recordFiling(
-  deps: { pool: Pool },
-  actor: Actor,
-  input: ObligationRef & { note: string },
-): Promise<Obligation> {
-  return onObligation(deps.pool, input, async (tx, obligation) => {
-    if (obligation.audience === 'individuals') {
-      throw new ConflictError('Notice to individuals is met by the deliveries, not by a filing');
-    }
-    await obligations.markMet(tx, [obligation.id]);
-    await audit.append(tx, {
-      incidentId: input.incidentId,
-      actor: actor.id,
-      action: 'filing_recorded',
-      detail: {
-        obligationId: obligation.id,
-        // A re-assessment's new row for the same rule and jurisdiction carries the filing over.
-        ruleId: obligation.ruleId,
-        jurisdiction: obligation.jurisdiction,
-        audience: obligation.audience,
-        note: input.note,
-      },
-    });
-  });
-}
-
-/**
  * Records why an obligation is late; with `lawEnforcementHold`, and where its law permits it, the
  * obligation's clock is paused until the hold is lifted.
  */

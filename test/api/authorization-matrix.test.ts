@@ -60,13 +60,17 @@ const ACCESS: Record<string, readonly Role[] | 'public' | 'webhook secret'> = {
   'PUT /api/incidents/:id/notice': ['officer', 'compliance'],
   'GET /api/incidents/:id/obligations': STAFF,
   'GET /api/incidents/:id/unplaced': STAFF,
-  'POST /api/incidents/:id/obligations/:obligationId/filing': ['compliance'],
   'POST /api/incidents/:id/obligations/:obligationId/delay': ['compliance', 'officer'],
   'POST /api/incidents/:id/obligations/:obligationId/hold-lifted': ['compliance', 'officer'],
   'POST /api/incidents/:id/hold': ['compliance', 'officer'],
   'POST /api/incidents/:id/hold-lifted': ['compliance', 'officer'],
   'POST /api/incidents/:id/reassessment': ['compliance'],
   'GET /api/incidents/:id/prior-filings': STAFF,
+  // Filings with their proof: sent or recorded by compliance; the receipts for those who run the incident.
+  'POST /api/incidents/:id/packets/:packetId/send': ['compliance'],
+  'POST /api/incidents/:id/packets/:packetId/filing': ['compliance'],
+  'GET /api/incidents/:id/filings': STAFF,
+  'GET /api/incidents/:id/filings/:filingId/receipt': ['compliance', 'officer'],
   'POST /api/incidents/:id/obligations/:obligationId/prior-filing-override': ['compliance'],
   // Substitute notice: read by staff; reviews and revised texts by those who run the incident;
   // decisions on the texts and what was done (media, toll-free line) by compliance.
