@@ -19,6 +19,7 @@ import {
   SUBSTITUTE_STATUSES,
 } from '../../../core/domain/substitute-notice';
 import { FOUND_BY } from '../../../core/domain/contact';
+import { FILING_CHANNELS, FILING_STATUSES } from '../../../core/domain/filings';
 import { DETERMINATION_KINDS, DETERMINATION_STATUSES } from '../../../core/domain/determinations';
 import { createTestDatabase } from '../../helpers/db';
 import type { TestDatabase } from '../../helpers/db';
@@ -69,6 +70,9 @@ describe('status sets', () => {
     ['notices', 'audience', NOTICE_AUDIENCES],
     ['substitute_notices', 'status', SUBSTITUTE_STATUSES],
     ['substitute_notice_elements', 'kind', SUBSTITUTE_ELEMENTS],
+    // Filings and their proof (migration 021).
+    ['filings', 'channel', FILING_CHANNELS],
+    ['filings', 'status', FILING_STATUSES],
     // Printed letters and their batches (migration 016).
     ['letters', 'status', LETTER_STATUSES],
     ['letter_batches', 'status', LETTER_BATCH_STATUSES],
