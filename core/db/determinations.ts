@@ -87,10 +87,20 @@ export async function insert(db: Queryable, input: NewDetermination): Promise<De
   return rows[0]!;
 }
 
-/** Every determination of the incident, newest first. */
-export async function listForIncident(db: Queryable, incidentId: string): Promise<Determination[]> {
-  const { rows } = await db.query<Determination>(
-    `SELECT ${COLUMNS} FROM determinations WHERE incident_id = $1 ORDER BY proposed_at DESC, id`,
+/** A determination with the display names of the people who proposed, decided and withdrew it. */
+export interface DeterminationView extends Determination {
+  proposedByName: string;
+  decidedByName: string | null;
+  withdrawnByName: string | null;
+}
+
+/** Every determination of the incident, newest first, with the people's names. */
+export async function listForIncident(db: Queryable, incidentId: string): Promise<DeterminationView[]> {
+  const name = (column: string) => `(SELECT display_name FROM users u WHERE u.id = d.${column})`;
+  const { rows } = await db.query<DeterminationView>(
+    `SELECT ${COLUMNS}, ${name('proposed_by')} AS "proposedByName", ${name('decided_by')} AS "decidedByName",
+       ${name('withdrawn_by')} AS "withdrawnByName"
+     FROM determinations d WHERE incident_id = $1 ORDER BY proposed_at DESC, id`,
     [incidentId],
   );
   return rows;

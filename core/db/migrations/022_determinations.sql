@@ -42,7 +42,7 @@ CREATE TABLE determinations (
   CONSTRAINT determinations_lead_check
     CHECK ((kind = 'lead_supervisory_authority') = (lead_jurisdiction IS NOT NULL)),
   -- Four eyes, restated where no code path can skip it.
-  CONSTRAINT determinations_request_form_check
+  CONSTRAINT determinations_request_form_kind_check
     CHECK ((kind = 'law_enforcement_request') = (request_form IS NOT NULL)),
   CONSTRAINT determinations_second_person_check CHECK (decided_by IS NULL OR decided_by <> proposed_by),
   CONSTRAINT determinations_decided_check
