@@ -63,12 +63,14 @@ export function elementsTable(p, caption = `What the packet for ${packetTitle(p)
   });
 }
 
-/** The facts of a packet in a line: authority, counts, language, phasing. */
+/** The facts of a packet in a line: authority, the counts it quotes, language, phasing. */
 export function packetFacts(p) {
   const c = packetContent(p);
   const bits = [];
   if (c.authority?.name) bits.push(c.authority.name);
-  if (c.counts?.people !== undefined) bits.push(`${count(c.counts.people)} people`);
+  if (c.counts?.statute !== undefined)
+    bits.push(`${count(c.counts.statute)} people as the statute counts them`);
+  if (c.counts?.people !== undefined) bits.push(`${count(c.counts.people)} affected in all`);
   if (c.counts?.records !== undefined) bits.push(`${count(c.counts.records)} records`);
   if (c.language) bits.push(`in ${c.language}`);
   if (c.phased) bits.push('more information to follow (phased, GDPR Art. 33(4))');

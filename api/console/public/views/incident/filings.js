@@ -162,7 +162,9 @@ export function filingsSection(incidentId, user) {
     if (!keepStatus) replace(status);
     const forms = h('div', { id: 'packet-forms' });
     const submission = packetContent(p).submission ?? p.submission ?? {};
-    const unfiled = p.state !== 'filed' && !p.filing;
+    const email = submission.channel === 'email' ? submission.address : null;
+    // A refused email may be sent again or filed another way; anything else is the proof.
+    const unfiled = p.state !== 'filed' && (!p.filing || p.filing.status === 'failed');
     const approved = p.status === 'approved' || p.state === 'approved';
     const button = (text, onclick, extra = {}) =>
       h('button', { type: 'button', class: 'button button--small', onclick, ...extra }, text);
@@ -218,8 +220,8 @@ export function filingsSection(incidentId, user) {
           unfiled && can.reviseNotice(user)
             ? button('Edit elements', () => replace(forms, reviseForm(p)))
             : null,
-          unfiled && approved && submission.email && can.actOnObligations(user)
-            ? button('Send by email', () => replace(forms, sendForm(p, submission)))
+          unfiled && approved && email && can.actOnObligations(user)
+            ? button('Send by email', () => replace(forms, sendForm(p, email)))
             : null,
           unfiled && approved && can.actOnObligations(user)
             ? button('Record filing', () => replace(forms, recordForm(p)))
@@ -239,21 +241,21 @@ export function filingsSection(incidentId, user) {
     drawList();
   };
 
+  /** How the authority takes it (PacketContent.submission: email, portal or post, and where). */
   const submissionLine = (s) => {
-    const ways = [
-      s.email ? ['by email to ', h('code', {}, s.email)] : null,
-      s.portalUrl
-        ? ['through the portal ', h('a', { href: s.portalUrl, rel: 'noreferrer' }, s.portalUrl)]
-        : null,
-      s.post ? `by post to ${valueText(s.post)}` : null,
-    ].filter(Boolean);
-    if (!ways.length) return null;
+    if (!s?.channel) return null;
+    const where =
+      s.channel === 'portal' && s.address
+        ? h('a', { href: s.address, rel: 'noreferrer' }, s.address)
+        : s.address
+          ? h('code', {}, s.address)
+          : h('span', { class: 'missing' }, 'address not known yet');
     return h(
       'p',
       { class: 'small' },
-      'The authority takes it ',
-      ways.flatMap((w, i) => (i ? [' or ', w] : [w])),
-      '.',
+      `Filed ${s.channel === 'email' ? 'by email to' : s.channel === 'portal' ? 'through the portal' : 'by post to'} `,
+      where,
+      s.note ? h('span', { class: 'muted' }, ` (${s.note})`) : null,
     );
   };
 
@@ -333,7 +335,7 @@ export function filingsSection(incidentId, user) {
   };
 
   /** Forthright sends the approved packet to the authority's address and keeps the relay's answer. */
-  const sendForm = (p, submission) => {
+  const sendForm = (p, email) => {
     const form = h(
       'form',
       { class: 'obligation-action', id: 'packet-send', 'aria-labelledby': 'packet-send-title' },
@@ -341,8 +343,16 @@ export function filingsSection(incidentId, user) {
       h(
         'p',
         { class: 'hint' },
-        `Version ${p.version} goes once to ${submission.email}; the message and the mail relay's answer are kept as the proof of filing.`,
+        `Version ${p.version} goes once to ${email}; the message and the mail relay's answer are kept as the proof of filing.`,
       ),
+      p.filing?.uncertain
+        ? h(
+            'label',
+            { class: 'checkbox' },
+            h('input', { type: 'checkbox', name: 'resend', id: 'packet-send-resend' }),
+            ' The last attempt may have arrived (no answer after the relay held it). I checked with the authority: send it again.',
+          )
+        : null,
       h('button', { type: 'submit', class: 'button button--primary' }, 'Send now'),
     );
     onSubmit(form, {
@@ -353,10 +363,10 @@ export function filingsSection(incidentId, user) {
       pending: 'Sending…',
       failed: (_, err) => `Not sent: ${err.message}`,
       send: async () => {
-        await api(`${path}/${p.id}/send`, { method: 'POST' });
-        await done(
-          `${packetTitle(p)} is being sent to ${submission.email}; the proof appears when the relay answers.`,
-        );
+        // A failed email that may have arrived is sent again only once someone checked (resend).
+        const resend = form.elements.resend?.checked ?? false;
+        await api(`${path}/${p.id}/send`, { method: 'POST', body: { resend } });
+        await done(`${packetTitle(p)} is being sent to ${email}; the proof appears when the relay answers.`);
       },
     });
     return form;
@@ -493,5 +503,26 @@ export function filingsSection(incidentId, user) {
     status,
     panel,
   );
-  return { element, reload: () => load(true), update: () => load(false) };
+  /** Opens the filing packet of obligation `o` (from the obligations table), or says there is none yet. */
+  const focusObligation = (o) => {
+    const p = packets.find(
+      (x) =>
+        (x.sequence ?? 1) === 1 &&
+        (x.obligationId === o.id || (x.ruleId === o.ruleId && x.jurisdiction === o.jurisdiction)),
+    );
+    if (!p) {
+      replace(
+        status,
+        notice('info', `No packet for ${o.jurisdiction} yet: it is drafted after the assessment.`),
+      );
+      element.scrollIntoView({ block: 'start' });
+      return;
+    }
+    showPacket(p);
+    panel.scrollIntoView({ block: 'start' });
+    panel.querySelector('h3')?.setAttribute('tabindex', '-1');
+    panel.querySelector('h3')?.focus();
+  };
+
+  return { element, reload: () => load(true), update: () => load(false), focusObligation };
 }

@@ -108,7 +108,8 @@ export async function render(main, { user, params: [id] }) {
     el.querySelector('textarea, input, button[type=submit]')?.focus();
   };
   const actions = {
-    file: (o) => openAction('filing', { o }),
+    // A filing is made with its packet: the Filings section shows it.
+    file: (o) => filings?.focusObligation(o),
     delay: (o) => openAction('delay', { o }),
     hold: () => openAction('hold', {}),
     lift: (held) => openAction('lift', { held }),

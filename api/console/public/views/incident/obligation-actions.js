@@ -1,5 +1,6 @@
-// What compliance records against an incident's obligations from the incident page: a filing with
-// an authority, a delay reason, a law-enforcement hold and its lifting, a re-assessment. Each is one
+// What compliance records against an incident's obligations from the incident page: a delay reason,
+// a law-enforcement hold and its lifting, a re-assessment. (A filing is made with its packet, in the
+// Filings section: filings.js.) Each is one
 // audited API call (api/routes/obligations.ts); which deadlines a hold may pause is the server's
 // call, and the page shows what it answered. A 400 names the field, shown beside it; on any error
 // the form keeps what was typed and nothing was recorded.
@@ -14,7 +15,7 @@ import { AUDIENCE_LABELS, label } from '../../labels.js';
 
 export const obligationLabel = (o) => `${o.jurisdiction} · ${label(AUDIENCE_LABELS, o.audience)}`;
 
-/** Notice to individuals is met by the deliveries; the API refuses a filing for it (409). */
+/** Notice to individuals is met by the deliveries; any other is met by a filing with proof. */
 export const canFile = (o) => o.audience !== 'individuals' && isOpen(o);
 export const isOpen = (o) => o.status === 'pending' || o.status === 'overdue';
 
@@ -26,21 +27,6 @@ const reason = (labelText, hint) => ({ name: 'reason', label: labelText, hint, t
  * when the server has recorded it (from the server's answer).
  */
 const ACTIONS = {
-  filing: {
-    title: ({ o }) => `Record filing: ${obligationLabel(o)}`,
-    intro: ({ o }) => o.citation,
-    fields: () => [
-      {
-        name: 'note',
-        label: 'Filing note',
-        hint: 'How and when the authority was told, and its reference, e.g. “Filed through the ICO portal on 5 March, ref 12345”. The obligation is marked met as of now.',
-        type: 'textarea',
-      },
-    ],
-    submit: 'Record filing',
-    path: ({ o }) => `obligations/${o.id}/filing`,
-    success: ({ o }) => `Filing recorded: ${obligationLabel(o)} is met.`,
-  },
   delay: {
     title: ({ o }) => `Record delay reason: ${obligationLabel(o)}`,
     intro: ({ o }) => (o.delayReason ? `Recorded so far: ${o.delayReason}` : null),

@@ -4,6 +4,7 @@ import { h, notice, replace } from '../../dom.js';
 import { count, countdown, timeEl, uncertain } from '../../format.js';
 import {
   AUDIENCE_LABELS,
+  FILING_CHANNEL_LABELS,
   OBLIGATION_STATUS_LABELS,
   REACH_NEXT_STEPS,
   REACH_STATE_LABELS,
@@ -13,15 +14,24 @@ import { cell, row, table } from '../../table.js';
 import { canFile, isOpen, obligationLabel } from './obligation-actions.js';
 
 /**
- * Filing notes from the audit trail (the obligation itself records only when), by obligation id and
- * by rule and jurisdiction: a re-assessment's new row for the same rule carries the filing over.
+ * What proves each filing, from the audit trail (the obligation itself records only when): by
+ * obligation id and by rule and jurisdiction, since a re-assessment's new row for the same rule
+ * carries the filing over. Only the filing itself (sequence 1) meets an obligation.
  */
 export function filingNotes(events) {
   const notes = new Map();
   for (const e of events) {
-    if (e.action !== 'filing_recorded' || !e.detail?.obligationId) continue;
-    notes.set(e.detail.obligationId, e.detail.note);
-    if (e.detail.ruleId) notes.set(ruleKey(e.detail), e.detail.note);
+    const d = e.detail ?? {};
+    if ((d.sequence ?? 1) !== 1) continue;
+    const note =
+      e.action === 'filing_recorded'
+        ? (d.note ?? `${label(FILING_CHANNEL_LABELS, d.channel)}, reference ${d.reference}`)
+        : e.action === 'filing_sent'
+          ? `${label(FILING_CHANNEL_LABELS, 'email')}${d.recipient ? ` to ${d.recipient}` : ''}`
+          : null;
+    if (!note) continue;
+    if (d.obligationId) notes.set(d.obligationId, note);
+    if (d.ruleId) notes.set(ruleKey(d), note);
   }
   return notes;
 }
@@ -181,7 +191,7 @@ export function renderObligations(body, obligations, filings, actions) {
           actions
             ? cell(
                 { class: 'row-actions' },
-                canFile(o) ? button('Record filing', o, actions.file) : null,
+                canFile(o) ? button('File with its packet', o, actions.file) : null,
                 isOpen(o) ? button('Record delay reason', o, actions.delay) : null,
               )
             : false,
