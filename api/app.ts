@@ -27,6 +27,7 @@ import { bounceRoutes } from './routes/bounces';
 import { dossierRoutes } from './routes/dossier';
 import { letterRoutes } from './routes/letters';
 import { substituteNoticeRoutes } from './routes/substitute-notice';
+import { determinationRoutes } from './routes/determinations';
 import { filingRoutes } from './routes/filings';
 import { priorFilingRoutes } from './routes/prior-filings';
 import type { App, AppDeps } from './types';
@@ -121,6 +122,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(dossierRoutes, deps);
   await app.register(letterRoutes, deps);
   await app.register(substituteNoticeRoutes, { ...deps, templates });
+  await app.register(determinationRoutes, { ...deps, templates });
   await app.register(filingRoutes, deps);
   await app.register(priorFilingRoutes, deps);
   await app.register(consoleRoutes, deps);

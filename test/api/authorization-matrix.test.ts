@@ -65,6 +65,11 @@ const ACCESS: Record<string, readonly Role[] | 'public' | 'webhook secret'> = {
   'POST /api/incidents/:id/hold': ['compliance', 'officer'],
   'POST /api/incidents/:id/hold-lifted': ['compliance', 'officer'],
   'POST /api/incidents/:id/reassessment': ['compliance'],
+  // Determinations: read by staff; proposed, decided (by a second person) and withdrawn by compliance.
+  'GET /api/incidents/:id/determinations': STAFF,
+  'POST /api/incidents/:id/determinations': ['compliance'],
+  'POST /api/incidents/:id/determinations/:determinationId/decision': ['compliance'],
+  'POST /api/incidents/:id/determinations/:determinationId/withdrawal': ['compliance'],
   'GET /api/incidents/:id/prior-filings': STAFF,
   // Filings with their proof: sent or recorded by compliance; the receipts for those who run the incident.
   'POST /api/incidents/:id/packets/:packetId/send': ['compliance'],
