@@ -236,6 +236,24 @@ const EnvFields = z.object({
   NOTICE_COST_PER_EMAIL_USD: z.coerce.number().min(0).default(0.01),
   /** The toll-free number a substitute notice names (HIPAA asks for one); unset: none is printed. */
   SUBSTITUTE_TOLL_FREE_NUMBER: z.string().trim().min(1).optional(),
+
+  /**
+   * Where authorities take filings by email, as JSON: rule id → address, e.g.
+   * {"US-MD.regulator":"idtheft@oag.state.md.us"} (core/law/packets.ts `submissionFor`). A rule
+   * without one is filed by portal or post and recorded with its receipt.
+   */
+  FILING_EMAILS: z
+    .string()
+    .default('{}')
+    .transform((text, ctx) => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'must be a JSON object of rule id to email address' });
+        return z.NEVER;
+      }
+    })
+    .pipe(z.record(z.string().min(1), z.email({ message: 'must be an email address' }))),
 });
 
 const EnvSchema = EnvFields.superRefine((e, ctx) => {
@@ -392,6 +410,11 @@ export interface Config {
     /** SUBSTITUTE_TOLL_FREE_NUMBER, printed on the website and media texts; null: none. */
     tollFreeNumber: string | null;
   };
+  /** Filing packets (core/use-cases/packets.ts). */
+  filing: {
+    /** FILING_EMAILS: rule id → the address the authority takes filings at. */
+    emails: Readonly<Record<string, string>>;
+  };
   policy: {
     individualNoticeTargetHours: number;
     reminderFractions: number[];
@@ -533,6 +556,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       costPerEmailUsd: e.NOTICE_COST_PER_EMAIL_USD,
       tollFreeNumber: e.SUBSTITUTE_TOLL_FREE_NUMBER ?? null,
     },
+    filing: { emails: Object.freeze({ ...e.FILING_EMAILS }) },
     delivery: {
       batchSize: e.DELIVERY_BATCH_SIZE,
       shards: e.DELIVERY_SHARDS,

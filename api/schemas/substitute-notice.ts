@@ -5,16 +5,13 @@ import {
   SUBSTITUTE_ELEMENTS,
   SUBSTITUTE_REASONS,
   SUBSTITUTE_STATUSES,
+  SUBSTITUTE_TEXT_AUDIENCES,
 } from '../../core/domain/substitute-notice';
 import { RECORDABLE_ELEMENTS } from '../../core/use-cases/substitute-texts';
 import { Instant } from './common';
 
 /** Payloads of the substitute-notice routes (api/routes/substitute-notice.ts). */
 
-const TEXT_AUDIENCES = NOTICE_AUDIENCES.filter((a) => a !== 'individuals') as [
-  'substitute_website',
-  'substitute_media',
-];
 
 export const SubstituteParams = z.strictObject({
   id: z.uuid({ message: 'must be a UUID' }),
@@ -94,7 +91,7 @@ export const SubstituteOverview = z.object({
 export const ReviewResult = z.object({ open: z.number(), carriedOut: z.number(), drafted: z.number() });
 
 export const ReviseTextBody = z.strictObject({
-  audience: z.enum(TEXT_AUDIENCES),
+  audience: z.enum(SUBSTITUTE_TEXT_AUDIENCES),
   whatHappened: z.string().trim().min(10).max(10_000),
   whatWeAreDoing: z.string().trim().min(10).max(10_000),
 });

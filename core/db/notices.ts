@@ -1,5 +1,6 @@
 import type { CompanyContact } from '../domain/content-parts';
 import type { ApprovalDecision, NoticeStatus } from '../domain/model';
+import type { PacketContent } from '../law/packets';
 import type { NoticeAudience } from '../domain/substitute-notice';
 import { TemplateSnapshotMissingError } from '../errors';
 import type { Queryable } from './pool';
@@ -15,6 +16,11 @@ export interface NoticeContent {
    * data): the categories involved (worded), the regions it is for, the day of discovery.
    */
   substitute?: { categories: string[]; regions: string[]; discoveredOn: string; tollFree: string | null };
+  /**
+   * A filing packet only (audience `filing_packet`): what is filed with the authority, element by
+   * element with the provision asking for each (core/law/packets.ts).
+   */
+  packet?: PacketContent;
 }
 
 export interface Notice {
@@ -22,6 +28,11 @@ export interface Notice {
   incidentId: string;
   /** Whom the text is for: the individuals' notice, or a substitute notice's website or media text. */
   audience: NoticeAudience;
+  /**
+   * Which text of its audience: '' for the individuals' notice and the substitute texts (one each
+   * per incident); '<ruleId>@<jurisdiction>#<sequence>' for a filing packet (migration 020).
+   */
+  subject: string;
   version: number;
   status: NoticeStatus;
   content: NoticeContent;
@@ -36,7 +47,7 @@ export interface Notice {
   revisedBy: string | null;
 }
 
-const COLUMNS = `n.id, n.incident_id AS "incidentId", n.audience, n.version, n.status, n.content,
+const COLUMNS = `n.id, n.incident_id AS "incidentId", n.audience, n.subject, n.version, n.status, n.content,
   n.template_version AS "templateVersion", n.content_hash AS "contentHash", n.drafted_at AS "draftedAt",
   n.decided_by AS "decidedBy", u.display_name AS "decidedByName", n.decided_at AS "decidedAt",
   n.decision_comment AS "decisionComment", n.revised_by AS "revisedBy"`;
@@ -73,16 +84,18 @@ export async function draft(
     revisedBy?: string | null;
     /** @default 'individuals' */
     audience?: NoticeAudience;
+    /** @default '' (a filing packet names its obligation and sequence, core/use-cases/packets.ts) */
+    subject?: string;
   },
 ): Promise<Notice> {
   const { rows } = await db.query<{ id: string }>(
     `WITH superseded AS (
        UPDATE notices SET status = 'superseded'
-       WHERE incident_id = $1 AND audience = $7 AND status = 'pending_approval' AND version <= $5
+       WHERE incident_id = $1 AND audience = $7 AND subject = $8 AND status = 'pending_approval' AND version <= $5
      )
-     INSERT INTO notices (incident_id, audience, version, content, template_version, content_hash, revised_by)
-     VALUES ($1, $7, $5 + 1, $2, $3, $4, $6)
-     ON CONFLICT (incident_id, audience, version) DO UPDATE SET version = notices.version
+     INSERT INTO notices (incident_id, audience, subject, version, content, template_version, content_hash, revised_by)
+     VALUES ($1, $7, $8, $5 + 1, $2, $3, $4, $6)
+     ON CONFLICT (incident_id, audience, subject, version) DO UPDATE SET version = notices.version
      RETURNING id`,
     [
       incidentId,
@@ -92,6 +105,7 @@ export async function draft(
       notice.afterVersion,
       notice.revisedBy ?? null,
       notice.audience ?? 'individuals',
+      notice.subject ?? '',
     ],
   );
   return (await get(db, rows[0]!.id))!;
@@ -105,16 +119,21 @@ export async function get(db: Queryable, id: string): Promise<Notice | null> {
   return rows[0] ?? null;
 }
 
-/** An incident's notice versions for one audience (by default the individuals'), newest first. */
+/**
+ * An incident's notice versions for one audience (by default the individuals'), newest first; with
+ * `subject`, only that text's (one filing packet's), else every subject's, by subject.
+ */
 export async function listForIncident(
   db: Queryable,
   incidentId: string,
   audience: NoticeAudience = 'individuals',
+  subject?: string,
 ): Promise<Notice[]> {
   const { rows } = await db.query<Notice>(
     `SELECT ${COLUMNS} FROM notices n LEFT JOIN users u ON u.id = n.decided_by
-     WHERE n.incident_id = $1 AND n.audience = $2 ORDER BY n.version DESC`,
-    [incidentId, audience],
+     WHERE n.incident_id = $1 AND n.audience = $2 AND ($3::text IS NULL OR n.subject = $3)
+     ORDER BY n.subject, n.version DESC`,
+    [incidentId, audience, subject ?? null],
   );
   return rows;
 }

@@ -52,4 +52,6 @@ export interface AuthorityContact {
   website?: string;
   phone?: string;
   postalAddress?: string;
+  /** Where the authority takes filings by email (core/law/packets.ts `submissionFor`); FILING_EMAILS may add one. */
+  email?: string;
 }

@@ -8,8 +8,16 @@
  * texts of a substitute notice (core/use-cases/substitute-notice.ts): the public website posting and
  * the media notice. Each is drafted from a template snapshot and approved four-eyes in the same way.
  */
-export const NOTICE_AUDIENCES = ['individuals', 'substitute_website', 'substitute_media'] as const;
+export const NOTICE_AUDIENCES = ['individuals', 'substitute_website', 'substitute_media', 'filing_packet'] as const;
 export type NoticeAudience = (typeof NOTICE_AUDIENCES)[number];
+
+/**
+ * The two texts of a substitute notice. (`filing_packet`, since migration 020, is what is filed with
+ * an authority other than the individuals: core/use-cases/packets.ts; many per incident, told apart
+ * by `notices.subject`.)
+ */
+export const SUBSTITUTE_TEXT_AUDIENCES = ['substitute_website', 'substitute_media'] as const;
+export type SubstituteTextAudience = (typeof SUBSTITUTE_TEXT_AUDIENCES)[number];
 
 /**
  * What a substitute notice consists of (core/law `SubstituteNotice`), one element each:

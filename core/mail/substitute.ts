@@ -1,5 +1,5 @@
 import type { NoticeContent } from '../db/notices';
-import type { NoticeAudience } from '../domain/substitute-notice';
+import type { SubstituteTextAudience } from '../domain/substitute-notice';
 import type { RenderedParts, TemplateSet } from './templates';
 
 /**
@@ -10,7 +10,7 @@ import type { RenderedParts, TemplateSet } from './templates';
  */
 export function renderSubstituteText(
   set: TemplateSet,
-  audience: Exclude<NoticeAudience, 'individuals'>,
+  audience: SubstituteTextAudience,
   content: NoticeContent,
   postedUntil: string | null,
 ): RenderedParts {

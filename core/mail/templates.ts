@@ -29,6 +29,8 @@ export const TEMPLATE_NAMES = [
   // A substitute notice's public website posting and its media notice (core/use-cases/substitute-notice.ts).
   'substitute-website',
   'substitute-media',
+  // What is filed with an authority other than the individuals (core/use-cases/packets.ts).
+  'filing-packet',
 ] as const;
 export type TemplateName = (typeof TEMPLATE_NAMES)[number];
 

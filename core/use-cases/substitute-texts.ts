@@ -8,7 +8,8 @@ import type { Pool, Queryable } from '../db/pool';
 import { inTransaction } from '../db/pool';
 import * as substitutes from '../db/substitute-notices';
 import type { SubstituteNoticeRow } from '../db/substitute-notices';
-import type { NoticeAudience, SubstituteElement } from '../domain/substitute-notice';
+import type { SubstituteElement, SubstituteTextAudience } from '../domain/substitute-notice';
+import { SUBSTITUTE_TEXT_AUDIENCES } from '../domain/substitute-notice';
 import {
   ConflictError,
   ForbiddenError,
@@ -46,7 +47,7 @@ export interface SubstituteDeps {
 }
 
 /** The texts a substitute notice may need, by the element that carries them. */
-const TEXT_OF: Partial<Record<SubstituteElement, Exclude<NoticeAudience, 'individuals'>>> = {
+const TEXT_OF: Partial<Record<SubstituteElement, SubstituteTextAudience>> = {
   website: 'substitute_website',
   media: 'substitute_media',
 };
@@ -157,8 +158,8 @@ async function substituteContent(
 }
 
 /** The text audiences the incident's open substitute notices still need (an element not yet recorded). */
-function textsNeeded(rows: SubstituteNoticeRow[]): Exclude<NoticeAudience, 'individuals'>[] {
-  const needed = new Set<Exclude<NoticeAudience, 'individuals'>>();
+function textsNeeded(rows: SubstituteNoticeRow[]): SubstituteTextAudience[] {
+  const needed = new Set<SubstituteTextAudience>();
   for (const row of rows.filter((r) => r.status === 'open'))
     for (const e of row.elements) {
       const text = TEXT_OF[e.kind];
@@ -174,7 +175,7 @@ function textsNeeded(rows: SubstituteNoticeRow[]): Exclude<NoticeAudience, 'indi
 async function draftText(
   deps: SubstituteDeps,
   incidentId: string,
-  audience: Exclude<NoticeAudience, 'individuals'>,
+  audience: SubstituteTextAudience,
   revision: { whatHappened: string; whatWeAreDoing: string; actorId: string } | null,
 ): Promise<Notice | null> {
   const versions = await notices.listForIncident(deps.pool, incidentId, audience);
@@ -240,7 +241,7 @@ export async function reviseSubstituteText(
   actor: Actor,
   input: {
     incidentId: string;
-    audience: Exclude<NoticeAudience, 'individuals'>;
+    audience: SubstituteTextAudience;
     whatHappened: string;
     whatWeAreDoing: string;
   },
@@ -269,7 +270,11 @@ export async function decideSubstituteText(
 ): Promise<Exclude<AppliedDecision, { outcome: 'refused' }>> {
   return inTransaction(deps.pool, async (tx) => {
     const notice = await notices.get(tx, input.noticeId);
-    if (!notice || notice.incidentId !== input.incidentId || notice.audience === 'individuals') {
+    if (
+      !notice ||
+      notice.incidentId !== input.incidentId ||
+      !(SUBSTITUTE_TEXT_AUDIENCES as readonly string[]).includes(notice.audience)
+    ) {
       throw new NotFoundError(`No substitute notice text ${input.noticeId} in this incident`);
     }
     const { decisionId } = await recordDecisionIn(tx, actor, input, notice.audience);
@@ -412,7 +417,7 @@ export async function substituteOverview(deps: SubstituteDeps, incidentId: strin
     substitutes.listForIncident(deps.pool, incidentId),
     substitutes.posting(deps.pool, incidentId),
   ]);
-  const text = async (audience: Exclude<NoticeAudience, 'individuals'>): Promise<SubstituteText | null> => {
+  const text = async (audience: SubstituteTextAudience): Promise<SubstituteText | null> => {
     const latest = (await notices.listForIncident(deps.pool, incidentId, audience))[0];
     if (!latest) return null;
     const set = await deps.templates.get(latest.templateVersion);
