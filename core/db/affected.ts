@@ -268,6 +268,76 @@ export async function groupsByJurisdiction(db: Queryable, incidentId: string): P
   return rows;
 }
 
+/** People of one jurisdiction sharing what was exposed about them and where else they have records. */
+export interface PersonGroupRow extends AffectedGroupRow {
+  /** Every jurisdiction of these people's records when they have several (merged into one notice), sorted; else null. */
+  personJurisdictions: string[] | null;
+}
+
+/**
+ * People counted as the statutes count them (issue 15 item 6), for the law engine: one group per
+ * (jurisdiction, what was exposed about the person, the person's jurisdictions). A threshold then
+ * counts only the people whose data triggers the rule — 400 Florida residents whose SSNs were exposed
+ * and 5,000 whose only email address was are a group of 400 with `ssn` and one of 5,000 with `email`,
+ * not 5,400 with both — and a pooled total counts a person with records in several jurisdictions
+ * once (core/law `countPeople`, by `personJurisdictions`). A person counts in every jurisdiction one
+ * of their records is in, with their notice's categories (the union over their records, as
+ * `groupsByJurisdiction`). One statement: merged records look up their recipient by primary key.
+ */
+export async function personGroups(db: Queryable, incidentId: string): Promise<PersonGroupRow[]> {
+  const { rows } = await db.query<PersonGroupRow>(
+    `SELECT a.jurisdiction, min(a.country) AS country,
+            coalesce(r.categories, a.categories) AS categories,
+            CASE WHEN a.merged_into IS NULL THEN a.notice_jurisdictions ELSE r.notice_jurisdictions END
+              AS "personJurisdictions",
+            count(DISTINCT coalesce(a.merged_into, a.customer_id))::int AS count
+     FROM affected_customers a
+     LEFT JOIN LATERAL (
+       SELECT r.categories, r.notice_jurisdictions FROM affected_customers r
+       WHERE a.merged_into IS NOT NULL AND r.incident_id = a.incident_id AND r.customer_id = a.merged_into
+     ) r ON true
+     WHERE a.incident_id = $1
+     GROUP BY a.jurisdiction, 3, 4
+     ORDER BY a.jurisdiction, 3, 4`,
+    [incidentId],
+  );
+  return rows;
+}
+
+/**
+ * When notice to each jurisdiction's people actually went out: per jurisdiction, the earliest email
+ * sent (a delivery `sent`, or `bounced` after it was sent) or letter posted (migration 016: its day,
+ * read as the start of that day in UTC, the earliest it can have been) to anyone with a record
+ * there (a merged record through its person's notice). An email to someone without a lawful channel
+ * is part of a substitute notice, not individual notice, and is left out. Jurisdictions nobody was
+ * notified in yet are absent. Per person first, then one hash join with the affected records.
+ */
+export async function individualNoticeTimes(
+  db: Queryable,
+  incidentId: string,
+): Promise<Record<string, Date>> {
+  const { rows } = await db.query<{ jurisdiction: string; at: Date }>(
+    `WITH sent AS (
+       SELECT customer_id, min(at) AS at FROM (
+         SELECT d.customer_id, d.sent_at AS at
+         FROM deliveries d
+         JOIN affected_customers p ON p.incident_id = d.incident_id AND p.customer_id = d.customer_id
+         WHERE d.incident_id = $1 AND d.status IN ('sent', 'bounced') AND d.sent_at IS NOT NULL
+           AND p.channel IS DISTINCT FROM 'none'
+         UNION ALL
+         SELECT l.customer_id, l.posted_on::timestamp AT TIME ZONE 'UTC'
+         FROM letters l WHERE l.incident_id = $1 AND l.posted_on IS NOT NULL
+       ) x GROUP BY customer_id
+     )
+     SELECT a.jurisdiction, min(s.at) AS at
+     FROM affected_customers a JOIN sent s ON s.customer_id = coalesce(a.merged_into, a.customer_id)
+     WHERE a.incident_id = $1
+     GROUP BY a.jurisdiction`,
+    [incidentId],
+  );
+  return Object.fromEntries(rows.map((r) => [r.jurisdiction, r.at]));
+}
+
 export interface AffectedCustomerRow {
   customerId: number;
   externalId: string;

@@ -178,3 +178,30 @@ export async function nextDeadlines(
   );
   return new Map(rows.map(({ incidentId, ...d }) => [incidentId, d]));
 }
+
+/** A working and legal deadline recomputed in place (core/use-cases/obligations.ts `reassessAfterNotice`). */
+export interface DueTimeMove {
+  id: string;
+  legalDueAt: Date | null;
+  dueAt: Date | null;
+  /** An overdue obligation whose deadline moved into the future: pending again. */
+  reopen: boolean;
+}
+
+/** Moves the due times of current obligations in one statement; `reopen` makes an overdue one pending. */
+export async function moveDueTimes(db: Queryable, moves: DueTimeMove[]): Promise<void> {
+  if (moves.length === 0) return;
+  await db.query(
+    `UPDATE obligations o
+     SET legal_due_at = m.legal_due_at, due_at = m.due_at,
+         status = CASE WHEN m.reopen AND o.status = 'overdue' THEN 'pending' ELSE o.status END
+     FROM unnest($1::uuid[], $2::timestamptz[], $3::timestamptz[], $4::boolean[]) AS m(id, legal_due_at, due_at, reopen)
+     WHERE o.id = m.id AND o.superseded_at IS NULL`,
+    [
+      moves.map((m) => m.id),
+      moves.map((m) => m.legalDueAt),
+      moves.map((m) => m.dueAt),
+      moves.map((m) => m.reopen),
+    ],
+  );
+}

@@ -2,9 +2,11 @@ import { DateTime } from 'luxon';
 import type { DataCategory } from '../domain/categories';
 import { CONTENT_PARTS } from '../domain/content-parts';
 import type { AuthorityContact, ContentPart } from '../domain/content-parts';
+import type { DeterminationFact, DeterminationKind } from '../domain/determinations';
 import { AUDIENCES } from '../domain/model';
 import { computeDueAt, deadlineAnchor, describeDeadline } from './deadlines';
 import { RULES } from './rules';
+import { GDPR_STATES } from './rules/gdpr';
 import type {
   AffectedGroup,
   DeadlineAnchor,
@@ -25,6 +27,20 @@ import type {
 export const NOT_REQUIRED_REASONS = {
   encrypted: 'encrypted, key not compromised',
 } as const;
+
+/** A determination kind in the words of an obligation's reason. */
+const DETERMINATION_LABELS: Readonly<Record<DeterminationKind, string>> = {
+  no_risk_of_harm: 'no risk of harm',
+  lead_supervisory_authority: 'lead supervisory authority',
+  exemption: 'exemption',
+  safe_harbour: 'safe harbour',
+  law_enforcement_request: 'law-enforcement request',
+};
+
+/** The reason kept on an obligation a determination made not required. */
+export function determinationReason(determination: Pick<DeterminationFact, 'kind' | 'reason'>): string {
+  return `Determination: ${DETERMINATION_LABELS[determination.kind]} — ${determination.reason}`;
+}
 
 /** Whether a rule was in force on the local date of discovery (in the rule's zone). */
 export function inForceAt(rule: Rule, at: Date): boolean {
@@ -89,13 +105,28 @@ export function triggeredBy(rule: Rule, categories: readonly DataCategory[]): bo
   return categories.some((c) => rule.triggers.includes(c));
 }
 
-function sum(groups: readonly AffectedGroup[]): number {
-  return groups.reduce((n, g) => n + g.count, 0);
+/**
+ * How many people these groups hold. A person with records in several jurisdictions is in a group
+ * under each of them (same `personJurisdictions`, same categories, same count): counted once here,
+ * so a pooled total (HIPAA's, a country's over its regions) never counts one person twice.
+ */
+export function countPeople(groups: readonly AffectedGroup[]): number {
+  const seen = new Set<string>();
+  let n = 0;
+  for (const g of groups) {
+    if (g.personJurisdictions && g.personJurisdictions.length > 1) {
+      const key = `${[...g.personJurisdictions].sort().join(',')}|${[...g.categories].sort().join(',')}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+    }
+    n += g.count;
+  }
+  return n;
 }
 
 /** The groups that trigger the rule: by category, or all of them once `orWhenAffectedAtLeast` is reached. */
 function triggeredGroups(rule: Rule, groups: readonly AffectedGroup[]): AffectedGroup[] {
-  if (rule.orWhenAffectedAtLeast !== undefined && sum(groups) >= rule.orWhenAffectedAtLeast)
+  if (rule.orWhenAffectedAtLeast !== undefined && countPeople(groups) >= rule.orWhenAffectedAtLeast)
     return [...groups];
   return groups.filter((g) => triggeredBy(rule, g.categories));
 }
@@ -112,10 +143,43 @@ function regimeApplies(rule: Rule, facts: IncidentFacts): boolean {
   return rule.requiresRegime === undefined || facts.regimes[rule.requiresRegime] === true;
 }
 
-/** In force at discovery, for this company's profile, and (NYDFS's extortion notice) after its event. */
+/**
+ * The approved determinations of a kind that reach a jurisdiction: naming it, naming one of its rules
+ * (rule ids begin with their jurisdiction, '<jurisdiction>.<audience>…'), or covering the whole incident.
+ */
+function determinationsReaching(
+  facts: IncidentFacts,
+  kind: DeterminationKind,
+  jurisdiction: string,
+): DeterminationFact[] {
+  return (facts.determinations ?? []).filter(
+    (d) =>
+      d.kind === kind &&
+      (d.jurisdictions.length === 0 || d.jurisdictions.includes(jurisdiction)) &&
+      (d.ruleIds.length === 0 || d.ruleIds.some((id) => id.startsWith(`${jurisdiction}.`))),
+  );
+}
+
+/** The determination kind a rule follows from (`onlyWhen: { determination }`), if any. */
+function followsFrom(rule: Rule): DeterminationKind | null {
+  return typeof rule.onlyWhen === 'object' ? rule.onlyWhen.determination : null;
+}
+
+/**
+ * In force at discovery, for this company's profile, and after its event: NYDFS's extortion notice
+ * after the payment; a duty that follows from a determination once one reaching its jurisdiction is
+ * approved.
+ */
 export function inPlay(rule: Rule, facts: IncidentFacts): boolean {
   if (rule.onlyWhen === 'extortion_payment' && !facts.extortionPaidAt) return false;
+  const kind = followsFrom(rule);
+  if (kind && determinationsReaching(facts, kind, rule.jurisdiction).length === 0) return false;
   return inForceAt(rule, facts.discoveredAt) && regimeApplies(rule, facts);
+}
+
+/** Whether a rule's duty must be met before any individual in its jurisdiction is notified (Maryland, New Jersey). */
+export function mustPrecedeIndividualNotice(ruleId: string, rules: readonly Rule[] = RULES): boolean {
+  return rules.find((r) => r.id === ruleId)?.beforeIndividualNotice === true;
 }
 
 function safeHarboured(rule: Rule, facts: IncidentFacts): boolean {
@@ -138,20 +202,42 @@ function earliest(...dates: (Date | null | undefined)[]): Date | null {
   return best;
 }
 
-function anchorInstant(anchor: DeadlineAnchor, facts: IncidentFacts): Date | null {
+function anchorInstant(
+  anchor: DeadlineAnchor,
+  facts: IncidentFacts,
+  rule: Rule,
+  individualNoticeAt: Date | null,
+): Date | null {
   switch (anchor) {
     case 'discovery':
       return facts.discoveredAt;
     case 'materiality_determination':
       return facts.materialityDeterminedAt ?? null;
     case 'individual_notice':
-      return facts.individualNoticeAt ?? null;
+      return individualNoticeAt;
     case 'notifiable_assessment':
       // Until the assessment is recorded, assume it was made at discovery: the earliest, so never late.
       return facts.notifiableAssessedAt ?? facts.discoveredAt;
     case 'extortion_payment':
       return facts.extortionPaidAt ?? null;
+    case 'determination': {
+      // The first approved determination the duty follows from.
+      const kind = followsFrom(rule);
+      const reaching = kind ? determinationsReaching(facts, kind, rule.jurisdiction) : [];
+      return earliest(...reaching.map((d) => d.approvedAt));
+    }
   }
+}
+
+/**
+ * When the notice to an obligation's people actually went out: the earliest recorded for its own
+ * jurisdiction, else for the jurisdictions of the people it counts (a pooled or country-wide
+ * obligation), else the incident's (`individualNoticeAt`); null before any went out.
+ */
+function actualNoticeAt(facts: IncidentFacts, jurisdiction: string, counted: readonly string[]): Date | null {
+  const by = facts.individualNoticeAtByJurisdiction;
+  const own = by?.[jurisdiction] ?? (by ? earliest(...counted.map((j) => by[j])) : null);
+  return own ?? facts.individualNoticeAt ?? null;
 }
 
 /**
@@ -166,18 +252,23 @@ function deadlinesFor(
   facts: IncidentFacts,
   policyTarget: Date,
   plannedIndividualNotice: Date,
+  noticeAt: Date | null,
 ): { legalDueAt: Date | null; dueAt: Date | null } {
   const anchor = deadlineAnchor(rule.deadline);
-  const at = anchorInstant(anchor, facts);
+  const at = anchorInstant(anchor, facts, rule, noticeAt);
   let legalDueAt = at ? computeDueAt(rule.deadline, at, rule.timeZone, rule.jurisdiction) : null;
   let dueAt: Date | null;
   if (anchor === 'individual_notice') {
     dueAt = computeDueAt(
       rule.deadline,
-      facts.individualNoticeAt ?? plannedIndividualNotice,
+      noticeAt ?? plannedIndividualNotice,
       rule.timeZone,
       rule.jurisdiction,
     );
+  } else if (anchor === 'determination' && rule.deadline.kind === 'without_unreasonable_delay') {
+    // A duty that conditions the determination itself (Alaska: "after written notification to the
+    // attorney general"): due at once, when it is approved.
+    dueAt = earliest(legalDueAt, at);
   } else if (rule.deadline.kind === 'without_unreasonable_delay') {
     dueAt = earliest(legalDueAt, policyTarget);
   } else {
@@ -185,8 +276,8 @@ function deadlinesFor(
   }
   if (rule.audience === 'individuals') dueAt = earliest(dueAt, policyTarget);
   if (rule.notLaterThanIndividualNotice) {
-    legalDueAt = earliest(legalDueAt, facts.individualNoticeAt);
-    dueAt = earliest(dueAt, facts.individualNoticeAt ?? plannedIndividualNotice);
+    legalDueAt = earliest(legalDueAt, noticeAt);
+    dueAt = earliest(dueAt, noticeAt ?? plannedIndividualNotice);
   }
   return { legalDueAt, dueAt };
 }
@@ -196,6 +287,8 @@ interface Applicable {
   jurisdiction: string;
   count: number;
   categories: DataCategory[];
+  /** The jurisdictions of the people counted (for the time their notice went out). */
+  counted: string[];
 }
 
 /** Every (rule, jurisdiction) that applies to these groups, before safe harbour. */
@@ -210,18 +303,98 @@ function applicable(
     if (!inPlay(rule, facts)) continue;
     for (const [jurisdiction, bucket] of bucketsFor(rule, normalised)) {
       const triggered = triggeredGroups(rule, bucket);
-      const count = sum(triggered);
+      const count = countPeople(triggered);
       const perIncident = rule.scope?.kind === 'incident';
       if (!perIncident && count === 0) continue;
       if (!meetsThreshold(rule, count)) continue;
       const categories = [...new Set((perIncident ? bucket : triggered).flatMap((g) => g.categories))];
-      found.push({ rule, jurisdiction, count: perIncident ? sum(bucket) : count, categories });
+      const counted = [...new Set(triggered.map((g) => g.jurisdiction))];
+      found.push({
+        rule,
+        jurisdiction,
+        count: perIncident ? countPeople(bucket) : count,
+        categories,
+        counted,
+      });
     }
   }
   return found;
 }
 
 const AUDIENCE_ORDER = new Map(AUDIENCES.map((a, i) => [a, i]));
+
+/** The GDPR lead supervisory authority (Art. 56) an approved determination names, if any: the latest. */
+interface LeadAuthority {
+  jurisdiction: string;
+  determination: DeterminationFact;
+}
+
+function leadAuthority(facts: IncidentFacts): LeadAuthority | null {
+  const named = (facts.determinations ?? [])
+    .filter(
+      (d) =>
+        d.kind === 'lead_supervisory_authority' &&
+        d.leadJurisdiction !== null &&
+        GDPR_STATES.includes(d.leadJurisdiction),
+    )
+    .sort((a, b) => a.approvedAt.getTime() - b.approvedAt.getTime())
+    .at(-1);
+  return named ? { jurisdiction: named.leadJurisdiction!, determination: named } : null;
+}
+
+/** A GDPR Art. 33 supervisory-authority rule (one per EU/EEA member state, rules/gdpr.ts). */
+function isGdprAuthorityRule(rule: Rule): boolean {
+  return rule.regime === 'GDPR' && rule.audience === 'regulator';
+}
+
+/**
+ * One-stop shop (GDPR Art. 56(1), Art. 33(1) "the supervisory authority competent in accordance with
+ * Article 55"): the lead authority's rule counts every EU/EEA person, wherever in the EU/EEA they
+ * live, so its obligation exists even where the lead's own state has no one affected.
+ */
+function withLeadAuthority(rules: readonly Rule[], lead: LeadAuthority | null): readonly Rule[] {
+  if (!lead) return rules;
+  return rules.map((r) =>
+    isGdprAuthorityRule(r) && r.jurisdiction === lead.jurisdiction
+      ? { ...r, scope: { kind: 'pooled', where: { countries: GDPR_STATES } } }
+      : r,
+  );
+}
+
+/**
+ * Why an approved determination makes this obligation not required, or null. The lead authority's
+ * makes every other GDPR supervisory authority's not required; a law-enforcement request holds
+ * delivery and never removes a duty; a duty that follows from a determination is never removed by
+ * one of the kind it follows from.
+ */
+function determinedNotRequired(
+  rule: Rule,
+  jurisdiction: string,
+  facts: IncidentFacts,
+  lead: LeadAuthority | null,
+): string | null {
+  if (lead && isGdprAuthorityRule(rule) && jurisdiction !== lead.jurisdiction) {
+    const scope = lead.determination.jurisdictions;
+    if (scope.length === 0 || scope.includes(jurisdiction)) {
+      const authority = withLeadAuthorityName(lead);
+      return `Lead supervisory authority under GDPR Art. 56: ${authority} (${lead.jurisdiction})`;
+    }
+  }
+  const covering = (facts.determinations ?? []).find(
+    (d) =>
+      d.kind !== 'law_enforcement_request' &&
+      d.kind !== 'lead_supervisory_authority' &&
+      d.kind !== followsFrom(rule) &&
+      (d.ruleIds.length === 0 || d.ruleIds.includes(rule.id)) &&
+      (d.jurisdictions.length === 0 || d.jurisdictions.includes(jurisdiction)),
+  );
+  return covering ? determinationReason(covering) : null;
+}
+
+function withLeadAuthorityName(lead: LeadAuthority): string {
+  const rule = RULES.find((r) => isGdprAuthorityRule(r) && r.jurisdiction === lead.jurisdiction);
+  return rule?.authority?.name ?? lead.jurisdiction;
+}
 
 /**
  * Every obligation the incident gives rise to: one per (rule, jurisdiction). Rules below their
@@ -237,7 +410,8 @@ export function assessObligations(
   const policyTarget = new Date(
     facts.discoveredAt.getTime() + policy.individualNoticeTargetHours * 3_600_000,
   );
-  const found = applicable(facts, groups, rules);
+  const lead = leadAuthority(facts);
+  const found = applicable(facts, groups, withLeadAuthority(rules, lead));
   const drafts: ObligationDraft[] = [];
   // Individuals first: other deadlines may count from their planned notice.
   const plannedNotice = new Map<string, Date>();
@@ -245,11 +419,19 @@ export function assessObligations(
     ...found.filter((a) => a.rule.audience === 'individuals'),
     ...found.filter((a) => a.rule.audience !== 'individuals'),
   ];
-  for (const { rule, jurisdiction, count, categories } of ordered) {
-    const harboured = safeHarboured(rule, facts);
-    const { legalDueAt, dueAt } = harboured
+  for (const { rule, jurisdiction, count, categories, counted } of ordered) {
+    const notRequired = safeHarboured(rule, facts)
+      ? NOT_REQUIRED_REASONS.encrypted
+      : determinedNotRequired(rule, jurisdiction, facts, lead);
+    const { legalDueAt, dueAt } = notRequired
       ? { legalDueAt: null, dueAt: null }
-      : deadlinesFor(rule, facts, policyTarget, plannedNotice.get(jurisdiction) ?? policyTarget);
+      : deadlinesFor(
+          rule,
+          facts,
+          policyTarget,
+          plannedNotice.get(jurisdiction) ?? policyTarget,
+          actualNoticeAt(facts, jurisdiction, counted),
+        );
     if (rule.audience === 'individuals' && dueAt) {
       plannedNotice.set(jurisdiction, earliest(plannedNotice.get(jurisdiction), dueAt) ?? dueAt);
     }
@@ -262,8 +444,8 @@ export function assessObligations(
       deadlineText: describeRuleDeadline(rule),
       legalDueAt,
       dueAt,
-      status: harboured ? 'not_required' : 'pending',
-      reason: harboured ? NOT_REQUIRED_REASONS.encrypted : null,
+      status: notRequired ? 'not_required' : 'pending',
+      reason: notRequired,
       affectedCount: count,
       requiredContent: contentFor(rule, categories),
       authority: rule.authority ?? null,

@@ -32,7 +32,8 @@ export function describeThreshold(rule: Rule): string | null {
   if (parts.length === 0) return null;
   const scope = rule.scope?.kind;
   const where = scope === 'pooled' ? ' (in total)' : scope === 'per_jurisdiction' ? ' (per state)' : '';
-  return parts.join('; ') + where;
+  const atOneTime = rule.threshold?.countedAtOneTime ? ', notified at one time' : '';
+  return parts.join('; ') + where + atOneTime;
 }
 
 /** One row per rule, in RULES order. */

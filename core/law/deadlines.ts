@@ -118,6 +118,7 @@ const ANCHOR_TEXT: Readonly<Record<DeadlineAnchor, string>> = {
   individual_notice: 'notice to individuals',
   notifiable_assessment: 'assessing the breach notifiable',
   extortion_payment: 'the extortion payment',
+  determination: 'the determination',
 };
 
 function plural(n: number, unit: string): string {

@@ -34,11 +34,14 @@ export { DEADLINE_ANCHORS, DEFAULT_POLICY, ELECTRONIC_NOTICE_KINDS, NOTICE_RESTR
 export {
   NOT_REQUIRED_REASONS,
   assessObligations,
+  countPeople,
   coversJurisdiction,
   describeRuleDeadline,
+  determinationReason,
   groupsCountedBy,
   inForceAt,
   individualsRulesFor,
+  mustPrecedeIndividualNotice,
   normaliseGroup,
   requiredContentFor,
 } from './assess';
@@ -49,6 +52,7 @@ export {
   addCalendarDays,
   addCalendarMonths,
   computeDueAt,
+  deadlineAnchor,
   describeDeadline,
 } from './deadlines';
 export {

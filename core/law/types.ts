@@ -1,5 +1,6 @@
 import type { DataCategory } from '../domain/categories';
 import type { AuthorityContact, ContentPart } from '../domain/content-parts';
+import type { DeterminationFact, DeterminationKind } from '../domain/determinations';
 import type { Audience, ObligationStatus } from '../domain/model';
 import type { SubstituteElement } from '../domain/substitute-notice';
 
@@ -24,6 +25,11 @@ export const DEADLINE_ANCHORS = [
   'notifiable_assessment',
   /** When the company made an extortion (ransom) payment (23 NYCRR 500.17(c)). */
   'extortion_payment',
+  /**
+   * When the determination a rule follows from was approved (`onlyWhen: { determination }`: Florida's
+   * written no-harm determination to the Department within 30 days, Fla. Stat. § 501.171(4)(c)).
+   */
+  'determination',
 ] as const;
 export type DeadlineAnchor = (typeof DEADLINE_ANCHORS)[number];
 
@@ -96,6 +102,18 @@ export interface IncidentFacts {
   notifiableAssessedAt?: Date | null;
   /** When an extortion payment was made in connection with the incident; rules with `onlyWhen: 'extortion_payment'` need it. */
   extortionPaidAt?: Date | null;
+  /**
+   * When notice to each jurisdiction's people actually went out: the earliest email sent or letter
+   * posted to anyone counted there (core/db/affected.ts `individualNoticeTimes`). Deadlines counted
+   * from the individuals' notice count from it where present (else from `individualNoticeAt`, else
+   * from the planned notice).
+   */
+  individualNoticeAtByJurisdiction?: Readonly<Record<string, Date>>;
+  /**
+   * The incident's approved determinations (core/db/determinations.ts `approvedFacts`): what they
+   * cover is not required, and rules with `onlyWhen: { determination }` follow from them.
+   */
+  determinations?: readonly DeterminationFact[];
   regimes: CompanyRegimes;
 }
 
@@ -106,8 +124,18 @@ export interface AffectedGroup {
   /** ISO 3166-1 alpha-2. */
   country: string;
   count: number;
-  /** Union over the group's customers. */
+  /**
+   * What was exposed about each of the group's people (core/db/affected.ts `personGroups` makes one
+   * group per category set, so a rule triggered by some categories counts only the people whose data
+   * includes them); a coarser caller may pass the union over the group's people.
+   */
   categories: DataCategory[];
+  /**
+   * Set when the group's people have records in several jurisdictions (merged into one notice): all
+   * of them, sorted. Such people are listed in a group under each of those jurisdictions; a pooled
+   * total (HIPAA, a country over its regions) counts them once.
+   */
+  personJurisdictions?: readonly string[] | null;
 }
 
 export interface Policy {
@@ -123,6 +151,13 @@ export interface Threshold {
   minAffected: number;
   /** At most this many (HIPAA: the annual log is for breaches of fewer than 500). */
   maxAffected?: number;
+  /**
+   * The statute counts the persons to be notified "at one time" / "at a single time" (most
+   * credit-bureau provisions: Tex. Bus. & Com. Code § 521.053(h), Fla. Stat. § 501.171(5), Minn.
+   * Stat. § 325E.61 subd. 2, …). Forthright counts everyone the incident's notice goes to, as if
+   * notified at once — the cautious reading: notices sent in batches might each stay under it.
+   */
+  countedAtOneTime?: boolean;
 }
 
 /** Where a group must be for a rule to look at it. */
@@ -234,11 +269,22 @@ export interface Rule {
   scope?: RuleScope;
   /** The rule applies only if the company profile says this sector regime applies. */
   requiresRegime?: CompanyRegime;
-  /** The rule applies only once this event happened (NYDFS: an extortion payment). */
-  onlyWhen?: 'extortion_payment';
+  /**
+   * The rule applies only once this event happened: an extortion payment (NYDFS), or an approved
+   * determination of this kind covering the rule's jurisdiction (the duties that follow from a
+   * no-harm determination: Alaska, Florida, New York, Vermont).
+   */
+  onlyWhen?: 'extortion_payment' | { determination: DeterminationKind };
   deadline: Deadline;
   /** "…or when the individuals are notified, if that is sooner" (Washington, Vermont). */
   notLaterThanIndividualNotice?: boolean;
+  /**
+   * The duty must be met BEFORE any individual in its jurisdiction is notified (Md. Code, Com. Law
+   * § 14-3504(h): the Attorney General "prior to giving the notification"; N.J.S.A. 56:8-163(c)(1):
+   * the State Police "in advance of the disclosure to the customer"): delivery to those people waits
+   * until it is filed or compliance overrides it with a reason.
+   */
+  beforeIndividualNotice?: boolean;
   /** 'encryption': not required when the data was encrypted and the key not compromised. */
   safeHarbour: SafeHarbour;
   requiredContent: readonly ContentPart[];

@@ -1,5 +1,8 @@
 import type { Config } from '../config';
+import * as affected from '../db/affected';
+import * as determinations from '../db/determinations';
 import type { Incident } from '../db/incidents';
+import type { Queryable } from '../db/pool';
 import type { IncidentFacts } from '../law';
 
 /** What of an incident the law engine reads (a stored incident, or a preview's hypothetical one). */
@@ -22,5 +25,24 @@ export function incidentFacts(
     materialityDeterminedAt: incident.materialityDeterminedAt ?? null,
     extortionPaidAt: incident.extortionPaidAt ?? null,
     regimes: config.company.regimes,
+  };
+}
+
+/**
+ * The facts an assessment decides by: `incidentFacts`, with the incident's approved determinations
+ * (core/db/determinations.ts) and the time notice to each jurisdiction's people actually went out
+ * (core/db/affected.ts `individualNoticeTimes`), read inside the caller's transaction.
+ */
+export async function assessmentFacts(
+  db: Queryable,
+  incident: FactsSource & Pick<Incident, 'id'>,
+  config: { company: Pick<Config['company'], 'regimes'> },
+): Promise<IncidentFacts> {
+  const approved = await determinations.approvedFacts(db, incident.id);
+  const noticeTimes = await affected.individualNoticeTimes(db, incident.id);
+  return {
+    ...incidentFacts(incident, config),
+    determinations: approved,
+    individualNoticeAtByJurisdiction: noticeTimes,
   };
 }

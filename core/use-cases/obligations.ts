@@ -11,15 +11,17 @@ import { inTransaction } from '../db/pool';
 import { ConflictError, IncidentNotFoundError, NotFoundError } from '../errors';
 import * as users from '../db/users';
 import {
+  RULES,
   RULES_VERSION,
   assessObligations,
+  deadlineAnchor,
   lawEnforcementDelayPermitted,
   oralHoldLimitDays,
   unplacedGroups,
 } from '../law';
-import type { UnplacedGroup } from '../law';
+import type { ObligationDraft, Rule, UnplacedGroup } from '../law';
 import type { StaffMailer } from '../mail/staff-mailer';
-import { incidentFacts } from './facts';
+import { assessmentFacts, incidentFacts } from './facts';
 import type { Actor } from './types';
 
 export interface ObligationDeps {
@@ -64,22 +66,41 @@ export async function assess(
   incidentId: string,
   actor = 'system',
 ): Promise<number> {
-  return inTransaction(deps.pool, (tx) => assessIn(tx, deps.config, incidentId, actor));
+  return inTransaction(deps.pool, (tx) => assessWithin(tx, deps.config, incidentId, actor));
 }
 
-/** The assessment itself, inside the caller's transaction. */
-async function assessIn(
+/**
+ * What the law asks of the incident now: its people counted as the statutes count them
+ * (core/db/affected.ts `personGroups`), with its approved determinations and the times notice
+ * actually went out (`assessmentFacts`). Read inside the caller's transaction; nothing written.
+ */
+async function draftsFor(
+  tx: Queryable,
+  config: Readonly<Config>,
+  incidentId: string,
+): Promise<{ drafts: ObligationDraft[]; jurisdictions: number; rulesVersion: string | null }> {
+  const incident = await incidents.get(tx, incidentId);
+  if (!incident) throw new IncidentNotFoundError(incidentId);
+  const groups = await affected.personGroups(tx, incidentId);
+  const drafts = assessObligations(await assessmentFacts(tx, incident, config), groups, {
+    individualNoticeTargetHours: config.policy.individualNoticeTargetHours,
+  });
+  const jurisdictions = new Set(groups.map((g) => g.jurisdiction)).size;
+  return { drafts, jurisdictions, rulesVersion: incident.rulesVersion };
+}
+
+/**
+ * The assessment itself, inside the caller's transaction (a determination's approval re-assesses in
+ * its own, core/use-cases/determinations.ts): replaces the current obligations, records the rules
+ * version, and appends `obligations_assessed`. Throws IncidentNotFoundError.
+ */
+export async function assessWithin(
   tx: Queryable,
   config: Readonly<Config>,
   incidentId: string,
   actor: string,
 ): Promise<number> {
-  const incident = await incidents.get(tx, incidentId);
-  if (!incident) throw new IncidentNotFoundError(incidentId);
-  const groups = await affected.groupsByJurisdiction(tx, incidentId);
-  const drafts = assessObligations(incidentFacts(incident, config), groups, {
-    individualNoticeTargetHours: config.policy.individualNoticeTargetHours,
-  });
+  const { drafts, jurisdictions } = await draftsFor(tx, config, incidentId);
   await obligations.replace(
     tx,
     incidentId,
@@ -104,10 +125,70 @@ async function assessIn(
     incidentId,
     actor,
     action: 'obligations_assessed',
-    detail: { rulesVersion: RULES_VERSION, obligations: drafts.length, jurisdictions: groups.length },
+    detail: { rulesVersion: RULES_VERSION, obligations: drafts.length, jurisdictions },
   });
   return drafts.length;
 }
+
+/**
+ * After notices went out (issue 15 item 5): the deadlines counted from the individuals' notice
+ * (California's copy to the Attorney General within 15 days of notifying, Iowa's 5 business days
+ * after, "…or when the individuals are notified, if sooner") are counted again from when notice to
+ * each jurisdiction's people actually went out (core/db/affected.ts `individualNoticeTimes`), not
+ * from the planned time. Only those obligations move, in place (their ids stay, so the workflow's
+ * deadline keys change only with the due time), and only while open and not on hold; an overdue one
+ * whose deadline moved into the future is pending again. One audit entry,
+ * `obligations_reassessed_after_notice`, lists what moved, from and to; none when nothing moved.
+ * Everything else about the assessment (other rules, the rules version) is left as assessed: a
+ * re-assessment stays an explicit act. Returns how many obligations moved. Throws IncidentNotFoundError.
+ */
+export async function reassessAfterNotice(
+  deps: Pick<ObligationDeps, 'pool' | 'config'>,
+  incidentId: string,
+): Promise<{ changed: number }> {
+  return inTransaction(deps.pool, async (tx) => {
+    const { drafts, rulesVersion } = await draftsFor(tx, deps.config, incidentId);
+    const byKey = new Map(drafts.map((d) => [`${d.ruleId}@${d.jurisdiction}`, d]));
+    const now = Date.now();
+    const moves: obligations.DueTimeMove[] = [];
+    const moved: Record<string, unknown>[] = [];
+    for (const o of await obligations.current(tx, incidentId)) {
+      if ((o.status !== 'pending' && o.status !== 'overdue') || o.heldSince) continue;
+      const rule = RULES.find((r) => r.id === o.ruleId);
+      if (!rule || !countsFromIndividualNotice(rule)) continue;
+      const d = byKey.get(`${o.ruleId}@${o.jurisdiction}`);
+      if (!d || d.status !== 'pending') continue;
+      if (sameInstant(d.dueAt, o.dueAt) && sameInstant(d.legalDueAt, o.legalDueAt)) continue;
+      const reopen = o.status === 'overdue' && d.dueAt !== null && d.dueAt.getTime() > now;
+      moves.push({ id: o.id, legalDueAt: d.legalDueAt, dueAt: d.dueAt, reopen });
+      moved.push({
+        obligationId: o.id,
+        ruleId: o.ruleId,
+        jurisdiction: o.jurisdiction,
+        from: { dueAt: o.dueAt, legalDueAt: o.legalDueAt },
+        to: { dueAt: d.dueAt, legalDueAt: d.legalDueAt },
+        ...(reopen ? { reopened: true } : {}),
+      });
+    }
+    if (moves.length === 0) return { changed: 0 };
+    await obligations.moveDueTimes(tx, moves);
+    await audit.append(tx, {
+      incidentId,
+      actor: 'system',
+      action: 'obligations_reassessed_after_notice',
+      detail: { rulesVersion: RULES_VERSION, assessedUnder: rulesVersion, moved },
+    });
+    return { changed: moves.length };
+  });
+}
+
+/** Whether a rule's deadline runs from, or is capped by, the individuals' notice. */
+function countsFromIndividualNotice(rule: Rule): boolean {
+  return deadlineAnchor(rule.deadline) === 'individual_notice' || rule.notLaterThanIndividualNotice === true;
+}
+
+const sameInstant = (a: Date | null, b: Date | null): boolean =>
+  (a === null && b === null) || (a !== null && b !== null && a.getTime() === b.getTime());
 
 /**
  * The incident's people recorded with a country but no region where the law is regional (a US
@@ -167,7 +248,7 @@ export async function reassessIncident(
         after: corrected?.after ?? null,
       },
     });
-    await assessIn(tx, deps.config, incidentId, actor.id);
+    await assessWithin(tx, deps.config, incidentId, actor.id);
     return { rulesVersion: RULES_VERSION, items: await obligations.current(tx, incidentId) };
   });
 }

@@ -132,19 +132,27 @@ export function stateRules(base: StateBase, specs: readonly StateRuleSpec[]): Ru
   });
 }
 
-/** Consumer reporting agencies, told without unreasonable delay once more than `minAffected - 1` residents are notified. */
+/**
+ * Consumer reporting agencies, told without unreasonable delay once more than `minAffected - 1`
+ * residents are notified. `atOneTime`: the statute's own words where it counts the persons notified
+ * "at one time" (`Threshold.countedAtOneTime`); the rule then says how Forthright counts them.
+ */
 export function creditBureaus(
   minAffected: number,
   citation: string,
-  extra: Partial<StateRuleSpec> = {},
+  { atOneTime, ...extra }: Partial<StateRuleSpec> & { atOneTime?: string } = {},
 ): StateRuleSpec {
+  const note = atOneTime
+    ? `The statute counts the persons notified "${atOneTime}"; Forthright counts every resident whose notice this incident requires, as if all were notified at once — the cautious reading (notices sent in separate batches might each stay under the threshold).`
+    : undefined;
   return {
     audience: 'consumer_reporting_agencies',
-    threshold: { minAffected },
+    threshold: { minAffected, ...(atOneTime ? { countedAtOneTime: true } : {}) },
     deadline: { kind: 'without_unreasonable_delay', from: 'discovery' },
     authority: CREDIT_BUREAUS,
     citation,
     ...extra,
+    ...(note ? { uncertain: [extra.uncertain, note].filter(Boolean).join(' ') } : {}),
   };
 }
 

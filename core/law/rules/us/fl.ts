@@ -70,6 +70,23 @@ export const US_FL: readonly Rule[] = stateRules(
       citation: 'Fla. Stat. § 501.171(3)(a)',
       uncertain: 'A 15-day extension is available on good cause given in writing within 30 days.',
     },
-    creditBureaus(1001, 'Fla. Stat. § 501.171(5)'),
+    {
+      // § 501.171(4)(c): notice to individuals is not required if, after an appropriate
+      // investigation and consultation with law enforcement, the covered entity reasonably determines
+      // that the breach has not and will not likely result in identity theft or other financial harm;
+      // the determination is documented in writing, kept for five years and given to the Department.
+      key: 'no-harm',
+      audience: 'regulator',
+      onlyWhen: { determination: 'no_risk_of_harm' },
+      deadline: { kind: 'calendar_days', days: 30, from: 'determination' },
+      authority: {
+        name: 'Florida Department of Legal Affairs (Attorney General)',
+        website: 'https://www.myfloridalegal.com',
+      },
+      citation: 'Fla. Stat. § 501.171(4)(c)',
+      uncertain:
+        'Checked against secondary summaries of § 501.171(4)(c) only, not the official text, in this review. The determination needs consultation with the relevant law-enforcement agencies first; Forthright does not record that consultation.',
+    },
+    creditBureaus(1001, 'Fla. Stat. § 501.171(5)', { atOneTime: 'at a single time' }),
   ],
 );

@@ -63,6 +63,8 @@ export const US_MD: readonly Rule[] = stateRules(
     {
       audience: 'regulator',
       deadline: { kind: 'with_individual_notice', wording: 'before notifying individuals' },
+      // "Prior to giving the notification required under subsection (b)": delivery waits for it.
+      beforeIndividualNotice: true,
       authority: AG,
       citation: 'Md. Code, Com. Law § 14-3504(h)',
     },

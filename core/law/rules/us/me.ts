@@ -39,6 +39,6 @@ export const US_ME: readonly Rule[] = stateRules(
       uncertain:
         'The statute sets no separate time for the regulator; Forthright applies the individuals’ limit.',
     },
-    creditBureaus(1001, '10 M.R.S. § 1348(4)'),
+    creditBureaus(1001, '10 M.R.S. § 1348(4)', { atOneTime: 'at a single time' }),
   ],
 );

@@ -16,6 +16,7 @@ export const US_MN: readonly Rule[] = stateRules(
       citation: 'Minn. Stat. § 325E.61 subd. 1(a)',
     },
     creditBureaus(501, 'Minn. Stat. § 325E.61 subd. 2', {
+      atOneTime: 'at one time',
       deadline: { kind: 'hours', hours: 48, from: 'discovery' },
       uncertain:
         'The 48 hours run from discovering circumstances requiring notice of more than 500 persons; Forthright counts from discovery.',

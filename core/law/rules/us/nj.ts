@@ -19,9 +19,11 @@ export const US_NJ: readonly Rule[] = stateRules(
     {
       audience: 'regulator',
       deadline: { kind: 'with_individual_notice', wording: 'before notifying individuals' },
+      // "In advance of the disclosure to the customer": delivery waits for it.
+      beforeIndividualNotice: true,
       authority: { name: 'New Jersey Division of State Police' },
       citation: 'N.J.S.A. 56:8-163(c)(1)',
     },
-    creditBureaus(1001, 'N.J.S.A. 56:8-163(f)'),
+    creditBureaus(1001, 'N.J.S.A. 56:8-163(f)', { atOneTime: 'at one time' }),
   ],
 );

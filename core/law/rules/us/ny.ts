@@ -101,6 +101,20 @@ export const US_NY: readonly Rule[] = stateRules(
       effectiveFrom: '2025-03-21',
       uncertain: `${REGULATOR_NOTE} We believe the Department of Financial Services was added with effect from March 2025; confirm the date.`,
     },
-    creditBureaus(5001, 'N.Y. Gen. Bus. Law § 899-aa(8)(b)'),
+    {
+      // § 899-aa(2)(a): "If the incident affects over five hundred residents of New York, the person or
+      // business shall provide the written determination to the state attorney general within ten
+      // days after the determination."
+      key: 'no-harm',
+      audience: 'regulator',
+      onlyWhen: { determination: 'no_risk_of_harm' },
+      threshold: { minAffected: 501 },
+      deadline: { kind: 'calendar_days', days: 10, from: 'determination' },
+      authority: { name: 'New York State Attorney General', website: 'https://ag.ny.gov' },
+      citation: 'N.Y. Gen. Bus. Law § 899-aa(2)(a)',
+      uncertain:
+        'The exception covers only an inadvertent disclosure by persons authorized to access the information that will not likely result in misuse or financial (or, for online credentials, emotional) harm; Forthright does not record whether the disclosure was inadvertent: compliance says so in the determination. The determination must be kept for at least five years.',
+    },
+    creditBureaus(5001, 'N.Y. Gen. Bus. Law § 899-aa(8)(b)', { atOneTime: 'at one time' }),
   ],
 );

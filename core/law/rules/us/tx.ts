@@ -30,6 +30,6 @@ export const US_TX: readonly Rule[] = stateRules(
       citation: 'Tex. Bus. & Com. Code § 521.053(i), as amended by SB 768 (2023)',
       effectiveFrom: '2023-09-01',
     },
-    creditBureaus(10_001, 'Tex. Bus. & Com. Code § 521.053(h)'),
+    creditBureaus(10_001, 'Tex. Bus. & Com. Code § 521.053(h)', { atOneTime: 'at one time' }),
   ],
 );

@@ -42,6 +42,23 @@ export const US_VT: readonly Rule[] = stateRules(
       uncertain:
         'Licensees of the Department of Financial Regulation notify it instead. Business days skip Vermont’s state holidays (1 V.S.A. § 371) except Juneteenth, which we are unsure of.',
     },
+    {
+      // § 2435(d)(1): notice is not required if the data collector establishes that misuse of the
+      // information is not reasonably possible and gives notice of that determination, with a detailed
+      // explanation, to the Attorney General (or the Department of Financial Regulation for its licensees).
+      key: 'no-harm',
+      audience: 'regulator',
+      onlyWhen: { determination: 'no_risk_of_harm' },
+      deadline: {
+        kind: 'without_unreasonable_delay',
+        from: 'determination',
+        wording: 'notice of the determination with a detailed explanation, before relying on it',
+      },
+      authority: AG,
+      citation: '9 V.S.A. § 2435(d)(1)',
+      uncertain:
+        'Not checked against the official text in this review (only secondary summaries were found). The statute names no time: the notice is a condition of relying on the determination, so Forthright makes it due at once when the determination is approved. Licensees of the Department of Financial Regulation notify it instead; the explanation may be designated a trade secret.',
+    },
     creditBureaus(1001, '9 V.S.A. § 2435(c)'),
   ],
 );
