@@ -21,7 +21,8 @@ import type { FilingEmailOutcome } from '../core/use-cases/filings';
 import { identifyAffectedCustomers, recordIncidentStatus } from '../core/use-cases/incidents';
 import { applyDecision, draftNotice, recordApproval } from '../core/use-cases/notices';
 import type { AppliedDecision } from '../core/use-cases/notices';
-import { assess, handleEvent, schedule } from '../core/use-cases/obligations';
+import { assess, handleEvent, reassessAfterNotice, schedule } from '../core/use-cases/obligations';
+import { openPriorFilings } from '../core/use-cases/prior-filings';
 import { assessSubstituteNotice } from '../core/use-cases/substitute-texts';
 import { draftMissingPackets } from '../core/use-cases/packets';
 import type { DeadlineEvent } from '../core/use-cases/obligations';
@@ -145,6 +146,15 @@ function activitySteps(deps: ActivityDeps) {
     },
 
     /**
+     * How many filings that must precede the individuals' notice (Maryland's Attorney General, New
+     * Jersey's State Police) are still open and not overridden (core/use-cases/prior-filings.ts):
+     * delivery waits while any is. A count only.
+     */
+    async openPriorFilings(incidentId: string): Promise<number> {
+      return openPriorFilings(deps, incidentId);
+    },
+
+    /**
      * Tests the incident's individuals' obligations against their statutes' substitute-notice
      * conditions (core/use-cases/substitute-notice.ts): records the substitute notices due and drafts
      * the website and media texts for approval. Run after channel planning; idempotent. Counts only.
@@ -162,6 +172,15 @@ function activitySteps(deps: ActivityDeps) {
      */
     async draftFilingPackets(incidentId: string): Promise<{ drafted: number }> {
       return draftMissingPackets(deps, incidentId);
+    },
+
+    /**
+     * Re-counts the deadlines that run from the individuals' notice (California's copy to the
+     * Attorney General, Iowa's, …) from when each jurisdiction's notice actually went out
+     * (core/use-cases/obligations.ts). After delivery; idempotent. A count of moved deadlines.
+     */
+    async reassessAfterNotice(incidentId: string): Promise<{ changed: number }> {
+      return reassessAfterNotice(deps, incidentId);
     },
 
     /** Read from config here, not in the workflow, so a deploy that changes it keeps replays stable. */

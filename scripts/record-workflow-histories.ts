@@ -49,6 +49,9 @@ function standInActivities(): Partial<Activities> {
     deliveryPlan: async () => ({ shards: 0, retryDelaysMs: [] }),
     openLetterBatch: async () => null,
     finishDelivery: async () => ({ sent: 3, undeliverable: 0, manual: 0 }),
+    draftFilingPackets: async () => ({ drafted: 2 }),
+    openPriorFilings: async () => 0,
+    reassessAfterNotice: async () => ({ changed: 0 }),
   };
 }
 

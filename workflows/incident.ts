@@ -34,6 +34,17 @@ export const APPROVAL_BY_DECISION_ID = 'approval-by-decision-id';
  */
 export const REACH_EVERY_PERSON = 'reach-every-person';
 
+/**
+ * Patch id (workflows/README.md): filing packets are drafted for every authority once the obligations
+ * are assessed; delivery waits for a filing that must precede the individuals' notice (Maryland's
+ * Attorney General, New Jersey's State Police) until it is filed or compliance lets it go ahead; the
+ * deadlines counted from the individuals' notice are re-counted from when it actually went out.
+ */
+export const FILINGS_AND_DETERMINATIONS = 'filings-and-determinations';
+
+/** While delivery waits for a prior filing, how often it asks again without being signalled (a safety net). */
+const PRIOR_FILING_RECHECK = '1 hour';
+
 export interface IncidentOutcome {
   status: IncidentStatus;
   affected: number;
@@ -168,13 +179,16 @@ export async function incidentWorkflow({ incidentId }: IncidentWorkflowInput): P
     await act.planChannels(incidentId);
     await act.assessSubstituteNotice(incidentId);
   }
+  // Decided here, once, like the patch above: a history without the marker keeps its old course.
+  const filingsAndDeterminations = patched(FILINGS_AND_DETERMINATIONS);
+  if (filingsAndDeterminations) await act.draftFilingPackets(incidentId);
 
   // Deadline timers run beside the main line until every obligation is resolved.
   let standardNotice: { id: string; version: number } | null = null;
   const deadlines = watchDeadlines({
     incidentId,
     scheduleVersion: () => scheduleVersion,
-    noticeApproved: () => status === 'delivering' || status === 'completed',
+    noticeApproved: () => status === 'awaiting_filing' || status === 'delivering' || status === 'completed',
     deliveryFinished: () => deliveryFinished,
     onStandardNotice: (n) => {
       standardNotice = n;
@@ -196,6 +210,16 @@ export async function incidentWorkflow({ incidentId }: IncidentWorkflowInput): P
       // Rejected: wait for a revised draft (reviseNoticeUpdate moves back to awaiting_approval).
       decision = null;
       await moveTo('drafting');
+    }
+    if (filingsAndDeterminations) {
+      // A filing the law puts before the individuals' notice holds all of it: filed, found not
+      // required, or let go by compliance with a reason. Every change to an obligation signals.
+      for (let waiting = false; ; waiting = true) {
+        const seen = scheduleVersion;
+        if ((await act.openPriorFilings(incidentId)) === 0) break;
+        if (!waiting) await moveTo('awaiting_filing');
+        await condition(() => scheduleVersion !== seen, PRIOR_FILING_RECHECK);
+      }
     }
     await moveTo('delivering');
     const plan = await act.deliveryPlan();
@@ -224,6 +248,11 @@ export async function incidentWorkflow({ incidentId }: IncidentWorkflowInput): P
   if (reachEveryPerson && toNotify > 0) {
     // Emails given up on fall back to a letter where an address is known (finishDelivery).
     await letterBatch(incidentId, 'fallback');
+  }
+  if (filingsAndDeterminations && toNotify > 0) {
+    // Deadlines counted from the individuals' notice now count from when it went out, not the plan.
+    await act.reassessAfterNotice(incidentId);
+    scheduleVersion++;
   }
   deliveryFinished = true;
   await moveTo(toNotify > 0 ? 'completed' : 'closed_no_notice');

@@ -9,7 +9,13 @@ import type { IncidentStatus } from '../../core/domain/model';
 import type { AppliedDecision } from '../../core/use-cases/notices';
 import type { incidentWorkflow } from '../../workflows/incident';
 import type { ReviseNoticeInput } from '../../workflows/messages';
-import { REFUSAL, approvalUpdate, progressQuery, reviseNoticeUpdate } from '../../workflows/messages';
+import {
+  REFUSAL,
+  approvalUpdate,
+  obligationsChangedSignal,
+  progressQuery,
+  reviseNoticeUpdate,
+} from '../../workflows/messages';
 import { eventually, workflowBundle } from '../helpers/system';
 import { createTimeSkippingEnv, uniqueTaskQueue } from '../helpers/temporal';
 
@@ -40,6 +46,9 @@ const DECISIONS: Record<string, AppliedDecision> = {
 };
 const UNKNOWN_DECISION = 'No decision with this id was recorded through Forthright';
 const UNKNOWN: AppliedDecision = { outcome: 'refused', refusal: 'forbidden', message: UNKNOWN_DECISION };
+
+/** How many filings that must precede the notice are open, as the stub `openPriorFilings` answers. */
+let priorFilingsOpen = 0;
 
 /**
  * Activities that record their calls and answer like a small incident with three to notify.
@@ -76,6 +85,9 @@ function stubActivities(calls: Call[], deliveryMayStart: Promise<void>): Partial
     assessSubstituteNotice: record('assessSubstituteNotice', () => ({ open: 0, carriedOut: 0, drafted: 0 })),
     // Nobody waits for a letter: each letter batch child opens nothing.
     openLetterBatch: record('openLetterBatch', () => null),
+    draftFilingPackets: record('draftFilingPackets', () => ({ drafted: 2 })),
+    openPriorFilings: record('openPriorFilings', () => priorFilingsOpen),
+    reassessAfterNotice: record('reassessAfterNotice', () => ({ changed: 0 })),
   } as Partial<Activities>;
 }
 
@@ -126,6 +138,7 @@ describe('incidentWorkflow notice approval (stub activities)', () => {
   // A worker per test, so each test's calls are its own.
   beforeEach(async () => {
     calls = [];
+    priorFilingsOpen = 0;
     const deliveryMayStart = new Promise<void>((resolve) => (startDelivery = resolve));
     taskQueue = uniqueTaskQueue('approval');
     worker = await Worker.create({
@@ -288,5 +301,33 @@ describe('incidentWorkflow notice approval (stub activities)', () => {
       message: 'The notice can no longer be revised: it has been approved',
     });
     expect(called('applyApprovalDecision')).toHaveLength(1);
+  });
+
+  it('holds delivery while a filing that must precede the notice is open, and goes on when it is not', async () => {
+    // Maryland's Attorney General first (Md. Code, Com. Law § 14-3504(h)): one such filing is open.
+    priorFilingsOpen = 1;
+    await handle.executeUpdate(approvalUpdate, decision('approve'));
+    await waitForStatus('awaiting_filing');
+    // A change that leaves it open (another obligation's filing) keeps delivery waiting.
+    const asked = called('openPriorFilings').length;
+    await handle.signal(obligationsChangedSignal);
+    await eventually(async () => called('openPriorFilings').length > asked);
+    expect((await handle.query(progressQuery)).status).toBe('awaiting_filing');
+    expect(called('deliveryPlan')).toHaveLength(0);
+    // Filed (or let go by compliance with a reason): the change signals, and delivery starts.
+    priorFilingsOpen = 0;
+    await handle.signal(obligationsChangedSignal);
+    await waitForStatus('delivering');
+    startDelivery();
+    await waitForStatus('completed');
+    expect(called('setIncidentStatus').map((c) => c.args[1])).toEqual([
+      'drafting',
+      'awaiting_approval',
+      'awaiting_filing',
+      'delivering',
+      'completed',
+    ]);
+    // Once sent, the deadlines that count from the notice are re-counted from when it went out.
+    expect(called('reassessAfterNotice')).toHaveLength(1);
   });
 });
