@@ -6,6 +6,8 @@ import {
   listLetterBatches,
   recordLettersPosted,
 } from '../../core/use-cases/letters';
+import { reassessAfterNotice } from '../../core/use-cases/obligations';
+import { signalObligationsChanged } from '../temporal-client';
 import type { App, AppDeps } from '../types';
 import { requireRole } from '../auth';
 import { ErrorResponse, IdParams } from '../schemas/common';
@@ -88,7 +90,7 @@ export async function letterRoutes(app: App, deps: AppDeps) {
     async (request) => {
       const { batchId, postedOn, csv } = request.body;
       const incidentId = request.params.id;
-      return recordLettersPosted(
+      const posted = await recordLettersPosted(
         deps,
         request.user!,
         csv
@@ -102,6 +104,12 @@ export async function letterRoutes(app: App, deps: AppDeps) {
             }
           : { incidentId, batchId: batchId!, postedOn: postedOn! },
       );
+      // A jurisdiction told only by letter was notified when its letters went out: the deadlines that
+      // run from the individuals' notice are counted from then, and the workflow's timers follow.
+      if ((await reassessAfterNotice(deps, incidentId)).changed > 0) {
+        await signalObligationsChanged(deps.temporal, incidentId, deps.logger);
+      }
+      return posted;
     },
   );
 
