@@ -231,7 +231,7 @@ export interface DecideInput {
  * in the same transaction: a law-enforcement request places the hold on the open obligations it
  * covers whose law permits one; any other kind re-assesses the incident with it. Throws
  * ForbiddenError (the proposer, the incident's opener, not compliance), ConflictError (not
- * proposed), ValidationError (a rejection without a comment), NotFoundError.
+ * proposed; a second lead supervisory authority while one stands), ValidationError (a rejection without a comment), NotFoundError.
  */
 export async function decideDetermination(
   deps: DeterminationDeps,
@@ -247,6 +247,17 @@ export async function decideDetermination(
     const incident = (await incidents.get(tx, input.incidentId))!;
     const refusal = await refusalOf(tx, d, incident.openedBy, actor.id);
     if (refusal) throw refusal;
+    if (input.decision === 'approve' && d.kind === 'lead_supervisory_authority') {
+      // GDPR Art. 56(1): one lead authority; a change of mind is a withdrawal, then a new approval.
+      const standing = (await determinations.approvedFacts(tx, d.incidentId)).find(
+        (f) => f.kind === 'lead_supervisory_authority',
+      );
+      if (standing) {
+        throw new ConflictError(
+          `The lead supervisory authority is already determined (${standing.leadJurisdiction}): withdraw that determination first`,
+        );
+      }
+    }
     const decided = (await determinations.decide(tx, d.id, {
       status: input.decision === 'approve' ? 'approved' : 'rejected',
       decidedBy: actor.id,

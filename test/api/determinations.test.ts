@@ -99,6 +99,18 @@ describe('determinations (API)', () => {
     await db?.drop();
   });
 
+  it('is described in the OpenAPI document', async () => {
+    const doc = await app.inject({ method: 'GET', url: '/docs/json', headers: bearer(officer.token) });
+    expect(doc.statusCode, doc.body).toBe(200);
+    expect(Object.keys(doc.json().paths)).toEqual(
+      expect.arrayContaining([
+        '/api/incidents/{id}/determinations',
+        '/api/incidents/{id}/determinations/{determinationId}/decision',
+        '/api/incidents/{id}/determinations/{determinationId}/withdrawal',
+      ]),
+    );
+  });
+
   it('lists none at first; an officer may not propose', async () => {
     const list = await call(officer, 'GET', '/determinations');
     expect(list.statusCode, list.body).toBe(200);
@@ -190,6 +202,19 @@ describe('determinations (API)', () => {
       expect(o.reason, j).toContain('Lead supervisory authority under GDPR Art. 56');
       expect(o.reason, j).toContain('(IE)');
     }
+    // One lead authority (Art. 56(1)): another is refused while this one stands.
+    const second = await propose({
+      kind: 'lead_supervisory_authority',
+      reason: 'Or France?',
+      leadJurisdiction: 'FR',
+    });
+    const refused = await decide(second.json().id, { decision: 'approve' });
+    expect(refused.statusCode, refused.body).toBe(409);
+    expect(refused.json().message).toContain('(IE)');
+    await call(proposer, 'POST', `/determinations/${second.json().id}/withdrawal`, {
+      reason: 'Proposed by mistake',
+    });
+
     const actions = await auditActions();
     expect(actions).toContain('determination_proposed');
     expect(actions).toContain('determination_approved');
@@ -269,7 +294,7 @@ describe('determinations (API)', () => {
       status: string;
       proposedByName: string;
     }[];
-    expect(list.map((d) => d.status)).toEqual(['rejected', 'approved', 'withdrawn', 'approved']);
+    expect(list.map((d) => d.status)).toEqual(['rejected', 'approved', 'withdrawn', 'withdrawn', 'approved']);
     expect(list[0]!.proposedByName).toBe('Test compliance');
   });
 });
