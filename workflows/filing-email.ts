@@ -1,8 +1,4 @@
-import {
-  ActivityFailure,
-  getExternalWorkflowHandle,
-  proxyActivities,
-} from '@temporalio/workflow';
+import { ActivityFailure, getExternalWorkflowHandle, proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { incidentWorkflowId } from '../core/domain/ids';
 import { databaseStep, filingEmail } from './activity-options';
@@ -28,7 +24,10 @@ export async function filingEmailWorkflow(
     outcome = await sendFilingEmail(input.filingId);
   } catch (err) {
     if (!(err instanceof ActivityFailure)) throw err;
-    outcome = await giveUpFilingEmail({ filingId: input.filingId, reason: err.cause?.message ?? err.message });
+    outcome = await giveUpFilingEmail({
+      filingId: input.filingId,
+      reason: err.cause?.message ?? err.message,
+    });
   }
   if (outcome.status === 'sent') {
     try {

@@ -1,9 +1,4 @@
-import {
-  filingReceipt,
-  listFilings,
-  recordFiling,
-  requestFilingEmail,
-} from '../../core/use-cases/filings';
+import { filingReceipt, listFilings, recordFiling, requestFilingEmail } from '../../core/use-cases/filings';
 import { signalObligationsChanged, startFilingEmail } from '../temporal-client';
 import type { App, AppDeps } from '../types';
 import { STAFF, requireRole } from '../auth';
@@ -107,16 +102,19 @@ export async function filingRoutes(app: App, deps: AppDeps) {
       },
     },
     async (request, reply) => {
-      const receipt = await filingReceipt({ pool }, {
-        incidentId: request.params.id,
-        filingId: request.params.filingId,
-      });
+      const receipt = await filingReceipt(
+        { pool },
+        {
+          incidentId: request.params.id,
+          filingId: request.params.filingId,
+        },
+      );
       return reply
         .type(receipt.contentType)
         .header('content-disposition', contentDisposition(receipt.filename))
         .header('x-content-sha256', receipt.sha256)
         .header('cache-control', 'no-store')
-        .send(receipt.content);
+        .send(receipt.content as never);
     },
   );
 }

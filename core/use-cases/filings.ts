@@ -324,11 +324,15 @@ export async function sendFilingEmail(deps: FilingEmailDeps, filingId: string): 
   const lease = randomUUID();
   let reply: string;
   try {
-    reply = await deps.smtp.send({ from: addressOf(config.mail.from), to: filing.recipient! }, raw, async () => {
-      if (!(await filings.markCommitted(pool, filingId, lease, { raw, sha256: sha256Hex(raw) }))) {
-        throw new LeaseLostError(`filing ${filingId} was taken over by another attempt`);
-      }
-    });
+    reply = await deps.smtp.send(
+      { from: addressOf(config.mail.from), to: filing.recipient! },
+      raw,
+      async () => {
+        if (!(await filings.markCommitted(pool, filingId, lease, { raw, sha256: sha256Hex(raw) }))) {
+          throw new LeaseLostError(`filing ${filingId} was taken over by another attempt`);
+        }
+      },
+    );
   } catch (err) {
     // Another attempt is sending it, or the commit could not be written: nothing went out from here.
     // (The pool rejects with the commit's own error, or with an SmtpSendError for the relay's part.)

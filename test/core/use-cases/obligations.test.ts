@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,13 +7,11 @@ import { loadConfig } from '../../../core/config';
 import type { Config } from '../../../core/config';
 import * as audit from '../../../core/db/audit';
 import * as incidents from '../../../core/db/incidents';
-import * as obligations from '../../../core/db/obligations';
 import * as users from '../../../core/db/users';
 import type { User } from '../../../core/db/users';
-import { ConflictError, IncidentNotFoundError } from '../../../core/errors';
 import { identifyAffectedCustomers, openIncident } from '../../../core/use-cases/incidents';
 import { importCustomers, importHoldings } from '../../../core/use-cases/inventory';
-import { assess, reassessIncident, recordFiling } from '../../../core/use-cases/obligations';
+import { assess, reassessIncident } from '../../../core/use-cases/obligations';
 import { createTestDatabase } from '../../helpers/db';
 import type { TestDatabase } from '../../helpers/db';
 
@@ -99,20 +97,5 @@ describe('core/use-cases/obligations', () => {
     ).rejects.toThrow(TypeError);
     expect((await incidents.get(db.pool, incident.id))!.discoveredAt).toEqual(incident.discoveredAt);
     expect(await actions(incident.id)).toEqual(before);
-  });
-
-  it('refuses a filing for the individuals, and one for an unknown incident, with typed errors', async () => {
-    const incident = await newIncident();
-    const individuals = (await obligations.current(db.pool, incident.id)).find(
-      (o) => o.audience === 'individuals',
-    )!;
-    const before = await actions(incident.id);
-    await expect(
-      recordFiling(db, compliance, { incidentId: incident.id, obligationId: individuals.id, note: 'sent' }),
-    ).rejects.toBeInstanceOf(ConflictError);
-    expect(await actions(incident.id)).toEqual(before);
-    await expect(
-      recordFiling(db, compliance, { incidentId: randomUUID(), obligationId: individuals.id, note: 'sent' }),
-    ).rejects.toBeInstanceOf(IncidentNotFoundError);
   });
 });
