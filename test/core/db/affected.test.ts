@@ -7,6 +7,7 @@ import { upsertCustomers, upsertHoldings } from '../../../core/db/inventory';
 import type { CustomerInput, HoldingInput } from '../../../core/db/inventory';
 import { createTestDatabase } from '../../helpers/db';
 import type { TestDatabase } from '../../helpers/db';
+import { countPeople } from '../../../core/law';
 import { newIncident } from '../../helpers/factories';
 
 /**
@@ -174,6 +175,27 @@ describe('affected.identify: one notice per person', () => {
       categories: ['email', 'name', 'payment_card', 'postal_address'],
     });
     expect(byJurisdiction.get('US')).toMatchObject({ count: 1 });
+  });
+
+  it('groups people as the statutes count them: per category set, a merged person marked with all their states', async () => {
+    const groups = await affected.personGroups(db.pool, incidentId);
+    const ann = ['US-CA', 'US-TX'];
+    const annCategories = ['email', 'name', 'payment_card', 'postal_address'];
+    expect(groups).toEqual([
+      { jurisdiction: 'US', country: 'US', categories: ['email'], personJurisdictions: null, count: 1 },
+      { jurisdiction: 'US-CA', country: 'US', categories: annCategories, personJurisdictions: ann, count: 1 },
+      {
+        jurisdiction: 'US-TX',
+        country: 'US',
+        categories: ['email', 'name'],
+        personJurisdictions: null,
+        count: 1,
+      },
+      { jurisdiction: 'US-TX', country: 'US', categories: annCategories, personJurisdictions: ann, count: 1 },
+      { jurisdiction: 'US-TX', country: 'US', categories: ['name'], personJurisdictions: null, count: 2 },
+    ]);
+    // Ann counts in both states, once in a pooled total: Ann, Bob, Dan and Dora.
+    expect(countPeople(groups.filter((g) => g.jurisdiction !== 'US'))).toBe(4);
   });
 
   it('keeps the counts adding up: merged records are in none of the delivery counts', async () => {
