@@ -29,6 +29,7 @@ import { letterRoutes } from './routes/letters';
 import { substituteNoticeRoutes } from './routes/substitute-notice';
 import { determinationRoutes } from './routes/determinations';
 import { filingRoutes } from './routes/filings';
+import { packetRoutes } from './routes/packets';
 import { priorFilingRoutes } from './routes/prior-filings';
 import type { App, AppDeps } from './types';
 
@@ -124,6 +125,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(substituteNoticeRoutes, { ...deps, templates });
   await app.register(determinationRoutes, { ...deps, templates });
   await app.register(filingRoutes, deps);
+  await app.register(packetRoutes, { ...deps, templates });
   await app.register(priorFilingRoutes, deps);
   await app.register(consoleRoutes, deps);
   return app;

@@ -62,6 +62,17 @@ export interface PacketDeps {
   config: Readonly<Config>;
 }
 
+/** A notice that is a filing packet: audience `filing_packet`, with its packet content. */
+export type PacketNotice = Notice & {
+  audience: 'filing_packet';
+  content: NoticeContent & { packet: PacketContent };
+};
+
+/** Narrows a notice to a packet; null for any other notice. */
+export function asPacket(notice: Notice | null | undefined): PacketNotice | null {
+  return notice?.audience === 'filing_packet' && notice.content.packet ? (notice as PacketNotice) : null;
+}
+
 /** Which packet: one obligation's filing (sequence 1) or a supplement (2, 3, …). */
 export interface PacketKey {
   incidentId: string;
@@ -83,9 +94,14 @@ export function parsePacketSubject(subject: string): Omit<PacketKey, 'incidentId
 }
 
 /** The approved version of a packet (the newest, should there be several), or null while none is. */
-export async function approvedPacket(db: Queryable, key: PacketKey): Promise<Notice | null> {
+export async function approvedPacket(db: Queryable, key: PacketKey): Promise<PacketNotice | null> {
   const versions = await notices.listForIncident(db, key.incidentId, 'filing_packet', packetSubject(key));
-  return versions.find((n) => n.status === 'approved') ?? null;
+  return asPacket(versions.find((n) => n.status === 'approved'));
+}
+
+/** Every version of one packet subject, newest first. */
+async function versionsOf(db: Queryable, incidentId: string, subject: string): Promise<PacketNotice[]> {
+  return (await notices.listForIncident(db, incidentId, 'filing_packet', subject)).flatMap((n) => asPacket(n) ?? []);
 }
 
 /**
@@ -423,7 +439,7 @@ async function saveDraft(
     action: 'filing_packet_drafted' | 'filing_packet_revised' | 'filing_supplement_drafted';
     detail?: Record<string, unknown>;
   },
-): Promise<Notice> {
+): Promise<PacketNotice> {
   return inTransaction(deps.pool, async (tx) => {
     const notice = await notices.draft(tx, input.incidentId, {
       audience: 'filing_packet',
@@ -448,7 +464,7 @@ async function saveDraft(
       },
       dedupeKey: `${input.action}:${notice.id}`,
     });
-    return notice;
+    return notice as PacketNotice;
   });
 }
 
@@ -508,10 +524,10 @@ export async function draftMissingPackets(
 }
 
 /** A packet version of the incident, or NotFoundError. */
-async function packetOf(db: Queryable, incidentId: string, packetId: string): Promise<Notice> {
+async function packetOf(db: Queryable, incidentId: string, packetId: string): Promise<PacketNotice> {
   if (!(await incidents.get(db, incidentId))) throw new IncidentNotFoundError(incidentId);
-  const notice = await notices.get(db, packetId);
-  if (!notice || notice.incidentId !== incidentId || notice.audience !== 'filing_packet') {
+  const notice = asPacket(await notices.get(db, packetId));
+  if (!notice || notice.incidentId !== incidentId) {
     throw new NotFoundError(`No filing packet ${packetId} in this incident`);
   }
   return notice;
@@ -545,7 +561,11 @@ export interface PacketRevision {
  * Fills in or changes a packet's elements: a new version (after the newest of its subject), which
  * its reviser may not approve. A filed packet is not changed: a supplement adds to it.
  */
-export async function revisePacket(deps: PacketDeps, actor: Actor, input: PacketRevision): Promise<Notice> {
+export async function revisePacket(
+  deps: PacketDeps,
+  actor: Actor,
+  input: PacketRevision,
+): Promise<PacketNotice> {
   const packet = await packetOf(deps.pool, input.incidentId, input.packetId);
   const key = parsePacketSubject(packet.subject)!;
   if ((await filedFor(deps.pool, { incidentId: input.incidentId, ...key })) !== null) {
@@ -553,7 +573,7 @@ export async function revisePacket(deps: PacketDeps, actor: Actor, input: Packet
   }
   const given: Partial<Record<PacketElementKey, string>> = {};
   for (const [k, v] of Object.entries(input.elements ?? {})) given[elementKey(k)] = v;
-  const latest = (await notices.listForIncident(deps.pool, input.incidentId, 'filing_packet', packet.subject))[0]!;
+  const latest = (await versionsOf(deps.pool, input.incidentId, packet.subject))[0]!;
   const incident = (await incidents.get(deps.pool, input.incidentId))!;
   const obligation = await obligationOfPacket(deps.pool, packet);
   const { version: templateVersion } = await deps.templates.snapshotCurrent();
@@ -634,7 +654,7 @@ export async function draftSupplement(
   deps: PacketDeps,
   actor: Actor,
   input: { incidentId: string; obligationId: string; reason: string; elements?: Record<string, string> },
-): Promise<Notice> {
+): Promise<PacketNotice> {
   const incident = await incidents.get(deps.pool, input.incidentId);
   if (!incident) throw new IncidentNotFoundError(input.incidentId);
   const obligation = await obligations.get(deps.pool, input.obligationId);
@@ -696,7 +716,7 @@ async function filedFor(db: Queryable, key: PacketKey): Promise<Filing | null> {
 }
 
 /** One packet (its newest version) as listed: the notice, whom it is for, its state. */
-export interface PacketListItem extends Notice {
+export interface PacketListItem extends PacketNotice {
   ruleId: string;
   jurisdiction: string;
   sequence: number;
@@ -716,7 +736,7 @@ export interface PacketListItem extends Notice {
   filing: Filing | null;
 }
 
-function stateOf(latest: Notice, filed: boolean, laterSequence: boolean): PacketState {
+function stateOf(latest: PacketNotice, filed: boolean, laterSequence: boolean): PacketState {
   if (filed) return latest.content.packet?.phased && !laterSequence ? 'supplement_due' : 'filed';
   if (latest.status === 'approved') return 'approved';
   if (latest.status === 'pending_approval' && missingRequired(latest.content.packet?.elements ?? []).length === 0)
@@ -731,12 +751,13 @@ function stateOf(latest: Notice, filed: boolean, laterSequence: boolean): Packet
  */
 export async function listPackets(deps: { pool: Pool }, incidentId: string): Promise<PacketListItem[]> {
   if (!(await incidents.get(deps.pool, incidentId))) throw new IncidentNotFoundError(incidentId);
-  const [versions, current, filed] = await Promise.all([
+  const [all, current, filed] = await Promise.all([
     notices.listForIncident(deps.pool, incidentId, 'filing_packet'),
     obligations.current(deps.pool, incidentId),
     filings.listForIncident(deps.pool, incidentId),
   ]);
-  const bySubject = new Map<string, Notice[]>();
+  const versions = all.flatMap((n) => asPacket(n) ?? []);
+  const bySubject = new Map<string, PacketNotice[]>();
   for (const n of versions) bySubject.set(n.subject, [...(bySubject.get(n.subject) ?? []), n]);
   const items: PacketListItem[] = [];
   for (const [subject, list] of bySubject) {
@@ -782,10 +803,15 @@ export async function showPacket(
   deps: Pick<PacketDeps, 'pool' | 'templates'>,
   incidentId: string,
   packetId: string,
-): Promise<{ packet: Notice; rendered: RenderedParts; versions: Notice[]; item: PacketListItem | null }> {
+): Promise<{
+  packet: PacketNotice;
+  rendered: RenderedParts;
+  versions: PacketNotice[];
+  item: PacketListItem | null;
+}> {
   const packet = await packetOf(deps.pool, incidentId, packetId);
   const [versions, items] = await Promise.all([
-    notices.listForIncident(deps.pool, incidentId, 'filing_packet', packet.subject),
+    versionsOf(deps.pool, incidentId, packet.subject),
     listPackets(deps, incidentId),
   ]);
   return {

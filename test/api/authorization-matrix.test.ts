@@ -72,6 +72,15 @@ const ACCESS: Record<string, readonly Role[] | 'public' | 'webhook secret'> = {
   'POST /api/incidents/:id/determinations/:determinationId/withdrawal': ['compliance'],
   'GET /api/incidents/:id/prior-filings': STAFF,
   // Filings with their proof: sent or recorded by compliance; the receipts for those who run the incident.
+  // Filing packets (core/use-cases/packets.ts): read by all staff; written by those who run the
+  // incident; decided by compliance (four eyes, in the use case).
+  'GET /api/incidents/:id/packets': STAFF,
+  'GET /api/incidents/:id/packets/:packetId': STAFF,
+  'GET /api/incidents/:id/packets/:packetId/export.pdf': STAFF,
+  'GET /api/incidents/:id/packets/:packetId/export.json': STAFF,
+  'POST /api/incidents/:id/packets/:packetId/revision': ['officer', 'compliance'],
+  'POST /api/incidents/:id/packets/:packetId/decision': ['compliance'],
+  'POST /api/incidents/:id/obligations/:obligationId/supplements': ['officer', 'compliance'],
   'POST /api/incidents/:id/packets/:packetId/send': ['compliance'],
   'POST /api/incidents/:id/packets/:packetId/filing': ['compliance'],
   'GET /api/incidents/:id/filings': STAFF,
