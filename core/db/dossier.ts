@@ -183,3 +183,86 @@ export async function eventsOfKinds(
   );
   return rows;
 }
+
+/** A filing packet's version (notices of audience `filing_packet`), with its subject's parts. */
+export interface DossierPacketVersion {
+  id: string;
+  /** `<ruleId>@<jurisdiction>#<sequence>` (migration 020). */
+  subject: string;
+  version: number;
+  status: string;
+  templateVersion: string;
+  contentHash: string;
+  content: Record<string, unknown>;
+  draftedAt: Date;
+  revisedBy: string | null;
+  revisedByName: string | null;
+  decidedBy: string | null;
+  decidedByName: string | null;
+  decidedAt: Date | null;
+  decisionComment: string | null;
+}
+
+/** Every version of every filing packet of the incident, by subject and version. */
+export async function packetVersions(db: Queryable, incidentId: string): Promise<DossierPacketVersion[]> {
+  const { rows } = await db.query<DossierPacketVersion>(
+    `SELECT n.id, n.subject, n.version, n.status, n.template_version AS "templateVersion",
+       n.content_hash AS "contentHash", n.content, n.drafted_at AS "draftedAt", n.revised_by AS "revisedBy",
+       r.display_name AS "revisedByName", n.decided_by AS "decidedBy", d.display_name AS "decidedByName",
+       n.decided_at AS "decidedAt", n.decision_comment AS "decisionComment"
+     FROM notices n
+     LEFT JOIN users r ON r.id = n.revised_by
+     LEFT JOIN users d ON d.id = n.decided_by
+     WHERE n.incident_id = $1 AND n.audience = 'filing_packet'
+     ORDER BY n.subject, n.version`,
+    [incidentId],
+  );
+  return rows;
+}
+
+/** A determination as stored (migration 022), with the names of the people who proposed, decided, withdrew. */
+export interface DossierDetermination {
+  id: string;
+  kind: string;
+  status: string;
+  ruleIds: string[];
+  jurisdictions: string[];
+  obligationIds: string[];
+  leadJurisdiction: string | null;
+  requestForm: string | null;
+  reason: string;
+  facts: string[];
+  proposedBy: string;
+  proposedByName: string;
+  proposedAt: Date;
+  decidedBy: string | null;
+  decidedByName: string | null;
+  decidedAt: Date | null;
+  decisionComment: string | null;
+  withdrawnBy: string | null;
+  withdrawnByName: string | null;
+  withdrawnAt: Date | null;
+  withdrawalReason: string | null;
+}
+
+/** Every determination of the incident (rejected and withdrawn too), in the order proposed. */
+export async function allDeterminations(db: Queryable, incidentId: string): Promise<DossierDetermination[]> {
+  const { rows } = await db.query<DossierDetermination>(
+    `SELECT t.id, t.kind, t.status, t.rule_ids AS "ruleIds", t.jurisdictions,
+       t.obligation_ids::text[] AS "obligationIds", t.lead_jurisdiction AS "leadJurisdiction",
+       t.request_form AS "requestForm", t.reason, t.facts,
+       t.proposed_by AS "proposedBy", p.display_name AS "proposedByName", t.proposed_at AS "proposedAt",
+       t.decided_by AS "decidedBy", d.display_name AS "decidedByName", t.decided_at AS "decidedAt",
+       t.decision_comment AS "decisionComment", t.withdrawn_by AS "withdrawnBy",
+       w.display_name AS "withdrawnByName", t.withdrawn_at AS "withdrawnAt",
+       t.withdrawal_reason AS "withdrawalReason"
+     FROM determinations t
+     JOIN users p ON p.id = t.proposed_by
+     LEFT JOIN users d ON d.id = t.decided_by
+     LEFT JOIN users w ON w.id = t.withdrawn_by
+     WHERE t.incident_id = $1
+     ORDER BY t.proposed_at, t.id`,
+    [incidentId],
+  );
+  return rows;
+}

@@ -188,7 +188,7 @@ export function pdfDossierWriter(path: string, incidentId: string): DossierWrite
     doc.moveDown(0.5);
     const verdict = v.ok
       ? `Audit trail verified: ${v.events} events, the hash chain is unbroken.`
-      : `AUDIT TRAIL BROKEN: ${v.breaks.length} break(s) in ${v.events} events (listed in section 7).`;
+      : `AUDIT TRAIL BROKEN: ${v.breaks.length} break(s) in ${v.events} events (listed in section 10).`;
     para(verdict, { font: BOLD, size: 10, color: v.ok ? '#1a5d1a' : '#b00020' });
     if (v.head) fields([['Chain head', `${v.head.hash} (event ${v.head.id}, position ${v.head.chainSeq})`]]);
     doc.moveDown(0.3);
@@ -284,16 +284,141 @@ export function pdfDossierWriter(path: string, incidentId: string): DossierWrite
       }
     }
 
-    heading('4. Filings and determinations');
-    const actions = [...h.filings, ...h.determinations].sort((a, b) => a.at.localeCompare(b.at));
-    if (actions.length === 0) para('None recorded.');
-    for (const a of actions) {
+    heading('4. Determinations: what compliance decided, and its effect');
+    note(
+      'Each proposed by one person and approved or rejected by a second. An approved determination sets ' +
+        'the obligations it covers to not required (the reason kept with them) and creates the duties that follow.',
+    );
+    if (h.determinations.length === 0) para('None recorded.');
+    for (const d of h.determinations) {
+      const scope = [
+        d.jurisdictions.length ? d.jurisdictions.join(', ') : null,
+        d.ruleIds.length ? `rules ${d.ruleIds.join(', ')}` : null,
+      ].filter((x): x is string => x !== null);
+      subheading(`${d.kind} — ${d.status}`);
+      fields([
+        ['Covers', scope.length ? scope.join('; ') : 'the whole incident'],
+        ...(d.leadJurisdiction ? ([['Lead authority', d.leadJurisdiction]] as [string, string][]) : []),
+        ...(d.requestForm ? ([['Request made', d.requestForm]] as [string, string][]) : []),
+        ['Reason', d.reason],
+        ['Proposed', `${when(d.proposedAt)} by ${d.proposedByName} (${d.proposedBy})`],
+        [
+          'Decided',
+          d.decidedAt
+            ? `${when(d.decidedAt)} by ${d.decidedByName ?? '—'} (${d.decidedBy ?? '—'})${d.decisionComment ? ` — “${d.decisionComment}”` : ''}`
+            : 'not decided',
+        ],
+        ...(d.withdrawnAt
+          ? ([
+              [
+                'Withdrawn',
+                `${when(d.withdrawnAt)} by ${d.withdrawnByName ?? '—'}${d.withdrawalReason ? ` — “${d.withdrawalReason}”` : ''}`,
+              ],
+            ] as [string, string][])
+          : []),
+      ]);
+      for (const f of d.facts) para(`· fact: ${f}`, { size: 8 });
+      for (const [title, list] of [
+        ['Effect', d.effect],
+        ['Effect of the withdrawal', d.withdrawalEffect],
+      ] as const) {
+        for (const e of list) {
+          para(
+            `${title}: ${e.jurisdiction} · ${e.audience} (${e.ruleId}) ${e.change}: ` +
+              `${e.statusBefore ?? 'new'} -> ${e.statusAfter}${e.reason ? ` — ${e.reason}` : ''}`,
+            { size: 8, color: GREY },
+          );
+        }
+      }
+    }
+
+    heading('5. Filing packets: every version, its hash and approvals');
+    if (h.packets.length === 0) para('No filing packet drafted.');
+    for (const p of h.packets) {
+      subheading(
+        `${p.jurisdiction} · ${p.ruleId}${p.sequence > 1 ? ` · supplement ${p.sequence - 1}` : ''} — version ${p.version}, ${p.status}`,
+      );
+      fields([
+        ['Content hash', p.contentHash],
+        ['Template version', p.templateVersion],
+        [
+          'Drafted',
+          `${when(p.draftedAt)}${p.revisedBy ? ` (values by ${p.revisedByName ?? p.revisedBy})` : ''}`,
+        ],
+        [
+          'Decided',
+          p.decidedAt ? `${when(p.decidedAt)} by ${p.decidedByName ?? p.decidedBy ?? '—'}` : 'not decided',
+        ],
+        ...(p.decisionComment ? ([['Comment', p.decisionComment]] as [string, string][]) : []),
+      ]);
+      for (const a of p.approvals) {
+        para(
+          `· ${a.decision} by ${a.decidedByName} (${a.decidedBy}) at ${when(a.decidedAt)} for hash ${a.contentHash}` +
+            `${a.comment ? ` — “${a.comment}”` : ''}`,
+          { size: 8 },
+        );
+      }
+      const packet = p.content.packet as
+        { elements?: { label?: unknown; key?: unknown; citation?: unknown; value?: unknown }[] } | undefined;
+      for (const e of packet?.elements ?? []) {
+        const value = typeof e.value === 'string' ? e.value : compact(e.value);
+        para(`${String(e.label ?? e.key)} (${String(e.citation ?? '')}): ${value || '—'}`, {
+          size: 8,
+          color: GREY,
+        });
+      }
+    }
+
+    heading('6. Filings and their proof');
+    note(
+      'An obligation to an authority is met only with proof: the approved packet sent by email (the relay’s ' +
+        'answer and the message’s SHA-256 kept), or filed by a person with the authority’s reference and a receipt (its SHA-256 kept).',
+    );
+    if (h.filings.length === 0) para('No filing made.');
+    for (const f of h.filings) {
+      subheading(
+        `${f.jurisdiction} · ${f.ruleId}${f.sequence > 1 ? ` · supplement ${f.sequence - 1}` : ''} — ${f.channel}, ${f.status}`,
+      );
+      fields([
+        ['Filed', when(f.filedAt)],
+        ['Packet', `${f.packetId}, hash ${f.packetHash}`],
+        ...(f.reference ? ([['Reference', f.reference]] as [string, string][]) : []),
+        ...(f.recordedBy
+          ? ([['By', `${f.recordedByName ?? '—'} (${f.recordedBy})`]] as [string, string][])
+          : []),
+        ...(f.recipient
+          ? ([
+              ['Sent to', `${f.recipient}, message ${f.messageId ?? '—'}, ${f.attempts} attempt(s)`],
+              ['Relay answer', f.relayResponse ?? '—'],
+              ['Message SHA-256', f.messageSha256 ?? '—'],
+            ] as [string, string][])
+          : []),
+        ...(f.uncertain
+          ? ([['Uncertain', 'no answer after the relay held the message: it may have arrived']] as [
+              string,
+              string,
+            ][])
+          : []),
+        ...(f.receiptSha256
+          ? ([
+              [
+                'Receipt',
+                `${f.receiptFilename ?? '—'} (${f.receiptContentType ?? '—'}, ${f.receiptBytes ?? '?'} bytes), SHA-256 ${f.receiptSha256}`,
+              ],
+            ] as [string, string][])
+          : []),
+      ]);
+    }
+
+    heading('7. Recorded actions: filings, determinations, holds, assessments');
+    if (h.recordedActions.length === 0) para('None recorded.');
+    for (const a of h.recordedActions) {
       ensure(24);
       para(`${when(a.at)} · ${a.action} by ${a.actor}`, { font: BOLD, size: 8 });
       para(compact(a.detail), { font: MONO, size: 7 });
     }
 
-    heading('5. Delivery summary');
+    heading('8. Delivery summary');
     fields([
       [
         'People by status',
@@ -320,7 +445,7 @@ export function pdfDossierWriter(path: string, incidentId: string): DossierWrite
       // Each list starts on a page of its own.
       doc.addPage();
       if (list === 'deliveries') {
-        heading('6. Delivery log, per recipient');
+        heading('9. Delivery log, per recipient');
         note(
           'Name and address as frozen when the person was identified; time in UTC; the relay reply is the ' +
             'last answer of the mail relay. The second line names the message and the SHA-256 of the text as sent.',
@@ -352,7 +477,7 @@ export function pdfDossierWriter(path: string, incidentId: string): DossierWrite
           },
         );
       } else {
-        heading('7. The audit trail of this incident, with its hash chain');
+        heading('10. The audit trail of this incident, with its hash chain');
         note(
           'Each event’s hash covers its fields and the hash of the event before it (verified when this ' +
             'dossier was made; see the first page). The details are in dossier.json.',

@@ -10,7 +10,11 @@ const Timestamp = z.iso.datetime();
 const NullableTimestamp = Timestamp.nullable();
 const Sha256 = z.string().regex(/^[0-9a-f]{64}$/);
 
-export const DOSSIER_FORMAT = 'forthright-dossier-v1';
+/**
+ * v2 (issue 15): the filing packets, the filings with their proof and the determinations, each from
+ * its own table; v1's `filings` and `determinations` lists of audit events are `recordedActions`.
+ */
+export const DOSSIER_FORMAT = 'forthright-dossier-v2';
 export const MANIFEST_FORMAT = 'forthright-dossier-manifest-v1';
 
 const Facts = z.object({
@@ -92,6 +96,114 @@ const Notice = z.object({
   approvals: z.array(Approval),
 });
 
+/**
+ * One version of a filing packet (core/use-cases/packets.ts): what was filed with an authority other
+ * than the individuals, element by element (`content.packet`), its hash and who approved it.
+ */
+const PacketVersion = z.object({
+  id: z.uuid(),
+  /** `<ruleId>@<jurisdiction>#<sequence>`: the obligation's rule and jurisdiction, 1 the filing, 2… supplements. */
+  subject: z.string(),
+  ruleId: z.string(),
+  jurisdiction: z.string(),
+  sequence: z.number().int(),
+  version: z.number().int(),
+  status: z.string(),
+  templateVersion: z.string(),
+  contentHash: z.string(),
+  draftedAt: Timestamp,
+  /** Who wrote this version's values (null: drafted from the incident); they may not approve it. */
+  revisedBy: z.string().nullable(),
+  revisedByName: z.string().nullable(),
+  decidedBy: z.string().nullable(),
+  decidedByName: z.string().nullable(),
+  decidedAt: NullableTimestamp,
+  decisionComment: z.string().nullable(),
+  content: z.record(z.string(), z.unknown()),
+  approvals: z.array(Approval),
+});
+
+/**
+ * The proof that an authority got its packet (core/use-cases/filings.ts): an email Forthright sent
+ * (the relay's answer and the message's SHA-256) or a filing a person recorded (the authority's
+ * reference and the receipt's SHA-256). The message and the receipt themselves stay in the database.
+ */
+const FilingProof = z.object({
+  id: z.uuid(),
+  ruleId: z.string(),
+  jurisdiction: z.string(),
+  sequence: z.number().int(),
+  /** The approved packet version filed, and the hash its approvers approved. */
+  packetId: z.uuid(),
+  packetHash: z.string(),
+  channel: z.string(),
+  status: z.string(),
+  filedAt: NullableTimestamp,
+  reference: z.string().nullable(),
+  recordedBy: z.string().nullable(),
+  recordedByName: z.string().nullable(),
+  createdAt: Timestamp,
+  recipient: z.string().nullable(),
+  messageId: z.string().nullable(),
+  attempts: z.number().int(),
+  committedAt: NullableTimestamp,
+  messageSha256: Sha256.nullable(),
+  relayResponse: z.string().nullable(),
+  /** Failed with no answer after the relay held the message: it may have arrived. */
+  uncertain: z.boolean(),
+  receiptFilename: z.string().nullable(),
+  receiptContentType: z.string().nullable(),
+  receiptSha256: Sha256.nullable(),
+  receiptBytes: z.number().int().nullable(),
+});
+
+/** An obligation the approval of a determination changed: set aside, created, changed, or held. */
+const DeterminationEffect = z.object({
+  change: z.enum(['not_required', 'created', 'changed', 'held']),
+  obligationId: z.uuid(),
+  ruleId: z.string(),
+  jurisdiction: z.string(),
+  audience: z.string(),
+  citation: z.string(),
+  statusBefore: z.string().nullable(),
+  statusAfter: z.string(),
+  /** The reason the obligation now carries (a set-aside one names the determination). */
+  reason: z.string().nullable(),
+  dueAt: NullableTimestamp,
+});
+
+/**
+ * A determination (core/use-cases/determinations.ts): the judgement, its scope, reason and facts,
+ * who proposed and who (a second person) decided, and what its approval changed.
+ */
+const DeterminationRecord = z.object({
+  id: z.uuid(),
+  kind: z.string(),
+  status: z.string(),
+  ruleIds: z.array(z.string()),
+  jurisdictions: z.array(z.string()),
+  obligationIds: z.array(z.string()),
+  leadJurisdiction: z.string().nullable(),
+  requestForm: z.string().nullable(),
+  reason: z.string(),
+  facts: z.array(z.string()),
+  proposedBy: z.string(),
+  proposedByName: z.string(),
+  proposedAt: Timestamp,
+  decidedBy: z.string().nullable(),
+  decidedByName: z.string().nullable(),
+  decidedAt: NullableTimestamp,
+  decisionComment: z.string().nullable(),
+  withdrawnBy: z.string().nullable(),
+  withdrawnByName: z.string().nullable(),
+  withdrawnAt: NullableTimestamp,
+  withdrawalReason: z.string().nullable(),
+  /** Empty unless approved: the obligations its approval changed (the re-assessment, or the hold). */
+  effect: z.array(DeterminationEffect),
+  /** Empty unless an approved one was withdrawn: what the withdrawal's re-assessment changed back. */
+  withdrawalEffect: z.array(DeterminationEffect),
+});
+
 /** A filing, delay, hold or determination, as the audit trail recorded it. */
 const RecordedAction = z.object({
   eventId: z.string(),
@@ -100,6 +212,11 @@ const RecordedAction = z.object({
   action: z.string(),
   detail: z.record(z.string(), z.unknown()),
 });
+
+export type PacketVersion = z.infer<typeof PacketVersion>;
+export type FilingProof = z.infer<typeof FilingProof>;
+export type DeterminationRecord = z.infer<typeof DeterminationRecord>;
+export type DeterminationEffect = z.infer<typeof DeterminationEffect>;
 
 export const DeliveryLogEntry = z.object({
   customerId: z.number().int(),
@@ -166,8 +283,11 @@ export const DossierHeader = z.object({
   rulesVersion: z.string().nullable(),
   obligations: z.array(Obligation),
   notices: z.array(Notice),
-  filings: z.array(RecordedAction),
-  determinations: z.array(RecordedAction),
+  packets: z.array(PacketVersion),
+  filings: z.array(FilingProof),
+  determinations: z.array(DeterminationRecord),
+  /** What the audit trail recorded about filings, determinations, holds and assessments, in chain order. */
+  recordedActions: z.array(RecordedAction),
   deliverySummary: z.object({
     people: z.record(z.string(), z.number().int()),
     deliveries: z.record(z.string(), z.number().int()),

@@ -7,7 +7,8 @@ import { verifyTrail } from '../audit/verify-trail';
 import * as audit from '../db/audit';
 import type { AuditChainRow } from '../db/audit';
 import * as dossiers from '../db/dossier';
-import type { DeliveryLogRow } from '../db/dossier';
+import type { DeliveryLogRow, DossierDetermination, DossierObligation } from '../db/dossier';
+import * as filingsDb from '../db/filings';
 import * as incidents from '../db/incidents';
 import * as notices from '../db/notices';
 import type { Pool, Queryable } from '../db/pool';
@@ -19,6 +20,8 @@ import {
   MANIFEST_FORMAT,
   type AuditEventEntry,
   type DeliveryLogEntry,
+  type DeterminationEffect,
+  type DeterminationRecord,
   type DossierHeader,
   type DossierManifest,
 } from '../dossier/schema';
@@ -45,10 +48,33 @@ const PAGE_ROWS = 1000;
 
 /** Audit actions that change an incident's facts (each carries `before` and `after`). */
 const FACT_ACTIONS = ['incident_opened', 'reassessment_requested', 'status_changed', 'recipient_corrected'];
-const FILING_ACTIONS = ['filing_recorded'];
+/** Filings: the packets' drafting and decisions, the emails sent, the filings recorded (and v1's notes). */
+const FILING_ACTIONS = [
+  'filing_recorded',
+  'filing_email_requested',
+  'filing_sent',
+  'filing_email_failed',
+  'filing_email_unconfirmed',
+  'filing_packet_drafted',
+  'filing_packet_revised',
+  'filing_supplement_drafted',
+  'prior_filing_overridden',
+];
+/** Decisions on a notice version: the packets' among them are quoted with the filings. */
+const NOTICE_DECISION_ACTIONS = [
+  'approval_decision_recorded',
+  'notice_approval_recorded',
+  'notice_approved',
+  'notice_rejected',
+];
 /** What was decided about the obligations and the notice, besides the approvals themselves. */
 const DETERMINATION_ACTIONS = [
   'obligations_assessed',
+  'obligations_reassessed_after_notice',
+  'determination_proposed',
+  'determination_approved',
+  'determination_rejected',
+  'determination_withdrawn',
   'delay_reason_recorded',
   'obligation_held',
   'obligation_hold_lifted',
@@ -173,16 +199,31 @@ async function readHeader(
   const versions = await notices.listForIncident(db, incidentId);
   const decisions = await dossiers.approvalDecisions(db, incidentId);
   const preapprovals = await dossiers.preapprovalsOfNotices(db, incidentId);
+  const packets = await dossiers.packetVersions(db, incidentId);
+  const filings = await filingsDb.listForIncident(db, incidentId);
+  const determinations = await dossiers.allDeterminations(db, incidentId);
+  const packetIds = new Set(packets.map((p) => p.id));
   // One read of the recorded events the header quotes, split by kind (each keeps chain order).
   const recorded = await dossiers.eventsOfKinds(db, incidentId, [
     ...FACT_ACTIONS,
     ...FILING_ACTIONS,
     ...DETERMINATION_ACTIONS,
+    ...NOTICE_DECISION_ACTIONS,
   ]);
   const ofKinds = (actions: readonly string[]) => recorded.filter((e) => actions.includes(e.action));
   const factEvents = ofKinds(FACT_ACTIONS);
-  const filings = ofKinds(FILING_ACTIONS);
-  const determinations = ofKinds(DETERMINATION_ACTIONS);
+  const approvalsOf = (noticeId: string) =>
+    decisions
+      .filter((d) => d.noticeId === noticeId)
+      .map((d) => ({
+        decision: d.decision,
+        contentHash: d.contentHash,
+        comment: d.comment,
+        decidedBy: d.decidedBy,
+        decidedByName: d.decidedByName,
+        decidedAt: iso(d.decidedAt),
+        consumedAt: isoOrNull(d.consumedAt),
+      }));
   const totals = await dossiers.deliveryTotals(db, incidentId);
   // Verified in the same snapshot the chain is listed from: the dossier's chain is the one checked.
   const verification = await verifyTrail(db, { incidentId });
@@ -249,20 +290,61 @@ async function readHeader(
         decisionComment: n.decisionComment,
         preapprovedNoticeId: preapprovals.get(n.id) ?? null,
         content: { ...n.content },
-        approvals: decisions
-          .filter((d) => d.noticeId === n.id)
-          .map((d) => ({
-            decision: d.decision,
-            contentHash: d.contentHash,
-            comment: d.comment,
-            decidedBy: d.decidedBy,
-            decidedByName: d.decidedByName,
-            decidedAt: iso(d.decidedAt),
-            consumedAt: isoOrNull(d.consumedAt),
-          })),
+        approvals: approvalsOf(n.id),
       })),
-    filings: filings.map(recordedAction),
-    determinations: determinations.map(recordedAction),
+    packets: packets.map((p) => ({
+      id: p.id,
+      subject: p.subject,
+      ...subjectParts(p.subject),
+      version: p.version,
+      status: p.status,
+      templateVersion: p.templateVersion,
+      contentHash: p.contentHash,
+      draftedAt: iso(p.draftedAt),
+      revisedBy: p.revisedBy,
+      revisedByName: p.revisedByName,
+      decidedBy: p.decidedBy,
+      decidedByName: p.decidedByName,
+      decidedAt: isoOrNull(p.decidedAt),
+      decisionComment: p.decisionComment,
+      content: { ...p.content },
+      approvals: approvalsOf(p.id),
+    })),
+    filings: filings.map((f) => ({
+      id: f.id,
+      ruleId: f.ruleId,
+      jurisdiction: f.jurisdiction,
+      sequence: f.sequence,
+      packetId: f.packetId,
+      packetHash: f.packetHash,
+      channel: f.channel,
+      status: f.status,
+      filedAt: isoOrNull(f.filedAt),
+      reference: f.reference,
+      recordedBy: f.recordedBy,
+      recordedByName: f.recordedByName,
+      createdAt: iso(f.createdAt),
+      recipient: f.recipient,
+      messageId: f.messageId,
+      attempts: f.attempts,
+      committedAt: isoOrNull(f.committedAt),
+      messageSha256: f.messageSha256,
+      relayResponse: f.relayResponse,
+      uncertain: f.uncertain,
+      receiptFilename: f.receiptFilename,
+      receiptContentType: f.receiptContentType,
+      receiptSha256: f.receiptSha256,
+      receiptBytes: f.receiptBytes === null ? null : Number(f.receiptBytes),
+    })),
+    determinations: determinations.map((d) => determinationRecord(d, obligations)),
+    recordedActions: recorded
+      .filter(
+        (e) =>
+          FILING_ACTIONS.includes(e.action) ||
+          DETERMINATION_ACTIONS.includes(e.action) ||
+          (NOTICE_DECISION_ACTIONS.includes(e.action) && packetIds.has(String(e.detail.noticeId))),
+      )
+      .map(recordedAction),
     deliverySummary: totals,
     auditVerification: {
       ok: verification.ok,
@@ -270,6 +352,90 @@ async function readHeader(
       breaks: verification.breaks.map(describeBreak),
       head: head ? { id: head.id, chainSeq: head.chainSeq, at: head.at, hash: head.hash } : null,
     },
+  };
+}
+
+/** A packet's subject `<ruleId>@<jurisdiction>#<sequence>` (migration 020) in its parts. */
+function subjectParts(subject: string): { ruleId: string; jurisdiction: string; sequence: number } {
+  const match = /^(.*)@([^@#]*)#(\d+)$/.exec(subject);
+  return match
+    ? { ruleId: match[1]!, jurisdiction: match[2]!, sequence: Number(match[3]) }
+    : { ruleId: subject, jurisdiction: '', sequence: 1 };
+}
+
+/** How long after a decision the re-assessment it caused may have been written (same transaction: none). */
+const EFFECT_WINDOW_MS = 60_000;
+
+/**
+ * What a determination changed, read from the obligations' history (every assessment is kept): the
+ * first re-assessment at or just after `at` against the obligations it superseded — obligations set
+ * aside (not required), created (a duty that follows from it) or otherwise changed; for a
+ * law-enforcement request, the obligations whose clock it paused at `at`.
+ */
+function effectAt(kind: string, at: Date, obligations: readonly DossierObligation[]): DeterminationEffect[] {
+  const t = at.getTime();
+  const entry = (
+    change: DeterminationEffect['change'],
+    o: DossierObligation,
+    statusBefore: string | null,
+  ): DeterminationEffect => ({
+    change,
+    obligationId: o.id,
+    ruleId: o.ruleId,
+    jurisdiction: o.jurisdiction,
+    audience: o.audience,
+    citation: o.citation,
+    statusBefore,
+    statusAfter: o.status,
+    reason: o.reason,
+    dueAt: isoOrNull(o.dueAt),
+  });
+  if (kind === 'law_enforcement_request') {
+    return obligations
+      .filter(
+        (o) =>
+          o.heldSince?.getTime() === t &&
+          o.assessedAt.getTime() <= t &&
+          (o.supersededAt === null || o.supersededAt.getTime() > t),
+      )
+      .map((o) => entry('held', o, o.status));
+  }
+  const assessedAt = obligations
+    .map((o) => o.assessedAt.getTime())
+    .filter((a) => a >= t && a - t <= EFFECT_WINDOW_MS)
+    .sort((a, b) => a - b)[0];
+  if (assessedAt === undefined) return [];
+  const key = (o: DossierObligation) => `${o.ruleId}|${o.jurisdiction}|${o.audience}`;
+  const before = new Map(
+    obligations.filter((o) => o.supersededAt?.getTime() === assessedAt).map((o) => [key(o), o]),
+  );
+  return obligations
+    .filter((o) => o.assessedAt.getTime() === assessedAt)
+    .flatMap((o) => {
+      const was = before.get(key(o));
+      if (!was) return [entry('created', o, null)];
+      if (was.status === o.status && was.reason === o.reason) return [];
+      return [entry(o.status === 'not_required' ? 'not_required' : 'changed', o, was.status)];
+    });
+}
+
+function determinationRecord(
+  d: DossierDetermination,
+  obligations: readonly DossierObligation[],
+): DeterminationRecord {
+  const approved = d.decidedAt !== null && (d.status === 'approved' || d.status === 'withdrawn');
+  return {
+    ...d,
+    proposedAt: iso(d.proposedAt),
+    decidedAt: isoOrNull(d.decidedAt),
+    withdrawnAt: isoOrNull(d.withdrawnAt),
+    effect: approved ? effectAt(d.kind, d.decidedAt!, obligations) : [],
+    // A withdrawn law-enforcement request lifts its hold (law_enforcement_hold_lifted, in
+    // recordedActions); any other kind is re-assessed away.
+    withdrawalEffect:
+      approved && d.withdrawnAt && d.kind !== 'law_enforcement_request'
+        ? effectAt(d.kind, d.withdrawnAt, obligations)
+        : [],
   };
 }
 

@@ -259,7 +259,7 @@ describe('substitute notice (API)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'substitute-dossier-'));
     await exportDossier({ pool: db.pool }, compliance.actor, { incidentId, dir });
     const dossier = JSON.parse(readFileSync(join(dir, 'dossier.json'), 'utf8'));
-    const actions = dossier.determinations.map((d: { action: string }) => d.action);
+    const actions = dossier.recordedActions.map((d: { action: string }) => d.action);
     for (const action of [
       'substitute_notice_reviewed',
       'substitute_posting_live',

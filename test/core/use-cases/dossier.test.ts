@@ -14,7 +14,14 @@ import { IncidentNotFoundError } from '../../../core/errors';
 import { TemplateCache } from '../../../core/mail/template-cache';
 import { exportDossier, type DossierExport } from '../../../core/use-cases/dossier';
 import { recordIncidentStatus } from '../../../core/use-cases/incidents';
-import { assess, reassessIncident, recordFiling } from '../../../core/use-cases/obligations';
+import { recordFiling } from '../../../core/use-cases/filings';
+import { assess, reassessIncident } from '../../../core/use-cases/obligations';
+import {
+  decidePacket,
+  draftMissingPackets,
+  listPackets,
+  revisePacket,
+} from '../../../core/use-cases/packets';
 import { createTestDatabase, type TestDatabase } from '../../helpers/db';
 import { actorOf, importEmailHolders, newDeliveredIncident, newUser } from '../../helpers/factories';
 
@@ -78,10 +85,42 @@ describe('core/use-cases/dossier', () => {
     );
     // German people: a regulator obligation is certain, and the filing tests below depend on it.
     if (!regulator) throw new Error('expected a regulator obligation for a German incident');
+    // Filed with proof (issue 15): its packet filled in by a second compliance user, approved, and
+    // the portal filing recorded with its reference and receipt.
+    const deps = { pool: db.pool, templates: new TemplateCache(db.pool), config };
+    const reviser = await newUser(db.pool, { role: 'compliance', email: 'reviser@staff.example.com' });
+    await draftMissingPackets(deps, incidentId);
+    const packet = (await listPackets(deps, incidentId)).find(
+      (p) => p.ruleId === regulator.ruleId && p.jurisdiction === regulator.jurisdiction,
+    );
+    if (!packet) throw new Error('expected a packet for the regulator obligation');
+    const revised = await revisePacket(deps, reviser.actor, {
+      incidentId,
+      packetId: packet.id,
+      elements: Object.fromEntries(
+        (packet.content.packet?.elements ?? [])
+          .filter((e) => !e.value)
+          .map((e) => [e.key, `Given: ${e.key}`]),
+      ),
+    });
+    await decidePacket(deps, actor, {
+      incidentId,
+      packetId: revised.id,
+      contentHash: revised.contentHash,
+      decision: 'approve',
+      comment: null,
+    });
     await recordFiling({ pool: db.pool }, actor, {
       incidentId,
-      obligationId: regulator.id,
-      note: 'Filed with the supervisory authority, case 2026-123',
+      packetId: revised.id,
+      channel: 'portal',
+      filedAt: new Date(Date.now() - 60_000),
+      reference: 'Case 2026-123',
+      receipt: {
+        filename: 'receipt.pdf',
+        contentType: 'application/pdf',
+        content: Buffer.from('%PDF-1.4\n'),
+      },
     });
     await recordIncidentStatus({ pool: db.pool }, incidentId, 'completed');
     exported = await exportDossier({ pool: db.pool }, actor, { incidentId, dir: out });
@@ -151,7 +190,8 @@ describe('core/use-cases/dossier', () => {
     expect(dossier.incident.factVersions.map((v) => v.action)).toEqual(
       expect.arrayContaining(['incident_opened', 'reassessment_requested', 'status_changed']),
     );
-    expect(dossier.filings.length).toBeGreaterThan(0);
+    expect(dossier.recordedActions.map((a) => a.action)).toContain('filing_recorded');
+    expect(dossier.filings.map((f) => f.reference)).toEqual(['Case 2026-123']);
 
     expect(dossier.auditVerification.ok).toBe(true);
     expect(dossier.auditEvents).toHaveLength(dossier.auditVerification.events);
