@@ -202,6 +202,16 @@ describe('determinations (API)', () => {
       expect(o.reason, j).toContain('Lead supervisory authority under GDPR Art. 56');
       expect(o.reason, j).toContain('(IE)');
     }
+    // The packets the new obligations need are drafted after the commit: the lead's, none for those set aside.
+    const packets = (
+      await db.pool.query<{ subject: string }>(
+        `SELECT subject FROM notices WHERE incident_id = $1 AND audience = 'filing_packet'`,
+        [incidentId],
+      )
+    ).rows.map((r) => r.subject);
+    expect(packets).toContain(`${lead[0]!.ruleId}@IE#1`);
+    expect(packets.filter((p) => /@(DE|FR|IT)#/.test(p))).toEqual([]);
+
     // One lead authority (Art. 56(1)): another is refused while this one stands.
     const second = await propose({
       kind: 'lead_supervisory_authority',
