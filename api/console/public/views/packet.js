@@ -12,7 +12,7 @@ import { AUDIENCE_LABELS, PACKET_ELEMENT_SOURCE_LABELS, PACKET_KIND_LABELS, labe
 import { cell, row, table } from '../table.js';
 
 /** The packet's content as drafted (NoticeContent.packet), or an empty one while it is not there. */
-export const packetContent = (p) => p.content?.packet ?? p.packet ?? { elements: [] };
+export const packetContent = (p) => p.content?.packet ?? { elements: [] };
 
 /** 'US-CA · Regulator' or 'DE · Regulator · supplement 2': which filing this is. */
 export function packetTitle(p) {
@@ -20,7 +20,8 @@ export function packetTitle(p) {
   const sequence = p.sequence ?? 1;
   return [
     p.jurisdiction,
-    content.authority?.name ?? label(AUDIENCE_LABELS, p.audience),
+    content.authority?.name ??
+      label(AUDIENCE_LABELS, p.obligationAudience ?? content.audience ?? 'regulator'),
     sequence > 1 ? `${label(PACKET_KIND_LABELS, 'supplement').toLowerCase()} ${sequence - 1}` : null,
   ]
     .filter(Boolean)
@@ -73,13 +74,15 @@ export function packetFacts(p) {
   if (c.counts?.people !== undefined) bits.push(`${count(c.counts.people)} affected in all`);
   if (c.counts?.records !== undefined) bits.push(`${count(c.counts.records)} records`);
   if (c.language) bits.push(`in ${c.language}`);
-  if (c.phased) bits.push('more information to follow (phased, GDPR Art. 33(4))');
+  if (c.phased) bits.push(`more information to follow (phased, ${c.phasing ?? 'GDPR Art. 33(4)'})`);
   return bits.length ? h('p', { class: 'muted small' }, bits.join(' · ')) : null;
 }
 
 /** Elements the law requires and nobody has filled in: approval is refused while there are any. */
 export const missingRequired = (p) =>
-  (packetContent(p).elements ?? []).filter((e) => e.required && !valueText(e.value).trim());
+  (packetContent(p).elements ?? []).filter((e) =>
+    p.missing ? p.missing.includes(e.key) : e.required && !valueText(e.value).trim(),
+  );
 
 /**
  * Approve or reject `p` (a packet awaiting approval) of `incidentId`, with a comment (required to

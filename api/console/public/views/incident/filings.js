@@ -290,6 +290,19 @@ export function filingsSection(incidentId, user) {
         { class: 'hint' },
         'Saved as a new version for approval; you may not approve what you wrote. Computed values (counts, dates) come from the incident and are not edited here.',
       ),
+      packetContent(p).phasing
+        ? h(
+            'label',
+            { class: 'checkbox' },
+            h('input', {
+              type: 'checkbox',
+              name: 'phased',
+              id: `${prefix}-phased`,
+              checked: Boolean(packetContent(p).phased),
+            }),
+            ` More information will follow in phases (${packetContent(p).phasing})`,
+          )
+        : null,
       editable.map((e) =>
         field({
           name: e.key,
@@ -320,8 +333,9 @@ export function filingsSection(incidentId, user) {
           const value = form.elements[e.key].value;
           if (value !== valueText(e.value)) changed[e.key] = value;
         }
+        const phased = form.elements.phased ? { phased: form.elements.phased.checked } : {};
         try {
-          await api(`${path}/${p.id}/revision`, { method: 'POST', body: { elements: changed } });
+          await api(`${path}/${p.id}/revision`, { method: 'POST', body: { elements: changed, ...phased } });
         } catch (err) {
           // The server names `elements.<key>`: the field is the element's.
           for (const issue of err.issues ?? [])
