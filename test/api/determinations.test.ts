@@ -268,7 +268,7 @@ describe('determinations (API)', () => {
     expect(again.statusCode, again.body).toBe(409);
   });
 
-  it('a law-enforcement request, approved, holds what it covers', async () => {
+  it('a law-enforcement request, approved, holds what it covers; withdrawn, lets go', async () => {
     const proposed = await propose({
       kind: 'law_enforcement_request',
       reason: 'State troopers, letter of 4 December: notice would impede the investigation',
@@ -283,6 +283,14 @@ describe('determinations (API)', () => {
     expect(notice.heldSince).not.toBeNull();
     expect(now.filter((o) => o.jurisdiction !== 'US-AK' && o.heldSince !== null)).toEqual([]);
     expect(await auditActions()).toContain('law_enforcement_hold_recorded');
+
+    // Withdrawn (recorded in error), the hold it placed is lifted: the clock runs again.
+    const withdrawn = await call(approver, 'POST', `/determinations/${proposed.json().id}/withdrawal`, {
+      reason: 'The letter was about another matter',
+    });
+    expect(withdrawn.statusCode, withdrawn.body).toBe(200);
+    expect((await obligationsNow()).filter((o) => o.heldSince !== null)).toEqual([]);
+    expect(await auditActions()).toContain('law_enforcement_hold_lifted');
   });
 
   it('a rejection is kept with its comment, and lists show who did what', async () => {
@@ -304,7 +312,13 @@ describe('determinations (API)', () => {
       status: string;
       proposedByName: string;
     }[];
-    expect(list.map((d) => d.status)).toEqual(['rejected', 'approved', 'withdrawn', 'withdrawn', 'approved']);
+    expect(list.map((d) => d.status)).toEqual([
+      'rejected',
+      'withdrawn',
+      'withdrawn',
+      'withdrawn',
+      'approved',
+    ]);
     expect(list[0]!.proposedByName).toBe('Test compliance');
   });
 });
