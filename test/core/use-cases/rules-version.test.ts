@@ -10,11 +10,14 @@ import * as obligations from '../../../core/db/obligations';
 import { RULES_VERSION } from '../../../core/law';
 import { identifyAffectedCustomers, openIncident } from '../../../core/use-cases/incidents';
 import { importCustomers, importHoldings } from '../../../core/use-cases/inventory';
-import { assess, reassessIncident, recordFiling, unplacedPeople } from '../../../core/use-cases/obligations';
+import { recordFiling } from '../../../core/use-cases/filings';
+import { assess, reassessIncident, unplacedPeople } from '../../../core/use-cases/obligations';
 import type { Actor } from '../../../core/use-cases/types';
 import { createTestDatabase } from '../../helpers/db';
 import type { TestDatabase } from '../../helpers/db';
-import { newStaff } from '../../helpers/factories';
+import { newStaff, newUser } from '../../helpers/factories';
+import { approvedFilingPacket } from '../../helpers/filings';
+import { TemplateCache } from '../../../core/mail/template-cache';
 
 /**
  * A rules review (RULES_VERSION) never rewrites an open incident: the obligations stay as assessed,
@@ -28,6 +31,7 @@ describe('core/use-cases/obligations: the frozen rules version, and people with 
   let config: Readonly<Config>;
   let officer: Actor;
   let compliance: Actor;
+  let approver: Actor;
 
   beforeAll(async () => {
     db = await createTestDatabase();
@@ -40,6 +44,7 @@ describe('core/use-cases/obligations: the frozen rules version, and people with 
     const staff = await newStaff(db.pool);
     officer = staff.officer.actor;
     compliance = staff.compliance.actor;
+    approver = (await newUser(db.pool, { role: 'compliance', email: 'approver@staff.example.com' })).actor;
     await importCustomers(db, [
       // In Germany: GDPR Art. 33 has no threshold, so there is a regulator obligation to file.
       { externalId: 'RV1', fullName: 'Rita Version', email: 'rita@example.org', country: 'DE' },
@@ -82,10 +87,18 @@ describe('core/use-cases/obligations: the frozen rules version, and people with 
     // Working on it (a filing) leaves the version and the rule set alone.
     const regulator = frozen.find((o) => o.ruleId === 'DE.regulator');
     expect(regulator).toBeDefined();
+    const packet = await approvedFilingPacket(
+      { pool: db.pool, templates: new TemplateCache(db.pool), config },
+      regulator!,
+      { reviser: compliance, approver },
+    );
     await recordFiling({ pool: db.pool }, compliance, {
       incidentId: incident.id,
-      obligationId: regulator!.id,
-      note: 'Filed on the portal.',
+      packetId: packet.id,
+      channel: 'portal',
+      filedAt: new Date(),
+      reference: 'DE-2026-1',
+      receipt: { filename: 'receipt.txt', contentType: 'text/plain', content: Buffer.from('Received.') },
     });
     expect((await incidents.get(db.pool, incident.id))?.rulesVersion).toBe(PREVIOUS);
     const after = await obligations.current(db.pool, incident.id);
