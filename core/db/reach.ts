@@ -165,6 +165,8 @@ export interface ReachGroupRow {
   categories: DataCategory[];
   status: AffectedStatus;
   channel: NoticeChannel | null;
+  /** Every jurisdiction of the people's records when they have several (merged), sorted; else null (core/law `countPeople`). */
+  personJurisdictions: string[] | null;
   count: number;
 }
 
@@ -172,15 +174,17 @@ export async function reachGroups(db: Queryable, incidentId: string): Promise<Re
   const { rows } = await db.query<ReachGroupRow>(
     `SELECT a.jurisdiction, a.country, coalesce(r.categories, a.categories) AS categories,
             coalesce(r.status, a.status) AS status, coalesce(r.channel, a.channel) AS channel,
+            CASE WHEN a.merged_into IS NULL THEN a.notice_jurisdictions ELSE r.notice_jurisdictions END
+              AS "personJurisdictions",
             count(DISTINCT coalesce(a.merged_into, a.customer_id))::int AS count
      FROM affected_customers a
      -- The recipient's record is looked up for merged records only (a primary-key probe each).
      LEFT JOIN LATERAL (
-       SELECT r.categories, r.status, r.channel FROM affected_customers r
+       SELECT r.categories, r.status, r.channel, r.notice_jurisdictions FROM affected_customers r
        WHERE a.merged_into IS NOT NULL AND r.incident_id = a.incident_id AND r.customer_id = a.merged_into
      ) r ON true
      WHERE a.incident_id = $1
-     GROUP BY 1, 2, 3, 4, 5`,
+     GROUP BY 1, 2, 3, 4, 5, 6`,
     [incidentId],
   );
   return rows;

@@ -8,7 +8,7 @@ import * as substitutes from '../db/substitute-notices';
 import type { ReachGroupRow } from '../db/reach';
 import type { AffectedStatus, NoticeChannel, ReachState } from '../domain/model';
 import { REACH_STATES } from '../domain/model';
-import { RULES, groupsCountedBy } from '../law';
+import { RULES, countPeople, groupsCountedBy } from '../law';
 import { carriedOutSubstitutes } from './substitute-notice';
 
 /**
@@ -80,9 +80,13 @@ export async function reachOf(
   return individuals.map((o) => {
     const counts = emptyCounts();
     const rule = RULES.find((r) => r.id === o.ruleId);
-    for (const g of rule ? groupsCountedBy(rule, o.jurisdiction, groups) : []) {
-      counts[g.state] += g.count;
-      counts.total += g.count;
+    const counted = rule ? groupsCountedBy(rule, o.jurisdiction, groups) : [];
+    // A person with records in several of the obligation's jurisdictions (HIPAA's pooled notice)
+    // is in a group under each: counted once, as the law engine counts them (core/law `countPeople`).
+    for (const state of REACH_STATES) {
+      const n = countPeople(counted.filter((g) => g.state === state));
+      counts[state] += n;
+      counts.total += n;
     }
     if (carriedOut.includes(o.ruleId)) {
       counts.covered = SUBSTITUTE_COVERS.reduce((n, s) => n + counts[s], 0);

@@ -193,6 +193,26 @@ describe('core/use-cases/channels and reach', () => {
     });
   });
 
+  it('counts a patient with records in two states once in HIPAA’s pooled notice, and in each state’s', async () => {
+    const id = await incidentOver(
+      'hipaa-merged',
+      [
+        customerWith('email_with_consent', { externalId: 'HM-CA', region: 'US-CA', personKey: 'HM-1' }),
+        customerWith('email_with_consent', { externalId: 'HM-NY', region: 'US-NY', personKey: 'HM-1' }),
+        customerWith('email_with_consent', { externalId: 'HM-TX', region: 'US-TX' }),
+      ].map((c) => ({ ...c, country: 'US' })),
+      hipaaConfig,
+    );
+    const items = await obligations.current(db.pool, id);
+    const hipaa = items.find((o) => o.ruleId === 'US-HIPAA.individuals')!;
+    expect(hipaa.affectedCount).toBe(2);
+    expect(items.find((o) => o.ruleId === 'US-CA.individuals')?.affectedCount).toBe(1);
+    expect(items.find((o) => o.ruleId === 'US-NY.individuals')?.affectedCount).toBe(1);
+    const counts = (await reachOf(db.pool, id, items, [])).find((r) => r.obligationId === hipaa.id)!.counts;
+    expect(counts.total).toBe(2);
+    expect(counts.awaiting_email).toBe(2);
+  });
+
   it('meets an obligation only when everyone is reached, shows the rest, and re-opens on a late failure', async () => {
     const id = await incidentOver('settle', [
       customerWith('email_with_consent', { externalId: 'S-EMAIL', country: 'US', region: 'US-TX' }),
