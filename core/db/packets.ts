@@ -13,11 +13,20 @@ export interface PacketCounts {
   records: number;
 }
 
-export async function counts(db: Queryable, incidentId: string): Promise<PacketCounts> {
+/**
+ * The incident's people and records; with `jurisdictions`, the records there only (the people
+ * stay the incident's: a packet quotes the statute's own count beside them).
+ */
+export async function counts(
+  db: Queryable,
+  incidentId: string,
+  jurisdictions: readonly string[] | null = null,
+): Promise<PacketCounts> {
   const { rows } = await db.query<PacketCounts>(
-    `SELECT count(*) FILTER (WHERE merged_into IS NULL)::int AS people, count(*)::int AS records
+    `SELECT count(*) FILTER (WHERE merged_into IS NULL)::int AS people,
+            count(*) FILTER (WHERE $2::text[] IS NULL OR jurisdiction = ANY($2))::int AS records
      FROM affected_customers WHERE incident_id = $1`,
-    [incidentId],
+    [incidentId, jurisdictions],
   );
   return rows[0] ?? { people: 0, records: 0 };
 }

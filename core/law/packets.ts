@@ -154,7 +154,7 @@ export interface PacketContent {
     statute: number;
     /** Everyone affected by the incident (people, after merging records of one person). */
     people: number;
-    /** Records concerned (before merging). */
+    /** Records concerned (before merging) where the statute counts its people. */
     records: number;
   };
   /** GDPR Art. 33(4): more information will follow (set by compliance, shown in the packet). */

@@ -27,7 +27,11 @@ export function renderFilingPacket(set: TemplateSet, notice: Notice): RenderedPa
     citation: packet.citation,
     phased: packet.phased && packet.phasing !== null,
     phasing: packet.phasing ?? '',
-    elements: packet.elements.map((e) => ({ label: e.label, value: e.value, citation: e.citation })),
+    // An optional element left empty (no delay to explain) is not sent; a required one never is empty
+    // in an approved packet (core/use-cases/packets.ts `decidePacket`).
+    elements: packet.elements
+      .filter((e) => e.required || e.value.trim() !== '')
+      .map((e) => ({ label: e.label, value: e.value, citation: e.citation })),
   };
   return set.render('filing-packet', language, view);
 }

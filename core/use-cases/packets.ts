@@ -217,14 +217,19 @@ interface DraftFacts {
 
 async function draftFacts(db: Queryable, incident: Incident, obligation: Obligation): Promise<DraftFacts> {
   const rule = ruleOf(obligation);
-  const [counts, groups, distribution, individuals, current] = await Promise.all([
-    packetsDb.counts(db, incident.id),
+  const [groups, distribution, individuals, current] = await Promise.all([
     affected.groupsByJurisdiction(db, incident.id),
     packetsDb.distribution(db, incident.id),
     notices.listForIncident(db, incident.id),
     obligations.current(db, incident.id),
   ]);
   const counted = rulesById.has(rule.id) ? groupsCountedBy(rule, obligation.jurisdiction, groups) : [];
+  // Records where the statute counts its people; all of them where the rule is not known.
+  const counts = await packetsDb.counts(
+    db,
+    incident.id,
+    counted.length > 0 ? counted.map((g) => g.jurisdiction) : null,
+  );
   const categories = [...new Set((counted.length > 0 ? counted : groups).flatMap((g) => g.categories))];
   const planned = current
     .filter((o) => o.audience === 'individuals' && o.dueAt && o.status !== 'not_required')

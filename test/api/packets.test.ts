@@ -168,6 +168,8 @@ describe('filing packets (API)', () => {
     expect(nature).toMatchObject({ label: 'Art der Verletzung', citation: 'GDPR Art. 33(3)(a)', required: true });
     expect(nature.value).toContain('stolen API key');
     expect(de.content.packet.elements.find((e) => e.key === 'people_count')!.value).toBe('2');
+    // The records are Germany's too, not the incident's four.
+    expect(de.content.packet.elements.find((e) => e.key === 'record_count')!.value).toBe('2');
     const res = await app.inject({
       method: 'GET',
       url: `/api/incidents/${incidentId}/packets/${de.id}`,
@@ -232,6 +234,8 @@ describe('filing packets (API)', () => {
     expect(mail.text).toContain('API-Schlüssel gesperrt');
     expect(mail.text).toContain('GDPR Art. 33(4)');
     expect(mail.html).toContain('<h2>Art der Verletzung</h2>');
+    // No delay to explain: the optional element is left out of what is sent.
+    expect(mail.text).not.toContain('Gründe für die Verzögerung');
   });
 
   it('refuses unknown elements naming the field, and a packet through the substitute-text route', async () => {
