@@ -3,12 +3,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserAvailable, localInput, screenshot, startBrowserWorld } from '../helpers/browser';
 import type { BrowserWorld } from '../helpers/browser';
 import type { TestDatabase } from '../helpers/db';
+import { TemplateCache } from '../../core/mail/template-cache';
+import { actorOf } from '../helpers/factories';
+import { approvedFilingPacket } from '../helpers/filings';
 import { bearer, eventually, importInventory } from '../helpers/system';
 import type { TestSystem } from '../helpers/system';
 
 /**
  * What compliance records against an incident's obligations from the console's incident page —
- * a filing, a law-enforcement hold and its lifting, a delay reason, a re-assessment — in a real
+ * a filing (with its approved packet, a reference and a receipt), a law-enforcement hold and its lifting, a delay reason, a re-assessment — in a real
  * browser against the whole system, each checked through the API and the audit trail. The tests
  * run in order on one incident, as a compliance officer would on the day.
  */
@@ -23,6 +26,7 @@ const AUDIENCES: Record<string, string> = {
 
 interface Obligation {
   id: string;
+  ruleId: string;
   jurisdiction: string;
   audience: string;
   status: string;
@@ -123,7 +127,7 @@ describe.skipIf(!browserAvailable())('console obligation actions', () => {
     const obligationsCard = officer.locator('#obligations');
     expect(await obligationsCard.locator('thead th').allTextContents()).not.toContain('Actions');
     for (const name of [
-      'Record filing',
+      'File with its packet',
       'Record delay reason',
       'Law-enforcement hold',
       'Hold lifted',
@@ -134,37 +138,52 @@ describe.skipIf(!browserAvailable())('console obligation actions', () => {
     expect(await officer.locator('#obligation-tools').count()).toBe(0);
   });
 
-  it('records a filing, after showing a too-short note beside its field', async () => {
-    page = await openIncidentPage(system.tokens.compliance);
+  it('records a filing with its packet, after showing the missing proof beside its fields', async () => {
     const gdpr = find(await obligations(), 'DE', 'regulator');
+    // The packet, approved through the use cases (a second compliance user fills it in).
+    await approvedFilingPacket(
+      { pool: db.pool, templates: new TemplateCache(db.pool), config: system.config },
+      { incidentId, ruleId: gdpr.ruleId, jurisdiction: gdpr.jurisdiction },
+      { reviser: actorOf(system.staff.compliance2), approver: actorOf(system.staff.compliance) },
+    );
+    page = await openIncidentPage(system.tokens.compliance);
     // Notice to individuals is met by the deliveries: no filing offered there.
     const individuals = find(await obligations(), 'US-CA', 'individuals');
     expect(await page.locator(`tr[data-obligation-id="${individuals.id}"]`).textContent()).not.toContain(
-      'Record filing',
+      'File with its packet',
     );
 
-    await page.getByRole('button', { name: 'Record filing for DE · Regulator' }).click();
-    const note = page.getByLabel('Filing note');
-    expect(await page.evaluate('document.activeElement?.id')).toBe('filing-note');
-    await note.fill('ok');
-    await page.getByRole('button', { name: 'Record filing', exact: true }).click();
-    const error = page.locator('[data-field="note"] .field-error');
-    await error.waitFor();
-    expect(await error.textContent()).toBe('Write at least 3 characters.');
-    expect(await note.getAttribute('aria-invalid')).toBe('true');
-    expect(await note.getAttribute('aria-describedby')).toContain('filing-note-error');
-    expect(await page.locator('#filing-status').getByRole('alert').textContent()).toContain(
+    await page.getByRole('button', { name: 'File with its packet for DE · Regulator' }).click();
+    const detail = page.locator('#packet-detail');
+    await detail.waitFor();
+    expect(await page.evaluate('document.activeElement?.id')).toBe('packet-title');
+    await detail.getByRole('button', { name: 'Record filing' }).click();
+    const form = page.locator('#packet-filing');
+    await form.getByRole('button', { name: 'Record filing' }).click();
+    for (const name of ['filedAt', 'reference', 'receipt']) {
+      await form.locator(`[data-field="${name}"] .field-error`).waitFor();
+    }
+    expect(await form.locator('[data-field="reference"] .field-error').textContent()).toBe('Required.');
+    const reference = form.getByLabel('Reference number');
+    expect(await reference.getAttribute('aria-invalid')).toBe('true');
+    expect(await reference.getAttribute('aria-describedby')).toContain('packet-filing-reference-error');
+    expect(await page.locator('#filings-status').getByRole('alert').textContent()).toContain(
       'Nothing was recorded',
     );
     expect(find(await obligations(), 'DE', 'regulator').status).toBe('pending');
     expect(await audit('filing_recorded')).toHaveLength(0);
 
-    const text = 'Filed through the BfDI portal at 09:40, reference 2026-BF-117';
-    await note.fill(text);
-    await page.getByRole('button', { name: 'Record filing', exact: true }).click();
-    await page.getByRole('status').filter({ hasText: 'Filing recorded: DE · Regulator is met.' }).waitFor();
+    await form.getByLabel('Filed at').fill(localInput(new Date(Date.now() - HOUR)));
+    await reference.fill('2026-BF-117');
+    await form.getByLabel('Receipt').setInputFiles({
+      name: 'bfdi.pdf',
+      mimeType: 'application/pdf',
+      buffer: Buffer.from('%PDF-1.4\n% BfDI confirmation 2026-BF-117\n'),
+    });
+    await form.getByRole('button', { name: 'Record filing' }).click();
+    await page.locator('#filings-status').getByText('recorded with reference 2026-BF-117').waitFor();
     const row = page.locator(`tr[data-obligation-id="${gdpr.id}"]`);
-    await row.locator('.filing-note', { hasText: text }).waitFor();
+    await row.locator('.filing-note', { hasText: 'reference 2026-BF-117' }).waitFor();
     expect(await row.textContent()).toContain('filed ');
     expect(await row.locator('.badge').textContent()).toBe('Met');
 
@@ -175,7 +194,7 @@ describe.skipIf(!browserAvailable())('console obligation actions', () => {
     expect(entries).toHaveLength(1);
     expect(entries[0]).toMatchObject({
       actor: system.staff.compliance.id,
-      detail: { obligationId: gdpr.id, note: text },
+      detail: { obligationId: gdpr.id, reference: '2026-BF-117', channel: 'portal' },
     });
     await page
       .locator('#timeline li[data-action="filing_recorded"]', { hasText: 'Test compliance' })

@@ -92,7 +92,7 @@ export function checkboxGroup({ name, legend, hint, values, labelOf = (v) => v, 
 function plain(message, control) {
   if (control?.type === 'datetime-local' && !control.value) return 'Enter a date and time.';
   const min = /^Too small: expected string to have >=(\d+) characters?$/.exec(message);
-  if (min) return `Write at least ${min[1]} characters.`;
+  if (min) return min[1] === '1' ? 'Required.' : `Write at least ${min[1]} characters.`;
   if (/^Too small: expected array to have >=1 items?$/.test(message)) return 'Choose at least one.';
   if (/^Invalid input: expected \w+, received undefined$/.test(message)) return 'Required.';
   return message;
