@@ -22,6 +22,10 @@ import {
   SUBSTITUTE_REASONS,
   SUBSTITUTE_STATUSES,
 } from '../../../core/domain/substitute-notice';
+import { DETERMINATION_KINDS, DETERMINATION_STATUSES } from '../../../core/domain/determinations';
+import { FILING_CHANNELS, FILING_STATUSES } from '../../../core/domain/filings';
+import { PACKET_ELEMENT_SOURCES, PACKET_KINDS } from '../../../core/law/packets';
+import { PACKET_STATES } from '../../../core/use-cases/packets';
 import { repoRoot } from '../../../scripts/lib/tools';
 
 /**
@@ -50,6 +54,13 @@ interface LabelsModule {
   SUBSTITUTE_ELEMENT_LABELS: Labels;
   SUBSTITUTE_REASON_LABELS: Labels;
   SUBSTITUTE_STATUS_LABELS: Labels;
+  PACKET_STATE_LABELS: Labels;
+  PACKET_KIND_LABELS: Labels;
+  PACKET_ELEMENT_SOURCE_LABELS: Labels;
+  FILING_CHANNEL_LABELS: Labels;
+  FILING_STATUS_LABELS: Labels;
+  DETERMINATION_KIND_LABELS: Labels;
+  DETERMINATION_STATUS_LABELS: Labels;
   FINAL_INCIDENT_STATUSES: string[];
 }
 
@@ -112,6 +123,14 @@ describe('console labels', () => {
     expect(missing(labels.SUBSTITUTE_ELEMENT_LABELS, SUBSTITUTE_ELEMENTS)).toEqual([]);
     expect(missing(labels.SUBSTITUTE_REASON_LABELS, SUBSTITUTE_REASONS)).toEqual([]);
     expect(missing(labels.SUBSTITUTE_STATUS_LABELS, SUBSTITUTE_STATUSES)).toEqual([]);
+    // Filing packets, filings and determinations (issue 15).
+    expect(missing(labels.PACKET_STATE_LABELS, PACKET_STATES)).toEqual([]);
+    expect(missing(labels.PACKET_KIND_LABELS, PACKET_KINDS)).toEqual([]);
+    expect(missing(labels.PACKET_ELEMENT_SOURCE_LABELS, PACKET_ELEMENT_SOURCES)).toEqual([]);
+    expect(missing(labels.FILING_CHANNEL_LABELS, FILING_CHANNELS)).toEqual([]);
+    expect(missing(labels.FILING_STATUS_LABELS, FILING_STATUSES)).toEqual([]);
+    expect(missing(labels.DETERMINATION_KIND_LABELS, DETERMINATION_KINDS)).toEqual([]);
+    expect(missing(labels.DETERMINATION_STATUS_LABELS, DETERMINATION_STATUSES)).toEqual([]);
     for (const status of labels.FINAL_INCIDENT_STATUSES) expect(INCIDENT_STATUSES).toContain(status);
   });
 
