@@ -230,8 +230,7 @@ describe.skipIf(!browserAvailable())('console filings and determinations', () =>
     await proposer.getByRole('button', { name: 'Propose a determination' }).click();
     const form = proposer.locator('#determination-form');
     await form.getByLabel('Determination').selectOption('no_risk_of_harm');
-    const californian = form.locator('label.checkbox', { hasText: 'US-CA · Regulator' });
-    if (await californian.count()) await californian.locator('input').check();
+    await form.locator('label.checkbox', { hasText: 'US-CA · Individuals' }).locator('input').check();
     await form.getByLabel('Reason').fill('The bucket was never listed and access logs show no download.');
     await form.getByLabel('Facts that support it').fill('Access logs: no GET on the object\nBucket unlisted');
     expect(await seriousViolations(proposer, '#determinations')).toEqual([]);
@@ -261,6 +260,17 @@ describe.skipIf(!browserAvailable())('console filings and determinations', () =>
       proposedBy: system.staff.compliance.id,
       decidedBy: system.staff.compliance2.id,
     });
+    // The obligation it covers is not required, with the reason shown beside it.
+    const californians = (await get(`/api/incidents/${incidentId}/obligations`)).items.find(
+      (o: { jurisdiction: string; audience: string }) =>
+        o.jurisdiction === 'US-CA' && o.audience === 'individuals',
+    );
+    expect(californians.status).toBe('not_required');
+    await approver
+      .locator(`#obligations tr[data-obligation-id="${californians.id}"] .not-required-reason`, {
+        hasText: 'access logs show no download',
+      })
+      .waitFor();
     await approver.close();
   });
 });

@@ -184,6 +184,10 @@ export function renderObligations(body, obligations, filings, actions) {
               : null,
             o.status === 'met' && filing(o) ? h('p', { class: 'filing-note small' }, filing(o)) : null,
             o.delayReason ? h('p', { class: 'muted small' }, `Delay: ${o.delayReason}`) : null,
+            // Why it is not required: the law's threshold, or a determination with its reason (issue 15).
+            o.status === 'not_required' && o.reason
+              ? h('p', { class: 'muted small not-required-reason' }, o.reason)
+              : null,
             reachSummary(o),
           ],
           cell({ class: 'num' }, count(o.affectedCount)),
