@@ -81,3 +81,5 @@ export type { UnplacedGroup } from './unplaced';
 export { jurisdictionTimeZone } from './time-zones';
 export { CONTACT_COMBINATIONS, channelPolicy, decideChannel } from './channels';
 export type { ChannelDecision, ChannelPolicy, ContactFacts } from './channels';
+export { identityProtectionTerm } from './identity-protection';
+export type { IdentityProtectionTerm } from './identity-protection';

@@ -182,6 +182,11 @@ export type RuleScope =
 export interface ConditionalContent {
   categories: readonly DataCategory[];
   parts: readonly ContentPart[];
+  /**
+   * With `identity_theft_protection`: the shortest term of the service the statute requires, in
+   * months, and the provision that says so (core/law `identityProtectionTerm`). Absent: no term set.
+   */
+  term?: { months: number; citation: string };
 }
 
 /** Things a notice must leave out. */

@@ -52,6 +52,7 @@ export const US_CA: readonly Rule[] = stateRules(
         {
           categories: ['ssn', 'drivers_license', 'tax_id', 'passport'],
           parts: ['identity_theft_protection'],
+          term: { months: 12, citation: 'Cal. Civ. Code § 1798.82(d)(2)(G)' },
         },
       ],
       authority: AG,
@@ -81,6 +82,7 @@ export const US_CA: readonly Rule[] = stateRules(
         {
           categories: ['ssn', 'drivers_license', 'tax_id', 'passport'],
           parts: ['identity_theft_protection'],
+          term: { months: 12, citation: 'Cal. Civ. Code § 1798.82(d)(2)(G)' },
         },
       ],
       authority: AG,

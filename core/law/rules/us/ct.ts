@@ -22,7 +22,14 @@ export const US_CT: readonly Rule[] = stateRules(
       audience: 'individuals',
       deadline: { kind: 'without_unreasonable_delay', outerLimitDays: 60, from: 'discovery' },
       // (b)(2)(B): at least 24 months of identity theft prevention services where SSNs or ITINs were exposed.
-      conditionalContent: [{ categories: ['ssn', 'tax_id'], parts: ['identity_theft_protection'] }],
+      conditionalContent: [
+        {
+          categories: ['ssn', 'tax_id'],
+          parts: ['identity_theft_protection'],
+          // 24 months since P.A. 18-90 (from 1 October 2018; 12 before).
+          term: { months: 24, citation: 'Conn. Gen. Stat. § 36a-701b(b)(2)(B)' },
+        },
+      ],
       citation: 'Conn. Gen. Stat. § 36a-701b(b)',
       effectiveFrom: '2021-10-01',
     },

@@ -29,7 +29,14 @@ export const US_DC: readonly Rule[] = stateRules(
       deadline: { kind: 'without_unreasonable_delay', from: 'discovery', wording: MOST_EXPEDIENT },
       requiredContent: ['credit_bureaus', 'ftc_contact', 'state_regulator_contact', 'credit_freeze'],
       // § 28-3852(d): 18 months of identity theft protection where SSNs or TINs were exposed.
-      conditionalContent: [{ categories: ['ssn', 'tax_id'], parts: ['identity_theft_protection'] }],
+      conditionalContent: [
+        {
+          categories: ['ssn', 'tax_id'],
+          parts: ['identity_theft_protection'],
+          // Codified as § 28-3852.02 ("Remedies") by the 2020 amendment.
+          term: { months: 18, citation: 'D.C. Code § 28-3852.02' },
+        },
+      ],
       authority: AG,
       citation: 'D.C. Code § 28-3852(a), (a-1), (d)',
       effectiveFrom: '2020-07-01',

@@ -23,7 +23,13 @@ export const US_DE: readonly Rule[] = stateRules(
       audience: 'individuals',
       deadline: { kind: 'without_unreasonable_delay', outerLimitDays: 60, from: 'discovery' },
       // § 12B-102(e): one year of credit monitoring where SSNs were exposed.
-      conditionalContent: [{ categories: ['ssn'], parts: ['identity_theft_protection'] }],
+      conditionalContent: [
+        {
+          categories: ['ssn'],
+          parts: ['identity_theft_protection'],
+          term: { months: 12, citation: '6 Del. C. § 12B-102(e)' },
+        },
+      ],
       citation: '6 Del. C. § 12B-102(c), (e)',
       uncertain:
         'Not required where, after investigation, the breach is unlikely to result in harm (§ 12B-102(a)).',

@@ -17,7 +17,14 @@ export const US_MA: readonly Rule[] = stateRules(
       deadline: { kind: 'without_unreasonable_delay', from: 'discovery', wording: PRACTICABLE },
       requiredContent: ['police_report', 'credit_freeze'],
       // § 3A(a): at least 18 months of credit monitoring, at no cost, where SSNs were exposed.
-      conditionalContent: [{ categories: ['ssn'], parts: ['identity_theft_protection'] }],
+      conditionalContent: [
+        {
+          categories: ['ssn'],
+          parts: ['identity_theft_protection'],
+          // 42 months where the company is itself a consumer reporting agency (same provision): not modelled.
+          term: { months: 18, citation: 'M.G.L. c. 93H § 3A(a)' },
+        },
+      ],
       // § 3(b): the notice must not describe the nature of the breach or the number of residents affected.
       noticeRestrictions: ['omit_nature_of_breach', 'omit_number_affected'],
       citation: 'M.G.L. c. 93H §§ 3(b), 3A(a)',
