@@ -35,28 +35,51 @@ export async function counts(
 export interface NoticeDistribution {
   /** People by planned channel ('email', 'letter', 'email_and_letter', 'none', 'unplanned'). */
   byChannel: Record<string, number>;
+  /** People sent their notice directly: an email the relay accepted or a letter posted. */
+  notifiedDirectly: number;
   emailsSent: number;
   firstEmailAt: Date | null;
   lettersPosted: number;
   firstLetterOn: string | null;
 }
 
-export async function distribution(db: Queryable, incidentId: string): Promise<NoticeDistribution> {
-  const [channels, sent] = await Promise.all([
-    db.query<{ channel: string; n: number }>(
-      `SELECT coalesce(channel, 'unplanned') AS channel, count(*)::int AS n
-       FROM affected_customers WHERE incident_id = $1 AND merged_into IS NULL GROUP BY 1 ORDER BY 1`,
-      [incidentId],
-    ),
-    db.query<{ emailsSent: number; firstEmailAt: Date | null; lettersPosted: number; firstLetterOn: string | null }>(
-      `SELECT
-         (SELECT count(*)::int FROM deliveries WHERE incident_id = $1 AND status = 'sent') AS "emailsSent",
-         (SELECT min(sent_at) FROM deliveries WHERE incident_id = $1 AND status = 'sent') AS "firstEmailAt",
-         (SELECT count(*)::int FROM letters WHERE incident_id = $1 AND posted_on IS NOT NULL) AS "lettersPosted",
-         (SELECT to_char(min(posted_on), 'YYYY-MM-DD') FROM letters WHERE incident_id = $1) AS "firstLetterOn"`,
-      [incidentId],
-    ),
-  ]);
-  const row = sent.rows[0]!;
-  return { byChannel: Object.fromEntries(channels.rows.map((r) => [r.channel, r.n])), ...row };
+/** The distribution among the people of `jurisdictions` (null: everyone affected). */
+export async function distribution(
+  db: Queryable,
+  incidentId: string,
+  jurisdictions: readonly string[] | null = null,
+): Promise<NoticeDistribution> {
+  const { rows } = await db.query<{
+    byChannel: Record<string, number> | null;
+    notifiedDirectly: number;
+    emailsSent: number;
+    firstEmailAt: Date | null;
+    lettersPosted: number;
+    firstLetterOn: string | null;
+  }>(
+    `WITH people AS (
+       SELECT customer_id, coalesce(channel, 'unplanned') AS channel FROM affected_customers
+       WHERE incident_id = $1 AND merged_into IS NULL AND ($2::text[] IS NULL OR jurisdiction = ANY($2))
+     ),
+     sent AS (
+       SELECT d.customer_id, d.sent_at FROM deliveries d JOIN people p USING (customer_id)
+       WHERE d.incident_id = $1 AND d.status = 'sent'
+     ),
+     posted AS (
+       SELECT l.customer_id, l.posted_on FROM letters l JOIN people p USING (customer_id)
+       WHERE l.incident_id = $1 AND l.posted_on IS NOT NULL
+     )
+     SELECT
+       (SELECT jsonb_object_agg(channel, n) FROM (SELECT channel, count(*)::int AS n FROM people GROUP BY 1) c)
+         AS "byChannel",
+       (SELECT count(*)::int FROM (SELECT customer_id FROM sent UNION SELECT customer_id FROM posted) x)
+         AS "notifiedDirectly",
+       (SELECT count(*)::int FROM sent) AS "emailsSent",
+       (SELECT min(sent_at) FROM sent) AS "firstEmailAt",
+       (SELECT count(*)::int FROM posted) AS "lettersPosted",
+       (SELECT to_char(min(posted_on), 'YYYY-MM-DD') FROM posted) AS "firstLetterOn"`,
+    [incidentId, jurisdictions],
+  );
+  const row = rows[0]!;
+  return { ...row, byChannel: row.byChannel ?? {} };
 }

@@ -20,6 +20,8 @@ import type { Rule } from './types';
  *   customer is told; New York's State Police.
  * - `credit_bureaus`: the state statutes' common formula, "the timing, distribution, and content of
  *   the notices".
+ * - `determination`: a written determination that harm is not likely, where a statute makes telling
+ *   the authority the condition of relying on it (Alaska, Florida, New York, Vermont).
  * - `general`: every other authority (SEC, NYDFS, FTC, NIS2, DORA, APAC regulators…): a general set,
  *   said to be one (`uncertain`), until their forms are encoded.
  */
@@ -70,6 +72,14 @@ export const PACKET_ELEMENT_KEYS = [
   'safeguards',
   /** HIPAA media: the steps individuals should take to protect themselves. */
   'individual_steps',
+  /** How many of the people were sent their notice by mail or another direct means (Texas). */
+  'people_notified',
+  /** What is still to be done about the breach after this filing (Texas). */
+  'measures_planned',
+  /** Whether law enforcement is investigating (Texas). */
+  'law_enforcement',
+  /** A determination the filing reports (no likelihood of harm) and the reasons and facts for it. */
+  'determination',
   /** A supplement: what it adds or corrects, and why. */
   'supplement_reason',
 ] as const;
@@ -83,6 +93,7 @@ export const PACKET_FAMILIES = [
   'us_state_ag',
   'us_state_police',
   'credit_bureaus',
+  'determination',
   'general',
 ] as const;
 export type PacketFamily = (typeof PACKET_FAMILIES)[number];
@@ -247,6 +258,7 @@ function california(citation: string): PacketElementSpec[] {
     el('people_count', `${citation} (the Attorney General's submission form)`, 'computed', false),
     el('dates', `${citation} (the Attorney General's submission form)`, 'incident', false),
     el('individual_notice', `${citation} (the Attorney General's submission form)`, 'computed', false),
+    el('data_categories', `${citation} (the Attorney General's submission form)`, 'computed', false),
     el('contact_person', `${citation} (the Attorney General's submission form)`, 'incident', false),
   ];
 }
@@ -277,14 +289,70 @@ const MARYLAND: PacketElementSpec[] = [
   el('contact_person', 'Md. Code, Com. Law § 14-3504(h)', 'incident'),
 ];
 
-/** "Report the breach of security and any information pertaining to the breach" (N.J.S.A. 56:8-163(c)(1)). */
+/**
+ * "Report the breach of security and any information pertaining to the breach" (N.J.S.A.
+ * 56:8-163(c)(1)); the NJCCIC, which takes the reports for the State Police, asks for how the breach
+ * occurred, how many New Jersey residents are affected and a sample notification letter.
+ */
 function statePolice(citation: string): PacketElementSpec[] {
+  const njccic = `${citation} (what the NJCCIC asks for)`;
   return [
     el('controller', citation, 'incident'),
+    el('nature', njccic, 'incident'),
+    el('dates', citation, 'incident'),
+    el('people_count', njccic, 'computed'),
+    el('notice_copy', njccic, 'computed', false),
+    el('data_categories', citation, 'computed'),
+    el('measures', citation, 'incident', false),
+    el('contact_person', citation, 'incident'),
+  ];
+}
+
+/** Tex. Bus. & Com. Code § 521.053(i)(1)–(6), as amended by SB 768 (2023). */
+const TEXAS: PacketElementSpec[] = [
+  el('controller', 'Tex. Bus. & Com. Code § 521.053(i)', 'incident'),
+  el('nature', 'Tex. Bus. & Com. Code § 521.053(i)(1)', 'incident'),
+  el('dates', 'Tex. Bus. & Com. Code § 521.053(i)(1)', 'incident', false),
+  el('data_categories', 'Tex. Bus. & Com. Code § 521.053(i)(1)', 'computed'),
+  el('people_count', 'Tex. Bus. & Com. Code § 521.053(i)(2)', 'computed'),
+  el('people_notified', 'Tex. Bus. & Com. Code § 521.053(i)(3)', 'computed'),
+  el('measures', 'Tex. Bus. & Com. Code § 521.053(i)(4)', 'incident'),
+  el('measures_planned', 'Tex. Bus. & Com. Code § 521.053(i)(5)', 'compliance'),
+  el('law_enforcement', 'Tex. Bus. & Com. Code § 521.053(i)(6)', 'compliance'),
+  el('contact_person', 'Tex. Bus. & Com. Code § 521.053(i)', 'incident'),
+];
+
+/** N.Y. Gen. Bus. Law § 899-aa(8)(a): "the timing, content and distribution of the notices and approximate number of affected persons". */
+function newYork(citation: string): PacketElementSpec[] {
+  return [
+    el('controller', citation, 'incident'),
+    el('individual_notice', `${citation} (timing)`, 'computed'),
+    el('notice_copy', `${citation} (content)`, 'computed'),
+    el('distribution', `${citation} (distribution)`, 'computed'),
+    el('people_count', `${citation} (approximate number of affected persons)`, 'computed'),
+    el('nature', citation, 'incident', false),
+    el('contact_person', citation, 'incident'),
+  ];
+}
+
+/** Ala. Code § 8-38-6(b)(1)–(4); (c): supplemental or updated information at any time. */
+const ALABAMA: PacketElementSpec[] = [
+  el('controller', 'Ala. Code § 8-38-6(a)', 'incident'),
+  el('nature', 'Ala. Code § 8-38-6(b)(1)', 'incident'),
+  el('people_count', 'Ala. Code § 8-38-6(b)(2)', 'computed'),
+  el('services_offered', 'Ala. Code § 8-38-6(b)(3)', 'compliance'),
+  el('contact_person', 'Ala. Code § 8-38-6(b)(4)', 'incident'),
+];
+
+/** A written determination that harm is not likely, told to the authority (the rule's citation). */
+function determination(citation: string): PacketElementSpec[] {
+  return [
+    el('controller', citation, 'incident'),
+    el('determination', citation, 'computed'),
     el('nature', citation, 'incident'),
     el('dates', citation, 'incident'),
-    el('data_categories', citation, 'computed'),
     el('people_count', citation, 'computed'),
+    el('data_categories', citation, 'computed'),
     el('measures', citation, 'incident', false),
     el('contact_person', citation, 'incident'),
   ];
@@ -331,13 +399,16 @@ const AUTHORITY_LANGUAGE: Readonly<Record<string, { language: string; citation: 
 const GDPR_PHASING = (law: 'GDPR' | 'UK GDPR') => ({ citation: `${law} Art. 33(4)` });
 
 /** The family whose content a rule's filing takes. */
-export function packetFamily(rule: Pick<Rule, 'id' | 'regime' | 'audience' | 'jurisdiction'>): PacketFamily {
+export function packetFamily(
+  rule: Pick<Rule, 'id' | 'regime' | 'audience' | 'jurisdiction' | 'onlyWhen'>,
+): PacketFamily {
   if (rule.audience === 'consumer_reporting_agencies') return 'credit_bureaus';
+  if (typeof rule.onlyWhen === 'object') return 'determination';
   if (rule.regime === 'GDPR') return 'gdpr';
   if (rule.regime === 'UK GDPR') return 'uk_gdpr';
   if (rule.id === 'US-HIPAA.regulator' || rule.id === 'US-HIPAA.regulator.annual-log') return 'hhs';
   if (rule.id === 'US-HIPAA.media') return 'hipaa_media';
-  if (rule.id === 'US-NJ.regulator' || rule.id === 'US-NY.regulator.state-police') return 'us_state_police';
+  if (rule.id === 'US-NJ.regulator') return 'us_state_police';
   if (/^US-[A-Z]{2}$/.test(rule.jurisdiction) && rule.audience === 'regulator') return 'us_state_ag';
   return 'general';
 }
@@ -370,9 +441,10 @@ export function packetSpecFor(rule: Rule): PacketSpec {
         family,
         elements: hhs(rule.citation),
         language: 'en',
-        phasing: null,
+        // HHS's instructions: more information found later is filed as an addendum to the report.
+        phasing: { citation: `${rule.citation} (HHS breach portal: addendum to a previous report)` },
         uncertain:
-          'The fields are those of the OCR breach portal (ocrportal.hhs.gov) as we know them, not words of the regulation; check the portal. An addendum may be filed later through the portal.',
+          'The fields are those of the OCR breach portal form (covered entity and contact, breach dates, type and location, description, safeguards in place before, notices given, actions taken) as published by OCR, not words of the regulation; check the portal before filing.',
       };
     case 'hipaa_media':
       return { family, elements: HIPAA_MEDIA, language: 'en', phasing: null, uncertain: null };
@@ -383,7 +455,16 @@ export function packetSpecFor(rule: Rule): PacketSpec {
         language: 'en',
         phasing: null,
         uncertain:
-          'The statute asks for "any information pertaining to the breach" without a list; the elements are a working set. New Jersey takes reports through the NJCCIC portal as we understand it; check.',
+          'The statute asks for "any information pertaining to the breach" without a list; the NJCCIC (cyber.nj.gov/data-breach-notifications), which processes the reports for the State Police, asks for how it occurred, the number of New Jersey residents and a sample letter, by email to databreach@cyber.nj.gov. Check that page before filing.',
+      };
+    case 'determination':
+      return {
+        family,
+        elements: determination(rule.citation),
+        language: 'en',
+        phasing: null,
+        uncertain:
+          'The statute asks for the written determination (and, in Vermont, a detailed explanation); the other elements give the authority the context. Check the statute for what else it asks.',
       };
     case 'credit_bureaus':
       return {
@@ -402,7 +483,36 @@ export function packetSpecFor(rule: Rule): PacketSpec {
           language: 'en',
           phasing: null,
           uncertain:
-            'The statute asks only for a sample copy of the notice, without personal information, submitted electronically; the other fields are those of the Attorney General\'s online form.',
+            'The statute asks only for a single sample copy of the notice, without personal information, submitted electronically (checked against oag.ca.gov); the form takes the sample as a PDF and asks for the dates of the breach, its discovery and the notice, and the type of information — optional here.',
+        };
+      }
+      if (rule.jurisdiction === 'US-TX') {
+        return {
+          family,
+          elements: TEXAS,
+          language: 'en',
+          phasing: null,
+          uncertain:
+            'Elements (1)–(6) checked against the text of SB 768 (2023) amending § 521.053(i); the report must be made on the Attorney General\'s electronic form.',
+        };
+      }
+      if (rule.jurisdiction === 'US-NY') {
+        return {
+          family,
+          elements: newYork(rule.citation),
+          language: 'en',
+          phasing: null,
+          uncertain:
+            'The wording of § 899-aa(8)(a) as we read it; not checked against the official text in this session. The Attorney General, the Department of State and the State Police each take a copy (the Attorney General\'s online form reaches all three, as we understand it).',
+        };
+      }
+      if (rule.jurisdiction === 'US-AL') {
+        return {
+          family,
+          elements: ALABAMA,
+          language: 'en',
+          phasing: { citation: 'Ala. Code § 8-38-6(c)' },
+          uncertain: null,
         };
       }
       if (rule.jurisdiction === 'US-FL') {
@@ -412,7 +522,7 @@ export function packetSpecFor(rule: Rule): PacketSpec {
           language: 'en',
           phasing: null,
           uncertain:
-            'Paragraph numbers of § 501.171(3)(b) and (c) as we read the statute; not checked against the official text in this session. (3)(c) material (police report, policies) is provided on the Department\'s request.',
+            'The content (a synopsis of the events, the number of Florida residents, services offered, a copy of the notice, a contact) checked against secondary summaries only; the paragraph numbers of § 501.171(3)(b) are as we read the statute, not checked against the official text. A police report, incident or forensics report and policies are provided on the Department\'s request ((3)(c)).',
         };
       }
       if (rule.jurisdiction === 'US-MD') {
@@ -422,7 +532,7 @@ export function packetSpecFor(rule: Rule): PacketSpec {
           language: 'en',
           phasing: null,
           uncertain:
-            'The minimum content (number of Maryland residents, description incl. when and how, steps taken or planned, form of notice and a sample) is from the 2022 amendment (HB 962) as we recall it; not checked against the official text in this session.',
+            'The minimum content (number of Maryland residents; a description incl. when and how it occurred; steps taken or planned; the form of notice and a sample) is checked against a law firm\'s summary and the Attorney General\'s page (in force since 1 October 2022), not the official text; the numbering (h)(2)(i)–(iv) is as we read it.',
         };
       }
       return {
@@ -463,18 +573,29 @@ export function submissionFor(
   if (configured) return by('email', configured, 'FILING_EMAILS');
   const authority = rule.authority;
   if (authority?.email) return by('email', authority.email, 'the rule');
+  const known = KNOWN_EMAILS[rule.id];
+  if (known) return by('email', known.address, known.source);
   const portal = PORTALS[rule.id];
   if (portal) return by('portal', portal, 'the authority’s reporting portal');
   if (authority?.postalAddress) return by('post', authority.postalAddress, 'the rule');
   return by('portal', authority?.website ?? null, 'the authority’s website: find its reporting form there');
 }
 
+/** Addresses an authority publishes for filings, by rule (FILING_EMAILS overrides them). */
+const KNOWN_EMAILS: Readonly<Record<string, { address: string; source: string }>> = {
+  'US-NJ.regulator': {
+    address: 'databreach@cyber.nj.gov',
+    source: 'the NJCCIC’s page for the State Police (cyber.nj.gov/data-breach-notifications)',
+  },
+};
+
 /** Reporting portals we know of, by rule. */
 const PORTALS: Readonly<Record<string, string>> = {
   'US-HIPAA.regulator': 'https://ocrportal.hhs.gov/ocr/breach',
   'US-HIPAA.regulator.annual-log': 'https://ocrportal.hhs.gov/ocr/breach',
-  'US-CA.regulator': 'https://oag.ca.gov/privacy/databreach/reporting',
-  'US-CA.regulator.pre-2026': 'https://oag.ca.gov/privacy/databreach/reporting',
+  'US-CA.regulator': 'https://oag.ca.gov/privacy/databreach/report-a-breach',
+  'US-CA.regulator.pre-2026': 'https://oag.ca.gov/privacy/databreach/report-a-breach',
+  'US-TX.regulator': 'https://www.texasattorneygeneral.gov/consumer-protection/data-breach-reporting',
   'GB.regulator': 'https://ico.org.uk/for-organisations/report-a-breach/',
 };
 
@@ -604,6 +725,30 @@ const LABELS: Readonly<Record<PacketElementKey, { en: string; de: string; fr: st
     de: 'Was Betroffene zu ihrem Schutz tun sollten',
     fr: 'Mesures que les personnes devraient prendre pour se protéger',
     es: 'Medidas que los interesados deberían tomar para protegerse',
+  },
+  people_notified: {
+    en: 'People sent their notice by mail or other direct means',
+    de: 'Direkt (per Post o. Ä.) benachrichtigte Personen',
+    fr: 'Personnes informées par courrier ou autre moyen direct',
+    es: 'Personas notificadas por correo u otro medio directo',
+  },
+  measures_planned: {
+    en: 'Measures still to be taken',
+    de: 'Noch geplante Maßnahmen',
+    fr: 'Mesures encore prévues',
+    es: 'Medidas aún previstas',
+  },
+  law_enforcement: {
+    en: 'Law enforcement investigation',
+    de: 'Ermittlungen der Strafverfolgungsbehörden',
+    fr: 'Enquête des autorités répressives',
+    es: 'Investigación policial',
+  },
+  determination: {
+    en: 'Determination and its reasons',
+    de: 'Feststellung und ihre Gründe',
+    fr: 'Constatation et ses motifs',
+    es: 'Determinación y sus motivos',
   },
   supplement_reason: {
     en: 'What this supplement adds or corrects',

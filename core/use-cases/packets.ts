@@ -1,6 +1,8 @@
 import type { Config } from '../config';
 import * as affected from '../db/affected';
 import * as audit from '../db/audit';
+import * as determinations from '../db/determinations';
+import type { Determination } from '../db/determinations';
 import * as filings from '../db/filings';
 import type { Filing } from '../db/filings';
 import * as incidents from '../db/incidents';
@@ -213,23 +215,30 @@ interface DraftFacts {
   individualsNotice: Notice | null;
   /** Earliest due time of the individuals' obligations in the same jurisdiction (the planned notice). */
   plannedNoticeAt: Date | null;
+  /** The approved determination a follow-on duty reports (`onlyWhen: { determination }`), if any. */
+  determination: Determination | null;
 }
 
 async function draftFacts(db: Queryable, incident: Incident, obligation: Obligation): Promise<DraftFacts> {
   const rule = ruleOf(obligation);
-  const [groups, distribution, individuals, current] = await Promise.all([
+  const [groups, individuals, current, decided] = await Promise.all([
     affected.groupsByJurisdiction(db, incident.id),
-    packetsDb.distribution(db, incident.id),
     notices.listForIncident(db, incident.id),
     obligations.current(db, incident.id),
+    typeof rule.onlyWhen === 'object' ? determinations.listForIncident(db, incident.id) : [],
   ]);
   const counted = rulesById.has(rule.id) ? groupsCountedBy(rule, obligation.jurisdiction, groups) : [];
-  // Records where the statute counts its people; all of them where the rule is not known.
-  const counts = await packetsDb.counts(
-    db,
-    incident.id,
-    counted.length > 0 ? counted.map((g) => g.jurisdiction) : null,
-  );
+  // Records and notices where the statute counts its people; everyone's where the rule is not known.
+  const where = counted.length > 0 ? counted.map((g) => g.jurisdiction) : null;
+  const [counts, distribution] = await Promise.all([
+    packetsDb.counts(db, incident.id, where),
+    packetsDb.distribution(db, incident.id, where),
+  ]);
+  const wanted = typeof rule.onlyWhen === 'object' ? rule.onlyWhen.determination : null;
+  const covers = (d: Determination) =>
+    (d.ruleIds.length === 0 && d.jurisdictions.length === 0) ||
+    d.jurisdictions.includes(obligation.jurisdiction) ||
+    d.ruleIds.some((id) => rulesById.get(id)?.jurisdiction === obligation.jurisdiction);
   const categories = [...new Set((counted.length > 0 ? counted : groups).flatMap((g) => g.categories))];
   const planned = current
     .filter((o) => o.audience === 'individuals' && o.dueAt && o.status !== 'not_required')
@@ -244,6 +253,8 @@ async function draftFacts(db: Queryable, incident: Incident, obligation: Obligat
     distribution,
     individualsNotice: individuals.find((n) => n.status === 'approved') ?? null,
     plannedNoticeAt: planned.length > 0 ? new Date(Math.min(...planned)) : null,
+    determination:
+      decided.filter((d) => d.status === 'approved' && d.kind === wanted && covers(d)).at(-1) ?? null,
   };
 }
 
@@ -336,7 +347,22 @@ function computedValue(
         `(${w.copyOf} ${n.version}, sha256 ${n.contentHash.slice(0, 16)}…)`,
       ].join('\n\n');
     }
+    case 'people_notified':
+      return num(distribution.notifiedDirectly);
+    case 'determination': {
+      const d = facts.determination;
+      if (!d) return '';
+      return [
+        d.reason,
+        ...d.facts.map((f) => `- ${f}`),
+        d.decidedAt ? `(${formatDate(d.decidedAt, language, zone)})` : '',
+      ]
+        .filter(Boolean)
+        .join('\n');
+    }
     case 'delay_reasons':
+    case 'measures_planned':
+    case 'law_enforcement':
     case 'services_offered':
     case 'breach_type':
     case 'breach_location':

@@ -105,8 +105,36 @@ const REQUIRED: Record<string, Partial<Record<PacketElementKey, string>>> = {
     distribution: '14-3506 (distribution)',
     notice_copy: '14-3506 (content)',
   },
-  // New Jersey's State Police, before the customers.
-  'US-NJ.regulator': { nature: '56:8-163(c)(1)', data_categories: '56:8-163(c)(1)', contact_person: '56:8-163(c)(1)' },
+  // New Jersey's State Police, before the customers (what the NJCCIC asks for).
+  'US-NJ.regulator': { nature: '56:8-163(c)(1)', people_count: '56:8-163(c)(1)', contact_person: '56:8-163(c)(1)' },
+  // Texas: § 521.053(i)(1)–(6).
+  'US-TX.regulator': {
+    nature: '521.053(i)(1)',
+    people_count: '521.053(i)(2)',
+    people_notified: '521.053(i)(3)',
+    measures: '521.053(i)(4)',
+    measures_planned: '521.053(i)(5)',
+    law_enforcement: '521.053(i)(6)',
+  },
+  // New York: the timing, content and distribution of the notices and the approximate number.
+  'US-NY.regulator': {
+    individual_notice: '899-aa(8)(a) (timing)',
+    notice_copy: '899-aa(8)(a) (content)',
+    distribution: '899-aa(8)(a) (distribution)',
+    people_count: '899-aa(8)(a)',
+  },
+  // Alabama: § 8-38-6(b)(1)–(4).
+  'US-AL.regulator': {
+    nature: '8-38-6(b)(1)',
+    people_count: '8-38-6(b)(2)',
+    services_offered: '8-38-6(b)(3)',
+    contact_person: '8-38-6(b)(4)',
+  },
+  // The written determinations that follow a no-harm finding.
+  'US-AK.regulator.no-harm': { determination: '45.48.010(c)' },
+  'US-FL.regulator.no-harm': { determination: '501.171(4)(c)' },
+  'US-NY.regulator.no-harm': { determination: '899-aa(2)(a)' },
+  'US-VT.regulator.no-harm': { determination: '2435(d)(1)' },
 };
 
 describe('packetSpecFor', () => {
@@ -127,7 +155,8 @@ describe('packetSpecFor', () => {
     expect(packetFamily(rule('US-HIPAA.media'))).toBe('hipaa_media');
     expect(packetFamily(rule('US-TX.regulator'))).toBe('us_state_ag');
     expect(packetFamily(rule('US-TX.consumer_reporting_agencies'))).toBe('credit_bureaus');
-    expect(packetFamily(rule('US-NY.regulator.state-police'))).toBe('us_state_police');
+    expect(packetFamily(rule('US-NJ.regulator'))).toBe('us_state_police');
+    expect(packetFamily(rule('US-AK.regulator.no-harm'))).toBe('determination');
     expect(packetFamily(rule('US-SEC.regulator'))).toBe('general');
   });
 
@@ -135,6 +164,9 @@ describe('packetSpecFor', () => {
     expect(packetSpecFor(rule('DE.regulator')).phasing?.citation).toBe('GDPR Art. 33(4)');
     expect(packetSpecFor(rule('GB.regulator')).phasing?.citation).toBe('UK GDPR Art. 33(4)');
     expect(packetSpecFor(rule('US-CA.regulator')).phasing).toBeNull();
+    // Alabama takes supplemental or updated information at any time; HHS an addendum.
+    expect(packetSpecFor(rule('US-AL.regulator')).phasing?.citation).toBe('Ala. Code § 8-38-6(c)');
+    expect(packetSpecFor(rule('US-HIPAA.regulator')).phasing?.citation).toContain('addendum');
   });
 
   it('writes in the authority’s language where its law names one, saying why', () => {
@@ -185,6 +217,14 @@ describe('submissionFor', () => {
       address: '1 Main St',
     });
     expect(submissionFor(md)).toMatchObject({ channel: 'portal', address: md.authority?.website, email: null });
+    // An address the authority publishes: New Jersey's State Police take reports by email.
+    expect(submissionFor(rule('US-NJ.regulator'))).toMatchObject({
+      channel: 'email',
+      email: 'databreach@cyber.nj.gov',
+    });
+    expect(submissionFor(rule('US-NJ.regulator'), { 'US-NJ.regulator': 'test@example.org' }).email).toBe(
+      'test@example.org',
+    );
   });
 });
 
