@@ -24,7 +24,7 @@ import { sha256Hex } from '../hash';
 import { composeMessage } from '../mail/compose';
 import type { SmtpPool } from '../mail/smtp-pool';
 import type { TemplateCache } from '../mail/template-cache';
-import { approvedPacket, renderPacketMail } from './packets';
+import { approvedPacket, parsePacketSubject, renderPacketMail } from './packets';
 import type { Actor } from './types';
 
 /*
@@ -57,16 +57,11 @@ export interface FilingEmailDeps {
   config: Readonly<Config>;
 }
 
-/** A packet's notices.subject `<ruleId>@<jurisdiction>#<sequence>` read back (packets.ts `packetSubject`). */
+/** The filing a packet is for: its incident and its subject's rule, jurisdiction and sequence. */
 function keyOfPacket(packet: Notice): FilingKey {
-  const match = /^(.+)@([^@#]+)#(\d+)$/.exec(packet.subject);
-  if (!match) throw new ConflictError(`Notice ${packet.id} is not a filing packet`);
-  return {
-    incidentId: packet.incidentId,
-    ruleId: match[1]!,
-    jurisdiction: match[2]!,
-    sequence: Number(match[3]),
-  };
+  const key = parsePacketSubject(packet.subject);
+  if (!key) throw new ConflictError(`Notice ${packet.id} is not a filing packet`);
+  return { incidentId: packet.incidentId, ...key };
 }
 
 /**
@@ -97,9 +92,7 @@ async function approvedPacketOf(
 
 /** The address the authority takes filings by email at, from the packet; null when it takes none. */
 function authorityEmail(packet: Notice): string | null {
-  const submission = (packet.content.packet as { submission?: { email?: string | null } } | undefined)
-    ?.submission;
-  return submission?.email ?? null;
+  return packet.content.packet?.submission.email ?? null;
 }
 
 /**

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../helpers/db';
 import type { TestDatabase } from '../helpers/db';
 import { withFixtureConsent } from '../helpers/factories';
+import { approvePacketByApi } from '../helpers/filings';
 import { startSmtpSink } from '../helpers/smtp';
 import type { SmtpSink } from '../helpers/smtp';
 import { bearer, eventually, startSystem } from '../helpers/system';
@@ -37,6 +38,26 @@ describe('obligations API', () => {
 
   const obligationsOf = async (id: string) =>
     (await api('GET', `/api/incidents/${id}/obligations`, system.tokens.compliance)).json();
+
+  /** Files an obligation with proof: its packet approved (four eyes), then recorded with reference and receipt. */
+  const fileWithProof = async (id: string, obligation: { jurisdiction: string }, reference: string) => {
+    const packetId = await approvePacketByApi(
+      api,
+      id,
+      { ruleId: `${obligation.jurisdiction}.regulator`, jurisdiction: obligation.jurisdiction },
+      { reviser: system.tokens.compliance, approver: system.tokens.compliance2 },
+    );
+    return api('POST', `/api/incidents/${id}/packets/${packetId}/filing`, system.tokens.compliance, {
+      channel: 'portal',
+      filedAt: new Date().toISOString(),
+      reference,
+      receipt: {
+        filename: 'portal-confirmation.txt',
+        contentType: 'text/plain',
+        base64: Buffer.from(`Notification ${reference} received`).toString('base64'),
+      },
+    });
+  };
 
   beforeAll(async () => {
     db = await createTestDatabase();
@@ -150,26 +171,14 @@ describe('obligations API', () => {
       dueAt: string | null;
     }[];
     const gdpr = items.find((o) => o.jurisdiction === 'DE' && o.audience === 'regulator')!;
-    const filed = await api(
-      'POST',
-      `/api/incidents/${id}/obligations/${gdpr.id}/filing`,
-      system.tokens.compliance,
-      {
-        note: 'Reported through the supervisory authority portal, case 2026-117',
-      },
-    );
-    expect(filed.statusCode, filed.body).toBe(200);
-    expect(filed.json()).toMatchObject({ status: 'met' });
+    // Met only with proof: the approved packet recorded as filed, with the reference and a receipt.
+    const filed = await fileWithProof(id, gdpr, '2026-117');
+    expect(filed.statusCode, filed.body).toBe(201);
+    expect((await obligationsOf(id)).items.find((o: { id: string }) => o.id === gdpr.id)).toMatchObject({
+      status: 'met',
+    });
 
     const individuals = items.find((o) => o.jurisdiction === 'US-CA' && o.audience === 'individuals')!;
-    const refused = await api(
-      'POST',
-      `/api/incidents/${id}/obligations/${individuals.id}/filing`,
-      system.tokens.compliance,
-      { note: 'not like this' },
-    );
-    expect(refused.statusCode).toBe(409);
-
     const held = await api(
       'POST',
       `/api/incidents/${id}/obligations/${individuals.id}/delay`,
@@ -241,13 +250,8 @@ describe('obligations API', () => {
     const id = await openIncident({ title: 'Third exposure' });
     const items = (await obligationsOf(id)).items as { id: string; jurisdiction: string; audience: string }[];
     const gdpr = items.find((o) => o.jurisdiction === 'DE' && o.audience === 'regulator')!;
-    const filed = await api(
-      'POST',
-      `/api/incidents/${id}/obligations/${gdpr.id}/filing`,
-      system.tokens.compliance,
-      { note: 'Reported through the supervisory authority portal, case 2026-118' },
-    );
-    expect(filed.statusCode, filed.body).toBe(200);
+    const filed = await fileWithProof(id, gdpr, '2026-118');
+    expect(filed.statusCode, filed.body).toBe(201);
     const held = await api('POST', `/api/incidents/${id}/hold`, system.tokens.compliance, {
       reason: 'The police asked us in writing to wait while they investigate.',
     });
