@@ -254,6 +254,15 @@ const EnvFields = z.object({
       }
     })
     .pipe(z.record(z.string().min(1), z.email({ message: 'must be an email address' }))),
+
+  /**
+   * How long a closed incident's personal data is kept, in days, where no law asks for longer
+   * (core/domain/retention.ts: HIPAA six years, New York's, Florida's and Alaska's no-harm
+   * determinations five). The company's policy, not a legal figure. 0 purges at closure.
+   */
+  RETENTION_DEFAULT_DAYS: z.coerce.number().int().min(0).max(36_500).default(1095),
+  /** How often the retention sweep (a Temporal schedule, worker/main.ts) looks for incidents due, in hours. */
+  RETENTION_SWEEP_HOURS: z.coerce.number().int().min(1).max(24 * 31).default(24),
 });
 
 const EnvSchema = EnvFields.superRefine((e, ctx) => {
@@ -411,6 +420,12 @@ export interface Config {
     tollFreeNumber: string | null;
   };
   /** Filing packets (core/use-cases/packets.ts). */
+  retention: {
+    /** RETENTION_DEFAULT_DAYS: the company's retention period after closure. @default 1095 */
+    defaultDays: number;
+    /** RETENTION_SWEEP_HOURS: between two runs of the retention sweep. @default 24 */
+    sweepEveryHours: number;
+  };
   filing: {
     /** FILING_EMAILS: rule id → the address the authority takes filings at. */
     emails: Readonly<Record<string, string>>;
@@ -557,6 +572,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       tollFreeNumber: e.SUBSTITUTE_TOLL_FREE_NUMBER ?? null,
     },
     filing: { emails: Object.freeze({ ...e.FILING_EMAILS }) },
+    retention: { defaultDays: e.RETENTION_DEFAULT_DAYS, sweepEveryHours: e.RETENTION_SWEEP_HOURS },
     delivery: {
       batchSize: e.DELIVERY_BATCH_SIZE,
       shards: e.DELIVERY_SHARDS,
