@@ -23,7 +23,7 @@ import {
   NotFoundError,
   ValidationError,
 } from '../errors';
-import { RULES, groupsCountedBy, jurisdictionTimeZone } from '../law';
+import { GDPR_STATES, RULES, groupsCountedBy, jurisdictionTimeZone } from '../law';
 import type { Rule } from '../law';
 import {
   PACKET_ELEMENT_KEYS,
@@ -103,7 +103,9 @@ export async function approvedPacket(db: Queryable, key: PacketKey): Promise<Pac
 
 /** Every version of one packet subject, newest first. */
 async function versionsOf(db: Queryable, incidentId: string, subject: string): Promise<PacketNotice[]> {
-  return (await notices.listForIncident(db, incidentId, 'filing_packet', subject)).flatMap((n) => asPacket(n) ?? []);
+  return (await notices.listForIncident(db, incidentId, 'filing_packet', subject)).flatMap(
+    (n) => asPacket(n) ?? [],
+  );
 }
 
 /**
@@ -114,7 +116,8 @@ export async function renderPacketMail(
   deps: { templates: TemplateCache },
   packet: Notice,
 ): Promise<RenderedParts> {
-  if (packet.audience !== 'filing_packet') throw new ConflictError(`Notice ${packet.id} is not a filing packet`);
+  if (packet.audience !== 'filing_packet')
+    throw new ConflictError(`Notice ${packet.id} is not a filing packet`);
   return renderFilingPacket(await deps.templates.get(packet.templateVersion), packet);
 }
 
@@ -139,7 +142,25 @@ function ruleOf(o: Pick<Obligation, 'ruleId' | 'jurisdiction' | 'audience' | 're
 }
 
 /** The frame words of computed values, in a packet's language. */
-const WORDS: Record<string, Record<'discovered' | 'occurred' | 'unknown' | 'customers' | 'notified' | 'planned' | 'email' | 'letter' | 'both' | 'none' | 'unplanned' | 'phone' | 'copyOf', string>> = {
+const WORDS: Record<
+  string,
+  Record<
+    | 'discovered'
+    | 'occurred'
+    | 'unknown'
+    | 'customers'
+    | 'notified'
+    | 'planned'
+    | 'email'
+    | 'letter'
+    | 'both'
+    | 'none'
+    | 'unplanned'
+    | 'phone'
+    | 'copyOf',
+    string
+  >
+> = {
   en: {
     discovered: 'Discovered',
     occurred: 'Occurred',
@@ -221,13 +242,30 @@ interface DraftFacts {
 
 async function draftFacts(db: Queryable, incident: Incident, obligation: Obligation): Promise<DraftFacts> {
   const rule = ruleOf(obligation);
+  const family = packetSpecFor(rule).family;
   const [groups, individuals, current, decided] = await Promise.all([
     affected.groupsByJurisdiction(db, incident.id),
     notices.listForIncident(db, incident.id),
     obligations.current(db, incident.id),
-    typeof rule.onlyWhen === 'object' ? determinations.listForIncident(db, incident.id) : [],
+    typeof rule.onlyWhen === 'object' || family === 'gdpr'
+      ? determinations.listForIncident(db, incident.id)
+      : [],
   ]);
-  const counted = rulesById.has(rule.id) ? groupsCountedBy(rule, obligation.jurisdiction, groups) : [];
+  // The lead supervisory authority (GDPR Art. 56) is told of every EU/EEA person, as its obligation
+  // counts them (core/law assessObligations): its categories and records are theirs too.
+  const leads =
+    family === 'gdpr' &&
+    decided.some(
+      (d) =>
+        d.status === 'approved' &&
+        d.kind === 'lead_supervisory_authority' &&
+        d.leadJurisdiction === obligation.jurisdiction,
+    );
+  const counted = leads
+    ? groups.filter((g) => GDPR_STATES.includes(g.country))
+    : rulesById.has(rule.id)
+      ? groupsCountedBy(rule, obligation.jurisdiction, groups)
+      : [];
   // Records and notices where the statute counts its people; everyone's where the rule is not known.
   const where = counted.length > 0 ? counted.map((g) => g.jurisdiction) : null;
   const [counts, distribution] = await Promise.all([
@@ -321,7 +359,8 @@ function computedValue(
         distribution.firstEmailAt?.getTime(),
         distribution.firstLetterOn ? Date.parse(`${distribution.firstLetterOn}T12:00:00Z`) : undefined,
       ].filter((t): t is number => t !== undefined && !Number.isNaN(t));
-      if (first.length > 0) return `${w.notified} ${formatDate(new Date(Math.min(...first)), language, zone)}`;
+      if (first.length > 0)
+        return `${w.notified} ${formatDate(new Date(Math.min(...first)), language, zone)}`;
       return facts.plannedNoticeAt ? `${w.planned} ${formatDate(facts.plannedNoticeAt, language, zone)}` : '';
     }
     case 'distribution': {
@@ -408,7 +447,15 @@ async function packetContent(
   const previous = input.previous?.content.packet;
   const specs =
     input.kind === 'supplement'
-      ? [{ key: 'supplement_reason' as const, citation: spec.phasing?.citation ?? facts.rule.citation, source: 'compliance' as const, required: true }, ...spec.elements]
+      ? [
+          {
+            key: 'supplement_reason' as const,
+            citation: spec.phasing?.citation ?? facts.rule.citation,
+            source: 'compliance' as const,
+            required: true,
+          },
+          ...spec.elements,
+        ]
       : spec.elements;
   for (const key of Object.keys(input.given)) {
     if (!specs.some((s) => s.key === key)) {
@@ -521,9 +568,7 @@ export async function draftMissingPackets(
     notices.listForIncident(deps.pool, incidentId, 'filing_packet'),
   ]);
   const have = new Set(existing.map((n) => n.subject));
-  const missing = current
-    .filter(needsPacket)
-    .filter((o) => !have.has(packetSubject({ ...o, sequence: 1 })));
+  const missing = current.filter(needsPacket).filter((o) => !have.has(packetSubject({ ...o, sequence: 1 })));
   if (missing.length === 0) return { drafted: 0 };
   const { version: templateVersion } = await deps.templates.snapshotCurrent();
   let drafted = 0;
@@ -546,7 +591,11 @@ export async function draftMissingPackets(
       afterVersion: 0,
       actorId: null,
       action: 'filing_packet_drafted',
-      detail: { obligationId: obligation.id, ruleId: obligation.ruleId, jurisdiction: obligation.jurisdiction },
+      detail: {
+        obligationId: obligation.id,
+        ruleId: obligation.ruleId,
+        jurisdiction: obligation.jurisdiction,
+      },
     });
     // A call racing this one may have drafted the same subject: counted by both, stored once.
     if (notice.version === 1) drafted++;
@@ -670,7 +719,9 @@ export async function decidePacket(
       'filing_packet',
     );
     if (applied.outcome === 'refused') {
-      throw applied.refusal === 'forbidden' ? new ForbiddenError(applied.message) : new ConflictError(applied.message);
+      throw applied.refusal === 'forbidden'
+        ? new ForbiddenError(applied.message)
+        : new ConflictError(applied.message);
     }
     return applied;
   });
@@ -696,13 +747,19 @@ export async function draftSupplement(
     throw new ConflictError('The individuals are told through their notice, not by a filing packet');
   }
   if (!input.reason.trim()) throw new ValidationError('A supplement needs a reason', 'reason');
-  const filing = await approvedPacket(deps.pool, { ...obligation, incidentId: input.incidentId, sequence: 1 });
+  const filing = await approvedPacket(deps.pool, {
+    ...obligation,
+    incidentId: input.incidentId,
+    sequence: 1,
+  });
   if (!filing) {
     throw new ConflictError('The filing is not approved yet: revise it instead of adding a supplement');
   }
   const all = await notices.listForIncident(deps.pool, input.incidentId, 'filing_packet');
   const prefix = `${obligation.ruleId}@${obligation.jurisdiction}#`;
-  const sequences = all.filter((n) => n.subject.startsWith(prefix)).map((n) => parsePacketSubject(n.subject)!.sequence);
+  const sequences = all
+    .filter((n) => n.subject.startsWith(prefix))
+    .map((n) => parsePacketSubject(n.subject)!.sequence);
   const sequence = Math.max(1, ...sequences) + 1;
   const given: Partial<Record<PacketElementKey, string>> = { supplement_reason: input.reason };
   for (const [k, v] of Object.entries(input.elements ?? {})) given[elementKey(k)] = v;
@@ -741,7 +798,10 @@ async function filedFor(db: Queryable, key: PacketKey): Promise<Filing | null> {
   return (
     all.find(
       (f) =>
-        f.ruleId === key.ruleId && f.jurisdiction === key.jurisdiction && f.sequence === key.sequence && isProof(f),
+        f.ruleId === key.ruleId &&
+        f.jurisdiction === key.jurisdiction &&
+        f.sequence === key.sequence &&
+        isProof(f),
     ) ?? null
   );
 }
@@ -770,7 +830,10 @@ export interface PacketListItem extends PacketNotice {
 function stateOf(latest: PacketNotice, filed: boolean, laterSequence: boolean): PacketState {
   if (filed) return latest.content.packet?.phased && !laterSequence ? 'supplement_due' : 'filed';
   if (latest.status === 'approved') return 'approved';
-  if (latest.status === 'pending_approval' && missingRequired(latest.content.packet?.elements ?? []).length === 0)
+  if (
+    latest.status === 'pending_approval' &&
+    missingRequired(latest.content.packet?.elements ?? []).length === 0
+  )
     return 'awaiting_approval';
   return 'draft';
 }
@@ -778,9 +841,21 @@ function stateOf(latest: PacketNotice, filed: boolean, laterSequence: boolean): 
 /**
  * Every packet of an incident, its newest version each, with its state: `draft` (a required element
  * empty, or rejected), `awaiting_approval`, `approved`, `filed` (proof recorded), `supplement_due`
- * (filed in phases under GDPR Art. 33(4), no supplement yet). Filings first by due time.
+ * (filed in phases under GDPR Art. 33(4), no supplement yet). Filings first by due time. A packet
+ * whose obligation is no longer required and that was never approved nor filed is left out unless
+ * `setAside` (its versions stay, for the dossier).
  */
-export async function listPackets(deps: { pool: Pool }, incidentId: string): Promise<PacketListItem[]> {
+export async function listPackets(
+  deps: { pool: Pool },
+  incidentId: string,
+  options: {
+    /**
+     * Also the packets set aside: drafted for an obligation a later assessment no longer requires (a
+     * determination, a lead authority elsewhere) and never approved or filed. @default false
+     */
+    setAside?: boolean;
+  } = {},
+): Promise<PacketListItem[]> {
   if (!(await incidents.get(deps.pool, incidentId))) throw new IncidentNotFoundError(incidentId);
   const [all, current, filed] = await Promise.all([
     notices.listForIncident(deps.pool, incidentId, 'filing_packet'),
@@ -796,11 +871,16 @@ export async function listPackets(deps: { pool: Pool }, incidentId: string): Pro
     if (!key) continue;
     const latest = list[0]!;
     const approved = list.find((n) => n.status === 'approved') ?? null;
-    const obligation = current.find((o) => o.ruleId === key.ruleId && o.jurisdiction === key.jurisdiction) ?? null;
+    const obligation =
+      current.find((o) => o.ruleId === key.ruleId && o.jurisdiction === key.jurisdiction) ?? null;
     const ofKey = filed
-      .filter((f) => f.ruleId === key.ruleId && f.jurisdiction === key.jurisdiction && f.sequence === key.sequence)
+      .filter(
+        (f) => f.ruleId === key.ruleId && f.jurisdiction === key.jurisdiction && f.sequence === key.sequence,
+      )
       .sort((a, b) => b.updatedAt.getTime() - a.updatedAt.getTime());
     const proof = ofKey.find(isProof) ?? null;
+    const needed = obligation !== null && obligation.status !== 'not_required';
+    if (!needed && !approved && ofKey.length === 0 && !options.setAside) continue;
     const later = [...bySubject.keys()].some((s) => {
       const k = parsePacketSubject(s);
       return k?.ruleId === key.ruleId && k.jurisdiction === key.jurisdiction && k.sequence > key.sequence;
@@ -843,7 +923,7 @@ export async function showPacket(
   const packet = await packetOf(deps.pool, incidentId, packetId);
   const [versions, items] = await Promise.all([
     versionsOf(deps.pool, incidentId, packet.subject),
-    listPackets(deps, incidentId),
+    listPackets(deps, incidentId, { setAside: true }),
   ]);
   return {
     packet,
