@@ -18,6 +18,8 @@ import { renderLetterFile } from '../core/letters/batch';
 import { finishLetterBatch, openLetterBatch } from '../core/use-cases/letters';
 import { giveUpFilingEmail, sendFilingEmail } from '../core/use-cases/filings';
 import type { FilingEmailOutcome } from '../core/use-cases/filings';
+import { giveUpQuestionAnswer, sendQuestionAnswer } from '../core/use-cases/questions';
+import type { AnswerEmailOutcome } from '../core/use-cases/questions';
 import { identifyAffectedCustomers, recordIncidentStatus } from '../core/use-cases/incidents';
 import { applyDecision, draftNotice, recordApproval } from '../core/use-cases/notices';
 import type { AppliedDecision } from '../core/use-cases/notices';
@@ -295,6 +297,20 @@ function activitySteps(deps: ActivityDeps) {
     /** After the retries: the filing's email is given up as failed (idempotent). */
     async giveUpFilingEmail(input: { filingId: string; reason: string }): Promise<FilingEmailOutcome> {
       return giveUpFilingEmail(deps, input);
+    },
+
+    /**
+     * Sends support's answer to a customer's question exactly once (core/use-cases/questions.ts
+     * `sendQuestionAnswer`): a retry never sends a message the relay may already hold. Returns the
+     * question's status.
+     */
+    async sendQuestionAnswer(questionId: string): Promise<AnswerEmailOutcome> {
+      return sendQuestionAnswer(deps, questionId);
+    },
+
+    /** After the retries: the answer's email is given up as failed (idempotent). */
+    async giveUpQuestionAnswer(input: { questionId: string; reason: string }): Promise<AnswerEmailOutcome> {
+      return giveUpQuestionAnswer(deps, input);
     },
   };
 }

@@ -16,6 +16,7 @@ import type { WorkflowTampering } from '../core/db/workflow-tampering';
 import { dataConverter } from '../core/data-converter';
 import { incidentWorkflowId, letterBatchWorkflowId } from '../core/domain/ids';
 import { filingEmailWorkflowId } from '../core/domain/filings';
+import { questionAnswerWorkflowId } from '../core/domain/questions';
 import { ConflictError, ForbiddenError, ValidationError } from '../core/errors';
 import { temporalConnectionOptions } from '../core/temporal-connection';
 import { recordDecision } from '../core/use-cases/notices';
@@ -24,6 +25,7 @@ import type { Actor } from '../core/use-cases/types';
 import type { incidentWorkflow } from '../workflows/incident';
 import type { letterBatchWorkflow } from '../workflows/letters';
 import type { filingEmailWorkflow } from '../workflows/filing-email';
+import type { questionAnswerWorkflow } from '../workflows/question-answer';
 import { REFUSAL, approvalUpdate, obligationsChangedSignal, reviseNoticeUpdate } from '../workflows/messages';
 import type { ApprovalInput, ApprovalResult, ReviseNoticeInput } from '../workflows/messages';
 
@@ -110,6 +112,26 @@ export async function startFilingEmail(
       workflowId: filingEmailWorkflowId(filing.packetId),
       taskQueue: deps.config.temporal.taskQueue,
       args: [{ incidentId: filing.incidentId, filingId: filing.id }],
+      workflowIdConflictPolicy: 'USE_EXISTING',
+    });
+  } catch (err) {
+    if (err instanceof WorkflowExecutionAlreadyStartedError) return;
+    throw err;
+  }
+}
+
+/**
+ * Starts the email of support's claimed answer to a question (workflows/question-answer.ts) under
+ * the question's workflow id (`questionAnswerWorkflowId`): one already running is left to run, so
+ * answering twice sends once; a finished one (a failed answer sent again) starts anew, and finds the
+ * question's state first.
+ */
+export async function startQuestionAnswer(deps: TemporalDeps, question: { id: string }): Promise<void> {
+  try {
+    await deps.temporal.workflow.start<typeof questionAnswerWorkflow>('questionAnswerWorkflow', {
+      workflowId: questionAnswerWorkflowId(question.id),
+      taskQueue: deps.config.temporal.taskQueue,
+      args: [{ questionId: question.id }],
       workflowIdConflictPolicy: 'USE_EXISTING',
     });
   } catch (err) {

@@ -44,3 +44,18 @@ export const filingEmail: ActivityOptions = {
     maximumAttempts: 10,
   },
 };
+
+/**
+ * Support's answer to a customer's question (core/use-cases/questions.ts): one message, retried as
+ * a filing's email is (about an hour), then given up as failed for support to see. A retry never
+ * sends a message the relay may already hold.
+ */
+export const answerEmail: ActivityOptions = {
+  startToCloseTimeout: '2 minutes',
+  retry: {
+    initialInterval: '10 seconds',
+    backoffCoefficient: 2,
+    maximumInterval: '10 minutes',
+    maximumAttempts: 10,
+  },
+};

@@ -3,3 +3,4 @@ export { incidentWorkflow } from './incident';
 export { deliveryShardWorkflow } from './delivery';
 export { letterBatchWorkflow } from './letters';
 export { filingEmailWorkflow } from './filing-email';
+export { questionAnswerWorkflow } from './question-answer';

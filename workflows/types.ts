@@ -46,3 +46,9 @@ export interface FilingEmailWorkflowInput {
   /** The filing claimed for sending (core/use-cases/filings.ts `requestFilingEmail`). */
   filingId: string;
 }
+
+/** Support's answer to one question (`questionAnswerWorkflow`): its id only. */
+export interface QuestionAnswerWorkflowInput {
+  /** The question whose answer is claimed for sending (core/use-cases/questions.ts `requestAnswer`). */
+  questionId: string;
+}

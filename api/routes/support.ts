@@ -6,14 +6,27 @@ import type { CaseNotice } from '../../core/use-cases/support';
 import type { App, AppDeps } from '../types';
 import { requireRole } from '../auth';
 import { ErrorResponse } from '../schemas/common';
-import { SupportCaseList, SupportCaseQuery } from '../schemas/support';
-import type { SupportCase } from '../schemas/support';
+import {
+  AnswerAccepted,
+  AnswerQuestionBody,
+  QuestionParams,
+  SupportCaseList,
+  SupportCaseQuery,
+} from '../schemas/support';
+import type { SupportCase, SupportQuestion } from '../schemas/support';
+import { requestAnswer } from '../../core/use-cases/questions';
+import type { CaseQuestion } from '../../core/use-cases/questions';
+import { startQuestionAnswer } from '../temporal-client';
 
 /**
  * Support lookup: a customer calls or writes quoting their reference code (or from their email
  * address); staff see every case of theirs across incidents — what was exposed, where and when the
  * notice went, whether they acknowledged it, and the notice itself as they were sent it — so the
  * customer never has to explain again. Every lookup is audited by ids: who looked up which customer.
+ *
+ * The questions a customer asked on their page come with their case, each with its history; support
+ * answers one by email (`POST /api/support/questions/:id/answer`), exactly once, to the address the
+ * notice went to (core/use-cases/questions.ts, workflows/question-answer.ts).
  */
 export async function supportRoutes(app: App, deps: AppDeps & { templates: TemplateCache }) {
   app.get(
@@ -28,11 +41,73 @@ export async function supportRoutes(app: App, deps: AppDeps & { templates: Templ
     },
     async (request) => {
       const found = await lookUpCases(deps, request.user!, request.query);
-      return { items: found.map(({ row, notice }) => present(row, notice)) };
+      return { items: found.map(({ row, notice, questions }) => present(row, notice, questions)) };
     },
   );
 
-  const present = (c: CaseRow, notice: CaseNotice | null): z.infer<typeof SupportCase> => ({
+  app.post(
+    '/api/support/questions/:id/answer',
+    {
+      onRequest: requireRole('support', 'compliance'),
+      schema: {
+        summary: "Answer a customer's question by email, exactly once, to the address their notice went to",
+        params: QuestionParams,
+        body: AnswerQuestionBody,
+        response: {
+          202: AnswerAccepted,
+          400: ErrorResponse,
+          403: ErrorResponse,
+          404: ErrorResponse,
+          409: ErrorResponse,
+        },
+      },
+    },
+    async (request, reply) => {
+      const question = await requestAnswer(deps, request.user!, {
+        questionId: request.params.id,
+        answer: request.body.answer,
+        resend: request.body.resend,
+      });
+      await startQuestionAnswer(deps, question);
+      return reply.code(202).send({
+        id: question.id,
+        status: question.status,
+        recipient: question.recipient!,
+        answerRequestedAt: question.answerRequestedAt!,
+      });
+    },
+  );
+
+  const presentQuestion = (c: CaseRow, q: CaseQuestion): z.infer<typeof SupportQuestion> => ({
+    id: q.id,
+    incidentId: q.incidentId,
+    referenceCode: c.referenceCode,
+    body: q.body,
+    askedAt: q.askedAt,
+    status: q.status,
+    answer: q.answer,
+    answeredBy: q.answeredBy === null ? null : { id: q.answeredBy, name: q.answeredByName },
+    answerRequestedAt: q.answerRequestedAt,
+    recipient: q.recipient,
+    answeredAt: q.answeredAt,
+    attempts: q.attempts,
+    relayResponse: q.relayResponse,
+    uncertain: q.uncertain,
+    history: q.history.map((e) => ({
+      at: e.at,
+      action: e.action,
+      actor: e.actor,
+      actorName: e.actorName,
+      relayResponse: typeof e.detail.relayResponse === 'string' ? e.detail.relayResponse : null,
+    })),
+  });
+
+  const present = (
+    c: CaseRow,
+    notice: CaseNotice | null,
+    questions: CaseQuestion[],
+  ): z.infer<typeof SupportCase> => ({
+    questions: questions.map((q) => presentQuestion(c, q)),
     incident: { id: c.incidentId, title: c.incidentTitle, status: c.incidentStatus },
     referenceCode: c.referenceCode,
     customer: {

@@ -5,6 +5,7 @@ import {
   INCIDENT_STATUSES,
   NOTICE_STATUSES,
 } from '../../core/domain/model';
+import { ANSWER_MAX_LENGTH, QUESTION_STATUSES } from '../../core/domain/questions';
 
 /** Find a customer's cases by the reference code in their notice, or by email address: exactly one. */
 export const SupportCaseQuery = z
@@ -39,6 +40,62 @@ export const SupportCaseQuery = z
     }
   });
 export type SupportCaseQuery = z.infer<typeof SupportCaseQuery>;
+
+/** One event of a question's history: its audit entry (ids only), who acted and when. */
+export const QuestionEvent = z.object({
+  at: z.date(),
+  /** question_asked | question_answer_requested | question_answered | question_answer_failed | question_answer_unconfirmed */
+  action: z.string(),
+  /** `customer`, `system`, or a staff user's id. */
+  actor: z.string(),
+  actorName: z.string().nullable(),
+  /** The relay's answer, for the sending events. */
+  relayResponse: z.string().nullable(),
+});
+
+/** A question the customer asked on their page, and support's answer. */
+export const SupportQuestion = z.object({
+  id: z.uuid(),
+  incidentId: z.uuid(),
+  referenceCode: z.string(),
+  body: z.string(),
+  askedAt: z.date(),
+  status: z.enum(QUESTION_STATUSES),
+  answer: z.string().nullable(),
+  answeredBy: z.object({ id: z.string(), name: z.string().nullable() }).nullable(),
+  answerRequestedAt: z.date().nullable(),
+  /** Where the answer goes: the address the notice went to. */
+  recipient: z.string().nullable(),
+  /** When the relay accepted the answer. */
+  answeredAt: z.date().nullable(),
+  attempts: z.number(),
+  relayResponse: z.string().nullable(),
+  /** Failed without an answer after the relay held it: it may have arrived (send again only with resend). */
+  uncertain: z.boolean(),
+  history: z.array(QuestionEvent),
+});
+
+export const QuestionParams = z.strictObject({ id: z.uuid() });
+
+/** An answer claimed for sending: its email goes out in the background, once. */
+export const AnswerAccepted = z.object({
+  id: z.uuid(),
+  status: z.enum(QUESTION_STATUSES),
+  /** The address the notice went to, where the answer goes. */
+  recipient: z.string(),
+  answerRequestedAt: z.date(),
+});
+
+/** Support's answer to a question, sent by email to the address the notice went to. */
+export const AnswerQuestionBody = z.strictObject({
+  answer: z
+    .string()
+    .trim()
+    .min(1, 'write the answer')
+    .max(ANSWER_MAX_LENGTH, `at most ${ANSWER_MAX_LENGTH} characters`),
+  /** Send again an answer that may have arrived (failed and uncertain). */
+  resend: z.boolean().optional(),
+});
 
 export const SupportCase = z.object({
   incident: z.object({ id: z.uuid(), title: z.string(), status: z.enum(INCIDENT_STATUSES) }),
@@ -109,6 +166,8 @@ export const SupportCase = z.object({
       sent: z.object({ contentHash: z.string(), verified: z.boolean() }).nullable(),
     })
     .nullable(),
+  /** What the customer asked on their page (oldest first), each with support's answer and its history. */
+  questions: z.array(SupportQuestion),
 });
 
 export const SupportCaseList = z.object({ items: z.array(SupportCase) });

@@ -96,6 +96,21 @@ export interface PageRow extends Recipient {
   /** The copy of the sent notice (core/delivery/sent-copy.ts): null until it reached the commit point. */
   contentHash: string | null;
   sendContext: string | null;
+  /** The questions this person asked on their page (migration 026), oldest first; [] for none. */
+  questions: PageQuestion[];
+}
+
+/** A question as its asker's page shows it: their own words, and where the answer stands. */
+export interface PageQuestion {
+  id: string;
+  body: string;
+  /** An instant as PostgreSQL writes it in JSON. */
+  askedAt: string;
+  /** open | sending | answered | failed (core/domain/questions.ts). */
+  status: string;
+  /** Shown once the answer was sent (null before). */
+  answer: string | null;
+  answeredAt: string | null;
 }
 
 /**
@@ -112,7 +127,8 @@ export async function findPageByTokenHash(db: Queryable, hash: string): Promise<
     text: `SELECT a.incident_id AS "incidentId", ${NOTICE_PERSON_COLUMNS}, a.page_expires_at AS "pageExpiresAt",
        a.acknowledged_at AS "acknowledgedAt", d.id AS "deliveryId", d.status AS "deliveryStatus",
        coalesce(d.attempts, 0) AS attempts, d.content_hash AS "contentHash", d.send_context AS "sendContext",
-       coalesce(ns.id, n.id) AS "noticeId", coalesce(ns.template_version, n.template_version) AS "templateVersion"
+       coalesce(ns.id, n.id) AS "noticeId", coalesce(ns.template_version, n.template_version) AS "templateVersion",
+       qs.list AS questions
      FROM affected_customers a
      LEFT JOIN deliveries d ON d.incident_id = a.incident_id AND d.customer_id = a.customer_id
      LEFT JOIN notices ns ON ns.id = d.notice_id
@@ -121,9 +137,29 @@ export async function findPageByTokenHash(db: Queryable, hash: string): Promise<
        WHERE d.notice_id IS NULL AND incident_id = a.incident_id AND audience = 'individuals' AND status = 'approved'
        ORDER BY version DESC LIMIT 1
      ) n ON true
+     LEFT JOIN LATERAL (
+       SELECT coalesce(json_agg(json_build_object('id', q.id, 'body', q.body, 'askedAt', q.asked_at,
+                'status', q.status, 'answer', CASE WHEN q.status = 'answered' THEN q.answer END,
+                'answeredAt', q.answered_at) ORDER BY q.asked_at, q.id), '[]') AS list
+       FROM questions q WHERE q.incident_id = a.incident_id AND q.customer_id = a.customer_id
+     ) qs ON true
      WHERE a.page_token_hash = $1`,
     values: [hash],
   });
+  return rows[0] ?? null;
+}
+
+/** The case of one affected record (a question's), or null. */
+export async function getCase(
+  db: Queryable,
+  incidentId: string,
+  customerId: number,
+): Promise<CaseRow | null> {
+  const { rows } = await db.query<CaseRow>(
+    `SELECT ${CASE_COLUMNS} FROM affected_customers a ${CASE_JOINS}
+     WHERE a.incident_id = $1 AND a.customer_id = $2`,
+    [incidentId, customerId],
+  );
   return rows[0] ?? null;
 }
 

@@ -25,6 +25,7 @@ import {
 } from './intl-format';
 import type { NoticeRestriction } from '../law/types';
 import type { Audience } from '../domain/model';
+import { QUESTION_MAX_LENGTH } from '../domain/questions';
 import { trustedHtml, type PageTemplateSet, type TemplateName, type TemplateSet } from './templates';
 import { RenderInputError } from '../errors';
 // Defined with every other domain error in core/errors.ts; re-exported for this module's callers.
@@ -425,7 +426,18 @@ export interface CustomerPageInput {
   acknowledgedAt: Date | null;
   /** Where the page's "I have read this" form posts. */
   acknowledgeAction: string;
+  /**
+   * The question form (plain HTML, no script): where it posts, the hidden token that binds it to
+   * this page (core/use-cases/questions.ts `questionFormToken`), and after a refused post, the text
+   * sent and why it was refused. @default no form
+   */
+  questionForm?: { action: string; formToken: string; draft: string; error: QuestionFormError | null };
+  /** The questions this person asked here, oldest first. @default none */
+  questions?: readonly { body: string; askedAt: Date; answer: string | null; answeredAt: Date | null }[];
 }
+
+/** Why the page's question form was refused: the page says it in its own language. */
+export type QuestionFormError = 'empty' | 'too_long' | 'too_many' | 'expired_form';
 
 /**
  * The customer's page at /n/<token>: the notice exactly as sent (rendered again from the approved
@@ -462,7 +474,67 @@ export function renderCustomerPage(
       ? formatDateTime(input.acknowledgedAt, locale, notice.timeZone)
       : null,
     acknowledgeAction: input.acknowledgeAction,
+    ask: input.questionForm
+      ? {
+          action: input.questionForm.action,
+          formToken: input.questionForm.formToken,
+          maxLength: QUESTION_MAX_LENGTH,
+          draft: input.questionForm.draft,
+          error: input.questionForm.error,
+          errorEmpty: input.questionForm.error === 'empty',
+          errorTooLong: input.questionForm.error === 'too_long',
+          errorTooMany: input.questionForm.error === 'too_many',
+          errorExpired: input.questionForm.error === 'expired_form',
+        }
+      : null,
+    asked: (input.questions ?? []).map((q) => ({
+      body: q.body,
+      askedOn: formatDateTime(q.askedAt, locale, notice.timeZone),
+      answer: q.answer,
+      answeredOn: q.answeredAt ? formatDateTime(q.answeredAt, locale, notice.timeZone) : null,
+    })),
   });
+}
+
+export interface SupportAnswerInput {
+  /** The customer's locale and the language their question was asked in (the page's). */
+  locale: string;
+  language: string;
+  timeZone: string;
+  recipient: { name: string; isRepresentative: boolean; subjectName: string };
+  company: CompanyContact;
+  incident: { title: string };
+  referenceCode: string;
+  question: { body: string; askedAt: Date };
+  /** What support wrote; blank lines separate paragraphs. */
+  answer: string;
+}
+
+/**
+ * Support's answer to a question asked on the customer's page (core/use-cases/questions.ts), in the
+ * language the page was in: their question quoted, the answer, their reference code. Nothing in it
+ * comes from anyone but this case's record and what support wrote for it.
+ */
+export function renderSupportAnswer(set: TemplateSet, input: SupportAnswerInput): RenderedMail {
+  const language = set.languages('support-answer').includes(input.language)
+    ? input.language
+    : pickLanguage(set, 'support-answer', input.locale);
+  const locale = formattingLocale(input.locale, language);
+  const view = {
+    lang: language,
+    recipient: {
+      name: input.recipient.name,
+      isRepresentative: input.recipient.isRepresentative,
+      subjectName: input.recipient.subjectName,
+    },
+    company: companyView(input.company),
+    incident: { title: input.incident.title },
+    referenceCode: input.referenceCode,
+    askedOn: formatDateTime(input.question.askedAt, locale, safeTimeZone(input.timeZone)),
+    question: input.question.body,
+    answer: input.answer,
+  };
+  return { ...set.render('support-answer', language, view), locale: language };
 }
 
 export const PAGE_STATUSES = ['not_found', 'expired', 'too_many', 'failed'] as const;

@@ -31,6 +31,8 @@ export const TEMPLATE_NAMES = [
   'substitute-media',
   // What is filed with an authority other than the individuals (core/use-cases/packets.ts).
   'filing-packet',
+  // Support's answer to a question asked on the customer's page (core/use-cases/questions.ts).
+  'support-answer',
 ] as const;
 export type TemplateName = (typeof TEMPLATE_NAMES)[number];
 

@@ -8,6 +8,8 @@ import type { Pool } from '../db/pool';
 import { inTransaction } from '../db/pool';
 import { noticeInputBuilder, pageTokenHash, sentNoticeInput } from '../delivery';
 import { renderCustomerPage } from '../mail/render';
+import type { QuestionFormError } from '../mail/render';
+import { questionFormToken } from './questions';
 import type { TemplateCache } from '../mail/template-cache';
 import type { PageTemplateSet } from '../mail/templates';
 
@@ -71,11 +73,14 @@ export async function customerPageHtml(
   deps: CustomerPageDeps,
   found: Extract<PageLookup, { kind: 'page' }>,
   token: string,
+  /** A question post refused: the page again with the text sent and why (never kept). */
+  refused?: { draft: string; error: QuestionFormError },
 ): Promise<string> {
   const { row } = found;
-  const key = row.sendContext
-    ? `${found.tokenHash}|${row.noticeId}|${row.sendContext}|${row.acknowledgedAt?.getTime() ?? ''}`
-    : null;
+  const key =
+    row.sendContext && !refused
+      ? `${found.tokenHash}|${row.noticeId}|${row.sendContext}|${row.acknowledgedAt?.getTime() ?? ''}|${questionsKey(row)}`
+      : null;
   const kept = key === null ? undefined : deps.rendered?.get(key);
   if (kept !== undefined) return kept;
   const set = await deps.templates.get(row.templateVersion!);
@@ -87,9 +92,26 @@ export async function customerPageHtml(
     notice,
     acknowledgedAt: row.acknowledgedAt,
     acknowledgeAction: `${customerPagePath(deps.config, token)}/acknowledge`,
+    questionForm: {
+      action: `${customerPagePath(deps.config, token)}/questions`,
+      formToken: questionFormToken(deps.config, found.tokenHash),
+      draft: refused?.draft ?? '',
+      error: refused?.error ?? null,
+    },
+    questions: row.questions.map((q) => ({
+      body: q.body,
+      askedAt: new Date(q.askedAt),
+      answer: q.answer,
+      answeredAt: q.answeredAt === null ? null : new Date(q.answeredAt),
+    })),
   });
   if (key !== null) deps.rendered?.set(key, html);
   return html;
+}
+
+/** What of a page's questions it shows, as part of its cache key: a new question or answer renders again. */
+function questionsKey(row: PageRow): string {
+  return row.questions.map((q) => `${q.id}:${q.status}`).join(',');
 }
 
 /** The renderer's input for a notice not sent: the notice and the incident as they stand. */

@@ -12,6 +12,8 @@ import { noticeInputBuilder, recipientPageToken, renderSentCopy, withholdPageLin
 import { NotFoundError } from '../errors';
 import { renderIndividualNotice } from '../mail/render';
 import type { TemplateCache } from '../mail/template-cache';
+import { questionsOfCases } from './questions';
+import type { CaseQuestion } from './questions';
 import type { Actor } from './types';
 
 /** Cases returned for one email address at most (newest first). */
@@ -50,7 +52,7 @@ export async function lookUpCases(
   deps: SupportDeps,
   actor: Actor,
   query: { reference?: string | undefined; email?: string | undefined },
-): Promise<{ row: CaseRow; notice: CaseNotice | null }[]> {
+): Promise<{ row: CaseRow; notice: CaseNotice | null; questions: CaseQuestion[] }[]> {
   const { pool } = deps;
   const by = query.reference !== undefined ? 'reference' : 'email';
   const rows =
@@ -64,7 +66,15 @@ export async function lookUpCases(
     );
   }
   const render = noticeRenderer(deps);
-  return Promise.all(rows.map(async (row) => ({ row, notice: await render(row) })));
+  // What the customer asked on their page, with each question's history (core/use-cases/questions.ts).
+  const asked = await questionsOfCases(pool, rows);
+  return Promise.all(
+    rows.map(async (row) => ({
+      row,
+      notice: await render(row),
+      questions: asked.get(`${row.incidentId}:${row.customerId}`) ?? [],
+    })),
+  );
 }
 
 /** One audit event per incident the lookup touched (or one without an incident when nothing matched). */

@@ -34,6 +34,8 @@ const ACCESS: Record<string, readonly Role[] | 'public' | 'webhook secret'> = {
   // A substitute notice's website posting: public by law (no personal data on it).
   'GET /incident-notice/:publicId': 'public',
   'POST /n/:token/acknowledge': 'public',
+  // The page's question form: the page token is the credential (core/use-cases/questions.ts).
+  'POST /n/:token/questions': 'public',
   // Signing in and out: open to anyone by nature (the provider decides who gets a session).
   'GET /auth/oidc/login': 'public',
   'GET /auth/oidc/callback': 'public',
@@ -105,6 +107,7 @@ const ACCESS: Record<string, readonly Role[] | 'public' | 'webhook secret'> = {
   'GET /api/inventory/summary': STAFF,
 
   'GET /api/support/cases': ['support', 'compliance', 'admin'],
+  'POST /api/support/questions/:id/answer': ['support', 'compliance'],
 
   'GET /api/me': STAFF,
   'GET /api/users': ['admin'],

@@ -188,6 +188,14 @@ export const FILING_CHANNEL_LABELS = {
 };
 
 /** A filing's record (filings.status): an email being sent, sent, failed, or a filing recorded by hand. */
+/** Where a customer's question stands (QUESTION_STATUSES). */
+export const QUESTION_STATUS_LABELS = {
+  open: 'Waiting for an answer',
+  sending: 'Answer being sent',
+  answered: 'Answered by email',
+  failed: 'Answer not sent',
+};
+
 export const FILING_STATUS_LABELS = {
   sending: 'Sending',
   sent: 'Sent',
@@ -273,6 +281,11 @@ export const ACTION_LABELS = {
   determination_withdrawn: 'Determination withdrawn',
   notice_acknowledged: 'Notice acknowledged',
   support_lookup: 'Support lookup',
+  question_asked: 'Customer asked a question on their page',
+  question_answer_requested: 'Answer to a question written (email queued)',
+  question_answered: 'Answer to a question sent by email (relay accepted)',
+  question_answer_failed: 'Answer to a question refused by the mail relay',
+  question_answer_unconfirmed: 'Answer to a question unconfirmed: ask the customer before sending again',
   inventory_changed: 'Inventory changed',
   recipient_corrected: 'Recipient corrected',
   email_bounced:

@@ -24,6 +24,7 @@ import {
 } from '../../../core/domain/substitute-notice';
 import { DETERMINATION_KINDS, DETERMINATION_STATUSES } from '../../../core/domain/determinations';
 import { FILING_CHANNELS, FILING_STATUSES } from '../../../core/domain/filings';
+import { QUESTION_STATUSES } from '../../../core/domain/questions';
 import { PACKET_ELEMENT_SOURCES, PACKET_KINDS } from '../../../core/law/packets';
 import { PACKET_STATES } from '../../../core/use-cases/packets';
 import { repoRoot } from '../../../scripts/lib/tools';
@@ -59,6 +60,7 @@ interface LabelsModule {
   PACKET_ELEMENT_SOURCE_LABELS: Labels;
   FILING_CHANNEL_LABELS: Labels;
   FILING_STATUS_LABELS: Labels;
+  QUESTION_STATUS_LABELS: Labels;
   DETERMINATION_KIND_LABELS: Labels;
   DETERMINATION_STATUS_LABELS: Labels;
   FINAL_INCIDENT_STATUSES: string[];
@@ -129,6 +131,8 @@ describe('console labels', () => {
     expect(missing(labels.PACKET_ELEMENT_SOURCE_LABELS, PACKET_ELEMENT_SOURCES)).toEqual([]);
     expect(missing(labels.FILING_CHANNEL_LABELS, FILING_CHANNELS)).toEqual([]);
     expect(missing(labels.FILING_STATUS_LABELS, FILING_STATUSES)).toEqual([]);
+    // Questions asked on the customer page (issue 17).
+    expect(missing(labels.QUESTION_STATUS_LABELS, QUESTION_STATUSES)).toEqual([]);
     expect(missing(labels.DETERMINATION_KIND_LABELS, DETERMINATION_KINDS)).toEqual([]);
     expect(missing(labels.DETERMINATION_STATUS_LABELS, DETERMINATION_STATUSES)).toEqual([]);
     for (const status of labels.FINAL_INCIDENT_STATUSES) expect(INCIDENT_STATUSES).toContain(status);

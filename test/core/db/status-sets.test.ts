@@ -20,6 +20,7 @@ import {
 } from '../../../core/domain/substitute-notice';
 import { FOUND_BY } from '../../../core/domain/contact';
 import { FILING_CHANNELS, FILING_STATUSES } from '../../../core/domain/filings';
+import { QUESTION_STATUSES } from '../../../core/domain/questions';
 import { DETERMINATION_KINDS, DETERMINATION_STATUSES } from '../../../core/domain/determinations';
 import { createTestDatabase } from '../../helpers/db';
 import type { TestDatabase } from '../../helpers/db';
@@ -73,6 +74,8 @@ describe('status sets', () => {
     // Filings and their proof (migration 021).
     ['filings', 'channel', FILING_CHANNELS],
     ['filings', 'status', FILING_STATUSES],
+    // Questions asked on the customer page (migration 026).
+    ['questions', 'status', QUESTION_STATUSES],
     // Printed letters and their batches (migration 016).
     ['letters', 'status', LETTER_STATUSES],
     ['letter_batches', 'status', LETTER_BATCH_STATUSES],
