@@ -10,7 +10,7 @@ import * as obligations from '../db/obligations';
 import type { Pool, Queryable } from '../db/pool';
 import { inTransaction } from '../db/pool';
 import { addressOf } from '../delivery/notice-message';
-import { filingMessageId } from '../domain/filings';
+import { PROOF_STATUSES, filingMessageId } from '../domain/filings';
 import type { FilingStatus, RecordedChannel } from '../domain/filings';
 import {
   ConflictError,
@@ -86,6 +86,13 @@ async function approvedPacketOf(
         ? `Packet ${packetId} is not the approved version of this filing: file ${approved.id}`
         : `Packet ${packetId} is not approved: a filing carries the approved packet only`,
     );
+  }
+  if (key.sequence > 1) {
+    // A supplement adds to or corrects what was filed (GDPR Art. 33(4)): the filing goes first.
+    const first = await filings.lockByKey(db, { ...key, sequence: 1 });
+    if (!first || !PROOF_STATUSES.includes(first.status)) {
+      throw new ConflictError('The filing itself has no proof yet: file it before its supplements');
+    }
   }
   return { packet, key };
 }

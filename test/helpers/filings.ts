@@ -1,11 +1,13 @@
 import type { Notice } from '../../core/db/notices';
 import * as notices from '../../core/db/notices';
+import * as obligations from '../../core/db/obligations';
 import type { Obligation } from '../../core/db/obligations';
 import { missingRequired } from '../../core/law/packets';
 import {
   approvedPacket,
   decidePacket,
   draftMissingPackets,
+  draftSupplement,
   packetSubject,
   revisePacket,
 } from '../../core/use-cases/packets';
@@ -17,7 +19,8 @@ import type { Actor } from '../../core/use-cases/types';
  * (`draftMissingPackets`), its empty required elements filled in by `reviser` (`revisePacket`),
  * approved by `approver` (`decidePacket`, bound to the content hash). `approver` must be neither
  * the incident's opener nor the reviser. The packet's submission (its email address) comes from
- * `deps.config.filing.emails` at drafting.
+ * `deps.config.filing.emails` at drafting. A `sequence` above 1 is a supplement, drafted by
+ * `reviser` (`draftSupplement`) once the filing itself is approved.
  */
 export async function approvedFilingPacket(
   deps: PacketDeps,
@@ -27,8 +30,21 @@ export async function approvedFilingPacket(
 ): Promise<Notice> {
   const { incidentId } = obligation;
   const key = { incidentId, ruleId: obligation.ruleId, jurisdiction: obligation.jurisdiction, sequence };
+  const latest = async () =>
+    (await notices.listForIncident(deps.pool, incidentId, 'filing_packet', packetSubject(key)))[0];
   if (sequence === 1) await draftMissingPackets(deps, incidentId);
-  let packet = (await notices.listForIncident(deps.pool, incidentId, 'filing_packet', packetSubject(key)))[0];
+  else if (!(await latest())) {
+    const current = (await obligations.current(deps.pool, incidentId)).find(
+      (o) => o.ruleId === key.ruleId && o.jurisdiction === key.jurisdiction,
+    );
+    if (!current) throw new Error(`no obligation ${key.ruleId}@${key.jurisdiction}`);
+    await draftSupplement(deps, people.reviser, {
+      incidentId,
+      obligationId: current.id,
+      reason: `Supplement ${sequence - 1}: further information`,
+    });
+  }
+  let packet = await latest();
   if (!packet) throw new Error(`no packet drafted for ${packetSubject(key)}`);
   const missing = missingRequired(packet.content.packet?.elements ?? []);
   if (missing.length > 0) {

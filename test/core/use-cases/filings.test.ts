@@ -167,6 +167,36 @@ describe('core/use-cases/filings', () => {
     ).rejects.toBeInstanceOf(ConflictError);
   });
 
+  it('files a supplement as a further filing of the same obligation, only after the filing itself', async () => {
+    const { incident, obligationOf, emailDeps } = await incidentFiling(null);
+    const obligation = await obligationOf('DE');
+    const people = { reviser, approver };
+    const filingPacket = await approvedFilingPacket(emailDeps, obligation, people);
+    const supplement = await approvedFilingPacket(emailDeps, obligation, people, 2);
+    expect(supplement.subject).toBe(`${obligation.ruleId}@DE#2`);
+    const record = (packetId: string, reference: string) =>
+      recordFiling(db, approver, {
+        incidentId: incident.id,
+        packetId,
+        channel: 'portal',
+        filedAt: new Date(),
+        reference,
+        receipt: receipt(reference),
+      });
+    // Nothing filed yet: the supplement waits for the filing.
+    await expect(record(supplement.id, 'BfDI-2026-118')).rejects.toThrow(/supplements/);
+    await record(filingPacket.id, 'BfDI-2026-117');
+    expect((await obligationOf('DE')).status).toBe('met');
+    const second = await record(supplement.id, 'BfDI-2026-117/2');
+    expect(second).toMatchObject({ sequence: 2, status: 'recorded', packetId: supplement.id });
+    const all = await filingsDb.listForIncident(db.pool, incident.id);
+    expect(all.map((f) => [f.sequence, f.reference])).toEqual([
+      [1, 'BfDI-2026-117'],
+      [2, 'BfDI-2026-117/2'],
+    ]);
+    expect((await obligationOf('DE')).status).toBe('met');
+  });
+
   it('files only the approved packet of the incident', async () => {
     const { incident, obligationOf, approve } = await incidentFiling(null);
     await approve('DE');
