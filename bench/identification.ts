@@ -136,7 +136,24 @@ async function main(): Promise<void> {
         SMTP_URL: 'smtp://127.0.0.1:1',
         LOG_LEVEL: 'silent',
       });
+      const grouping = performance.now();
+      const groups = await affected.personGroups(pool, incidentId);
+      rows.push([
+        `people grouped as statutes count them (${groups.length} groups)`,
+        `${((performance.now() - grouping) / 1000).toFixed(2)} s`,
+      ]);
+      const noticeTimes = performance.now();
+      await affected.individualNoticeTimes(pool, incidentId);
+      rows.push([
+        'actual notice times per jurisdiction (none sent yet)',
+        `${((performance.now() - noticeTimes) / 1000).toFixed(2)} s`,
+      ]);
+      const assessing = performance.now();
       await assess({ pool, config }, incidentId);
+      rows.push([
+        'assessment (groups, notice times, rules)',
+        `${((performance.now() - assessing) / 1000).toFixed(2)} s`,
+      ]);
       const planning = performance.now();
       const channels = await planChannels({ pool, config }, incidentId);
       rows.push([
