@@ -2,6 +2,7 @@ import type { CompanyContact } from '../domain/content-parts';
 import type { ApprovalDecision, NoticeStatus } from '../domain/model';
 import type { PacketContent } from '../law/packets';
 import type { NoticeAudience } from '../domain/substitute-notice';
+import type { MailingKind } from '../domain/mailings';
 import { TemplateSnapshotMissingError } from '../errors';
 import type { Queryable } from './pool';
 
@@ -21,6 +22,11 @@ export interface NoticeContent {
    * element with the provision asking for each (core/law/packets.ts).
    */
   packet?: PacketContent;
+  /**
+   * A follow-up only (audience `follow_up`, migration 028): what a supplement, reminder or update
+   * tells the people it goes to (core/use-cases/mailings.ts), and the same in other languages.
+   */
+  followUp?: { kind: MailingKind; update: string; updateTranslations?: Partial<Record<string, string>> };
 }
 
 export interface Notice {

@@ -1,5 +1,7 @@
-import * as deliveries from '../db/deliveries';
-import type { Pool } from '../db/pool';
+import type { Failure } from '../db/deliveries';
+
+/** A failed message as the outcome writer takes it (the same shape for every table it writes). */
+export type OutcomeFailure = Failure;
 
 /*
  * The shard pass's writes, batched off the sending path: the `sending` marks (the commit point) are
@@ -65,14 +67,13 @@ export class GroupCommit<K, R> {
  */
 export class OutcomeWriter {
   private sentIds: number[] = [];
-  private failures: deliveries.Failure[] = [];
+  private failures: OutcomeFailure[] = [];
   private chain: Promise<void> = Promise.resolve();
   private timer: NodeJS.Timeout | null = null;
 
+  /** `write` records accepted and failed rows together (the shard source's `writeOutcomes`). */
   constructor(
-    private readonly pool: Pool,
-    private readonly incidentId: string,
-    private readonly lease: string,
+    private readonly write: (sent: number[], failures: OutcomeFailure[]) => Promise<void>,
     private readonly batch: number,
   ) {}
 
@@ -81,7 +82,7 @@ export class OutcomeWriter {
     this.schedule();
   }
 
-  failed(f: deliveries.Failure): void {
+  failed(f: OutcomeFailure): void {
     this.failures.push(f);
     this.schedule();
   }
@@ -94,10 +95,7 @@ export class OutcomeWriter {
     this.sentIds = [];
     this.failures = [];
     if (sent.length > 0 || failures.length > 0) {
-      this.chain = this.chain.then(async () => {
-        await deliveries.markSent(this.pool, this.incidentId, sent);
-        await deliveries.markFailed(this.pool, this.incidentId, this.lease, failures);
-      });
+      this.chain = this.chain.then(() => this.write(sent, failures));
     }
     return this.chain;
   }

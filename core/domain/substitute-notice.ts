@@ -8,7 +8,14 @@
  * texts of a substitute notice (core/use-cases/substitute-notice.ts): the public website posting and
  * the media notice. Each is drafted from a template snapshot and approved four-eyes in the same way.
  */
-export const NOTICE_AUDIENCES = ['individuals', 'substitute_website', 'substitute_media', 'filing_packet'] as const;
+export const NOTICE_AUDIENCES = [
+  'individuals',
+  'substitute_website',
+  'substitute_media',
+  'filing_packet',
+  /** A supplement, reminder or update sent after the first notice (migration 028, core/use-cases/mailings.ts). */
+  'follow_up',
+] as const;
 export type NoticeAudience = (typeof NOTICE_AUDIENCES)[number];
 
 /**

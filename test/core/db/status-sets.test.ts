@@ -22,6 +22,12 @@ import { FOUND_BY } from '../../../core/domain/contact';
 import { FILING_CHANNELS, FILING_STATUSES } from '../../../core/domain/filings';
 import { QUESTION_STATUSES } from '../../../core/domain/questions';
 import { DETERMINATION_KINDS, DETERMINATION_STATUSES } from '../../../core/domain/determinations';
+import {
+  MAILING_CRITERIA,
+  MAILING_DELIVERY_STATUSES,
+  MAILING_KINDS,
+  MAILING_STATUSES,
+} from '../../../core/domain/mailings';
 import { createTestDatabase } from '../../helpers/db';
 import type { TestDatabase } from '../../helpers/db';
 
@@ -82,6 +88,11 @@ describe('status sets', () => {
     // Determinations (migration 022).
     ['determinations', 'kind', DETERMINATION_KINDS],
     ['determinations', 'status', DETERMINATION_STATUSES],
+    // Further mailings (migration 028).
+    ['mailings', 'kind', MAILING_KINDS],
+    ['mailings', 'criterion', MAILING_CRITERIA],
+    ['mailings', 'status', MAILING_STATUSES],
+    ['mailing_deliveries', 'status', MAILING_DELIVERY_STATUSES],
   ] as const)(
     '%s.%s allows exactly the values core/domain/model.ts defines',
     async (table, column, values) => {
