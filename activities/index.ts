@@ -2,6 +2,7 @@ import { CancelledFailure, Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Config } from '../core/config';
 import * as deliveries from '../core/db/deliveries';
+import * as incidents from '../core/db/incidents';
 import * as reach from '../core/db/reach';
 import type { Pool } from '../core/db/pool';
 import type { DeliveryPage, RateLimiter } from '../core/delivery';
@@ -45,6 +46,8 @@ export interface ActivityDeps {
 const BATCH_TIME_BUDGET_MS = 20_000;
 /** Heartbeats go out at least this often, even while a rate-limited page takes its time. */
 const HEARTBEAT_EVERY_MS = 5_000;
+/** How often a delivery pass looks whether its incident was withdrawn (one indexed row). */
+const WITHDRAWAL_CHECK_MS = 1_000;
 
 /**
  * The workflow's steps. Each is thin (the logic is in core/use-cases/ and core/delivery/), takes
@@ -198,6 +201,18 @@ function activitySteps(deps: ActivityDeps) {
      */
     async deliverBatch(page: DeliveryPage): Promise<{ next: number | null }> {
       const ctx = Context.current();
+      // A withdrawn incident (a false alarm) sends nothing more: none from here, and the pass under
+      // way stops within a second of the withdrawal (before its next message).
+      if (await incidents.isWithdrawn(pool, page.incidentId)) return { next: null };
+      const stop = new AbortController();
+      const cancelled = () => stop.abort();
+      ctx.cancellationSignal.addEventListener('abort', cancelled);
+      const watchWithdrawal = setInterval(() => {
+        incidents.isWithdrawn(pool, page.incidentId).then(
+          (withdrawn) => withdrawn && stop.abort(),
+          () => undefined, // a failed look is tried again a second later
+        );
+      }, WITHDRAWAL_CHECK_MS);
       const resumed = ctx.info.heartbeatDetails as number | undefined;
       let cursor = typeof resumed === 'number' && resumed > page.after ? resumed : page.after;
       const beat = () => ctx.heartbeat(cursor);
@@ -209,7 +224,7 @@ function activitySteps(deps: ActivityDeps) {
           { ...page, after: cursor },
           {
             budgetMs: BATCH_TIME_BUDGET_MS,
-            signal: ctx.cancellationSignal,
+            signal: stop.signal,
             onProgress: (settled) => {
               cursor = settled;
               beat();
@@ -226,6 +241,8 @@ function activitySteps(deps: ActivityDeps) {
         return { next: result.next };
       } finally {
         clearInterval(timer);
+        clearInterval(watchWithdrawal);
+        ctx.cancellationSignal.removeEventListener('abort', cancelled);
       }
     },
 

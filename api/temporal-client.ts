@@ -26,7 +26,13 @@ import type { incidentWorkflow } from '../workflows/incident';
 import type { letterBatchWorkflow } from '../workflows/letters';
 import type { filingEmailWorkflow } from '../workflows/filing-email';
 import type { questionAnswerWorkflow } from '../workflows/question-answer';
-import { REFUSAL, approvalUpdate, obligationsChangedSignal, reviseNoticeUpdate } from '../workflows/messages';
+import {
+  REFUSAL,
+  approvalUpdate,
+  incidentWithdrawnSignal,
+  obligationsChangedSignal,
+  reviseNoticeUpdate,
+} from '../workflows/messages';
 import type { ApprovalInput, ApprovalResult, ReviseNoticeInput } from '../workflows/messages';
 
 /**
@@ -176,6 +182,24 @@ export function reviseNotice(
  * would invite the caller to record it twice. Takes the incident id and derives the workflow id,
  * as `startIncidentWorkflow` does.
  */
+/**
+ * Tells an incident's workflow it was withdrawn (core/use-cases/determinations.ts): it stops waiting
+ * and sends nothing more. A workflow already ended needs nothing; any other failure is logged, and
+ * delivery still stops, since the shard passes watch the database (activities `deliverBatch`).
+ */
+export async function signalIncidentWithdrawn(
+  temporal: Client,
+  incidentId: string,
+  log: Pick<Logger, 'error'>,
+): Promise<void> {
+  try {
+    await temporal.workflow.getHandle(incidentWorkflowId(incidentId)).signal(incidentWithdrawnSignal);
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return;
+    log.error({ err, incidentId }, 'incident withdrawn, but the workflow could not be told');
+  }
+}
+
 export async function signalObligationsChanged(
   temporal: Client,
   incidentId: string,

@@ -16,6 +16,7 @@ import type { ApprovalInput, ApprovalResult, LegacyApprovalInput } from './messa
 import {
   REFUSAL,
   approvalUpdate,
+  incidentWithdrawnSignal,
   obligationsChangedSignal,
   progressQuery,
   reviseNoticeUpdate,
@@ -67,6 +68,9 @@ export async function incidentWorkflow({ incidentId }: IncidentWorkflowInput): P
   let affected = 0;
   let scheduleVersion = 0;
   let deliveryFinished = false;
+  // Withdrawn (a false alarm, a duplicate): stop waiting and send nothing more. A history without the
+  // signal never sees it true, so the course of incidents already running is unchanged.
+  let withdrawn = false as boolean;
 
   const moveTo = async (next: IncidentStatus) => {
     status = next;
@@ -81,6 +85,11 @@ export async function incidentWorkflow({ incidentId }: IncidentWorkflowInput): P
   }));
 
   setHandler(obligationsChangedSignal, () => {
+    scheduleVersion++;
+  });
+
+  setHandler(incidentWithdrawnSignal, () => {
+    withdrawn = true;
     scheduleVersion++;
   });
 
@@ -196,12 +205,15 @@ export async function incidentWorkflow({ incidentId }: IncidentWorkflowInput): P
   });
 
   const toNotify = await act.countNotifiable(incidentId);
-  if (toNotify > 0) {
+  if (toNotify > 0 && !withdrawn) {
     await moveTo('drafting');
     notice = await act.draftNotice({ incidentId, afterVersion: 0, revision: null });
     await moveTo('awaiting_approval');
     for (;;) {
-      await condition(() => (decision !== null && status === 'awaiting_approval') || standardNotice !== null);
+      await condition(
+        () => (decision !== null && status === 'awaiting_approval') || standardNotice !== null || withdrawn,
+      );
+      if (withdrawn) break;
       if (standardNotice !== null) {
         notice = standardNotice;
         break;
@@ -211,19 +223,21 @@ export async function incidentWorkflow({ incidentId }: IncidentWorkflowInput): P
       decision = null;
       await moveTo('drafting');
     }
-    if (filingsAndDeterminations) {
+    if (filingsAndDeterminations && !withdrawn) {
       // A filing the law puts before the individuals' notice holds all of it: filed, found not
       // required, or let go by compliance with a reason. Every change to an obligation signals.
-      for (let waiting = false; ; waiting = true) {
+      for (let waiting = false; !withdrawn; waiting = true) {
         const seen = scheduleVersion;
         if ((await act.openPriorFilings(incidentId)) === 0) break;
         if (!waiting) await moveTo('awaiting_filing');
         await condition(() => scheduleVersion !== seen, PRIOR_FILING_RECHECK);
       }
     }
+  }
+  if (toNotify > 0 && !withdrawn) {
     await moveTo('delivering');
     const plan = await act.deliveryPlan();
-    const approved = notice;
+    const approved = notice!;
     await Promise.all([
       ...Array.from({ length: plan.shards }, (_, shard) =>
         executeChild(deliveryShardWorkflow, {
@@ -245,17 +259,17 @@ export async function incidentWorkflow({ incidentId }: IncidentWorkflowInput): P
     ]);
   }
   const counts = await act.finishDelivery(incidentId);
-  if (reachEveryPerson && toNotify > 0) {
+  if (reachEveryPerson && toNotify > 0 && !withdrawn) {
     // Emails given up on fall back to a letter where an address is known (finishDelivery).
     await letterBatch(incidentId, 'fallback');
   }
-  if (filingsAndDeterminations && toNotify > 0) {
+  if (filingsAndDeterminations && toNotify > 0 && !withdrawn) {
     // Deadlines counted from the individuals' notice now count from when it went out, not the plan.
     await act.reassessAfterNotice(incidentId);
     scheduleVersion++;
   }
   deliveryFinished = true;
-  await moveTo(toNotify > 0 ? 'completed' : 'closed_no_notice');
+  await moveTo(withdrawn ? 'withdrawn' : toNotify > 0 ? 'completed' : 'closed_no_notice');
   await deadlines;
   return { status, affected, ...counts };
 }

@@ -50,6 +50,12 @@ export const reviseNoticeUpdate = defineUpdate<{ noticeId: string; version: numb
 /** Obligations changed (re-assessment, a recorded filing or delay reason): reload the deadline schedule. */
 export const obligationsChangedSignal = defineSignal('obligationsChanged');
 
+/**
+ * The incident was withdrawn (a false alarm, a duplicate) by an approved determination: stop waiting,
+ * send nothing more, end once the deliveries already under way have stopped.
+ */
+export const incidentWithdrawnSignal = defineSignal('incidentWithdrawn');
+
 export interface IncidentProgress {
   status: IncidentStatus;
   noticeId: string | null;

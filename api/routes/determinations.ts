@@ -16,7 +16,7 @@ import {
   ProposeDeterminationBody,
   WithdrawDeterminationBody,
 } from '../schemas/determinations';
-import { signalObligationsChanged } from '../temporal-client';
+import { signalIncidentWithdrawn, signalObligationsChanged } from '../temporal-client';
 import type { App, AppDeps } from '../types';
 
 /**
@@ -99,6 +99,9 @@ export async function determinationRoutes(app: App, deps: AppDeps & { templates:
         comment: request.body.comment ?? null,
       });
       if (decided.status === 'approved') await obligationsChanged(request.params.id);
+      if (decided.status === 'approved' && decided.kind === 'incident_withdrawal') {
+        await signalIncidentWithdrawn(temporal, request.params.id, logger);
+      }
       return decided;
     },
   );

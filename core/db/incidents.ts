@@ -29,6 +29,8 @@ export interface Incident extends Omit<NewIncident, 'idempotencyKey'> {
   openedByName: string;
   /** When its workflow was first started; null while Temporal could not be reached. */
   workflowStartedAt: Date | null;
+  /** When it was withdrawn (a false alarm, a duplicate: an approved `incident_withdrawal` determination). */
+  withdrawnAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -48,7 +50,7 @@ const COLUMNS = `i.id, i.title, i.description, i.discovered_at AS "discoveredAt"
   i.key_compromised AS "keyCompromised", i.customer_external_ids AS "customerExternalIds", i.status,
   i.rules_version AS "rulesVersion", i.materiality_determined_at AS "materialityDeterminedAt",
   i.extortion_paid_at AS "extortionPaidAt", i.opened_by AS "openedBy", u.display_name AS "openedByName", i.workflow_id AS "workflowId",
-  i.workflow_started_at AS "workflowStartedAt", i.created_at AS "createdAt", i.updated_at AS "updatedAt"`;
+  i.workflow_started_at AS "workflowStartedAt", i.withdrawn_at AS "withdrawnAt", i.created_at AS "createdAt", i.updated_at AS "updatedAt"`;
 
 /** Throws DuplicateKeyError (constraint `incidents_idempotency_key_key`) when the key was used already. */
 export async function insert(db: Queryable, incident: NewIncident): Promise<void> {
@@ -160,6 +162,25 @@ export async function setStatus(
     [id, status],
   );
   return rows[0]?.before ?? null;
+}
+
+/** Marks the incident withdrawn, once; returns whether this call did it. */
+export async function markWithdrawn(db: Queryable, id: string): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `UPDATE incidents SET withdrawn_at = now(), status = 'withdrawn', updated_at = now()
+     WHERE id = $1 AND withdrawn_at IS NULL`,
+    [id],
+  );
+  return (rowCount ?? 0) > 0;
+}
+
+/** Whether the incident is withdrawn (read while delivering: one indexed row). */
+export async function isWithdrawn(db: Queryable, id: string): Promise<boolean> {
+  const { rows } = await db.query<{ withdrawn: boolean }>(
+    `SELECT withdrawn_at IS NOT NULL AS withdrawn FROM incidents WHERE id = $1`,
+    [id],
+  );
+  return rows[0]?.withdrawn ?? false;
 }
 
 /** The facts a re-assessment may correct. */

@@ -16,6 +16,9 @@
  * the entity's own policy or a primary regulator's rules that the statute deems compliant.
  * `law_enforcement_request`: a law-enforcement agency asked for a delay; it does not remove a duty, it
  * holds delivery (`placeIncidentHold` in core/use-cases/obligations.ts).
+ * `incident_withdrawal`: the incident is withdrawn as a whole (a false alarm, a duplicate of another):
+ * every obligation is not required with the reason, its workflow stops (timers, reminders, the
+ * standard notice at the cut-off) and nothing more is sent; it cannot be withdrawn in turn.
  */
 export const DETERMINATION_KINDS = [
   'no_risk_of_harm',
@@ -23,6 +26,7 @@ export const DETERMINATION_KINDS = [
   'exemption',
   'safe_harbour',
   'law_enforcement_request',
+  'incident_withdrawal',
 ] as const;
 export type DeterminationKind = (typeof DETERMINATION_KINDS)[number];
 

@@ -25,6 +25,8 @@ export const INCIDENT_STATUSES = [
   'delivering',
   'completed',
   'closed_no_notice',
+  /** Withdrawn (a false alarm, a duplicate): nothing more is sent, every obligation not required. */
+  'withdrawn',
 ] as const;
 export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
 

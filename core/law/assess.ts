@@ -35,6 +35,7 @@ const DETERMINATION_LABELS: Readonly<Record<DeterminationKind, string>> = {
   exemption: 'exemption',
   safe_harbour: 'safe harbour',
   law_enforcement_request: 'law-enforcement request',
+  incident_withdrawal: 'incident withdrawn',
 };
 
 /** The reason kept on an obligation a determination made not required. */

@@ -147,8 +147,17 @@ export async function proposeDetermination(
   if (input.requestForm && input.kind !== 'law_enforcement_request') {
     throw new ValidationError('Only a law-enforcement request has a request form', 'requestForm');
   }
+  if (input.kind === 'incident_withdrawal') {
+    // A false alarm or a duplicate is withdrawn whole: no part of it stays owed.
+    const scoped = (['obligationIds', 'ruleIds', 'jurisdictions'] as const).find(
+      (field) => (input[field]?.length ?? 0) > 0,
+    );
+    if (scoped) throw new ValidationError('An incident is withdrawn as a whole, not in part', scoped);
+  }
   return inTransaction(deps.pool, async (tx) => {
-    if (!(await incidents.get(tx, input.incidentId))) throw new IncidentNotFoundError(input.incidentId);
+    const incident = await incidents.get(tx, input.incidentId);
+    if (!incident) throw new IncidentNotFoundError(input.incidentId);
+    if (incident.withdrawnAt) throw new ConflictError('The incident is withdrawn');
     const scope = await scopeOf(tx, input);
     const row = await determinations.insert(tx, {
       incidentId: input.incidentId,
@@ -269,6 +278,15 @@ export async function decideDetermination(
       action: input.decision === 'approve' ? 'determination_approved' : 'determination_rejected',
       detail: { ...describe(decided), proposedBy: d.proposedBy, comment },
     });
+    if (input.decision === 'approve' && d.kind === 'incident_withdrawal') {
+      await incidents.markWithdrawn(tx, d.incidentId);
+      await audit.append(tx, {
+        incidentId: d.incidentId,
+        actor: actor.id,
+        action: 'incident_withdrawn',
+        detail: { determinationId: d.id, reason: d.reason, proposedBy: d.proposedBy, approvedBy: actor.id },
+      });
+    }
     if (input.decision === 'approve') await takeEffect(tx, deps.config, actor, decided);
     return decided;
   });
@@ -316,6 +334,10 @@ export async function withdrawDetermination(
 ): Promise<Determination> {
   return inTransaction(deps.pool, async (tx) => {
     const d = await mustGet(tx, input.incidentId, input.determinationId);
+    if (d.kind === 'incident_withdrawal' && d.status === 'approved') {
+      // Its workflow has stopped and nothing more was sent: an incident found real after all is a new one.
+      throw new ConflictError('A withdrawn incident stays withdrawn: open a new incident if it was real after all');
+    }
     const withdrawn = await determinations.withdraw(tx, d.id, {
       withdrawnBy: actor.id,
       reason: input.reason,

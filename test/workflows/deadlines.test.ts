@@ -17,6 +17,8 @@ import {
   confirmStandardNotice,
   preapproveStandardNotice,
 } from '../../core/use-cases/notices';
+import { decideDetermination, proposeDetermination } from '../../core/use-cases/determinations';
+import { signalIncidentWithdrawn } from '../../api/temporal-client';
 import { buildActivityDeps } from '../../worker/deps';
 import { progressQuery } from '../../workflows/messages';
 import { createTestDatabase } from '../helpers/db';
@@ -239,5 +241,41 @@ describe('incidentWorkflow deadlines', () => {
     expect(await actions(id)).not.toContain('standard_notice_used');
     expect(smtp.messages.filter((m) => m.messageId.includes(id))).toHaveLength(0);
     await handle.terminate('test finished');
+  });
+
+  it('sends nothing at the cut-off for a withdrawn incident, although a standard notice is approved', async () => {
+    // The standard notice two compliance users approved (above) is still the one in force.
+    expect(await notices.activePreapproved(db.pool)).not.toBeNull();
+    const { id, handle } = await openIncident('A false alarm');
+    const proposed = await proposeDetermination({ pool: db.pool }, compliance.actor, {
+      incidentId: id,
+      kind: 'incident_withdrawal',
+      reason: 'False alarm: the "exposed" file was synthetic test data from the staging system.',
+      facts: [],
+    });
+    await decideDetermination({ pool: db.pool, config }, compliance2.actor, {
+      incidentId: id,
+      determinationId: proposed.id,
+      decision: 'approve',
+      comment: null,
+    });
+    await signalIncidentWithdrawn(env.client, id, { error: () => undefined });
+    await eventually(async () => (await handle.query(progressQuery)).status === 'withdrawn');
+
+    await env.sleep('80 hours'); // past the cut-off (57.6 h) and the 72-hour deadline
+    expect(await handle.result()).toMatchObject({ status: 'withdrawn', sent: 0 });
+    const log = await actions(id);
+    expect(log).toContain('incident_withdrawn');
+    expect(log).not.toContain('standard_notice_used');
+    expect(log).not.toContain('deadline_reminder_sent');
+    expect(log).not.toContain('obligation_overdue');
+    expect(smtp.messages.filter((m) => m.messageId.includes(id))).toHaveLength(0);
+    // Every obligation closed as not required, with the reason kept.
+    const all = await obligations.current(db.pool, id);
+    expect(all.length).toBeGreaterThan(0);
+    for (const o of all) {
+      expect(o.status).toBe('not_required');
+      expect(o.reason).toMatch(/incident withdrawn — False alarm/);
+    }
   });
 });

@@ -20,10 +20,11 @@ export const INCIDENT_STATUS_LABELS = {
   delivering: 'Delivering',
   completed: 'Completed',
   closed_no_notice: 'Closed, no notice',
+  withdrawn: 'Withdrawn',
 };
 
 /** Statuses after which an incident page stops polling. */
-export const FINAL_INCIDENT_STATUSES = ['completed', 'closed_no_notice'];
+export const FINAL_INCIDENT_STATUSES = ['completed', 'closed_no_notice', 'withdrawn'];
 
 export const NOTICE_STATUS_LABELS = {
   pending_approval: 'Waiting for approval',
@@ -223,6 +224,7 @@ export const DETERMINATION_KIND_LABELS = {
   exemption: 'Exemption',
   safe_harbour: 'Safe harbour',
   law_enforcement_request: 'Law-enforcement request',
+  incident_withdrawal: 'Incident withdrawn (false alarm or duplicate)',
 };
 
 /** Where a determination stands (DETERMINATION_STATUSES). */
@@ -279,6 +281,7 @@ export const ACTION_LABELS = {
   determination_approved: 'Determination approved: obligations re-assessed',
   determination_rejected: 'Determination rejected',
   determination_withdrawn: 'Determination withdrawn',
+  incident_withdrawn: 'Incident withdrawn: nothing more is sent',
   notice_acknowledged: 'Notice acknowledged',
   support_lookup: 'Support lookup',
   question_asked: 'Customer asked a question on their page',
