@@ -364,6 +364,15 @@ function computedValue(
       return facts.plannedNoticeAt ? `${w.planned} ${formatDate(facts.plannedNoticeAt, language, zone)}` : '';
     }
     case 'distribution': {
+      // What went out, once anything did; until then what is planned, by channel.
+      if (distribution.emailsSent > 0 || distribution.lettersPosted > 0) {
+        return [
+          distribution.emailsSent > 0 ? `${num(distribution.emailsSent)} ${w.email}` : '',
+          distribution.lettersPosted > 0 ? `${num(distribution.lettersPosted)} ${w.letter}` : '',
+        ]
+          .filter(Boolean)
+          .join('\n');
+      }
       const words: Record<string, string> = {
         email: w.email,
         letter: w.letter,

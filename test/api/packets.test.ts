@@ -21,6 +21,7 @@ import {
   importInventory,
   newIncident,
   newUser,
+  recordSent,
 } from '../helpers/factories';
 import type { StaffMember } from '../helpers/factories';
 import { bearer } from '../helpers/system';
@@ -254,7 +255,9 @@ describe('filing packets (API)', () => {
   });
 
   it("quotes the customers' notice once it is approved, and then may be approved", async () => {
-    await approvedNotice({ pool: db.pool, templates, config }, incidentId, approver.user);
+    const notice = await approvedNotice({ pool: db.pool, templates, config }, incidentId, approver.user);
+    // Everyone is emailed (the factory stands for the delivery): the packet says when and how.
+    await recordSent({ pool: db.pool, config }, { incidentId, noticeId: notice.id, count: 4 });
     const md = await byRule('US-MD.regulator');
     const refreshed = await revise(officer, md.id, { refresh: true });
     expect(refreshed.statusCode, refreshed.body).toBe(201);
@@ -262,6 +265,10 @@ describe('filing packets (API)', () => {
     const copy = v2.content.packet.elements.find((e: Element) => e.key === 'notice_copy');
     expect(copy.value).toContain('CRM export copied');
     expect(copy.citation).toBe('Md. Code, Com. Law § 14-3504(h)(2)(iv)');
+    const valueOf = (key: string) => v2.content.packet.elements.find((e: Element) => e.key === key).value;
+    expect(valueOf('individual_notice')).toMatch(/^Notified from /);
+    // Maryland's one resident, by email: the distribution is the state's, not the incident's.
+    expect(valueOf('distribution')).toBe('1 by email');
     const ok = await decide(approver, v2);
     expect(ok.statusCode, ok.body).toBe(200);
   });
