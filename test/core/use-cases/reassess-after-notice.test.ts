@@ -10,8 +10,11 @@ import * as obligations from '../../../core/db/obligations';
 import { addCalendarDays } from '../../../core/law';
 import { TemplateCache } from '../../../core/mail/template-cache';
 import { assess, reassessAfterNotice } from '../../../core/use-cases/obligations';
+import { renderLetterFile } from '../../../core/letters/batch';
+import { finishLetterBatch, openLetterBatch, recordLettersPosted } from '../../../core/use-cases/letters';
 import { createTestDatabase, type TestDatabase } from '../../helpers/db';
-import { importInventory, newDeliveredIncident, recordSent } from '../../helpers/factories';
+import { actorOf, importInventory, newDeliveredIncident, newUser, recordSent } from '../../helpers/factories';
+import { newLetterIncident } from '../../helpers/letters';
 
 /**
  * Deadlines counted from the individuals' notice follow the notice as it actually went out (issue
@@ -130,5 +133,47 @@ describe('core/use-cases/obligations reassessAfterNotice', () => {
     const reassessed = await caRegulator();
     expect(reassessed.id).not.toBe(moved.id);
     expect(reassessed.legalDueAt).toEqual(moved.legalDueAt);
+  });
+});
+
+describe('affected.individualNoticeTimes with letters', () => {
+  let db: TestDatabase;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await db?.drop();
+  });
+
+  it('takes the day the letters were posted (its start in UTC), per jurisdiction', async () => {
+    const config = loadConfig({
+      FORTHRIGHT_DATA_DIR: mkdtempSync(join(tmpdir(), 'forthright-notice-letters-')),
+      DATABASE_URL: db.url,
+      SMTP_URL: 'smtp://127.0.0.1:1',
+      LOG_LEVEL: 'silent',
+    });
+    const deps = { pool: db.pool, templates: new TemplateCache(db.pool), config };
+    const { incidentId } = await newLetterIncident(deps, [
+      { externalId: 'LM1', country: 'US', region: 'US-MD' },
+      { externalId: 'LM2', country: 'US', region: 'US-MD' },
+      { externalId: 'LT1', country: 'US', region: 'US-TX' },
+    ]);
+    expect(await affected.individualNoticeTimes(db.pool, incidentId)).toEqual({});
+    const batch = (await openLetterBatch(deps, { incidentId, key: 'notice-times', perFile: 10 }))!;
+    for (let fileNo = 1; fileNo <= batch.files; fileNo++) {
+      await renderLetterFile(deps, { batchId: batch.batchId, fileNo });
+    }
+    await finishLetterBatch(deps, batch.batchId);
+    const officer = await newUser(db.pool, { role: 'officer' });
+    await recordLettersPosted(deps, actorOf(officer.user), {
+      incidentId,
+      batchId: batch.batchId,
+      postedOn: '2026-12-03',
+    });
+    expect(await affected.individualNoticeTimes(db.pool, incidentId)).toEqual({
+      'US-MD': new Date('2026-12-03T00:00:00.000Z'),
+      'US-TX': new Date('2026-12-03T00:00:00.000Z'),
+    });
   });
 });
