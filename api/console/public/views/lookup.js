@@ -2,12 +2,14 @@
 // each of their cases — what was exposed, where and when the notice went, and the notice itself.
 import { ApiError, api, ifFound } from '../api.js';
 import { h, notice, replace } from '../dom.js';
-import { errorParagraph } from '../form.js';
+import { errorParagraph, field, onSubmit } from '../form.js';
 import { statusBadge, timeEl } from '../format.js';
 import {
+  ACTION_LABELS,
   CASE_STATUS_LABELS,
   CUSTOMER_STATUS_LABELS,
   DELIVERY_STATUS_LABELS,
+  QUESTION_STATUS_LABELS,
   categoryLabel,
   label,
 } from '../labels.js';
@@ -49,9 +51,13 @@ export function render(main) {
     replace(results, h('p', { class: 'muted' }, 'Looking up…'));
     try {
       const items = await findCases(q);
+      // After an answer is sent, the cases are looked up again: the question's new state and history.
+      const again = () => form.requestSubmit();
       replace(
         results,
-        items.length ? items.map(caseCard) : h('p', { class: 'empty' }, `No case for “${q}”.`),
+        items.length
+          ? items.map((c) => caseCard(c, again))
+          : h('p', { class: 'empty' }, `No case for “${q}”.`),
       );
     } catch (err) {
       replace(results);
@@ -77,7 +83,7 @@ async function findCases(q) {
   return (await ifFound(api(`/api/support/cases?${new URLSearchParams({ [param]: q })}`)))?.items ?? [];
 }
 
-function caseCard(c) {
+function caseCard(c, again) {
   const row = (term, ...value) => h('div', {}, h('dt', {}, term), h('dd', {}, ...value));
   return h(
     'article',
@@ -135,5 +141,116 @@ function caseCard(c) {
           h('pre', { class: 'mail-text', tabindex: '0' }, c.notice.text),
         )
       : null,
+    c.questions.length ? questionsSection(c, again) : null,
   );
+}
+
+/**
+ * What the customer asked on their page: each question in their words, where its answer stands,
+ * its history (the audit events), and for one waiting (or whose answer failed) the answer form.
+ */
+function questionsSection(c, again) {
+  return h(
+    'section',
+    { class: 'questions', 'aria-label': `Questions from ${c.referenceCode}` },
+    h('h3', {}, `Questions asked on the personal page (${c.questions.length})`),
+    c.questions.map((q) => questionItem(c, q, again)),
+  );
+}
+
+const ACTOR_WORDS = { customer: 'the customer', system: 'Forthright' };
+
+function questionItem(c, q, again) {
+  const dt = (term, ...value) => h('div', {}, h('dt', {}, term), h('dd', {}, ...value));
+  return h(
+    'article',
+    { class: 'question', 'aria-label': `Question asked ${new Date(q.askedAt).toLocaleString()}` },
+    h(
+      'p',
+      {},
+      'Asked ',
+      timeEl(q.askedAt),
+      ' · ',
+      h('span', { class: `badge badge--q-${q.status}` }, label(QUESTION_STATUS_LABELS, q.status)),
+    ),
+    h('blockquote', { class: 'question-body' }, q.body),
+    q.answer
+      ? h(
+          'dl',
+          { class: 'facts' },
+          dt('Answer', h('span', { class: 'question-answer' }, q.answer)),
+          dt('Answered by', q.answeredBy?.name ?? '—'),
+          dt('Sent to', q.recipient ?? '—'),
+          q.relayResponse ? dt('Relay said', q.relayResponse) : null,
+          q.uncertain
+            ? dt('Uncertain', 'It may have reached the customer: ask them before sending it again.')
+            : null,
+        )
+      : null,
+    h(
+      'details',
+      {},
+      h('summary', {}, `History (${q.history.length})`),
+      h(
+        'ol',
+        { class: 'history' },
+        q.history.map((e) =>
+          h(
+            'li',
+            {},
+            timeEl(e.at),
+            ' ',
+            label(ACTION_LABELS, e.action),
+            ` — ${e.actorName ?? ACTOR_WORDS[e.actor] ?? e.actor}`,
+            e.relayResponse ? h('span', { class: 'muted small' }, ` (${e.relayResponse})`) : null,
+          ),
+        ),
+      ),
+    ),
+    q.status === 'open' || q.status === 'failed' ? answerForm(q, again) : null,
+  );
+}
+
+/** POST /api/support/questions/:id/answer: the email goes once, to the address the notice went to. */
+function answerForm(q, again) {
+  const prefix = `answer-${q.id}`;
+  const status = h('div', { 'aria-live': 'polite' });
+  const form = h(
+    'form',
+    { class: 'answer-form', novalidate: true },
+    field({
+      name: 'answer',
+      prefix,
+      label: q.status === 'failed' ? 'Answer (send again)' : 'Answer',
+      hint: 'Sent by email to the address the notice went to, with the question quoted and the reference code.',
+      type: 'textarea',
+      rows: 5,
+      value: q.answer ?? '',
+    }),
+    q.uncertain
+      ? h(
+          'label',
+          { class: 'check' },
+          h('input', { type: 'checkbox', name: 'resend' }),
+          ' The customer did not get it: send it again',
+        )
+      : null,
+    h('button', { type: 'submit', class: 'button button--primary' }, 'Send answer by email'),
+    status,
+  );
+  return onSubmit(form, {
+    names: ['answer'],
+    prefix,
+    status,
+    pending: 'Sending the answer…',
+    once: true,
+    send: async () => {
+      const body = { answer: form.elements.answer.value };
+      if (q.uncertain) body.resend = form.elements.resend.checked;
+      await api(`/api/support/questions/${q.id}/answer`, { method: 'POST', body });
+      replace(status, notice('success', 'Answer queued: it is sent by email once.'));
+      setTimeout(again, 1500);
+    },
+    failed: (marked, err) => (marked ? 'Check the answer.' : err.message),
+  });
 }
