@@ -92,7 +92,8 @@ function packetCard(incident, p, user) {
     {
       class: 'card approval packet-approval',
       'aria-labelledby': headingId,
-      dataset: { incidentId: incident.id, packetId: p.id },
+      // Not data-incident-id: that names the incident's notice card.
+      dataset: { packetIncidentId: incident.id, packetId: p.id },
     },
     h('h3', { id: headingId }, `${packetTitle(p)}, version ${p.version}`),
     h(
