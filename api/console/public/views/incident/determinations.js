@@ -28,6 +28,8 @@ const KIND_HINTS = {
     'Notice under your own policy or a primary regulator’s rules that the statute deems compliant.',
   law_enforcement_request:
     'A law-enforcement agency asked for a delay: nothing becomes not required; notice is held.',
+  incident_withdrawal:
+    'The incident is withdrawn as a whole (a false alarm, a duplicate): every obligation becomes not required and nothing more is sent. It cannot be undone.',
 };
 
 const obligationLabel = (o) => `${o.jurisdiction} · ${label(AUDIENCE_LABELS, o.audience)}`;
@@ -161,7 +163,7 @@ export function determinationsSection(incidentId, user) {
                   d.status === 'proposed'
                     ? button('Decide…', d, () => replace(panel, decisionForm(d)))
                     : null,
-                  d.status === 'proposed' || d.status === 'approved'
+                  d.status === 'proposed' || (d.status === 'approved' && d.kind !== 'incident_withdrawal')
                     ? button('Withdraw…', d, () => replace(panel, withdrawForm(d)))
                     : null,
                 )
