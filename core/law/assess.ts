@@ -377,7 +377,7 @@ function determinedNotRequired(
   if (lead && isGdprAuthorityRule(rule) && jurisdiction !== lead.jurisdiction) {
     const scope = lead.determination.jurisdictions;
     if (scope.length === 0 || scope.includes(jurisdiction)) {
-      const authority = withLeadAuthorityName(lead);
+      const authority = leadAuthorityName(lead);
       return `Lead supervisory authority under GDPR Art. 56: ${authority} (${lead.jurisdiction})`;
     }
   }
@@ -392,7 +392,8 @@ function determinedNotRequired(
   return covering ? determinationReason(covering) : null;
 }
 
-function withLeadAuthorityName(lead: LeadAuthority): string {
+/** The lead supervisory authority's name, as its member state's Art. 33 rule gives it. */
+function leadAuthorityName(lead: LeadAuthority): string {
   const rule = RULES.find((r) => isGdprAuthorityRule(r) && r.jurisdiction === lead.jurisdiction);
   return rule?.authority?.name ?? lead.jurisdiction;
 }
@@ -400,7 +401,10 @@ function withLeadAuthorityName(lead: LeadAuthority): string {
 /**
  * Every obligation the incident gives rise to: one per (rule, jurisdiction). Rules below their
  * threshold, not triggered by the data, or not in force at discovery produce no draft; rules whose
- * encryption safe harbour applies produce a 'not_required' draft with the reason, so it stays visible.
+ * encryption safe harbour applies, or that an approved determination covers (`facts.determinations`:
+ * the reason says which and why; the GDPR lead authority's leaves only the lead's Art. 33 filing),
+ * produce a 'not_required' draft with the reason, so it stays visible. Deadlines counted from the
+ * individuals' notice count from when it actually went out where `facts` say so.
  */
 export function assessObligations(
   facts: IncidentFacts,
