@@ -11,6 +11,7 @@ import type { DeliveryLogRow, DossierDetermination, DossierObligation } from '..
 import * as filingsDb from '../db/filings';
 import * as incidents from '../db/incidents';
 import * as notices from '../db/notices';
+import * as retention from '../db/retention';
 import type { Pool, Queryable } from '../db/pool';
 import { inTransaction } from '../db/pool';
 import { jsonDossierWriter } from '../dossier/json-writer';
@@ -75,6 +76,7 @@ const DETERMINATION_ACTIONS = [
   'determination_approved',
   'determination_rejected',
   'determination_withdrawn',
+  'incident_withdrawn',
   'delay_reason_recorded',
   'obligation_held',
   'obligation_hold_lifted',
@@ -92,6 +94,8 @@ const DETERMINATION_ACTIONS = [
   'substitute_posting_live',
   'substitute_element_recorded',
   'substitute_notice_carried_out',
+  // Retention: the people erased when the incident's retention ended (counts and a digest only).
+  'incident_purged',
 ];
 
 /**
@@ -224,7 +228,9 @@ async function readHeader(
         decidedAt: iso(d.decidedAt),
         consumedAt: isoOrNull(d.consumedAt),
       }));
-  const totals = await dossiers.deliveryTotals(db, incidentId);
+  // After the retention purge the people are gone: the summary is the one the purge recorded.
+  const purge = await retention.getPurge(db, incidentId);
+  const totals = purge ? purge.deliverySummary : await dossiers.deliveryTotals(db, incidentId);
   // Verified in the same snapshot the chain is listed from: the dossier's chain is the one checked.
   const verification = await verifyTrail(db, { incidentId });
   const head = verification.heads[0];

@@ -21,7 +21,7 @@ import {
 } from '../../../core/use-cases/packets';
 import { createTestDatabase, type TestDatabase } from '../../helpers/db';
 import type { StaffMember } from '../../helpers/factories';
-import { identifyAffected, importEmailHolders, newIncident, newUser } from '../../helpers/factories';
+import { identifyAffected, importInventory, newIncident, newUser } from '../../helpers/factories';
 
 /**
  * The evidence dossier of an incident with filings and determinations (issue 15), through the use
@@ -56,11 +56,20 @@ describe('core/use-cases/dossier: packets, filings, determinations', () => {
       LOG_LEVEL: 'silent',
     });
     const deps = { pool: db.pool, templates: new TemplateCache(db.pool), config };
-    await importEmailHolders(db.pool, [
+    const people = [
       { externalId: 'DE1', fullName: 'Dieter Eins', country: 'DE' },
       { externalId: 'DE2', fullName: 'Dora Zwei', country: 'DE' },
       { externalId: 'FR1', fullName: 'Françoise Un', country: 'FR' },
-    ]);
+      { externalId: 'CA1', fullName: 'Carmen Uno', country: 'US', region: 'US-CA' },
+    ];
+    await importInventory(db.pool, {
+      customers: people,
+      holdings: people.map((c) => ({
+        customerExternalId: c.externalId,
+        system: 'crm',
+        categories: ['name', 'ssn'],
+      })),
+    });
     drafter = await newUser(db.pool, {
       role: 'compliance',
       email: 'c1@staff.example.com',
@@ -73,6 +82,7 @@ describe('core/use-cases/dossier: packets, filings, determinations', () => {
     });
     const { incident } = await newIncident(db.pool, {
       title: 'Dossier filings test',
+      dataCategories: ['name', 'ssn'],
       discoveredAt: new Date(Date.now() - 3 * 3_600_000),
     });
     incidentId = incident.id;
@@ -144,6 +154,25 @@ describe('core/use-cases/dossier: packets, filings, determinations', () => {
       determinationId: refused.id,
       decision: 'reject',
       comment: 'The data was read while the system ran: disk encryption did not protect it.',
+    });
+
+    // A law-enforcement request on California's notice: its approval pauses that clock.
+    const californians = (await obligations.current(db.pool, incidentId)).find(
+      (o) => o.jurisdiction === 'US-CA' && o.audience === 'individuals',
+    );
+    if (!californians) throw new Error('expected a Californian individuals obligation');
+    const request = await proposeDetermination({ pool: db.pool }, drafter.actor, {
+      incidentId,
+      kind: 'law_enforcement_request',
+      reason: 'FBI field office asked in writing to delay notice for 30 days',
+      facts: [],
+      obligationIds: [californians.id],
+    });
+    await decideDetermination({ pool: db.pool, config }, approver.actor, {
+      incidentId,
+      determinationId: request.id,
+      decision: 'approve',
+      comment: null,
     });
 
     await exportDossier({ pool: db.pool }, drafter.actor, { incidentId, dir: out });
@@ -219,7 +248,7 @@ describe('core/use-cases/dossier: packets, filings, determinations', () => {
   });
 
   it('holds every determination: proposer, approver, reason and effect', () => {
-    const [approved, rejected] = dossier.determinations;
+    const [approved, rejected, request] = dossier.determinations;
     expect(approved).toMatchObject({
       kind: 'no_risk_of_harm',
       status: 'approved',
@@ -250,6 +279,15 @@ describe('core/use-cases/dossier: packets, filings, determinations', () => {
       decidedBy: approver.user.id,
       effect: [],
     });
+    // A law-enforcement request sets nothing aside: it pauses the clock of what it covers.
+    expect(request).toMatchObject({
+      kind: 'law_enforcement_request',
+      status: 'approved',
+      requestForm: 'written',
+    });
+    expect(request!.effect).toEqual([
+      expect.objectContaining({ change: 'held', jurisdiction: 'US-CA', audience: 'individuals' }),
+    ]);
     const actions = dossier.recordedActions.map((a) => a.action);
     for (const action of ['determination_proposed', 'determination_approved', 'determination_rejected'])
       expect(actions).toContain(action);
