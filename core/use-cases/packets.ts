@@ -2,6 +2,7 @@ import type { Config } from '../config';
 import * as affected from '../db/affected';
 import * as audit from '../db/audit';
 import * as determinations from '../db/determinations';
+import type { Recipient } from '../db/affected';
 import type { Determination } from '../db/determinations';
 import * as filings from '../db/filings';
 import type { Filing } from '../db/filings';
@@ -12,7 +13,9 @@ import type { Notice, NoticeContent } from '../db/notices';
 import * as obligations from '../db/obligations';
 import type { Obligation } from '../db/obligations';
 import * as packetsDb from '../db/packets';
+import { noticeInputBuilder, withholdPageLink } from '../delivery';
 import { packetPdf } from '../letters/packet-pdf';
+import { renderIndividualNotice } from '../mail/render';
 import type { Pool, Queryable } from '../db/pool';
 import { inTransaction } from '../db/pool';
 import type { DataCategory } from '../domain/categories';
@@ -238,9 +241,64 @@ interface DraftFacts {
   plannedNoticeAt: Date | null;
   /** The approved determination a follow-on duty reports (`onlyWhen: { determination }`), if any. */
   determination: Determination | null;
+  /** The approved individuals' notice as this jurisdiction's residents read it, without any person. */
+  noticeSample: string | null;
 }
 
-async function draftFacts(db: Queryable, incident: Incident, obligation: Obligation): Promise<DraftFacts> {
+/**
+ * The approved individuals' notice as the residents of `jurisdiction` whose `categories` were
+ * exposed receive it, rendered from its own snapshot exactly as delivery does, for a placeholder
+ * person: a "sample copy … excluding any personally identifiable information" (Cal. Civ. Code
+ * § 1798.82(f)) and what the other statutes mean by a copy of the notice.
+ */
+async function noticeSample(
+  deps: Pick<PacketDeps, 'templates' | 'config'>,
+  notice: Notice,
+  incident: Incident,
+  jurisdiction: string,
+  categories: DataCategory[],
+): Promise<string> {
+  const [country, region] = jurisdiction.split('-');
+  const placeholder: Recipient = {
+    customerId: 0,
+    fullName: '[Name]',
+    email: null,
+    locale: 'en',
+    country: country ?? jurisdiction,
+    region: region ? jurisdiction : null,
+    customerStatus: 'active',
+    representativeName: null,
+    representativeEmail: null,
+    recipientVersion: 0,
+    postalAddress: null,
+    phone: null,
+    electronicConsentAt: null,
+    electronicConsentMethod: null,
+    foundBy: 'system',
+    jurisdiction,
+    noticeJurisdictions: null,
+    categories,
+    maskedIdentifiers: {},
+    referenceCode: '[REFERENCE]',
+    pageSeed: null,
+    pageTokenHash: null,
+    remediation: null,
+    deliveryId: null,
+    deliveryStatus: null,
+    attempts: 0,
+  };
+  const set = await deps.templates.get(notice.templateVersion);
+  const input = noticeInputBuilder(notice, incident, deps.config)(placeholder);
+  const mail = withholdPageLink(renderIndividualNotice(set, input));
+  return `${mail.subject}\n\n${mail.text.trim()}`;
+}
+
+async function draftFacts(
+  deps: Pick<PacketDeps, 'templates' | 'config'>,
+  db: Queryable,
+  incident: Incident,
+  obligation: Obligation,
+): Promise<DraftFacts> {
   const rule = ruleOf(obligation);
   const family = packetSpecFor(rule).family;
   const [groups, individuals, current, decided] = await Promise.all([
@@ -282,6 +340,7 @@ async function draftFacts(db: Queryable, incident: Incident, obligation: Obligat
     .filter((o) => o.audience === 'individuals' && o.dueAt && o.status !== 'not_required')
     .filter((o) => o.jurisdiction === obligation.jurisdiction || counted.length === 0)
     .map((o) => o.dueAt!.getTime());
+  const individualsNotice = individuals.find((n) => n.status === 'approved') ?? null;
   return {
     incident,
     obligation,
@@ -289,7 +348,17 @@ async function draftFacts(db: Queryable, incident: Incident, obligation: Obligat
     counts,
     categories: categories as DataCategory[],
     distribution,
-    individualsNotice: individuals.find((n) => n.status === 'approved') ?? null,
+    individualsNotice,
+    noticeSample: individualsNotice
+      ? await noticeSample(
+          deps,
+          individualsNotice,
+          incident,
+          // A pooled or incident-wide rule (HIPAA, SEC): the first counted jurisdiction's residents.
+          counted[0]?.jurisdiction ?? obligation.jurisdiction,
+          categories as DataCategory[],
+        )
+      : null,
     plannedNoticeAt: planned.length > 0 ? new Date(Math.min(...planned)) : null,
     determination:
       decided.filter((d) => d.status === 'approved' && d.kind === wanted && covers(d)).at(-1) ?? null,
@@ -386,14 +455,8 @@ function computedValue(
     }
     case 'notice_copy': {
       const n = facts.individualsNotice;
-      if (!n) return '';
-      return [
-        n.content.title,
-        n.content.whatHappened,
-        n.content.whatWeAreDoing,
-        `${n.content.company.name}, ${n.content.company.postalAddress}, ${n.content.company.supportEmail}, ${n.content.company.supportPhone}`,
-        `(${w.copyOf} ${n.version}, sha256 ${n.contentHash.slice(0, 16)}…)`,
-      ].join('\n\n');
+      if (!n || facts.noticeSample === null) return '';
+      return `${facts.noticeSample}\n\n(${w.copyOf} ${n.version}, sha256 ${n.contentHash.slice(0, 16)}…)`;
     }
     case 'people_notified':
       return num(distribution.notifiedDirectly);
@@ -448,7 +511,7 @@ async function packetContent(
     templateVersion: string;
   },
 ): Promise<NoticeContent> {
-  const facts = await draftFacts(db, input.incident, input.obligation);
+  const facts = await draftFacts(deps, db, input.incident, input.obligation);
   const spec = packetSpecFor(facts.rule);
   const set = await deps.templates.get(input.templateVersion);
   const language = set.languages('filing-packet').includes(spec.language) ? spec.language : 'en';

@@ -263,7 +263,11 @@ describe('filing packets (API)', () => {
     expect(refreshed.statusCode, refreshed.body).toBe(201);
     const v2 = refreshed.json();
     const copy = v2.content.packet.elements.find((e: Element) => e.key === 'notice_copy');
-    expect(copy.value).toContain('CRM export copied');
+    // The notice as Maryland's residents read it, for nobody in particular.
+    expect(copy.value).toContain('[REFERENCE]');
+    expect(copy.value).toContain('[Name]');
+    expect(copy.value).toContain('An attacker used a stolen API key');
+    expect(copy.value).not.toContain('Mary Land');
     expect(copy.citation).toBe('Md. Code, Com. Law § 14-3504(h)(2)(iv)');
     const valueOf = (key: string) => v2.content.packet.elements.find((e: Element) => e.key === key).value;
     expect(valueOf('individual_notice')).toMatch(/^Notified from /);
