@@ -5,6 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TemplateCache } from '../../core/mail/template-cache';
 import { draftMissingPackets } from '../../core/use-cases/packets';
 import { browserAvailable, screenshot, startBrowserWorld } from '../helpers/browser';
+import { approvePacketByApi } from '../helpers/filings';
+import type { ApiCall } from '../helpers/filings';
 import type { BrowserWorld } from '../helpers/browser';
 import { bearer, eventually, importInventory } from '../helpers/system';
 import type { TestSystem } from '../helpers/system';
@@ -14,12 +16,15 @@ import type { TestSystem } from '../helpers/system';
  * and a Californian incident gets a filing packet per authority; the incident page lists each with
  * its state; the approval queue lists a packet beside the customer notices and a compliance user
  * who did not open the incident approves it there; the filing is recorded from the incident page
- * with a reference and a receipt uploaded from a file (its SHA-256 kept); a determination is
+ * with a reference and a receipt uploaded from a file (its SHA-256 kept); the French packet is sent
+ * by email from the page to a test SMTP server (the relay's answer shown); a determination is
  * proposed by one compliance user and approved by a second. Each step is checked through the API,
  * and axe finds no serious or critical violation in the sections or the queue.
  */
 
 const HOUR = 3_600_000;
+/** The French supervisory authority takes filings by email (configured: FILING_EMAILS). */
+const FR_AUTHORITY = 'notifications@cnil.example';
 const RECEIPT = Buffer.from('%PDF-1.4\n% BfDI portal confirmation, case DE-2026-0042\n%%EOF\n');
 
 interface Packet {
@@ -70,7 +75,7 @@ describe.skipIf(!browserAvailable())('console filings and determinations', () =>
   }
 
   beforeAll(async () => {
-    world = await startBrowserWorld();
+    world = await startBrowserWorld({ FILING_EMAILS: JSON.stringify({ 'FR.regulator': FR_AUTHORITY }) });
     ({ system, base } = world);
     const customers = [
       ...Array.from({ length: 3 }, (_, i) => ({
@@ -79,6 +84,13 @@ describe.skipIf(!browserAvailable())('console filings and determinations', () =>
         email: `de${i}@example.de`,
         locale: 'de',
         country: 'DE',
+      })),
+      ...Array.from({ length: 2 }, (_, i) => ({
+        externalId: `fr${i}`,
+        fullName: `Fleur ${i}`,
+        email: `fr${i}@example.fr`,
+        locale: 'fr',
+        country: 'FR',
       })),
       ...Array.from({ length: 3 }, (_, i) => ({
         externalId: `ca${i}`,
@@ -222,6 +234,35 @@ describe.skipIf(!browserAvailable())('console filings and determinations', () =>
     const obligations = await get(`/api/incidents/${incidentId}/obligations`);
     const obligation = obligations.items.find((o: { id: string }) => o.id === filed.obligationId);
     expect(obligation?.status).toBe('met');
+    await page.close();
+  });
+
+  it('sends the approved French packet by email from the page, and shows the relay’s answer', async () => {
+    const api: ApiCall = (method, url, token, payload) =>
+      system.app.inject({ method, url, headers: bearer(token), ...(payload ? { payload } : {}) });
+    await approvePacketByApi(
+      api,
+      incidentId,
+      { ruleId: 'FR.regulator', jurisdiction: 'FR' },
+      { reviser: system.tokens.compliance2, approver: system.tokens.compliance },
+    );
+    const french = (await packets()).find((p) => p.jurisdiction === 'FR' && p.sequence === 1)!;
+    expect(french.state).toBe('approved');
+    const page = await incidentPage(system.tokens.compliance);
+    const row = page.locator(`#filings tr[data-packet-id="${french.id}"]`);
+    await row.getByRole('button', { name: /^Open/ }).click();
+    const detail = page.locator('#packet-detail');
+    expect(await detail.textContent()).toContain(FR_AUTHORITY);
+    await detail.getByRole('button', { name: 'Send by email' }).click();
+    await page.locator('#packet-send').getByRole('button', { name: 'Send now' }).click();
+    await page.locator('#filings-status').getByText(`is being sent to ${FR_AUTHORITY}`).waitFor();
+
+    await world.smtp.waitFor(1);
+    expect(world.smtp.acceptedByRecipient.get(FR_AUTHORITY)).toBe(1);
+    // The page polls: the row shows the proof once the relay answered.
+    await row.locator('.filing-proof', { hasText: 'Relay: 250' }).waitFor({ timeout: 30_000 });
+    expect(await row.getAttribute('data-state')).toBe('filed');
+    expect(await row.textContent()).toContain('Email sent by Forthright');
     await page.close();
   });
 
