@@ -1,3 +1,5 @@
+import { reveal, seal, SEALED_FIELD } from '../audit/sealed';
+import * as incidentKeys from './incident-keys';
 import type { Queryable } from './pool';
 
 export interface AuditEvent {
@@ -12,6 +14,13 @@ export interface AuditEvent {
 /**
  * Appends one event. With a `dedupeKey`, a retried activity writes the event once: the second
  * insert is ignored.
+ *
+ * `personal`: values that name a person (an email address, a name, a postal address, a relay's
+ * diagnostic quoting an address). They are stored sealed with the incident's key (migration 027,
+ * core/audit/sealed.ts) and read back merged into the detail by `listForIncident` and `detailOf`,
+ * until the incident's retention ends and its key is destroyed: the trail is append-only, so this is
+ * how a person's data leaves it. After the purge (no key) they are not stored at all. An event
+ * without an incident cannot seal: give none there.
  */
 export async function append(
   db: Queryable,
@@ -20,23 +29,51 @@ export async function append(
     actor: string;
     action: string;
     detail?: Record<string, unknown>;
+    personal?: Record<string, unknown>;
     dedupeKey?: string;
   },
 ): Promise<void> {
+  let detail = event.detail ?? {};
+  if (event.personal !== undefined) {
+    if (event.incidentId === null) throw new Error('personal values need an incident to be sealed under');
+    const key = await incidentKeys.keyFor(db, event.incidentId);
+    detail = key
+      ? { ...detail, [SEALED_FIELD]: seal(key, event.incidentId, event.personal) }
+      : { ...detail, personalDataErased: true };
+  }
   await db.query(
     `INSERT INTO audit_events (incident_id, actor, action, detail, dedupe_key) VALUES ($1, $2, $3, $4, $5)
      ON CONFLICT (dedupe_key) DO NOTHING`,
-    [event.incidentId, event.actor, event.action, event.detail ?? {}, event.dedupeKey ?? null],
+    [event.incidentId, event.actor, event.action, detail, event.dedupeKey ?? null],
   );
 }
 
+/** The events' details with their sealed values opened (or marked erased), read with their keys. */
+export async function revealed<T extends { incidentId: string | null; detail: Record<string, unknown> }>(
+  db: Queryable,
+  events: T[],
+): Promise<T[]> {
+  const sealedIn = events.filter((e) => e.incidentId !== null && SEALED_FIELD in e.detail);
+  if (sealedIn.length === 0) return events;
+  const keys = await incidentKeys.existingKeys(
+    db,
+    sealedIn.map((e) => e.incidentId!),
+  );
+  return events.map((e) =>
+    e.incidentId !== null && SEALED_FIELD in e.detail
+      ? { ...e, detail: reveal(e.detail, e.incidentId, keys.get(e.incidentId) ?? null) }
+      : e,
+  );
+}
+
+/** An incident's events in order, their sealed personal values opened while its key exists. */
 export async function listForIncident(db: Queryable, incidentId: string): Promise<AuditEvent[]> {
   const { rows } = await db.query<AuditEvent>(
     `SELECT id, incident_id AS "incidentId", at, actor, action, detail
      FROM audit_events WHERE incident_id = $1 ORDER BY at, id`,
     [incidentId],
   );
-  return rows;
+  return revealed(db, rows);
 }
 
 /** Whether an event with this dedupe key was already written (an action already taken). */
@@ -47,11 +84,11 @@ export async function exists(db: Queryable, dedupeKey: string): Promise<boolean>
 
 /** The detail of the event written with this dedupe key, or null when there is none. */
 export async function detailOf(db: Queryable, dedupeKey: string): Promise<Record<string, unknown> | null> {
-  const { rows } = await db.query<{ detail: Record<string, unknown> }>(
-    `SELECT detail FROM audit_events WHERE dedupe_key = $1`,
+  const { rows } = await db.query<{ incidentId: string | null; detail: Record<string, unknown> }>(
+    `SELECT incident_id::text AS "incidentId", detail FROM audit_events WHERE dedupe_key = $1`,
     [dedupeKey],
   );
-  return rows[0]?.detail ?? null;
+  return (await revealed(db, rows))[0]?.detail ?? null;
 }
 
 // --- The hash chain (migration 007; verified by core/audit/chain.ts) ------------------------------

@@ -1,5 +1,5 @@
 import type { AuditChainRow } from './audit';
-import { CHAIN_COLUMNS } from './audit';
+import { CHAIN_COLUMNS, revealed } from './audit';
 import type { Queryable } from './pool';
 
 /**
@@ -181,7 +181,13 @@ export async function eventsOfKinds(
      WHERE incident_id = $1 AND action = ANY($2::text[]) ORDER BY chain_seq, id`,
     [incidentId, actions],
   );
-  return rows;
+  // Sealed personal values (a corrected recipient's before and after) opened while the key exists.
+  return (
+    await revealed(
+      db,
+      rows.map((r) => ({ ...r, incidentId })),
+    )
+  ).map(({ incidentId: _, ...r }) => r);
 }
 
 /** A filing packet's version (notices of audience `filing_packet`), with its subject's parts. */

@@ -48,6 +48,11 @@ export interface CustomerInput {
    * HIPAA 45 CFR 164.404(d)(1)(i)); absent: they did not. `at` is an ISO 8601 instant or a Date.
    */
   electronicConsent?: { at: string | Date; method: string } | null;
+  /**
+   * Date of birth, YYYY-MM-DD (issue 17): a person under 18 is given the vendor's minor product of
+   * identity-theft protection (core/db/remediation-codes.ts). Absent: the stored value is kept.
+   */
+  dateOfBirth?: string | null;
 }
 
 /** A holding: `system` holds `categories` of the customer's data from `from` until `to` (open-ended when absent). */
@@ -105,6 +110,7 @@ const CUSTOMER_COLUMNS = {
   addressCountry: 'address_country',
   electronicConsentAt: 'electronic_consent_at',
   electronicConsentMethod: 'electronic_consent_method',
+  dateOfBirth: 'date_of_birth',
 } as const;
 // Files from before issue 14 (no contact columns, an email on every row) read exactly as they did.
 // The email column stays required, its cells do not: an empty cell is a customer without one, while
@@ -132,7 +138,8 @@ const AUDITED_FIELDS = (
   'locale', ${row}.locale, 'country', ${row}.country, 'region', ${row}.region, 'status', ${row}.status,
   'representativeName', ${row}.representative_name, 'representativeEmail', ${row}.representative_email,
   'personKey', ${row}.person_key, 'phone', ${row}.phone, 'postalAddress', ${row}.postal_address,
-  'electronicConsentAt', ${row}.electronic_consent_at, 'electronicConsentMethod', ${row}.electronic_consent_method)`;
+  'electronicConsentAt', ${row}.electronic_consent_at, 'electronicConsentMethod', ${row}.electronic_consent_method,
+  'dateOfBirth', ${row}.date_of_birth)`;
 
 /**
  * The merge shared by the JSON and CSV paths; `source` yields snake_case columns, one row per
@@ -148,10 +155,10 @@ function mergeCustomersSql(source: string, contact: ContactGiven): string {
     up AS (
       INSERT INTO customers AS c
         (external_id, full_name, email, locale, country, region, status, representative_name, representative_email,
-         person_key, phone, postal_address, electronic_consent_at, electronic_consent_method)
+         person_key, phone, postal_address, electronic_consent_at, electronic_consent_method, date_of_birth)
       SELECT external_id, full_name, email, coalesce(locale, 'en'), country, region, coalesce(status, 'active'),
              representative_name, representative_email, person_key, phone, postal_address, electronic_consent_at,
-             electronic_consent_method
+             electronic_consent_method, date_of_birth
       FROM src
       ON CONFLICT (external_id) DO UPDATE SET
         full_name = EXCLUDED.full_name, email = EXCLUDED.email, locale = EXCLUDED.locale,
@@ -160,13 +167,16 @@ function mergeCustomersSql(source: string, contact: ContactGiven): string {
         person_key = EXCLUDED.person_key, phone = EXCLUDED.phone, postal_address = EXCLUDED.postal_address,
         electronic_consent_at = EXCLUDED.electronic_consent_at,
         electronic_consent_method = EXCLUDED.electronic_consent_method,
+        date_of_birth = EXCLUDED.date_of_birth,
         updated_at = now()
       WHERE (c.full_name, c.email, c.locale, c.country, c.region, c.status, c.representative_name, c.representative_email,
-             c.person_key, c.phone, c.postal_address, c.electronic_consent_at, c.electronic_consent_method)
+             c.person_key, c.phone, c.postal_address, c.electronic_consent_at, c.electronic_consent_method,
+             c.date_of_birth)
         IS DISTINCT FROM (EXCLUDED.full_name, EXCLUDED.email, EXCLUDED.locale, EXCLUDED.country, EXCLUDED.region,
                           EXCLUDED.status, EXCLUDED.representative_name, EXCLUDED.representative_email,
                           EXCLUDED.person_key, EXCLUDED.phone, EXCLUDED.postal_address,
-                          EXCLUDED.electronic_consent_at, EXCLUDED.electronic_consent_method)
+                          EXCLUDED.electronic_consent_at, EXCLUDED.electronic_consent_method,
+                          EXCLUDED.date_of_birth)
       RETURNING c.*, (xmax = 0) AS inserted
     ),
     changed AS (
@@ -198,6 +208,8 @@ const CONTACT_FIELDS = [
   { column: 'postal_address', given: 'given_postal_address' },
   { column: 'electronic_consent_at', given: 'given_consent' },
   { column: 'electronic_consent_method', given: 'given_consent' },
+  // Issue 17: a file without the column keeps the date of birth another import stored.
+  { column: 'date_of_birth', given: 'given_date_of_birth' },
 ] as const;
 
 /** Whether every source row gives every contact field (a CSV file with all the columns): no lookup then. */
@@ -242,11 +254,21 @@ async function auditChanges(
       return { customerId, externalId, before: pick(before), after: pick(after) };
     });
     for (let i = 0; i < diffs.length; i += CHANGES_PER_EVENT) {
+      const part = diffs.slice(i, i + CHANGES_PER_EVENT);
+      // The values before and after are sealed with the incident's key (core/db/audit.ts `append`);
+      // in the clear: whose record changed and which fields, what is left after the incident's purge.
       await audit.append(db, {
         incidentId,
         actor,
         action: 'inventory_changed',
-        detail: { changes: diffs.slice(i, i + CHANGES_PER_EVENT) },
+        detail: {
+          changes: part.map((c) => ({
+            customerId: c.customerId,
+            externalId: c.externalId,
+            fields: Object.keys(c.after),
+          })),
+        },
+        personal: { changes: part },
       });
     }
   }
@@ -287,14 +309,15 @@ export async function upsertCustomers(
                           "representativeName" AS representative_name, "representativeEmail" AS representative_email,
                           "personKey" AS person_key, phone, "postalAddress" AS postal_address,
                           "electronicConsentAt" AS electronic_consent_at,
-                          "electronicConsentMethod" AS electronic_consent_method,
+                          "electronicConsentMethod" AS electronic_consent_method, "dateOfBirth" AS date_of_birth,
                           e ? 'personKey' AS given_person_key, e ? 'phone' AS given_phone,
-                          e ? 'postalAddress' AS given_postal_address, e ? 'electronicConsentAt' AS given_consent
+                          e ? 'postalAddress' AS given_postal_address, e ? 'electronicConsentAt' AS given_consent,
+                          e ? 'dateOfBirth' AS given_date_of_birth
                    FROM jsonb_array_elements($1::jsonb) AS e,
                         jsonb_to_record(e) AS r("externalId" text, "fullName" text, email text, locale text,
                           country text, region text, status text, "representativeName" text, "representativeEmail" text,
                           "personKey" text, phone text, "postalAddress" jsonb, "electronicConsentAt" timestamptz,
-                          "electronicConsentMethod" text)) s`;
+                          "electronicConsentMethod" text, "dateOfBirth" date)) s`;
   const { inserted, updated } = await inTransaction(pool, async (tx) => {
     const { rows } = await tx.query<MergeResult>(mergeCustomersSql(source, 'per row'), [
       JSON.stringify([...byId.values()]),
@@ -627,6 +650,15 @@ const CUSTOMER_RULES: Rule[] = [
     bad: `(coalesce(btrim(electronic_consent_at), '') = '') <> (coalesce(btrim(electronic_consent_method), '') = '')`,
     message: `'and electronicConsentMethod go together: both or neither'`,
   },
+  {
+    field: 'dateOfBirth',
+    // A CASE, so the cast runs only on a valid date (OR does not promise an order).
+    bad: `CASE WHEN coalesce(btrim(date_of_birth), '') = '' THEN false
+               WHEN btrim(date_of_birth) !~ '^\\d{4}-\\d{2}-\\d{2}$'
+                 OR NOT pg_input_is_valid(btrim(date_of_birth), 'date') THEN true
+               ELSE btrim(date_of_birth)::date > current_date END`,
+    message: `'must be a date in the past, YYYY-MM-DD'`,
+  },
 ];
 
 /**
@@ -646,7 +678,7 @@ export async function copyCustomers(
         line bigserial, external_id text, full_name text, email text, locale text, country text, region text,
         status text, representative_name text, representative_email text, person_key text, phone text,
         ${ADDRESS_COLUMNS.map((c) => `${c} text`).join(', ')}, electronic_consent_at text,
-        electronic_consent_method text
+        electronic_consent_method text, date_of_birth text
       ) ON COMMIT DROP`);
     await copyInto(
       client,
@@ -663,6 +695,7 @@ export async function copyCustomers(
       phone: has('phone'),
       postalAddress: has(...ADDRESS_FIELDS),
       consent: has('electronicConsentAt', 'electronicConsentMethod'),
+      dateOfBirth: has('dateOfBirth'),
     };
     const source = `(SELECT DISTINCT ON (external_id) external_id, full_name, email, locale, country, region, status,
                             representative_name, representative_email, person_key, phone,
@@ -675,14 +708,17 @@ export async function copyCustomers(
                             END AS postal_address,
                             nullif(btrim(electronic_consent_at), '')::timestamptz AS electronic_consent_at,
                             nullif(btrim(electronic_consent_method), '') AS electronic_consent_method,
+                            nullif(btrim(date_of_birth), '')::date AS date_of_birth,
                             ${given.personKey} AS given_person_key, ${given.phone} AS given_phone,
-                            ${given.postalAddress} AS given_postal_address, ${given.consent} AS given_consent
+                            ${given.postalAddress} AS given_postal_address, ${given.consent} AS given_consent,
+                            ${given.dateOfBirth} AS given_date_of_birth
                      FROM (SELECT line, btrim(external_id) AS external_id, btrim(full_name) AS full_name,
                                   nullif(btrim(email), '') AS email, locale, country, region, status,
                                   btrim(representative_name) AS representative_name,
                                   btrim(representative_email) AS representative_email,
                                   nullif(btrim(person_key), '') AS person_key, nullif(btrim(phone), '') AS phone,
-                                  ${ADDRESS_COLUMNS.join(', ')}, electronic_consent_at, electronic_consent_method
+                                  ${ADDRESS_COLUMNS.join(', ')}, electronic_consent_at, electronic_consent_method,
+                                  date_of_birth
                            FROM customers_import) i
                      ORDER BY external_id, line DESC) s`;
     const { rows } = await client.query<MergeResult>(

@@ -107,11 +107,13 @@ export async function recordBounce(
         customerId: delivery.customerId,
         outcome: input.outcome,
         status: input.status,
-        diagnostic: input.diagnostic,
         via: input.via,
         deliveryStatus: delivery.status,
         reopenedFor: result.reopenedFor,
       },
+      // A relay's diagnostic usually quotes the address ("550 5.1.1 <jane@…>: no such user"):
+      // sealed with the incident's key, erased with it when the incident's retention ends.
+      personal: { diagnostic: input.diagnostic },
       dedupeKey,
     });
     return result;

@@ -73,11 +73,14 @@ export async function correctRecipient(
     await affected.setFrozenRecipient(tx, incidentId, customerId, after);
     await deliveries.revokeClaim(tx, incidentId, customerId);
     const pick = (o: FrozenRecipient) => Object.fromEntries(fields.map((k) => [k, o[k]]));
+    // The values (and the reason, free text that may quote them) are sealed with the incident's key
+    // (core/db/audit.ts `append`): the trail keeps which fields changed after the purge, not to what.
     await audit.append(tx, {
       incidentId,
       actor: actor.id,
       action: 'recipient_corrected',
-      detail: { customerId, reason: input.reason, before: pick(before), after: pick(after) },
+      detail: { customerId, fields },
+      personal: { reason: input.reason, before: pick(before), after: pick(after) },
     });
     return after;
   });

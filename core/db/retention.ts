@@ -1,0 +1,235 @@
+import type { RetentionBasis } from '../domain/retention';
+import { CLOSED_INCIDENT_STATUSES } from '../domain/retention';
+import type { Queryable } from './pool';
+
+/*
+ * Retention after closure (migration 027; core/use-cases/retention.ts). The reads that tell when a
+ * closed incident's retention ends, the erasure of its people's rows, and the purge record kept in
+ * their place. Every table that holds a person of an incident is named here and nowhere else:
+ * test/core/use-cases/retention.test.ts scans every column of every table afterwards to prove it.
+ */
+
+/** A closed incident and the facts its retention period depends on (core/domain/retention.ts). */
+export interface ClosedIncident {
+  incidentId: string;
+  title: string;
+  status: string;
+  /** When it closed: withdrawn, or the last change of status (to completed or closed without notice). */
+  closedAt: Date;
+  regimes: string[];
+  noHarmJurisdictions: string[];
+  /** Affected records still held (0 once purged). */
+  people: number;
+  purge: IncidentPurge | null;
+}
+
+/** What a purge left in the people's place (migration 027 `incident_purges`). */
+export interface IncidentPurge {
+  incidentId: string;
+  closedAt: Date;
+  retainUntil: Date;
+  basis: RetentionBasis[];
+  purgedAt: Date;
+  purgedBy: string;
+  counts: ErasedCounts;
+  deliverySummary: { people: Record<string, number>; deliveries: Record<string, number> };
+  erasedSha256: string;
+  filesRemovedAt: Date | null;
+}
+
+/** How many rows of each kind the purge erased. */
+export interface ErasedCounts {
+  affectedRecords: number;
+  deliveries: number;
+  letters: number;
+  remediationCodes: number;
+  questions: number;
+  mailingDeliveries: number;
+  mailingListMembers: number;
+  explicitListEntries: number;
+  auditKeyDestroyed: boolean;
+}
+
+const CLOSED_COLUMNS = `i.id::text AS "incidentId", i.title, i.status,
+  coalesce(i.withdrawn_at,
+           (SELECT max(e.at) FROM audit_events e WHERE e.incident_id = i.id AND e.action = 'status_changed'),
+           i.updated_at) AS "closedAt",
+  ARRAY(SELECT DISTINCT o.regime FROM obligations o WHERE o.incident_id = i.id ORDER BY 1) AS regimes,
+  ARRAY(SELECT DISTINCT j FROM determinations d,
+          LATERAL unnest(CASE WHEN cardinality(d.jurisdictions) > 0 THEN d.jurisdictions
+                         ELSE ARRAY(SELECT DISTINCT o.jurisdiction FROM obligations o WHERE o.incident_id = i.id)
+                         END) AS j
+        WHERE d.incident_id = i.id AND d.kind = 'no_risk_of_harm' AND d.decided_at IS NOT NULL
+          AND d.status IN ('approved', 'withdrawn')
+        ORDER BY 1) AS "noHarmJurisdictions",
+  (SELECT count(*)::int FROM affected_customers a WHERE a.incident_id = i.id) AS people`;
+
+const PURGE_COLUMNS = `p.incident_id::text AS "incidentId", p.closed_at AS "closedAt",
+  p.retain_until AS "retainUntil", p.basis, p.purged_at AS "purgedAt", p.purged_by AS "purgedBy", p.counts,
+  p.delivery_summary AS "deliverySummary", p.erased_sha256 AS "erasedSha256",
+  p.files_removed_at AS "filesRemovedAt"`;
+
+type ClosedRow = Omit<ClosedIncident, 'purge'> & { purge: IncidentPurge | null };
+
+/**
+ * Closed incidents (completed, closed without notice, withdrawn), oldest closure first, with their
+ * purge when done; at most `limit`. The admin view and the sweep read this.
+ */
+export async function listClosed(db: Queryable, limit: number): Promise<ClosedIncident[]> {
+  const { rows } = await db.query<ClosedRow>(
+    `SELECT ${CLOSED_COLUMNS},
+       (SELECT to_jsonb(x) FROM (SELECT ${PURGE_COLUMNS} FROM incident_purges p WHERE p.incident_id = i.id) x) AS purge
+     FROM incidents i WHERE i.status = ANY($1::text[])
+     ORDER BY "closedAt", i.id LIMIT $2`,
+    [CLOSED_INCIDENT_STATUSES, limit],
+  );
+  return rows.map((r) => ({ ...r, purge: r.purge && purgeFromJson(r.purge) }));
+}
+
+/** One incident with its retention facts, locked until the transaction ends; null when unknown. */
+export async function lockIncident(
+  db: Queryable,
+  incidentId: string,
+): Promise<(Omit<ClosedIncident, 'purge'> & { closed: boolean }) | null> {
+  await db.query(`SELECT 1 FROM incidents WHERE id = $1 FOR UPDATE`, [incidentId]);
+  const { rows } = await db.query<Omit<ClosedIncident, 'purge'> & { closed: boolean }>(
+    `SELECT ${CLOSED_COLUMNS}, i.status = ANY($2::text[]) AS closed FROM incidents i WHERE i.id = $1`,
+    [incidentId, CLOSED_INCIDENT_STATUSES],
+  );
+  return rows[0] ?? null;
+}
+
+export async function getPurge(db: Queryable, incidentId: string): Promise<IncidentPurge | null> {
+  const { rows } = await db.query<IncidentPurge>(
+    `SELECT ${PURGE_COLUMNS} FROM incident_purges p WHERE p.incident_id = $1`,
+    [incidentId],
+  );
+  return rows[0] ?? null;
+}
+
+/** The database's clock (the purge compares retention with it, as the audit trail's times come from it). */
+export async function now(db: Queryable): Promise<Date> {
+  const { rows } = await db.query<{ now: Date }>(`SELECT now() AS now`);
+  return rows[0]!.now;
+}
+
+/**
+ * The SHA-256 of everything the purge erases, as it is: per table, the SHA-256 of each row's JSON
+ * in key order, chained. Rows carry random page seeds and message ids, so the digest cannot be
+ * searched for a person; it matches a copy of the rows kept elsewhere. Memory: 32 bytes a row.
+ */
+export async function erasedDigest(db: Queryable, incidentId: string): Promise<string> {
+  const { rows } = await db.query<{ digest: string }>(
+    `SELECT encode(sha256(coalesce((SELECT string_agg(sha256(convert_to(t::text, 'UTF8')), ''::bytea ORDER BY n)
+       FROM (
+         SELECT 1 AS n, row_to_json(a)::text AS t FROM affected_customers a WHERE a.incident_id = $1
+         UNION ALL SELECT 2, row_to_json(d)::text FROM deliveries d WHERE d.incident_id = $1
+         UNION ALL SELECT 3, row_to_json(l)::text FROM letters l WHERE l.incident_id = $1
+         UNION ALL SELECT 4, row_to_json(c)::text FROM remediation_codes c WHERE c.incident_id = $1
+         UNION ALL SELECT 5, row_to_json(q)::text FROM questions q WHERE q.incident_id = $1
+         UNION ALL SELECT 6, row_to_json(m)::text FROM mailing_deliveries m WHERE m.incident_id = $1
+         UNION ALL SELECT 7, row_to_json(m)::text FROM mailing_list_members m WHERE m.incident_id = $1
+         UNION ALL SELECT 8, to_json(i.customer_external_ids)::text FROM incidents i
+           WHERE i.id = $1 AND i.customer_external_ids IS NOT NULL
+       ) x), ''::bytea)), 'hex') AS digest`,
+    [incidentId],
+  );
+  return rows[0]!.digest;
+}
+
+/** People per status and deliveries per status: what the dossier's summary shows after the purge. */
+export async function deliverySummary(
+  db: Queryable,
+  incidentId: string,
+): Promise<{ people: Record<string, number>; deliveries: Record<string, number> }> {
+  const { rows } = await db.query<{ kind: 'people' | 'deliveries'; status: string; n: number }>(
+    `SELECT 'people' AS kind, status, count(*)::int AS n FROM affected_customers WHERE incident_id = $1 GROUP BY status
+     UNION ALL
+     SELECT 'deliveries', status, count(*)::int FROM deliveries WHERE incident_id = $1 GROUP BY status
+     ORDER BY 1, 2`,
+    [incidentId],
+  );
+  const summary = { people: {} as Record<string, number>, deliveries: {} as Record<string, number> };
+  for (const r of rows) summary[r.kind][r.status] = r.n;
+  return summary;
+}
+
+/**
+ * Erases the incident's people: every row that names or points at one of them, in an order the
+ * foreign keys allow, and the explicit list of their external ids on the incident. The inventory
+ * (customers, holdings) is the company's and stays; the incident keeps its facts, notices,
+ * obligations, determinations, filings, letter batches and files' hashes, and the audit trail.
+ */
+export async function erasePeople(
+  db: Queryable,
+  incidentId: string,
+): Promise<Omit<ErasedCounts, 'auditKeyDestroyed'>> {
+  const count = async (sql: string) => (await db.query(sql, [incidentId])).rowCount ?? 0;
+  // Rows that point at an affected record first (letters have no cascade; the others are counted).
+  const letters = await count(`DELETE FROM letters WHERE incident_id = $1`);
+  const questions = await count(`DELETE FROM questions WHERE incident_id = $1`);
+  const mailingDeliveries = await count(`DELETE FROM mailing_deliveries WHERE incident_id = $1`);
+  const mailingListMembers = await count(`DELETE FROM mailing_list_members WHERE incident_id = $1`);
+  // Every code of the incident: an assigned one is a person's; a free one is worthless once closed.
+  const remediationCodes = await count(`DELETE FROM remediation_codes WHERE incident_id = $1`);
+  const deliveries = await count(`DELETE FROM deliveries WHERE incident_id = $1`);
+  const affectedRecords = await count(`DELETE FROM affected_customers WHERE incident_id = $1`);
+  const { rows } = await db.query<{ n: number }>(
+    `UPDATE incidents i SET customer_external_ids = NULL
+     FROM (SELECT id, cardinality(customer_external_ids) AS n FROM incidents WHERE id = $1) old
+     WHERE i.id = old.id AND i.customer_external_ids IS NOT NULL RETURNING old.n`,
+    [incidentId],
+  );
+  return {
+    affectedRecords,
+    deliveries,
+    letters,
+    remediationCodes,
+    questions,
+    mailingDeliveries,
+    mailingListMembers,
+    explicitListEntries: rows[0]?.n ?? 0,
+  };
+}
+
+export async function insertPurge(
+  db: Queryable,
+  purge: Omit<IncidentPurge, 'purgedAt' | 'filesRemovedAt'>,
+): Promise<IncidentPurge> {
+  const { rows } = await db.query<IncidentPurge>(
+    `INSERT INTO incident_purges AS p (incident_id, closed_at, retain_until, basis, purged_by, counts,
+       delivery_summary, erased_sha256)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING ${PURGE_COLUMNS}`,
+    [
+      purge.incidentId,
+      purge.closedAt,
+      purge.retainUntil,
+      JSON.stringify(purge.basis),
+      purge.purgedBy,
+      purge.counts,
+      purge.deliverySummary,
+      purge.erasedSha256,
+    ],
+  );
+  return rows[0]!;
+}
+
+/** Records that the incident's files are gone from disk (the first time only). */
+export async function markFilesRemoved(db: Queryable, incidentId: string): Promise<void> {
+  await db.query(
+    `UPDATE incident_purges SET files_removed_at = now() WHERE incident_id = $1 AND files_removed_at IS NULL`,
+    [incidentId],
+  );
+}
+
+/** A purge read back through to_jsonb: its times come as ISO strings. */
+function purgeFromJson(p: IncidentPurge): IncidentPurge {
+  const date = (v: Date | string | null) => (v === null ? null : new Date(v));
+  return {
+    ...p,
+    closedAt: date(p.closedAt)!,
+    retainUntil: date(p.retainUntil)!,
+    purgedAt: date(p.purgedAt)!,
+    filesRemovedAt: date(p.filesRemovedAt),
+  };
+}
