@@ -165,7 +165,8 @@ describe('customer page /n/:token', () => {
 
     const page = await get(`/n/${token}`);
     expect(wordsOf(page.body)).toContain('You told us on');
-    expect(page.body).not.toContain('<form');
+    // No acknowledgement form any more (the question form stays).
+    expect(page.body).not.toContain('/acknowledge">');
   });
 
   it('answers any wrong link with the same plain 404 page that reveals nothing', async () => {
