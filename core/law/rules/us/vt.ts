@@ -40,7 +40,7 @@ export const US_VT: readonly Rule[] = stateRules(
       authority: AG,
       citation: '9 V.S.A. § 2435(b)(3)',
       uncertain:
-        'Licensees of the Department of Financial Regulation notify it instead. Business days skip Vermont’s state holidays (1 V.S.A. § 371) except Juneteenth, which we are unsure of.',
+        'Licensees of the Department of Financial Regulation notify it instead. A data collector that had sworn to the Attorney General, before the breach, that it maintains written security policies and procedures gives this preliminary notice before notifying consumers instead (§ 2435(b)(3)(B), from a secondary summary): Forthright does not record that affirmation, so it does not hold delivery for it. Business days skip Vermont’s state holidays (1 V.S.A. § 371) except Juneteenth, which we are unsure of.',
     },
     {
       // § 2435(d)(1): notice is not required if the data collector establishes that misuse of the
