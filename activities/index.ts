@@ -31,6 +31,7 @@ import { draftMissingPackets } from '../core/use-cases/packets';
 import type { DeadlineEvent } from '../core/use-cases/obligations';
 import { settleIncidentReach } from '../core/use-cases/reach';
 import type { SettledReach } from '../core/use-cases/reach';
+import { mailingSteps } from './mailings';
 
 /** Everything activities need, built once per worker (worker/main.ts) and passed in. */
 export interface ActivityDeps {
@@ -62,6 +63,9 @@ export function createActivities(deps: ActivityDeps) {
 function activitySteps(deps: ActivityDeps) {
   const { pool, config } = deps;
   return {
+    // Further mailings: supplements, reminders, updates (activities/mailings.ts, workflows/mailing.ts).
+    ...mailingSteps(deps),
+
     /** Records the incident's phase for the API and console. */
     async setIncidentStatus(incidentId: string, status: IncidentStatus): Promise<void> {
       await recordIncidentStatus(deps, incidentId, status);

@@ -4,3 +4,4 @@ export { deliveryShardWorkflow } from './delivery';
 export { letterBatchWorkflow } from './letters';
 export { filingEmailWorkflow } from './filing-email';
 export { questionAnswerWorkflow } from './question-answer';
+export { mailingShardWorkflow, mailingWorkflow } from './mailing';

@@ -1,5 +1,7 @@
 /** Workflow inputs and results: ids, counts, enums and instants only — never a person's data. */
 
+import type { MailingCriterion, MailingKind } from '../core/domain/mailings';
+
 export interface IncidentWorkflowInput {
   incidentId: string;
   /** The user who opened the incident: they may not approve its notice. */
@@ -51,4 +53,41 @@ export interface FilingEmailWorkflowInput {
 export interface QuestionAnswerWorkflowInput {
   /** The question whose answer is claimed for sending (core/use-cases/questions.ts `requestAnswer`). */
   questionId: string;
+}
+
+/** A further mailing (`mailingWorkflow`, workflows/mailing.ts): ids, keys and enums only. */
+export interface MailingWorkflowInput {
+  incidentId: string;
+  /** supplement | reminder | update (core/domain/mailings.ts). */
+  kind: MailingKind;
+  /** The mailing's business key ('reminder-1', 'amendment-2', 'concluded'…): one mailing per kind and key. */
+  key: string;
+  /** Who it goes to, selected when it is created (after the wait and the approval). */
+  criterion: MailingCriterion;
+  /** For `listed`: the list in mailing_list_members (written by the amendment's diff). */
+  listKey?: string | null;
+  /** How long to wait before selecting and sending (a reminder's N days), in milliseconds. @default 0 */
+  waitMs?: number;
+}
+
+/** A mailing's outcome: its id and counts. */
+export interface MailingWorkflowResult {
+  mailingId: string;
+  selected: number;
+  sent: number;
+  undeliverable: number;
+  skipped: number;
+}
+
+/** One shard of a mailing (`mailingShardWorkflow`). */
+export interface MailingShardWorkflowInput {
+  mailingId: string;
+  shard: number;
+  shards: number;
+  /** Keyset cursor: the last customer id handled in this shard (0 to start). */
+  after: number;
+  /** 0 for the first pass; n for the n-th retry pass over temporary failures. */
+  pass: number;
+  /** Waits before each retry pass, in milliseconds. */
+  retryDelaysMs: number[];
 }

@@ -55,7 +55,7 @@ export function recipientAddress(r: Recipient): string {
  * The zone a customer's dates are shown in. The inventory has no per-customer zone, so the
  * jurisdiction's, as its law rules count days (core/law `jurisdictionTimeZone`).
  */
-function timeZoneFor(r: Recipient): string {
+export function timeZoneFor(r: Pick<Recipient, 'region' | 'country'>): string {
   return jurisdictionTimeZone(r.region ?? '') ?? jurisdictionTimeZone(r.country) ?? 'UTC';
 }
 
