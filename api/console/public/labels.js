@@ -235,6 +235,44 @@ export const DETERMINATION_STATUS_LABELS = {
   withdrawn: 'Withdrawn',
 };
 
+/** Why a further mailing goes (core/domain/mailings.ts MAILING_KINDS). */
+export const MAILING_KIND_LABELS = {
+  supplement: 'Supplement (exposure grew after an amendment)',
+  reminder: 'Reminder (notice not acknowledged)',
+  update: 'Update to everyone notified',
+};
+
+/** Who a further mailing goes to (MAILING_CRITERIA). */
+export const MAILING_CRITERION_LABELS = {
+  unacknowledged: 'Everyone emailed who has not acknowledged (and did not opt out)',
+  notified: 'Everyone the first notice reached by email',
+  listed: "The amendment's list (exposure grew)",
+};
+
+/** Where a further mailing stands (MAILING_STATUSES). */
+export const MAILING_STATUS_LABELS = {
+  sending: 'Sending',
+  finished: 'Finished',
+  cancelled: 'Stopped (incident withdrawn)',
+};
+
+/** One person's message of a further mailing (MAILING_DELIVERY_STATUSES). */
+export const MAILING_DELIVERY_STATUS_LABELS = {
+  selected: 'Selected',
+  claimed: 'Claimed',
+  sending: 'Sending',
+  sent: 'Sent',
+  retrying: 'Retrying',
+  undeliverable: 'Undeliverable',
+  skipped: 'Skipped (acknowledged or opted out meanwhile)',
+};
+
+/** An amendment of an incident's facts (incident_versions: applied_at set or not). */
+export const AMENDMENT_STATE_LABELS = {
+  applying: 'Being applied (re-identifying, re-assessing)',
+  applied: 'Applied',
+};
+
 /** Audit-trail actions, as the incident page's timeline names them. */
 export const ACTION_LABELS = {
   incident_opened: 'Incident opened',
@@ -282,6 +320,16 @@ export const ACTION_LABELS = {
   determination_rejected: 'Determination rejected',
   determination_withdrawn: 'Determination withdrawn',
   incident_withdrawn: 'Incident withdrawn: nothing more is sent',
+  incident_amended: 'Incident amended (a new version of its facts)',
+  amendment_applied: 'Amendment applied: affected people re-identified, obligations re-assessed',
+  follow_up_drafted: 'Follow-up text drafted (reminder, update or supplement)',
+  mailing_created: 'Further mailing created (recipients selected)',
+  mailing_finished: 'Further mailing finished',
+  mailing_cancelled: 'Further mailing stopped (incident withdrawn)',
+  reminders_opted_out: 'Customer asked not to be reminded',
+  remediation_codes_imported: 'Remediation codes imported',
+  remediation_codes_short: 'Remediation codes will not go round: staff warned',
+  incident_purged: 'Personal data erased after the retention period',
   notice_acknowledged: 'Notice acknowledged',
   support_lookup: 'Support lookup',
   question_asked: 'Customer asked a question on their page',

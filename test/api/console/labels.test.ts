@@ -24,6 +24,12 @@ import {
 } from '../../../core/domain/substitute-notice';
 import { DETERMINATION_KINDS, DETERMINATION_STATUSES } from '../../../core/domain/determinations';
 import { FILING_CHANNELS, FILING_STATUSES } from '../../../core/domain/filings';
+import {
+  MAILING_CRITERIA,
+  MAILING_DELIVERY_STATUSES,
+  MAILING_KINDS,
+  MAILING_STATUSES,
+} from '../../../core/domain/mailings';
 import { QUESTION_STATUSES } from '../../../core/domain/questions';
 import { PACKET_ELEMENT_SOURCES, PACKET_KINDS } from '../../../core/law/packets';
 import { PACKET_STATES } from '../../../core/use-cases/packets';
@@ -63,6 +69,10 @@ interface LabelsModule {
   QUESTION_STATUS_LABELS: Labels;
   DETERMINATION_KIND_LABELS: Labels;
   DETERMINATION_STATUS_LABELS: Labels;
+  MAILING_KIND_LABELS: Labels;
+  MAILING_CRITERION_LABELS: Labels;
+  MAILING_STATUS_LABELS: Labels;
+  MAILING_DELIVERY_STATUS_LABELS: Labels;
   FINAL_INCIDENT_STATUSES: string[];
 }
 
@@ -135,6 +145,11 @@ describe('console labels', () => {
     expect(missing(labels.QUESTION_STATUS_LABELS, QUESTION_STATUSES)).toEqual([]);
     expect(missing(labels.DETERMINATION_KIND_LABELS, DETERMINATION_KINDS)).toEqual([]);
     expect(missing(labels.DETERMINATION_STATUS_LABELS, DETERMINATION_STATUSES)).toEqual([]);
+    // Further mailings: supplements, reminders, updates (issue 17).
+    expect(missing(labels.MAILING_KIND_LABELS, MAILING_KINDS)).toEqual([]);
+    expect(missing(labels.MAILING_CRITERION_LABELS, MAILING_CRITERIA)).toEqual([]);
+    expect(missing(labels.MAILING_STATUS_LABELS, MAILING_STATUSES)).toEqual([]);
+    expect(missing(labels.MAILING_DELIVERY_STATUS_LABELS, MAILING_DELIVERY_STATUSES)).toEqual([]);
     for (const status of labels.FINAL_INCIDENT_STATUSES) expect(INCIDENT_STATUSES).toContain(status);
   });
 
