@@ -174,11 +174,12 @@ function questionItem(c, q, again) {
       h('span', { class: `badge badge--q-${q.status}` }, label(QUESTION_STATUS_LABELS, q.status)),
     ),
     h('blockquote', { class: 'question-body' }, q.body),
+    q.answer ? h('p', { class: 'muted small' }, 'Answer') : null,
+    q.answer ? h('blockquote', { class: 'question-body question-answer' }, q.answer) : null,
     q.answer
       ? h(
           'dl',
           { class: 'facts' },
-          dt('Answer', h('span', { class: 'question-answer' }, q.answer)),
           dt('Answered by', q.answeredBy?.name ?? '—'),
           dt('Sent to', q.recipient ?? '—'),
           q.relayResponse ? dt('Relay said', q.relayResponse) : null,
