@@ -16,9 +16,6 @@ import type { CustomerPageDeps } from '../../core/use-cases/customer-page';
 import { QUESTION_MAX_LENGTH } from '../../core/domain/questions';
 import type { QuestionFormError } from '../../core/mail/render';
 import { askQuestion, questionFormTokenMatches } from '../../core/use-cases/questions';
-import { QUESTION_MAX_LENGTH } from '../../core/domain/questions';
-import type { QuestionFormError } from '../../core/mail/render';
-import { askQuestion, questionFormTokenMatches } from '../../core/use-cases/questions';
 import { MissThrottle, WindowCounter, configuredMissLimits } from '../miss-throttle';
 import { pageContentSecurityPolicy } from '../page-csp';
 import type { App, AppDeps } from '../types';
@@ -81,8 +78,6 @@ export async function customerPageRoutes(
   );
   const perLink = new WindowCounter(perWindow(limits.viewsPerLink));
   const acknowledgements = new Acknowledgements(deps.pool);
-  // Questions a page may post per window (its own limit, besides the case's waiting cap in core).
-  const questionsPerLink = new WindowCounter({ max: QUESTIONS_PER_LINK, windowMs: limits.windowMs });
   // Questions a page may post per window (its own limit, besides the case's waiting cap in core).
   const questionsPerLink = new WindowCounter({ max: QUESTIONS_PER_LINK, windowMs: limits.windowMs });
 
@@ -169,37 +164,6 @@ export async function customerPageRoutes(
 
       // A question for support (core/use-cases/questions.ts): who asks is the token in the address,
       // never anything in the form; the form's hidden token must be this page's.
-      scope.post('/:token/questions', { schema: { hide: true, params: TokenParams } }, async (request, reply) => {
-        const { token } = request.params;
-        const found = await findCustomerPage(deps.pool, token);
-        if (found.kind !== 'page') return miss(request, reply, found.kind === 'expired' ? 410 : 404);
-        const refused = overOwnLimit(reply, found.tokenHash);
-        if (refused) return refused;
-        const tooMany = questionsPerLink.hit(found.tokenHash);
-        if (tooMany !== null) return sendStatus(reply, 429, tooMany);
-        const form = questionForm(request.body);
-        const again = (code: number, error: QuestionFormError, draft: string) =>
-          customerPageHtml(page, found, token, { draft, error }).then((html) =>
-            reply.code(code).type(HTML).send(html),
-          );
-        // A form posted from another site (the browser says so), or with another page's token, or
-        // with fields this form does not have: nothing is recorded; the page asks to send it again.
-        const site = request.headers['sec-fetch-site'];
-        if (
-          form === null ||
-          (site !== undefined && site !== 'same-origin' && site !== 'none') ||
-          !questionFormTokenMatches(config, found.tokenHash, form.formToken)
-        ) {
-          return again(400, 'expired_form', form?.question ?? '');
-        }
-        const outcome = await askQuestion(deps, found.row, form.question);
-        if (outcome.kind === 'refused') return again(outcome.error === 'too_many' ? 429 : 400, outcome.error, outcome.draft);
-        // Post/redirect/get: a reload does not post again, and the page lists the question.
-        return reply.code(303).header('location', `${customerPagePath(config, token)}#ask`).send();
-      });
-
-      // A question for support (core/use-cases/questions.ts): who asks is the token in the address,
-      // never anything in the form; the form's hidden token must be this page's.
       scope.post(
         '/:token/questions',
         { schema: { hide: true, params: TokenParams } },
@@ -242,31 +206,6 @@ export async function customerPageRoutes(
 }
 
 const HTML = 'text/html; charset=utf-8';
-
-/** Questions one page may post per PAGE_LIMIT_WINDOW_SECONDS (a runaway resubmission, not a person). */
-const QUESTIONS_PER_LINK = 10;
-
-/**
- * The largest form body the page takes: a question of QUESTION_MAX_LENGTH characters, each up to
- * four bytes of UTF-8 percent-encoded (12 characters), with the form token.
- */
-const QUESTION_FORM_BODY_LIMIT = QUESTION_MAX_LENGTH * 12 + 1024;
-
-/**
- * The question form's fields — exactly `question` and `form_token`, once each — or null for any
- * other body (a field it does not have, one sent twice, no body).
- */
-function questionForm(body: unknown): { question: string; formToken: string } | null {
-  if (!Array.isArray(body)) return null;
-  const fields = new Map<string, string>();
-  for (const [name, value] of body as [string, string][]) {
-    if (fields.has(name) || (name !== 'question' && name !== 'form_token')) return null;
-    fields.set(name, value);
-  }
-  const question = fields.get('question');
-  const formToken = fields.get('form_token');
-  return question === undefined || formToken === undefined ? null : { question, formToken };
-}
 
 /** Questions one page may post per PAGE_LIMIT_WINDOW_SECONDS (a runaway resubmission, not a person). */
 const QUESTIONS_PER_LINK = 10;
