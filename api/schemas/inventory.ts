@@ -47,6 +47,11 @@ export const CustomerRecord = z
     phone: z.string().trim().regex(new RegExp(PHONE_PATTERN), PHONE_MESSAGE).nullish(),
     postalAddress: PostalAddressRecord.nullish(),
     electronicConsent: ElectronicConsentRecord.nullish(),
+    /** YYYY-MM-DD: under 18, the vendor's minor product of identity-theft protection (issue 17). */
+    dateOfBirth: z.iso
+      .date({ message: 'must be a date, YYYY-MM-DD' })
+      .refine((d) => d <= new Date().toISOString().slice(0, 10), 'must not be in the future')
+      .nullish(),
   })
   .superRefine((c, ctx) => {
     if (c.region && !c.region.startsWith(`${c.country}-`)) {

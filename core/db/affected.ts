@@ -11,6 +11,8 @@ import { IncidentNotFoundError } from '../errors';
 import type { Pool, Queryable } from './pool';
 import { inTransaction } from './pool';
 import { AWAITING_EMAIL_SQL, EMAIL_CHANNEL_SQL } from './reach';
+import { REMEDIATION_COLUMN_SQL } from './remediation-codes';
+import type { RemediationOffer } from './remediation-codes';
 
 /**
  * Finds the affected customers of an incident in ONE set-based statement and records them, each
@@ -439,6 +441,11 @@ export interface Recipient {
   pageSeed: string | null;
   /** The SHA-256 of the page token, written when the notice is first sent (null until then). */
   pageTokenHash: string | null;
+  /**
+   * The person's remediation code and how to enrol (core/db/remediation-codes.ts), given with the
+   * claim of their notice; null: none. Absent where a caller built the record without it.
+   */
+  remediation?: RemediationOffer | null;
   deliveryId: number | null;
   deliveryStatus: string | null;
   attempts: number;
@@ -504,7 +511,8 @@ export const FROZEN_RECIPIENT_COLUMNS = `a.full_name AS "fullName", a.email, a.l
  */
 export const NOTICE_PERSON_COLUMNS = `a.customer_id AS "customerId", ${FROZEN_RECIPIENT_COLUMNS}, a.jurisdiction,
   a.notice_jurisdictions AS "noticeJurisdictions", a.categories, a.masked_identifiers AS "maskedIdentifiers",
-  a.reference_code AS "referenceCode", a.page_seed AS "pageSeed", a.page_token_hash AS "pageTokenHash"`;
+  a.reference_code AS "referenceCode", a.page_seed AS "pageSeed", a.page_token_hash AS "pageTokenHash",
+  ${REMEDIATION_COLUMN_SQL}`;
 
 const RECIPIENT_COLUMNS = `${NOTICE_PERSON_COLUMNS}, d.id AS "deliveryId", d.status AS "deliveryStatus",
   coalesce(d.attempts, 0) AS attempts`;

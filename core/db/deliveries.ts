@@ -1,6 +1,8 @@
 import type { DeliveryStatus } from '../domain/model';
 import type { Queryable } from './pool';
 import { AWAITING_EMAIL_SQL, EMAIL_NOT_NOTICE_SQL } from './reach';
+import { ASSIGN_CODES_CTES, MINOR_SQL, OFFER_JSON_SQL } from './remediation-codes';
+import type { RemediationOffer } from './remediation-codes';
 
 export interface Claim {
   customerId: number;
@@ -12,6 +14,11 @@ export interface Claim {
    * (test worlds and benchmarks that stand in for sending).
    */
   recipientVersion?: number;
+  /**
+   * The person's notice offers identity-theft protection (core/delivery `needsRemediationCode`):
+   * the claim gives them a remediation code if they have none. @default false
+   */
+  needsCode?: boolean;
 }
 
 /** A delivery row as the sender sees it after claiming. */
@@ -20,6 +27,11 @@ export interface ClaimedDelivery {
   status: DeliveryStatus;
   /** True when this attempt holds the claim and may send; false for rows past the commit point or done. */
   mine: boolean;
+  /**
+   * For a row that is mine and `needsCode`: the person's remediation code, given by this claim or an
+   * earlier one; null when the incident's codes ran out (or none were imported). Absent otherwise.
+   */
+  remediation?: RemediationOffer | null;
 }
 
 /**
@@ -31,7 +43,13 @@ export interface ClaimedDelivery {
  * read (their `recipientVersion` moved) is not claimed at all, and so absent from the result: the
  * caller reads them again. The claim holds a key-share lock on each person's record while it
  * runs, so it and a correction (which locks the record for update, then revokes any claim) are
- * ordered one way or the other, never interleaved. One statement for the whole page.
+ * ordered one way or the other, never interleaved.
+ *
+ * Remediation codes (issue 17): everyone this attempt now holds who `needsCode` and has none gets
+ * one of the incident's free codes in the same statement (core/db/remediation-codes.ts
+ * ASSIGN_CODES_CTES), so a code is given with the claim or not at all, and the message rendered
+ * from the claim carries it. A retried claim returns the code already given, never a second one.
+ * One statement for the whole page.
  */
 export async function claim(
   db: Queryable,
@@ -41,10 +59,17 @@ export async function claim(
   claims: Claim[],
 ): Promise<Map<number, ClaimedDelivery>> {
   if (claims.length === 0) return new Map();
-  const { rows } = await db.query<{ id: number; customerId: number; status: DeliveryStatus; mine: boolean }>(
+  const codes = claims.some((c) => c.needsCode);
+  const { rows } = await db.query<{
+    id: number;
+    customerId: number;
+    status: DeliveryStatus;
+    mine: boolean;
+    remediation: RemediationOffer | null;
+  }>(
     `WITH c AS (
-       SELECT * FROM unnest($4::bigint[], $5::text[], $6::text[], $7::int[])
-         AS c(customer_id, recipient, message_id, version)
+       SELECT * FROM unnest($4::bigint[], $5::text[], $6::text[], $7::int[], $8::bool[])
+         AS c(customer_id, recipient, message_id, version, needs_code)
      ),
      unchanged AS (
        SELECT c.* FROM c JOIN affected_customers a ON a.incident_id = $1 AND a.customer_id = c.customer_id
@@ -57,10 +82,29 @@ export async function claim(
        ON CONFLICT (incident_id, customer_id) DO UPDATE SET lease = excluded.lease, recipient = excluded.recipient
          WHERE d.status IN ('claimed', 'retrying')
        RETURNING d.id, d.customer_id, d.status
+     ),
+     -- Remediation codes for those now mine who need one and have none (ASSIGN_CODES_CTES).
+     coded AS (SELECT customer_id FROM unchanged WHERE needs_code AND $9),
+     need AS (
+       SELECT t.customer_id, ${MINOR_SQL('cu')} AS minor
+       FROM taken t JOIN coded USING (customer_id) JOIN customers cu ON cu.id = t.customer_id
+       WHERE NOT EXISTS (SELECT 1 FROM remediation_codes k WHERE k.incident_id = $1 AND k.customer_id = t.customer_id)
+     ),
+     ${ASSIGN_CODES_CTES},
+     held AS (
+       SELECT customer_id, pool_id, code FROM assigned
+       UNION ALL
+       SELECT k.customer_id, k.pool_id, k.code
+       FROM taken t JOIN coded USING (customer_id)
+       JOIN remediation_codes k ON k.incident_id = $1 AND k.customer_id = t.customer_id
      )
-     SELECT id, customer_id AS "customerId", status, true AS mine FROM taken
+     SELECT t.id, t.customer_id AS "customerId", t.status, true AS mine,
+            CASE WHEN h.code IS NOT NULL THEN ${OFFER_JSON_SQL('h', 'p')} END AS remediation
+     FROM taken t
+     LEFT JOIN held h ON h.customer_id = t.customer_id
+     LEFT JOIN remediation_code_pools p ON p.id = h.pool_id
      UNION ALL
-     SELECT d.id, d.customer_id, d.status, false
+     SELECT d.id, d.customer_id, d.status, false, NULL
      FROM unchanged c JOIN deliveries d ON d.incident_id = $1 AND d.customer_id = c.customer_id
      WHERE NOT EXISTS (SELECT 1 FROM taken t WHERE t.customer_id = c.customer_id)`,
     [
@@ -71,9 +115,22 @@ export async function claim(
       claims.map((c) => c.recipient),
       claims.map((c) => c.messageId),
       claims.map((c) => c.recipientVersion ?? null),
+      claims.map((c) => c.needsCode ?? false),
+      codes,
     ],
   );
-  return new Map(rows.map((r) => [r.customerId, { id: r.id, status: r.status, mine: r.mine }]));
+  const needing = new Set(claims.filter((c) => c.needsCode).map((c) => c.customerId));
+  return new Map(
+    rows.map((r) => [
+      r.customerId,
+      {
+        id: r.id,
+        status: r.status,
+        mine: r.mine,
+        ...(r.mine && needing.has(r.customerId) ? { remediation: r.remediation } : {}),
+      },
+    ]),
+  );
 }
 
 /**

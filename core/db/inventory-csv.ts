@@ -64,7 +64,8 @@ export function parseCustomersCsv(input: string | Buffer): Record<string, unknow
     const out = compact(rest);
     // A contact field the file has a column for but leaves empty is cleared, as the COPY import
     // does (docs/inventory.md): a consent withdrawn in the company's system must not survive here.
-    for (const field of ['personKey', 'phone'] as const) if (rest[field] === '') out[field] = null;
+    for (const field of ['personKey', 'phone', 'dateOfBirth'] as const)
+      if (rest[field] === '') out[field] = null;
     const lines = [addressLine1, addressLine2, addressLine3, addressLine4].filter((l) => !!l);
     const address = compact({
       locality: addressLocality,

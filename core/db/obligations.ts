@@ -205,3 +205,16 @@ export async function moveDueTimes(db: Queryable, moves: DueTimeMove[]): Promise
     ],
   );
 }
+
+/**
+ * Whether a law-enforcement hold was ever recorded on the incident (its trail's
+ * `law_enforcement_hold_recorded`, whether lifted since or not): what California's notice states
+ * (Cal. Civ. Code § 1798.82(d)(2)(D), core/delivery/notice-message.ts `NoticeSending`).
+ */
+export async function everHeld(db: Queryable, incidentId: string): Promise<boolean> {
+  const { rows } = await db.query<{ held: boolean }>(
+    `SELECT EXISTS (SELECT 1 FROM audit_events WHERE incident_id = $1 AND action = 'law_enforcement_hold_recorded') AS held`,
+    [incidentId],
+  );
+  return rows[0]!.held;
+}

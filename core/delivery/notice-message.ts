@@ -4,7 +4,8 @@ import type { Incident } from '../db/incidents';
 import type { Notice } from '../db/notices';
 import { jurisdictionTimeZone, requiredContentFor } from '../law';
 import { composeMessage } from '../mail/compose';
-import type { IndividualNoticeInput } from '../mail/render';
+import type { RemediationOffer } from '../db/remediation-codes';
+import type { IdentityProtection, IndividualNoticeInput } from '../mail/render';
 import { WITHHELD_TOKEN } from './page-link';
 import { recipientPageToken } from './page-token';
 
@@ -82,6 +83,7 @@ export function noticeContextBuilder(
   notice: Notice,
   incident: Incident,
   config: Readonly<Config>,
+  sending: NoticeSending = {},
 ): (r: Recipient) => NoticeContext {
   const cache = new Map<string, NoticeContext>();
   const facts = {
@@ -114,10 +116,57 @@ export function noticeContextBuilder(
         authorities: parts.authorities,
         restrictions: parts.restrictions,
         pageBaseUrl: config.http.publicBaseUrl,
+        // California's notice gives its date and whether a law-enforcement investigation delayed it
+        // (Cal. Civ. Code § 1798.82(d)(2)(C), (D)); other notices as before, without either.
+        ...(parts.parts.includes('us_ca_format')
+          ? {
+              ...(sending.noticeDate ? { noticeDate: sending.noticeDate } : {}),
+              ...(sending.lawEnforcementDelay === undefined
+                ? {}
+                : { lawEnforcementDelay: sending.lawEnforcementDelay }),
+            }
+          : {}),
       };
       cache.set(key, context);
     }
     return context;
+  };
+}
+
+/**
+ * What the sending adds to every notice of a pass (California's date and law-enforcement statement),
+ * given where known: previews and pages of notices not sent leave them out.
+ */
+export interface NoticeSending {
+  /** The date the notice goes out (the pass's start: a pass lasts minutes). */
+  noticeDate?: Date;
+  /** Whether a law-enforcement hold delayed the incident's notices (core/db/obligations `everHeld`). */
+  lawEnforcementDelay?: boolean;
+}
+
+/**
+ * Whether a person's notice offers identity-theft protection, so that they are given a remediation
+ * code with the claim of their notice (core/db/deliveries.ts `claim`): the law requires the part for
+ * their jurisdictions and categories (core/law), and they read it themselves — a representative of
+ * a deceased person is told to contact the company instead.
+ */
+export function needsRemediationCode(context: NoticeContext, r: Recipient): boolean {
+  return context.contentParts.includes('identity_theft_protection') && r.customerStatus !== 'deceased';
+}
+
+/**
+ * The notice's enrolment details from a person's code: the product, its term, where and by when to
+ * enrol. The vendor's enrol-by date is a calendar day; it is passed as noon UTC of that day, which
+ * formats as the same day in every zone from UTC−11 to UTC+11 (core/mail formats dates in the
+ * reader's zone).
+ */
+export function identityProtectionOf(offer: RemediationOffer): IdentityProtection {
+  return {
+    provider: offer.provider,
+    months: offer.months,
+    enrollUrl: offer.enrollUrl,
+    enrollmentCode: offer.code,
+    enrollBy: new Date(`${offer.enrollBy}T12:00:00Z`),
   };
 }
 
@@ -144,6 +193,10 @@ export function personalise(context: NoticeContext, r: Recipient, pageToken: str
     }),
     referenceCode: r.referenceCode,
     pageUrl: `${pageBaseUrl}/n/${pageToken}`,
+    // Their remediation code (issue 17), where their notice offers the service and they hold one.
+    ...(r.remediation && needsRemediationCode(context, r)
+      ? { identityProtection: identityProtectionOf(r.remediation) }
+      : {}),
   };
 }
 

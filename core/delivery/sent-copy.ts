@@ -57,6 +57,8 @@ function parseContext(json: string): NoticeContext {
       occurredFrom: date(incident.occurredFrom),
       occurredTo: date(incident.occurredTo),
     },
+    // California's notice date (notice-message.ts `NoticeSending`), where the context has one.
+    ...(context.noticeDate ? { noticeDate: date(context.noticeDate) } : {}),
   };
 }
 

@@ -4,6 +4,7 @@ import type { Recipient } from '../db/affected';
 import * as deliveries from '../db/deliveries';
 import * as incidents from '../db/incidents';
 import * as notices from '../db/notices';
+import * as obligations from '../db/obligations';
 import type { Pool } from '../db/pool';
 import { noticeMessageId } from '../domain/ids';
 import type { SmtpPool } from '../mail/smtp-pool';
@@ -12,6 +13,7 @@ import type { TemplateCache } from '../mail/template-cache';
 import {
   addressOf,
   composeNotice,
+  needsRemediationCode,
   noticeContextBuilder,
   personalise,
   recipientAddress,
@@ -105,7 +107,11 @@ export async function deliverShardPass(
   const incident = await incidents.get(pool, page.incidentId);
   if (!incident) throw new IncidentNotFoundError(page.incidentId);
   const templates = await deps.templates.get(notice.templateVersion);
-  const contextFor = noticeContextBuilder(notice, incident, config);
+  // California's notice states its date and whether a law-enforcement hold delayed it.
+  const contextFor = noticeContextBuilder(notice, incident, config, {
+    noticeDate: new Date(),
+    lawEnforcementDelay: await obligations.everHeld(pool, page.incidentId),
+  });
   // What each message is rendered from is kept with it (core/delivery/sent-copy.ts).
   const contexts = new SendContexts(pool, page.noticeId);
   const from = addressOf(config.mail.from);
@@ -161,6 +167,8 @@ export async function deliverShardPass(
           recipient: recipientAddress(r),
           messageId: messageIdFor(r.customerId),
           recipientVersion: r.recipientVersion,
+          // A remediation code is given with the claim to whoever's notice offers the service.
+          needsCode: needsRemediationCode(contextFor(r), r),
         })),
       );
       // Someone's recipient was corrected (core/use-cases/recipients.ts) since this page was read:
@@ -171,7 +179,10 @@ export async function deliverShardPass(
       for (const { r, pageToken } of rest) {
         const claimed = claims.get(r.customerId);
         if (claimed?.mine) {
-          items.push({ recipient: r, deliveryId: claimed.id, customerId: r.customerId, pageToken });
+          // The code the claim gave (or had given) goes into the message.
+          const recipient =
+            claimed.remediation === undefined ? r : { ...r, remediation: claimed.remediation };
+          items.push({ recipient, deliveryId: claimed.id, customerId: r.customerId, pageToken });
         }
         // Not mine: past the commit point in another attempt, or finished; that attempt records it.
       }

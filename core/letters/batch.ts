@@ -6,6 +6,7 @@ import type { Config } from '../config';
 import * as affected from '../db/affected';
 import * as incidents from '../db/incidents';
 import * as letters from '../db/letters';
+import * as obligations from '../db/obligations';
 import * as notices from '../db/notices';
 import type { Pool } from '../db/pool';
 import { WITHHELD_TOKEN } from '../delivery/page-link';
@@ -93,7 +94,11 @@ export async function renderLetterFile(
   const incident = await incidents.get(pool, batch.incidentId);
   if (!incident) throw new IncidentNotFoundError(batch.incidentId);
   const templates = await deps.templates.get(notice.templateVersion);
-  const contextFor = noticeContextBuilder(notice, incident, config);
+  // California's notice states whether a law-enforcement hold delayed it; its date is the letter's
+  // own, printed at the head of every letter (below), so not passed again.
+  const contextFor = noticeContextBuilder(notice, incident, config, {
+    lawEnforcementDelay: await obligations.everHeld(pool, batch.incidentId),
+  });
   const company = notice.content.company;
   const sender = [company.name, company.postalAddress, company.supportEmail, company.supportPhone];
   const returnAddress = `${company.name}, ${company.postalAddress}`;

@@ -139,7 +139,13 @@ export interface RegulatorNoticeInput {
   reportedAt: Date;
 }
 
-export const STAFF_ALERT_KINDS = ['reminder', 'escalation', 'overdue', 'forecast_late'] as const;
+export const STAFF_ALERT_KINDS = [
+  'reminder',
+  'escalation',
+  'overdue',
+  'forecast_late',
+  'codes_short',
+] as const;
 export type StaffAlertKind = (typeof STAFF_ALERT_KINDS)[number];
 
 export interface StaffAlertInput {
@@ -399,6 +405,7 @@ export function renderStaffAlert(set: TemplateSet, input: StaffAlertInput): Rend
     isEscalation: input.kind === 'escalation',
     isOverdue: input.kind === 'overdue',
     isForecastLate: input.kind === 'forecast_late',
+    isCodesShort: input.kind === 'codes_short',
     recipientName: input.recipientName ?? null,
     incidentTitle: input.incidentTitle,
     obligation: `${AUDIENCE_WORDS[input.audience] ?? input.audience} (${input.jurisdiction}, ${input.regime})`,
@@ -474,6 +481,8 @@ export function renderCustomerPage(
       ? formatDateTime(input.acknowledgedAt, locale, notice.timeZone)
       : null,
     acknowledgeAction: input.acknowledgeAction,
+    // Their remediation code and how to enrol (issue 17), where the notice offers the service.
+    protection: protectionView(notice, locale),
     ask: input.questionForm
       ? {
           action: input.questionForm.action,
@@ -568,6 +577,27 @@ export function renderStatusPage(
 }
 
 // --- helpers -------------------------------------------------------------------------------
+
+/**
+ * The page's "how to enrol" section: the product, its term, the code, where and by when. Null
+ * where the notice offers no service; `pending` where it does and the person holds no code yet.
+ */
+function protectionView(notice: IndividualNoticeInput, locale: string) {
+  if (!notice.contentParts.includes('identity_theft_protection') || notice.recipient.isRepresentative)
+    return null;
+  const ip = notice.identityProtection;
+  // Offered, but no code for them yet: the page says so and how to reach a person who can help.
+  if (!ip) return { pending: true };
+  return {
+    pending: false,
+    provider: ip.provider,
+    months: ip.months,
+    code: ip.enrollmentCode ?? null,
+    enrollUrl: ip.enrollUrl,
+    enrollHref: httpHref(ip.enrollUrl),
+    enrollBy: ip.enrollBy ? formatDate(ip.enrollBy, locale, safeTimeZone(notice.timeZone)) : null,
+  };
+}
 
 /**
  * The letter's HTML without its document shell (the page has its own). The notice templates

@@ -17,6 +17,8 @@ export interface StaffAlert {
   obligation: Obligation;
   /** The obligation waits on the notice's approval (the usual reason for a reminder). */
   waitsOnApproval: boolean;
+  /** Figures the alert adds in plain words (a `codes_short` alert's counts). @default none */
+  note?: string;
 }
 
 /**
@@ -47,6 +49,7 @@ export class StaffMailer {
       citation: alert.obligation.citation,
       dueAt: alert.obligation.dueAt,
       waitsOnApproval: alert.waitsOnApproval,
+      ...(alert.note ? { note: alert.note } : {}),
       incidentUrl: `${this.config.http.publicBaseUrl}/console/incidents/${alert.incident.id}`,
     });
     const domain = /@([^>\s]+)/.exec(this.config.mail.from)?.[1] ?? 'localhost';

@@ -22,7 +22,9 @@ import {
   type LetterDeps,
 } from '../letters/batch';
 import type { Role } from '../domain/model';
+import type { Config } from '../config';
 import { settleReach } from './reach';
+import { assignCodesForLetterBatch } from './remediation-codes';
 import { reviewSubstituteNotice } from './substitute-notice';
 import type { Actor, UseCaseDeps } from './types';
 
@@ -48,7 +50,7 @@ function mayHandleLetters(actor: Actor): void {
  * letter (no batch is kept then). NoticeNotApprovedError while the incident has no approved notice.
  */
 export async function openLetterBatch(
-  deps: UseCaseDeps,
+  deps: UseCaseDeps & { config?: Readonly<Config> },
   input: {
     incidentId: string;
     key: string;
@@ -72,11 +74,23 @@ export async function openLetterBatch(
       return null;
     }
     await letters.setBatchCounts(tx, batch.id, counts);
+    // Remediation codes for those whose letter offers identity-theft protection, with the claim
+    // (core/use-cases/remediation-codes.ts). Without the configuration (benchmarks), none.
+    const incident = deps.config ? await incidents.get(tx, input.incidentId) : null;
+    const codes = incident ? await assignCodesForLetterBatch(tx, deps.config!, incident, batch.id) : null;
     await audit.append(tx, {
       incidentId: input.incidentId,
       actor: 'system',
       action: 'letter_batch_opened',
-      detail: { batchId: batch.id, key: input.key, noticeId: notice.id, ...counts },
+      detail: {
+        batchId: batch.id,
+        key: input.key,
+        noticeId: notice.id,
+        ...counts,
+        ...(codes && codes.assigned + codes.without > 0
+          ? { codesAssigned: codes.assigned, withoutCode: codes.without }
+          : {}),
+      },
       dedupeKey: `letter_batch_opened:${batch.id}`,
     });
     return { batchId: batch.id, ...counts };

@@ -5,8 +5,9 @@
 -- `claim`, core/db/letters.ts `claimLetters`). Who is eligible is the law's word (the notice carries
 -- `identity_theft_protection`: Connecticut, Delaware, Massachusetts, DC, California; core/law).
 
--- A vendor file: one product (a term, an enrolment deadline, where to enrol), for adults or for
--- minors (the vendor's minor product). The same file imported twice is one pool (its SHA-256).
+-- One product of a vendor file (a term, an enrolment deadline, where to enrol), for adults or for
+-- minors (the vendor's minor product): a file listing several products is several pools, numbered
+-- `part` in the file. The same file imported twice is the same pools (its SHA-256 and part).
 CREATE TABLE remediation_code_pools (
   id           uuid PRIMARY KEY DEFAULT gen_random_uuid(),
   incident_id  uuid NOT NULL REFERENCES incidents (id) ON DELETE CASCADE,
@@ -18,9 +19,10 @@ CREATE TABLE remediation_code_pools (
   for_minors   boolean NOT NULL,
   codes        int NOT NULL CHECK (codes > 0),
   file_sha256  text NOT NULL,
+  part         int NOT NULL CHECK (part >= 1),
   imported_by  text NOT NULL,
   imported_at  timestamptz NOT NULL DEFAULT now(),
-  CONSTRAINT remediation_code_pools_file_once UNIQUE (incident_id, file_sha256)
+  CONSTRAINT remediation_code_pools_file_once UNIQUE (incident_id, file_sha256, part)
 );
 
 -- One code: free until a claim gives it to one person. A vendor's code exists once (unique per
