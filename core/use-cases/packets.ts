@@ -625,9 +625,10 @@ const needsPacket = (o: Obligation) =>
 /**
  * Drafts a packet for every current obligation other than the individuals' that is pending or
  * overdue and has none yet (the workflow's activity `draftFilingPackets`, after the assessment; the
- * API after a re-assessment or a determination). Idempotent: retried, it drafts nothing twice — a
- * subject with any version is left alone, and two racing calls meet on the unique
- * (incident, audience, subject, version). Counts only.
+ * API after a re-assessment or a determination), and drafts again a system draft nobody has
+ * touched whose values the data has changed. Idempotent: retried, it drafts nothing twice — equal
+ * content makes no version, and two racing calls meet on the unique (incident, audience, subject,
+ * version). Returns the number of packets drafted for the first time.
  */
 export async function draftMissingPackets(
   deps: PacketDeps,
@@ -639,12 +640,20 @@ export async function draftMissingPackets(
     obligations.current(deps.pool, incidentId),
     notices.listForIncident(deps.pool, incidentId, 'filing_packet'),
   ]);
-  const have = new Set(existing.map((n) => n.subject));
-  const missing = current.filter(needsPacket).filter((o) => !have.has(packetSubject({ ...o, sequence: 1 })));
-  if (missing.length === 0) return { drafted: 0 };
+  // Newest first within each subject: the first seen is the latest version.
+  const latest = new Map<string, Notice>();
+  for (const n of existing) if (!latest.has(n.subject)) latest.set(n.subject, n);
+  const open = current.filter(needsPacket);
+  if (open.length === 0) return { drafted: 0 };
   const { version: templateVersion } = await deps.templates.snapshotCurrent();
   let drafted = 0;
-  for (const obligation of missing) {
+  for (const obligation of open) {
+    const subject = packetSubject({ ...obligation, sequence: 1 });
+    const before = latest.get(subject);
+    // A filing nobody has touched yet follows the data (a re-assessment's counts, a lead authority,
+    // the customers' notice approved): drafted again, but a new version only when a value changed,
+    // so a retry changes nothing. One a person revised or decided on stays as it is.
+    if (before && !(before.status === 'pending_approval' && before.revisedBy === null)) continue;
     const content = await packetContent(deps, deps.pool, {
       incident,
       obligation,
@@ -652,27 +661,38 @@ export async function draftMissingPackets(
       kind: 'filing',
       previous: null,
       given: {},
-      refresh: false,
+      refresh: true,
       templateVersion,
     });
+    if (before && canonical(before.content) === canonical(content)) continue;
     const notice = await saveDraft(deps, {
       incidentId,
-      subject: packetSubject({ ...obligation, sequence: 1 }),
+      subject,
       content,
       templateVersion,
-      afterVersion: 0,
+      afterVersion: before?.version ?? 0,
       actorId: null,
       action: 'filing_packet_drafted',
       detail: {
         obligationId: obligation.id,
         ruleId: obligation.ruleId,
         jurisdiction: obligation.jurisdiction,
+        ...(before ? { redraftOf: before.id } : {}),
       },
     });
     // A call racing this one may have drafted the same subject: counted by both, stored once.
-    if (notice.version === 1) drafted++;
+    if (!before && notice.version === 1) drafted++;
   }
   return { drafted };
+}
+
+/** JSON with sorted keys: content read back from jsonb compared with content just built. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Date)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)))
+      : v,
+  );
 }
 
 /** A packet version of the incident, or NotFoundError. */

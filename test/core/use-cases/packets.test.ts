@@ -96,8 +96,13 @@ describe('filing packets after determinations (use cases)', () => {
       'not_required',
     ]);
 
-    // Refreshed, the lead's packet quotes the statute's count: every EU/EEA person, and their records.
+    // Nobody had touched the lead's packet: drafted again, it quotes the statute's count — every
+    // EU/EEA person — and their records; drafted again once more, nothing changes.
     const ie = items.find((i) => i.jurisdiction === 'IE')!;
+    expect(ie.version).toBe(2);
+    expect(value(ie, 'people_count')).toBe('4');
+    expect(await draftMissingPackets(deps(), incidentId)).toEqual({ drafted: 0 });
+    expect((await listPackets(deps(), incidentId)).find((i) => i.jurisdiction === 'IE')!.version).toBe(2);
     const refreshed = await revisePacket(deps(), actorOf(proposer.user), {
       incidentId,
       packetId: ie.id,
