@@ -181,7 +181,8 @@ function describeVariant(key) {
   return bits.join(' · ');
 }
 
-function variantView(incidentId, variant, index) {
+/** One notice variant as its customers receive it (also the incident page's amendment notice). */
+export function variantView(incidentId, variant, index) {
   const id = `${incidentId}-v${index}`;
   return h(
     'details',
