@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -154,6 +155,27 @@ describe.skipIf(!browserAvailable())('console filings and determinations', () =>
     expect(await detail.textContent()).toContain('Art. 33');
     // The officer sees no decision form.
     expect(await detail.locator('form.decision').count()).toBe(0);
+
+    // The officer explains the delay (an element compliance writes): a new version, for someone else to approve.
+    await detail.getByRole('button', { name: 'Edit elements' }).click();
+    const form = page.locator('#packet-revise');
+    await form.locator('#packet-revise-delay_reasons').fill('The forensic report arrived on day four.');
+    expect(await seriousViolations(page, '#filings')).toEqual([]);
+    await form.getByRole('button', { name: 'Save as a new version' }).click();
+    await page.locator('#filings-status').getByText('someone else must approve it').waitFor();
+    const revised = await germanPacket();
+    expect(revised.version).toBe(german.version + 1);
+    await page
+      .locator('#packet-detail [data-element="delay_reasons"]', { hasText: 'forensic report arrived' })
+      .waitFor();
+
+    // The JSON export names the version shown and its hash.
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.locator('#packet-detail').getByRole('button', { name: 'Export JSON' }).click(),
+    ]);
+    const exported = JSON.parse(readFileSync(await download.path(), 'utf8'));
+    expect(exported).toMatchObject({ packetId: revised.id, contentHash: revised.contentHash });
     await page.close();
   });
 
@@ -234,6 +256,21 @@ describe.skipIf(!browserAvailable())('console filings and determinations', () =>
     const obligations = await get(`/api/incidents/${incidentId}/obligations`);
     const obligation = obligations.items.find((o: { id: string }) => o.id === filed.obligationId);
     expect(obligation?.status).toBe('met');
+
+    // More information later (GDPR Art. 33(4)): a supplement, a packet of its own on the same obligation.
+    await page.locator('#packet-detail').getByRole('button', { name: 'Supplement…' }).click();
+    await page
+      .locator('#packet-supplement')
+      .getByLabel('What the supplement adds or corrects')
+      .fill('The forensic report: the export was read twice from one address.');
+    await page.locator('#packet-supplement').getByRole('button', { name: 'Draft supplement' }).click();
+    await page.locator('#filings-status').getByText('drafted').waitFor();
+    const supplement = await eventually(async () =>
+      (await packets()).find((p) => p.jurisdiction === 'DE' && p.sequence === 2),
+    );
+    await page
+      .locator(`#filings tr[data-packet-id="${supplement.id}"]`, { hasText: 'supplement 1' })
+      .waitFor();
     await page.close();
   });
 

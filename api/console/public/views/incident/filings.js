@@ -75,8 +75,12 @@ export function filingsSection(incidentId, user) {
   const panel = h('div', { id: 'filings-panel' });
   let packets = [];
   let signature;
-  /** The packet open in the panel (its id), redrawn when it changes. */
+  /**
+   * The packet open in the panel, by its subject (rule, jurisdiction, sequence: a new version has a
+   * new id), redrawn when it changes.
+   */
   let openId = null;
+  const keyOf = (p) => p.subject ?? p.id;
   let openSignature;
 
   const fail = (what) => (err) => replace(status, notice('error', `${what}: ${err.message}`));
@@ -98,7 +102,7 @@ export function filingsSection(incidentId, user) {
     if (next === signature && !force) return;
     signature = next;
     drawList();
-    const open = packets.find((p) => p.id === openId);
+    const open = packets.find((p) => keyOf(p) === openId);
     if (open && (force || JSON.stringify(open) !== openSignature)) showPacket(open, { keepStatus: true });
   };
 
@@ -143,7 +147,7 @@ export function filingsSection(incidentId, user) {
               {
                 type: 'button',
                 class: 'button button--small',
-                'aria-expanded': String(openId === p.id),
+                'aria-expanded': String(openId === keyOf(p)),
                 onclick: () => showPacket(p),
               },
               'Open',
@@ -157,7 +161,7 @@ export function filingsSection(incidentId, user) {
 
   // --- One packet, in the panel below the table ---------------------------------------------------
   const showPacket = (p, { keepStatus = false } = {}) => {
-    openId = p.id;
+    openId = keyOf(p);
     openSignature = JSON.stringify(p);
     if (!keepStatus) replace(status);
     const forms = h('div', { id: 'packet-forms' });
