@@ -7,18 +7,22 @@ import { api, can, consoleConfig, ifFound } from '../../api.js';
 import { h, notice, replace } from '../../dom.js';
 import { FINAL_INCIDENT_STATUSES } from '../../labels.js';
 import { affectedSection } from './affected.js';
+import { amendmentsSection } from './amendments.js';
+import { codesSection } from './codes.js';
 import { renderDelivery } from './delivery.js';
 import { determinationsSection } from './determinations.js';
 import { dossierSection } from './dossier.js';
 import { filingsSection } from './filings.js';
 import { renderHead } from './head.js';
 import { lettersSection } from './letters.js';
+import { mailingsSection } from './mailings.js';
 import { renderNotices } from './notice.js';
 import { actionForm } from './obligation-actions.js';
 import { filingNotes, renderHoldStatus, renderObligationTools, renderObligations } from './obligations.js';
 import { renderUnplaced } from './unplaced.js';
 import { renderTimeline } from './timeline.js';
 import { substituteSection } from './substitute-notice.js';
+import { withdrawalBar } from './withdrawal.js';
 
 const FAST_MS = 2000; // while delivering
 const SLOW_MS = 5000; // while identifying, drafting or awaiting approval
@@ -53,9 +57,15 @@ export async function render(main, { user, params: [id] }) {
   // Packets quote the incident and its counts; determinations are compliance's reasoning.
   const filings = can.readNotices(user) ? filingsSection(id, user) : null;
   const determinations = can.readNotices(user) ? determinationsSection(id, user) : null;
+  // Issue 17: amendments of the facts, further mailings, remediation codes, and the withdrawal.
+  const amendments = can.readNotices(user) ? amendmentsSection(id, user) : null;
+  const mailings = can.readNotices(user) ? mailingsSection(id, user) : null;
+  const codes = can.readNotices(user) ? codesSection(id, user) : null;
+  const withdrawal = withdrawalBar(id, user, { changed: () => void determinations?.reload() });
 
   main.append(
     head,
+    withdrawal.element,
     pollStatus,
     h(
       'div',
@@ -72,8 +82,11 @@ export async function render(main, { user, params: [id] }) {
           obligationsBody,
           mayAct ? [obligationTools, obligationPanel] : null,
         ),
+        amendments?.element ?? null,
+        mailings?.element ?? null,
         filings?.element ?? null,
         determinations?.element ?? null,
+        codes?.element ?? null,
         affected?.element ?? null,
         letters?.element ?? null,
         substitute?.element ?? null,
@@ -125,6 +138,11 @@ export async function render(main, { user, params: [id] }) {
     renderObligations(obligationsBody, obligations, filings, mayAct ? actions : null);
     if (mayAct) renderObligationTools(obligationTools, obligations, actions);
   };
+  /** A withdrawn incident's obligations are closed: compliance's tools for them no longer apply. */
+  const hideWhenWithdrawn = (withdrawn) => {
+    obligationTools.hidden = withdrawn;
+    obligationPanel.hidden = withdrawn;
+  };
 
   /** Fetches everything and redraws; `known` is an incident just fetched (the first one), not fetched again. */
   const refresh = async (known) => {
@@ -139,11 +157,19 @@ export async function render(main, { user, params: [id] }) {
       can.readNotices(user) && statusChanged ? api(`/api/incidents/${id}/notices`) : undefined,
     ]);
     renderHead(head, incident, config);
+    await withdrawal.update(incident);
+    hideWhenWithdrawn(withdrawal.isWithdrawn());
     renderDelivery(deliveryBody, incident, delivery);
     showObligations(obligations, timeline.items);
     determinations?.setObligations(obligations, names);
     // Each redraws only when what the server answered changed.
-    await Promise.all([filings?.update(), determinations?.update()]);
+    await Promise.all([
+      filings?.update(),
+      determinations?.update(),
+      amendments?.update(incident),
+      mailings?.update(withdrawal.isWithdrawn()),
+      codes?.update(withdrawal.isWithdrawn()),
+    ]);
     // Who is affected changes only as the status moves (identification), so this is not polled.
     if (statusChanged) renderUnplaced(unplacedStatus, await ifFound(api(`/api/incidents/${id}/unplaced`)));
     if (notices) {
@@ -172,7 +198,9 @@ export async function render(main, { user, params: [id] }) {
     } catch (err) {
       replace(pollStatus, notice('error', `Could not refresh (${err.message}); trying again.`));
     }
-    if (stopped || FINAL_INCIDENT_STATUSES.includes(status)) return;
+    // An ended incident is still watched while an amendment is applied or a mailing is under way.
+    const busy = amendments?.busy() || mailings?.busy();
+    if (stopped || (FINAL_INCIDENT_STATUSES.includes(status) && !busy)) return;
     timer = setTimeout(() => loop(), status === 'delivering' ? FAST_MS : SLOW_MS);
   };
   lastStatus = undefined;
