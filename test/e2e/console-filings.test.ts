@@ -169,6 +169,10 @@ describe.skipIf(!browserAvailable())('console filings and determinations', () =>
       .locator('#packet-detail [data-element="delay_reasons"]', { hasText: 'forensic report arrived' })
       .waitFor();
 
+    // Both versions are listed, each with its hash.
+    await page.locator('#packet-versions summary', { hasText: `Versions (${revised.version})` }).click();
+    expect(await page.locator('#packet-versions').textContent()).toContain(revised.contentHash);
+
     // The JSON export names the version shown and its hash.
     const [download] = await Promise.all([
       page.waitForEvent('download'),

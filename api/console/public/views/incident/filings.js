@@ -165,11 +165,15 @@ export function filingsSection(incidentId, user) {
     openSignature = JSON.stringify(p);
     if (!keepStatus) replace(status);
     const forms = h('div', { id: 'packet-forms' });
+    const history = h('div', { id: 'packet-versions' });
+    void loadHistory(p, history);
     const submission = packetContent(p).submission ?? p.submission ?? {};
     const email = submission.channel === 'email' ? submission.address : null;
     // A refused email may be sent again or filed another way; anything else is the proof.
     const unfiled = p.state !== 'filed' && (!p.filing || p.filing.status === 'failed');
-    const approved = p.status === 'approved' || p.state === 'approved';
+    // What is filed is the approved version (a newer draft may be waiting beside it).
+    const approvedId = p.approvedId ?? (p.status === 'approved' ? p.id : null);
+    const approved = approvedId !== null;
     const button = (text, onclick, extra = {}) =>
       h('button', { type: 'button', class: 'button button--small', onclick, ...extra }, text);
     replace(
@@ -201,7 +205,14 @@ export function filingsSection(incidentId, user) {
             )
           : null,
         p.filing ? [h('h4', {}, 'Proof of filing'), filingLine(p.filing), receiptButton(p.filing)] : null,
+        unfiled && approvedId && approvedId !== p.id
+          ? notice(
+              'info',
+              `A newer version (${p.version}) awaits approval; sending or recording now files the version approved before it.`,
+            )
+          : null,
         elementsTable(p),
+        history,
         p.state === 'awaiting_approval' && can.decide(user)
           ? packetDecisionForm(incidentId, p, {
               idPrefix: 'packet-decision',
@@ -225,10 +236,10 @@ export function filingsSection(incidentId, user) {
             ? button('Edit elements', () => replace(forms, reviseForm(p)))
             : null,
           unfiled && approved && email && can.actOnObligations(user)
-            ? button('Send by email', () => replace(forms, sendForm(p, email)))
+            ? button('Send by email', () => replace(forms, sendForm(p, email, approvedId)))
             : null,
           unfiled && approved && can.actOnObligations(user)
-            ? button('Record filing', () => replace(forms, recordForm(p)))
+            ? button('Record filing', () => replace(forms, recordForm(p, approvedId)))
             : null,
           !unfiled && p.obligationId && can.actOnObligations(user)
             ? button('Supplement…', () => replace(forms, supplementForm(p)))
@@ -243,6 +254,50 @@ export function filingsSection(incidentId, user) {
       ),
     );
     drawList();
+  };
+
+  /** Every version of the packet (who decided, each hash) and the text as the authority receives it. */
+  const loadHistory = async (p, into) => {
+    let answer;
+    try {
+      answer = await api(`${path}/${p.id}`);
+    } catch (err) {
+      return replace(into, notice('error', `Could not load the versions: ${err.message}`));
+    }
+    replace(
+      into,
+      h(
+        'details',
+        { class: 'packet-history' },
+        h('summary', {}, `Versions (${answer.versions.length})`),
+        table({
+          caption: `Versions of the packet for ${packetTitle(p)}`,
+          compact: true,
+          columns: ['Version', 'Status', 'Drafted', 'Decided', 'Content hash'],
+          rows: answer.versions.map((v) =>
+            row(
+              { dataset: { version: v.version } },
+              String(v.version),
+              label(NOTICE_STATUS_LABELS, v.status),
+              [
+                timeEl(v.draftedAt),
+                v.revisedBy ? h('div', { class: 'muted small' }, 'values written by staff') : null,
+              ],
+              v.decidedAt ? [timeEl(v.decidedAt), h('div', { class: 'small' }, v.decidedByName ?? '')] : '',
+              h('code', { class: 'hash small' }, v.contentHash),
+            ),
+          ),
+        }),
+      ),
+      answer.rendered?.text
+        ? h(
+            'details',
+            { class: 'packet-history' },
+            h('summary', {}, 'As the authority receives it'),
+            h('pre', { class: 'mail-text', tabindex: '0' }, answer.rendered.text),
+          )
+        : null,
+    );
   };
 
   /** How the authority takes it (PacketContent.submission: email, portal or post, and where). */
@@ -353,7 +408,7 @@ export function filingsSection(incidentId, user) {
   };
 
   /** Forthright sends the approved packet to the authority's address and keeps the relay's answer. */
-  const sendForm = (p, email) => {
+  const sendForm = (p, email, approvedId) => {
     const form = h(
       'form',
       { class: 'obligation-action', id: 'packet-send', 'aria-labelledby': 'packet-send-title' },
@@ -361,7 +416,7 @@ export function filingsSection(incidentId, user) {
       h(
         'p',
         { class: 'hint' },
-        `Version ${p.version} goes once to ${email}; the message and the mail relay's answer are kept as the proof of filing.`,
+        `The approved version goes once to ${email}; the message and the mail relay's answer are kept as the proof of filing.`,
       ),
       p.filing?.uncertain
         ? h(
@@ -383,7 +438,7 @@ export function filingsSection(incidentId, user) {
       send: async () => {
         // A failed email that may have arrived is sent again only once someone checked (resend).
         const resend = form.elements.resend?.checked ?? false;
-        await api(`${path}/${p.id}/send`, { method: 'POST', body: { resend } });
+        await api(`${path}/${approvedId}/send`, { method: 'POST', body: { resend } });
         await done(`${packetTitle(p)} is being sent to ${email}; the proof appears when the relay answers.`);
       },
     });
@@ -391,7 +446,7 @@ export function filingsSection(incidentId, user) {
   };
 
   /** A filing made through a portal, by post or fax: channel, time, reference and the receipt. */
-  const recordForm = (p) => {
+  const recordForm = (p, approvedId) => {
     const prefix = 'packet-filing';
     const names = ['channel', 'filedAt', 'reference', 'receipt'];
     const form = h(
@@ -462,7 +517,7 @@ export function filingsSection(incidentId, user) {
               }
             : {}),
         };
-        await api(`${path}/${p.id}/filing`, { method: 'POST', body });
+        await api(`${path}/${approvedId}/filing`, { method: 'POST', body });
         await done(`Filing of ${packetTitle(p)} recorded with reference ${reference}.`);
       },
     });
