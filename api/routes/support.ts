@@ -12,9 +12,10 @@ import {
   QuestionParams,
   SupportCaseList,
   SupportCaseQuery,
+  WaitingQuestionList,
 } from '../schemas/support';
 import type { SupportCase, SupportQuestion } from '../schemas/support';
-import { requestAnswer } from '../../core/use-cases/questions';
+import { requestAnswer, waitingQuestions } from '../../core/use-cases/questions';
 import type { CaseQuestion } from '../../core/use-cases/questions';
 import { startQuestionAnswer } from '../temporal-client';
 
@@ -42,6 +43,31 @@ export async function supportRoutes(app: App, deps: AppDeps & { templates: Templ
     async (request) => {
       const found = await lookUpCases(deps, request.user!, request.query);
       return { items: found.map(({ row, notice, questions }) => present(row, notice, questions)) };
+    },
+  );
+
+  app.get(
+    '/api/support/questions',
+    {
+      onRequest: requireRole('support', 'compliance'),
+      schema: {
+        summary:
+          'Questions customers asked on their pages that wait for an answer, oldest first (reference codes, not the words)',
+        response: { 200: WaitingQuestionList, 403: ErrorResponse },
+      },
+    },
+    async () => {
+      const waiting = await waitingQuestions(deps);
+      return {
+        items: waiting.map((q) => ({
+          id: q.id,
+          incident: { id: q.incidentId, title: q.incidentTitle },
+          referenceCode: q.referenceCode,
+          askedAt: q.askedAt,
+          status: q.status,
+          uncertain: q.uncertain,
+        })),
+      };
     },
   );
 

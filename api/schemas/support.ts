@@ -75,6 +75,23 @@ export const SupportQuestion = z.object({
   history: z.array(QuestionEvent),
 });
 
+/**
+ * Support's queue of questions waiting for an answer: where to look, not the words or the person
+ * (those come through the audited lookup by reference code).
+ */
+export const WaitingQuestionList = z.object({
+  items: z.array(
+    z.object({
+      id: z.uuid(),
+      incident: z.object({ id: z.uuid(), title: z.string() }),
+      referenceCode: z.string(),
+      askedAt: z.date(),
+      status: z.enum(QUESTION_STATUSES),
+      uncertain: z.boolean(),
+    }),
+  ),
+});
+
 export const QuestionParams = z.strictObject({ id: z.uuid() });
 
 /** An answer claimed for sending: its email goes out in the background, once. */

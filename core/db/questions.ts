@@ -211,3 +211,32 @@ export async function history(db: Queryable, questionIds: readonly string[]): Pr
   );
   return rows;
 }
+
+/** A question waiting for support, as the queue shows it: no words and no name, only where to look. */
+export interface WaitingQuestion {
+  id: string;
+  incidentId: string;
+  incidentTitle: string;
+  /** The case's reference code: the lookup (audited) shows the question and the person. */
+  referenceCode: string;
+  askedAt: Date;
+  /** open, or failed (an answer the relay refused, or that may have arrived: `uncertain`). */
+  status: QuestionStatus;
+  uncertain: boolean;
+}
+
+/** Questions waiting for an answer (open, or whose answer failed), oldest first (index questions_open). */
+export async function listWaiting(db: Queryable, limit: number): Promise<WaitingQuestion[]> {
+  const { rows } = await db.query<WaitingQuestion>(
+    `SELECT q.id, q.incident_id AS "incidentId", i.title AS "incidentTitle", a.reference_code AS "referenceCode",
+       q.asked_at AS "askedAt", q.status, q.uncertain
+     FROM questions q
+     JOIN affected_customers a ON a.incident_id = q.incident_id AND a.customer_id = q.customer_id
+     JOIN incidents i ON i.id = q.incident_id
+     WHERE q.status IN ('open', 'failed')
+     ORDER BY q.asked_at, q.id
+     LIMIT $1`,
+    [limit],
+  );
+  return rows;
+}

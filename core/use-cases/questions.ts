@@ -6,7 +6,7 @@ import type { PageRow } from '../db/cases';
 import type { Pool } from '../db/pool';
 import { inTransaction } from '../db/pool';
 import * as questions from '../db/questions';
-import type { Question, QuestionEvent } from '../db/questions';
+import type { Question, QuestionEvent, WaitingQuestion } from '../db/questions';
 import { addressOf, isUsableAddress, recipientAddress } from '../delivery/notice-message';
 import { ANSWER_MAX_LENGTH, QUESTION_MAX_LENGTH, questionAnswerMessageId } from '../domain/questions';
 import type { QuestionStatus } from '../domain/questions';
@@ -387,4 +387,16 @@ export async function questionsOfCases(
     ]);
   }
   return byCase;
+}
+
+/** Questions shown in support's queue at most (oldest first). */
+const MAX_WAITING_LISTED = 200;
+
+/**
+ * Support's queue: the questions waiting for an answer, oldest first — where to look (incident and
+ * reference code), never the words or the person, so that reading them goes through the audited
+ * lookup.
+ */
+export function waitingQuestions(deps: { pool: Pool }): Promise<WaitingQuestion[]> {
+  return questions.listWaiting(deps.pool, MAX_WAITING_LISTED);
 }

@@ -107,6 +107,7 @@ const ACCESS: Record<string, readonly Role[] | 'public' | 'webhook secret'> = {
   'GET /api/inventory/summary': STAFF,
 
   'GET /api/support/cases': ['support', 'compliance', 'admin'],
+  'GET /api/support/questions': ['support', 'compliance'],
   'POST /api/support/questions/:id/answer': ['support', 'compliance'],
 
   'GET /api/me': STAFF,

@@ -246,6 +246,26 @@ describe('questions on the customer page, answered by support', () => {
     expect(other.json().items[0].questions).toEqual([]);
   });
 
+  it("lists the question in support's queue by reference code, without the words or the person", async () => {
+    const queue = await world.system.app.inject({
+      method: 'GET',
+      url: '/api/support/questions',
+      headers: bearer(world.system.tokens.support),
+    });
+    expect(queue.statusCode, queue.body).toBe(200);
+    expect(queue.json().items).toEqual([
+      {
+        id: questionId,
+        incident: { id: world.incidents.crmAndBilling, title: 'Exposed CRM and billing backup' },
+        referenceCode: alice.reference,
+        askedAt: expect.any(String),
+        status: 'open',
+        uncertain: false,
+      },
+    ]);
+    expect(queue.body).not.toMatch(/Alice|alice@|new card/);
+  });
+
   it('sends the answer once, to the address the notice went to, and keeps its history', async () => {
     const ANSWER = 'No new card is needed for this incident.\n\nWe recommend checking your statements.';
     const accepted = await answer(questionId, { answer: ANSWER });
@@ -299,6 +319,14 @@ describe('questions on the customer page, answered by support', () => {
       )
     ).rows;
     expect(JSON.stringify(audited)).not.toMatch(/alice@|new card/);
+
+    // Answered: out of support's queue.
+    const queue = await world.system.app.inject({
+      method: 'GET',
+      url: '/api/support/questions',
+      headers: bearer(world.system.tokens.support),
+    });
+    expect(queue.json().items.map((i: { id: string }) => i.id)).not.toContain(questionId);
 
     // The page shows the answer.
     const page = wordsOf((await get(`/n/${alice.token}`)).body);

@@ -75,8 +75,11 @@ describe.skipIf(!browserAvailable())('questions: customer page and console looku
       .getByRole('navigation', { name: 'Main' })
       .getByRole('link', { name: 'Customer lookup' })
       .click();
-    await page.getByLabel('Reference code or email address').fill(reference);
-    await page.getByRole('button', { name: 'Look up' }).click();
+    // It is in the queue of questions waiting, by its reference code; one click looks it up.
+    const waiting = page.getByRole('region', { name: 'Questions waiting for an answer (1)' });
+    await waiting.waitFor();
+    await waiting.getByRole('button', { name: `Look up ${reference}` }).click();
+    expect(await page.getByLabel('Reference code or email address').inputValue()).toBe(reference);
     const question = page.locator('article.question');
     await question.waitFor();
     expect(await question.locator('.question-body').textContent()).toBe('Was my password exposed too?');
@@ -102,6 +105,7 @@ describe.skipIf(!browserAvailable())('questions: customer page and console looku
     expect(await answered.textContent()).toContain('Test support');
     expect(await answered.textContent()).toContain(EMAIL);
     expect(await answered.locator('form').count()).toBe(0);
+    await page.getByRole('region', { name: 'Questions waiting for an answer (0)' }).waitFor();
     await screenshot(page, 'support-lookup-question-answered');
 
     expect(answers()).toHaveLength(1);

@@ -74,7 +74,65 @@ export function render(main) {
     input.setAttribute('aria-invalid', 'true');
     input.focus();
   };
-  main.append(h('h1', {}, 'Customer lookup'), form, results);
+  const waiting = h('section', { class: 'card waiting-questions', 'aria-labelledby': 'waiting-heading' });
+  const showWaiting = () =>
+    loadWaiting(waiting, (reference) => {
+      input.value = reference;
+      form.requestSubmit();
+    });
+  form.addEventListener('submit', () => void showWaiting());
+  main.append(h('h1', {}, 'Customer lookup'), form, waiting, results);
+  void showWaiting();
+}
+
+/**
+ * Support's queue: questions customers asked on their pages that wait for an answer, oldest first.
+ * It names the case (reference code, incident), not the person or the words: those come through the
+ * lookup, which is audited. Hidden for a role that may not answer (admin).
+ */
+async function loadWaiting(section, lookUp) {
+  let items;
+  try {
+    items = (await api('/api/support/questions')).items;
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 403) {
+      section.hidden = true;
+      return;
+    }
+    return replace(section, notice('error', `Questions waiting: ${err.message}`));
+  }
+  replace(
+    section,
+    h('h2', { id: 'waiting-heading' }, `Questions waiting for an answer (${items.length})`),
+    items.length
+      ? h(
+          'ul',
+          { class: 'waiting-list' },
+          items.map((q) =>
+            h(
+              'li',
+              {},
+              h(
+                'button',
+                { type: 'button', class: 'button', onclick: () => lookUp(q.referenceCode) },
+                `Look up ${q.referenceCode}`,
+              ),
+              ' ',
+              q.incident.title,
+              ' · asked ',
+              timeEl(q.askedAt),
+              q.status === 'failed'
+                ? h(
+                    'span',
+                    { class: 'badge badge--q-failed' },
+                    q.uncertain ? 'Answer unconfirmed' : label(QUESTION_STATUS_LABELS, q.status),
+                  )
+                : null,
+            ),
+          ),
+        )
+      : h('p', { class: 'empty' }, 'None: every question asked on a page has its answer.'),
+  );
 }
 
 /** GET /api/support/cases by reference code or by email address; no case is an empty list. */
