@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { APPROVAL_DECISIONS, NOTICE_STATUSES } from '../../core/domain/model';
+import { APPROVAL_DECISIONS, AUDIENCES, NOTICE_STATUSES } from '../../core/domain/model';
 import {
   PACKET_ELEMENT_KEYS,
   PACKET_ELEMENT_SOURCES,
@@ -36,6 +36,7 @@ export const PacketContent = z.object({
   sequence: z.number(),
   kind: z.enum(PACKET_KINDS),
   family: z.enum(PACKET_FAMILIES),
+  audience: z.enum(AUDIENCES),
   regime: z.string(),
   citation: z.string(),
   authority: z.object({

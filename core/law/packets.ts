@@ -1,4 +1,5 @@
 import type { AuthorityContact } from '../domain/content-parts';
+import type { Audience } from '../domain/model';
 import type { Rule } from './types';
 
 /**
@@ -154,6 +155,8 @@ export interface PacketContent {
   sequence: number;
   kind: PacketKind;
   family: PacketFamily;
+  /** Whom the obligation is to: a regulator, the consumer reporting agencies or the media. */
+  audience: Audience;
   regime: string;
   /** The provision the obligation rests on. */
   citation: string;

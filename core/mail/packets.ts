@@ -12,9 +12,17 @@ export function renderFilingPacket(set: TemplateSet, notice: Notice): RenderedPa
   const packet = notice.content.packet;
   if (!packet) throw new TypeError(`Notice ${notice.id} is not a filing packet`);
   const language = set.languages('filing-packet').includes(packet.language) ? packet.language : 'en';
+  const isSupplement = packet.kind === 'supplement';
+  // The heading and opening by whom it is for (a supplement's whoever it is for).
+  const isCreditBureaus = !isSupplement && packet.audience === 'consumer_reporting_agencies';
+  const isMedia = !isSupplement && packet.audience === 'media';
+  const isDetermination = !isSupplement && packet.family === 'determination';
   const view = {
     lang: language,
-    isSupplement: packet.kind === 'supplement',
+    isSupplement,
+    isCreditBureaus,
+    isMedia,
+    isDetermination,
     sequence: packet.sequence,
     reference: packetReference(notice),
     reportedOn: formatDate(notice.draftedAt, language, 'UTC'),

@@ -551,6 +551,7 @@ async function packetContent(
     sequence: input.sequence,
     kind: input.kind,
     family: spec.family,
+    audience: input.obligation.audience,
     regime: input.obligation.regime,
     citation: input.obligation.citation,
     authority: facts.rule.authority ?? { name: input.obligation.regime },
