@@ -2,12 +2,14 @@ import { fileURLToPath } from 'node:url';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import type { LogLevel } from '@temporalio/worker';
 import { createActivities } from '../activities';
+import { createRetentionActivities } from '../activities/retention';
 import { loadConfig } from '../core/config';
 import { waitForSchema } from '../core/db/migrate';
 import { createLogger } from '../core/logger';
 import { temporalConnectionOptions } from '../core/temporal-connection';
 import { dataConverter } from '../core/data-converter';
 import { buildActivityDeps } from './deps';
+import { ensureRetentionSchedule } from './retention-schedule';
 
 const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
@@ -47,9 +49,15 @@ try {
     ...(config.temporal.workflowBundlePath
       ? { workflowBundle: { codePath: config.temporal.workflowBundlePath } }
       : { workflowsPath: WORKFLOWS_PATH }),
-    activities: createActivities(deps),
+    activities: { ...createActivities(deps), ...createRetentionActivities(deps) },
     dataConverter: dataConverter(config.temporal.payloadKey, config.temporal.previousPayloadKeys),
   });
+  // The retention sweep's schedule (worker/retention-schedule.ts): made or brought in line with the
+  // configuration; a failure here is logged and the worker runs on (the schedule, if any, still does).
+  await ensureRetentionSchedule(config).then(
+    (outcome) => log.info({ outcome, everyHours: config.retention.sweepEveryHours }, 'retention schedule'),
+    (err: unknown) => log.error({ err }, 'retention schedule not ensured'),
+  );
   log.info({ taskQueue: config.temporal.taskQueue, address: config.temporal.address }, 'worker started');
   await worker.run();
   log.info('worker drained');
