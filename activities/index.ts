@@ -15,6 +15,7 @@ import type { TemplateCache } from '../core/mail/template-cache';
 import { planChannels } from '../core/use-cases/channels';
 import type { ChannelCounts } from '../core/use-cases/channels';
 import { finishDelivery } from '../core/use-cases/deliveries';
+import { warnIfCodesShort } from '../core/use-cases/remediation-codes';
 import { renderLetterFile } from '../core/letters/batch';
 import { finishLetterBatch, openLetterBatch } from '../core/use-cases/letters';
 import { giveUpFilingEmail, sendFilingEmail } from '../core/use-cases/filings';
@@ -25,6 +26,8 @@ import { identifyAffectedCustomers, recordIncidentStatus } from '../core/use-cas
 import { applyDecision, draftNotice, recordApproval } from '../core/use-cases/notices';
 import type { AppliedDecision } from '../core/use-cases/notices';
 import { assess, handleEvent, reassessAfterNotice, schedule } from '../core/use-cases/obligations';
+import { amendmentNoticeState, applyAmendment, draftAmendmentNotice } from '../core/use-cases/amendments';
+import type { AmendmentNotice, AppliedAmendment } from '../core/use-cases/amendments';
 import { openPriorFilings } from '../core/use-cases/prior-filings';
 import { assessSubstituteNotice } from '../core/use-cases/substitute-texts';
 import { draftMissingPackets } from '../core/use-cases/packets';
@@ -192,6 +195,24 @@ function activitySteps(deps: ActivityDeps) {
       return reassessAfterNotice(deps, incidentId);
     },
 
+    /**
+     * Applies an amendment (core/use-cases/amendments.ts): re-identifies the incident's people as a
+     * diff and re-assesses, once per version. Counts only, and whether its workflow delivers.
+     */
+    async applyAmendment(input: { incidentId: string; version: number }): Promise<AppliedAmendment> {
+      return applyAmendment(deps, input);
+    },
+
+    /** Drafts the notice for an amendment's newly affected, once (approved as usual). */
+    async draftAmendmentNotice(input: { incidentId: string; version: number }): Promise<AmendmentNotice> {
+      return draftAmendmentNotice(deps, input);
+    },
+
+    /** Where the notice for an amendment's newly affected stands. */
+    async amendmentNoticeState(input: { incidentId: string; version: number }): Promise<AmendmentNotice> {
+      return amendmentNoticeState(deps, input);
+    },
+
     /** Read from config here, not in the workflow, so a deploy that changes it keeps replays stable. */
     async deliveryPlan(): Promise<{ shards: number; retryDelaysMs: number[] }> {
       return { shards: config.delivery.shards, retryDelaysMs: [...config.delivery.retryDelaysMs] };
@@ -274,6 +295,23 @@ function activitySteps(deps: ActivityDeps) {
       key: string;
     }): Promise<{ batchId: string; letters: number; files: number } | null> {
       return openLetterBatch(deps, input);
+    },
+
+    /**
+     * The low-pool warning for remediation codes, before delivery starts (core/use-cases/
+     * remediation-codes.ts `warnIfCodesShort`): a `codes_short` staff alert and an audit entry when
+     * the free codes cannot cover everyone whose notice must offer identity-theft protection, once
+     * per shortfall. Counts only. Call it when the notice is approved, before the delivery shards.
+     */
+    async checkRemediationCodes(input: {
+      incidentId: string;
+    }): Promise<{ warned: boolean; eligible: number; short: number }> {
+      const { status, warned } = await warnIfCodesShort(deps, input.incidentId);
+      return {
+        warned,
+        eligible: status.eligible.adults + status.eligible.minors,
+        short: status.short.adults + status.short.minors,
+      };
     },
 
     /**

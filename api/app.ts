@@ -30,7 +30,10 @@ import { substituteNoticeRoutes } from './routes/substitute-notice';
 import { determinationRoutes } from './routes/determinations';
 import { filingRoutes } from './routes/filings';
 import { packetRoutes } from './routes/packets';
+import { remediationCodeRoutes } from './routes/remediation-codes';
 import { priorFilingRoutes } from './routes/prior-filings';
+import { retentionRoutes } from './routes/retention';
+import { amendmentRoutes } from './routes/amendments';
 import type { App, AppDeps } from './types';
 
 // Tests and main.ts name these with the app; they are defined apart from it (see types.ts).
@@ -127,6 +130,9 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(filingRoutes, deps);
   await app.register(packetRoutes, { ...deps, templates });
   await app.register(priorFilingRoutes, deps);
+  await app.register(retentionRoutes, deps);
+  await app.register(amendmentRoutes, { ...deps, templates });
+  await app.register(remediationCodeRoutes, deps);
   await app.register(consoleRoutes, deps);
   return app;
 }

@@ -14,7 +14,7 @@ import type { Logger } from '../core/logger';
 import type { Pool } from '../core/db/pool';
 import type { WorkflowTampering } from '../core/db/workflow-tampering';
 import { dataConverter } from '../core/data-converter';
-import { incidentWorkflowId, letterBatchWorkflowId } from '../core/domain/ids';
+import { amendmentWorkflowId, incidentWorkflowId, letterBatchWorkflowId } from '../core/domain/ids';
 import { filingEmailWorkflowId } from '../core/domain/filings';
 import { questionAnswerWorkflowId } from '../core/domain/questions';
 import { ConflictError, ForbiddenError, ValidationError } from '../core/errors';
@@ -22,6 +22,7 @@ import { temporalConnectionOptions } from '../core/temporal-connection';
 import { recordDecision } from '../core/use-cases/notices';
 import type { DecisionInput } from '../core/use-cases/notices';
 import type { Actor } from '../core/use-cases/types';
+import type { amendmentWorkflow } from '../workflows/amendment';
 import type { incidentWorkflow } from '../workflows/incident';
 import type { letterBatchWorkflow } from '../workflows/letters';
 import type { filingEmailWorkflow } from '../workflows/filing-email';
@@ -29,6 +30,7 @@ import type { questionAnswerWorkflow } from '../workflows/question-answer';
 import {
   REFUSAL,
   approvalUpdate,
+  amendmentNoticeDecidedSignal,
   incidentWithdrawnSignal,
   obligationsChangedSignal,
   reviseNoticeUpdate,
@@ -76,6 +78,44 @@ export async function startIncidentWorkflow(
   } catch (err) {
     if (err instanceof WorkflowExecutionAlreadyStartedError) return;
     throw err;
+  }
+}
+
+/**
+ * Starts (or finds) an amendment's workflow (workflows/amendment.ts) under its version's business
+ * id: starting it twice finds the running one; a finished one stays finished (its version applied).
+ */
+export async function startAmendmentWorkflow(
+  deps: TemporalDeps,
+  amendment: { incidentId: string; version: number },
+): Promise<void> {
+  try {
+    await deps.temporal.workflow.start<typeof amendmentWorkflow>('amendmentWorkflow', {
+      workflowId: amendmentWorkflowId(amendment.incidentId, amendment.version),
+      taskQueue: deps.config.temporal.taskQueue,
+      args: [{ incidentId: amendment.incidentId, version: amendment.version }],
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+    });
+  } catch (err) {
+    if (err instanceof WorkflowExecutionAlreadyStartedError) return;
+    throw err;
+  }
+}
+
+/** Tells an amendment's workflow a decision or revision on its notice was recorded; logged on failure. */
+export async function signalAmendmentNoticeDecided(
+  temporal: Client,
+  amendment: { incidentId: string; version: number },
+  log: Pick<Logger, 'error'>,
+): Promise<void> {
+  try {
+    await temporal.workflow
+      .getHandle(amendmentWorkflowId(amendment.incidentId, amendment.version))
+      .signal(amendmentNoticeDecidedSignal);
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return;
+    log.error({ err, ...amendment }, 'amendment notice decided, but its workflow could not be told');
   }
 }
 

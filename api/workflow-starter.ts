@@ -1,11 +1,12 @@
 import type { Logger } from '../core/logger';
+import { listUnappliedAmendments } from '../core/use-cases/amendments';
 import { listUnstartedIncidents, recordWorkflowStarted } from '../core/use-cases/incidents';
-import { startIncidentWorkflow } from './temporal-client';
+import { startAmendmentWorkflow, startIncidentWorkflow } from './temporal-client';
 import type { AppDeps } from './types';
 
 /**
  * Starts the workflows that could not be started when their incident was opened (Temporal was
- * unreachable: the API answered 503 but kept the incident). Every API replica runs one; starting a
+ * unreachable: the API answered 503 but kept the incident), and those of amendments left unapplied. Every API replica runs one; starting a
  * workflow is idempotent under its business id, so two replicas racing do no harm. An incident is
  * left alone for `graceSeconds` after it is opened, so the opening request itself starts it.
  */
@@ -26,6 +27,17 @@ export function startWorkflowStarter(
       } catch (err) {
         log.error({ err, incidentId: incident.id }, 'incident workflow still cannot be started');
         break; // Temporal is still away: try the rest next time.
+      }
+    }
+    // Amendments whose workflow could not be started when recorded (or has not applied them yet):
+    // starting one that runs already finds it, one that finished stays finished.
+    for (const amendment of await listUnappliedAmendments(deps, options.graceSeconds)) {
+      try {
+        await startAmendmentWorkflow(deps, amendment);
+        started++;
+      } catch (err) {
+        log.error({ err, ...amendment }, 'amendment workflow still cannot be started');
+        break;
       }
     }
     return started;

@@ -282,7 +282,7 @@ function letterBatch(incidentId: string, key: string) {
   });
 }
 
-interface DeadlineWatch {
+export interface DeadlineWatch {
   incidentId: string;
   scheduleVersion: () => number;
   noticeApproved: () => boolean;
@@ -295,7 +295,7 @@ interface DeadlineWatch {
  * lets an activity act on it against the current state. The schedule is reloaded whenever the
  * obligations change; it ends when no unresolved obligation has an event left and delivery is done.
  */
-async function watchDeadlines(watch: DeadlineWatch): Promise<void> {
+export async function watchDeadlines(watch: DeadlineWatch): Promise<void> {
   const handled = new Set<string>();
   let loadedVersion = -1;
   let events: Awaited<ReturnType<Activities['deadlineSchedule']>> = [];

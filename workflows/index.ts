@@ -4,4 +4,6 @@ export { deliveryShardWorkflow } from './delivery';
 export { letterBatchWorkflow } from './letters';
 export { filingEmailWorkflow } from './filing-email';
 export { questionAnswerWorkflow } from './question-answer';
+export { retentionSweepWorkflow } from './retention';
 export { mailingShardWorkflow, mailingWorkflow } from './mailing';
+export { amendmentWorkflow } from './amendment';

@@ -56,6 +56,12 @@ export const obligationsChangedSignal = defineSignal('obligationsChanged');
  */
 export const incidentWithdrawnSignal = defineSignal('incidentWithdrawn');
 
+/**
+ * A decision (or a revision) on the notice for an amendment's newly affected was recorded
+ * (core/use-cases/amendments.ts): its workflow looks at the notice again.
+ */
+export const amendmentNoticeDecidedSignal = defineSignal('amendmentNoticeDecided');
+
 export interface IncidentProgress {
   status: IncidentStatus;
   noticeId: string | null;

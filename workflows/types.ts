@@ -91,3 +91,21 @@ export interface MailingShardWorkflowInput {
   /** Waits before each retry pass, in milliseconds. */
   retryDelaysMs: number[];
 }
+
+/** One amendment of an incident (`amendmentWorkflow`): the version it applies. */
+export interface AmendmentWorkflowInput {
+  incidentId: string;
+  version: number;
+}
+
+/** What an amendment changed and sent: counts only. */
+export interface AmendmentOutcome {
+  version: number;
+  added: number;
+  grown: number;
+  removed: number;
+  /** Newly affected people sent the notice by this amendment's workflow (0 when the incident's own delivery does). */
+  notified: number;
+  /** People whose exposure grew who were sent the supplement. */
+  supplemented: number;
+}

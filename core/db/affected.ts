@@ -263,7 +263,8 @@ export async function groupsByJurisdiction(db: Queryable, incidentId: string): P
      CROSS JOIN LATERAL unnest(CASE WHEN a.merged_into IS NULL THEN a.categories ELSE (
          SELECT r.categories FROM affected_customers r
          WHERE r.incident_id = a.incident_id AND r.customer_id = a.merged_into) END) AS cat
-     WHERE a.incident_id = $1
+     -- Records an amendment found no longer affected are not counted (core/db/reidentify.ts).
+     WHERE a.incident_id = $1 AND a.removed_in_version IS NULL
      GROUP BY a.jurisdiction ORDER BY a.jurisdiction`,
     [incidentId],
   );
@@ -298,7 +299,8 @@ export async function personGroups(db: Queryable, incidentId: string): Promise<P
        SELECT r.categories, r.notice_jurisdictions FROM affected_customers r
        WHERE a.merged_into IS NOT NULL AND r.incident_id = a.incident_id AND r.customer_id = a.merged_into
      ) r ON true
-     WHERE a.incident_id = $1
+     -- Records an amendment found no longer affected are not counted (core/db/reidentify.ts).
+     WHERE a.incident_id = $1 AND a.removed_in_version IS NULL
      GROUP BY a.jurisdiction, 3, 4
      ORDER BY a.jurisdiction, 3, 4`,
     [incidentId],

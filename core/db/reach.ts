@@ -183,7 +183,8 @@ export async function reachGroups(db: Queryable, incidentId: string): Promise<Re
        SELECT r.categories, r.status, r.channel, r.notice_jurisdictions FROM affected_customers r
        WHERE a.merged_into IS NOT NULL AND r.incident_id = a.incident_id AND r.customer_id = a.merged_into
      ) r ON true
-     WHERE a.incident_id = $1
+     -- Records an amendment found no longer affected are not counted (core/db/reidentify.ts).
+     WHERE a.incident_id = $1 AND a.removed_in_version IS NULL
      GROUP BY 1, 2, 3, 4, 5, 6`,
     [incidentId],
   );

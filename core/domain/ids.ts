@@ -22,3 +22,7 @@ export function noticeMessageId(incidentId: string, customerId: number, senderDo
  */
 export const letterBatchWorkflowId = (incidentId: string, key: string) =>
   `incident-${incidentId}-letters-${key}`;
+
+/** Workflow id of an incident's amendment (`amendmentWorkflow`): one per version. */
+export const amendmentWorkflowId = (incidentId: string, version: number) =>
+  `incident-${incidentId}-amendment-${version}`;

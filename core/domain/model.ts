@@ -66,7 +66,18 @@ export type BounceOutcome = (typeof BOUNCE_OUTCOMES)[number];
  * hand; `merged`: another record of the same person (same person key, or same email address and
  * name) receives the one notice for both, see core/db/affected.ts.
  */
-export const AFFECTED_STATUSES = ['pending', 'notified', 'undeliverable', 'manual', 'merged'] as const;
+/**
+ * A person's record in an incident. `not_affected`: an amendment found them no longer affected
+ * before they were told (core/db/reidentify.ts): never sent a notice, not counted.
+ */
+export const AFFECTED_STATUSES = [
+  'pending',
+  'notified',
+  'undeliverable',
+  'manual',
+  'merged',
+  'not_affected',
+] as const;
 export type AffectedStatus = (typeof AFFECTED_STATUSES)[number];
 
 // Defined with the rest of a person's contact vocabulary; named here too for the modules that import it from here.

@@ -49,6 +49,9 @@ const ACCESS: Record<string, readonly Role[] | 'public' | 'webhook secret'> = {
   // A correction of a frozen recipient: its own audited action.
   'PATCH /api/incidents/:id/affected/:customerId/recipient': ['compliance'],
   'POST /api/incidents/:id/dossier': ['compliance', 'admin'],
+  // Retention after closure: what is due and what was purged, and purging now; admins only.
+  'GET /api/retention': ['admin'],
+  'POST /api/retention/:id/purge': ['admin'],
   // Letter batches: counts for those who run the incident; the files (names and addresses) and the
   // mail house's answers for officers and compliance only.
   'GET /api/incidents/:id/letters': ['officer', 'compliance', 'admin'],
@@ -73,6 +76,10 @@ const ACCESS: Record<string, readonly Role[] | 'public' | 'webhook secret'> = {
   'POST /api/incidents/:id/determinations/:determinationId/decision': ['compliance'],
   'POST /api/incidents/:id/determinations/:determinationId/withdrawal': ['compliance'],
   'GET /api/incidents/:id/prior-filings': STAFF,
+  // Remediation codes: imported and followed up by those who run the incident; the figures for staff.
+  'POST /api/incidents/:id/remediation-codes': ['officer', 'compliance'],
+  'GET /api/incidents/:id/remediation-codes': ['officer', 'compliance', 'admin'],
+  'GET /api/incidents/:id/remediation-codes/without': ['officer', 'compliance'],
   // Filings with their proof: sent or recorded by compliance; the receipts for those who run the incident.
   // Filing packets (core/use-cases/packets.ts): read by all staff; written by those who run the
   // incident; decided by compliance (four eyes, in the use case).
@@ -87,7 +94,12 @@ const ACCESS: Record<string, readonly Role[] | 'public' | 'webhook secret'> = {
   'POST /api/incidents/:id/packets/:packetId/filing': ['compliance'],
   'GET /api/incidents/:id/filings': STAFF,
   'GET /api/incidents/:id/filings/:filingId/receipt': ['compliance', 'officer'],
+  'GET /api/incidents/:id/filings/:filingId/message': ['compliance', 'officer'],
   'POST /api/incidents/:id/obligations/:obligationId/prior-filing-override': ['compliance'],
+  'GET /api/incidents/:id/amendments': STAFF,
+  'POST /api/incidents/:id/amendments': ['officer', 'compliance'],
+  'POST /api/incidents/:id/amendments/:version/decision': ['compliance'],
+  'PUT /api/incidents/:id/amendments/:version/notice': ['officer', 'compliance'],
   // Substitute notice: read by staff; reviews and revised texts by those who run the incident;
   // decisions on the texts and what was done (media, toll-free line) by compliance.
   'GET /api/incidents/:id/substitute-notices': STAFF,

@@ -47,6 +47,7 @@ export const AFFECTED_STATUS_LABELS = {
   undeliverable: 'Undeliverable',
   manual: 'By hand',
   merged: 'Merged with another record',
+  not_affected: 'No longer affected (amendment)',
 };
 
 /**
@@ -60,6 +61,7 @@ export const CASE_STATUS_LABELS = {
   undeliverable: 'Undeliverable',
   manual: 'Handled by hand',
   merged: 'Merged with another record',
+  not_affected: 'No longer affected: no notice',
 };
 
 /** An email's delivery; the lookup writes it in a sentence ("sent to …"), lower-cased there. */
@@ -290,6 +292,8 @@ export const ACTION_LABELS = {
   status_changed: 'Status changed',
   delivery_finished: 'Delivery finished',
   delivery_forecast_late: 'Delivery forecast late',
+  remediation_codes_imported: 'Remediation codes imported',
+  remediation_codes_short: 'Remediation codes short: staff warned',
   individuals_obligations_met: 'Notice to individuals met (everyone reached or covered)',
   individuals_obligations_reopened: 'Notice to individuals re-opened: someone turned out unreached',
   notice_channels_planned: 'Notice channels planned (email, letter, substitute notice)',
@@ -343,6 +347,7 @@ export const ACTION_LABELS = {
     'Email bounced: person re-opened for a letter or substitute notice (one already without a channel stays so)',
   email_report_recorded: 'Report about a sent email recorded (no change)',
   dossier_exported: 'Evidence dossier exported',
+  incident_purged: 'Personal data purged: retention ended (counts and hashes kept)',
   letter_batch_opened: 'Letter batch opened for the mail house',
   letter_batch_ready: 'Letter batch ready for the mail house',
   letters_downloaded: 'Letter file downloaded (names and addresses)',
