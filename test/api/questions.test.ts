@@ -383,6 +383,16 @@ describe('questions on the customer page, answered by support', () => {
     expect(refused.body).toContain('>One more</textarea>');
   });
 
+  it('describes the support routes in the OpenAPI document (the page form stays out of it)', async () => {
+    const openapi = await world.system.app.inject({ method: 'GET', url: '/docs/json' });
+    expect(openapi.statusCode, openapi.body).toBe(200);
+    const paths = Object.keys(openapi.json().paths);
+    expect(paths).toEqual(
+      expect.arrayContaining(['/api/support/questions', '/api/support/questions/{id}/answer']),
+    );
+    expect(paths.some((p) => p.startsWith('/n/'))).toBe(false);
+  });
+
   it('validates the answer and names the field; an unknown question is a 404', async () => {
     const empty = await answer(questionId, { answer: '   ' });
     expect(empty.statusCode).toBe(400);
