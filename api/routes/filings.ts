@@ -1,4 +1,10 @@
-import { filingReceipt, listFilings, recordFiling, requestFilingEmail } from '../../core/use-cases/filings';
+import {
+  filingMessage,
+  filingReceipt,
+  listFilings,
+  recordFiling,
+  requestFilingEmail,
+} from '../../core/use-cases/filings';
 import { signalObligationsChanged, startFilingEmail } from '../temporal-client';
 import type { App, AppDeps } from '../types';
 import { STAFF, requireRole } from '../auth';
@@ -115,6 +121,35 @@ export async function filingRoutes(app: App, deps: AppDeps) {
         .header('x-content-sha256', receipt.sha256)
         .header('cache-control', 'no-store')
         .send(receipt.content as never);
+    },
+  );
+
+  app.get(
+    '/api/incidents/:id/filings/:filingId/message',
+    {
+      onRequest: requireRole('compliance', 'officer'),
+      schema: {
+        summary:
+          "Download a filing's email exactly as handed to the relay (message/rfc822; its SHA-256 in a header)",
+        params: FilingParams,
+        // 200: the message itself.
+        response: { 404: ErrorResponse },
+      },
+    },
+    async (request, reply) => {
+      const message = await filingMessage(
+        { pool },
+        {
+          incidentId: request.params.id,
+          filingId: request.params.filingId,
+        },
+      );
+      return reply
+        .type('message/rfc822')
+        .header('content-disposition', contentDisposition(`filing-${request.params.filingId}.eml`))
+        .header('x-content-sha256', message.sha256)
+        .header('cache-control', 'no-store')
+        .send(message.content as never);
     },
   );
 }

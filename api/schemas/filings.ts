@@ -44,7 +44,7 @@ export const Filing = z.object({
 });
 export const FilingList = z.object({ items: z.array(Filing) });
 
-/** Ask Forthright to send the approved packet to the authority's email address. */
+/** Ask Forthright to send the approved packet to the authority's email address (no body: not a resend). */
 export const SendPacketBody = z
   .strictObject({
     /**
@@ -53,7 +53,7 @@ export const SendPacketBody = z
      */
     resend: z.boolean().default(false),
   })
-  .default({ resend: false });
+  .nullable();
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 

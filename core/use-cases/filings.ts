@@ -438,3 +438,19 @@ export async function filingReceipt(
   if (!found) throw new NotFoundError(`No receipt for filing ${input.filingId}`);
   return found;
 }
+
+/**
+ * The email of one of the incident's filings exactly as it was handed to the relay (RFC 5322), with
+ * its SHA-256: the copy of what the authority was sent. Throws NotFoundError (no such filing, or
+ * never handed over).
+ */
+export async function filingMessage(
+  deps: { pool: Pool },
+  input: { incidentId: string; filingId: string },
+): Promise<{ content: Buffer; sha256: string; messageId: string }> {
+  const filing = await filings.get(deps.pool, input.filingId);
+  const content =
+    filing?.incidentId === input.incidentId ? await filings.message(deps.pool, filing.id) : null;
+  if (!filing || !content) throw new NotFoundError(`No message for filing ${input.filingId}`);
+  return { content, sha256: sha256Hex(content), messageId: filing.messageId ?? '' };
+}

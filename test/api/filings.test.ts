@@ -144,6 +144,18 @@ describe('filings API', () => {
     });
     expect((await regulatorOf(id, 'DE')).status).toBe('met');
     expect((await api('POST', url, system.tokens.compliance, body)).statusCode).toBe(409);
+    // Sending it by email now: refused (filed already), with or without a body.
+    const sendNow = await api(
+      'POST',
+      `/api/incidents/${id}/packets/${packetId}/send`,
+      system.tokens.compliance,
+    );
+    expect(sendNow.statusCode, sendNow.body).toBe(409);
+    // A recorded filing has no email to show.
+    expect(
+      (await api('GET', `/api/incidents/${id}/filings/${filing.id}/message`, system.tokens.compliance))
+        .statusCode,
+    ).toBe(404);
 
     const listed = (await api('GET', `/api/incidents/${id}/filings`, system.tokens.support)).json().items;
     expect(listed.map((f: { id: string }) => f.id)).toEqual([filing.id]);
@@ -211,6 +223,13 @@ describe('filings API', () => {
     expect(filing.relayResponse).toMatch(/^250/);
     const message = smtp.messages.find((m) => m.envelopeTo.includes(FR_AUTHORITY))!;
     expect(message.messageId).toBe(filing.messageId);
+    // The copy kept is the message the relay took, byte for byte as hashed.
+    const copy = await api('GET', `/api/incidents/${id}/filings/${filingId}/message`, system.tokens.officer);
+    expect(copy.statusCode, copy.body).toBe(200);
+    expect(copy.headers['content-type']).toBe('message/rfc822');
+    expect(createHash('sha256').update(copy.rawPayload).digest('hex')).toBe(filing.messageSha256);
+    expect(copy.headers['x-content-sha256']).toBe(filing.messageSha256);
+    expect(copy.rawPayload.toString()).toContain(`Message-ID: ${filing.messageId}`);
 
     // Asked again once sent: refused, and nothing more goes out.
     const again = await api('POST', send, system.tokens.compliance, { resend: true });
