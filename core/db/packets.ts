@@ -3,36 +3,16 @@ import type { Queryable } from './pool';
 /**
  * What a filing packet quotes of an incident's people, as counts only (core/use-cases/packets.ts):
  * no person's data reaches a packet. The packets themselves are notices (core/db/notices.ts,
- * audience `filing_packet`).
+ * audience `filing_packet`, told apart by `subject`).
  */
 
-export interface PacketCounts {
-  /** People affected: one per person after records of one person were merged. */
-  people: number;
-  /** Records concerned: every affected record, merged or not. */
+/** One jurisdiction's affected records and how their notices go out. */
+export interface JurisdictionCounts {
+  jurisdiction: string;
+  /** Affected records, merged or not. */
   records: number;
-}
-
-/**
- * The incident's people and records; with `jurisdictions`, the records there only (the people
- * stay the incident's: a packet quotes the statute's own count beside them).
- */
-export async function counts(
-  db: Queryable,
-  incidentId: string,
-  jurisdictions: readonly string[] | null = null,
-): Promise<PacketCounts> {
-  const { rows } = await db.query<PacketCounts>(
-    `SELECT count(*) FILTER (WHERE merged_into IS NULL)::int AS people,
-            count(*) FILTER (WHERE $2::text[] IS NULL OR jurisdiction = ANY($2))::int AS records
-     FROM affected_customers WHERE incident_id = $1`,
-    [incidentId, jurisdictions],
-  );
-  return rows[0] ?? { people: 0, records: 0 };
-}
-
-/** How the individuals' notices go out: planned channels, and what was actually sent or posted. */
-export interface NoticeDistribution {
+  /** People: one per person after records of one person were merged. */
+  people: number;
   /** People by planned channel ('email', 'letter', 'email_and_letter', 'none', 'unplanned'). */
   byChannel: Record<string, number>;
   /** People sent their notice directly: an email the relay accepted or a letter posted. */
@@ -40,46 +20,61 @@ export interface NoticeDistribution {
   emailsSent: number;
   firstEmailAt: Date | null;
   lettersPosted: number;
+  /** YYYY-MM-DD. */
   firstLetterOn: string | null;
 }
 
-/** The distribution among the people of `jurisdictions` (null: everyone affected). */
-export async function distribution(
-  db: Queryable,
-  incidentId: string,
-  jurisdictions: readonly string[] | null = null,
-): Promise<NoticeDistribution> {
-  const { rows } = await db.query<{
-    byChannel: Record<string, number> | null;
-    notifiedDirectly: number;
-    emailsSent: number;
-    firstEmailAt: Date | null;
-    lettersPosted: number;
-    firstLetterOn: string | null;
-  }>(
-    `WITH people AS (
-       SELECT customer_id, coalesce(channel, 'unplanned') AS channel FROM affected_customers
-       WHERE incident_id = $1 AND merged_into IS NULL AND ($2::text[] IS NULL OR jurisdiction = ANY($2))
-     ),
-     sent AS (
-       SELECT d.customer_id, d.sent_at FROM deliveries d JOIN people p USING (customer_id)
-       WHERE d.incident_id = $1 AND d.status = 'sent'
+/**
+ * Every jurisdiction's counts in one statement over the incident's records (the use case sums the
+ * jurisdictions a statute counts), so drafting every packet of a large incident reads its people
+ * once, not once per authority.
+ */
+export async function countsByJurisdiction(db: Queryable, incidentId: string): Promise<JurisdictionCounts[]> {
+  const { rows } = await db.query<Omit<JurisdictionCounts, 'byChannel'> & Record<`ch_${string}`, number>>(
+    `WITH sent AS (
+       SELECT customer_id, min(sent_at) AS sent_at FROM deliveries
+       WHERE incident_id = $1 AND status = 'sent' GROUP BY customer_id
      ),
      posted AS (
-       SELECT l.customer_id, l.posted_on FROM letters l JOIN people p USING (customer_id)
-       WHERE l.incident_id = $1 AND l.posted_on IS NOT NULL
+       SELECT customer_id, min(posted_on) AS posted_on FROM letters
+       WHERE incident_id = $1 AND posted_on IS NOT NULL GROUP BY customer_id
      )
-     SELECT
-       (SELECT jsonb_object_agg(channel, n) FROM (SELECT channel, count(*)::int AS n FROM people GROUP BY 1) c)
-         AS "byChannel",
-       (SELECT count(*)::int FROM (SELECT customer_id FROM sent UNION SELECT customer_id FROM posted) x)
-         AS "notifiedDirectly",
-       (SELECT count(*)::int FROM sent) AS "emailsSent",
-       (SELECT min(sent_at) FROM sent) AS "firstEmailAt",
-       (SELECT count(*)::int FROM posted) AS "lettersPosted",
-       (SELECT to_char(min(posted_on), 'YYYY-MM-DD') FROM posted) AS "firstLetterOn"`,
-    [incidentId, jurisdictions],
+     SELECT a.jurisdiction,
+       count(*)::int AS records,
+       count(*) FILTER (WHERE a.merged_into IS NULL)::int AS people,
+       count(*) FILTER (WHERE a.merged_into IS NULL AND a.channel = 'email')::int AS ch_email,
+       count(*) FILTER (WHERE a.merged_into IS NULL AND a.channel = 'letter')::int AS ch_letter,
+       count(*) FILTER (WHERE a.merged_into IS NULL AND a.channel = 'email_and_letter')::int AS ch_email_and_letter,
+       count(*) FILTER (WHERE a.merged_into IS NULL AND a.channel = 'none')::int AS ch_none,
+       count(*) FILTER (WHERE a.merged_into IS NULL AND a.channel IS NULL)::int AS ch_unplanned,
+       count(*) FILTER (WHERE s.customer_id IS NOT NULL OR p.customer_id IS NOT NULL)::int AS "notifiedDirectly",
+       count(s.customer_id)::int AS "emailsSent",
+       min(s.sent_at) AS "firstEmailAt",
+       count(p.customer_id)::int AS "lettersPosted",
+       to_char(min(p.posted_on), 'YYYY-MM-DD') AS "firstLetterOn"
+     FROM affected_customers a
+     LEFT JOIN sent s ON s.customer_id = a.customer_id
+     LEFT JOIN posted p ON p.customer_id = a.customer_id
+     WHERE a.incident_id = $1
+     GROUP BY a.jurisdiction ORDER BY a.jurisdiction`,
+    [incidentId],
   );
-  const row = rows[0]!;
-  return { ...row, byChannel: row.byChannel ?? {} };
+  return rows.map((r) => {
+    const byChannel: Record<string, number> = {};
+    for (const channel of ['email', 'letter', 'email_and_letter', 'none', 'unplanned']) {
+      const n = r[`ch_${channel}`] ?? 0;
+      if (n > 0) byChannel[channel] = n;
+    }
+    return {
+      jurisdiction: r.jurisdiction,
+      records: r.records,
+      people: r.people,
+      byChannel,
+      notifiedDirectly: r.notifiedDirectly,
+      emailsSent: r.emailsSent,
+      firstEmailAt: r.firstEmailAt,
+      lettersPosted: r.lettersPosted,
+      firstLetterOn: r.firstLetterOn,
+    };
+  });
 }

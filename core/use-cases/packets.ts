@@ -227,14 +227,74 @@ const WORDS: Record<
 };
 const wordsFor = (language: string) => WORDS[language] ?? WORDS.en!;
 
-/** What a packet's computed values are made from, read once per drafting. */
+/** What is read of an incident once, however many packets are drafted from it. */
+interface IncidentReads {
+  incident: Incident;
+  groups: affected.AffectedGroupRow[];
+  byJurisdiction: packetsDb.JurisdictionCounts[];
+  individualsNotice: Notice | null;
+  current: Obligation[];
+  decided: Determination[];
+  /** Rendered samples of the customers' notice, by jurisdiction and categories. */
+  samples: Map<string, Promise<string>>;
+}
+
+async function readIncident(db: Queryable, incident: Incident): Promise<IncidentReads> {
+  const [groups, byJurisdiction, individuals, current, decided] = await Promise.all([
+    affected.groupsByJurisdiction(db, incident.id),
+    packetsDb.countsByJurisdiction(db, incident.id),
+    notices.listForIncident(db, incident.id),
+    obligations.current(db, incident.id),
+    determinations.listForIncident(db, incident.id),
+  ]);
+  return {
+    incident,
+    groups,
+    byJurisdiction,
+    individualsNotice: individuals.find((n) => n.status === 'approved') ?? null,
+    current,
+    decided,
+    samples: new Map(),
+  };
+}
+
+/** Counts and the notices' distribution summed over the jurisdictions a statute counts (null: all). */
+type Sums = Omit<packetsDb.JurisdictionCounts, 'jurisdiction' | 'people'>;
+
+function sumOver(rows: readonly packetsDb.JurisdictionCounts[], where: readonly string[] | null): Sums {
+  const sums: Sums = {
+    records: 0,
+    byChannel: {},
+    notifiedDirectly: 0,
+    emailsSent: 0,
+    firstEmailAt: null,
+    lettersPosted: 0,
+    firstLetterOn: null,
+  };
+  for (const r of rows) {
+    if (where && !where.includes(r.jurisdiction)) continue;
+    sums.records += r.records;
+    sums.notifiedDirectly += r.notifiedDirectly;
+    sums.emailsSent += r.emailsSent;
+    sums.lettersPosted += r.lettersPosted;
+    for (const [channel, n] of Object.entries(r.byChannel))
+      sums.byChannel[channel] = (sums.byChannel[channel] ?? 0) + n;
+    if (r.firstEmailAt && (!sums.firstEmailAt || r.firstEmailAt < sums.firstEmailAt))
+      sums.firstEmailAt = r.firstEmailAt;
+    if (r.firstLetterOn && (!sums.firstLetterOn || r.firstLetterOn < sums.firstLetterOn))
+      sums.firstLetterOn = r.firstLetterOn;
+  }
+  return sums;
+}
+
+/** What a packet's computed values are made from. */
 interface DraftFacts {
   incident: Incident;
   obligation: Obligation;
   rule: Rule;
-  counts: packetsDb.PacketCounts;
+  counts: { people: number; records: number };
   categories: DataCategory[];
-  distribution: packetsDb.NoticeDistribution;
+  distribution: Sums;
   /** The approved individuals' notice, if any. */
   individualsNotice: Notice | null;
   /** Earliest due time of the individuals' obligations in the same jurisdiction (the planned notice). */
@@ -295,20 +355,12 @@ async function noticeSample(
 
 async function draftFacts(
   deps: Pick<PacketDeps, 'templates' | 'config'>,
-  db: Queryable,
-  incident: Incident,
+  reads: IncidentReads,
   obligation: Obligation,
 ): Promise<DraftFacts> {
+  const { incident, groups, current, decided, individualsNotice } = reads;
   const rule = ruleOf(obligation);
   const family = packetSpecFor(rule).family;
-  const [groups, individuals, current, decided] = await Promise.all([
-    affected.groupsByJurisdiction(db, incident.id),
-    notices.listForIncident(db, incident.id),
-    obligations.current(db, incident.id),
-    typeof rule.onlyWhen === 'object' || family === 'gdpr'
-      ? determinations.listForIncident(db, incident.id)
-      : [],
-  ]);
   // The lead supervisory authority (GDPR Art. 56) is told of every EU/EEA person, as its obligation
   // counts them (core/law assessObligations): its categories and records are theirs too.
   const leads =
@@ -326,39 +378,35 @@ async function draftFacts(
       : [];
   // Records and notices where the statute counts its people; everyone's where the rule is not known.
   const where = counted.length > 0 ? counted.map((g) => g.jurisdiction) : null;
-  const [counts, distribution] = await Promise.all([
-    packetsDb.counts(db, incident.id, where),
-    packetsDb.distribution(db, incident.id, where),
-  ]);
+  const distribution = sumOver(reads.byJurisdiction, where);
+  const people = reads.byJurisdiction.reduce((n, r) => n + r.people, 0);
   const wanted = typeof rule.onlyWhen === 'object' ? rule.onlyWhen.determination : null;
   const covers = (d: Determination) =>
     (d.ruleIds.length === 0 && d.jurisdictions.length === 0) ||
     d.jurisdictions.includes(obligation.jurisdiction) ||
     d.ruleIds.some((id) => rulesById.get(id)?.jurisdiction === obligation.jurisdiction);
-  const categories = [...new Set((counted.length > 0 ? counted : groups).flatMap((g) => g.categories))];
+  const categories = [
+    ...new Set((counted.length > 0 ? counted : groups).flatMap((g) => g.categories)),
+  ] as DataCategory[];
   const planned = current
     .filter((o) => o.audience === 'individuals' && o.dueAt && o.status !== 'not_required')
     .filter((o) => o.jurisdiction === obligation.jurisdiction || counted.length === 0)
     .map((o) => o.dueAt!.getTime());
-  const individualsNotice = individuals.find((n) => n.status === 'approved') ?? null;
+  // A pooled or incident-wide rule (HIPAA, SEC): the first counted jurisdiction's residents' notice.
+  const sampleOf = counted[0]?.jurisdiction ?? obligation.jurisdiction;
+  const sampleKey = `${sampleOf}:${categories.join(',')}`;
+  if (individualsNotice && !reads.samples.has(sampleKey)) {
+    reads.samples.set(sampleKey, noticeSample(deps, individualsNotice, incident, sampleOf, categories));
+  }
   return {
     incident,
     obligation,
     rule,
-    counts,
-    categories: categories as DataCategory[],
+    counts: { people, records: distribution.records },
+    categories,
     distribution,
     individualsNotice,
-    noticeSample: individualsNotice
-      ? await noticeSample(
-          deps,
-          individualsNotice,
-          incident,
-          // A pooled or incident-wide rule (HIPAA, SEC): the first counted jurisdiction's residents.
-          counted[0]?.jurisdiction ?? obligation.jurisdiction,
-          categories as DataCategory[],
-        )
-      : null,
+    noticeSample: individualsNotice ? await reads.samples.get(sampleKey)! : null,
     plannedNoticeAt: planned.length > 0 ? new Date(Math.min(...planned)) : null,
     determination:
       decided.filter((d) => d.status === 'approved' && d.kind === wanted && covers(d)).at(-1) ?? null,
@@ -498,9 +546,8 @@ function elementKey(key: string): PacketElementKey {
  */
 async function packetContent(
   deps: PacketDeps,
-  db: Queryable,
+  reads: IncidentReads,
   input: {
-    incident: Incident;
     obligation: Obligation;
     sequence: number;
     kind: PacketKind;
@@ -511,7 +558,7 @@ async function packetContent(
     templateVersion: string;
   },
 ): Promise<NoticeContent> {
-  const facts = await draftFacts(deps, db, input.incident, input.obligation);
+  const facts = await draftFacts(deps, reads, input.obligation);
   const spec = packetSpecFor(facts.rule);
   const set = await deps.templates.get(input.templateVersion);
   const language = set.languages('filing-packet').includes(spec.language) ? spec.language : 'en';
@@ -569,8 +616,8 @@ async function packetContent(
   };
   const { name, postalAddress, supportEmail, supportPhone, dpoContact } = deps.config.company;
   return {
-    title: `${packet.authority.name} — ${input.incident.title}`,
-    whatHappened: elements.find((e) => e.key === 'nature')?.value ?? input.incident.description,
+    title: `${packet.authority.name} — ${reads.incident.title}`,
+    whatHappened: elements.find((e) => e.key === 'nature')?.value ?? reads.incident.description,
     whatWeAreDoing: elements.find((e) => e.key === 'measures')?.value ?? DEFAULT_WHAT_WE_ARE_DOING,
     company: { name, postalAddress, supportEmail, supportPhone, dpoContact },
     packet,
@@ -637,14 +684,14 @@ export async function draftMissingPackets(
 ): Promise<{ drafted: number }> {
   const incident = await incidents.get(deps.pool, incidentId);
   if (!incident) throw new IncidentNotFoundError(incidentId);
-  const [current, existing] = await Promise.all([
-    obligations.current(deps.pool, incidentId),
+  const [reads, existing] = await Promise.all([
+    readIncident(deps.pool, incident),
     notices.listForIncident(deps.pool, incidentId, 'filing_packet'),
   ]);
   // Newest first within each subject: the first seen is the latest version.
   const latest = new Map<string, Notice>();
   for (const n of existing) if (!latest.has(n.subject)) latest.set(n.subject, n);
-  const open = current.filter(needsPacket);
+  const open = reads.current.filter(needsPacket);
   if (open.length === 0) return { drafted: 0 };
   const { version: templateVersion } = await deps.templates.snapshotCurrent();
   let drafted = 0;
@@ -655,8 +702,7 @@ export async function draftMissingPackets(
     // the customers' notice approved): drafted again, but a new version only when a value changed,
     // so a retry changes nothing. One a person revised or decided on stays as it is.
     if (before && !(before.status === 'pending_approval' && before.revisedBy === null)) continue;
-    const content = await packetContent(deps, deps.pool, {
-      incident,
+    const content = await packetContent(deps, reads, {
       obligation,
       sequence: 1,
       kind: 'filing',
@@ -691,7 +737,9 @@ export async function draftMissingPackets(
 function canonical(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) =>
     v && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Date)
-      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)))
+      ? Object.fromEntries(
+          Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)),
+        )
       : v,
   );
 }
@@ -750,8 +798,7 @@ export async function revisePacket(
   const incident = (await incidents.get(deps.pool, input.incidentId))!;
   const obligation = await obligationOfPacket(deps.pool, packet);
   const { version: templateVersion } = await deps.templates.snapshotCurrent();
-  const content = await packetContent(deps, deps.pool, {
-    incident,
+  const content = await packetContent(deps, await readIncident(deps.pool, incident), {
     obligation,
     sequence: key.sequence,
     kind: latest.content.packet?.kind ?? 'filing',
@@ -857,8 +904,7 @@ export async function draftSupplement(
   const given: Partial<Record<PacketElementKey, string>> = { supplement_reason: input.reason };
   for (const [k, v] of Object.entries(input.elements ?? {})) given[elementKey(k)] = v;
   const { version: templateVersion } = await deps.templates.snapshotCurrent();
-  const content = await packetContent(deps, deps.pool, {
-    incident,
+  const content = await packetContent(deps, await readIncident(deps.pool, incident), {
     obligation,
     sequence,
     kind: 'supplement',
