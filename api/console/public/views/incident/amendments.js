@@ -306,7 +306,7 @@ export function amendmentsSection(incidentId, user) {
           status,
           notice(
             'success',
-            result?.status === 'awaiting_quorum'
+            result?.outcome === 'awaiting_quorum' || result?.status === 'awaiting_quorum'
               ? 'Your approval is recorded: a second compliance approver is needed.'
               : decision === 'approve'
                 ? 'Notice approved: the newly affected are notified.'

@@ -20,6 +20,12 @@ const MAX_FILE_BYTES = 64 * 1024 * 1024;
 const byAge = (n) =>
   n.minors ? `${count(n.adults)} adults, ${count(n.minors)} minors` : `${count(n.adults)}`;
 
+/** 'Imported 1 code in 1 pool.' */
+function imported(pools) {
+  const codes = pools.reduce((n, p) => n + p.codes, 0);
+  return `Imported ${count(codes)} ${codes === 1 ? 'code' : 'codes'} in ${pools.length} ${pools.length === 1 ? 'pool' : 'pools'}.`;
+}
+
 /** Who may see and import codes: officers and compliance (CODE_ROLES). */
 const mayHandle = (user) => ['officer', 'compliance'].includes(user.role);
 
@@ -179,7 +185,7 @@ export function codesSection(incidentId, user) {
   /** Eligible people without a code (ids and reference codes only), 100 at a time. */
   const showWithout = async (after = 0) => {
     try {
-      const answer = await api(`${path}/without-code?after=${after}&limit=100`);
+      const answer = await api(`${path}/without?after=${after}&limit=100`);
       const items = answer.items ?? [];
       replace(
         without,
@@ -284,9 +290,7 @@ export function codesSection(incidentId, user) {
             status,
             notice(
               'success',
-              result?.alreadyImported
-                ? 'This file was imported before: nothing changed.'
-                : `Imported ${count(pools.reduce((n, p) => n + p.codes, 0))} codes in ${pools.length} ${pools.length === 1 ? 'pool' : 'pools'}.`,
+              result?.alreadyImported ? 'This file was imported before: nothing changed.' : imported(pools),
             ),
           );
           await load(true);

@@ -142,6 +142,8 @@ export async function render(main, { user, params: [id] }) {
   const hideWhenWithdrawn = (withdrawn) => {
     obligationTools.hidden = withdrawn;
     obligationPanel.hidden = withdrawn;
+    // The sections' own actions that no longer apply (console.css: .incident--withdrawn).
+    main.classList.toggle('incident--withdrawn', withdrawn);
   };
 
   /** Fetches everything and redraws; `known` is an incident just fetched (the first one), not fetched again. */
@@ -212,5 +214,6 @@ export async function render(main, { user, params: [id] }) {
   return () => {
     stopped = true;
     clearTimeout(timer);
+    main.classList.remove('incident--withdrawn');
   };
 }

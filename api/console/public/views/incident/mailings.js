@@ -245,7 +245,7 @@ export function mailingsSection(incidentId, user) {
           status,
           notice(
             'success',
-            result?.status === 'awaiting_quorum'
+            result?.outcome === 'awaiting_quorum' || result?.status === 'awaiting_quorum'
               ? 'Your approval is recorded: a second compliance approver is needed.'
               : decision === 'approve'
                 ? 'Text approved: its mailing goes out.'

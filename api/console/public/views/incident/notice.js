@@ -44,7 +44,8 @@ export function renderNotices(body, incident, notices, user, reload) {
       ),
     );
   const actions = [];
-  if (latest.status === 'pending_approval' && can.decide(user)) {
+  // A withdrawn incident's pending notice is never sent: nothing to review.
+  if (latest.status === 'pending_approval' && can.decide(user) && incident.status !== 'withdrawn') {
     actions.push(
       h('p', {}, h('a', { class: 'button', href: '#/approvals' }, 'Review it in the approval queue')),
     );
