@@ -359,6 +359,46 @@ describe('questions on the customer page, answered by support', () => {
     expect(sent.text).toContain('the late Harold Hale');
   });
 
+  it("answers in the language of the person's page", async () => {
+    const mail = world.messageTo(PEOPLE.bruno, world.incidents.crmAndBilling);
+    const token = pageTokenIn(mail);
+    const formToken = formTokenIn((await get(`/n/${token}`)).body);
+    expect(
+      (
+        await post(token, [
+          ['question', 'Muss ich etwas tun?'],
+          ['form_token', formToken],
+        ])
+      ).statusCode,
+    ).toBe(303);
+    const [q] = (await lookup(referenceIn(mail))).json().items[0].questions;
+    expect((await answer(q.id, { answer: 'Nein, nichts.' })).statusCode).toBe(202);
+    const mine = (m: { messageId: string }) => m.messageId.includes(`answer.${q.id}@`);
+    await eventually(async () => world.smtp.messages.filter(mine).length === 1, 60_000);
+    const sent = world.smtp.messages.find(mine)!;
+    expect(sent.envelopeTo).toEqual([PEOPLE.bruno]);
+    expect(sent.subject).toBe(`Unsere Antwort auf Ihre Frage – Referenz ${referenceIn(mail)}`);
+    expect(sent.text).toContain('Guten Tag Bruno Becker');
+    expect(sent.text).toContain('Nein, nichts.');
+  });
+
+  it('limits the posts one page may make in a window, refused ones included', async () => {
+    // Ruth's page posted one question above: nine more refused ones fill its ten, the next is a 429.
+    const token = pageTokenIn(world.messageTo(PEOPLE.ruth, world.incidents.crmAndBilling));
+    const codes: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      codes.push(
+        (
+          await post(token, [
+            ['question', `Try ${i}`],
+            ['form_token', 'wrong'],
+          ])
+        ).statusCode,
+      );
+    }
+    expect(codes).toEqual([...Array<number>(9).fill(400), 429]);
+  });
+
   it(`refuses more than ${MAX_WAITING_QUESTIONS} questions waiting on one case`, async () => {
     const mail = world.messageTo(PEOPLE.alice, world.incidents.billingOnly);
     const token = pageTokenIn(mail);
