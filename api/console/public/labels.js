@@ -347,7 +347,6 @@ export const ACTION_LABELS = {
     'Email bounced: person re-opened for a letter or substitute notice (one already without a channel stays so)',
   email_report_recorded: 'Report about a sent email recorded (no change)',
   dossier_exported: 'Evidence dossier exported',
-  incident_purged: 'Personal data purged: retention ended (counts and hashes kept)',
   letter_batch_opened: 'Letter batch opened for the mail house',
   letter_batch_ready: 'Letter batch ready for the mail house',
   letters_downloaded: 'Letter file downloaded (names and addresses)',
