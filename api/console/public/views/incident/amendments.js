@@ -657,6 +657,8 @@ export function amendmentsSection(incidentId, user) {
     busy: () =>
       items.some((v) => !v.appliedAt) ||
       notices.some((n) => n.status === 'pending_approval' && items.some((v) => v.noticeId)),
+    /** The amendments as last fetched, newest first. */
+    items: () => items,
     /** The incident as the page last fetched it; the amendments are fetched again. */
     async update(current) {
       incident = current;

@@ -172,6 +172,7 @@ export async function render(main, { user, params: [id] }) {
       mailings?.update(withdrawal.isWithdrawn()),
       codes?.update(withdrawal.isWithdrawn()),
     ]);
+    mailings?.setAmendments(amendments?.items());
     // Who is affected changes only as the status moves (identification), so this is not polled.
     if (statusChanged) renderUnplaced(unplacedStatus, await ifFound(api(`/api/incidents/${id}/unplaced`)));
     if (notices) {

@@ -53,6 +53,9 @@ export function mailingsSection(incidentId, user) {
   let available = true;
   let followUps = [];
   let mailings = [];
+  /** Applied amendments that found people whose exposure grew: each waits for its supplement's text. */
+  let grownBy = [];
+  const wanting = h('div', { id: 'supplements-wanted' });
   const mayWrite = can.reviseNotice(user);
 
   const load = async (force = false) => {
@@ -74,6 +77,39 @@ export function mailingsSection(incidentId, user) {
     signature = next;
     drawTexts();
     drawMailings();
+    drawWanting();
+  };
+
+  /** An amendment's supplement (key `amendment-<version>`) with no text yet: its mailing waits for one. */
+  const drawWanting = () => {
+    const written = new Set(followUps.map((n) => `${subjectOf(n).kind}:${subjectOf(n).key}`));
+    const missing = grownBy.filter((v) => !written.has(`supplement:amendment-${v.version}`));
+    if (!missing.length || withdrawn || !available) return replace(wanting);
+    replace(
+      wanting,
+      missing.map((v) =>
+        notice(
+          'warning',
+          h('strong', {}, `Amendment ${v.version}: `),
+          `${count(v.grown)} ${v.grown === 1 ? 'person' : 'people'} already told now have more exposed than their notice said. `,
+          'Their supplement says what changed; it is sent once its text is written and approved.',
+          mayWrite
+            ? [
+                ' ',
+                h(
+                  'button',
+                  {
+                    type: 'button',
+                    class: 'button button--small',
+                    onclick: () => openForm({ kind: 'supplement', key: `amendment-${v.version}`, text: '' }),
+                  },
+                  `Write the supplement for amendment ${v.version}…`,
+                ),
+              ]
+            : null,
+        ),
+      ),
+    );
   };
 
   /** The newest version of each text (kind and key), newest first. */
@@ -268,7 +304,15 @@ export function mailingsSection(incidentId, user) {
         novalidate: true,
         'aria-labelledby': `${PREFIX}-title`,
       },
-      h('h3', { id: `${PREFIX}-title` }, given.key ? 'Revise the text' : 'Write an update or supplement'),
+      h(
+        'h3',
+        { id: `${PREFIX}-title` },
+        given.text
+          ? 'Revise the text'
+          : given.kind === 'supplement'
+            ? `Write the supplement (${given.key})`
+            : 'Write an update to everyone notified',
+      ),
       h(
         'p',
         { class: 'hint' },
@@ -279,7 +323,8 @@ export function mailingsSection(incidentId, user) {
         prefix: PREFIX,
         label: 'Kind',
         type: 'select',
-        options: ['update', 'supplement', 'reminder'].map((k) => ({
+        // A new text is an update; a supplement's or reminder's is written for the mailing waiting on it.
+        options: [given.kind ?? 'update'].map((k) => ({
           value: k,
           label: label(MAILING_KIND_LABELS, k),
         })),
@@ -369,7 +414,7 @@ export function mailingsSection(incidentId, user) {
             : h(
                 'button',
                 { type: 'button', class: 'button', id: 'follow-up-open', onclick: () => openForm() },
-                'Write an update or supplement…',
+                'Write an update…',
               ),
     );
   };
@@ -383,6 +428,7 @@ export function mailingsSection(incidentId, user) {
       { class: 'muted' },
       'Supplements, reminders and updates after the first notice: each text approved by a second person, each person sent it once.',
     ),
+    wanting,
     tools,
     status,
     panel,
@@ -398,6 +444,13 @@ export function mailingsSection(incidentId, user) {
     busy: () =>
       mailings.some((m) => m.status === 'sending') ||
       latestTexts().some((n) => n.status === 'pending_approval'),
+    /** The incident's amendments (newest first), for the supplements they wait on. */
+    setAmendments(items) {
+      const next = (items ?? []).filter((v) => v.appliedAt && (v.grown ?? 0) > 0);
+      if (JSON.stringify(next) === JSON.stringify(grownBy)) return;
+      grownBy = next;
+      drawWanting();
+    },
     async update(isWithdrawn) {
       withdrawn = Boolean(isWithdrawn);
       await load(false);
