@@ -56,6 +56,8 @@ export const SendPacketBody = z
   .nullable();
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+/** The size of what a base64 text decodes to, without decoding it. */
+const decodedBytes = (s: string) => (s.length / 4) * 3 - (s.endsWith('==') ? 2 : s.endsWith('=') ? 1 : 0);
 
 /** The authority's receipt, uploaded with the filing: stored as given, with its SHA-256. */
 export const ReceiptUpload = z.strictObject({
@@ -77,7 +79,8 @@ export const ReceiptUpload = z.strictObject({
     .string()
     .min(1, 'the receipt is empty')
     .max(Math.ceil(RECEIPT_MAX_BYTES / 3) * 4, 'the receipt is larger than 10 MiB')
-    .refine((s) => s.length % 4 === 0 && BASE64.test(s), 'must be base64'),
+    .refine((s) => s.length % 4 === 0 && BASE64.test(s), 'must be base64')
+    .refine((s) => decodedBytes(s) <= RECEIPT_MAX_BYTES, 'the receipt is larger than 10 MiB'),
 });
 
 /** A filing made by a person through the authority's portal, by post, fax or otherwise. */

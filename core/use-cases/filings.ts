@@ -244,7 +244,7 @@ export async function requestFilingEmail(
     }
     const id = existing?.id ?? randomUUID();
     const domain = addressOf(deps.config.mail.from).split('@')[1] ?? 'localhost';
-    await filings.claimEmail(tx, {
+    const claimed = await filings.claimEmail(tx, {
       ...key,
       id,
       packetId: packet.id,
@@ -254,6 +254,11 @@ export async function requestFilingEmail(
       recordedBy: actor.id,
     });
     const filing = (await filings.lockByKey(tx, key))!;
+    // A concurrent request claimed it first: that one is the request (and its audit entry).
+    if (!claimed) {
+      if (filing.status === 'sending') return filing;
+      throw new ConflictError(alreadyMessage(filing));
+    }
     await audit.append(tx, {
       incidentId: input.incidentId,
       actor: actor.id,

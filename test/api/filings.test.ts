@@ -120,6 +120,12 @@ describe('filings API', () => {
     });
     expect(garbled.statusCode).toBe(400);
     expect(garbled.json().field).toBe('receipt.base64');
+    const tooLarge = await api('POST', url, system.tokens.compliance, {
+      ...body,
+      receipt: { ...body.receipt, base64: Buffer.alloc(10 * 1024 * 1024 + 1).toString('base64') },
+    });
+    expect(tooLarge.statusCode).toBe(400);
+    expect(tooLarge.json().field).toBe('receipt.base64');
     const byEmail = await api('POST', url, system.tokens.compliance, { ...body, channel: 'email' });
     expect(byEmail.statusCode).toBe(400);
     expect(byEmail.json().field).toBe('channel');
