@@ -18,6 +18,7 @@ const Counts = z.object({
   mailingDeliveries: z.number().int(),
   mailingListMembers: z.number().int(),
   explicitListEntries: z.number().int(),
+  amendmentLists: z.number().int(),
   auditKeyDestroyed: z.boolean(),
 });
 

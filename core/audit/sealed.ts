@@ -41,9 +41,11 @@ export function open(key: Buffer, incidentId: string, sealed: string): Record<st
 }
 
 /**
- * An entry's detail as a reader sees it: the sealed values opened and merged in (they take
- * precedence over the unsealed placeholders of the same name), or, once the key is destroyed,
- * `personalDataErased: true` in their place. A detail without sealed values is returned as it is.
+ * An entry's detail as a reader sees it: the sealed values opened and merged in, or, once the key
+ * is destroyed, `personalDataErased: true` in their place. A detail without sealed values is
+ * returned as it is. The merge goes into objects (sealed `{ before: { email } }` joins an unsealed
+ * `{ before: { systems } }`); anything else sealed (a list, a string) replaces the unsealed value of
+ * that name, so a placeholder (a list of the fields that changed) gives way to the full values.
  */
 export function reveal(
   detail: Record<string, unknown>,
@@ -54,5 +56,17 @@ export function reveal(
   if (typeof sealed !== 'string' || incidentId === null) return detail;
   const { [SEALED_FIELD]: _, ...rest } = detail;
   if (key === null) return { ...rest, [ERASED_FIELD]: true };
-  return { ...rest, ...open(key, incidentId, sealed) };
+  return merge(rest, open(key, incidentId, sealed));
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function merge(into: Record<string, unknown>, from: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...into };
+  for (const [k, v] of Object.entries(from)) {
+    const current = out[k];
+    out[k] = isObject(current) && isObject(v) ? merge(current, v) : v;
+  }
+  return out;
 }

@@ -47,6 +47,8 @@ export interface ErasedCounts {
   mailingDeliveries: number;
   mailingListMembers: number;
   explicitListEntries: number;
+  /** Amendments (incident_versions) whose before or after named customers by external id. */
+  amendmentLists: number;
   auditKeyDestroyed: boolean;
 }
 
@@ -114,13 +116,13 @@ export async function now(db: Queryable): Promise<Date> {
 }
 
 /**
- * The SHA-256 of everything the purge erases, as it is: per table, the SHA-256 of each row's JSON
- * in key order, chained. Rows carry random page seeds and message ids, so the digest cannot be
+ * The SHA-256 of everything the purge erases, as it is: per table, the SHA-256 of each row's JSON,
+ * concatenated in table and text order, hashed. Rows carry random page seeds and message ids, so the digest cannot be
  * searched for a person; it matches a copy of the rows kept elsewhere. Memory: 32 bytes a row.
  */
 export async function erasedDigest(db: Queryable, incidentId: string): Promise<string> {
   const { rows } = await db.query<{ digest: string }>(
-    `SELECT encode(sha256(coalesce((SELECT string_agg(sha256(convert_to(t::text, 'UTF8')), ''::bytea ORDER BY n)
+    `SELECT encode(sha256(coalesce((SELECT string_agg(sha256(convert_to(t::text, 'UTF8')), ''::bytea ORDER BY n, t)
        FROM (
          SELECT 1 AS n, row_to_json(a)::text AS t FROM affected_customers a WHERE a.incident_id = $1
          UNION ALL SELECT 2, row_to_json(d)::text FROM deliveries d WHERE d.incident_id = $1
@@ -131,6 +133,9 @@ export async function erasedDigest(db: Queryable, incidentId: string): Promise<s
          UNION ALL SELECT 7, row_to_json(m)::text FROM mailing_list_members m WHERE m.incident_id = $1
          UNION ALL SELECT 8, to_json(i.customer_external_ids)::text FROM incidents i
            WHERE i.id = $1 AND i.customer_external_ids IS NOT NULL
+         UNION ALL SELECT 9, jsonb_build_array(v.version, v.before -> 'customerExternalIds',
+                                               v.after -> 'customerExternalIds')::text
+           FROM incident_versions v WHERE v.incident_id = $1
        ) x), ''::bytea)), 'hex') AS digest`,
     [incidentId],
   );
@@ -156,7 +161,7 @@ export async function deliverySummary(
 
 /**
  * Erases the incident's people: every row that names or points at one of them, in an order the
- * foreign keys allow, and the explicit list of their external ids on the incident. The inventory
+ * foreign keys allow, and the explicit lists of their external ids (the incident's, its amendments'). The inventory
  * (customers, holdings) is the company's and stays; the incident keeps its facts, notices,
  * obligations, determinations, filings, letter batches and files' hashes, and the audit trail.
  */
@@ -174,6 +179,16 @@ export async function erasePeople(
   const remediationCodes = await count(`DELETE FROM remediation_codes WHERE incident_id = $1`);
   const deliveries = await count(`DELETE FROM deliveries WHERE incident_id = $1`);
   const affectedRecords = await count(`DELETE FROM affected_customers WHERE incident_id = $1`);
+  // The explicit lists an amendment recorded before and after (migration 030): the same ids.
+  const versionLists = await count(
+    `UPDATE incident_versions SET
+       before = CASE WHEN jsonb_typeof(before -> 'customerExternalIds') = 'array'
+                     THEN jsonb_set(before, '{customerExternalIds}', 'null') ELSE before END,
+       after = CASE WHEN jsonb_typeof(after -> 'customerExternalIds') = 'array'
+                    THEN jsonb_set(after, '{customerExternalIds}', 'null') ELSE after END
+     WHERE incident_id = $1 AND (jsonb_typeof(before -> 'customerExternalIds') = 'array'
+                                 OR jsonb_typeof(after -> 'customerExternalIds') = 'array')`,
+  );
   const { rows } = await db.query<{ n: number }>(
     `UPDATE incidents i SET customer_external_ids = NULL
      FROM (SELECT id, cardinality(customer_external_ids) AS n FROM incidents WHERE id = $1) old
@@ -189,6 +204,7 @@ export async function erasePeople(
     mailingDeliveries,
     mailingListMembers,
     explicitListEntries: rows[0]?.n ?? 0,
+    amendmentLists: versionLists,
   };
 }
 

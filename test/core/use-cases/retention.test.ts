@@ -306,6 +306,7 @@ describe('core/use-cases/retention', () => {
       mailingDeliveries: 0,
       mailingListMembers: 0,
       explicitListEntries: 0,
+      amendmentLists: 0,
       auditKeyDestroyed: true,
     });
     expect(purge.deliverySummary.deliveries).toMatchObject({ sent: 2, bounced: 1 });
