@@ -26,7 +26,12 @@ import { identifyAffectedCustomers, recordIncidentStatus } from '../core/use-cas
 import { applyDecision, draftNotice, recordApproval } from '../core/use-cases/notices';
 import type { AppliedDecision } from '../core/use-cases/notices';
 import { assess, handleEvent, reassessAfterNotice, schedule } from '../core/use-cases/obligations';
-import { amendmentNoticeState, applyAmendment, draftAmendmentNotice } from '../core/use-cases/amendments';
+import {
+  amendmentNoticeState,
+  applyAmendment,
+  draftAmendmentNotice,
+  draftAmendmentSupplement,
+} from '../core/use-cases/amendments';
 import type { AmendmentNotice, AppliedAmendment } from '../core/use-cases/amendments';
 import { openPriorFilings } from '../core/use-cases/prior-filings';
 import { assessSubstituteNotice } from '../core/use-cases/substitute-texts';
@@ -211,6 +216,19 @@ function activitySteps(deps: ActivityDeps) {
     /** Where the notice for an amendment's newly affected stands. */
     async amendmentNoticeState(input: { incidentId: string; version: number }): Promise<AmendmentNotice> {
       return amendmentNoticeState(deps, input);
+    },
+
+    /** The reminders to the unacknowledged (FOLLOW_UP_REMINDERS, _DAYS), read here so a deploy that changes them keeps replays stable. */
+    async followUpPlan(): Promise<{ reminders: number; reminderDays: number }> {
+      return { reminders: config.policy.followUpReminders, reminderDays: config.policy.followUpReminderDays };
+    },
+
+    /**
+     * Drafts the system's text of an amendment's supplement (core/use-cases/amendments.ts), once;
+     * an officer may rewrite it before it is approved.
+     */
+    async draftAmendmentSupplement(input: { incidentId: string; version: number }): Promise<void> {
+      await draftAmendmentSupplement(deps, input);
     },
 
     /** Read from config here, not in the workflow, so a deploy that changes it keeps replays stable. */

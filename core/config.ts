@@ -216,6 +216,14 @@ const EnvFields = z.object({
   STANDARD_NOTICE_CUTOFF_FRACTION: fraction.default(0.8),
   /** How many distinct compliance users must approve a notice before it is sent (1 or 2). */
   APPROVAL_QUORUM: z.coerce.number().int().min(1).max(2).default(1),
+  /**
+   * Reminders to people who have not acknowledged their notice (issue 17 item 3): how many at most
+   * (0: none), each FOLLOW_UP_REMINDER_DAYS after the previous (the first after delivery). Each is an
+   * approved text, sent once per person, never to someone who acknowledged, was not reached or asked
+   * not to be reminded.
+   */
+  FOLLOW_UP_REMINDERS: z.coerce.number().int().min(0).max(5).default(0),
+  FOLLOW_UP_REMINDER_DAYS: z.coerce.number().int().min(1).max(90).default(14),
 
   /** Where letter batches are written (PDFs, manifest, checksums). Default: FORTHRIGHT_DATA_DIR/letters. */
   LETTERS_DIR: z.string().min(1).optional(),
@@ -436,6 +444,10 @@ export interface Config {
     standardNoticeCutoffFraction: number;
     /** Distinct compliance approvers a notice needs (APPROVAL_QUORUM). @default 1 */
     approvalQuorum: number;
+    /** FOLLOW_UP_REMINDERS: reminders to the unacknowledged, at most. @default 0 */
+    followUpReminders: number;
+    /** FOLLOW_UP_REMINDER_DAYS: days before each reminder. @default 14 */
+    followUpReminderDays: number;
   };
 }
 
@@ -583,6 +595,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       reminderFractions: [...e.REMINDER_FRACTIONS].sort((a, b) => a - b),
       standardNoticeCutoffFraction: e.STANDARD_NOTICE_CUTOFF_FRACTION,
       approvalQuorum: e.APPROVAL_QUORUM,
+      followUpReminders: e.FOLLOW_UP_REMINDERS,
+      followUpReminderDays: e.FOLLOW_UP_REMINDER_DAYS,
     },
   });
 }

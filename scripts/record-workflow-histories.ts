@@ -52,6 +52,7 @@ function standInActivities(): Partial<Activities> {
     draftFilingPackets: async () => ({ drafted: 2 }),
     openPriorFilings: async () => 0,
     reassessAfterNotice: async () => ({ changed: 0 }),
+    followUpPlan: async () => ({ reminders: 0, reminderDays: 14 }),
   };
 }
 

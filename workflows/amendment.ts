@@ -99,6 +99,7 @@ export async function amendmentWorkflow({
     return counts.sent;
   };
   const supplement = async (): Promise<number> => {
+    await act.draftAmendmentSupplement({ incidentId, version });
     const result = await executeChild(mailingWorkflow, {
       workflowId: mailingWorkflowId(incidentId, 'supplement', key),
       args: [

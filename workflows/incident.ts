@@ -8,10 +8,12 @@ import {
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { deliveryShardWorkflowId, letterBatchWorkflowId } from '../core/domain/ids';
+import { mailingWorkflowId } from '../core/domain/mailings';
 import type { IncidentStatus } from '../core/domain/model';
 import { databaseStep } from './activity-options';
 import { deliveryShardWorkflow } from './delivery';
 import { letterBatchWorkflow } from './letters';
+import { mailingWorkflow } from './mailing';
 import type { ApprovalInput, ApprovalResult, LegacyApprovalInput } from './messages';
 import {
   REFUSAL,
@@ -42,6 +44,15 @@ export const REACH_EVERY_PERSON = 'reach-every-person';
  * deadlines counted from the individuals' notice are re-counted from when it actually went out.
  */
 export const FILINGS_AND_DETERMINATIONS = 'filings-and-determinations';
+
+/**
+ * Patch id (workflows/README.md): after delivery, reminders to the people who have not acknowledged
+ * their notice (FOLLOW_UP_REMINDERS, each FOLLOW_UP_REMINDER_DAYS after the last), each a further
+ * mailing of its own (workflows/mailing.ts) with an approved text.
+ */
+export const FOLLOW_UP_REMINDERS = 'follow-up-reminders';
+
+const DAY_MS = 86_400_000;
 
 /** While delivery waits for a prior filing, how often it asks again without being signalled (a safety net). */
 const PRIOR_FILING_RECHECK = '1 hour';
@@ -270,6 +281,24 @@ export async function incidentWorkflow({ incidentId }: IncidentWorkflowInput): P
   }
   deliveryFinished = true;
   await moveTo(withdrawn ? 'withdrawn' : toNotify > 0 ? 'completed' : 'closed_no_notice');
+  if (toNotify > 0 && !withdrawn && patched(FOLLOW_UP_REMINDERS)) {
+    const plan = await act.followUpPlan();
+    for (let i = 1; i <= plan.reminders && !withdrawn; i++) {
+      const key = `reminder-${i}`;
+      await executeChild(mailingWorkflow, {
+        workflowId: mailingWorkflowId(incidentId, 'reminder', key),
+        args: [
+          {
+            incidentId,
+            kind: 'reminder',
+            key,
+            criterion: 'unacknowledged',
+            waitMs: plan.reminderDays * DAY_MS,
+          },
+        ],
+      });
+    }
+  }
   await deadlines;
   return { status, affected, ...counts };
 }

@@ -19,6 +19,8 @@ import {
 } from '../errors';
 import type { NoticeDeps, AppliedDecision, DecisionInput } from './notices';
 import { applyDecisionIn, draftNotice, recordDecisionIn } from './notices';
+import { draftFollowUp, latestFollowUp } from './mailings';
+import type { MailingDeps } from './mailings';
 import { assessWithin } from './obligations';
 import type { Actor } from './types';
 
@@ -300,4 +302,31 @@ export async function reviseAmendmentNotice(
     revision: { whatHappened: input.whatHappened, whatWeAreDoing: input.whatWeAreDoing, actorId: actor.id },
   });
   return amendmentNoticeState(deps, input);
+}
+
+/**
+ * What the supplement says to everyone whose exposure grew, before the list of what is newly known
+ * to be involved of theirs (the template adds that per person). Plain and without the staff's
+ * reason, which may name systems and people; an officer may rewrite it before approval.
+ */
+export const DEFAULT_SUPPLEMENT_TEXT =
+  'Since we wrote to you about this incident, our investigation has found that more of your information was involved than our first notice said. This message tells you what else was involved. Everything else in our first notice still applies, including the steps you can take and how to reach us.';
+
+/**
+ * Drafts the supplement's text for an amendment (a follow-up of kind `supplement`, key
+ * `amendment-<version>`) by the system, once: a retry, or a text an officer already wrote, is left
+ * as it is.
+ */
+export async function draftAmendmentSupplement(
+  deps: MailingDeps,
+  input: { incidentId: string; version: number },
+): Promise<void> {
+  const key = `amendment-${input.version}`;
+  if (await latestFollowUp(deps.pool, input.incidentId, 'supplement', key)) return;
+  await draftFollowUp(deps, null, {
+    incidentId: input.incidentId,
+    kind: 'supplement',
+    key,
+    update: DEFAULT_SUPPLEMENT_TEXT,
+  });
 }

@@ -88,6 +88,7 @@ function stubActivities(calls: Call[], deliveryMayStart: Promise<void>): Partial
     draftFilingPackets: record('draftFilingPackets', () => ({ drafted: 2 })),
     openPriorFilings: record('openPriorFilings', () => priorFilingsOpen),
     reassessAfterNotice: record('reassessAfterNotice', () => ({ changed: 0 })),
+    followUpPlan: record('followUpPlan', () => ({ reminders: 0, reminderDays: 14 })),
   } as Partial<Activities>;
 }
 
