@@ -137,12 +137,12 @@ export async function existingCodes(
   return rows.map((r) => r.code);
 }
 
-/** An incident's pools, oldest first, each with how many of its codes are still free. */
+/** An incident's pools, oldest import first (a file's products in its order), each with how many of its codes are still free. */
 export async function listPools(db: Queryable, incidentId: string): Promise<CodePool[]> {
   const { rows } = await db.query<CodePool>(
     `SELECT ${POOL_COLUMNS},
             (SELECT count(*) FROM remediation_codes k WHERE k.pool_id = p.id AND k.customer_id IS NULL)::int AS free
-     FROM remediation_code_pools p WHERE p.incident_id = $1 ORDER BY p.imported_at, p.id`,
+     FROM remediation_code_pools p WHERE p.incident_id = $1 ORDER BY p.imported_at, p.file_sha256, p.part`,
     [incidentId],
   );
   return rows;

@@ -13,6 +13,7 @@ import type { StaffAlert, StaffMailer } from '../../../core/mail/staff-mailer';
 import { TemplateCache } from '../../../core/mail/template-cache';
 import { loadPageTemplates } from '../../../core/mail/templates';
 import { customerPageHtml, findCustomerPage } from '../../../core/use-cases/customer-page';
+import { lookUpCases } from '../../../core/use-cases/support';
 import { assess, placeIncidentHold } from '../../../core/use-cases/obligations';
 import {
   codeStatus,
@@ -338,6 +339,19 @@ describe('core/use-cases/remediation-codes', () => {
     expect(pending).toContain('your enrollment code is not ready yet');
     expect(pending).not.toMatch(/IDG-/);
     expect(await pageOf('NY-1')).not.toContain('<section id="protection">');
+
+    // Support's lookup renders the notice again from its copy, code included, and it verifies.
+    const [found] = await lookUpCases({ pool: db.pool, templates, config }, staff.compliance.actor, {
+      reference: (
+        await db.pool.query<{ ref: string }>(
+          `SELECT a.reference_code AS ref FROM affected_customers a JOIN customers c ON c.id = a.customer_id
+         WHERE a.incident_id = $1 AND c.external_id = 'CT-1'`,
+          [incidentId],
+        )
+      ).rows[0]!.ref,
+    });
+    expect(found!.notice!.sent).toMatchObject({ verified: true });
+    expect(found!.notice!.text).toContain('use the enrollment code IDG-A-0001');
   });
 
   it('gives each code once when shards claim side by side, and leaves the rest without', async () => {
