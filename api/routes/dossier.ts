@@ -46,7 +46,8 @@ export async function dossierRoutes(app: App, deps: AppDeps) {
 /** The answer, piece by piece: the manifest, then each file read from disk and encoded. */
 async function* download(exported: DossierExport): AsyncGenerator<string> {
   yield `{"manifest":${JSON.stringify(exported.manifest)},"manifestSha256":${JSON.stringify(exported.manifestSha256)},"files":[`;
-  const files = [DOSSIER_FILES.pdf, DOSSIER_FILES.json, DOSSIER_FILES.manifest];
+  // The PDF, the JSON and any filing's proof (a receipt, an email as sent), then the manifest.
+  const files = [...exported.manifest.files, DOSSIER_FILES.manifest];
   for (const [i, file] of files.entries()) {
     yield `${i ? ',' : ''}{"name":${JSON.stringify(file.name)},"mediaType":${JSON.stringify(file.mediaType)},"base64":"`;
     // Chunks of a multiple of 3 bytes encode to base64 without padding in between.

@@ -2,9 +2,9 @@ import { z } from 'zod';
 import { DossierManifest } from '../../core/dossier/schema';
 
 /**
- * The dossier as the API hands it over: the manifest, and the three files (dossier.pdf,
- * dossier.json, manifest.json) base64-encoded, so one request is one export with one audit entry
- * and the console can save each file as it was hashed.
+ * The dossier as the API hands it over: the manifest, and its files (dossier.pdf, dossier.json, each
+ * filing's proof — receipts/…, messages/….eml — and manifest.json last) base64-encoded, so one
+ * request is one export with one audit entry and the console can save each file as it was hashed.
  */
 export const DossierDownload = z.object({
   manifest: DossierManifest,

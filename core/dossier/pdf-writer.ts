@@ -390,7 +390,10 @@ export function pdfDossierWriter(path: string, incidentId: string): DossierWrite
           ? ([
               ['Sent to', `${f.recipient}, message ${f.messageId ?? '—'}, ${f.attempts} attempt(s)`],
               ['Relay answer', f.relayResponse ?? '—'],
-              ['Message SHA-256', f.messageSha256 ?? '—'],
+              [
+                'Message SHA-256',
+                `${f.messageSha256 ?? '—'}${f.files.message ? `; file ${f.files.message} beside this dossier` : ''}`,
+              ],
             ] as [string, string][])
           : []),
         ...(f.uncertain
@@ -403,7 +406,8 @@ export function pdfDossierWriter(path: string, incidentId: string): DossierWrite
           ? ([
               [
                 'Receipt',
-                `${f.receiptFilename ?? '—'} (${f.receiptContentType ?? '—'}, ${f.receiptBytes ?? '?'} bytes), SHA-256 ${f.receiptSha256}`,
+                `${f.receiptFilename ?? '—'} (${f.receiptContentType ?? '—'}, ${f.receiptBytes ?? '?'} bytes), SHA-256 ${f.receiptSha256}` +
+                  (f.files.receipt ? `; file ${f.files.receipt} beside this dossier` : ''),
               ],
             ] as [string, string][])
           : []),

@@ -126,7 +126,8 @@ const PacketVersion = z.object({
 /**
  * The proof that an authority got its packet (core/use-cases/filings.ts): an email Forthright sent
  * (the relay's answer and the message's SHA-256) or a filing a person recorded (the authority's
- * reference and the receipt's SHA-256). The message and the receipt themselves stay in the database.
+ * reference and the receipt's SHA-256). The message and the receipt themselves are files beside
+ * the dossier (`files`).
  */
 const FilingProof = z.object({
   id: z.uuid(),
@@ -155,6 +156,12 @@ const FilingProof = z.object({
   receiptContentType: z.string().nullable(),
   receiptSha256: Sha256.nullable(),
   receiptBytes: z.number().int().nullable(),
+  /**
+   * The proof's own files in the dossier's directory, listed with their SHA-256 in manifest.json:
+   * the receipt as uploaded (its hash is `receiptSha256`) and the email as handed to the relay
+   * (`messageSha256`); null where there is none.
+   */
+  files: z.object({ receipt: z.string().nullable(), message: z.string().nullable() }),
 });
 
 /** An obligation the approval of a determination changed: set aside, created, changed, or held. */

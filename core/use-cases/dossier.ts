@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describeBreak } from '../audit/chain';
 import { verifyTrail } from '../audit/verify-trail';
 import * as audit from '../db/audit';
@@ -42,6 +42,24 @@ export interface DossierExport {
   /** SHA-256 of manifest.json as written: what the audit entry records. */
   manifestSha256: string;
   dir: string;
+}
+
+/**
+ * Where a filing's proof files go in the dossier's directory: the receipt the authority gave, as
+ * uploaded, and the email exactly as handed to the relay. Named by the filing's id (unique), the
+ * receipt keeping its own name after it (made safe for any file system).
+ */
+export function proofFileNames(f: {
+  id: string;
+  receiptFilename: string | null;
+  receiptSha256: string | null;
+  messageSha256: string | null;
+}): { receipt: string | null; message: string | null } {
+  const safe = (name: string) => name.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 100);
+  return {
+    receipt: f.receiptSha256 ? `receipts/${f.id}-${safe(f.receiptFilename ?? 'receipt')}` : null,
+    message: f.messageSha256 ? `messages/${f.id}.eml` : null,
+  };
 }
 
 /** Rows per page of the two long lists: each page is one query, written out before the next. */
@@ -125,6 +143,8 @@ export async function exportDossier(
   };
   const generatedAt = new Date().toISOString();
   let auditHeadHash: string | null = null;
+  /** The filings' proof files written beside the dossier, for the manifest. */
+  const proofFiles: { name: string; mediaType: string }[] = [];
   await inTransaction(
     deps.pool,
     async (db) => {
@@ -150,9 +170,31 @@ export async function exportDossier(
           afterSeq = rows[rows.length - 1]!.chainSeq;
         }
         await each(writers, (w) => w.close());
+        // The proof itself, one file at a time from the same snapshot (a receipt is at most 10 MiB).
+        for (const f of header.filings) {
+          const names = proofFileNames(f);
+          if (names.receipt) {
+            const receipt = await filingsDb.receipt(db, incidentId, f.id);
+            if (receipt) {
+              await writeProof(dir, names.receipt, receipt.content);
+              proofFiles.push({ name: names.receipt, mediaType: receipt.contentType });
+            }
+          }
+          if (names.message) {
+            const message = await filingsDb.message(db, f.id);
+            if (message) {
+              await writeProof(dir, names.message, message);
+              proofFiles.push({ name: names.message, mediaType: 'message/rfc822' });
+            }
+          }
+        }
       } catch (err) {
         for (const w of writers) w.abort();
-        await Promise.all([rm(paths.pdf, { force: true }), rm(paths.json, { force: true })]);
+        await Promise.all([
+          rm(paths.pdf, { force: true }),
+          rm(paths.json, { force: true }),
+          ...proofFiles.map((f) => rm(join(dir, f.name), { force: true })),
+        ]);
         throw err;
       }
     },
@@ -168,6 +210,7 @@ export async function exportDossier(
     files: [
       { ...DOSSIER_FILES.pdf, ...(await digest(paths.pdf)) },
       { ...DOSSIER_FILES.json, ...(await digest(paths.json)) },
+      ...(await Promise.all(proofFiles.map(async (f) => ({ ...f, ...(await digest(join(dir, f.name))) })))),
     ],
   };
   const manifestBytes = Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`, 'utf8');
@@ -341,6 +384,7 @@ async function readHeader(
       receiptContentType: f.receiptContentType,
       receiptSha256: f.receiptSha256,
       receiptBytes: f.receiptBytes === null ? null : Number(f.receiptBytes),
+      files: proofFileNames(f),
     })),
     determinations: determinations.map((d) => determinationRecord(d, obligations)),
     recordedActions: recorded
@@ -486,6 +530,11 @@ function auditEntry(r: AuditChainRow): AuditEventEntry {
 /** Hands the same step to both writers, one after the other (each waits for its file). */
 async function each(writers: readonly DossierWriter[], step: (w: DossierWriter) => Promise<void>) {
   for (const w of writers) await step(w);
+}
+
+async function writeProof(dir: string, name: string, content: Buffer): Promise<void> {
+  await mkdir(dirname(join(dir, name)), { recursive: true });
+  await writeFile(join(dir, name), content);
 }
 
 async function digest(path: string): Promise<{ bytes: number; sha256: string }> {

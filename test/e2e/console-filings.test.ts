@@ -355,4 +355,39 @@ describe.skipIf(!browserAvailable())('console filings and determinations', () =>
       .waitFor();
     await approver.close();
   });
+
+  it('exports the evidence dossier with every packet, the proof files and the determination', async () => {
+    const res = await system.app.inject({
+      method: 'POST',
+      url: `/api/incidents/${incidentId}/dossier`,
+      headers: bearer(system.tokens.compliance),
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    const body = res.json() as {
+      manifest: { files: { name: string; sha256: string }[] };
+      files: { name: string; base64: string }[];
+    };
+    const files = new Map(body.files.map((f) => [f.name, Buffer.from(f.base64, 'base64')]));
+    for (const f of body.manifest.files)
+      expect(createHash('sha256').update(files.get(f.name)!).digest('hex'), f.name).toBe(f.sha256);
+    const dossier = JSON.parse(files.get('dossier.json')!.toString('utf8'));
+    const proofs = dossier.filings as {
+      jurisdiction: string;
+      channel: string;
+      messageId: string | null;
+      files: { receipt: string | null; message: string | null };
+    }[];
+    // The German receipt as uploaded, and the French email as the relay got it.
+    const german = proofs.find((f) => f.jurisdiction === 'DE' && f.channel === 'portal')!;
+    expect(files.get(german.files.receipt!)!.equals(RECEIPT)).toBe(true);
+    const french = proofs.find((f) => f.jurisdiction === 'FR' && f.channel === 'email')!;
+    const eml = files.get(french.files.message!)!.toString('utf8');
+    expect(eml).toContain(`Message-ID: ${french.messageId}`);
+    expect(eml).toContain(FR_AUTHORITY);
+    expect(dossier.packets.length).toBeGreaterThan(2);
+    expect(dossier.determinations).toEqual([
+      expect.objectContaining({ kind: 'no_risk_of_harm', status: 'approved', effect: expect.any(Array) }),
+    ]);
+    expect(dossier.determinations[0].effect.length).toBeGreaterThan(0);
+  });
 });

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../core/config';
 import type { Config } from '../../../core/config';
 import * as obligations from '../../../core/db/obligations';
-import { Dossier } from '../../../core/dossier/schema';
+import { Dossier, type DossierManifest } from '../../../core/dossier/schema';
 import { TemplateCache } from '../../../core/mail/template-cache';
 import { decideDetermination, proposeDetermination } from '../../../core/use-cases/determinations';
 import { exportDossier } from '../../../core/use-cases/dossier';
@@ -42,6 +42,7 @@ describe('core/use-cases/dossier: packets, filings, determinations', () => {
   let incidentId: string;
   let dossier: Dossier;
   let pdf: string;
+  let manifest: DossierManifest;
   let drafter: StaffMember;
   let approver: StaffMember;
   let filedPacket: { id: string; contentHash: string; jurisdiction: string; ruleId: string };
@@ -175,7 +176,7 @@ describe('core/use-cases/dossier: packets, filings, determinations', () => {
       comment: null,
     });
 
-    await exportDossier({ pool: db.pool }, drafter.actor, { incidentId, dir: out });
+    ({ manifest } = await exportDossier({ pool: db.pool }, drafter.actor, { incidentId, dir: out }));
     dossier = Dossier.parse(JSON.parse(readFileSync(join(out, 'dossier.json'), 'utf8')));
     pdf = execFileSync('pdftotext', ['-layout', join(out, 'dossier.pdf'), '-'], { encoding: 'utf8' });
   }, 120_000);
@@ -229,6 +230,15 @@ describe('core/use-cases/dossier: packets, filings, determinations', () => {
       receiptBytes: RECEIPT.length,
     });
     expect(dossier.filings[0]!.filedAt).not.toBeNull();
+    // The receipt itself lies beside the dossier, byte for byte, listed in the manifest with its hash.
+    const receiptFile = dossier.filings[0]!.files.receipt!;
+    expect(receiptFile).toBe(`receipts/${dossier.filings[0]!.id}-bfdi-receipt.pdf`);
+    expect(readFileSync(join(out, receiptFile)).equals(RECEIPT)).toBe(true);
+    expect(manifest.files.find((f) => f.name === receiptFile)).toMatchObject({
+      sha256: RECEIPT_SHA256,
+      bytes: RECEIPT.length,
+      mediaType: 'application/pdf',
+    });
     // The German obligation is met by it.
     const met = dossier.obligations.find(
       (o) => o.jurisdiction === 'DE' && o.audience === 'regulator' && o.supersededAt === null,

@@ -205,7 +205,12 @@ describe('core/use-cases/dossier', () => {
   it("writes a manifest whose hashes match the files, and records the export with the manifest's hash", async () => {
     const manifest = DossierManifest.parse(JSON.parse(readFileSync(file('manifest.json'), 'utf8')));
     expect(manifest).toEqual(exported.manifest);
-    expect(manifest.files.map((f) => f.name)).toEqual(['dossier.pdf', 'dossier.json']);
+    // The PDF, the JSON, and the regulator filing's receipt as uploaded.
+    expect(manifest.files.map((f) => f.name)).toEqual([
+      'dossier.pdf',
+      'dossier.json',
+      expect.stringMatching(/^receipts\/[0-9a-f-]{36}-receipt\.pdf$/),
+    ]);
     for (const f of manifest.files) {
       expect(f.sha256).toBe(sha256(file(f.name)));
       expect(f.bytes).toBe(statSync(file(f.name)).size);

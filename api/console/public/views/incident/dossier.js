@@ -50,7 +50,8 @@ export function dossierSection(incidentId) {
       'p',
       { class: 'muted' },
       'For a regulator: the facts and their versions, obligations, notice versions and approvals, ' +
-        'filings, the delivery log per recipient and the verified audit chain, as a PDF and JSON with ' +
+        'filing packets, determinations, the delivery log per recipient and the verified audit chain, ' +
+        'as a PDF and JSON, with each filing’s proof (the receipt as uploaded, the email as sent) and ' +
         'a manifest of SHA-256 hashes. Each export is recorded in the audit trail.',
     ),
     form,
