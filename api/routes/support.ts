@@ -15,7 +15,8 @@ import {
   WaitingQuestionList,
 } from '../schemas/support';
 import type { SupportCase, SupportQuestion } from '../schemas/support';
-import { requestAnswer, waitingQuestions } from '../../core/use-cases/questions';
+import type { Question } from '../../core/db/questions';
+import { recordAnswer, requestAnswer, waitingQuestions } from '../../core/use-cases/questions';
 import type { CaseQuestion } from '../../core/use-cases/questions';
 import { startQuestionAnswer } from '../temporal-client';
 
@@ -76,10 +77,12 @@ export async function supportRoutes(app: App, deps: AppDeps & { templates: Templ
     {
       onRequest: requireRole('support', 'compliance'),
       schema: {
-        summary: "Answer a customer's question by email, exactly once, to the address their notice went to",
+        summary:
+          "Answer a customer's question by email, exactly once, to the address their notice went to (or record an answer given by phone or post)",
         params: QuestionParams,
         body: AnswerQuestionBody,
         response: {
+          200: AnswerAccepted,
           202: AnswerAccepted,
           400: ErrorResponse,
           403: ErrorResponse,
@@ -89,18 +92,29 @@ export async function supportRoutes(app: App, deps: AppDeps & { templates: Templ
       },
     },
     async (request, reply) => {
+      const { answer, channel = 'email', resend } = request.body;
+      const accepted = (q: Question) => ({
+        id: q.id,
+        status: q.status,
+        channel: q.answerChannel!,
+        recipient: q.recipient,
+        answerRequestedAt: q.answerRequestedAt!,
+      });
+      if (channel !== 'email') {
+        const recorded = await recordAnswer(deps, request.user!, {
+          questionId: request.params.id,
+          answer,
+          channel,
+        });
+        return reply.code(200).send(accepted(recorded));
+      }
       const question = await requestAnswer(deps, request.user!, {
         questionId: request.params.id,
-        answer: request.body.answer,
-        resend: request.body.resend,
+        answer,
+        resend,
       });
       await startQuestionAnswer(deps, question);
-      return reply.code(202).send({
-        id: question.id,
-        status: question.status,
-        recipient: question.recipient!,
-        answerRequestedAt: question.answerRequestedAt!,
-      });
+      return reply.code(202).send(accepted(question));
     },
   );
 
@@ -114,6 +128,7 @@ export async function supportRoutes(app: App, deps: AppDeps & { templates: Templ
     answer: q.answer,
     answeredBy: q.answeredBy === null ? null : { id: q.answeredBy, name: q.answeredByName },
     answerRequestedAt: q.answerRequestedAt,
+    channel: q.answerChannel,
     recipient: q.recipient,
     answeredAt: q.answeredAt,
     attempts: q.attempts,

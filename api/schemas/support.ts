@@ -5,7 +5,7 @@ import {
   INCIDENT_STATUSES,
   NOTICE_STATUSES,
 } from '../../core/domain/model';
-import { ANSWER_MAX_LENGTH, QUESTION_STATUSES } from '../../core/domain/questions';
+import { ANSWER_CHANNELS, ANSWER_MAX_LENGTH, QUESTION_STATUSES } from '../../core/domain/questions';
 
 /** Find a customer's cases by the reference code in their notice, or by email address: exactly one. */
 export const SupportCaseQuery = z
@@ -64,6 +64,8 @@ export const SupportQuestion = z.object({
   answer: z.string().nullable(),
   answeredBy: z.object({ id: z.string(), name: z.string().nullable() }).nullable(),
   answerRequestedAt: z.date().nullable(),
+  /** How it was answered: by email (sent), by phone or post (recorded); null while open. */
+  channel: z.enum(ANSWER_CHANNELS).nullable(),
   /** Where the answer goes: the address the notice went to. */
   recipient: z.string().nullable(),
   /** When the relay accepted the answer. */
@@ -94,12 +96,13 @@ export const WaitingQuestionList = z.object({
 
 export const QuestionParams = z.strictObject({ id: z.uuid() });
 
-/** An answer claimed for sending: its email goes out in the background, once. */
+/** An answer claimed for sending (its email goes out in the background, once), or recorded. */
 export const AnswerAccepted = z.object({
   id: z.uuid(),
   status: z.enum(QUESTION_STATUSES),
-  /** The address the notice went to, where the answer goes. */
-  recipient: z.string(),
+  channel: z.enum(ANSWER_CHANNELS),
+  /** The address the notice went to, where the answer goes; null for an answer by phone or post. */
+  recipient: z.string().nullable(),
   answerRequestedAt: z.date(),
 });
 
@@ -110,6 +113,11 @@ export const AnswerQuestionBody = z.strictObject({
     .trim()
     .min(1, 'write the answer')
     .max(ANSWER_MAX_LENGTH, `at most ${ANSWER_MAX_LENGTH} characters`),
+  /**
+   * `email` (the default): sent to the address the notice went to, exactly once. `phone` or `post`:
+   * support answered that way (a person without an email address), recorded, nothing sent.
+   */
+  channel: z.enum(ANSWER_CHANNELS).optional(),
   /** Send again an answer that may have arrived (failed and uncertain). */
   resend: z.boolean().optional(),
 });

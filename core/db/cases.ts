@@ -106,11 +106,13 @@ export interface PageQuestion {
   body: string;
   /** An instant as PostgreSQL writes it in JSON. */
   askedAt: string;
-  /** open | sending | answered | failed (core/domain/questions.ts). */
+  /** open | sending | answered | failed | closed (core/domain/questions.ts). */
   status: string;
-  /** Shown once the answer was sent (null before). */
+  /** Shown once the answer was sent or recorded (null before). */
   answer: string | null;
   answeredAt: string | null;
+  /** email | phone | post; null while open. */
+  channel: string | null;
 }
 
 /**
@@ -139,8 +141,8 @@ export async function findPageByTokenHash(db: Queryable, hash: string): Promise<
      ) n ON true
      LEFT JOIN LATERAL (
        SELECT coalesce(json_agg(json_build_object('id', q.id, 'body', q.body, 'askedAt', q.asked_at,
-                'status', q.status, 'answer', CASE WHEN q.status = 'answered' THEN q.answer END,
-                'answeredAt', q.answered_at) ORDER BY q.asked_at, q.id), '[]') AS list
+                'status', q.status, 'answer', CASE WHEN q.status IN ('answered', 'closed') THEN q.answer END,
+                'answeredAt', q.answered_at, 'channel', q.answer_channel) ORDER BY q.asked_at, q.id), '[]') AS list
        FROM questions q WHERE q.incident_id = a.incident_id AND q.customer_id = a.customer_id
      ) qs ON true
      WHERE a.page_token_hash = $1`,

@@ -1,4 +1,4 @@
-import type { QuestionStatus } from '../domain/questions';
+import type { AnswerChannel, QuestionStatus } from '../domain/questions';
 import type { Queryable } from './pool';
 
 /*
@@ -22,6 +22,8 @@ export interface Question {
   answeredBy: string | null;
   answeredByName: string | null;
   answerRequestedAt: Date | null;
+  /** How it was answered; null while open. */
+  answerChannel: AnswerChannel | null;
   /** The address the answer goes to: the one the notice went to. */
   recipient: string | null;
   messageId: string | null;
@@ -30,13 +32,14 @@ export interface Question {
   messageSha256: string | null;
   relayResponse: string | null;
   uncertain: boolean;
-  /** When the relay accepted the answer. */
+  /** When the relay accepted the answer (by email), or when support recorded it (by phone or post). */
   answeredAt: Date | null;
 }
 
 const COLUMNS = `q.id, q.incident_id AS "incidentId", q.customer_id::int AS "customerId", q.body, q.language,
   q.asked_at AS "askedAt", q.status, q.updated_at AS "updatedAt", q.answer, q.answered_by AS "answeredBy",
-  u.display_name AS "answeredByName", q.answer_requested_at AS "answerRequestedAt", q.recipient,
+  u.display_name AS "answeredByName", q.answer_requested_at AS "answerRequestedAt",
+  q.answer_channel AS "answerChannel", q.recipient,
   q.message_id AS "messageId", q.attempts, q.committed_at AS "committedAt", q.message_sha256 AS "messageSha256",
   q.relay_response AS "relayResponse", q.uncertain, q.answered_at AS "answeredAt"`;
 
@@ -114,11 +117,28 @@ export async function claimAnswer(
   claim: { id: string; answer: string; answeredBy: string; recipient: string; messageId: string },
 ): Promise<boolean> {
   const { rowCount } = await db.query(
-    `UPDATE questions SET status = 'sending', answer = $2, answered_by = $3, recipient = $4,
+    `UPDATE questions SET status = 'sending', answer_channel = 'email', answer = $2, answered_by = $3, recipient = $4,
        message_id = coalesce(message_id, $5), answer_requested_at = now(), committed_at = NULL, lease = NULL,
        uncertain = false, updated_at = now()
      WHERE id = $1 AND status IN ('open', 'failed')`,
     [claim.id, claim.answer, claim.answeredBy, claim.recipient, claim.messageId],
+  );
+  return (rowCount ?? 0) > 0;
+}
+
+/**
+ * Records an answer given by phone or post: an `open` or `failed` question becomes `closed`.
+ * Returns false when it is in another state (sending, answered, closed).
+ */
+export async function close(
+  db: Queryable,
+  c: { id: string; answer: string; answeredBy: string; channel: 'phone' | 'post' },
+): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `UPDATE questions SET status = 'closed', answer_channel = $4, answer = $2, answered_by = $3,
+       answer_requested_at = now(), answered_at = now(), updated_at = now()
+     WHERE id = $1 AND status IN ('open', 'failed')`,
+    [c.id, c.answer, c.answeredBy, c.channel],
   );
   return (rowCount ?? 0) > 0;
 }

@@ -15,10 +15,16 @@ export const ANSWER_MAX_LENGTH = 10_000;
  * - `sending` — support wrote the answer; its email is being sent (`sendQuestionAnswer`);
  * - `answered` — the relay accepted the answer; its answer is kept;
  * - `failed` — the relay refused it, or gave no answer after it held the whole message
- *   (`uncertain`: it may have arrived; it is not sent again unless support says so).
+ *   (`uncertain`: it may have arrived; it is not sent again unless support says so);
+ * - `closed` — answered another way (by phone or post: a person without an email address, or one
+ *   who called), recorded by support with what they were told.
  */
-export const QUESTION_STATUSES = ['open', 'sending', 'answered', 'failed'] as const;
+export const QUESTION_STATUSES = ['open', 'sending', 'answered', 'failed', 'closed'] as const;
 export type QuestionStatus = (typeof QUESTION_STATUSES)[number];
+
+/** How support answered: by email (sent by Forthright, exactly once), or by phone or post (recorded). */
+export const ANSWER_CHANNELS = ['email', 'phone', 'post'] as const;
+export type AnswerChannel = (typeof ANSWER_CHANNELS)[number];
 
 /**
  * Workflow id of the answer to one question (`questionAnswerWorkflow`): answering twice finds the

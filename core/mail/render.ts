@@ -440,7 +440,14 @@ export interface CustomerPageInput {
    */
   questionForm?: { action: string; formToken: string; draft: string; error: QuestionFormError | null };
   /** The questions this person asked here, oldest first. @default none */
-  questions?: readonly { body: string; askedAt: Date; answer: string | null; answeredAt: Date | null }[];
+  questions?: readonly {
+    body: string;
+    askedAt: Date;
+    answer: string | null;
+    answeredAt: Date | null;
+    /** How it was answered: email | phone | post; null while waiting. */
+    channel: string | null;
+  }[];
 }
 
 /** Why the page's question form was refused: the page says it in its own language. */
@@ -501,6 +508,9 @@ export function renderCustomerPage(
       askedOn: formatDateTime(q.askedAt, locale, notice.timeZone),
       answer: q.answer,
       answeredOn: q.answeredAt ? formatDateTime(q.answeredAt, locale, notice.timeZone) : null,
+      byEmail: q.channel === 'email',
+      byPhone: q.channel === 'phone',
+      byPost: q.channel === 'post',
     })),
   });
 }

@@ -103,6 +103,7 @@ export async function customerPageHtml(
       askedAt: new Date(q.askedAt),
       answer: q.answer,
       answeredAt: q.answeredAt === null ? null : new Date(q.answeredAt),
+      channel: q.channel,
     })),
   });
   if (key !== null) deps.rendered?.set(key, html);

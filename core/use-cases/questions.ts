@@ -146,15 +146,12 @@ export async function requestAnswer(
   actor: Actor,
   input: { questionId: string; answer: string; resend?: boolean | undefined },
 ): Promise<Question> {
-  const answer = input.answer.replace(/\r\n?/g, '\n').trim();
-  if (answer.length === 0) throw new ValidationError('The answer is empty', 'answer');
-  if ([...answer].length > ANSWER_MAX_LENGTH)
-    throw new ValidationError(`The answer is longer than ${ANSWER_MAX_LENGTH} characters`, 'answer');
+  const answer = validAnswer(input.answer);
   return inTransaction(deps.pool, async (tx) => {
     const question = await questions.lock(tx, input.questionId);
     if (!question) throw new NotFoundError(`No question ${input.questionId}`);
     if (question.status === 'sending') return question;
-    if (question.status === 'answered') {
+    if (question.status === 'answered' || question.status === 'closed') {
       throw new ConflictError(`This question was answered on ${question.answeredAt?.toISOString() ?? '?'}`);
     }
     if (question.status === 'failed' && question.uncertain && !input.resend) {
@@ -167,7 +164,7 @@ export async function requestAnswer(
     const recipient = found.sentTo ?? recipientAddress(found);
     if (!isUsableAddress(recipient)) {
       throw new ConflictError(
-        'This customer has no email address to answer to: answer by phone or post, quoting the reference code',
+        'This customer has no email address to answer to: answer by phone or post, and record it with channel "phone" or "post"',
       );
     }
     const domain = addressOf(deps.config.mail.from).split('@')[1] ?? 'localhost';
@@ -193,6 +190,52 @@ export async function requestAnswer(
     });
     return claimed;
   });
+}
+
+/**
+ * Records support's answer given by phone or post — to a person with no email address (a letter
+ * brought them to their page), or one who called — with its `question_answered_offline` audit entry,
+ * in one transaction: `closed`, out of the queue, shown on the page. Nothing is sent. Throws
+ * ValidationError (answer), NotFoundError, ConflictError (being sent by email, or answered).
+ */
+export async function recordAnswer(
+  deps: { pool: Pool },
+  actor: Actor,
+  input: { questionId: string; answer: string; channel: 'phone' | 'post' },
+): Promise<Question> {
+  const answer = validAnswer(input.answer);
+  return inTransaction(deps.pool, async (tx) => {
+    const question = await questions.lock(tx, input.questionId);
+    if (!question) throw new NotFoundError(`No question ${input.questionId}`);
+    if (question.status === 'sending')
+      throw new ConflictError('The answer to this question is being sent by email');
+    if (question.status === 'answered' || question.status === 'closed') {
+      throw new ConflictError(`This question was answered on ${question.answeredAt?.toISOString() ?? '?'}`);
+    }
+    await questions.close(tx, { id: question.id, answer, answeredBy: actor.id, channel: input.channel });
+    await audit.append(tx, {
+      incidentId: question.incidentId,
+      actor: actor.id,
+      action: 'question_answered_offline',
+      detail: {
+        questionId: question.id,
+        customerId: question.customerId,
+        channel: input.channel,
+        answerSha256: sha256Hex(answer),
+        ...(question.status === 'failed' ? { afterFailedEmail: true, uncertain: question.uncertain } : {}),
+      },
+    });
+    return (await questions.lock(tx, question.id))!;
+  });
+}
+
+/** An answer as stored: line ends made \n, trimmed, 1 to ANSWER_MAX_LENGTH characters. */
+function validAnswer(text: string): string {
+  const answer = text.replace(/\r\n?/g, '\n').trim();
+  if (answer.length === 0) throw new ValidationError('The answer is empty', 'answer');
+  if ([...answer].length > ANSWER_MAX_LENGTH)
+    throw new ValidationError(`The answer is longer than ${ANSWER_MAX_LENGTH} characters`, 'answer');
+  return answer;
 }
 
 /** What the answer's email needs: the worker's SMTP pool and templates, besides the pool. */

@@ -433,6 +433,34 @@ describe('questions on the customer page, answered by support', () => {
     expect(paths.some((p) => p.startsWith('/n/'))).toBe(false);
   });
 
+  it('records an answer given by phone: out of the queue, its history, shown on the page', async () => {
+    const mail = world.messageTo(PEOPLE.alice, world.incidents.billingOnly);
+    const [q] = (await lookup(referenceIn(mail))).json().items[0].questions;
+    const recorded = await answer(q.id, { answer: 'Called back: nothing to do.', channel: 'phone' });
+    expect(recorded.statusCode, recorded.body).toBe(200);
+    expect(recorded.json()).toMatchObject({ id: q.id, status: 'closed', channel: 'phone', recipient: null });
+    const [after] = (await lookup(referenceIn(mail))).json().items[0].questions;
+    expect(after).toMatchObject({
+      status: 'closed',
+      channel: 'phone',
+      answer: 'Called back: nothing to do.',
+    });
+    expect(after.history.map((e: { action: string }) => e.action)).toEqual([
+      'question_asked',
+      'question_answered_offline',
+    ]);
+    const queue = await world.system.app.inject({
+      method: 'GET',
+      url: '/api/support/questions',
+      headers: bearer(world.system.tokens.support),
+    });
+    expect(queue.json().items.map((i: { id: string }) => i.id)).not.toContain(q.id);
+    expect(world.smtp.messages.filter((m) => m.messageId.includes(`answer.${q.id}@`))).toEqual([]);
+    const page = wordsOf((await get(`/n/${pageTokenIn(mail)}`)).body);
+    expect(page).toContain('We answered you by phone on');
+    expect(page).toContain('Called back: nothing to do.');
+  });
+
   it('validates the answer and names the field; an unknown question is a 404', async () => {
     const empty = await answer(questionId, { answer: '   ' });
     expect(empty.statusCode).toBe(400);

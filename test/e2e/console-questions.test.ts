@@ -92,7 +92,7 @@ describe.skipIf(!browserAvailable())('questions: customer page and console looku
     await question
       .getByLabel('Answer', { exact: true })
       .fill('No. Passwords were not in the exposed mailbox.');
-    await question.getByRole('button', { name: 'Send answer by email' }).click();
+    await question.getByRole('button', { name: 'Answer', exact: true }).click();
     await question.getByText('Answer queued').waitFor();
 
     const answers = () => world.smtp.messages.filter((m) => m.messageId.includes('<answer.'));

@@ -197,6 +197,14 @@ export const QUESTION_STATUS_LABELS = {
   sending: 'Answer being sent',
   answered: 'Answered by email',
   failed: 'Answer not sent',
+  closed: 'Answered by phone or post',
+};
+
+/** How support answered a question (ANSWER_CHANNELS). */
+export const ANSWER_CHANNEL_LABELS = {
+  email: 'By email',
+  phone: 'By phone',
+  post: 'By post',
 };
 
 export const FILING_STATUS_LABELS = {
@@ -341,6 +349,7 @@ export const ACTION_LABELS = {
   question_answered: 'Answer to a question sent by email (relay accepted)',
   question_answer_failed: 'Answer to a question refused by the mail relay',
   question_answer_unconfirmed: 'Answer to a question unconfirmed: ask the customer before sending again',
+  question_answered_offline: 'Answer to a question given by phone or post (recorded)',
   inventory_changed: 'Inventory changed',
   recipient_corrected: 'Recipient corrected',
   email_bounced:

@@ -16,12 +16,15 @@ CREATE TABLE questions (
   -- The page's language when asked: the answer's email speaks it.
   language      text NOT NULL,
   asked_at      timestamptz NOT NULL DEFAULT now(),
-  status        text NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'sending', 'answered', 'failed')),
+  -- open | sending | answered (by email) | failed | closed (answered by phone or post, recorded).
+  status        text NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'sending', 'answered', 'failed', 'closed')),
   updated_at    timestamptz NOT NULL DEFAULT now(),
   -- The answer support wrote, who wrote it and when.
   answer        text CHECK (answer IS NULL OR char_length(answer) BETWEEN 1 AND 10000),
   answered_by   uuid REFERENCES users (id),
   answer_requested_at timestamptz,
+  -- How it was answered: by email (sent here), or by phone or post (recorded by support).
+  answer_channel text CHECK (answer_channel IN ('email', 'phone', 'post')),
   -- The answer's email: the address the notice went to, the stable Message-ID, attempts.
   recipient     text,
   message_id    text,
@@ -40,8 +43,13 @@ CREATE TABLE questions (
   answered_at   timestamptz,
   UNIQUE (incident_id, customer_id, body_sha256),
   CONSTRAINT questions_answer_request_check
-    CHECK (status = 'open' OR (answer IS NOT NULL AND answered_by IS NOT NULL AND recipient IS NOT NULL
-      AND message_id IS NOT NULL AND answer_requested_at IS NOT NULL)),
+    CHECK (status = 'open' OR (answer IS NOT NULL AND answered_by IS NOT NULL AND answer_requested_at IS NOT NULL
+      AND answer_channel IS NOT NULL)),
+  CONSTRAINT questions_email_check
+    CHECK (status NOT IN ('sending', 'answered', 'failed') OR (answer_channel = 'email' AND recipient IS NOT NULL
+      AND message_id IS NOT NULL)),
+  CONSTRAINT questions_closed_check
+    CHECK (status <> 'closed' OR (answer_channel <> 'email' AND answered_at IS NOT NULL)),
   CONSTRAINT questions_answered_proof_check
     CHECK (status <> 'answered' OR (relay_response IS NOT NULL AND answered_at IS NOT NULL AND message_sha256 IS NOT NULL))
 );

@@ -30,7 +30,7 @@ import {
   MAILING_KINDS,
   MAILING_STATUSES,
 } from '../../../core/domain/mailings';
-import { QUESTION_STATUSES } from '../../../core/domain/questions';
+import { ANSWER_CHANNELS, QUESTION_STATUSES } from '../../../core/domain/questions';
 import { PACKET_ELEMENT_SOURCES, PACKET_KINDS } from '../../../core/law/packets';
 import { PACKET_STATES } from '../../../core/use-cases/packets';
 import { repoRoot } from '../../../scripts/lib/tools';
@@ -67,6 +67,7 @@ interface LabelsModule {
   FILING_CHANNEL_LABELS: Labels;
   FILING_STATUS_LABELS: Labels;
   QUESTION_STATUS_LABELS: Labels;
+  ANSWER_CHANNEL_LABELS: Labels;
   DETERMINATION_KIND_LABELS: Labels;
   DETERMINATION_STATUS_LABELS: Labels;
   MAILING_KIND_LABELS: Labels;
@@ -143,6 +144,7 @@ describe('console labels', () => {
     expect(missing(labels.FILING_STATUS_LABELS, FILING_STATUSES)).toEqual([]);
     // Questions asked on the customer page (issue 17).
     expect(missing(labels.QUESTION_STATUS_LABELS, QUESTION_STATUSES)).toEqual([]);
+    expect(missing(labels.ANSWER_CHANNEL_LABELS, ANSWER_CHANNELS)).toEqual([]);
     expect(missing(labels.DETERMINATION_KIND_LABELS, DETERMINATION_KINDS)).toEqual([]);
     expect(missing(labels.DETERMINATION_STATUS_LABELS, DETERMINATION_STATUSES)).toEqual([]);
     // Further mailings: supplements, reminders, updates (issue 17).

@@ -20,7 +20,7 @@ import {
 } from '../../../core/domain/substitute-notice';
 import { FOUND_BY } from '../../../core/domain/contact';
 import { FILING_CHANNELS, FILING_STATUSES } from '../../../core/domain/filings';
-import { QUESTION_STATUSES } from '../../../core/domain/questions';
+import { ANSWER_CHANNELS, QUESTION_STATUSES } from '../../../core/domain/questions';
 import { DETERMINATION_KINDS, DETERMINATION_STATUSES } from '../../../core/domain/determinations';
 import {
   MAILING_CRITERIA,
@@ -82,6 +82,7 @@ describe('status sets', () => {
     ['filings', 'status', FILING_STATUSES],
     // Questions asked on the customer page (migration 026).
     ['questions', 'status', QUESTION_STATUSES],
+    ['questions', 'answer_channel', ANSWER_CHANNELS],
     // Printed letters and their batches (migration 016).
     ['letters', 'status', LETTER_STATUSES],
     ['letter_batches', 'status', LETTER_BATCH_STATUSES],

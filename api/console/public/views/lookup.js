@@ -9,6 +9,7 @@ import {
   CASE_STATUS_LABELS,
   CUSTOMER_STATUS_LABELS,
   DELIVERY_STATUS_LABELS,
+  ANSWER_CHANNEL_LABELS,
   QUESTION_STATUS_LABELS,
   categoryLabel,
   label,
@@ -239,7 +240,8 @@ function questionItem(c, q, again) {
           'dl',
           { class: 'facts' },
           dt('Answered by', q.answeredBy?.name ?? '—'),
-          dt('Sent to', q.recipient ?? '—'),
+          dt('How', label(ANSWER_CHANNEL_LABELS, q.channel)),
+          q.channel === 'email' ? dt('Sent to', q.recipient ?? '—') : null,
           q.relayResponse ? dt('Relay said', q.relayResponse) : null,
           q.uncertain
             ? dt('Uncertain', 'It may have reached the customer: ask them before sending it again.')
@@ -270,7 +272,10 @@ function questionItem(c, q, again) {
   );
 }
 
-/** POST /api/support/questions/:id/answer: the email goes once, to the address the notice went to. */
+/**
+ * POST /api/support/questions/:id/answer: by email (sent once, to the address the notice went to),
+ * or an answer given by phone or post recorded (a person without an email address, or one who called).
+ */
 function answerForm(q, again) {
   const prefix = `answer-${q.id}`;
   const status = h('div', { 'aria-live': 'polite' });
@@ -281,10 +286,17 @@ function answerForm(q, again) {
       name: 'answer',
       prefix,
       label: q.status === 'failed' ? 'Answer (send again)' : 'Answer',
-      hint: 'Sent by email to the address the notice went to, with the question quoted and the reference code.',
+      hint: 'By email it goes to the address the notice went to, with the question quoted and the reference code. By phone or post: what you told them, recorded.',
       type: 'textarea',
       rows: 5,
       value: q.answer ?? '',
+    }),
+    field({
+      name: 'channel',
+      prefix,
+      label: 'How',
+      type: 'select',
+      options: Object.entries(ANSWER_CHANNEL_LABELS).map(([value, text]) => ({ value, label: text })),
     }),
     q.uncertain
       ? h(
@@ -294,20 +306,27 @@ function answerForm(q, again) {
           ' The customer did not get it: send it again',
         )
       : null,
-    h('button', { type: 'submit', class: 'button button--primary' }, 'Send answer by email'),
+    h('button', { type: 'submit', class: 'button button--primary' }, 'Answer'),
     status,
   );
   return onSubmit(form, {
-    names: ['answer'],
+    names: ['answer', 'channel'],
     prefix,
     status,
-    pending: 'Sending the answer…',
+    pending: 'Answering…',
     once: true,
     send: async () => {
-      const body = { answer: form.elements.answer.value };
-      if (q.uncertain) body.resend = form.elements.resend.checked;
+      const channel = form.elements.channel.value;
+      const body = { answer: form.elements.answer.value, channel };
+      if (q.uncertain && channel === 'email') body.resend = form.elements.resend.checked;
       await api(`/api/support/questions/${q.id}/answer`, { method: 'POST', body });
-      replace(status, notice('success', 'Answer queued: it is sent by email once.'));
+      replace(
+        status,
+        notice(
+          'success',
+          channel === 'email' ? 'Answer queued: it is sent by email once.' : 'Answer recorded.',
+        ),
+      );
       setTimeout(again, 1500);
     },
     failed: (marked, err) => (marked ? 'Check the answer.' : err.message),
