@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../core/config';
 import type { Config } from '../../../core/config';
+import type { DataCategory } from '../../../core/domain/categories';
 import { RULES } from '../../../core/law';
 import { packetSpecFor } from '../../../core/law/packets';
 import { TemplateCache } from '../../../core/mail/template-cache';
@@ -57,12 +58,12 @@ describe('filing packets for a multi-jurisdiction incident (use cases)', () => {
         ...general.map((p) => ({
           customerExternalId: p.externalId,
           system: 'crm-pkm',
-          categories: ['name', 'ssn'],
+          categories: ['name', 'ssn'] as DataCategory[],
         })),
         ...patients.map((p) => ({
           customerExternalId: p.externalId,
           system: 'crm-pkm',
-          categories: ['name', 'ssn', 'medical'],
+          categories: ['name', 'ssn', 'medical'] as DataCategory[],
         })),
       ],
     });
