@@ -17,7 +17,9 @@ import { recordBounce } from '../../../core/use-cases/bounces';
 import { exportDossier } from '../../../core/use-cases/dossier';
 import { recordIncidentStatus } from '../../../core/use-cases/incidents';
 import { finishLetterBatch, openLetterBatch } from '../../../core/use-cases/letters';
+import { createMailing, decideFollowUp, draftFollowUp } from '../../../core/use-cases/mailings';
 import { askQuestion } from '../../../core/use-cases/questions';
+import { importCodes } from '../../../core/use-cases/remediation-codes';
 import { correctRecipient } from '../../../core/use-cases/recipients';
 import { listRetention, purgeIncident } from '../../../core/use-cases/retention';
 import { ConflictError, ForbiddenError } from '../../../core/errors';
@@ -55,6 +57,8 @@ const GONE = {
   oldEmail: 'ada.purgewell@old-mail.example',
   oldStreet: '17 Forgotten Lane',
   correctedEmail: 'dirk.correct@fixed-mail.example',
+  /** A vendor's enrolment code imported for the incident. */
+  code: 'PURGECODE-0001',
 };
 /** Incident A's people as the inventory still has them: found in `customers` only, after the purge. */
 const INVENTORY = {
@@ -209,6 +213,36 @@ describe('core/use-cases/retention', () => {
       `I am ${GONE.oldName} of ${GONE.oldStreet}. Which of my data was exposed?`,
     );
     expect(asked).toMatchObject({ kind: 'asked', created: true });
+    // A vendor's codes for the incident, and an update mailed to everyone notified.
+    await importCodes(deps, compliance.actor, {
+      incidentId: purged,
+      csv: [
+        'provider,product,term_months,enroll_by,code,minor',
+        `IdGuard,Total,24,${new Date().getUTCFullYear() + 1}-06-30,${GONE.code},no`,
+        `IdGuard,Total,24,${new Date().getUTCFullYear() + 1}-06-30,PURGECODE-0002,no`,
+      ].join('\n'),
+      enrollUrl: 'https://enroll.idguard.example/retention',
+    });
+    const update = await draftFollowUp(deps, null, {
+      incidentId: purged,
+      kind: 'update',
+      key: 'investigation-closed',
+      update: 'The investigation has concluded.',
+    });
+    await decideFollowUp(deps, compliance.actor, {
+      incidentId: purged,
+      noticeId: update.id,
+      contentHash: update.contentHash,
+      decision: 'approve',
+      comment: null,
+    });
+    const mailing = await createMailing(deps, {
+      incidentId: purged,
+      kind: 'update',
+      key: 'investigation-closed',
+      criterion: 'notified',
+    });
+    expect(mailing.recipients).toBeGreaterThan(0);
     // A1 moves and changes address: the inventory has the new values, the incident's copies the old.
     await importInventory(db.pool, {
       customers: [
@@ -258,6 +292,7 @@ describe('core/use-cases/retention', () => {
     expect(where(hits, GONE.correctedEmail)).toEqual(
       expect.arrayContaining(['affected_customers.email', 'deliveries.recipient']),
     );
+    expect(where(hits, GONE.code)).toEqual(['remediation_codes.code']);
     // …but never in the trail's text: the correction, the inventory change and the bounce are sealed.
     for (const needle of [...Object.values(GONE), INVENTORY.bounceEmail]) {
       expect(where((await scanEveryColumn(db.pool, [needle])).hits, needle)).not.toContain(
@@ -301,14 +336,15 @@ describe('core/use-cases/retention', () => {
       affectedRecords: 4,
       deliveries: 3,
       letters: 2,
-      remediationCodes: 0,
+      remediationCodes: 2,
       questions: 1,
-      mailingDeliveries: 0,
+      mailingDeliveries: expect.any(Number),
       mailingListMembers: 0,
       explicitListEntries: 0,
       amendmentLists: 0,
       auditKeyDestroyed: true,
     });
+    expect(purge.counts.mailingDeliveries).toBeGreaterThan(0);
     expect(purge.deliverySummary.deliveries).toMatchObject({ sent: 2, bounced: 1 });
     expect(purge.erasedSha256).toMatch(/^[0-9a-f]{64}$/);
     expect(purge.filesRemovedAt).not.toBeNull();
