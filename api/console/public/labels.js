@@ -333,6 +333,8 @@ export const ACTION_LABELS = {
   determination_withdrawn: 'Determination withdrawn',
   incident_withdrawn: 'Incident withdrawn: nothing more is sent',
   incident_amended: 'Incident amended (a new version of its facts)',
+  amendment_applied: 'Amendment applied: people re-identified, obligations re-assessed',
+  incident_amended: 'Incident amended (a new version of its facts)',
   amendment_applied: 'Amendment applied: affected people re-identified, obligations re-assessed',
   follow_up_drafted: 'Follow-up text drafted (reminder, update or supplement)',
   mailing_created: 'Further mailing created (recipients selected)',
