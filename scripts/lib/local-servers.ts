@@ -57,7 +57,7 @@ process.once('exit', () => {
   for (const { child, signal } of running) child.kill(signal);
 });
 
-interface SpawnOptions {
+export interface SpawnOptions {
   name: string;
   command: string;
   args: string[];
@@ -72,7 +72,9 @@ interface SpawnOptions {
   cwd?: string;
 }
 
-function spawnServer(options: SpawnOptions): LocalServer & { child: ChildProcess; hasExited(): boolean } {
+export function spawnServer(
+  options: SpawnOptions,
+): LocalServer & { child: ChildProcess; hasExited(): boolean } {
   mkdirSync(dirname(options.logFile), { recursive: true });
   const fd = openSync(options.logFile, 'a');
   let child: ChildProcess;
@@ -121,7 +123,7 @@ function spawnServer(options: SpawnOptions): LocalServer & { child: ChildProcess
 }
 
 /** The public face of a spawned server, without the child process and exit flag kept for start-up. */
-function asLocalServer(server: LocalServer): LocalServer {
+export function asLocalServer(server: LocalServer): LocalServer {
   return {
     name: server.name,
     pid: server.pid,
@@ -144,7 +146,7 @@ export function logTail(file: string, lines = 15): string {
   }
 }
 
-async function waitUntilReady(
+export async function waitUntilReady(
   server: LocalServer & { hasExited(): boolean },
   probe: () => Promise<boolean>,
   timeoutMs: number,
