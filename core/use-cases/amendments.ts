@@ -118,12 +118,25 @@ export async function amendIncident(
       after,
       amendedBy: actor.id,
     });
-    const pick = (facts: AmendableFacts) => Object.fromEntries(changed.map((f) => [f, facts[f]]));
+    const pick = (facts: AmendableFacts, listed: boolean) =>
+      Object.fromEntries(
+        changed.filter((f) => (f === 'customerExternalIds') === listed).map((f) => [f, facts[f]]),
+      );
+    // The named customers' ids are sealed with the incident's key (core/db/audit.ts `append`): read
+    // back merged into before/after, erased when the incident's retention ends (migration 027).
+    const listChanged = changed.includes('customerExternalIds');
     await audit.append(tx, {
       incidentId: input.incidentId,
       actor: actor.id,
       action: 'incident_amended',
-      detail: { version: next, reason: input.reason, changed, before: pick(before), after: pick(after) },
+      detail: {
+        version: next,
+        reason: input.reason,
+        changed,
+        before: pick(before, false),
+        after: pick(after, false),
+      },
+      ...(listChanged ? { personal: { before: pick(before, true), after: pick(after, true) } } : {}),
     });
     return (await versions.get(tx, input.incidentId, next))!;
   });

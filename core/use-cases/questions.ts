@@ -185,8 +185,11 @@ export async function requestAnswer(
         customerId: question.customerId,
         messageId: claimed.messageId,
         answerSha256: sha256Hex(answer),
-        ...(question.status === 'failed' ? { again: true, previousResponse: question.relayResponse } : {}),
+        ...(question.status === 'failed' ? { again: true } : {}),
       },
+      // A relay's refusal usually quotes the address: sealed with the incident's key (core/db/audit.ts
+      // `append`), erased when the incident's retention ends.
+      ...(question.status === 'failed' ? { personal: { previousResponse: question.relayResponse } } : {}),
     });
     return claimed;
   });
@@ -378,8 +381,9 @@ async function failAnswer(
         questionId: question.id,
         customerId: question.customerId,
         messageId: question.messageId,
-        relayResponse: outcome.reply,
       },
+      // A refusal usually quotes the address ("550 5.1.1 <…>"): sealed, erased with the incident's key.
+      personal: { relayResponse: outcome.reply },
     });
   });
 }
