@@ -31,6 +31,7 @@ import { determinationRoutes } from './routes/determinations';
 import { filingRoutes } from './routes/filings';
 import { packetRoutes } from './routes/packets';
 import { remediationCodeRoutes } from './routes/remediation-codes';
+import { mailingRoutes } from './routes/mailings';
 import { priorFilingRoutes } from './routes/prior-filings';
 import { retentionRoutes } from './routes/retention';
 import { amendmentRoutes } from './routes/amendments';
@@ -133,6 +134,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(retentionRoutes, deps);
   await app.register(amendmentRoutes, { ...deps, templates });
   await app.register(remediationCodeRoutes, deps);
+  await app.register(mailingRoutes, { ...deps, templates });
   await app.register(consoleRoutes, deps);
   return app;
 }

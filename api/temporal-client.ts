@@ -16,6 +16,8 @@ import type { WorkflowTampering } from '../core/db/workflow-tampering';
 import { dataConverter } from '../core/data-converter';
 import { amendmentWorkflowId, incidentWorkflowId, letterBatchWorkflowId } from '../core/domain/ids';
 import { filingEmailWorkflowId } from '../core/domain/filings';
+import { mailingWorkflowId } from '../core/domain/mailings';
+import type { MailingKind } from '../core/domain/mailings';
 import { questionAnswerWorkflowId } from '../core/domain/questions';
 import { ConflictError, ForbiddenError, ValidationError } from '../core/errors';
 import { temporalConnectionOptions } from '../core/temporal-connection';
@@ -26,11 +28,13 @@ import type { amendmentWorkflow } from '../workflows/amendment';
 import type { incidentWorkflow } from '../workflows/incident';
 import type { letterBatchWorkflow } from '../workflows/letters';
 import type { filingEmailWorkflow } from '../workflows/filing-email';
+import type { mailingWorkflow } from '../workflows/mailing';
 import type { questionAnswerWorkflow } from '../workflows/question-answer';
 import {
   REFUSAL,
   approvalUpdate,
   amendmentNoticeDecidedSignal,
+  followUpDecidedSignal,
   incidentWithdrawnSignal,
   obligationsChangedSignal,
   reviseNoticeUpdate,
@@ -116,6 +120,39 @@ export async function signalAmendmentNoticeDecided(
   } catch (err) {
     if (err instanceof WorkflowNotFoundError) return;
     log.error({ err, ...amendment }, 'amendment notice decided, but its workflow could not be told');
+  }
+}
+
+/**
+ * Tells a further mailing's workflow (workflows/mailing.ts) a decision or revision on its text was
+ * recorded. An update's mailing is started here if it is not running (signal-with-start: an update
+ * goes to everyone notified once its text is approved; a finished one is not started again); a
+ * reminder's or supplement's is started by the incident's or amendment's workflow, so it is only
+ * told, and one not running needs nothing. Any other failure is logged: the workflow looks at its
+ * text again hourly anyway.
+ */
+export async function signalFollowUpDecided(
+  deps: TemporalDeps,
+  mailing: { incidentId: string; kind: MailingKind; key: string },
+  log: Pick<Logger, 'error'>,
+): Promise<void> {
+  const workflowId = mailingWorkflowId(mailing.incidentId, mailing.kind, mailing.key);
+  try {
+    if (mailing.kind === 'update') {
+      await deps.temporal.workflow.signalWithStart<typeof mailingWorkflow, []>('mailingWorkflow', {
+        workflowId,
+        taskQueue: deps.config.temporal.taskQueue,
+        args: [{ ...mailing, criterion: 'notified' }],
+        signal: followUpDecidedSignal,
+        signalArgs: [],
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      });
+    } else {
+      await deps.temporal.workflow.getHandle(workflowId).signal(followUpDecidedSignal);
+    }
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError || err instanceof WorkflowExecutionAlreadyStartedError) return;
+    log.error({ err, ...mailing }, 'follow-up decided, but its mailing workflow could not be told');
   }
 }
 

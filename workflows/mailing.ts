@@ -1,7 +1,6 @@
 import {
   condition,
   continueAsNew,
-  defineSignal,
   executeChild,
   proxyActivities,
   setHandler,
@@ -11,6 +10,7 @@ import {
 import type { Activities } from '../activities';
 import { mailingShardWorkflowId } from '../core/domain/mailings';
 import { databaseStep, deliveryBatch } from './activity-options';
+import { followUpDecidedSignal } from './messages';
 import type { MailingShardWorkflowInput, MailingWorkflowInput, MailingWorkflowResult } from './types';
 
 const act = proxyActivities<Activities>(databaseStep);
@@ -22,11 +22,8 @@ const { sendMailingBatch } = proxyActivities<Activities>({
   heartbeatTimeout: '15 seconds',
 });
 
-/**
- * Sent (by the API, after a decision on the mailing's text, core/use-cases/mailings.ts
- * `decideFollowUp`) to the mailing's workflow (`mailingWorkflowId`): look at the text again.
- */
-export const followUpDecidedSignal = defineSignal('followUpDecided');
+// Defined once with the other messages, imported by the API too.
+export { followUpDecidedSignal };
 
 /** While waiting for its text's approval, how often the workflow looks again without being signalled. */
 const DECISION_RECHECK = '1 hour';

@@ -62,6 +62,12 @@ export const incidentWithdrawnSignal = defineSignal('incidentWithdrawn');
  */
 export const amendmentNoticeDecidedSignal = defineSignal('amendmentNoticeDecided');
 
+/**
+ * A decision (or a revision) on a further mailing's text was recorded (core/use-cases/mailings.ts
+ * `decideFollowUp`): the mailing's workflow (`mailingWorkflowId`) looks at its text again.
+ */
+export const followUpDecidedSignal = defineSignal('followUpDecided');
+
 export interface IncidentProgress {
   status: IncidentStatus;
   noticeId: string | null;

@@ -332,3 +332,16 @@ export async function optOutOfReminders(
     return true;
   });
 }
+
+/** A follow-up text as the API lists it: the notice with its kind and key. */
+export type FollowUpText = Notice & { kind: MailingKind; key: string };
+
+/** Every version of an incident's follow-up texts, by kind and key, newest version first. */
+export async function listFollowUps(deps: { pool: Pool }, incidentId: string): Promise<FollowUpText[]> {
+  if (!(await incidents.get(deps.pool, incidentId))) throw new IncidentNotFoundError(incidentId);
+  const versions = await notices.listForIncident(deps.pool, incidentId, 'follow_up');
+  return versions.map((n) => {
+    const [kind, ...key] = n.subject.split(':');
+    return { ...n, kind: kind as MailingKind, key: key.join(':') };
+  });
+}

@@ -106,6 +106,11 @@ const ACCESS: Record<string, readonly Role[] | 'public' | 'webhook secret'> = {
   'POST /api/incidents/:id/substitute-notices/review': ['officer', 'compliance'],
   'POST /api/incidents/:id/substitute-notices/texts': ['officer', 'compliance'],
   'POST /api/incidents/:id/substitute-notices/texts/:noticeId/decision': ['compliance'],
+  // Further mailings (issue 17 items 1 and 3): supplements, reminders, updates.
+  'GET /api/incidents/:id/mailings': STAFF,
+  'GET /api/incidents/:id/follow-ups': STAFF,
+  'POST /api/incidents/:id/follow-ups': ['officer', 'compliance'],
+  'POST /api/incidents/:id/follow-ups/:noticeId/decision': ['compliance'],
   'POST /api/incidents/:id/substitute-notices/:substituteId/elements': ['compliance'],
   'GET /api/rules': STAFF,
   'POST /api/rules/preview': STAFF,
