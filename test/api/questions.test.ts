@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QUESTION_MAX_LENGTH } from '../../core/domain/questions';
-import { MAX_WAITING_QUESTIONS } from '../../core/use-cases/questions';
+import { MAX_WAITING_QUESTIONS, requestAnswer } from '../../core/use-cases/questions';
+import { actorOf } from '../helpers/factories';
 import { unescapeHtml } from '../core/mail/fixtures';
 import { bearer, eventually } from '../helpers/system';
 import { PEOPLE, deliveredWorld, pageTokenIn, referenceIn } from './delivered-incidents';
@@ -459,6 +460,37 @@ describe('questions on the customer page, answered by support', () => {
     const page = wordsOf((await get(`/n/${pageTokenIn(mail)}`)).body);
     expect(page).toContain('We answered you by phone on');
     expect(page).toContain('Called back: nothing to do.');
+  });
+
+  it('recovers an answer claimed whose workflow never started: asked again, it is sent once', async () => {
+    const mail = world.messageTo(PEOPLE.alice, world.incidents.billingOnly);
+    const q = (await lookup(referenceIn(mail))).json().items[0].questions[1];
+    // Claimed, then the request died before it started the workflow (Temporal out of reach).
+    await requestAnswer(
+      { pool: world.db.pool, config: world.system.config },
+      actorOf(world.system.staff.support),
+      {
+        questionId: q.id,
+        answer: 'Stuck answer.',
+      },
+    );
+    const mine = (m: { messageId: string }) => m.messageId.includes(`answer.${q.id}@`);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(world.smtp.messages.filter(mine)).toEqual([]);
+    // What the console's "Start sending again" does: the same request, twice.
+    for (let i = 0; i < 2; i++) {
+      const restarted = await answer(q.id, { answer: 'Another text is ignored while sending.' });
+      expect(restarted.statusCode, restarted.body).toBe(202);
+    }
+    await eventually(async () => world.smtp.messages.filter(mine).length === 1, 60_000);
+    await eventually(
+      async () => (await lookup(referenceIn(mail))).json().items[0].questions[1].status === 'answered',
+      30_000,
+    );
+    await new Promise((r) => setTimeout(r, 1000));
+    const sent = world.smtp.messages.filter(mine);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]!.text).toContain('Stuck answer.');
   });
 
   it('validates the answer and names the field; an unknown question is a 404', async () => {

@@ -221,6 +221,23 @@ describe('questionAnswerWorkflow', () => {
       'question_answer_requested',
       'question_answer_unconfirmed',
     ]);
+
+    // Support asked the customer, who did not get it: sent again on purpose, under the same
+    // workflow id (the first run has finished) and the same Message-ID.
+    loseFirstAttempt.delete(question.id);
+    const again = await requestAnswer({ pool: db.pool, config }, support, {
+      questionId: question.id,
+      answer: 'Confidential-lost answer.',
+      resend: true,
+    });
+    await startQuestionAnswer(start(), again);
+    const rerun = env.client.workflow.getHandle<typeof questionAnswerWorkflow>(
+      questionAnswerWorkflowId(question.id),
+    );
+    expect(await rerun.result()).toEqual({ questionId: question.id, status: 'answered' });
+    expect(sink.acceptedByRecipient.get(PEOPLE.lost)).toBe(2);
+    const sent = sink.messages.filter((m) => m.envelopeTo.includes(PEOPLE.lost));
+    expect(new Set(sent.map((m) => m.messageId))).toEqual(new Set([question.messageId]));
   });
 
   it('fails at once on a permanent refusal, sending nothing', async () => {

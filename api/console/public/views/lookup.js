@@ -269,6 +269,7 @@ function questionItem(c, q, again) {
       ),
     ),
     q.status === 'open' || q.status === 'failed' ? answerForm(q, again) : null,
+    q.status === 'sending' ? restartForm(q, again) : null,
   );
 }
 
@@ -330,5 +331,40 @@ function answerForm(q, again) {
       setTimeout(again, 1500);
     },
     failed: (marked, err) => (marked ? 'Check the answer.' : err.message),
+  });
+}
+
+/**
+ * An answer stuck in `sending` (the request that claimed it could not start its workflow): asking
+ * again starts the same workflow, or finds it running. It never sends a second message: the send
+ * is keyed by the question and its commit point (core/use-cases/questions.ts).
+ */
+function restartForm(q, again) {
+  const status = h('div', { 'aria-live': 'polite' });
+  const form = h(
+    'form',
+    { class: 'answer-form' },
+    h(
+      'p',
+      { class: 'hint' },
+      'Being sent. If it stays so for long, start the sending again: it is never sent twice.',
+    ),
+    h('button', { type: 'submit', class: 'button' }, 'Start sending again'),
+    status,
+  );
+  return onSubmit(form, {
+    names: [],
+    status,
+    pending: 'Starting…',
+    once: true,
+    send: async () => {
+      await api(`/api/support/questions/${q.id}/answer`, {
+        method: 'POST',
+        body: { answer: q.answer, channel: 'email' },
+      });
+      replace(status, notice('success', 'Sending started.'));
+      setTimeout(again, 1500);
+    },
+    failed: (_marked, err) => err.message,
   });
 }
