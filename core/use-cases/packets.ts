@@ -541,8 +541,9 @@ function elementKey(key: string): PacketElementKey {
 
 /**
  * A packet's content: the rule's elements, each with the value given (a revision or a supplement),
- * else the previous version's, else computed. `refresh` recomputes the values not given and not
- * compliance's, so a packet drafted before the customers' notice was approved can quote it.
+ * else the previous version's, else computed. `refresh` recomputes the values computed from the
+ * data (counts, the customers' notice, its distribution), so a packet drafted before the notice
+ * was approved can quote it; what came from the incident or a person stays as the last version has it.
  */
 async function packetContent(
   deps: PacketDeps,
@@ -587,7 +588,7 @@ async function packetContent(
     const value =
       given !== undefined
         ? given.trim()
-        : before !== undefined && !(input.refresh && s.source !== 'compliance') && before !== ''
+        : before !== undefined && !(input.refresh && s.source === 'computed') && before !== ''
           ? before
           : computedValue(s.key, facts, deps.config, catalog, language);
     return { ...s, label: elementLabel(s.key, language), value };
@@ -774,7 +775,7 @@ export interface PacketRevision {
   elements?: Record<string, string>;
   /** GDPR Art. 33(4): more information will follow. */
   phased?: boolean;
-  /** Recompute the values the data gives (counts, the customers' notice, dates) where not given. */
+  /** Recompute the values the data gives (counts, the customers' notice and its distribution) where not given. */
   refresh?: boolean;
 }
 

@@ -349,6 +349,10 @@ describe('filing packets (API)', () => {
       value: 'Die forensische Untersuchung ist abgeschlossen.',
       citation: 'GDPR Art. 33(4)',
     });
+    // What a person wrote in the filing carries over; what the data gives is counted again.
+    const measures = supplement.content.packet.elements.find((e: Element) => e.key === 'measures');
+    expect(measures.value).toContain('API-Schlüssel gesperrt');
+    expect(supplement.content.packet.elements.find((e: Element) => e.key === 'record_count').value).toBe('4');
     // Its drafter may not approve it; someone else may.
     expect((await decide(reviser, supplement)).statusCode).toBe(403);
     expect((await decide(approver, supplement)).statusCode).toBe(200);
