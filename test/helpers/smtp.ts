@@ -75,6 +75,13 @@ export interface SmtpSink {
    * until `release()`: delivery is then under way with nothing yet accepted.
    */
   hold(): void;
+  /**
+   * `hold()`, then resolves once no message is between its body and its final "." — the moment to
+   * SIGKILL a sender: its messages are then either not yet at the commit point (held) or accepted,
+   * never inside the microseconds between the commit mark and the final "." that the delivery
+   * design does not cover (core/delivery/shard-pass.ts).
+   */
+  holdAndSettle(): Promise<void>;
   release(): void;
   /** Transactions waiting at RCPT TO while held. */
   readonly heldCount: number;
@@ -107,6 +114,7 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
   const dataFaults = new Map<string, SmtpFault>();
   let acceptedCount = 0;
   let holding = false;
+  let inData = 0;
   const held: (() => void)[] = [];
   let waiters: { count: number; resolve: () => void }[] = [];
 
@@ -155,10 +163,18 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
     },
     onData: (stream, session, callback) => {
       const chunks: Buffer[] = [];
+      inData += 1;
+      let open = true;
+      const settled = () => {
+        if (open) inData -= 1;
+        open = false;
+      };
+      stream.on('error', settled);
       stream.on('data', (chunk: Buffer) => {
         if (!options.countOnly) chunks.push(chunk);
       });
       stream.on('end', () => {
+        settled();
         const { from, to } = envelope(session);
         const fault = dataFaults.get(session.id);
         dataFaults.delete(session.id);
@@ -211,6 +227,10 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
     refusals,
     hold() {
       holding = true;
+    },
+    async holdAndSettle() {
+      holding = true;
+      while (inData > 0) await new Promise((r) => setTimeout(r, 5));
     },
     release() {
       holding = false;
