@@ -230,29 +230,35 @@ export async function listWithoutCode(
  * `$1` must be the incident id.
  */
 export const ASSIGN_CODES_CTES = `
-     wanted AS (
-       SELECT customer_id, minor, row_number() OVER (PARTITION BY minor ORDER BY customer_id) AS n FROM need
-     ),
-     free AS (
-       SELECT id, for_minors, row_number() OVER (PARTITION BY for_minors ORDER BY id) AS n
-       FROM (SELECT * FROM (SELECT k.id, k.for_minors FROM remediation_codes k
-                            JOIN remediation_code_pools p ON p.id = k.pool_id
-                            WHERE k.incident_id = $1 AND k.customer_id IS NULL AND NOT k.for_minors
-                              AND p.enroll_by >= current_date
-                            ORDER BY k.id LIMIT (SELECT count(*) FROM need WHERE NOT minor)
-                            FOR UPDATE OF k SKIP LOCKED) adult
-             UNION ALL
-             SELECT * FROM (SELECT k.id, k.for_minors FROM remediation_codes k
-                            JOIN remediation_code_pools p ON p.id = k.pool_id
-                            WHERE k.incident_id = $1 AND k.customer_id IS NULL AND k.for_minors
-                              AND p.enroll_by >= current_date
-                            ORDER BY k.id LIMIT (SELECT count(*) FROM need WHERE minor)
-                            FOR UPDATE OF k SKIP LOCKED) minor) f
+     -- The people and the free codes of each kind as two sorted arrays, zipped: the nth person
+     -- of a kind gets its nth code (unnest of two arrays pads the shorter with NULLs). Linear in
+     -- the page, whatever the planner estimates of the CTEs (a join on row numbers was planned as
+     -- a nested loop comparing every pair).
+     pairs AS (
+       SELECT z.customer_id, z.code_id
+       FROM (SELECT minor, array_agg(customer_id ORDER BY customer_id) AS ids FROM need GROUP BY minor) w
+       JOIN (SELECT for_minors, array_agg(id ORDER BY id) AS ids FROM (
+               SELECT * FROM (SELECT k.id, k.for_minors FROM remediation_codes k
+                              JOIN remediation_code_pools p ON p.id = k.pool_id
+                              WHERE k.incident_id = $1 AND k.customer_id IS NULL AND NOT k.for_minors
+                                AND p.enroll_by >= current_date
+                              ORDER BY k.id LIMIT (SELECT count(*) FROM need WHERE NOT minor)
+                              FOR UPDATE OF k SKIP LOCKED) adult
+               UNION ALL
+               SELECT * FROM (SELECT k.id, k.for_minors FROM remediation_codes k
+                              JOIN remediation_code_pools p ON p.id = k.pool_id
+                              WHERE k.incident_id = $1 AND k.customer_id IS NULL AND k.for_minors
+                                AND p.enroll_by >= current_date
+                              ORDER BY k.id LIMIT (SELECT count(*) FROM need WHERE minor)
+                              FOR UPDATE OF k SKIP LOCKED) minor
+             ) free GROUP BY for_minors) f ON f.for_minors = w.minor
+       CROSS JOIN LATERAL unnest(w.ids, f.ids) AS z(customer_id, code_id)
+       WHERE z.customer_id IS NOT NULL AND z.code_id IS NOT NULL
      ),
      assigned AS (
-       UPDATE remediation_codes k SET customer_id = w.customer_id, assigned_at = now()
-       FROM wanted w JOIN free f ON f.for_minors = w.minor AND f.n = w.n
-       WHERE k.id = f.id
+       UPDATE remediation_codes k SET customer_id = z.customer_id, assigned_at = now()
+       FROM pairs z
+       WHERE k.id = z.code_id
        RETURNING k.customer_id, k.pool_id, k.code
      )`;
 
