@@ -5,7 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../core/config';
 import type { Config } from '../../../core/config';
 import * as audit from '../../../core/db/audit';
+import * as letters from '../../../core/db/letters';
 import { deliverShardPass } from '../../../core/delivery';
+import { renderLetterFile } from '../../../core/letters/batch';
 import { pageToken } from '../../../core/delivery/page-token';
 import { ValidationError } from '../../../core/errors';
 import { SmtpPool } from '../../../core/mail/smtp-pool';
@@ -14,6 +16,8 @@ import { TemplateCache } from '../../../core/mail/template-cache';
 import { loadPageTemplates } from '../../../core/mail/templates';
 import { customerPageHtml, findCustomerPage } from '../../../core/use-cases/customer-page';
 import { lookUpCases } from '../../../core/use-cases/support';
+import { planChannels } from '../../../core/use-cases/channels';
+import { openLetterBatch } from '../../../core/use-cases/letters';
 import { assess, placeIncidentHold } from '../../../core/use-cases/obligations';
 import {
   codeStatus,
@@ -26,6 +30,7 @@ import { createTestDatabase } from '../../helpers/db';
 import type { TestDatabase } from '../../helpers/db';
 import {
   approvedNotice,
+  customerWith,
   identifyAffected,
   importInventory,
   newIncident,
@@ -395,6 +400,40 @@ describe('core/use-cases/remediation-codes', () => {
     });
     expect(without).toHaveLength(10);
     expect(without.every((p) => !(p.externalId in given))).toBe(true);
+  });
+
+  it("gives codes in the letters' claim: one each, in the batch's transaction, the rest counted", async () => {
+    // People reached by post only: Connecticut residents without an email address.
+    const people = ['L-1', 'L-2', 'L-3'].map((externalId) =>
+      customerWith('address_only', { externalId, region: 'US-CT' }),
+    );
+    const incidentId = await incidentWith('codes-letters', people);
+    await assess({ pool: db.pool, config }, incidentId);
+    await planChannels({ pool: db.pool, config }, incidentId);
+    await approvedNotice({ pool: db.pool, templates, config }, incidentId, staff.compliance.user);
+    await importCodes({ pool: db.pool }, staff.officer.actor, {
+      incidentId,
+      csv: vendorFile([
+        ['Mail Shield', 24, 'no', 'MAIL-1'],
+        ['Mail Shield', 24, 'no', 'MAIL-2'],
+      ]),
+      enrollUrl: ENROLL_URL,
+    });
+    const deps = { pool: db.pool, templates, config };
+    const batch = (await openLetterBatch(deps, { incidentId, key: 'codes-letters' }))!;
+    expect(batch.letters).toBe(3);
+    expect(await codesOf(incidentId)).toEqual({ 'L-1': 'MAIL-1', 'L-2': 'MAIL-2' });
+    const opened = (await audit.listForIncident(db.pool, incidentId)).find(
+      (e) => e.action === 'letter_batch_opened',
+    );
+    expect(opened!.detail).toMatchObject({ codesAssigned: 2, withoutCode: 1 });
+    // The same batch again (a retried step) gives nothing more; the letters render with the codes.
+    await openLetterBatch(deps, { incidentId, key: 'codes-letters' });
+    expect(Object.keys(await codesOf(incidentId))).toHaveLength(2);
+    // What each letter is rendered from carries its code (core/letters/batch.ts personalises it).
+    const printed = await letters.fileLetters(db.pool, batch.batchId, 1, { after: 0, limit: 10 });
+    expect(printed.map((r) => r.remediation?.code ?? null)).toEqual(['MAIL-1', 'MAIL-2', null]);
+    expect((await renderLetterFile(deps, { batchId: batch.batchId, fileNo: 1 })).letters).toBe(3);
   });
 
   it("fills California's notice date and law-enforcement statement", async () => {
