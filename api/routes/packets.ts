@@ -165,6 +165,7 @@ export async function packetRoutes(app: App, deps: AppDeps & { templates: Templa
           obligationId: request.params.obligationId,
           reason: request.body.reason,
           elements: request.body.elements,
+          phased: request.body.phased,
         }),
       ),
   );

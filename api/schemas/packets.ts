@@ -161,4 +161,6 @@ export const SupplementBody = z.strictObject({
   /** What the supplement adds or corrects, and why. */
   reason: z.string().trim().min(3).max(5_000),
   elements: ElementValues.optional(),
+  /** More information still to follow after this one (GDPR Art. 33(4)); the filing's by default. */
+  phased: z.boolean().optional(),
 });

@@ -876,7 +876,14 @@ export async function decidePacket(
 export async function draftSupplement(
   deps: PacketDeps,
   actor: Actor,
-  input: { incidentId: string; obligationId: string; reason: string; elements?: Record<string, string> },
+  input: {
+    incidentId: string;
+    obligationId: string;
+    reason: string;
+    elements?: Record<string, string> | undefined;
+    /** More information still to follow after this supplement (GDPR Art. 33(4)); the filing's by default. */
+    phased?: boolean | undefined;
+  },
 ): Promise<PacketNotice> {
   const incident = await incidents.get(deps.pool, input.incidentId);
   if (!incident) throw new IncidentNotFoundError(input.incidentId);
@@ -911,6 +918,7 @@ export async function draftSupplement(
     kind: 'supplement',
     previous: filing,
     given,
+    phased: input.phased,
     refresh: true,
     templateVersion,
   });

@@ -45,7 +45,9 @@ interface Item {
   missing: string[];
   obligationId: string | null;
   subject: string;
-  content: { packet: { language: string; elements: Element[]; submission: { channel: string; email: string | null } } };
+  content: {
+    packet: { language: string; elements: Element[]; submission: { channel: string; email: string | null } };
+  };
 }
 
 /**
@@ -135,7 +137,11 @@ describe('filing packets (API)', () => {
       method: 'POST',
       url: `/api/incidents/${incidentId}/packets/${packet.id}/decision`,
       headers: bearer(who.token),
-      payload: { decision, contentHash: packet.contentHash, ...(decision === 'reject' ? { comment: 'no' } : {}) },
+      payload: {
+        decision,
+        contentHash: packet.contentHash,
+        ...(decision === 'reject' ? { comment: 'no' } : {}),
+      },
     });
   const revise = (who: StaffMember, packetId: string, payload: object) =>
     app.inject({
@@ -166,7 +172,11 @@ describe('filing packets (API)', () => {
     const de = await byRule('DE.regulator');
     expect(de.content.packet.language).toBe('de');
     const nature = de.content.packet.elements.find((e) => e.key === 'nature')!;
-    expect(nature).toMatchObject({ label: 'Art der Verletzung', citation: 'GDPR Art. 33(3)(a)', required: true });
+    expect(nature).toMatchObject({
+      label: 'Art der Verletzung',
+      citation: 'GDPR Art. 33(3)(a)',
+      required: true,
+    });
     expect(nature.value).toContain('stolen API key');
     expect(de.content.packet.elements.find((e) => e.key === 'people_count')!.value).toBe('2');
     // The records are Germany's too, not the incident's four.
@@ -317,7 +327,9 @@ describe('filing packets (API)', () => {
       headers: bearer(officer.token),
     });
     writeFileSync(join(dir, 'd.pdf'), draft.rawPayload);
-    expect(execFileSync('pdftotext', [join(dir, 'd.pdf'), '-'], { encoding: 'utf8' })).toContain('NOT APPROVED');
+    expect(execFileSync('pdftotext', [join(dir, 'd.pdf'), '-'], { encoding: 'utf8' })).toContain(
+      'NOT APPROVED',
+    );
   });
 
   it('drafts a supplement after an approved filing only, with its reason', async () => {
@@ -338,12 +350,14 @@ describe('filing packets (API)', () => {
       payload: {
         reason: 'Die forensische Untersuchung ist abgeschlossen.',
         elements: { record_count: '4' },
+        phased: false,
       },
     });
     expect(res.statusCode, res.body).toBe(201);
     const supplement = res.json();
     expect(supplement.subject).toBe('DE.regulator@DE#2');
-    expect(supplement.content.packet).toMatchObject({ kind: 'supplement', sequence: 2 });
+    // The filing said more would follow; this supplement is the last word.
+    expect(supplement.content.packet).toMatchObject({ kind: 'supplement', sequence: 2, phased: false });
     expect(supplement.content.packet.elements[0]).toMatchObject({
       key: 'supplement_reason',
       value: 'Die forensische Untersuchung ist abgeschlossen.',
