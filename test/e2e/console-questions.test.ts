@@ -1,3 +1,5 @@
+import AxeBuilder from '@axe-core/playwright';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserAvailable, screenshot, startBrowserWorld } from '../helpers/browser';
 import type { BrowserWorld } from '../helpers/browser';
@@ -9,6 +11,14 @@ import { eventually, importInventory, incidentStatus, openAndApprove } from '../
  * support finds the question in the console's lookup by the reference code with its history,
  * answers it there, and the answer reaches the SMTP server once.
  */
+/** Serious and critical axe violations on the page as it is now, one line each. */
+async function axeFaults(page: Page): Promise<string[]> {
+  const { violations: found } = await new AxeBuilder({ page }).analyze();
+  return found
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .flatMap((v) => v.nodes.map((n) => `${v.id}: ${v.help} at ${n.target.join(' ')}`));
+}
+
 describe.skipIf(!browserAvailable())('questions: customer page and console lookup', () => {
   let world: BrowserWorld;
   let incidentId: string;
@@ -89,6 +99,8 @@ describe.skipIf(!browserAvailable())('questions: customer page and console looku
       'Customer asked a question on their page — the customer',
     );
 
+    // The queue, the question, its history and the answer form: no serious accessibility fault.
+    expect(await axeFaults(page)).toEqual([]);
     await question
       .getByLabel('Answer', { exact: true })
       .fill('No. Passwords were not in the exposed mailbox.');
@@ -118,5 +130,9 @@ describe.skipIf(!browserAvailable())('questions: customer page and console looku
       'Passwords were not in the exposed mailbox',
     );
     await context.close();
+    // …and, read with script on (for axe), the page with its question and answer has no serious fault.
+    const checked = await (await world.browser.newContext()).newPage();
+    await checked.goto(`${world.base}/n/${token}`);
+    expect(await axeFaults(checked)).toEqual([]);
   });
 });

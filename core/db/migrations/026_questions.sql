@@ -13,7 +13,7 @@ CREATE TABLE questions (
   body          text NOT NULL CHECK (char_length(body) BETWEEN 1 AND 2000),
   -- The same question sent twice (a double click, a reload of the POST) is one question.
   body_sha256   text NOT NULL,
-  -- The page's language when asked: the answer's email speaks it.
+  -- The customer's locale when asked (the page speaks its language): the answer's email does too.
   language      text NOT NULL,
   asked_at      timestamptz NOT NULL DEFAULT now(),
   -- open | sending | answered (by email) | failed | closed (answered by phone or post, recorded).
