@@ -57,7 +57,8 @@ export function mailingSteps(deps: {
 
     /**
      * Creates the mailing of the approved text and selects its recipients by `criterion` (for
-     * `listed`, from the list `listKey`); a retry returns the same mailing and count.
+     * `listed`, from the list `listKey`); a retry returns the same mailing and count. Null when the
+     * incident was withdrawn first (no mailing made).
      */
     async createMailing(input: {
       incidentId: string;
@@ -65,7 +66,7 @@ export function mailingSteps(deps: {
       key: string;
       criterion: MailingCriterion;
       listKey?: string | null;
-    }): Promise<{ mailingId: string; recipients: number }> {
+    }): Promise<{ mailingId: string | null; recipients: number }> {
       return createMailing(deps, input);
     },
 

@@ -28,15 +28,27 @@ export { followUpDecidedSignal };
 /** While waiting for its text's approval, how often the workflow looks again without being signalled. */
 const DECISION_RECHECK = '1 hour';
 
+/** Looks at an undecided text this many times per run before continuing as new (about four days). */
+const RECHECKS_PER_RUN = 100;
+
 /** As deliveryShardWorkflow: a few hundred events per run however large the mailing. */
 const BATCHES_PER_RUN = 100;
+
+/** A mailing never made (the incident withdrawn): nobody selected, nothing sent. */
+const NOTHING_SENT: MailingWorkflowResult = {
+  mailingId: null,
+  selected: 0,
+  sent: 0,
+  undeliverable: 0,
+  skipped: 0,
+};
 
 /**
  * One further mailing of an incident — a supplement, reminder or update — from its text to its
  * counts: makes sure its text exists (a reminder's standard wording is drafted by the system; a
  * supplement's or update's is written by an officer through the API), waits `waitMs` (a reminder's
  * days) and for the text's four-eyes approval (signalled by `followUpDecidedSignal`, looked at again
- * hourly), then selects the recipients by the criterion (core/domain/mailings.ts) — at that moment,
+ * hourly), then selects the recipients by the criterion (nothing, once the incident is withdrawn) (core/domain/mailings.ts) — at that moment,
  * so "not acknowledged after N days" means after them — and sends in parallel shards, each a child
  * workflow with keyset cursors, retry passes and continue-as-new, as the first notice is sent. Ends
  * with the counts recorded and audited. Started as a child of incidentWorkflow under
@@ -51,8 +63,16 @@ export async function mailingWorkflow(input: MailingWorkflowInput): Promise<Mail
   });
 
   let text = await act.ensureFollowUpNotice({ incidentId, kind, key });
-  if ((input.waitMs ?? 0) > 0) await sleep(input.waitMs!);
-  while (text.state !== 'approved') {
+  if ((input.waitMs ?? 0) > 0) {
+    await sleep(input.waitMs!);
+    text = await act.followUpNoticeState({ incidentId, kind, key });
+  }
+  for (let rechecks = 0; text.state !== 'approved'; rechecks++) {
+    if (text.state === 'withdrawn') return NOTHING_SENT;
+    if (rechecks >= RECHECKS_PER_RUN) {
+      // The wait is over; only the text's decision is awaited in the next run.
+      await continueAsNew<typeof mailingWorkflow>({ ...input, waitMs: 0 });
+    }
     const seen = decisions;
     await condition(() => decisions !== seen, DECISION_RECHECK);
     text = await act.followUpNoticeState({ incidentId, kind, key });
@@ -65,6 +85,8 @@ export async function mailingWorkflow(input: MailingWorkflowInput): Promise<Mail
     criterion: input.criterion,
     listKey: input.listKey ?? null,
   });
+  // The incident was withdrawn before the mailing could be made.
+  if (mailingId === null) return NOTHING_SENT;
   if (recipients > 0) {
     const plan = await act.mailingPlan();
     await Promise.all(

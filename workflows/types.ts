@@ -72,7 +72,8 @@ export interface MailingWorkflowInput {
 
 /** A mailing's outcome: its id and counts. */
 export interface MailingWorkflowResult {
-  mailingId: string;
+  /** Null when no mailing was made (the incident withdrawn first). */
+  mailingId: string | null;
   selected: number;
   sent: number;
   undeliverable: number;

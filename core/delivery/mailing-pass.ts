@@ -24,7 +24,8 @@ import type { DeliveryDeps } from './shard-pass';
  *   frozen name, reference code and page link; the row keeps the content hash of what was sent;
  * - the envelope sender is the From address, not a return path: a return path names a first
  *   notice's delivery (return-path.ts), and a bounce of a follow-up must not mark that one bounced;
- * - a mailing no longer `sending` (finished, or cancelled with its incident) sends nothing more.
+ * - a mailing no longer `sending` (finished, or cancelled), or whose incident was withdrawn, sends
+ *   nothing more: each page asks first.
  */
 
 /** One pass over one shard of a mailing, from a keyset cursor. */
@@ -59,7 +60,7 @@ export async function deliverMailingShardPass(
   const { pool, config } = deps;
   const mailing = await mailings.get(pool, page.mailingId);
   if (!mailing) throw new NotFoundError(`No mailing ${page.mailingId}`);
-  if (mailing.status !== 'sending') return STOPPED;
+  if (!(await mailings.maySend(pool, mailing.id))) return STOPPED;
   const notice = await notices.get(pool, mailing.noticeId);
   if (!notice || notice.status !== 'approved' || !notice.content.followUp) {
     throw new NoticeNotApprovedError(mailing.noticeId);
@@ -73,8 +74,8 @@ export async function deliverMailingShardPass(
 
   const source: ShardSource<Outgoing> = {
     async readPage(after, limit, lease) {
-      // A mailing cancelled since the last page (its incident withdrawn) stops here.
-      if ((await mailings.get(pool, mailing.id))?.status !== 'sending') {
+      // A mailing cancelled, or its incident withdrawn, since the last page stops here.
+      if (!(await mailings.maySend(pool, mailing.id))) {
         return { lastId: after, read: 0, recovered: 0, items: [] };
       }
       const rows = await mailings.openPage(pool, mailing, {

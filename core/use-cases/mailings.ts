@@ -189,12 +189,17 @@ export async function decideFollowUp(
 export type FollowUpState =
   | { state: 'approved'; noticeId: string }
   | { state: 'pending' | 'rejected'; noticeId: string }
-  | { state: 'none' };
+  | { state: 'none' }
+  /** The incident was withdrawn: nothing more is sent, whatever the text. */
+  | { state: 'withdrawn' };
 
 export async function followUpState(
   deps: { pool: Pool },
   input: { incidentId: string; kind: MailingKind; key: string },
 ): Promise<FollowUpState> {
+  const incident = await incidents.get(deps.pool, input.incidentId);
+  if (!incident) throw new IncidentNotFoundError(input.incidentId);
+  if (incident.withdrawnAt) return { state: 'withdrawn' };
   const latest = await latestFollowUp(deps.pool, input.incidentId, input.kind, input.key);
   if (!latest) return { state: 'none' };
   if (latest.status === 'approved') return { state: 'approved', noticeId: latest.id };
@@ -204,7 +209,7 @@ export async function followUpState(
 /**
  * Creates the mailing of an approved follow-up text and selects its recipients (core/db/mailings.ts
  * `create`), in one transaction with its audit entry. A retry returns the mailing already made, with
- * the same count. `listKey` names the explicit list for `listed` (written by the amendment's diff
+ * the same count. An incident withdrawn gets no new mailing (`mailingId` null, nobody selected). `listKey` names the explicit list for `listed` (written by the amendment's diff
  * with core/db/mailings.ts `addListMembers`).
  */
 export async function createMailing(
@@ -216,7 +221,7 @@ export async function createMailing(
     criterion: MailingCriterion;
     listKey?: string | null;
   },
-): Promise<{ mailingId: string; recipients: number }> {
+): Promise<{ mailingId: string | null; recipients: number }> {
   checkKey(input.key);
   const listKey = input.listKey ?? null;
   if ((input.criterion === 'listed') !== (listKey !== null)) {
@@ -225,6 +230,10 @@ export async function createMailing(
   return inTransaction(deps.pool, async (tx) => {
     const existing = await mailings.getByKey(tx, input.incidentId, input.kind, input.key);
     if (existing) return { mailingId: existing.id, recipients: existing.recipients };
+    // Read under a share lock: a withdrawal (which updates the incident) waits for this creation,
+    // and then cancels the mailing it made (cancelMailings), or comes first and none is made.
+    if (await mailings.incidentWithdrawn(tx, input.incidentId, true))
+      return { mailingId: null, recipients: 0 };
     const notice = await latestFollowUp(tx, input.incidentId, input.kind, input.key);
     if (!notice || notice.status !== 'approved') {
       throw new NoticeNotApprovedError(notice?.id ?? `${input.kind}:${input.key}`);

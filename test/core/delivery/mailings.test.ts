@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../core/config';
 import type { Config } from '../../../core/config';
 import * as cases from '../../../core/db/cases';
+import * as incidents from '../../../core/db/incidents';
 import * as mailings from '../../../core/db/mailings';
 import { deliverShardPass } from '../../../core/delivery';
 import { deliverMailingShardPass } from '../../../core/delivery/mailing-pass';
@@ -16,6 +17,7 @@ import {
   decideFollowUp,
   draftFollowUp,
   finishMailing,
+  followUpState,
   optOutOfReminders,
 } from '../../../core/use-cases/mailings';
 import { createTestDatabase } from '../../helpers/db';
@@ -75,6 +77,13 @@ describe('mailings', () => {
       comment: null,
     });
     return notice;
+  };
+
+  /** `createMailing`, for an incident not withdrawn: a mailing is always made. */
+  const newMailing = async (...args: Parameters<typeof createMailing>) => {
+    const { mailingId, recipients } = await createMailing(...args);
+    if (mailingId === null) throw new Error('no mailing made');
+    return { mailingId, recipients };
   };
 
   /** Every shard pass of a mailing to its end, as the shard workflow calls them. */
@@ -177,14 +186,14 @@ describe('mailings', () => {
 
   it('sends a reminder exactly once to each unacknowledged person, never to the acknowledged, refused, bounced or opted out', async () => {
     await approvedFollowUp('reminder', 'reminder-1');
-    const created = await createMailing(
+    const created = await newMailing(
       { pool: db.pool },
       { incidentId, kind: 'reminder', key: 'reminder-1', criterion: 'unacknowledged' },
     );
     expect(created.recipients).toBe(4);
     // A retried creation returns the same mailing and selects nobody again.
     expect(
-      await createMailing(
+      await newMailing(
         { pool: db.pool },
         { incidentId, kind: 'reminder', key: 'reminder-1', criterion: 'unacknowledged' },
       ),
@@ -225,7 +234,7 @@ describe('mailings', () => {
 
   it('skips a reminder for someone who acknowledges or opts out after being selected', async () => {
     await approvedFollowUp('reminder', 'reminder-2');
-    const { mailingId, recipients } = await createMailing(
+    const { mailingId, recipients } = await newMailing(
       { pool: db.pool },
       { incidentId, kind: 'reminder', key: 'reminder-2', criterion: 'unacknowledged' },
     );
@@ -243,7 +252,7 @@ describe('mailings', () => {
       'concluded',
       'Our investigation has concluded.\n\nNo further data was involved.',
     );
-    const update = await createMailing(
+    const update = await newMailing(
       { pool: db.pool },
       { incidentId, kind: 'update', key: 'concluded', criterion: 'notified' },
     );
@@ -264,7 +273,7 @@ describe('mailings', () => {
       'amendment-2',
       'We have since found that your date of birth was also involved.',
     );
-    const supplement = await createMailing(
+    const supplement = await newMailing(
       { pool: db.pool },
       { incidentId, kind: 'supplement', key: 'amendment-2', criterion: 'listed', listKey: 'amendment-2' },
     );
@@ -276,7 +285,7 @@ describe('mailings', () => {
 
   it('sends nothing twice when a shard is retried after its attempt died past the commit point', async () => {
     await approvedFollowUp('update', 'retried', 'A second update.');
-    const { mailingId, recipients } = await createMailing(
+    const { mailingId, recipients } = await newMailing(
       { pool: db.pool },
       { incidentId, kind: 'update', key: 'retried', criterion: 'notified' },
     );
@@ -358,5 +367,30 @@ describe('mailings', () => {
         comment: null,
       }),
     ).rejects.toMatchObject({ name: 'ForbiddenError' });
+  });
+
+  // Last: it withdraws the incident all the others use.
+  it('sends nothing more once the incident is withdrawn, and makes no new mailing', async () => {
+    await approvedFollowUp('update', 'before-withdrawal', 'An update that will not go out.');
+    const { mailingId } = await newMailing(
+      { pool: db.pool },
+      { incidentId, kind: 'update', key: 'before-withdrawal', criterion: 'notified' },
+    );
+    const before = sink.acceptedCount;
+    expect(await incidents.markWithdrawn(db.pool, incidentId)).toBe(true);
+    expect(await sendAll(mailingId)).toBe(0);
+    expect(sink.acceptedCount).toBe(before);
+    expect(
+      await followUpState({ pool: db.pool }, { incidentId, kind: 'update', key: 'before-withdrawal' }),
+    ).toEqual({
+      state: 'withdrawn',
+    });
+    await approvedFollowUp('update', 'after-withdrawal', 'Another update.');
+    expect(
+      await createMailing(
+        { pool: db.pool },
+        { incidentId, kind: 'update', key: 'after-withdrawal', criterion: 'notified' },
+      ),
+    ).toEqual({ mailingId: null, recipients: 0 });
   });
 });
