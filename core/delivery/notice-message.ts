@@ -207,8 +207,13 @@ export function personalise(context: NoticeContext, r: Recipient, pageToken: str
  * or `pageToken` when the caller holds it; a record from before migration 013 without one gets a
  * link that plainly does not work.
  */
-export function noticeInputBuilder(notice: Notice, incident: Incident, config: Readonly<Config>) {
-  const contextFor = noticeContextBuilder(notice, incident, config);
+export function noticeInputBuilder(
+  notice: Notice,
+  incident: Incident,
+  config: Readonly<Config>,
+  sending: NoticeSending = {},
+) {
+  const contextFor = noticeContextBuilder(notice, incident, config, sending);
   return (r: Recipient, pageToken?: string): IndividualNoticeInput =>
     personalise(contextFor(r), r, pageToken ?? recipientPageToken(config, r) ?? WITHHELD_TOKEN);
 }

@@ -2,8 +2,11 @@ import type { Config } from '../config';
 import * as affected from '../db/affected';
 import * as incidents from '../db/incidents';
 import * as notices from '../db/notices';
+import * as obligations from '../db/obligations';
 import type { Pool } from '../db/pool';
+import * as codes from '../db/remediation-codes';
 import { noticeInputBuilder, withholdPageLink } from '../delivery';
+import { identityProtectionOf } from '../delivery/notice-message';
 import { restrictionWarnings } from '../law';
 import { noticeVariantKey, renderIndividualNotice } from '../mail/render';
 import type { IndividualNoticeInput, RenderedMail } from '../mail/render';
@@ -23,6 +26,8 @@ export interface NoticeVariantPreview {
 
 /** Customers looked at per preview; past this, counts are of the customers examined. */
 const MAX_EXAMINED = 200_000;
+/** What a preview shows where each person's own remediation code will be. */
+export const SAMPLE_CODE = 'SAMPLE-CODE';
 const PAGE = 5_000;
 
 /**
@@ -38,7 +43,24 @@ export async function variantPreviews(
   if (!notice) return { variants: [], examined: 0, complete: true };
   const incident = (await incidents.get(deps.pool, notice.incidentId))!;
   const set = await deps.templates.get(notice.templateVersion);
-  const inputFor = noticeInputBuilder(notice, incident, deps.config);
+  // As delivery will render it: California's date (today) and law-enforcement statement, and a
+  // sample code from the incident's first adult pool where the variant offers identity-theft
+  // protection (each person's own code replaces it; core/use-cases/remediation-codes.ts).
+  const inputFor = noticeInputBuilder(notice, incident, deps.config, {
+    noticeDate: new Date(),
+    lawEnforcementDelay: await obligations.everHeld(deps.pool, notice.incidentId),
+  });
+  const today = new Date().toISOString().slice(0, 10);
+  const pool = (await codes.listPools(deps.pool, notice.incidentId)).find(
+    (p) => !p.forMinors && p.enrollBy >= today,
+  );
+  const sampleOffer = pool && identityProtectionOf({ ...pool, months: pool.termMonths, code: SAMPLE_CODE });
+  const withSample = (input: IndividualNoticeInput): IndividualNoticeInput =>
+    sampleOffer &&
+    input.contentParts.includes('identity_theft_protection') &&
+    !input.recipient.isRepresentative
+      ? { ...input, identityProtection: sampleOffer }
+      : input;
   const variants = new Map<string, NoticeVariantPreview>();
   let after = 0;
   let examined = 0;
@@ -51,7 +73,7 @@ export async function variantPreviews(
       onlyRetrying: false,
     });
     for (const r of page) {
-      const input = inputFor(r);
+      const input = withSample(inputFor(r));
       const key = noticeVariantKey(input);
       const v = variants.get(key);
       if (v) v.recipients++;

@@ -18,6 +18,7 @@ import { customerPageHtml, findCustomerPage } from '../../../core/use-cases/cust
 import { lookUpCases } from '../../../core/use-cases/support';
 import { planChannels } from '../../../core/use-cases/channels';
 import { openLetterBatch } from '../../../core/use-cases/letters';
+import { variantPreviews } from '../../../core/use-cases/notice-previews';
 import { assess, placeIncidentHold } from '../../../core/use-cases/obligations';
 import {
   codeStatus,
@@ -276,6 +277,15 @@ describe('core/use-cases/remediation-codes', () => {
       { pool: db.pool, templates, config },
       incidentId,
       staff.compliance.user,
+    );
+    // Compliance's previews show where each person's code will be, and how to enrol.
+    const previews = await variantPreviews({ pool: db.pool, templates, config }, notice.id);
+    const offering = previews.variants.filter((v) => v.sample.text.includes('Identity-theft protection'));
+    expect(offering.length).toBeGreaterThan(0);
+    for (const v of offering)
+      expect(v.sample.text).toContain(`${ENROLL_URL} and use the enrollment code SAMPLE-CODE.`);
+    expect(previews.variants.filter((v) => v.sample.text.includes('SAMPLE-CODE'))).toHaveLength(
+      offering.length,
     );
     sink.messages.length = 0;
     expect(await deliver(incidentId, notice.id)).toBe(5);
