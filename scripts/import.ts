@@ -6,7 +6,7 @@
 // The header names the fields, in any order: customers externalId, fullName, email (cells may be
 // empty: no email), locale, country, region, status, representativeName, representativeEmail and,
 // optionally, personKey, phone, addressLine1–4, addressLocality, addressRegion, addressPostalCode,
-// addressCountry, electronicConsentAt, electronicConsentMethod (a contact column a file leaves out
+// addressCountry, electronicConsentAt, electronicConsentMethod, dateOfBirth (a contact column a file leaves out
 // keeps what is stored); holdings customerExternalId, system, categories (;-separated), from, to,
 // maskedIdentifiers (a JSON object). See docs/inventory.md. A bad row refuses the whole file;
 // re-importing the same file changes nothing. Uses DATABASE_URL, or the embedded database (started
