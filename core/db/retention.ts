@@ -109,6 +109,23 @@ export async function getPurge(db: Queryable, incidentId: string): Promise<Incid
   return rows[0] ?? null;
 }
 
+/**
+ * What still works on the incident's people and must finish first: an amendment recorded and not
+ * yet applied (its workflow re-identifies), a further mailing still sending.
+ */
+export async function workUnderWay(
+  db: Queryable,
+  incidentId: string,
+): Promise<{ amendmentsPending: number; mailingsSending: number }> {
+  const { rows } = await db.query<{ amendmentsPending: number; mailingsSending: number }>(
+    `SELECT (SELECT count(*)::int FROM incident_versions WHERE incident_id = $1 AND applied_at IS NULL)
+              AS "amendmentsPending",
+            (SELECT count(*)::int FROM mailings WHERE incident_id = $1 AND status = 'sending') AS "mailingsSending"`,
+    [incidentId],
+  );
+  return rows[0]!;
+}
+
 /** The database's clock (the purge compares retention with it, as the audit trail's times come from it). */
 export async function now(db: Queryable): Promise<Date> {
   const { rows } = await db.query<{ now: Date }>(`SELECT now() AS now`);

@@ -9,6 +9,7 @@ import type { Pool } from '../db/pool';
 import { inTransaction } from '../db/pool';
 import { reidentify } from '../db/reidentify';
 import type { ReidentifyCounts } from '../db/reidentify';
+import * as retention from '../db/retention';
 import type { IncidentStatus, NoticeStatus } from '../domain/model';
 import {
   ConflictError,
@@ -78,6 +79,11 @@ export async function amendIncident(
     const incident = current && (await incidents.get(tx, input.incidentId));
     if (!current || !incident) throw new IncidentNotFoundError(input.incidentId);
     if (incident.withdrawnAt) throw new ConflictError('The incident is withdrawn');
+    // Its people were erased when its retention ended (core/use-cases/retention.ts): re-identifying
+    // now would find everyone "newly affected" and notify them again.
+    if (await retention.getPurge(tx, input.incidentId)) {
+      throw new ConflictError('The incident was purged when its retention ended: open a new incident');
+    }
     if (!AMENDABLE.includes(incident.status)) {
       throw new ConflictError(
         `The incident is ${incident.status.replaceAll('_', ' ')}: it can be amended before its notice is approved or once delivery has finished`,

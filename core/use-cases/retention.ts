@@ -97,7 +97,8 @@ export async function dueForPurge(deps: RetentionDeps, limit = LIST_LIMIT): Prom
  * digest of what was erased; nothing about anyone). Then removes its letter files from disk and
  * records that. Idempotent: run again, it changes nothing in the database (`alreadyPurged`) and
  * removes whatever files are still there — a purge that stopped after its commit finishes so.
- * IncidentNotFoundError; ConflictError while the incident is open or its retention runs.
+ * IncidentNotFoundError; ConflictError while the incident is open or its retention runs, or while an
+ * amendment is being applied or a further mailing is sending (the next sweep takes it).
  */
 export async function purgeIncident(
   deps: RetentionDeps,
@@ -121,6 +122,12 @@ export async function purgeIncident(
     const now = await retention.now(tx);
     if (until.getTime() > now.getTime()) {
       throw new ConflictError(`retainUntil: incident ${incidentId} is kept until ${until.toISOString()}`);
+    }
+    const busy = await retention.workUnderWay(tx, incidentId);
+    if (busy.amendmentsPending > 0 || busy.mailingsSending > 0) {
+      throw new ConflictError(
+        `incident ${incidentId} still has ${busy.amendmentsPending} amendment(s) being applied and ${busy.mailingsSending} mailing(s) sending: purged once they finish`,
+      );
     }
     const deliverySummary = await retention.deliverySummary(tx, incidentId);
     const erasedSha256 = await retention.erasedDigest(tx, incidentId);

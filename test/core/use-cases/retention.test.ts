@@ -17,7 +17,13 @@ import { recordBounce } from '../../../core/use-cases/bounces';
 import { exportDossier } from '../../../core/use-cases/dossier';
 import { recordIncidentStatus } from '../../../core/use-cases/incidents';
 import { finishLetterBatch, openLetterBatch } from '../../../core/use-cases/letters';
-import { createMailing, decideFollowUp, draftFollowUp } from '../../../core/use-cases/mailings';
+import { amendIncident } from '../../../core/use-cases/amendments';
+import {
+  createMailing,
+  decideFollowUp,
+  draftFollowUp,
+  finishMailing,
+} from '../../../core/use-cases/mailings';
 import { askQuestion } from '../../../core/use-cases/questions';
 import { importCodes } from '../../../core/use-cases/remediation-codes';
 import { correctRecipient } from '../../../core/use-cases/recipients';
@@ -243,6 +249,8 @@ describe('core/use-cases/retention', () => {
       criterion: 'notified',
     });
     expect(mailing.recipients).toBeGreaterThan(0);
+    // (Its shards are not run here: finished as it stands, so the purge does not wait for it.)
+    await finishMailing(deps, mailing.mailingId);
     // A1 moves and changes address: the inventory has the new values, the incident's copies the old.
     await importInventory(db.pool, {
       customers: [
@@ -361,6 +369,15 @@ describe('core/use-cases/retention', () => {
     expect(
       (await audit.listForIncident(db.pool, purged)).filter((e) => e.action === 'incident_purged'),
     ).toHaveLength(1);
+    // Its people are gone: an amendment (which would re-identify everyone as newly affected) is refused.
+    const officer = await newUser(db.pool, { role: 'officer', email: 'amender@retention.example.com' });
+    await expect(
+      amendIncident(deps(), officer.actor, {
+        incidentId: purged,
+        reason: 'Another system turned out to be exposed',
+        changes: { systems: ['crm-a', 'crm-b'] },
+      }),
+    ).rejects.toThrow(/purged/);
     const listed = (await listRetention(deps(), admin.actor))[0]!;
     expect(listed).toMatchObject({ due: false, people: 0, purge: { erasedSha256: purge.erasedSha256 } });
   });
