@@ -250,7 +250,7 @@ describe('core/use-cases/retention', () => {
     });
     expect(mailing.recipients).toBeGreaterThan(0);
     // (Its shards are not run here: finished as it stands, so the purge does not wait for it.)
-    await finishMailing(deps, mailing.mailingId);
+    await finishMailing(deps, mailing.mailingId!);
     // A1 moves and changes address: the inventory has the new values, the incident's copies the old.
     await importInventory(db.pool, {
       customers: [
