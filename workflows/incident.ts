@@ -235,6 +235,9 @@ export async function incidentWorkflow({ incidentId }: IncidentWorkflowInput): P
       await moveTo('drafting');
     }
     if (filingsAndDeterminations && !withdrawn) {
+      // The packets that quote the customers' notice (a state's sample copy) can now: drafts nobody
+      // has touched are filled in.
+      await act.draftFilingPackets(incidentId);
       // A filing the law puts before the individuals' notice holds all of it: filed, found not
       // required, or let go by compliance with a reason. Every change to an obligation signals.
       for (let waiting = false; !withdrawn; waiting = true) {
