@@ -1,10 +1,12 @@
 import { mkdtempSync } from 'node:fs';
+import { Readable } from 'node:stream';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../core/config';
 import type { Config } from '../../../core/config';
 import * as audit from '../../../core/db/audit';
+import { copyCustomers } from '../../../core/db/inventory';
 import * as letters from '../../../core/db/letters';
 import { deliverShardPass } from '../../../core/delivery';
 import { renderLetterFile } from '../../../core/letters/batch';
@@ -183,6 +185,41 @@ describe('core/use-cases/remediation-codes', () => {
     expect(
       refused('provider,product,term_months,enroll_by,code,minor\nIdGuard,Total,24,2001-01-01,A-1,no'),
     ).toMatch(/^line 2: enroll_by has passed/);
+  });
+
+  it("stores the inventory's date of birth by JSON and by COPY, keeps it when a file leaves it out, refuses a bad one", async () => {
+    const dob = async (externalId: string) =>
+      (
+        await db.pool.query<{ d: string | null }>(
+          `SELECT to_char(date_of_birth, 'YYYY-MM-DD') AS d FROM customers WHERE external_id = $1`,
+          [externalId],
+        )
+      ).rows[0]?.d;
+    await importInventory(db.pool, { customers: [{ externalId: 'DOB-1', dateOfBirth: '2015-04-01' }] });
+    expect(await dob('DOB-1')).toBe('2015-04-01');
+    // A later import without the field keeps it; null clears it.
+    await importInventory(db.pool, { customers: [{ externalId: 'DOB-1', fullName: 'Renamed' }] });
+    expect(await dob('DOB-1')).toBe('2015-04-01');
+    await copyCustomers(
+      db.pool,
+      Readable.from([
+        'externalId,fullName,email,country,dateOfBirth\nDOB-2,Two,dob2@example.com,US,2009-12-31\n',
+      ]),
+    );
+    expect(await dob('DOB-2')).toBe('2009-12-31');
+    await copyCustomers(
+      db.pool,
+      Readable.from(['externalId,fullName,email,country\nDOB-2,Two,dob2@example.com,US\n']),
+    );
+    expect(await dob('DOB-2')).toBe('2009-12-31');
+    await expect(
+      copyCustomers(
+        db.pool,
+        Readable.from(['externalId,fullName,email,country,dateOfBirth\nDOB-3,Three,,US,31/12/2009\n']),
+      ),
+    ).rejects.toMatchObject({ problems: [{ row: 1, field: 'dateOfBirth' }] });
+    await importInventory(db.pool, { customers: [{ externalId: 'DOB-1', dateOfBirth: null }] });
+    expect(await dob('DOB-1')).toBeNull();
   });
 
   it('N codes for N+1 eligible: a warning before delivery, no code given twice, the one without a code listed, codes in the notices', async () => {
