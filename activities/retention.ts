@@ -1,5 +1,6 @@
 import type { Config } from '../core/config';
 import type { Pool } from '../core/db/pool';
+import { ConflictError } from '../core/errors';
 import { dueForPurge, purgeIncident, RETENTION_SWEEP_ACTOR } from '../core/use-cases/retention';
 import { asActivityFailure } from './index';
 
@@ -28,12 +29,24 @@ export function createRetentionActivities(deps: { pool: Pool; config: Readonly<C
 
     /**
      * Purges one incident as the system (core/use-cases/retention.ts `purgeIncident`): its people
-     * erased, its audit key destroyed, the purge audited, its files removed. Returns counts only.
+     * erased, its audit key destroyed, the purge audited, its files removed. Counts only back. An
+     * incident not ready after all (an amendment being applied, a mailing sending: a ConflictError)
+     * is `not_ready`, not an error to retry: the next sweep takes it.
      */
     purgeIncident: final(
-      async (incidentId: string): Promise<{ alreadyPurged: boolean; affectedRecords: number }> => {
-        const { purge, alreadyPurged } = await purgeIncident(deps, RETENTION_SWEEP_ACTOR, { incidentId });
-        return { alreadyPurged, affectedRecords: purge.counts.affectedRecords };
+      async (
+        incidentId: string,
+      ): Promise<{ outcome: 'purged' | 'already_purged' | 'not_ready'; affectedRecords: number }> => {
+        try {
+          const { purge, alreadyPurged } = await purgeIncident(deps, RETENTION_SWEEP_ACTOR, { incidentId });
+          return {
+            outcome: alreadyPurged ? 'already_purged' : 'purged',
+            affectedRecords: purge.counts.affectedRecords,
+          };
+        } catch (err) {
+          if (err instanceof ConflictError) return { outcome: 'not_ready', affectedRecords: 0 };
+          throw err;
+        }
       },
     ),
   };

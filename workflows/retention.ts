@@ -27,6 +27,8 @@ export interface RetentionSweepResult {
   due: number;
   purged: number;
   alreadyPurged: number;
+  /** Due but busy (an amendment being applied, a mailing sending): left for the next sweep. */
+  notReady: number;
   failed: string[];
 }
 
@@ -40,12 +42,19 @@ export interface RetentionSweepResult {
  */
 export async function retentionSweepWorkflow(): Promise<RetentionSweepResult> {
   const due = await listIncidentsDueForPurge();
-  const result: RetentionSweepResult = { due: due.length, purged: 0, alreadyPurged: 0, failed: [] };
+  const result: RetentionSweepResult = {
+    due: due.length,
+    purged: 0,
+    alreadyPurged: 0,
+    notReady: 0,
+    failed: [],
+  };
   for (const incidentId of due) {
     try {
-      const outcome = await purgeIncident(incidentId);
-      if (outcome.alreadyPurged) result.alreadyPurged += 1;
-      else result.purged += 1;
+      const { outcome } = await purgeIncident(incidentId);
+      if (outcome === 'purged') result.purged += 1;
+      else if (outcome === 'already_purged') result.alreadyPurged += 1;
+      else result.notReady += 1;
     } catch (err) {
       if (!(err instanceof ActivityFailure)) throw err;
       result.failed.push(incidentId);

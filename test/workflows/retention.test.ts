@@ -130,7 +130,7 @@ describe('retentionSweepWorkflow', () => {
     };
 
     const first = await sweep();
-    expect(first.result).toEqual({ due: 1, purged: 1, alreadyPurged: 0, failed: [] });
+    expect(first.result).toEqual({ due: 1, purged: 1, alreadyPurged: 0, notReady: 0, failed: [] });
     expect(await retention.getPurge(db.pool, closed)).toMatchObject({
       purgedBy: 'system',
       counts: { affectedRecords: 1 },
@@ -142,6 +142,6 @@ describe('retentionSweepWorkflow', () => {
     );
     expect(rows[0]!.n).toBe(1);
 
-    expect((await sweep()).result).toEqual({ due: 0, purged: 0, alreadyPurged: 0, failed: [] });
+    expect((await sweep()).result).toEqual({ due: 0, purged: 0, alreadyPurged: 0, notReady: 0, failed: [] });
   });
 });
