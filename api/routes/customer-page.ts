@@ -16,6 +16,7 @@ import type { CustomerPageDeps } from '../../core/use-cases/customer-page';
 import { QUESTION_MAX_LENGTH } from '../../core/domain/questions';
 import type { QuestionFormError } from '../../core/mail/render';
 import { askQuestion, questionFormTokenMatches } from '../../core/use-cases/questions';
+import { optOutOfReminders } from '../../core/use-cases/mailings';
 import { MissThrottle, WindowCounter, configuredMissLimits } from '../miss-throttle';
 import { pageContentSecurityPolicy } from '../page-csp';
 import type { App, AppDeps } from '../types';
@@ -26,7 +27,8 @@ import type { App, AppDeps } from '../types';
  * delivery uses: core/use-cases/customer-page.ts), what of theirs was involved, the steps to take,
  * common questions, a contact route carrying their reference code, and an "I have read this" form
  * (`POST /n/<token>/acknowledge`, plain HTML, no script), and a short question form for support
- * (`POST /n/<token>/questions`, the same; core/use-cases/questions.ts): the question lands on the
+ * (`POST /n/<token>/questions`, the same; core/use-cases/questions.ts), and a "do not send me
+ * reminders" form (`POST /n/<token>/reminders`; core/use-cases/mailings.ts); the question lands on the
  * case of the token in the address — nothing in the form says whose it is — and its hidden form
  * token must be this page's.
  *
@@ -159,6 +161,29 @@ export async function customerPageRoutes(
           await acknowledgements.record(found.row);
           // Post/redirect/get: a reload does not post again, and the page shows the acknowledgement.
           return reply.code(303).header('location', customerPagePath(config, token)).send();
+        },
+      );
+
+      // "Do not send me reminders" (core/use-cases/mailings.ts): recorded for the token's record,
+      // once. A form posted from another site (the browser says so) records nothing.
+      scope.post(
+        '/:token/reminders',
+        { schema: { hide: true, params: TokenParams } },
+        async (request, reply) => {
+          const { token } = request.params;
+          const found = await findCustomerPage(deps.pool, token);
+          if (found.kind !== 'page') return miss(request, reply, found.kind === 'expired' ? 410 : 404);
+          const refused = overOwnLimit(reply, found.tokenHash);
+          if (refused) return refused;
+          const site = request.headers['sec-fetch-site'];
+          if (site === undefined || site === 'same-origin' || site === 'none') {
+            await optOutOfReminders(deps, found.row);
+          }
+          // Post/redirect/get: a reload does not post again, and the page shows the choice.
+          return reply
+            .code(303)
+            .header('location', `${customerPagePath(config, token)}#reminders`)
+            .send();
         },
       );
 

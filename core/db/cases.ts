@@ -89,6 +89,8 @@ export interface PageRow extends Recipient {
   incidentId: string;
   pageExpiresAt: Date | null;
   acknowledgedAt: Date | null;
+  /** When they asked on the page not to be reminded (migration 028); null: they did not. */
+  remindersOptedOutAt: Date | null;
   /** The notice sent (their delivery's), else the incident's latest approved one; null: none yet. */
   noticeId: string | null;
   /** That notice's template snapshot version; null with `noticeId`. */
@@ -127,7 +129,8 @@ export async function findPageByTokenHash(db: Queryable, hash: string): Promise<
   const { rows } = await db.query<PageRow>({
     name: 'customer-page-by-token-hash',
     text: `SELECT a.incident_id AS "incidentId", ${NOTICE_PERSON_COLUMNS}, a.page_expires_at AS "pageExpiresAt",
-       a.acknowledged_at AS "acknowledgedAt", d.id AS "deliveryId", d.status AS "deliveryStatus",
+       a.acknowledged_at AS "acknowledgedAt", a.reminders_opted_out_at AS "remindersOptedOutAt",
+       d.id AS "deliveryId", d.status AS "deliveryStatus",
        coalesce(d.attempts, 0) AS attempts, d.content_hash AS "contentHash", d.send_context AS "sendContext",
        coalesce(ns.id, n.id) AS "noticeId", coalesce(ns.template_version, n.template_version) AS "templateVersion",
        qs.list AS questions

@@ -434,6 +434,11 @@ export interface CustomerPageInput {
   /** Where the page's "I have read this" form posts. */
   acknowledgeAction: string;
   /**
+   * The "do not send me reminders" form (issue 17; core/use-cases/mailings.ts): where it posts, and
+   * when the person asked (null: not yet). @default no form
+   */
+  reminders?: { action: string; optedOutAt: Date | null };
+  /**
    * The question form (plain HTML, no script): where it posts, the hidden token that binds it to
    * this page (core/use-cases/questions.ts `questionFormToken`), and after a refused post, the text
    * sent and why it was refused. @default no form
@@ -488,6 +493,14 @@ export function renderCustomerPage(
       ? formatDateTime(input.acknowledgedAt, locale, notice.timeZone)
       : null,
     acknowledgeAction: input.acknowledgeAction,
+    reminders: input.reminders
+      ? {
+          action: input.reminders.action,
+          optedOutOn: input.reminders.optedOutAt
+            ? formatDateTime(input.reminders.optedOutAt, locale, notice.timeZone)
+            : null,
+        }
+      : null,
     // Their remediation code and how to enrol (issue 17), where the notice offers the service.
     protection: protectionView(notice, locale),
     ask: input.questionForm

@@ -79,7 +79,7 @@ export async function customerPageHtml(
   const { row } = found;
   const key =
     row.sendContext && !refused
-      ? `${found.tokenHash}|${row.noticeId}|${row.sendContext}|${row.acknowledgedAt?.getTime() ?? ''}|${questionsKey(row)}`
+      ? `${found.tokenHash}|${row.noticeId}|${row.sendContext}|${row.acknowledgedAt?.getTime() ?? ''}|${row.remindersOptedOutAt?.getTime() ?? ''}|${questionsKey(row)}`
       : null;
   const kept = key === null ? undefined : deps.rendered?.get(key);
   if (kept !== undefined) return kept;
@@ -92,6 +92,10 @@ export async function customerPageHtml(
     notice,
     acknowledgedAt: row.acknowledgedAt,
     acknowledgeAction: `${customerPagePath(deps.config, token)}/acknowledge`,
+    reminders: {
+      action: `${customerPagePath(deps.config, token)}/reminders`,
+      optedOutAt: row.remindersOptedOutAt,
+    },
     questionForm: {
       action: `${customerPagePath(deps.config, token)}/questions`,
       formToken: questionFormToken(deps.config, found.tokenHash),

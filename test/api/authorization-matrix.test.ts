@@ -36,6 +36,7 @@ const ACCESS: Record<string, readonly Role[] | 'public' | 'webhook secret'> = {
   'POST /n/:token/acknowledge': 'public',
   // The page's question form: the page token is the credential (core/use-cases/questions.ts).
   'POST /n/:token/questions': 'public',
+  'POST /n/:token/reminders': 'public',
   // Signing in and out: open to anyone by nature (the provider decides who gets a session).
   'GET /auth/oidc/login': 'public',
   'GET /auth/oidc/callback': 'public',

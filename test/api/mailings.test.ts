@@ -1,4 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pageToken } from '../../core/delivery/page-token';
+import { createMailing, decideFollowUp, draftFollowUp } from '../../core/use-cases/mailings';
+import { TemplateCache } from '../../core/mail/template-cache';
+import { actorOf } from '../helpers/factories';
 import { createTestDatabase } from '../helpers/db';
 import type { TestDatabase } from '../helpers/db';
 import { startSmtpSink } from '../helpers/smtp';
@@ -147,5 +151,68 @@ describe('mailings API', () => {
       update: 'Something else entirely.',
     });
     expect(again.statusCode).toBe(409);
+  });
+
+  it('lets a person ask on their page not to be reminded, and no reminder selects them', async () => {
+    const { rows } = await db.pool.query<{ incidentId: string; seed: string }>(
+      `SELECT incident_id AS "incidentId", page_seed AS seed FROM affected_customers a
+       JOIN customers c ON c.id = a.customer_id WHERE c.external_id = 'UP-2'`,
+    );
+    const { incidentId, seed } = rows[0]!;
+    const token = pageToken(system.config.pageTokens.key, seed);
+    const page = await system.app.inject({ method: 'GET', url: `/n/${token}` });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('Do not send me reminders');
+    expect(page.body).toContain(`action="/n/${token}/reminders"`);
+
+    // Posted from another site: nothing recorded.
+    const forged = await system.app.inject({
+      method: 'POST',
+      url: `/n/${token}/reminders`,
+      headers: { 'sec-fetch-site': 'cross-site' },
+    });
+    expect(forged.statusCode).toBe(303);
+    expect((await system.app.inject({ method: 'GET', url: `/n/${token}` })).body).toContain(
+      'Do not send me reminders',
+    );
+
+    const asked = await system.app.inject({
+      method: 'POST',
+      url: `/n/${token}/reminders`,
+      headers: { 'sec-fetch-site': 'same-origin' },
+    });
+    expect(asked.statusCode).toBe(303);
+    expect(asked.headers.location).toBe(`/n/${token}#reminders`);
+    const after = await system.app.inject({ method: 'GET', url: `/n/${token}` });
+    expect(after.body).toContain('not to send you reminders about this notice');
+    expect(after.body).not.toContain('Do not send me reminders');
+    // A wrong token is the same 404 as any other.
+    expect(
+      (await system.app.inject({ method: 'POST', url: `/n/${'0'.repeat(64)}/reminders` })).statusCode,
+    ).toBe(404);
+
+    // Recorded once, audited; the next reminder selects the two others only.
+    const { rows: audits } = await db.pool.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM audit_events WHERE incident_id = $1 AND action = 'reminders_opted_out'`,
+      [incidentId],
+    );
+    expect(audits[0]!.n).toBe(1);
+    const deps = { pool: db.pool, templates: new TemplateCache(db.pool), config: system.config };
+    const text = await draftFollowUp(deps, null, { incidentId, kind: 'reminder', key: 'reminder-1' });
+    await decideFollowUp(deps, actorOf(system.staff.compliance), {
+      incidentId,
+      noticeId: text.id,
+      contentHash: text.contentHash,
+      decision: 'approve',
+      comment: null,
+    });
+    expect(
+      await createMailing(deps, {
+        incidentId,
+        kind: 'reminder',
+        key: 'reminder-1',
+        criterion: 'unacknowledged',
+      }),
+    ).toMatchObject({ recipients: 2 });
   });
 });
