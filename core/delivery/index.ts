@@ -16,3 +16,7 @@ export type { SentCopy } from './sent-copy';
 export { RateLimiter } from './rate-limiter';
 export { deliverShardPass } from './shard-pass';
 export type { DeliveryDeps, DeliveryPage, ShardPassOptions, ShardPassResult } from './shard-pass';
+export { runShardPass } from './shard-engine';
+export type { ShardSource } from './shard-engine';
+export { deliverMailingShardPass } from './mailing-pass';
+export type { MailingPage } from './mailing-pass';
