@@ -53,6 +53,7 @@ function standInActivities(): Partial<Activities> {
     openPriorFilings: async () => 0,
     reassessAfterNotice: async () => ({ changed: 0 }),
     followUpPlan: async () => ({ reminders: 0, reminderDays: 14 }),
+    checkRemediationCodes: async () => ({ warned: false, eligible: 0, short: 0 }),
   };
 }
 

@@ -73,6 +73,7 @@ export async function amendmentWorkflow({
       await condition(() => decisions !== seen, DECISION_RECHECK);
       notice = await act.amendmentNoticeState({ incidentId, version });
     }
+    await act.checkRemediationCodes({ incidentId });
     const plan = await act.deliveryPlan();
     await Promise.all([
       ...Array.from({ length: plan.shards }, (_, shard) =>

@@ -52,6 +52,12 @@ export const FILINGS_AND_DETERMINATIONS = 'filings-and-determinations';
  */
 export const FOLLOW_UP_REMINDERS = 'follow-up-reminders';
 
+/**
+ * Patch id (workflows/README.md): before delivery starts, the remediation-code pools are checked
+ * against the people who must be offered identity protection (a low-pool warning to staff).
+ */
+export const REMEDIATION_CODES = 'remediation-codes';
+
 const DAY_MS = 86_400_000;
 
 /** While delivery waits for a prior filing, how often it asks again without being signalled (a safety net). */
@@ -249,6 +255,8 @@ export async function incidentWorkflow({ incidentId }: IncidentWorkflowInput): P
     }
   }
   if (toNotify > 0 && !withdrawn) {
+    // Delivery hands out the codes; staff hear first if a pool cannot cover everyone eligible.
+    if (patched(REMEDIATION_CODES)) await act.checkRemediationCodes({ incidentId });
     await moveTo('delivering');
     const plan = await act.deliveryPlan();
     const approved = notice!;

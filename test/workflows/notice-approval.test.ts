@@ -89,6 +89,7 @@ function stubActivities(calls: Call[], deliveryMayStart: Promise<void>): Partial
     openPriorFilings: record('openPriorFilings', () => priorFilingsOpen),
     reassessAfterNotice: record('reassessAfterNotice', () => ({ changed: 0 })),
     followUpPlan: record('followUpPlan', () => ({ reminders: 0, reminderDays: 14 })),
+    checkRemediationCodes: record('checkRemediationCodes', () => ({ warned: false, eligible: 0, short: 0 })),
   } as Partial<Activities>;
 }
 
