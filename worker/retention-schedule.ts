@@ -20,7 +20,11 @@ export const RETENTION_SCHEDULE_ID = 'retention-sweep';
  * seen, paused (a litigation hold on every purge) and run now with the ordinary tools:
  * `temporal schedule describe|toggle --pause|trigger --schedule-id retention-sweep`.
  */
-export async function ensureRetentionSchedule(config: Readonly<Config>): Promise<'created' | 'updated'> {
+export async function ensureRetentionSchedule(
+  config: Readonly<Config>,
+  /** Another id only for tests that share a Temporal server with workers of other tests. */
+  scheduleId: string = RETENTION_SCHEDULE_ID,
+): Promise<'created' | 'updated'> {
   const connection = await Connection.connect(temporalConnectionOptions(config));
   try {
     const client = new Client({
@@ -32,13 +36,13 @@ export async function ensureRetentionSchedule(config: Readonly<Config>): Promise
     const action = {
       type: 'startWorkflow' as const,
       workflowType: 'retentionSweepWorkflow',
-      workflowId: RETENTION_SCHEDULE_ID,
+      workflowId: scheduleId,
       taskQueue: config.temporal.taskQueue,
       args: [],
     };
     try {
       await client.schedule.create({
-        scheduleId: RETENTION_SCHEDULE_ID,
+        scheduleId,
         spec,
         action,
         policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 day' },
@@ -47,9 +51,7 @@ export async function ensureRetentionSchedule(config: Readonly<Config>): Promise
     } catch (err) {
       if (!(err instanceof ScheduleAlreadyRunning)) throw err;
       // Its state (paused by an operator, with a note) is kept; only what the configuration says changes.
-      await client.schedule
-        .getHandle(RETENTION_SCHEDULE_ID)
-        .update((previous) => ({ ...previous, spec, action }));
+      await client.schedule.getHandle(scheduleId).update((previous) => ({ ...previous, spec, action }));
       return 'updated';
     }
   } finally {

@@ -12,7 +12,7 @@ import { dataConverter } from '../../core/data-converter';
 import * as retention from '../../core/db/retention';
 import { recordIncidentStatus } from '../../core/use-cases/incidents';
 import type { retentionSweepWorkflow } from '../../workflows/retention';
-import { RETENTION_SCHEDULE_ID, ensureRetentionSchedule } from '../../worker/retention-schedule';
+import { ensureRetentionSchedule } from '../../worker/retention-schedule';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { identifyAffected, importInventory, newIncident } from '../helpers/factories';
 import { workflowBundle } from '../helpers/system';
@@ -38,6 +38,7 @@ describe('retentionSweepWorkflow', () => {
   let worker: Worker;
   let running: Promise<void>;
   let schedule: ScheduleHandle;
+  let scheduleId: string;
   let closed: string;
   let open: string;
 
@@ -89,7 +90,10 @@ describe('retentionSweepWorkflow', () => {
       dataConverter: dataConverter(config.temporal.payloadKey, config.temporal.previousPayloadKeys),
     });
     temporal = { client, close: dev.close };
-    schedule = client.schedule.getHandle(RETENTION_SCHEDULE_ID);
+    // Its own schedule id: workers that other test files start (worker/main.ts) keep `retention-sweep`
+    // on the same dev server.
+    scheduleId = `retention-sweep-${config.temporal.taskQueue}`;
+    schedule = client.schedule.getHandle(scheduleId);
   }, 120_000);
 
   afterAll(async () => {
@@ -100,10 +104,10 @@ describe('retentionSweepWorkflow', () => {
     await db?.drop();
   });
 
-  it('is kept by the worker at start: created once, brought in line after', async () => {
+  it('is kept by the worker at start: created once, brought in line after, a pause kept', async () => {
     await schedule.delete().catch(() => undefined);
-    expect(await ensureRetentionSchedule(config)).toBe('created');
-    expect(await ensureRetentionSchedule(config)).toBe('updated');
+    expect(await ensureRetentionSchedule(config, scheduleId)).toBe('created');
+    expect(await ensureRetentionSchedule(config, scheduleId)).toBe('updated');
     const described = await schedule.describe();
     expect(described.spec.intervals).toMatchObject([{ every: 6 * 3_600_000 }]);
     expect(described.action).toMatchObject({
@@ -112,6 +116,11 @@ describe('retentionSweepWorkflow', () => {
       taskQueue: config.temporal.taskQueue,
     });
     expect(described.policies.overlap).toBe('SKIP');
+    // An operator's pause (a litigation hold) outlives the next worker start.
+    await schedule.pause('litigation hold');
+    expect(await ensureRetentionSchedule(config, scheduleId)).toBe('updated');
+    expect((await schedule.describe()).state).toMatchObject({ paused: true, note: 'litigation hold' });
+    await schedule.unpause();
   });
 
   it('purges what is due when triggered, and the next sweep finds nothing', async () => {
