@@ -5,7 +5,7 @@ import type { MailingRecipient } from '../db/mailings';
 import * as notices from '../db/notices';
 import { mailingMessageId } from '../domain/mailings';
 import { LeaseLostError, NoticeNotApprovedError, NotFoundError } from '../errors';
-import type { FollowUpInput } from '../mail/render';
+import type { ExposedItem, FollowUpInput } from '../mail/render';
 import { renderCustomerFollowUp, renderedMailHash } from '../mail/render';
 import { addressOf, composeNotice, recipientAddress, timeZoneFor } from './notice-message';
 import { WITHHELD_TOKEN } from './page-link';
@@ -21,7 +21,8 @@ import type { DeliveryDeps } from './shard-pass';
  * - who: the mailing's own rows still open, by keyset; a reminder's row whose person acknowledged or
  *   asked not to be reminded since the selection is `skipped`, never sent;
  * - what: the approved follow-up notice (customer-follow-up, four languages) with the person's
- *   frozen name, reference code and page link; the row keeps the content hash of what was sent;
+ *   frozen name, reference code and page link — a supplement also lists what of theirs is now known
+ *   to be involved, worded as their notice words it; the row keeps the content hash of what was sent;
  * - the envelope sender is the From address, not a return path: a return path names a first
  *   notice's delivery (return-path.ts), and a bounce of a follow-up must not mark that one bounced;
  * - a mailing no longer `sending` (finished, or cancelled), or whose incident was withdrawn, sends
@@ -160,6 +161,8 @@ export async function deliverMailingShardPass(
         updatedAt,
         referenceCode: r.referenceCode,
         pageUrl: `${config.http.publicBaseUrl}/n/${item.pageToken ?? WITHHELD_TOKEN}`,
+        // A supplement says what of theirs is now known to be involved, as their notice words it.
+        ...(mailing.kind === 'supplement' ? { exposed: exposedOf(r) } : {}),
       };
       const mail = renderCustomerFollowUp(templates, input);
       return {
@@ -180,6 +183,14 @@ export async function deliverMailingShardPass(
     },
   };
   return runShardPass(deps, source, page, options);
+}
+
+/** A person's exposed data as their notice lists it (core/delivery/notice-message.ts `personalise`). */
+function exposedOf(r: Recipient): ExposedItem[] {
+  return r.categories.flatMap((category) => {
+    const masked = r.maskedIdentifiers[category];
+    return Array.isArray(masked) ? masked.map((m) => ({ category, masked: m })) : [{ category, masked }];
+  });
 }
 
 /** A mailing's row as the notice helpers take a recipient (they read only the person's fields). */

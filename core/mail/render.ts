@@ -186,6 +186,11 @@ export interface FollowUpInput {
   updatedAt: Date;
   referenceCode: string;
   pageUrl: string;
+  /**
+   * A supplement's list of what of the person's data is now known to be involved (issue 17: an
+   * amendment grew their exposure), worded as the notice words it (`exposureWording`). @default none
+   */
+  exposed?: ExposedItem[];
 }
 
 /** The part of an individual notice's input that decides its wording. */
@@ -339,6 +344,13 @@ export function renderCustomerFollowUp(set: TemplateSet, input: FollowUpInput): 
     referenceCode: input.referenceCode,
     pageUrl: input.pageUrl,
     pageHref: httpHref(input.pageUrl),
+    exposed: input.exposed?.length
+      ? exposureWording(set, language, {
+          exposed: input.exposed,
+          recipient: input.recipient,
+          company: input.company,
+        }).exposed
+      : null,
   };
   return { ...set.render('customer-follow-up', language, view), locale: language };
 }

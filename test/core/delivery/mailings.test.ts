@@ -281,6 +281,13 @@ describe('mailings', () => {
     expect(supplement.recipients).toBe(1);
     expect(await sendAll(supplement.mailingId)).toBe(1);
     expect(receivedFor(supplement.mailingId)).toEqual({ [addressOf('r3')]: 1 });
+    // It says what of theirs is now known to be involved, as their notice words it.
+    const sent = sink.messages.find((m) => m.messageId.startsWith(`<mailing.${supplement.mailingId}.`))!;
+    expect(sent.text).toContain('We have since found that your date of birth was also involved.');
+    expect(sent.text).toContain('Your information we now know was involved');
+    expect(sent.html).toContain('<li>Email address</li>');
+    // An update carries no such list.
+    expect(text).not.toContain('Your information we now know was involved');
   });
 
   it('sends nothing twice when a shard is retried after its attempt died past the commit point', async () => {
