@@ -326,7 +326,8 @@ describe('individual notices, as received', () => {
   it('sends what was approved even though the template files changed after drafting', async () => {
     const notice = (
       await db.pool.query(
-        `SELECT id, status, template_version FROM notices WHERE incident_id = $1 ORDER BY version`,
+        // The customers' notice (filing packets are notices of their own audience).
+        `SELECT id, status, template_version FROM notices WHERE incident_id = $1 AND audience = 'individuals' ORDER BY version`,
         [incidentId],
       )
     ).rows;
