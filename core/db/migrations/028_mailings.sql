@@ -6,9 +6,8 @@
 -- acknowledged, an update to everyone notified. Each is a `mailing`: the approved notice it sends
 -- (a notice of audience `follow_up`, its subject naming the mailing's kind and key), the criterion
 -- its recipients were selected by, and one `mailing_deliveries` row per recipient, written when the
--- mailing is created. The set is fixed then: someone who acknowledges while a reminder goes out is
--- not reminded by that mailing's later shards only if the pass checks again (it does: see
--- core/db/mailings.ts `claimPage`).
+-- mailing is created. The set is fixed then; a reminder's pass still skips anyone who acknowledged
+-- or opted out since (core/db/mailings.ts `openPage`, `skip`).
 --
 -- Why a table of its own and not more rows in `deliveries`: `deliveries` is one row per (incident,
 -- customer), the first notice, and its status is the person's reach (bounces, letters, the
