@@ -9,7 +9,7 @@ import { HAS_EMAIL_SQL } from './reach';
  * Further mailings (migration 028): one approved notice to a set of an incident's people, one row
  * per (mailing, person) written when the mailing is created, sent by the shard engine
  * (core/delivery/mailing-pass.ts) through the same states as the first notice. Every statement is
- * set-based or one page at a time; none returns personal data except `claimPage` (read inside the
+ * set-based or one page at a time; none returns personal data except `openPage` (read inside the
  * sending activity only).
  */
 
