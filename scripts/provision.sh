@@ -4,8 +4,9 @@
 #   bash scripts/provision.sh [start|test]
 #
 #   start (default): npm packages, the Temporal CLI (its dev server is Temporal for local use).
-#   test:            the same, plus Temporal's time-skipping test server (Java) and, under CI=true,
-#                    Chromium for the browser tests and poppler-utils for the dossier test.
+#   test:            the same, plus Temporal's time-skipping test server (Java), the Temporal server
+#                    of cluster mode (below; test/cluster/ runs on it) and, under CI=true, Chromium
+#                    for the browser tests and poppler-utils for the dossier test.
 #   cluster:         what start does, plus a real Temporal server and its SQL schema tool built from
 #                    go.temporal.io/server with Go (scripts/lib/temporal-cluster.ts runs them).
 #
@@ -163,7 +164,7 @@ fi
 # go.temporal.io/server has no replace directives, so `go install` builds its server and SQL tool
 # like any module; the schema files ship in the module and are copied beside them (the module
 # cache may be cleaned). Built into .tools/temporal-server, redone when the version changes.
-if [[ "$mode" == cluster ]]; then
+if [[ "$mode" == cluster || "$mode" == test ]]; then
   server_dir="$tools/temporal-server"
   if [[ "$(cat "$server_dir/VERSION" 2>/dev/null)" == "$TEMPORAL_SERVER_VERSION" \
     && -x "$server_dir/bin/temporal-server" && -x "$server_dir/bin/temporal-sql-tool" \
@@ -171,8 +172,8 @@ if [[ "$mode" == cluster ]]; then
     say "Temporal server: cached ($TEMPORAL_SERVER_VERSION) in .tools/temporal-server"
   else
     command -v go >/dev/null 2>&1 \
-      || fail "Go 1.23 or newer is required to build the Temporal server for cluster mode; install it (https://go.dev/dl) and run again."
-    say "Temporal server: building go.temporal.io/server $TEMPORAL_SERVER_VERSION with Go (about 5 minutes the first time on 2 cores)…"
+      || fail "Go 1.23 or newer is required to build the Temporal server (cluster mode and the test/cluster tests); install it (https://go.dev/dl) and run again."
+    say "Temporal server: building go.temporal.io/server $TEMPORAL_SERVER_VERSION with Go (2 to 4 minutes of CPU after the CLI's build, whose modules it shares)…"
     started=$SECONDS
     rm -rf "$server_dir"
     mkdir -p "$server_dir/bin" "$server_dir/schema"

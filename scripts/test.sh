@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # What `npm test` runs: provision what the tests need (npm packages, the Temporal CLI, the
-# time-skipping test server; Chromium on CI), then the whole vitest suite. Arguments go to vitest:
+# time-skipping test server, the Temporal server of test/cluster/; Chromium on CI), then the whole vitest suite. Arguments go to vitest:
 #   npm test -- test/core/db
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
