@@ -655,7 +655,8 @@ export function amendmentsSection(incidentId, user) {
     reload: () => load(true),
     /** Whether something is still moving: an amendment being applied, or its notice awaiting a decision. */
     busy: () =>
-      items.some((v) => !v.appliedAt) ||
+      // Applied and delivering: its notice for the newly affected is drafted next.
+      items.some((v) => !v.appliedAt || (v.delivers && !v.noticeId)) ||
       notices.some((n) => n.status === 'pending_approval' && items.some((v) => v.noticeId)),
     /** The amendments as last fetched, newest first. */
     items: () => items,
