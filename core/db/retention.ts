@@ -74,16 +74,23 @@ const PURGE_COLUMNS = `p.incident_id::text AS "incidentId", p.closed_at AS "clos
 type ClosedRow = Omit<ClosedIncident, 'purge'> & { purge: IncidentPurge | null };
 
 /**
- * Closed incidents (completed, closed without notice, withdrawn), oldest closure first, with their
- * purge when done; at most `limit`. The admin view and the sweep read this.
+ * Closed incidents (completed, closed without notice, withdrawn) with their purge when done, at most
+ * `limit`: those not purged yet, oldest closure first (what the sweep and the admin view look for),
+ * or the purged ones, latest purge first (so years of purges never hide what is due).
  */
-export async function listClosed(db: Queryable, limit: number): Promise<ClosedIncident[]> {
+export async function listClosed(
+  db: Queryable,
+  which: 'unpurged' | 'purged',
+  limit: number,
+): Promise<ClosedIncident[]> {
   const { rows } = await db.query<ClosedRow>(
     `SELECT ${CLOSED_COLUMNS},
        (SELECT to_jsonb(x) FROM (SELECT ${PURGE_COLUMNS} FROM incident_purges p WHERE p.incident_id = i.id) x) AS purge
-     FROM incidents i WHERE i.status = ANY($1::text[])
-     ORDER BY "closedAt", i.id LIMIT $2`,
-    [CLOSED_INCIDENT_STATUSES, limit],
+     FROM incidents i
+     LEFT JOIN incident_purges done ON done.incident_id = i.id
+     WHERE i.status = ANY($1::text[]) AND (done.incident_id IS NULL) = ($2 = 'unpurged')
+     ORDER BY CASE WHEN $2 = 'purged' THEN done.purged_at END DESC, "closedAt", i.id LIMIT $3`,
+    [CLOSED_INCIDENT_STATUSES, which, limit],
   );
   return rows.map((r) => ({ ...r, purge: r.purge && purgeFromJson(r.purge) }));
 }

@@ -51,8 +51,10 @@ export interface PurgeOutcome {
   alreadyPurged: boolean;
 }
 
-/** Closed incidents shown at most, oldest closure first. */
+/** Closed incidents not yet purged read at most, oldest closure first. */
 const LIST_LIMIT = 1000;
+/** Purged incidents shown, latest first. */
+const PURGED_SHOWN = 200;
 
 const mayPurge = (actor: Actor) => {
   if (actor.role !== 'admin') throw new ForbiddenError('only an admin may see or run the retention purge');
@@ -74,19 +76,25 @@ function entryOf(row: ClosedIncident, config: Readonly<Config>, now: Date): Rete
   };
 }
 
-/** Every closed incident with its retention basis and end, what is due and what was purged. Admins only. */
+/**
+ * The closed incidents not purged yet (oldest closure first) with their retention basis and end and
+ * whether they are due, then the latest purges and what each erased. Admins only.
+ */
 export async function listRetention(deps: RetentionDeps, actor: Actor): Promise<RetentionEntry[]> {
   mayPurge(actor);
   const now = await retention.now(deps.pool);
-  return (await retention.listClosed(deps.pool, LIST_LIMIT)).map((r) => entryOf(r, deps.config, now));
+  const kept = await retention.listClosed(deps.pool, 'unpurged', LIST_LIMIT);
+  const purged = await retention.listClosed(deps.pool, 'purged', PURGED_SHOWN);
+  return [...kept, ...purged].map((r) => entryOf(r, deps.config, now));
 }
 
 /** The ids of the incidents whose retention is over and that are not purged yet (for the sweep). */
 export async function dueForPurge(deps: RetentionDeps, limit = LIST_LIMIT): Promise<string[]> {
   const now = await retention.now(deps.pool);
-  return (await retention.listClosed(deps.pool, limit))
+  return (await retention.listClosed(deps.pool, 'unpurged', LIST_LIMIT))
     .map((r) => entryOf(r, deps.config, now))
     .filter((e) => e.due)
+    .slice(0, limit)
     .map((e) => e.incidentId);
 }
 
