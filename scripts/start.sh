@@ -4,7 +4,10 @@
 # it can stop the worker and API before the servers.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-bash scripts/provision.sh start
+# --cluster runs a real Temporal server instead of the dev server: provisioning builds it first.
+mode=start
+for arg in "$@"; do [[ "$arg" == --cluster ]] && mode=cluster; done
+bash scripts/provision.sh "$mode"
 # `npm start` is the development quick start, so it asks for the demo users and inventory
 # (DEMO_DATA=false to start without). Nothing else turns them on: compose and a production start
 # leave DEMO_DATA unset, and the launcher then creates no demo user.

@@ -1,7 +1,7 @@
 // The launcher behind `npm start`: brings up everything Forthright needs on this machine, with demo
 // data, and stops it all on Ctrl-C.
 //
-//   node --import tsx scripts/start.ts [--services-only | --setup-only]
+//   node --import tsx scripts/start.ts [--services-only | --setup-only] [--cluster]
 //
 // What is local is decided by what is configured: a variable left unset means "run it here".
 //   TEMPORAL_ADDRESS unset → a Temporal dev server on 127.0.0.1:TEMPORAL_DEV_PORT (UI on TEMPORAL_UI_PORT)
@@ -12,6 +12,10 @@
 // child processes; and a summary once GET /healthz answers 200. --services-only stops before the
 // worker and API (to run those yourself, e.g. under a debugger). --setup-only runs the migrations
 // and demo data against what is configured, prints the tokens and exits (docker compose's `setup`).
+// --cluster (`npm run start:cluster`): with TEMPORAL_ADDRESS unset, a real Temporal server
+// (go.temporal.io/server, built by `provision.sh cluster`) on the same PostgreSQL — its own
+// databases, four history shards, one process per service — instead of the dev server; see
+// scripts/lib/temporal-cluster.ts and the README's "Temporal cluster".
 //
 // Ctrl-C or SIGTERM: the worker and API are asked to drain and stop first, then the servers. All
 // of them run in their own process groups, so the terminal's Ctrl-C reaches this launcher alone
@@ -35,7 +39,8 @@ import {
   startTemporalDevServer,
   type LocalServer,
 } from './lib/local-servers';
-import { repoRoot, temporalCliPath, ToolMissingError } from './lib/tools';
+import { clusterPorts, startTemporalCluster } from './lib/temporal-cluster';
+import { repoRoot, temporalCliPath, temporalServerTools, ToolMissingError } from './lib/tools';
 import { seedDemoInventory } from './seed';
 
 const port = z.coerce.number().int().min(1).max(65_535);
@@ -211,6 +216,7 @@ async function main(): Promise<number> {
     options: {
       'services-only': { type: 'boolean', default: false },
       'setup-only': { type: 'boolean', default: false },
+      cluster: { type: 'boolean', default: false },
     },
   });
   const envFile = join(repoRoot, '.env');
@@ -222,6 +228,8 @@ async function main(): Promise<number> {
   const logs = join(config.dataDir, 'logs');
 
   const servers: LocalServer[] = [];
+  /** Stopped before the others: it keeps its state in PostgreSQL. */
+  let temporalCluster: LocalServer | undefined;
   const apps: App[] = [];
   let stopping = false;
   const stopAll = async (code: number): Promise<number> => {
@@ -236,6 +244,7 @@ async function main(): Promise<number> {
     ]);
     if (!drained) for (const a of running) a.child.kill('SIGKILL');
     if (servers.length) say(`stopping ${servers.map((s) => s.name).join(', ')}…`);
+    await temporalCluster?.stop().catch(() => undefined);
     await Promise.allSettled(servers.map((s) => s.stop()));
     say('stopped');
     return code;
@@ -258,7 +267,7 @@ async function main(): Promise<number> {
   try {
     // --- Servers, in parallel -----------------------------------------------------------------
     const starting: Promise<void>[] = [];
-    if (p.localTemporal) {
+    if (p.localTemporal && !values.cluster) {
       const cliPath = temporalCliPath();
       const t = p.localTemporal;
       starting.push(
@@ -290,6 +299,26 @@ async function main(): Promise<number> {
     const results = await Promise.allSettled(starting);
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;
+    if (p.localTemporal && values.cluster) {
+      // After the database: the cluster keeps its state in it (databases temporal, temporal_visibility).
+      say('starting the Temporal cluster (frontend, history, matching, worker on PostgreSQL)…');
+      const cluster = await startTemporalCluster({
+        tools: temporalServerTools(),
+        postgresUrl: config.database.migrationUrl,
+        dir: join(config.dataDir, 'temporal-cluster'),
+        ports: clusterPorts(p.localTemporal.port),
+        namespaces: [config.temporal.namespace],
+        detached: true,
+      });
+      temporalCluster = {
+        name: `Temporal cluster ${cluster.version} (${cluster.services.length} processes)`,
+        pid: cluster.services[0]!.pid,
+        logFile: cluster.services[0]!.logFile,
+        exited: Promise.all(cluster.services.map((s) => s.exited)).then(() => undefined),
+        stop: cluster.stop,
+      };
+      servers.push(temporalCluster);
+    }
     if (servers.length) say(`${servers.map((s) => s.name).join(', ')} running`);
     if (signals > 0) return await stopAll(0);
     // The one migration step, before the worker and the API (they only wait for the schema).
@@ -331,7 +360,9 @@ async function main(): Promise<number> {
       `  API:            ${apiUrl}`,
       `  Console:        ${config.http.publicBaseUrl}/console`,
       `  API docs:       ${config.http.publicBaseUrl}/docs`,
-      `  Temporal UI:    ${config.temporal.uiUrl}${p.localTemporal ? '' : ' (external)'}`,
+      values.cluster && p.localTemporal
+        ? `  Temporal:       cluster at ${p.env.TEMPORAL_ADDRESS} (no web UI: \`temporal workflow list --address ${p.env.TEMPORAL_ADDRESS}\`)`
+        : `  Temporal UI:    ${config.temporal.uiUrl}${p.localTemporal ? '' : ' (external)'}`,
       `  Mail catcher:   ${config.mail.catcherWebUrl ?? `none — mail goes to ${config.mail.smtpUrl}`}`,
       `  Bounces:        ${config.bounces.domain ? `listening on ${config.http.host}:${config.bounces.smtpPort} for bounces+…@${config.bounces.domain}` : 'not received (BOUNCE_DOMAIN unset)'}`,
       `  Database:       ${config.database.embedded ? `embedded PostgreSQL on 127.0.0.1:${config.database.embeddedPort}` : 'DATABASE_URL'}`,
