@@ -23,6 +23,8 @@ describe.skipIf(!browserAvailable())('console amendments and withdrawal', () => 
   let system: TestSystem;
   let base: string;
   let incidentId: string;
+  /** The second incident, delivered and then amended (the last two tests). */
+  let delivered: string;
 
   const get = async (url: string, token = system.tokens.compliance) => {
     const res = await system.app.inject({ method: 'GET', url, headers: bearer(token) });
@@ -220,7 +222,7 @@ describe.skipIf(!browserAvailable())('console amendments and withdrawal', () => 
     await approver.close();
   });
   it('after delivery, approves the notice for an amendment’s newly affected on the page: only they get an email', async () => {
-    const delivered = await openAndApprove(system, {
+    delivered = await openAndApprove(system, {
       title: 'CRM mailbox forwarded outside',
       description: 'A CRM mailbox with names and social security numbers was forwarded outside the company.',
       discoveredAt: new Date(Date.now() - HOUR).toISOString(),
@@ -261,4 +263,44 @@ describe.skipIf(!browserAvailable())('console amendments and withdrawal', () => 
     await page.locator('#amendment-notice article[data-status="approved"]').waitFor();
     await page.close();
   }, 180_000);
+  it('writes an update on the page and approves it as a second person: everyone notified gets it once', async () => {
+    const officer = await world.signIn(system.tokens.officer);
+    await officer.goto(`${base}/console/#/incidents/${delivered}`);
+    await officer.getByRole('button', { name: 'Write an update…' }).click();
+    const form = officer.locator('#follow-up-form');
+    await form.getByLabel('Name').fill('investigation-concluded');
+    await form
+      .getByLabel('Text')
+      .fill(
+        'Our investigation has concluded. The forwarding rule was removed and no further mail left the company.',
+      );
+    expect(await seriousViolations(officer, '#mailings')).toEqual([]);
+    await form.getByRole('button', { name: 'Send for approval' }).click();
+    const text = officer.locator('#follow-up-texts article[data-key="investigation-concluded"]');
+    await text.waitFor();
+    expect(await text.getAttribute('data-status')).toBe('pending_approval');
+    // The writer may not approve: officers are not offered the decision at all.
+    expect(await text.getByRole('button', { name: 'Approve this text' }).count()).toBe(0);
+    await officer.close();
+
+    const page = await world.signIn(system.tokens.compliance);
+    await page.goto(`${base}/console/#/incidents/${delivered}`);
+    const pending = page.locator('#follow-up-texts article[data-key="investigation-concluded"]');
+    expect(await pending.textContent()).toContain('Our investigation has concluded.');
+    await pending.getByRole('button', { name: 'Approve this text' }).click();
+    await page.locator('#mailings-status').getByText('Text approved').waitFor();
+
+    // Its workflow selects everyone notified and sends: the page lists the mailing with its counts.
+    const row = page.locator('#mailings-list tr[data-kind="update"]');
+    await row.and(page.locator('[data-status="finished"]')).waitFor({ timeout: 60_000 });
+    const { items } = await get(`/api/incidents/${delivered}/mailings`);
+    expect(items).toHaveLength(1);
+    expect(items[0]).toMatchObject({ kind: 'update', key: 'investigation-concluded', status: 'finished' });
+    expect(items[0].sent).toBe(items[0].recipients);
+    expect(await row.textContent()).toContain(`${items[0].recipients}`);
+    await eventually(async () => world.smtp.acceptedByRecipient.get('am-crm@example.com') === 2);
+    expect(world.smtp.acceptedByRecipient.get('am-crm@example.com')).toBe(2);
+    expect(await seriousViolations(page, '#mailings')).toEqual([]);
+    await page.close();
+  }, 120_000);
 });
