@@ -116,7 +116,10 @@ describe.skipIf(!browserAvailable())('console amendments and withdrawal', () => 
       .getByLabel('Reason for the amendment')
       .fill('Forensics found the billing database was reached through the same account.');
     await form.getByRole('button', { name: 'Record the amendment' }).click();
-    await page.locator('#amendments-status').getByText('Amended: version 2 recorded').waitFor();
+    await page
+      .locator('#amendments-status')
+      .getByText(/Amended: version 2 recorded|Amendment 2 applied/)
+      .waitFor();
 
     const row = page.locator('#amendments-list tr[data-version="2"]');
     await row.waitFor();
@@ -242,7 +245,10 @@ describe.skipIf(!browserAvailable())('console amendments and withdrawal', () => 
       .fill('The forwarding rule also copied the billing mailbox (mail server logs).');
     await form.locator('label.checkbox', { hasText: 'billing' }).locator('input').check();
     await form.getByRole('button', { name: 'Record the amendment' }).click();
-    await officer.locator('#amendments-status').getByText('Amended: version 2 recorded').waitFor();
+    await officer
+      .locator('#amendments-status')
+      .getByText(/Amended: version 2 recorded|Amendment 2 applied/)
+      .waitFor();
     await officer.close();
 
     // The amendment's workflow drafts the newly affected's notice; compliance decides on it here.

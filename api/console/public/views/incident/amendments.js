@@ -141,6 +141,8 @@ export function amendmentsSection(incidentId, user) {
   let signature;
   let toolsSignature;
   let noticeSignature;
+  /** The version this page just recorded, until it is applied. */
+  let justRecorded;
 
   const mayAmend = can.reviseNotice(user);
 
@@ -167,6 +169,12 @@ export function amendmentsSection(incidentId, user) {
     if (changed) {
       signature = next;
       drawList();
+      // The "re-identifying…" line gives way once the version recorded here has been applied.
+      const recorded = items.find((v) => v.version === justRecorded);
+      if (recorded?.appliedAt) {
+        justRecorded = undefined;
+        replace(status, notice('success', `Amendment ${recorded.version} applied: see what it found below.`));
+      }
     }
     drawNotice(changed);
   };
@@ -405,6 +413,7 @@ export function amendmentsSection(incidentId, user) {
         drawTools();
       },
       done: async (v) => {
+        justRecorded = v.version;
         replace(panel);
         replace(
           status,
