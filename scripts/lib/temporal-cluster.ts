@@ -45,7 +45,7 @@ import type { TemporalServerTools } from './tools';
 const LOOPBACK = '127.0.0.1';
 const run = promisify(execFile);
 
-/** The services of a Temporal server, in the order they are stopped (callers first). */
+/** The services of a Temporal server; the frontend first (it starts alone, before the others). */
 export const TEMPORAL_SERVICES = ['frontend', 'matching', 'history', 'worker'] as const;
 export type TemporalService = (typeof TEMPORAL_SERVICES)[number];
 
@@ -293,6 +293,10 @@ export async function startTemporalCluster(options: TemporalClusterOptions): Pro
   const address = `${LOOPBACK}:${ports.frontend.grpc}`;
   for (const s of TEMPORAL_SERVICES) {
     for (const port of [ports[s].grpc, ports[s].membership]) {
+      if (port > 32_767)
+        throw new LocalServerError(
+          `Port ${port} (Temporal ${s}) is above 32767, which the server's cluster_membership table cannot hold; choose a lower TEMPORAL_DEV_PORT.`,
+        );
       if (await isListening(port))
         throw new LocalServerError(
           `Port ${port} (Temporal ${s}) is already in use; stop what listens there or move the cluster's ports (TEMPORAL_DEV_PORT).`,
