@@ -80,6 +80,10 @@ export const Incident = z.object({
   extortionPaidAt: z.date().nullable(),
   customerExternalIds: z.array(z.string()).nullable(),
   status: z.enum(INCIDENT_STATUSES),
+  /** Which version of its facts this is: 1 as opened, one more with each amendment. */
+  version: z.number(),
+  /** When it was withdrawn (an approved `incident_withdrawal` determination); null if it is not. */
+  withdrawnAt: z.date().nullable(),
   openedBy: z.uuid(),
   openedByName: z.string(),
   workflowId: z.string(),

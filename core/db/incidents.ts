@@ -31,6 +31,8 @@ export interface Incident extends Omit<NewIncident, 'idempotencyKey'> {
   workflowStartedAt: Date | null;
   /** When it was withdrawn (a false alarm, a duplicate: an approved `incident_withdrawal` determination). */
   withdrawnAt: Date | null;
+  /** Which version of its facts this is: 1 as opened, one more with each amendment (migration 030). */
+  version: number;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -50,7 +52,7 @@ const COLUMNS = `i.id, i.title, i.description, i.discovered_at AS "discoveredAt"
   i.key_compromised AS "keyCompromised", i.customer_external_ids AS "customerExternalIds", i.status,
   i.rules_version AS "rulesVersion", i.materiality_determined_at AS "materialityDeterminedAt",
   i.extortion_paid_at AS "extortionPaidAt", i.opened_by AS "openedBy", u.display_name AS "openedByName", i.workflow_id AS "workflowId",
-  i.workflow_started_at AS "workflowStartedAt", i.withdrawn_at AS "withdrawnAt", i.created_at AS "createdAt", i.updated_at AS "updatedAt"`;
+  i.workflow_started_at AS "workflowStartedAt", i.withdrawn_at AS "withdrawnAt", i.version, i.created_at AS "createdAt", i.updated_at AS "updatedAt"`;
 
 /** Throws DuplicateKeyError (constraint `incidents_idempotency_key_key`) when the key was used already. */
 export async function insert(db: Queryable, incident: NewIncident): Promise<void> {
