@@ -19,6 +19,7 @@ import {
 } from '../errors';
 import { GDPR_STATES, RULES } from '../law';
 import type { HoldRequestForm } from './obligations';
+import { cancelMailingsIn } from './mailings';
 import { assessWithin, liftIncidentHoldIn, placeIncidentHoldIn } from './obligations';
 import type { Actor } from './types';
 
@@ -280,6 +281,7 @@ export async function decideDetermination(
     });
     if (input.decision === 'approve' && d.kind === 'incident_withdrawal') {
       await incidents.markWithdrawn(tx, d.incidentId);
+      await cancelMailingsIn(tx, actor, d.incidentId, `Incident withdrawn: ${d.reason}`);
       await audit.append(tx, {
         incidentId: d.incidentId,
         actor: actor.id,

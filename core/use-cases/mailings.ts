@@ -298,19 +298,27 @@ export async function cancelMailings(
   incidentId: string,
   reason: string,
 ): Promise<number> {
-  return inTransaction(deps.pool, async (tx) => {
-    const cancelled = await mailings.cancelForIncident(tx, incidentId);
-    for (const mailingId of cancelled) {
-      await audit.append(tx, {
-        incidentId,
-        actor: actor?.id ?? 'system',
-        action: 'mailing_cancelled',
-        detail: { mailingId, reason },
-        dedupeKey: `mailing_cancelled:${mailingId}`,
-      });
-    }
-    return cancelled.length;
-  });
+  return inTransaction(deps.pool, (tx) => cancelMailingsIn(tx, actor, incidentId, reason));
+}
+
+/** `cancelMailings` inside the caller's transaction (an incident's withdrawal cancels them with it). */
+export async function cancelMailingsIn(
+  tx: Queryable,
+  actor: Actor | null,
+  incidentId: string,
+  reason: string,
+): Promise<number> {
+  const cancelled = await mailings.cancelForIncident(tx, incidentId);
+  for (const mailingId of cancelled) {
+    await audit.append(tx, {
+      incidentId,
+      actor: actor?.id ?? 'system',
+      action: 'mailing_cancelled',
+      detail: { mailingId, reason },
+      dedupeKey: `mailing_cancelled:${mailingId}`,
+    });
+  }
+  return cancelled.length;
 }
 
 /** An incident's mailings with their counts, for the API and console (no personal data). */
