@@ -2,6 +2,7 @@ import type { AffectedStatus, IncidentStatus } from '../domain/model';
 import type { Recipient } from './affected';
 import { FROZEN_RECIPIENT_COLUMNS, NOTICE_PERSON_COLUMNS } from './affected';
 import type { Queryable } from './pool';
+import { REMEDIATION_COLUMN_SQL } from './remediation-codes';
 
 /**
  * A customer's case: one affected customer in one incident, as the customer's page and the support
@@ -55,7 +56,9 @@ const CASE_COLUMNS = `a.incident_id AS "incidentId", i.title AS "incidentTitle",
   d.id AS "deliveryId", d.status AS "deliveryStatus", coalesce(d.attempts, 0) AS attempts,
   d.recipient AS "sentTo", d.sent_at AS "sentAt", d.last_reply AS "lastReply",
   d.content_hash AS "contentHash", d.send_context AS "sendContext",
-  coalesce(d.notice_id, n.id) AS "noticeId", mr.list AS "mergedRecords"`;
+  coalesce(d.notice_id, n.id) AS "noticeId", mr.list AS "mergedRecords",
+  -- The remediation code the notice carried (issue 17): the copy renders again as sent only with it.
+  ${REMEDIATION_COLUMN_SQL}`;
 
 const CASE_JOINS = `JOIN customers c ON c.id = a.customer_id
   JOIN incidents i ON i.id = a.incident_id
