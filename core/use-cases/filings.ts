@@ -17,11 +17,11 @@ import {
   IncidentNotFoundError,
   LeaseLostError,
   NotFoundError,
-  SmtpSendError,
   ValidationError,
 } from '../errors';
 import { sha256Hex } from '../hash';
 import { composeMessage } from '../mail/compose';
+import { sendOnce, unansweredCommitReply } from '../mail/send-once';
 import type { SmtpPool } from '../mail/smtp-pool';
 import type { TemplateCache } from '../mail/template-cache';
 import { approvedPacket, parsePacketSubject, renderPacketMail } from './packets';
@@ -285,9 +285,6 @@ export interface FilingEmailOutcome {
   status: FilingStatus;
 }
 
-/** An SMTP reply code at the start of the relay's answer: the relay answered, it was not lost. */
-const hasReplyCode = (reply: string) => /^[2-5]\d\d\b/.test(reply);
-
 /**
  * Sends a claimed filing's email exactly once (see the comment at the top of this file): renders
  * the approved packet, composes it with its stable Message-ID, records the commit point with the
@@ -306,7 +303,7 @@ export async function sendFilingEmail(deps: FilingEmailDeps, filingId: string): 
   if (filing.status !== 'sending') return outcome(filing.status);
   if (filing.committedAt) {
     await failEmail(pool, filing, {
-      reply: `no answer recorded after the relay held the whole message (attempt ${filing.attempts})${filing.relayResponse ? `; last answer: ${filing.relayResponse}` : ''}`,
+      reply: unansweredCommitReply(filing.attempts, filing.relayResponse),
       uncertain: true,
     });
     return outcome('failed');
@@ -327,36 +324,24 @@ export async function sendFilingEmail(deps: FilingEmailDeps, filingId: string): 
     date: filing.createdAt,
   });
   const lease = randomUUID();
-  let reply: string;
-  try {
-    reply = await deps.smtp.send(
-      { from: addressOf(config.mail.from), to: filing.recipient! },
-      raw,
-      async () => {
+  const result = await sendOnce(
+    deps.smtp,
+    { from: addressOf(config.mail.from), to: filing.recipient! },
+    raw,
+    {
+      commit: async () => {
         if (!(await filings.markCommitted(pool, filingId, lease, { raw, sha256: sha256Hex(raw) }))) {
           throw new LeaseLostError(`filing ${filingId} was taken over by another attempt`);
         }
       },
-    );
-  } catch (err) {
-    // Another attempt is sending it, or the commit could not be written: nothing went out from here.
-    // (The pool rejects with the commit's own error, or with an SmtpSendError for the relay's part.)
-    if (!(err instanceof SmtpSendError)) throw err;
-    const e = err;
-    const afterCommit = err.afterCommit;
-    if (afterCommit && !hasReplyCode(e.reply)) {
-      // Held whole, then the connection was lost: it may have arrived; never sent blind again.
-      await failEmail(pool, filing, { reply: e.reply, uncertain: true });
-      return outcome('failed');
-    }
-    if (e.permanent) {
-      await failEmail(pool, filing, { reply: e.reply, uncertain: false });
-      return outcome('failed');
-    }
-    // Refused for now (before or after the "."): not taken; a retry sends it again.
-    if (afterCommit) await filings.undoCommit(pool, filingId, lease, e.reply);
-    throw e;
+      undo: (reply) => filings.undoCommit(pool, filingId, lease, reply),
+    },
+  );
+  if (!result.sent) {
+    await failEmail(pool, filing, { reply: result.reply, uncertain: result.uncertain });
+    return outcome('failed');
   }
+  const { reply } = result;
   const sent = await inTransaction(pool, async (tx) => {
     if (!(await filings.markSent(tx, filingId, lease, reply))) return false;
     const obligationId = await meetObligation(tx, filing);

@@ -10,11 +10,12 @@ import type { Question, QuestionEvent, WaitingQuestion } from '../db/questions';
 import { addressOf, isUsableAddress, recipientAddress } from '../delivery/notice-message';
 import { ANSWER_MAX_LENGTH, QUESTION_MAX_LENGTH, questionAnswerMessageId } from '../domain/questions';
 import type { QuestionStatus } from '../domain/questions';
-import { ConflictError, LeaseLostError, NotFoundError, SmtpSendError, ValidationError } from '../errors';
+import { ConflictError, LeaseLostError, NotFoundError, ValidationError } from '../errors';
 import { sha256Hex } from '../hash';
 import { jurisdictionTimeZone } from '../law/time-zones';
 import { composeMessage } from '../mail/compose';
 import { renderSupportAnswer } from '../mail/render';
+import { sendOnce, unansweredCommitReply } from '../mail/send-once';
 import type { QuestionFormError } from '../mail/render';
 import type { SmtpPool } from '../mail/smtp-pool';
 import type { TemplateCache } from '../mail/template-cache';
@@ -255,9 +256,6 @@ export interface AnswerEmailOutcome {
   status: QuestionStatus;
 }
 
-/** An SMTP reply code at the start of the relay's answer: the relay answered, it was not lost. */
-const hasReplyCode = (reply: string) => /^[2-5]\d\d\b/.test(reply);
-
 /**
  * Sends a claimed answer exactly once (see the top of this file): renders it in the question's
  * language from the current templates, composes it with its stable Message-ID, records the commit
@@ -279,7 +277,7 @@ export async function sendQuestionAnswer(
   if (question.status !== 'sending') return outcome(question.status);
   if (question.committedAt) {
     await failAnswer(pool, question, {
-      reply: `no answer recorded after the relay held the whole message (attempt ${question.attempts})${question.relayResponse ? `; last answer: ${question.relayResponse}` : ''}`,
+      reply: unansweredCommitReply(question.attempts, question.relayResponse),
       uncertain: true,
     });
     return outcome('failed');
@@ -318,33 +316,24 @@ export async function sendQuestionAnswer(
     date: question.answerRequestedAt!,
   });
   const lease = randomUUID();
-  let reply: string;
-  try {
-    reply = await deps.smtp.send(
-      { from: addressOf(config.mail.from), to: question.recipient! },
-      raw,
-      async () => {
+  const result = await sendOnce(
+    deps.smtp,
+    { from: addressOf(config.mail.from), to: question.recipient! },
+    raw,
+    {
+      commit: async () => {
         if (!(await questions.markCommitted(pool, questionId, lease, { raw, sha256: sha256Hex(raw) }))) {
           throw new LeaseLostError(`question ${questionId} was taken over by another attempt`);
         }
       },
-    );
-  } catch (err) {
-    // Another attempt is sending it, or the commit could not be written: nothing went out from here.
-    if (!(err instanceof SmtpSendError)) throw err;
-    if (err.afterCommit && !hasReplyCode(err.reply)) {
-      // Held whole, then the connection was lost: it may have arrived; never sent blind again.
-      await failAnswer(pool, question, { reply: err.reply, uncertain: true });
-      return outcome('failed');
-    }
-    if (err.permanent) {
-      await failAnswer(pool, question, { reply: err.reply, uncertain: false });
-      return outcome('failed');
-    }
-    // Refused for now (before or after the "."): not taken; a retry sends it again.
-    if (err.afterCommit) await questions.undoCommit(pool, questionId, lease, err.reply);
-    throw err;
+      undo: (reply) => questions.undoCommit(pool, questionId, lease, reply),
+    },
+  );
+  if (!result.sent) {
+    await failAnswer(pool, question, { reply: result.reply, uncertain: result.uncertain });
+    return outcome('failed');
   }
+  const { reply } = result;
   const answered = await inTransaction(pool, async (tx) => {
     if (!(await questions.markAnswered(tx, questionId, lease, reply))) return false;
     await audit.append(tx, {
