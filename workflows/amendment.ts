@@ -6,11 +6,11 @@ import {
   setHandler,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import { deliveryShardWorkflowId, incidentWorkflowId, letterBatchWorkflowId } from '../core/domain/ids';
-import { mailingWorkflowId } from '../core/domain/mailings';
+import { incidentWorkflowId } from '../core/domain/ids';
+import { amendmentMailingKey, grownListKey, mailingWorkflowId } from '../core/domain/mailings';
 import { databaseStep } from './activity-options';
-import { deliveryShardWorkflow } from './delivery';
-import { letterBatchWorkflow } from './letters';
+import { deliverInShards } from './delivery';
+import { letterBatch } from './letters';
 import { mailingWorkflow } from './mailing';
 import { watchDeadlines } from './incident';
 import { amendmentNoticeDecidedSignal, obligationsChangedSignal } from './messages';
@@ -65,7 +65,7 @@ export async function amendmentWorkflow({
     onStandardNotice: () => undefined,
   });
 
-  const key = `amendment-${version}`;
+  const key = amendmentMailingKey(version);
   const notifyNewlyAffected = async (): Promise<number> => {
     let notice = await act.draftAmendmentNotice({ incidentId, version });
     while (notice.status !== 'approved') {
@@ -75,25 +75,7 @@ export async function amendmentWorkflow({
     }
     await act.checkRemediationCodes({ incidentId });
     const plan = await act.deliveryPlan();
-    await Promise.all([
-      ...Array.from({ length: plan.shards }, (_, shard) =>
-        executeChild(deliveryShardWorkflow, {
-          workflowId: `${deliveryShardWorkflowId(incidentId, shard)}-${key}`,
-          args: [
-            {
-              incidentId,
-              noticeId: notice.id,
-              shard,
-              shards: plan.shards,
-              after: 0,
-              pass: 0,
-              retryDelaysMs: plan.retryDelaysMs,
-            },
-          ],
-        }),
-      ),
-      letterBatch(incidentId, key),
-    ]);
+    await Promise.all([...deliverInShards(incidentId, notice.id, plan, key), letterBatch(incidentId, key)]);
     const counts = await act.finishDelivery(incidentId);
     // Emails given up on fall back to a letter where an address is known (finishDelivery).
     await letterBatch(incidentId, `${key}-fallback`);
@@ -103,9 +85,7 @@ export async function amendmentWorkflow({
     await act.draftAmendmentSupplement({ incidentId, version });
     const result = await executeChild(mailingWorkflow, {
       workflowId: mailingWorkflowId(incidentId, 'supplement', key),
-      args: [
-        { incidentId, kind: 'supplement', key, criterion: 'listed', listKey: `amendment-${version}-grown` },
-      ],
+      args: [{ incidentId, kind: 'supplement', key, criterion: 'listed', listKey: grownListKey(version) }],
     });
     return result.sent;
   };
@@ -123,14 +103,6 @@ export async function amendmentWorkflow({
   finished = true;
   await deadlines;
   return { version, added: diff.added, grown: diff.grown, removed: diff.removed, notified, supplemented };
-}
-
-/** Letters for everyone waiting for one (workflows/letters.ts), in a batch keyed by this amendment. */
-function letterBatch(incidentId: string, key: string) {
-  return executeChild(letterBatchWorkflow, {
-    workflowId: letterBatchWorkflowId(incidentId, key),
-    args: [{ incidentId, waitMs: 0 }],
-  });
 }
 
 /** Tells the incident's workflow its obligations changed; nothing to tell once it has ended. */

@@ -1,7 +1,8 @@
-import { continueAsNew, proxyActivities, sleep, workflowInfo } from '@temporalio/workflow';
+import { continueAsNew, executeChild, proxyActivities, sleep, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { databaseStep, deliveryBatch } from './activity-options';
-import type { DeliveryShardWorkflowInput } from './types';
+import { deliveryShardWorkflowId } from '../core/domain/ids';
+import type { DeliveryPlan, DeliveryShardWorkflowInput } from './types';
 
 // A crashed worker's shard is taken over once its heartbeat is missed: 15 s rather than the group's
 // 30 s (deliverBatch heartbeats at least every 5 s; the SDK sends one at most every 12 s then).
@@ -47,4 +48,36 @@ export async function deliveryShardWorkflow(input: DeliveryShardWorkflowInput): 
   if (retrying === 0) return;
   await sleep(delay);
   await continueAsNew<typeof deliveryShardWorkflow>({ ...input, after: 0, pass: input.pass + 1 });
+}
+
+/**
+ * Delivers an approved notice to everyone still waiting for one, in `plan.shards` child workflows
+ * (deliveryShardWorkflow) started side by side. `round` names a later round (an amendment's) so its
+ * children's ids differ from the first delivery's; nobody gets two notices either way (the claim is
+ * unique per incident and person).
+ */
+export function deliverInShards(
+  incidentId: string,
+  noticeId: string,
+  plan: DeliveryPlan,
+  round?: string,
+): Promise<void>[] {
+  return Array.from({ length: plan.shards }, (_, shard) =>
+    executeChild(deliveryShardWorkflow, {
+      workflowId: round
+        ? `${deliveryShardWorkflowId(incidentId, shard)}-${round}`
+        : deliveryShardWorkflowId(incidentId, shard),
+      args: [
+        {
+          incidentId,
+          noticeId,
+          shard,
+          shards: plan.shards,
+          after: 0,
+          pass: 0,
+          retryDelaysMs: plan.retryDelaysMs,
+        },
+      ],
+    }),
+  );
 }

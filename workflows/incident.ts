@@ -7,12 +7,11 @@ import {
   setHandler,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import { deliveryShardWorkflowId, letterBatchWorkflowId } from '../core/domain/ids';
 import { mailingWorkflowId } from '../core/domain/mailings';
 import type { IncidentStatus } from '../core/domain/model';
 import { databaseStep } from './activity-options';
-import { deliveryShardWorkflow } from './delivery';
-import { letterBatchWorkflow } from './letters';
+import { deliverInShards } from './delivery';
+import { letterBatch } from './letters';
 import { mailingWorkflow } from './mailing';
 import type { ApprovalInput, ApprovalResult, LegacyApprovalInput } from './messages';
 import {
@@ -259,24 +258,8 @@ export async function incidentWorkflow({ incidentId }: IncidentWorkflowInput): P
     if (patched(REMEDIATION_CODES)) await act.checkRemediationCodes({ incidentId });
     await moveTo('delivering');
     const plan = await act.deliveryPlan();
-    const approved = notice!;
     await Promise.all([
-      ...Array.from({ length: plan.shards }, (_, shard) =>
-        executeChild(deliveryShardWorkflow, {
-          workflowId: deliveryShardWorkflowId(incidentId, shard),
-          args: [
-            {
-              incidentId,
-              noticeId: approved.id,
-              shard,
-              shards: plan.shards,
-              after: 0,
-              pass: 0,
-              retryDelaysMs: plan.retryDelaysMs,
-            },
-          ],
-        }),
-      ),
+      ...deliverInShards(incidentId, notice!.id, plan),
       ...(reachEveryPerson ? [letterBatch(incidentId, 'initial')] : []),
     ]);
   }
@@ -312,14 +295,6 @@ export async function incidentWorkflow({ incidentId }: IncidentWorkflowInput): P
   }
   await deadlines;
   return { status, affected, ...counts };
-}
-
-/** Letters for everyone waiting for one, as a child workflow (workflows/letters.ts); null when nobody waits. */
-function letterBatch(incidentId: string, key: string) {
-  return executeChild(letterBatchWorkflow, {
-    workflowId: letterBatchWorkflowId(incidentId, key),
-    args: [{ incidentId, waitMs: 0 }],
-  });
 }
 
 export interface DeadlineWatch {

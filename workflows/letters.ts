@@ -1,6 +1,7 @@
-import { continueAsNew, proxyActivities, sleep, workflowInfo } from '@temporalio/workflow';
+import { continueAsNew, executeChild, proxyActivities, sleep, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { databaseStep, letterFile } from './activity-options';
+import { letterBatchWorkflowId } from '../core/domain/ids';
 import type { LetterBatchResult, LetterBatchWorkflowInput } from './types';
 
 // Opening claims a million letters in one statement, and the manifest lists them: minutes, not seconds.
@@ -43,4 +44,12 @@ export async function letterBatchWorkflow(
   }
   const finished = await finishLetterBatch(batch.id);
   return { batchId: finished.batchId, letters: finished.letters };
+}
+
+/** Letters for everyone waiting for one, as a child batch keyed `key` (its id is the batch's key). */
+export function letterBatch(incidentId: string, key: string): Promise<LetterBatchResult | null> {
+  return executeChild(letterBatchWorkflow, {
+    workflowId: letterBatchWorkflowId(incidentId, key),
+    args: [{ incidentId, waitMs: 0 }],
+  });
 }

@@ -58,33 +58,12 @@ import type { RemediationOffer } from './remediation-codes';
  * customers and 3,000,000 holdings.
  */
 export async function identify(pool: Pool, incidentId: string): Promise<number> {
-  const { rows: found } = await pool.query<{
-    systems: string[];
-    categories: string[];
-    from: Date | null;
-    to: Date | null;
-    named: number[] | null;
-  }>(
-    `SELECT systems, data_categories AS categories, occurred_from AS "from", occurred_to AS "to",
-            CASE WHEN customer_external_ids IS NULL THEN NULL
-                 ELSE ARRAY(SELECT c.id FROM customers c WHERE c.external_id = ANY(customer_external_ids) ORDER BY c.id)
-            END AS named
-     FROM incidents WHERE id = $1`,
-    [incidentId],
-  );
-  const incident = found[0];
+  const incident = await identifyInputs(pool, incidentId);
   if (!incident) throw new IncidentNotFoundError(incidentId);
   await inTransaction(pool, async (tx) => {
     // The grouping sorts a row per exposed holding: kept in memory rather than spilled to disk.
     await tx.query(`SET LOCAL work_mem = '256MB'`);
-    await tx.query(IDENTIFY_SQL, [
-      incidentId,
-      incident.systems,
-      incident.categories,
-      incident.from,
-      incident.to,
-      incident.named,
-    ]);
+    await tx.query(IDENTIFY_SQL, identifyParams(incidentId, incident));
   });
   // Fresh statistics: until they see this incident's rows, the planner takes it for empty and picks
   // whole-incident scans for delivery's per-page writes. Sampled, so cheap at any size.
@@ -125,6 +104,37 @@ export async function countFoundBy(
   return new Map(ids.map((id) => [id, byId.get(id) ?? { system: 0, list: 0, both: 0 }]));
 }
 
+/** What identification reads of an incident: its systems, categories, window and named customers' ids. */
+export interface IdentifyInputs {
+  systems: string[];
+  categories: string[];
+  from: Date | null;
+  to: Date | null;
+  named: number[] | null;
+}
+
+/**
+ * The incident's identification inputs, read first and passed as parameters (see `identify`);
+ * null when there is no such incident. Re-identification after an amendment reads the same
+ * (core/db/reidentify.ts).
+ */
+export async function identifyInputs(db: Queryable, incidentId: string): Promise<IdentifyInputs | null> {
+  const { rows } = await db.query<IdentifyInputs>(
+    `SELECT systems, data_categories AS categories, occurred_from AS "from", occurred_to AS "to",
+            CASE WHEN customer_external_ids IS NULL THEN NULL
+                 ELSE ARRAY(SELECT c.id FROM customers c WHERE c.external_id = ANY(customer_external_ids) ORDER BY c.id)
+            END AS named
+     FROM incidents WHERE id = $1`,
+    [incidentId],
+  );
+  return rows[0] ?? null;
+}
+
+/** The parameters of the identification statement, in its order ($1–$6). */
+export function identifyParams(incidentId: string, inputs: IdentifyInputs): unknown[] {
+  return [incidentId, inputs.systems, inputs.categories, inputs.from, inputs.to, inputs.named];
+}
+
 /**
  * The identification statement: $1 incident id, $2 systems, $3 exposed categories, $4/$5 the
  * exposure window (null: open), $6 the named customers' ids (null or empty: none named). Exported
@@ -132,9 +142,11 @@ export async function countFoundBy(
  * and period before their categories are unnested; the named customers are added by one hash full
  * join; customers join by hash. Person keys and addresses shared by several records are found by
  * one hash aggregate over the affected set; only their records have their names compared and are
- * aggregated again for the unions.
+ * aggregated again for the unions. `target`: `affected_customers` for the first identification, or
+ * the temporary table `reidentified` an amendment compares with it (core/db/reidentify.ts).
  */
-export const IDENTIFY_SQL = `WITH matched AS (
+export function identifySql(target: 'affected_customers' | 'reidentified'): string {
+  return `WITH matched AS (
    SELECT h.customer_id,
           array_agg(DISTINCT cat ORDER BY cat) AS categories,
           coalesce(jsonb_object_agg(cat, h.masked_identifiers ->> cat)
@@ -214,7 +226,7 @@ export const IDENTIFY_SQL = `WITH matched AS (
    UNION ALL
    SELECT customer_id, recipient, categories, masked, NULL, found_by FROM members WHERE customer_id <> recipient
  )
- INSERT INTO affected_customers
+ INSERT INTO ${target}
    (incident_id, customer_id, categories, masked_identifiers, jurisdiction, status, merged_into,
     notice_jurisdictions, found_by, reference_code, page_seed, full_name, email, locale, country, region,
     customer_status, representative_name, representative_email, postal_address, phone, electronic_consent_at,
@@ -227,8 +239,11 @@ export const IDENTIFY_SQL = `WITH matched AS (
         p.full_name, p.email, p.locale, p.country, p.region, p.customer_status, p.representative_name,
         p.representative_email, p.postal_address, p.phone, p.electronic_consent_at, p.electronic_consent_method
  FROM people p LEFT JOIN merges m ON m.customer_id = p.customer_id
- ORDER BY p.customer_id
- ON CONFLICT (incident_id, customer_id) DO NOTHING`;
+ ORDER BY p.customer_id${target === 'affected_customers' ? '\n ON CONFLICT (incident_id, customer_id) DO NOTHING' : ''}`;
+}
+
+/** The first identification, into `affected_customers` (a retry that adds nothing changes nothing). */
+export const IDENTIFY_SQL = identifySql('affected_customers');
 
 /** Customers named by external id that the inventory does not know (validated before an incident opens). */
 export async function unknownExternalIds(db: Queryable, externalIds: string[]): Promise<string[]> {

@@ -1,10 +1,11 @@
-import { IDENTIFY_SQL } from './affected';
+import { grownListKey } from '../domain/mailings';
+import { identifyInputs, identifyParams, identifySql } from './affected';
 import type { Queryable } from './pool';
 
 /**
  * Re-identification after an amendment (migration 031; core/use-cases/amendments.ts): the incident's
  * people found again from its amended facts by the same statement as the first identification
- * (`IDENTIFY_SQL`, into a temporary table instead of `affected_customers`), then compared with
+ * (`identifySql`, into a temporary table instead of `affected_customers`), then compared with
  * those found before, in one transaction:
  * - added: records found now and not before. A new record of a person already affected (the same
  *   key or address as an earlier record) joins that person's notice rather than starting another:
@@ -19,17 +20,7 @@ import type { Queryable } from './pool';
  * Safe to run again for the same version: a second run finds nothing more to change.
  */
 
-const REIDENTIFY_SQL = ((): string => {
-  const into = IDENTIFY_SQL.replace(' INSERT INTO affected_customers\n', ' INSERT INTO reidentified\n');
-  const sql = into.replace(/\s*ON CONFLICT \(incident_id, customer_id\) DO NOTHING\s*$/, '');
-  if (sql === IDENTIFY_SQL || into === IDENTIFY_SQL || sql === into) {
-    throw new Error('IDENTIFY_SQL changed shape: core/db/reidentify.ts must follow it');
-  }
-  return sql;
-})();
-
-/** The list of people whose exposure grew in a version and who were already told (a supplement's recipients). */
-export const grownListKey = (version: number) => `amendment-${version}-grown`;
+const REIDENTIFY_SQL = identifySql('reidentified');
 
 export interface ReidentifyCounts {
   added: number;
@@ -45,35 +36,14 @@ export async function reidentify(
   incidentId: string,
   version: number,
 ): Promise<ReidentifyCounts> {
-  const { rows: found } = await tx.query<{
-    systems: string[];
-    categories: string[];
-    from: Date | null;
-    to: Date | null;
-    named: number[] | null;
-  }>(
-    `SELECT systems, data_categories AS categories, occurred_from AS "from", occurred_to AS "to",
-            CASE WHEN customer_external_ids IS NULL THEN NULL
-                 ELSE ARRAY(SELECT c.id FROM customers c WHERE c.external_id = ANY(customer_external_ids) ORDER BY c.id)
-            END AS named
-     FROM incidents WHERE id = $1`,
-    [incidentId],
-  );
-  const facts = found[0];
+  const facts = await identifyInputs(tx, incidentId);
   if (!facts) return { added: 0, grown: 0, grownNotified: 0, removed: 0 };
   await tx.query(`SET LOCAL work_mem = '256MB'`);
   await tx.query(`DROP TABLE IF EXISTS reidentified`);
   await tx.query(
     `CREATE TEMPORARY TABLE reidentified (LIKE affected_customers INCLUDING DEFAULTS) ON COMMIT DROP`,
   );
-  await tx.query(REIDENTIFY_SQL, [
-    incidentId,
-    facts.systems,
-    facts.categories,
-    facts.from,
-    facts.to,
-    facts.named,
-  ]);
+  await tx.query(REIDENTIFY_SQL, identifyParams(incidentId, facts));
   // Each record found now, with the person whose notice covers it: an earlier record keeps its
   // person; a new record of a person with an earlier record joins that person; else as found now.
   await tx.query(
@@ -163,4 +133,13 @@ export async function reidentify(
     grownNotified: listed.rowCount ?? 0,
     removed: removed.rowCount ?? 0,
   };
+}
+
+/** How many people a version's diff listed for its supplement (those already told whose exposure grew). */
+export async function countGrownListed(db: Queryable, incidentId: string, version: number): Promise<number> {
+  const { rows } = await db.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM mailing_list_members WHERE incident_id = $1 AND list_key = $2`,
+    [incidentId, grownListKey(version)],
+  );
+  return rows[0]?.n ?? 0;
 }

@@ -58,7 +58,8 @@ export const mailingWorkflowId = (incidentId: string, kind: MailingKind, key: st
   `incident-${incidentId}-mailing-${kind}-${key}`;
 
 /** Child workflow id of one shard of a mailing. */
-export const mailingShardWorkflowId = (mailingId: string, shard: number) => `mailing-${mailingId}-shard-${shard}`;
+export const mailingShardWorkflowId = (mailingId: string, shard: number) =>
+  `mailing-${mailingId}-shard-${shard}`;
 
 /**
  * A stable Message-ID per mailing and person: a resend after a crash carries the same id, so a
@@ -67,3 +68,12 @@ export const mailingShardWorkflowId = (mailingId: string, shard: number) => `mai
 export function mailingMessageId(mailingId: string, customerId: number, senderDomain: string): string {
   return `<mailing.${mailingId}.${customerId}@${senderDomain}>`;
 }
+
+/**
+ * The list an amendment's diff writes of people already told whose exposure grew (core/db/reidentify.ts):
+ * the recipients of that amendment's supplement.
+ */
+export const grownListKey = (version: number) => `${amendmentMailingKey(version)}-grown`;
+
+/** The key of an amendment's supplement mailing (and of its text). */
+export const amendmentMailingKey = (version: number) => `amendment-${version}`;

@@ -7,7 +7,8 @@ import type { AmendableFacts, IncidentVersion } from '../db/incident-versions';
 import * as notices from '../db/notices';
 import type { Pool } from '../db/pool';
 import { inTransaction } from '../db/pool';
-import { reidentify } from '../db/reidentify';
+import { countGrownListed, reidentify } from '../db/reidentify';
+import { amendmentMailingKey } from '../domain/mailings';
 import type { ReidentifyCounts } from '../db/reidentify';
 import * as retention from '../db/retention';
 import type { IncidentStatus, NoticeStatus } from '../domain/model';
@@ -187,14 +188,10 @@ export async function applyAmendment(
     const v = await versions.lock(tx, input.incidentId, input.version);
     if (!v) throw new NotFoundError(`No amendment ${input.version} of incident ${input.incidentId}`);
     if (v.appliedAt) {
-      const { rows } = await tx.query<{ n: number }>(
-        `SELECT count(*)::int AS n FROM mailing_list_members WHERE incident_id = $1 AND list_key = $2`,
-        [input.incidentId, `amendment-${input.version}-grown`],
-      );
       return {
         added: v.added ?? 0,
         grown: v.grown ?? 0,
-        grownNotified: rows[0]?.n ?? 0,
+        grownNotified: await countGrownListed(tx, input.incidentId, input.version),
         removed: v.removed ?? 0,
         delivers: v.delivers ?? false,
       };
@@ -340,7 +337,7 @@ export async function draftAmendmentSupplement(
   deps: MailingDeps,
   input: { incidentId: string; version: number },
 ): Promise<void> {
-  const key = `amendment-${input.version}`;
+  const key = amendmentMailingKey(input.version);
   if (await latestFollowUp(deps.pool, input.incidentId, 'supplement', key)) return;
   await draftFollowUp(deps, null, {
     incidentId: input.incidentId,

@@ -7,7 +7,7 @@ import { inTransaction } from '../db/pool';
 import * as overrides from '../db/prior-filings';
 import type { PriorFilingOverride } from '../db/prior-filings';
 import { ConflictError, IncidentNotFoundError, NotFoundError } from '../errors';
-import { RULES } from '../law';
+import { mustPrecedeIndividualNotice } from '../law';
 import type { Actor } from './types';
 
 /**
@@ -18,8 +18,6 @@ import type { Actor } from './types';
  * core/use-cases/filings.ts), found not required, or let go by compliance with a recorded reason
  * (`overridePriorFiling`). Every change to an obligation signals the workflow, which asks again.
  */
-
-const MUST_PRECEDE = new Set(RULES.filter((r) => r.beforeIndividualNotice === true).map((r) => r.id));
 
 /** An obligation that must be met before the individuals' notice, and whether it holds delivery. */
 export interface PriorFiling {
@@ -44,7 +42,7 @@ async function priorFilingsIn(db: Queryable, incidentId: string): Promise<PriorF
     overrides.listForIncident(db, incidentId),
   ]);
   return current
-    .filter((o) => MUST_PRECEDE.has(o.ruleId))
+    .filter((o) => mustPrecedeIndividualNotice(o.ruleId))
     .map((o) => {
       const found = recorded.find((r) => r.ruleId === o.ruleId && r.jurisdiction === o.jurisdiction);
       const override = found
