@@ -1,8 +1,9 @@
-import { ActivityFailure, getExternalWorkflowHandle, proxyActivities } from '@temporalio/workflow';
+import { getExternalWorkflowHandle, proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { incidentWorkflowId } from '../core/domain/ids';
 import { databaseStep, filingEmail } from './activity-options';
 import { obligationsChangedSignal } from './messages';
+import { sendOrGiveUp } from './send-once';
 import type { FilingEmailWorkflowInput } from './types';
 
 const { sendFilingEmail } = proxyActivities<Activities>(filingEmail);
@@ -19,16 +20,10 @@ const { giveUpFilingEmail } = proxyActivities<Activities>(databaseStep);
 export async function filingEmailWorkflow(
   input: FilingEmailWorkflowInput,
 ): Promise<{ filingId: string; status: string }> {
-  let outcome: { filingId: string; status: string };
-  try {
-    outcome = await sendFilingEmail(input.filingId);
-  } catch (err) {
-    if (!(err instanceof ActivityFailure)) throw err;
-    outcome = await giveUpFilingEmail({
-      filingId: input.filingId,
-      reason: err.cause?.message ?? err.message,
-    });
-  }
+  const outcome = await sendOrGiveUp(
+    () => sendFilingEmail(input.filingId),
+    (reason) => giveUpFilingEmail({ filingId: input.filingId, reason }),
+  );
   if (outcome.status === 'sent') {
     try {
       await getExternalWorkflowHandle(incidentWorkflowId(input.incidentId)).signal(obligationsChangedSignal);

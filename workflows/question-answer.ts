@@ -1,6 +1,7 @@
-import { ActivityFailure, proxyActivities } from '@temporalio/workflow';
+import { proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { answerEmail, databaseStep } from './activity-options';
+import { sendOrGiveUp } from './send-once';
 import type { QuestionAnswerWorkflowInput } from './types';
 
 const { sendQuestionAnswer } = proxyActivities<Activities>(answerEmail);
@@ -16,13 +17,8 @@ const { giveUpQuestionAnswer } = proxyActivities<Activities>(databaseStep);
 export async function questionAnswerWorkflow(
   input: QuestionAnswerWorkflowInput,
 ): Promise<{ questionId: string; status: string }> {
-  try {
-    return await sendQuestionAnswer(input.questionId);
-  } catch (err) {
-    if (!(err instanceof ActivityFailure)) throw err;
-    return giveUpQuestionAnswer({
-      questionId: input.questionId,
-      reason: err.cause?.message ?? err.message,
-    });
-  }
+  return sendOrGiveUp(
+    () => sendQuestionAnswer(input.questionId),
+    (reason) => giveUpQuestionAnswer({ questionId: input.questionId, reason }),
+  );
 }

@@ -1,7 +1,6 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Context } from '@temporalio/activity';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -22,6 +21,7 @@ import type { filingEmailWorkflow } from '../../workflows/filing-email';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { identifyAffected, importEmailHolders, newIncident, newUser } from '../helpers/factories';
 import { approvedFilingPacket } from '../helpers/filings';
+import { relayThenLost, withLostFirstAttempt } from '../helpers/send-once';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp';
 import { workflowBundle } from '../helpers/system';
 import { createTimeSkippingEnv, uniqueTaskQueue } from '../helpers/temporal';
@@ -84,14 +84,12 @@ describe('filingEmailWorkflow', () => {
       rateLimiter: undefined as never,
     });
     const activities: Partial<Activities> = {
-      sendFilingEmail: async (filingId) => {
-        attempts.push({ filingId, attempt: Context.current().info.attempt });
-        if (loseFirstAttempt.has(filingId) && Context.current().info.attempt === 1) {
-          // The relay takes the whole message; the worker dies before it records the answer.
-          await sendFilingEmail({ ...deps, smtp: relayThenLost(smtp) }, filingId);
-        }
-        return real.sendFilingEmail(filingId);
-      },
+      sendFilingEmail: withLostFirstAttempt({
+        loseFirstAttempt,
+        record: (filingId, attempt) => attempts.push({ filingId, attempt }),
+        sendLost: (filingId) => sendFilingEmail({ ...deps, smtp: relayThenLost(smtp) }, filingId),
+        send: real.sendFilingEmail,
+      }),
       giveUpFilingEmail: real.giveUpFilingEmail,
     };
     taskQueue = uniqueTaskQueue('filing');
@@ -112,16 +110,6 @@ describe('filingEmailWorkflow', () => {
     await env?.teardown();
     await db?.drop();
   });
-
-  /** An SMTP pool that sends for real, then fails as a lost worker would: after the relay's 250. */
-  function relayThenLost(pool: SmtpPool): SmtpPool {
-    return {
-      send: async (...args: Parameters<SmtpPool['send']>) => {
-        await pool.send(...args);
-        throw new Error('worker lost after the relay took the message');
-      },
-    } as unknown as SmtpPool;
-  }
 
   /** An incident with German and French customers, its packet for `jurisdiction` approved and claimed for email. */
   async function claimedFiling(jurisdiction: 'DE' | 'FR') {

@@ -1,7 +1,6 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Context } from '@temporalio/activity';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,6 +19,7 @@ import type { Actor } from '../../core/use-cases/types';
 import type { questionAnswerWorkflow } from '../../workflows/question-answer';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { identifyAffected, importEmailHolders, newIncident, newUser } from '../helpers/factories';
+import { relayThenLost, withLostFirstAttempt } from '../helpers/send-once';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp';
 import { workflowBundle } from '../helpers/system';
 import { createTimeSkippingEnv, uniqueTaskQueue } from '../helpers/temporal';
@@ -92,14 +92,12 @@ describe('questionAnswerWorkflow', () => {
       rateLimiter: undefined as never,
     });
     const activities: Partial<Activities> = {
-      sendQuestionAnswer: async (questionId) => {
-        attempts.push({ questionId, attempt: Context.current().info.attempt });
-        if (loseFirstAttempt.has(questionId) && Context.current().info.attempt === 1) {
-          // The relay takes the whole message; the worker dies before it records the answer.
-          await sendQuestionAnswer({ ...deps, smtp: relayThenLost(smtp) }, questionId);
-        }
-        return real.sendQuestionAnswer(questionId);
-      },
+      sendQuestionAnswer: withLostFirstAttempt({
+        loseFirstAttempt,
+        record: (questionId, attempt) => attempts.push({ questionId, attempt }),
+        sendLost: (questionId) => sendQuestionAnswer({ ...deps, smtp: relayThenLost(smtp) }, questionId),
+        send: real.sendQuestionAnswer,
+      }),
       giveUpQuestionAnswer: real.giveUpQuestionAnswer,
     };
     taskQueue = uniqueTaskQueue('answer');
@@ -120,16 +118,6 @@ describe('questionAnswerWorkflow', () => {
     await env?.teardown();
     await db?.drop();
   });
-
-  /** An SMTP pool that sends for real, then fails as a lost worker would: after the relay's 250. */
-  function relayThenLost(pool: SmtpPool): SmtpPool {
-    return {
-      send: async (...args: Parameters<SmtpPool['send']>) => {
-        await pool.send(...args);
-        throw new Error('worker lost after the relay took the message');
-      },
-    } as unknown as SmtpPool;
-  }
 
   const start = () => ({
     temporal: env.client,
