@@ -5,11 +5,11 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TemplateCache } from '../../core/mail/template-cache';
 import { draftMissingPackets } from '../../core/use-cases/packets';
-import { browserAvailable, screenshot, startBrowserWorld } from '../helpers/browser';
+import { browserAvailable, openIncidentOnCustomers, screenshot, startBrowserWorld } from '../helpers/browser';
 import { approvePacketByApi } from '../helpers/filings';
 import type { ApiCall } from '../helpers/filings';
 import type { BrowserWorld } from '../helpers/browser';
-import { bearer, eventually, importInventory } from '../helpers/system';
+import { bearer, eventually } from '../helpers/system';
 import type { TestSystem } from '../helpers/system';
 
 /**
@@ -78,52 +78,20 @@ describe.skipIf(!browserAvailable())('console filings and determinations', () =>
   beforeAll(async () => {
     world = await startBrowserWorld({ FILING_EMAILS: JSON.stringify({ 'FR.regulator': FR_AUTHORITY }) });
     ({ system, base } = world);
-    const customers = [
-      ...Array.from({ length: 3 }, (_, i) => ({
-        externalId: `de${i}`,
-        fullName: `Dora ${i}`,
-        email: `de${i}@example.de`,
-        locale: 'de',
-        country: 'DE',
-      })),
-      ...Array.from({ length: 2 }, (_, i) => ({
-        externalId: `fr${i}`,
-        fullName: `Fleur ${i}`,
-        email: `fr${i}@example.fr`,
-        locale: 'fr',
-        country: 'FR',
-      })),
-      ...Array.from({ length: 3 }, (_, i) => ({
-        externalId: `ca${i}`,
-        fullName: `Cal ${i}`,
-        email: `ca${i}@example.com`,
-        country: 'US',
-        region: 'US-CA',
-      })),
-    ];
-    await importInventory(
+    incidentId = await openIncidentOnCustomers(
       system,
-      customers,
-      customers.map((c) => ({
-        customerExternalId: c.externalId,
-        system: 'crm',
-        categories: ['name', 'ssn'],
-      })),
-    );
-    const opened = await system.app.inject({
-      method: 'POST',
-      url: '/api/incidents',
-      headers: bearer(system.tokens.officer),
-      payload: {
+      [
+        ['de', 3],
+        ['fr', 2],
+        ['ca', 3],
+      ],
+      {
         title: 'Payroll export on a misconfigured bucket',
         description: 'A payroll export with names and social security numbers was readable publicly.',
-        discoveredAt: new Date(Date.now() - 2 * HOUR).toISOString(),
-        systems: ['crm'],
-        dataCategories: ['name', 'ssn'],
+        discoveredAt: new Date(Date.now() - 2 * HOUR),
+        categories: ['name', 'ssn'],
       },
-    });
-    expect(opened.statusCode, opened.body).toBe(201);
-    incidentId = opened.json().id;
+    );
     await eventually(async () => {
       const o = await get(`/api/incidents/${incidentId}/obligations`);
       return o.items.some((x: { audience: string }) => x.audience === 'regulator');

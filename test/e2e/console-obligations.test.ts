@@ -1,12 +1,18 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserAvailable, localInput, screenshot, startBrowserWorld } from '../helpers/browser';
+import {
+  browserAvailable,
+  localInput,
+  openIncidentOnCustomers,
+  screenshot,
+  startBrowserWorld,
+} from '../helpers/browser';
 import type { BrowserWorld } from '../helpers/browser';
 import type { TestDatabase } from '../helpers/db';
 import { TemplateCache } from '../../core/mail/template-cache';
 import { actorOf } from '../helpers/factories';
 import { approvedFilingPacket } from '../helpers/filings';
-import { bearer, eventually, importInventory } from '../helpers/system';
+import { bearer, eventually } from '../helpers/system';
 import type { TestSystem } from '../helpers/system';
 
 /**
@@ -78,45 +84,19 @@ describe.skipIf(!browserAvailable())('console obligation actions', () => {
   beforeAll(async () => {
     world = await startBrowserWorld();
     ({ db, system, base } = world);
-    const customers = [
-      ...Array.from({ length: 6 }, (_, i) => ({
-        externalId: `ca${i}`,
-        fullName: `Cal ${i}`,
-        email: `ca${i}@example.com`,
-        country: 'US',
-        region: 'US-CA',
-      })),
-      ...Array.from({ length: 4 }, (_, i) => ({
-        externalId: `de${i}`,
-        fullName: `Dora ${i}`,
-        email: `de${i}@example.de`,
-        locale: 'de',
-        country: 'DE',
-      })),
-    ];
-    await importInventory(
+    incidentId = await openIncidentOnCustomers(
       system,
-      customers,
-      customers.map((c) => ({
-        customerExternalId: c.externalId,
-        system: 'crm',
-        categories: ['name', 'ssn', 'email'],
-      })),
-    );
-    const opened = await system.app.inject({
-      method: 'POST',
-      url: '/api/incidents',
-      headers: bearer(system.tokens.officer),
-      payload: {
+      [
+        ['ca', 6],
+        ['de', 4],
+      ],
+      {
         title: 'CRM export found on a paste site',
         description: 'An export of the CRM with names and social security numbers was posted publicly.',
-        discoveredAt: discoveredAt.toISOString(),
-        systems: ['crm'],
-        dataCategories: ['name', 'ssn', 'email'],
+        discoveredAt,
+        categories: ['name', 'ssn', 'email'],
       },
-    });
-    expect(opened.statusCode, opened.body).toBe(201);
-    incidentId = opened.json().id;
+    );
     await eventually(async () => (await obligations()).length > 0);
   });
 

@@ -2,13 +2,14 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
+import { expect } from 'vitest';
 import type { App } from '../../api/app';
 import { repoRoot } from '../../scripts/lib/tools';
 import { createTestDatabase } from './db';
 import type { TestDatabase } from './db';
 import { startSmtpSink } from './smtp';
 import type { SmtpSink } from './smtp';
-import { startSystem } from './system';
+import { bearer, importInventory, startSystem } from './system';
 import type { TestSystem } from './system';
 
 /** Debian's Chromium package; `scripts/provision.sh` installs it on CI. */
@@ -117,4 +118,69 @@ export async function startBrowserWorld(env: Record<string, string> = {}): Promi
     await close();
     throw err;
   }
+}
+
+/** Where a test customer lives: Germany (in German), France (in French) or California. */
+export type CustomerPlace = 'de' | 'fr' | 'ca';
+
+const CUSTOMER_OF: Record<CustomerPlace, (i: number) => Record<string, string>> = {
+  de: (i) => ({
+    externalId: `de${i}`,
+    fullName: `Dora ${i}`,
+    email: `de${i}@example.de`,
+    locale: 'de',
+    country: 'DE',
+  }),
+  fr: (i) => ({
+    externalId: `fr${i}`,
+    fullName: `Fleur ${i}`,
+    email: `fr${i}@example.fr`,
+    locale: 'fr',
+    country: 'FR',
+  }),
+  ca: (i) => ({
+    externalId: `ca${i}`,
+    fullName: `Cal ${i}`,
+    email: `ca${i}@example.com`,
+    country: 'US',
+    region: 'US-CA',
+  }),
+};
+
+/**
+ * The console tests' incident: the customers `groups` name (e.g. [['de', 3], ['ca', 2]], in that
+ * order) imported as holding `categories` in the CRM, and an incident opened by the officer on the
+ * CRM with those categories. Returns the incident's id.
+ */
+export async function openIncidentOnCustomers(
+  system: TestSystem,
+  groups: [CustomerPlace, number][],
+  incident: { title: string; description: string; discoveredAt: Date; categories: string[] },
+): Promise<string> {
+  const customers = groups.flatMap(([place, n]) =>
+    Array.from({ length: n }, (_, i) => CUSTOMER_OF[place](i)),
+  );
+  await importInventory(
+    system,
+    customers,
+    customers.map((c) => ({
+      customerExternalId: c.externalId,
+      system: 'crm',
+      categories: incident.categories,
+    })),
+  );
+  const opened = await system.app.inject({
+    method: 'POST',
+    url: '/api/incidents',
+    headers: bearer(system.tokens.officer),
+    payload: {
+      title: incident.title,
+      description: incident.description,
+      discoveredAt: incident.discoveredAt.toISOString(),
+      systems: ['crm'],
+      dataCategories: incident.categories,
+    },
+  });
+  expect(opened.statusCode, opened.body).toBe(201);
+  return opened.json().id;
 }

@@ -4,9 +4,9 @@
 // general, the credit bureaus), element by element, decided the same way.
 import { ApiError, api, ifFound } from '../api.js';
 import { append, h, notice, replace } from '../dom.js';
-import { field, onSubmit } from '../form.js';
 import { count, countdown, timeEl } from '../format.js';
 import { categoryLabel } from '../labels.js';
+import { approveOrRejectForm, decisionFailure } from './decision.js';
 import { elementsTable, packetDecisionForm, packetFacts, packetTitle } from './packet.js';
 
 /** How many incidents' packets are fetched at once. */
@@ -163,7 +163,7 @@ async function approvalCard(incident, user) {
       ),
     );
   }
-  article.append(decisionForm(incident, pending));
+  article.append(noticeDecisionForm(incident, pending));
   return article;
 }
 
@@ -223,61 +223,33 @@ export function variantView(incidentId, variant, index) {
   );
 }
 
-function decisionForm(incident, pending) {
+function noticeDecisionForm(incident, pending) {
   const status = h('div', { class: 'decision-status' });
   // Ids carry the incident: the queue shows one form per incident.
   const prefix = `decision-${incident.id}`;
-  const form = h(
-    'form',
-    { class: 'decision', novalidate: true },
-    field({
-      name: 'comment',
-      prefix,
-      label: 'Comment',
-      hint: 'Required to reject: say what must change. Recorded in the audit trail.',
-      type: 'textarea',
-      rows: 2,
-      attrs: { maxlength: '5000' },
-    }),
-    h(
-      'div',
-      { class: 'actions' },
-      h('button', { type: 'submit', value: 'approve', class: 'button button--primary' }, 'Approve'),
-      h('button', { type: 'submit', value: 'reject', class: 'button button--danger' }, 'Reject'),
-    ),
-    status,
-  );
-  const decisionOf = (event) => (event.submitter?.value === 'reject' ? 'reject' : 'approve');
-  const comment = form.elements.comment;
-  return onSubmit(form, {
-    names: ['comment'],
+  const form = approveOrRejectForm({
     prefix,
     status,
-    once: true,
-    pending: (event) => (decisionOf(event) === 'approve' ? 'Approving…' : 'Rejecting…'),
-    failed: (_, err) => {
-      const prefixText =
-        err instanceof ApiError && err.status === 403
-          ? 'Refused by the server: '
-          : err instanceof ApiError && err.status === 409
-            ? 'Not decided: '
-            : '';
-      const message =
-        err instanceof ApiError && err.field === 'comment'
-          ? (err.issues[0]?.message ?? err.message)
-          : err.message;
-      return `${prefixText}${message}`;
-    },
-    send: async (event) => {
-      const text = comment.value.trim();
+    approve: 'Approve',
+    reject: 'Reject',
+    after: status,
+    failed: (err) =>
+      decisionFailure(err, {
+        conflictOnly: true,
+        message:
+          err instanceof ApiError && err.field === 'comment'
+            ? (err.issues[0]?.message ?? err.message)
+            : err.message,
+      }),
+    send: async ({ decision, comment }) => {
       const result = await api(`/api/incidents/${incident.id}/approval`, {
         method: 'POST',
         // The decision names the version and text shown here: if it changed meanwhile, it is refused.
         body: {
-          decision: decisionOf(event),
+          decision,
           noticeId: pending.id,
           contentHash: pending.contentHash,
-          ...(text ? { comment: text } : {}),
+          ...(comment ? { comment } : {}),
         },
       });
       replace(
@@ -292,7 +264,8 @@ function decisionForm(incident, pending) {
           h('a', { href: `#/incidents/${incident.id}` }, 'Follow the incident'),
         ),
       );
-      comment.disabled = true;
+      form.elements.comment.disabled = true;
     },
   });
+  return form;
 }

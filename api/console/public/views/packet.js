@@ -4,12 +4,12 @@
 // packet changed meanwhile is refused by the server (409), never approved unseen. Everything goes
 // through api/routes/packets.ts; the server decides who may decide (not whoever opened the incident
 // or wrote this version) and refuses an approval while a required element is empty.
-import { ApiError, api } from '../api.js';
+import { api } from '../api.js';
 import { h, notice, replace } from '../dom.js';
-import { field, onSubmit } from '../form.js';
 import { count } from '../format.js';
 import { AUDIENCE_LABELS, PACKET_ELEMENT_SOURCE_LABELS, PACKET_KIND_LABELS, label } from '../labels.js';
 import { cell, row, table } from '../table.js';
+import { approveOrRejectForm, decisionFailure } from './decision.js';
 
 /** The packet's content as drafted (NoticeContent.packet), or an empty one while it is not there. */
 export const packetContent = (p) => p.content?.packet ?? { elements: [] };
@@ -92,10 +92,12 @@ export const missingRequired = (p) =>
 export function packetDecisionForm(incidentId, p, { idPrefix = `packet-decision-${p.id}`, done } = {}) {
   const status = h('div', { class: 'decision-status', id: `${idPrefix}-status` });
   const missing = missingRequired(p);
-  const form = h(
-    'form',
-    { class: 'decision', novalidate: true, id: idPrefix },
-    missing.length
+  const forPacket = h('span', { class: 'visually-hidden' }, ` for ${packetTitle(p)}`);
+  const form = approveOrRejectForm({
+    prefix: idPrefix,
+    status,
+    attrs: { id: idPrefix },
+    before: missing.length
       ? notice(
           'warning',
           h('strong', {}, 'Required and empty: '),
@@ -103,46 +105,14 @@ export function packetDecisionForm(incidentId, p, { idPrefix = `packet-decision-
           '. The server refuses an approval until they are filled in.',
         )
       : null,
-    field({
-      name: 'comment',
-      prefix: idPrefix,
-      label: 'Comment',
-      hint: 'Required to reject: say what must change. Recorded in the audit trail.',
-      type: 'textarea',
-      rows: 2,
-      attrs: { maxlength: '5000' },
-    }),
-    h(
-      'div',
-      { class: 'actions' },
-      h(
-        'button',
-        { type: 'submit', value: 'approve', class: 'button button--primary' },
-        'Approve packet',
-        h('span', { class: 'visually-hidden' }, ` for ${packetTitle(p)}`),
-      ),
-      h(
-        'button',
-        { type: 'submit', value: 'reject', class: 'button button--danger' },
-        'Reject packet',
-        h('span', { class: 'visually-hidden' }, ` for ${packetTitle(p)}`),
-      ),
-    ),
-    h('p', { class: 'muted small' }, 'Content hash ', h('code', { class: 'hash' }, p.contentHash)),
-    status,
-  );
-  const decisionOf = (event) => (event.submitter?.value === 'reject' ? 'reject' : 'approve');
-  return onSubmit(form, {
-    names: ['comment'],
-    prefix: idPrefix,
-    status,
-    once: true,
-    pending: (event) => (decisionOf(event) === 'approve' ? 'Approving…' : 'Rejecting…'),
-    failed: (_, err) =>
-      `${err instanceof ApiError && err.status === 403 ? 'Refused by the server: ' : err instanceof ApiError && err.status === 409 ? 'Not decided: ' : ''}${err.message}`,
-    send: async (event) => {
-      const comment = form.elements.comment.value.trim();
-      const decision = decisionOf(event);
+    approve: ['Approve packet', forPacket],
+    reject: ['Reject packet', forPacket.cloneNode(true)],
+    after: [
+      h('p', { class: 'muted small' }, 'Content hash ', h('code', { class: 'hash' }, p.contentHash)),
+      status,
+    ],
+    failed: (err) => decisionFailure(err, { conflictOnly: true }),
+    send: async ({ decision, comment }) => {
       const answer = await api(`/api/incidents/${incidentId}/packets/${p.id}/decision`, {
         method: 'POST',
         body: { decision, contentHash: p.contentHash, ...(comment ? { comment } : {}) },
@@ -163,4 +133,5 @@ export function packetDecisionForm(incidentId, p, { idPrefix = `packet-decision-
       done?.(answer);
     },
   });
+  return form;
 }

@@ -12,6 +12,7 @@ import { count, timeEl } from '../../format.js';
 import { AMENDMENT_STATE_LABELS, NOTICE_STATUS_LABELS, categoryLabel, label } from '../../labels.js';
 import { cell, row, table } from '../../table.js';
 import { variantView } from '../approvals.js';
+import { approveOrRejectForm, awaitingQuorum } from '../decision.js';
 
 const PREFIX = 'amend';
 
@@ -267,45 +268,13 @@ export function amendmentsSection(incidentId, user) {
   /** Compliance's decision on the notice as shown (its content hash); four-eyes rules on the server. */
   const decisionForm = (v, n) => {
     const prefix = `amendment-decision-${v.version}`;
-    const form = h(
-      'form',
-      { class: 'decision', novalidate: true, id: prefix },
-      field({
-        name: 'comment',
-        prefix,
-        label: 'Comment',
-        hint: 'Required to reject: say what must change. Recorded in the audit trail.',
-        type: 'textarea',
-        rows: 2,
-        attrs: { maxlength: '5000' },
-      }),
-      h(
-        'div',
-        { class: 'actions' },
-        h(
-          'button',
-          { type: 'submit', value: 'approve', class: 'button button--primary' },
-          'Approve this notice',
-        ),
-        h(
-          'button',
-          { type: 'submit', value: 'reject', class: 'button button--danger' },
-          'Reject this notice',
-        ),
-      ),
-    );
-    const decisionOf = (event) => (event.submitter?.value === 'reject' ? 'reject' : 'approve');
-    return onSubmit(form, {
-      names: ['comment'],
+    return approveOrRejectForm({
       prefix,
       status,
-      once: true,
-      pending: (event) => (decisionOf(event) === 'approve' ? 'Approving…' : 'Rejecting…'),
-      failed: (_, err) =>
-        `${err instanceof ApiError && err.status === 403 ? 'Refused by the server: ' : 'Not decided: '}${err.message}`,
-      send: async (event) => {
-        const decision = decisionOf(event);
-        const comment = form.elements.comment.value.trim();
+      attrs: { id: prefix },
+      approve: 'Approve this notice',
+      reject: 'Reject this notice',
+      send: async ({ decision, comment }) => {
         const result = await api(`${path}/${v.version}/decision`, {
           method: 'POST',
           body: { decision, noticeId: n.id, contentHash: n.contentHash, ...(comment ? { comment } : {}) },
@@ -314,7 +283,7 @@ export function amendmentsSection(incidentId, user) {
           status,
           notice(
             'success',
-            result?.outcome === 'awaiting_quorum' || result?.status === 'awaiting_quorum'
+            awaitingQuorum(result)
               ? 'Your approval is recorded: a second compliance approver is needed.'
               : decision === 'approve'
                 ? 'Notice approved: the newly affected are notified.'

@@ -16,6 +16,7 @@ import {
   label,
 } from '../../labels.js';
 import { cell, row, table } from '../../table.js';
+import { approveOrRejectForm, personName } from '../decision.js';
 
 /** What each kind means, said beside the choice. */
 const KIND_HINTS = {
@@ -78,7 +79,7 @@ export function determinationsSection(incidentId, user) {
     ].filter(Boolean);
     return parts.length ? parts.join(' · ') : 'The whole incident';
   };
-  const who = (id, name) => name ?? names.get(id) ?? (id === user.id ? user.displayName : 'another user');
+  const who = (id, name) => personName(user, id, name ?? names.get(id));
 
   const draw = () => {
     if (!items.length)
@@ -189,60 +190,33 @@ export function determinationsSection(incidentId, user) {
   /** The second person's decision; the proposer's and the opener's are refused by the server. */
   const decisionForm = (d) => {
     const prefix = 'determination-decision';
-    const form = h(
-      'form',
-      { class: 'form obligation-action', id: prefix, novalidate: true, 'aria-labelledby': `${prefix}-title` },
-      h(
-        'h3',
-        { id: `${prefix}-title` },
-        `Decide: ${label(DETERMINATION_KIND_LABELS, d.kind)} (${scopeText(d)})`,
-      ),
-      h('p', { class: 'hint' }, d.reason),
-      h(
-        'p',
-        { class: 'hint' },
-        'Approved, the obligations it covers become not required, with this reason kept, and the duties that follow from it are created. You may not decide on what you proposed.',
-      ),
-      field({
-        name: 'comment',
-        prefix,
-        label: 'Comment',
-        hint: 'Required to reject. Recorded in the audit trail.',
-        type: 'textarea',
-        rows: 2,
-      }),
-      h(
-        'div',
-        { class: 'actions' },
-        h(
-          'button',
-          { type: 'submit', value: 'approve', class: 'button button--primary' },
-          'Approve determination',
-        ),
-        h(
-          'button',
-          { type: 'submit', value: 'reject', class: 'button button--danger' },
-          'Reject determination',
-        ),
-        h(
-          'button',
-          { type: 'button', class: 'button button--quiet', onclick: () => replace(panel) },
-          'Cancel',
-        ),
-      ),
-    );
-    const decisionOf = (event) => (event.submitter?.value === 'reject' ? 'reject' : 'approve');
-    onSubmit(form, {
-      names: ['comment'],
+    return approveOrRejectForm({
       prefix,
       status,
-      once: true,
-      pending: (event) => (decisionOf(event) === 'approve' ? 'Approving…' : 'Rejecting…'),
-      failed: (_, err) =>
-        `${err instanceof ApiError && err.status === 403 ? 'Refused by the server: ' : 'Not decided: '}${err.message}`,
-      send: async (event) => {
-        const decision = decisionOf(event);
-        const comment = form.elements.comment.value.trim();
+      attrs: { class: 'form obligation-action', id: prefix, 'aria-labelledby': `${prefix}-title` },
+      before: [
+        h(
+          'h3',
+          { id: `${prefix}-title` },
+          `Decide: ${label(DETERMINATION_KIND_LABELS, d.kind)} (${scopeText(d)})`,
+        ),
+        h('p', { class: 'hint' }, d.reason),
+        h(
+          'p',
+          { class: 'hint' },
+          'Approved, the obligations it covers become not required, with this reason kept, and the duties that follow from it are created. You may not decide on what you proposed.',
+        ),
+      ],
+      hint: 'Required to reject. Recorded in the audit trail.',
+      maxlength: null,
+      approve: 'Approve determination',
+      reject: 'Reject determination',
+      more: h(
+        'button',
+        { type: 'button', class: 'button button--quiet', onclick: () => replace(panel) },
+        'Cancel',
+      ),
+      send: async ({ decision, comment }) => {
         await api(`${path}/${d.id}/decision`, {
           method: 'POST',
           body: { decision, ...(comment ? { comment } : {}) },
@@ -254,7 +228,6 @@ export function determinationsSection(incidentId, user) {
         );
       },
     });
-    return form;
   };
 
   const withdrawForm = (d) => {

@@ -17,6 +17,7 @@ import {
   label,
 } from '../../labels.js';
 import { cell, row, table } from '../../table.js';
+import { approveOrRejectForm, awaitingQuorum } from '../decision.js';
 
 const PREFIX = 'follow-up';
 
@@ -238,41 +239,14 @@ export function mailingsSection(incidentId, user) {
   /** Compliance's decision on a text as shown (its content hash); the writer's own is refused. */
   const decisionForm = (n, kind, key) => {
     const prefix = `follow-up-decision-${keyFrom(`${kind}-${key}`)}`;
-    const form = h(
-      'form',
-      { class: 'decision', novalidate: true, id: prefix },
-      field({
-        name: 'comment',
-        prefix,
-        label: 'Comment',
-        hint: 'Required to reject: say what must change.',
-        type: 'textarea',
-        rows: 2,
-        attrs: { maxlength: '5000' },
-      }),
-      h(
-        'div',
-        { class: 'actions' },
-        h(
-          'button',
-          { type: 'submit', value: 'approve', class: 'button button--primary' },
-          'Approve this text',
-        ),
-        h('button', { type: 'submit', value: 'reject', class: 'button button--danger' }, 'Reject this text'),
-      ),
-    );
-    const decisionOf = (event) => (event.submitter?.value === 'reject' ? 'reject' : 'approve');
-    return onSubmit(form, {
-      names: ['comment'],
+    return approveOrRejectForm({
       prefix,
       status,
-      once: true,
-      pending: (event) => (decisionOf(event) === 'approve' ? 'Approving…' : 'Rejecting…'),
-      failed: (_, err) =>
-        `${err instanceof ApiError && err.status === 403 ? 'Refused by the server: ' : 'Not decided: '}${err.message}`,
-      send: async (event) => {
-        const decision = decisionOf(event);
-        const comment = form.elements.comment.value.trim();
+      attrs: { id: prefix },
+      hint: 'Required to reject: say what must change.',
+      approve: 'Approve this text',
+      reject: 'Reject this text',
+      send: async ({ decision, comment }) => {
         const result = await api(`${base}/follow-ups/${n.id}/decision`, {
           method: 'POST',
           body: { decision, contentHash: n.contentHash, ...(comment ? { comment } : {}) },
@@ -281,7 +255,7 @@ export function mailingsSection(incidentId, user) {
           status,
           notice(
             'success',
-            result?.outcome === 'awaiting_quorum' || result?.status === 'awaiting_quorum'
+            awaitingQuorum(result)
               ? 'Your approval is recorded: a second compliance approver is needed.'
               : decision === 'approve'
                 ? 'Text approved: its mailing goes out.'

@@ -9,6 +9,7 @@ import { ApiError, api, can } from '../../api.js';
 import { h, notice, replace } from '../../dom.js';
 import { field, onSubmit } from '../../form.js';
 import { timeEl } from '../../format.js';
+import { personName } from '../decision.js';
 
 const PREFIX = 'withdraw';
 
@@ -38,7 +39,7 @@ export function withdrawalBar(incidentId, user, { changed }) {
   let withdrawn = false;
   let incident = null;
 
-  const nameOf = (id, name) => name ?? (id === user.id ? user.displayName : 'another compliance user');
+  const nameOf = (id, name) => personName(user, id, name, 'another compliance user');
 
   const draw = (approved, proposed) => {
     if (withdrawn) {
