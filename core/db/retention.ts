@@ -73,6 +73,10 @@ const PURGE_COLUMNS = `p.incident_id::text AS "incidentId", p.closed_at AS "clos
 
 type ClosedRow = Omit<ClosedIncident, 'purge'> & { purge: IncidentPurge | null };
 
+/** The incident's purge, if any, as one JSON column (read back by `purgeFromJson`). */
+const PURGE_OF_I = `(SELECT to_jsonb(x) FROM (SELECT ${PURGE_COLUMNS} FROM incident_purges p WHERE p.incident_id = i.id) x)
+  AS purge`;
+
 /**
  * Closed incidents (completed, closed without notice, withdrawn) with their purge when done, at most
  * `limit`: those not purged yet, oldest closure first (what the sweep and the admin view look for),
@@ -84,8 +88,7 @@ export async function listClosed(
   limit: number,
 ): Promise<ClosedIncident[]> {
   const { rows } = await db.query<ClosedRow>(
-    `SELECT ${CLOSED_COLUMNS},
-       (SELECT to_jsonb(x) FROM (SELECT ${PURGE_COLUMNS} FROM incident_purges p WHERE p.incident_id = i.id) x) AS purge
+    `SELECT ${CLOSED_COLUMNS}, ${PURGE_OF_I}
      FROM incidents i
      LEFT JOIN incident_purges done ON done.incident_id = i.id
      WHERE i.status = ANY($1::text[]) AND (done.incident_id IS NULL) = ($2 = 'unpurged')
@@ -95,17 +98,23 @@ export async function listClosed(
   return rows.map((r) => ({ ...r, purge: r.purge && purgeFromJson(r.purge) }));
 }
 
-/** One incident with its retention facts, locked until the transaction ends; null when unknown. */
+/**
+ * One incident with its retention facts and its purge when done, locked until the transaction ends;
+ * null when unknown. The lock is taken by a statement of its own, so that the read after it (a new
+ * snapshot under READ COMMITTED) sees a purge committed by whoever held the lock before.
+ */
 export async function lockIncident(
   db: Queryable,
   incidentId: string,
-): Promise<(Omit<ClosedIncident, 'purge'> & { closed: boolean }) | null> {
+): Promise<(ClosedIncident & { closed: boolean }) | null> {
   await db.query(`SELECT 1 FROM incidents WHERE id = $1 FOR UPDATE`, [incidentId]);
-  const { rows } = await db.query<Omit<ClosedIncident, 'purge'> & { closed: boolean }>(
-    `SELECT ${CLOSED_COLUMNS}, i.status = ANY($2::text[]) AS closed FROM incidents i WHERE i.id = $1`,
+  const { rows } = await db.query<ClosedRow & { closed: boolean }>(
+    `SELECT ${CLOSED_COLUMNS}, ${PURGE_OF_I}, i.status = ANY($2::text[]) AS closed
+     FROM incidents i WHERE i.id = $1`,
     [incidentId, CLOSED_INCIDENT_STATUSES],
   );
-  return rows[0] ?? null;
+  const r = rows[0];
+  return r ? { ...r, purge: r.purge && purgeFromJson(r.purge) } : null;
 }
 
 export async function getPurge(db: Queryable, incidentId: string): Promise<IncidentPurge | null> {
@@ -254,12 +263,17 @@ export async function insertPurge(
   return rows[0]!;
 }
 
-/** Records that the incident's files are gone from disk (the first time only). */
-export async function markFilesRemoved(db: Queryable, incidentId: string): Promise<void> {
-  await db.query(
-    `UPDATE incident_purges SET files_removed_at = now() WHERE incident_id = $1 AND files_removed_at IS NULL`,
+/**
+ * Records that the incident's files are gone from disk (the first time only) and returns its purge
+ * as it now stands; null when it has none.
+ */
+export async function markFilesRemoved(db: Queryable, incidentId: string): Promise<IncidentPurge | null> {
+  const { rows } = await db.query<IncidentPurge>(
+    `UPDATE incident_purges p SET files_removed_at = coalesce(p.files_removed_at, now())
+     WHERE p.incident_id = $1 RETURNING ${PURGE_COLUMNS}`,
     [incidentId],
   );
+  return rows[0] ?? null;
 }
 
 /** A purge read back through to_jsonb: its times come as ISO strings. */

@@ -118,8 +118,7 @@ export async function purgeIncident(
   const outcome = await inTransaction(deps.pool, async (tx): Promise<PurgeOutcome> => {
     const incident = await retention.lockIncident(tx, incidentId);
     if (!incident) throw new IncidentNotFoundError(incidentId);
-    const done = await retention.getPurge(tx, incidentId);
-    if (done) return { purge: done, alreadyPurged: true };
+    if (incident.purge) return { purge: incident.purge, alreadyPurged: true };
     if (!incident.closed) {
       throw new ConflictError(
         `incident ${incidentId} is ${incident.status}: only a closed incident is purged`,
@@ -170,8 +169,7 @@ export async function purgeIncident(
   });
   if (outcome.purge.filesRemovedAt === null) {
     await removeIncidentFiles(deps.config, incidentId);
-    await retention.markFilesRemoved(deps.pool, incidentId);
-    return { ...outcome, purge: (await retention.getPurge(deps.pool, incidentId)) ?? outcome.purge };
+    return { ...outcome, purge: (await retention.markFilesRemoved(deps.pool, incidentId)) ?? outcome.purge };
   }
   return outcome;
 }
