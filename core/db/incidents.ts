@@ -176,10 +176,14 @@ export async function markWithdrawn(db: Queryable, id: string): Promise<boolean>
   return (rowCount ?? 0) > 0;
 }
 
-/** Whether the incident is withdrawn (read while delivering: one indexed row). */
-export async function isWithdrawn(db: Queryable, id: string): Promise<boolean> {
+/**
+ * Whether the incident is withdrawn (read while delivering: one indexed row). With `lock`, its row is
+ * share-locked until the transaction ends, so a withdrawal (an update of the row) is ordered before
+ * or after the caller (a mailing's creation).
+ */
+export async function isWithdrawn(db: Queryable, id: string, lock = false): Promise<boolean> {
   const { rows } = await db.query<{ withdrawn: boolean }>(
-    `SELECT withdrawn_at IS NOT NULL AS withdrawn FROM incidents WHERE id = $1`,
+    `SELECT withdrawn_at IS NOT NULL AS withdrawn FROM incidents WHERE id = $1 ${lock ? 'FOR SHARE' : ''}`,
     [id],
   );
   return rows[0]?.withdrawn ?? false;

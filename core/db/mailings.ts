@@ -358,18 +358,6 @@ export async function optOutOfReminders(
   return rows[0]?.at ?? null;
 }
 
-/**
- * Whether the incident was withdrawn (migration 029); with `lock`, its row is share-locked until the
- * transaction ends, so a withdrawal (an update of the row) is ordered before or after the caller.
- */
-export async function incidentWithdrawn(db: Queryable, incidentId: string, lock = false): Promise<boolean> {
-  const { rows } = await db.query<{ withdrawn: boolean }>(
-    `SELECT withdrawn_at IS NOT NULL AS withdrawn FROM incidents WHERE id = $1 ${lock ? 'FOR SHARE' : ''}`,
-    [incidentId],
-  );
-  return rows[0]?.withdrawn ?? false;
-}
-
 /** Whether a mailing may still send: `sending`, and its incident not withdrawn. */
 export async function maySend(db: Queryable, mailingId: string): Promise<boolean> {
   const { rows } = await db.query<{ ok: boolean }>(

@@ -232,7 +232,7 @@ export async function createMailing(
     if (existing) return { mailingId: existing.id, recipients: existing.recipients };
     // Read under a share lock: a withdrawal (which updates the incident) waits for this creation,
     // and then cancels the mailing it made (cancelMailings), or comes first and none is made.
-    if (await mailings.incidentWithdrawn(tx, input.incidentId, true))
+    if (await incidents.isWithdrawn(tx, input.incidentId, true))
       return { mailingId: null, recipients: 0 };
     const notice = await latestFollowUp(tx, input.incidentId, input.kind, input.key);
     if (!notice || notice.status !== 'approved') {
