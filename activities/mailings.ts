@@ -70,11 +70,6 @@ export function mailingSteps(deps: {
       return createMailing(deps, input);
     },
 
-    /** Read from config here, not in the workflow, so a deploy that changes it keeps replays stable. */
-    async mailingPlan(): Promise<{ shards: number; retryDelaysMs: number[] }> {
-      return { shards: deps.config.delivery.shards, retryDelaysMs: [...deps.config.delivery.retryDelaysMs] };
-    },
-
     /**
      * Sends one shard of a mailing for up to a time budget (core/delivery/mailing-pass.ts),
      * heartbeating the settled cursor; a retry resumes from the last heartbeat and takes over this

@@ -88,7 +88,7 @@ export async function mailingWorkflow(input: MailingWorkflowInput): Promise<Mail
   // The incident was withdrawn before the mailing could be made.
   if (mailingId === null) return NOTHING_SENT;
   if (recipients > 0) {
-    const plan = await act.mailingPlan();
+    const plan = await act.deliveryPlan(); // the first delivery's shards and retry waits
     await Promise.all(
       Array.from({ length: plan.shards }, (_, shard) =>
         executeChild(mailingShardWorkflow, {
