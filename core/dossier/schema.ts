@@ -79,21 +79,43 @@ const Approval = z.object({
   consumedAt: NullableTimestamp,
 });
 
-const Notice = z.object({
-  id: z.uuid(),
+/**
+ * Fields several records share, spread into their shapes where they stand (a shape's key order is
+ * the order of dossier.json's keys, so they are spread, not appended with `.extend`).
+ */
+const DRAFTED = {
   version: z.number().int(),
   status: z.string(),
   templateVersion: z.string(),
   contentHash: z.string(),
   draftedAt: Timestamp,
-  revisedBy: z.string().nullable(),
+};
+/** Who decided (the second person), when, with what comment; null until decided. */
+const DECIDED = {
   decidedBy: z.string().nullable(),
   decidedByName: z.string().nullable(),
   decidedAt: NullableTimestamp,
   decisionComment: z.string().nullable(),
-  preapprovedNoticeId: z.string().nullable(),
+};
+/** A notice's or packet's frozen content and the approvals of it. */
+const APPROVED_CONTENT = {
   content: z.record(z.string(), z.unknown()),
   approvals: z.array(Approval),
+};
+/** Which filing of which obligation: its rule, jurisdiction and 1 (the filing), 2… (supplements). */
+const FILING_OF = {
+  ruleId: z.string(),
+  jurisdiction: z.string(),
+  sequence: z.number().int(),
+};
+
+const Notice = z.object({
+  id: z.uuid(),
+  ...DRAFTED,
+  revisedBy: z.string().nullable(),
+  ...DECIDED,
+  preapprovedNoticeId: z.string().nullable(),
+  ...APPROVED_CONTENT,
 });
 
 /**
@@ -104,23 +126,13 @@ const PacketVersion = z.object({
   id: z.uuid(),
   /** `<ruleId>@<jurisdiction>#<sequence>`: the obligation's rule and jurisdiction, 1 the filing, 2… supplements. */
   subject: z.string(),
-  ruleId: z.string(),
-  jurisdiction: z.string(),
-  sequence: z.number().int(),
-  version: z.number().int(),
-  status: z.string(),
-  templateVersion: z.string(),
-  contentHash: z.string(),
-  draftedAt: Timestamp,
+  ...FILING_OF,
+  ...DRAFTED,
   /** Who wrote this version's values (null: drafted from the incident); they may not approve it. */
   revisedBy: z.string().nullable(),
   revisedByName: z.string().nullable(),
-  decidedBy: z.string().nullable(),
-  decidedByName: z.string().nullable(),
-  decidedAt: NullableTimestamp,
-  decisionComment: z.string().nullable(),
-  content: z.record(z.string(), z.unknown()),
-  approvals: z.array(Approval),
+  ...DECIDED,
+  ...APPROVED_CONTENT,
 });
 
 /**
@@ -131,9 +143,7 @@ const PacketVersion = z.object({
  */
 const FilingProof = z.object({
   id: z.uuid(),
-  ruleId: z.string(),
-  jurisdiction: z.string(),
-  sequence: z.number().int(),
+  ...FILING_OF,
   /** The approved packet version filed, and the hash its approvers approved. */
   packetId: z.uuid(),
   packetHash: z.string(),
@@ -197,10 +207,7 @@ const DeterminationRecord = z.object({
   proposedBy: z.string(),
   proposedByName: z.string(),
   proposedAt: Timestamp,
-  decidedBy: z.string().nullable(),
-  decidedByName: z.string().nullable(),
-  decidedAt: NullableTimestamp,
-  decisionComment: z.string().nullable(),
+  ...DECIDED,
   withdrawnBy: z.string().nullable(),
   withdrawnByName: z.string().nullable(),
   withdrawnAt: NullableTimestamp,

@@ -186,6 +186,12 @@ const el = (
   required = true,
 ): PacketElementSpec => ({ key, citation, source, required });
 
+/** Elements that all rest on one citation, each `[key, source]` or `[key, source, required]`. */
+const under = (
+  citation: string,
+  rows: readonly (readonly [PacketElementKey, PacketElementSource, boolean?])[],
+): PacketElementSpec[] => rows.map(([key, source, required]) => el(key, citation, source, required));
+
 /** GDPR Art. 33(3)(a)–(d), with the prefix of the regulation ('GDPR' or 'UK GDPR'). */
 function art33(law: 'GDPR' | 'UK GDPR'): PacketElementSpec[] {
   const a = `${law} Art. 33(3)(a)`;
@@ -209,20 +215,19 @@ function art33(law: 'GDPR' | 'UK GDPR'): PacketElementSpec[] {
  * form. The fields are the portal's, not the regulation's words.
  */
 function hhs(citation: string): PacketElementSpec[] {
-  const portal = `${citation} (HHS breach portal form)`;
-  return [
-    el('controller', portal, 'incident'),
-    el('contact_person', portal, 'incident'),
-    el('dates', portal, 'incident'),
-    el('breach_type', portal, 'compliance'),
-    el('breach_location', portal, 'compliance'),
-    el('people_count', portal, 'computed'),
-    el('data_categories', portal, 'computed'),
-    el('nature', portal, 'incident'),
-    el('safeguards', portal, 'compliance'),
-    el('individual_notice', portal, 'computed'),
-    el('measures', portal, 'incident'),
-  ];
+  return under(`${citation} (HHS breach portal form)`, [
+    ['controller', 'incident'],
+    ['contact_person', 'incident'],
+    ['dates', 'incident'],
+    ['breach_type', 'compliance'],
+    ['breach_location', 'compliance'],
+    ['people_count', 'computed'],
+    ['data_categories', 'computed'],
+    ['nature', 'incident'],
+    ['safeguards', 'compliance'],
+    ['individual_notice', 'computed'],
+    ['measures', 'incident'],
+  ]);
 }
 
 /** 45 CFR 164.406(c): the media notice has the content of 164.404(c)(1)(A)–(E). */
@@ -238,31 +243,33 @@ const HIPAA_MEDIA: PacketElementSpec[] = [
 
 /** A state attorney general or agency: what AG forms ask, under the rule's own citation. */
 function stateAg(citation: string): PacketElementSpec[] {
-  return [
-    el('controller', citation, 'incident'),
-    el('nature', citation, 'incident'),
-    el('dates', citation, 'incident'),
-    el('people_count', citation, 'computed'),
-    el('data_categories', citation, 'computed'),
-    el('individual_notice', citation, 'computed'),
-    el('distribution', citation, 'computed'),
-    el('notice_copy', citation, 'computed'),
-    el('measures', citation, 'incident'),
-    el('services_offered', citation, 'compliance', false),
-    el('contact_person', citation, 'incident'),
-  ];
+  return under(citation, [
+    ['controller', 'incident'],
+    ['nature', 'incident'],
+    ['dates', 'incident'],
+    ['people_count', 'computed'],
+    ['data_categories', 'computed'],
+    ['individual_notice', 'computed'],
+    ['distribution', 'computed'],
+    ['notice_copy', 'computed'],
+    ['measures', 'incident'],
+    ['services_offered', 'compliance', false],
+    ['contact_person', 'incident'],
+  ]);
 }
 
 /** Cal. Civ. Code § 1798.82(f): "a single sample copy of that security breach notification". */
 function california(citation: string): PacketElementSpec[] {
   return [
     el('notice_copy', citation, 'computed'),
-    el('controller', `${citation} (the Attorney General's submission form)`, 'incident'),
-    el('people_count', `${citation} (the Attorney General's submission form)`, 'computed', false),
-    el('dates', `${citation} (the Attorney General's submission form)`, 'incident', false),
-    el('individual_notice', `${citation} (the Attorney General's submission form)`, 'computed', false),
-    el('data_categories', `${citation} (the Attorney General's submission form)`, 'computed', false),
-    el('contact_person', `${citation} (the Attorney General's submission form)`, 'incident', false),
+    ...under(`${citation} (the Attorney General's submission form)`, [
+      ['controller', 'incident'],
+      ['people_count', 'computed', false],
+      ['dates', 'incident', false],
+      ['individual_notice', 'computed', false],
+      ['data_categories', 'computed', false],
+      ['contact_person', 'incident', false],
+    ]),
   ];
 }
 
@@ -349,16 +356,16 @@ const ALABAMA: PacketElementSpec[] = [
 
 /** A written determination that harm is not likely, told to the authority (the rule's citation). */
 function determination(citation: string): PacketElementSpec[] {
-  return [
-    el('controller', citation, 'incident'),
-    el('determination', citation, 'computed'),
-    el('nature', citation, 'incident'),
-    el('dates', citation, 'incident'),
-    el('people_count', citation, 'computed'),
-    el('data_categories', citation, 'computed'),
-    el('measures', citation, 'incident', false),
-    el('contact_person', citation, 'incident'),
-  ];
+  return under(citation, [
+    ['controller', 'incident'],
+    ['determination', 'computed'],
+    ['nature', 'incident'],
+    ['dates', 'incident'],
+    ['people_count', 'computed'],
+    ['data_categories', 'computed'],
+    ['measures', 'incident', false],
+    ['contact_person', 'incident'],
+  ]);
 }
 
 /** "The timing, distribution, and content of the notices" (e.g. Md. § 14-3506(a), Fla. § 501.171(5)). */
@@ -374,16 +381,16 @@ function creditBureaus(citation: string): PacketElementSpec[] {
 }
 
 function general(citation: string): PacketElementSpec[] {
-  return [
-    el('controller', citation, 'incident'),
-    el('nature', citation, 'incident'),
-    el('dates', citation, 'incident'),
-    el('people_count', citation, 'computed'),
-    el('data_categories', citation, 'computed'),
-    el('likely_consequences', citation, 'computed', false),
-    el('measures', citation, 'incident'),
-    el('contact_person', citation, 'incident'),
-  ];
+  return under(citation, [
+    ['controller', 'incident'],
+    ['nature', 'incident'],
+    ['dates', 'incident'],
+    ['people_count', 'computed'],
+    ['data_categories', 'computed'],
+    ['likely_consequences', 'computed', false],
+    ['measures', 'incident'],
+    ['contact_person', 'incident'],
+  ]);
 }
 
 /**
@@ -416,12 +423,55 @@ export function packetFamily(
   return 'general';
 }
 
+/** A packet in English: how every family but GDPR's is written. */
+const english = (
+  family: PacketFamily,
+  elements: PacketElementSpec[],
+  uncertain: string | null,
+  phasing: PacketSpec['phasing'] = null,
+): PacketSpec => ({ family, elements, language: 'en', phasing, uncertain });
+
+/** The states whose attorney general's packet their statute words itself; others take `stateAg`. */
+const STATE_AG: Readonly<Record<string, (citation: string) => PacketSpec>> = {
+  'US-CA': (citation) =>
+    english(
+      'us_state_ag',
+      california(citation),
+      'The statute asks only for a single sample copy of the notice, without personal information, submitted electronically (checked against oag.ca.gov); the form takes the sample as a PDF and asks for the dates of the breach, its discovery and the notice, and the type of information — optional here.',
+    ),
+  'US-TX': () =>
+    english(
+      'us_state_ag',
+      TEXAS,
+      'Elements (1)–(6) checked against the text of SB 768 (2023) amending § 521.053(i); the report must be made on the Attorney General\'s electronic form.',
+    ),
+  'US-NY': (citation) =>
+    english(
+      'us_state_ag',
+      newYork(citation),
+      'The wording of § 899-aa(8)(a) as we read it; not checked against the official text in this session. The Attorney General, the Department of State and the State Police each take a copy (the Attorney General\'s online form reaches all three, as we understand it).',
+    ),
+  'US-AL': () => english('us_state_ag', ALABAMA, null, { citation: 'Ala. Code § 8-38-6(c)' }),
+  'US-FL': () =>
+    english(
+      'us_state_ag',
+      FLORIDA,
+      'The content (a synopsis of the events, the number of Florida residents, services offered, a copy of the notice, a contact) checked against secondary summaries only; the paragraph numbers of § 501.171(3)(b) are as we read the statute, not checked against the official text. A police report, incident or forensics report and policies are provided on the Department\'s request ((3)(c)).',
+    ),
+  'US-MD': () =>
+    english(
+      'us_state_ag',
+      MARYLAND,
+      'The minimum content (number of Maryland residents; a description incl. when and how it occurred; steps taken or planned; the form of notice and a sample) is checked against a law firm\'s summary and the Attorney General\'s page (in force since 1 October 2022), not the official text; the numbering (h)(2)(i)–(iv) is as we read it.',
+    ),
+};
+
 /** Which elements a rule's packet has, in which language, and whether it may be phased. */
 export function packetSpecFor(rule: Rule): PacketSpec {
   const family = packetFamily(rule);
-  const lang = AUTHORITY_LANGUAGE[rule.jurisdiction];
   switch (family) {
-    case 'gdpr':
+    case 'gdpr': {
+      const lang = AUTHORITY_LANGUAGE[rule.jurisdiction];
       return {
         family,
         elements: art33('GDPR'),
@@ -431,130 +481,57 @@ export function packetSpecFor(rule: Rule): PacketSpec {
           ? `Written in ${lang.language} because ${lang.citation}; GDPR itself names no language. National forms may ask for more (check the authority's form).`
           : "GDPR names no language for a notification; English is used unless the authority asks otherwise. National forms may ask for more (check the authority's form).",
       };
-    case 'uk_gdpr':
-      return {
-        family,
-        elements: art33('UK GDPR'),
-        language: 'en',
-        phasing: GDPR_PHASING('UK GDPR'),
-        uncertain: "The ICO's online form asks for more than Art. 33(3) (e.g. cyber incident details); check the form.",
-      };
-    case 'hhs':
-      return {
-        family,
-        elements: hhs(rule.citation),
-        language: 'en',
-        // HHS's instructions: more information found later is filed as an addendum to the report.
-        phasing: { citation: `${rule.citation} (HHS breach portal: addendum to a previous report)` },
-        uncertain:
-          'The fields are those of the OCR breach portal form (covered entity and contact, breach dates, type and location, description, safeguards in place before, notices given, actions taken) as published by OCR, not words of the regulation; check the portal before filing.',
-      };
-    case 'hipaa_media':
-      return { family, elements: HIPAA_MEDIA, language: 'en', phasing: null, uncertain: null };
-    case 'us_state_police':
-      return {
-        family,
-        elements: statePolice(rule.citation),
-        language: 'en',
-        phasing: null,
-        uncertain:
-          'The statute asks for "any information pertaining to the breach" without a list; the NJCCIC (cyber.nj.gov/data-breach-notifications), which processes the reports for the State Police, asks for how it occurred, the number of New Jersey residents and a sample letter, by email to databreach@cyber.nj.gov. Check that page before filing.',
-      };
-    case 'determination':
-      return {
-        family,
-        elements: determination(rule.citation),
-        language: 'en',
-        phasing: null,
-        uncertain:
-          'The statute asks for the written determination (and, in Vermont, a detailed explanation); the other elements give the authority the context. Check the statute for what else it asks.',
-      };
-    case 'credit_bureaus':
-      return {
-        family,
-        elements: creditBureaus(rule.citation),
-        language: 'en',
-        phasing: null,
-        uncertain:
-          'The common statutory formula is "the timing, distribution, and content of the notices"; a few states word it differently. Check the rule\'s own section.',
-      };
-    case 'us_state_ag': {
-      if (rule.jurisdiction === 'US-CA') {
-        return {
-          family,
-          elements: california(rule.citation),
-          language: 'en',
-          phasing: null,
-          uncertain:
-            'The statute asks only for a single sample copy of the notice, without personal information, submitted electronically (checked against oag.ca.gov); the form takes the sample as a PDF and asks for the dates of the breach, its discovery and the notice, and the type of information — optional here.',
-        };
-      }
-      if (rule.jurisdiction === 'US-TX') {
-        return {
-          family,
-          elements: TEXAS,
-          language: 'en',
-          phasing: null,
-          uncertain:
-            'Elements (1)–(6) checked against the text of SB 768 (2023) amending § 521.053(i); the report must be made on the Attorney General\'s electronic form.',
-        };
-      }
-      if (rule.jurisdiction === 'US-NY') {
-        return {
-          family,
-          elements: newYork(rule.citation),
-          language: 'en',
-          phasing: null,
-          uncertain:
-            'The wording of § 899-aa(8)(a) as we read it; not checked against the official text in this session. The Attorney General, the Department of State and the State Police each take a copy (the Attorney General\'s online form reaches all three, as we understand it).',
-        };
-      }
-      if (rule.jurisdiction === 'US-AL') {
-        return {
-          family,
-          elements: ALABAMA,
-          language: 'en',
-          phasing: { citation: 'Ala. Code § 8-38-6(c)' },
-          uncertain: null,
-        };
-      }
-      if (rule.jurisdiction === 'US-FL') {
-        return {
-          family,
-          elements: FLORIDA,
-          language: 'en',
-          phasing: null,
-          uncertain:
-            'The content (a synopsis of the events, the number of Florida residents, services offered, a copy of the notice, a contact) checked against secondary summaries only; the paragraph numbers of § 501.171(3)(b) are as we read the statute, not checked against the official text. A police report, incident or forensics report and policies are provided on the Department\'s request ((3)(c)).',
-        };
-      }
-      if (rule.jurisdiction === 'US-MD') {
-        return {
-          family,
-          elements: MARYLAND,
-          language: 'en',
-          phasing: null,
-          uncertain:
-            'The minimum content (number of Maryland residents; a description incl. when and how it occurred; steps taken or planned; the form of notice and a sample) is checked against a law firm\'s summary and the Attorney General\'s page (in force since 1 October 2022), not the official text; the numbering (h)(2)(i)–(iv) is as we read it.',
-        };
-      }
-      return {
-        family,
-        elements: stateAg(rule.citation),
-        language: 'en',
-        phasing: null,
-        uncertain:
-          "The statute asks for notice to the authority; the elements are those most state forms ask for (residents affected, a copy of the consumer notice, its timing and method). Check the state's form.",
-      };
     }
-    case 'general':
-      return {
+    case 'uk_gdpr':
+      return english(
         family,
-        elements: general(rule.citation),
-        language: 'en',
-        phasing: null,
-        uncertain: `The content ${rule.regime} asks for is not encoded element by element; this is a general set. Check the authority's form.`,
-      };
+        art33('UK GDPR'),
+        "The ICO's online form asks for more than Art. 33(3) (e.g. cyber incident details); check the form.",
+        GDPR_PHASING('UK GDPR'),
+      );
+    case 'hhs':
+      return english(
+        family,
+        hhs(rule.citation),
+        'The fields are those of the OCR breach portal form (covered entity and contact, breach dates, type and location, description, safeguards in place before, notices given, actions taken) as published by OCR, not words of the regulation; check the portal before filing.',
+        // HHS's instructions: more information found later is filed as an addendum to the report.
+        { citation: `${rule.citation} (HHS breach portal: addendum to a previous report)` },
+      );
+    case 'hipaa_media':
+      return english(family, HIPAA_MEDIA, null);
+    case 'us_state_police':
+      return english(
+        family,
+        statePolice(rule.citation),
+        'The statute asks for "any information pertaining to the breach" without a list; the NJCCIC (cyber.nj.gov/data-breach-notifications), which processes the reports for the State Police, asks for how it occurred, the number of New Jersey residents and a sample letter, by email to databreach@cyber.nj.gov. Check that page before filing.',
+      );
+    case 'determination':
+      return english(
+        family,
+        determination(rule.citation),
+        'The statute asks for the written determination (and, in Vermont, a detailed explanation); the other elements give the authority the context. Check the statute for what else it asks.',
+      );
+    case 'credit_bureaus':
+      return english(
+        family,
+        creditBureaus(rule.citation),
+        'The common statutory formula is "the timing, distribution, and content of the notices"; a few states word it differently. Check the rule\'s own section.',
+      );
+    case 'us_state_ag':
+      return (
+        STATE_AG[rule.jurisdiction]?.(rule.citation) ??
+        english(
+          family,
+          stateAg(rule.citation),
+          "The statute asks for notice to the authority; the elements are those most state forms ask for (residents affected, a copy of the consumer notice, its timing and method). Check the state's form.",
+        )
+      );
+    case 'general':
+      return english(
+        family,
+        general(rule.citation),
+        `The content ${rule.regime} asks for is not encoded element by element; this is a general set. Check the authority's form.`,
+      );
   }
 }
 

@@ -427,6 +427,11 @@ function computedValue(
   const company = config.company;
   const num = (n: number) => formatNumber(n, language);
   const measures = facts.individualsNotice?.content.whatWeAreDoing ?? DEFAULT_WHAT_WE_ARE_DOING;
+  /** The advice topics the incident's data categories touch, in ADVICE_TOPICS' order. */
+  const adviceTopics = () => {
+    const topics = new Set(facts.categories.map((c) => ADVICE_TOPIC_FOR[c]));
+    return ADVICE_TOPICS.filter((t) => topics.has(t));
+  };
   switch (key) {
     case 'controller':
       return `${company.name}\n${company.postalAddress}`;
@@ -437,15 +442,10 @@ function computedValue(
     case 'nature':
       return `${incident.title}\n\n${incident.description}`;
     case 'dates': {
-      const on = (d: Date) => formatDate(d, language, zone);
-      const occurred =
-        incident.occurredFrom && incident.occurredTo
-          ? `${on(incident.occurredFrom)} – ${on(incident.occurredTo)}`
-          : incident.occurredFrom
-            ? `${on(incident.occurredFrom)} –`
-            : incident.occurredTo
-              ? `– ${on(incident.occurredTo)}`
-              : w.unknown;
+      const on = (d: Date | null) => (d ? formatDate(d, language, zone) : null);
+      // "from – to", "from –" or "– to"; unknown when neither end is recorded.
+      const ends = [on(incident.occurredFrom), on(incident.occurredTo)];
+      const occurred = ends.some(Boolean) ? [ends[0], '–', ends[1]].filter(Boolean).join(' ') : w.unknown;
       return `${w.discovered}: ${formatDateTime(incident.discoveredAt, language, zone)}\n${w.occurred}: ${occurred}`;
     }
     case 'data_subject_categories':
@@ -456,19 +456,15 @@ function computedValue(
       return num(counts.records);
     case 'data_categories':
       return facts.categories.map((c) => catalog.categories[c] ?? c).join('\n');
-    case 'likely_consequences': {
-      const topics = new Set(facts.categories.map((c) => ADVICE_TOPIC_FOR[c]));
-      return ADVICE_TOPICS.filter((t) => topics.has(t))
+    case 'likely_consequences':
+      return adviceTopics()
         .map((t) => interpolate(catalog.risks[t] ?? '', { company: company.name, name: '' }))
         .join('\n');
-    }
-    case 'individual_steps': {
-      const topics = new Set(facts.categories.map((c) => ADVICE_TOPIC_FOR[c]));
-      return ADVICE_TOPICS.filter((t) => topics.has(t))
+    case 'individual_steps':
+      return adviceTopics()
         .map((t) => interpolate(catalog.advice[t]?.self ?? '', { company: company.name, name: '' }))
         .filter(Boolean)
         .join('\n');
-    }
     case 'measures':
       return measures;
     case 'individual_notice': {
