@@ -40,6 +40,9 @@ export type NoticeStatus = (typeof NOTICE_STATUSES)[number];
  * will be tried again. `undeliverable`: the relay refused for good; listed for substitute notice.
  * `bounced`: accepted by the relay, then reported failed by a bounce (core/use-cases/bounces.ts); the
  * person is re-opened for a letter or falls to substitute notice. Final, like `undeliverable`.
+ * `held`: not final when a backup was taken, and so perhaps sent after it: a restore holds it
+ * (migration 032, core/use-cases/restores.ts) and no claim takes it until an operator releases it
+ * (it becomes `retrying`) or confirms it sent on the relay's evidence.
  */
 export const DELIVERY_STATUSES = [
   'claimed',
@@ -48,6 +51,7 @@ export const DELIVERY_STATUSES = [
   'retrying',
   'undeliverable',
   'bounced',
+  'held',
 ] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 

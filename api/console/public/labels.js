@@ -72,6 +72,7 @@ export const DELIVERY_STATUS_LABELS = {
   retrying: 'Retrying',
   undeliverable: 'Undeliverable',
   bounced: 'Bounced after sending',
+  held: 'Held after a restore: an operator decides',
 };
 
 /** A customer in the inventory; shown by the lookup (lower-cased) when not `active`. */
@@ -300,6 +301,9 @@ export const ACTION_LABELS = {
   status_changed: 'Status changed',
   delivery_finished: 'Delivery finished',
   delivery_forecast_late: 'Delivery forecast late',
+  restore_recorded: 'Backup restored: notices possibly sent after it held',
+  held_notices_confirmed_sent: 'Held notices confirmed sent (relay evidence)',
+  held_notices_released: 'Held notices released to be sent again',
   remediation_codes_imported: 'Remediation codes imported',
   remediation_codes_short: 'Remediation codes short: staff warned',
   individuals_obligations_met: 'Notice to individuals met (everyone reached or covered)',
