@@ -214,8 +214,30 @@ export class SmtpSendError extends DomainError {
     readonly reply: string,
     /** True when the relay answered after the commit point: the message was refused, not lost. */
     readonly afterCommit: boolean,
+    /**
+     * True when the relay itself refused or was unreachable (connection refused or lost, 421, a
+     * refusal of the greeting, EHLO, AUTH or MAIL FROM), not this one recipient: a relay set
+     * (core/mail/relay-set.ts) takes the relay out and sends the message through another.
+     * @default false
+     */
+    readonly relayRefused: boolean = false,
   ) {
     super(message);
+  }
+}
+
+/**
+ * Thrown by a relay set (core/mail/relay-set.ts) before a message's commit point when no relay can
+ * take it now: every relay is out of rotation (`reason: 'down'`) or has used its quota
+ * (`reason: 'quota'`). Temporary and nothing was sent: the shard pass stops without recording a
+ * failure, and the activity's retry (up to 30 s later) takes its claims over and sends them.
+ */
+export class RelaysUnavailableError extends SmtpSendError {
+  override name = 'RelaysUnavailableError';
+  constructor(readonly reason: 'down' | 'quota') {
+    const text =
+      reason === 'quota' ? 'every relay has used its quota for now' : 'no relay is taking messages';
+    super(text, false, text, false, true);
   }
 }
 
