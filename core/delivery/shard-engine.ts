@@ -3,6 +3,7 @@ import type { Config } from '../config';
 import type { SmtpPool } from '../mail/smtp-pool';
 import { toSendError } from '../mail/smtp-pool';
 import { LeaseLostError, SmtpSendError } from '../errors';
+import { countFailed, countSent } from '../metrics';
 import { isUsableAddress } from './notice-message';
 import { RateLimiter } from './rate-limiter';
 import { GroupCommit, OutcomeWriter } from './write-batching';
@@ -148,10 +149,11 @@ export async function runShardPass<M extends ClaimedMessage>(
     const held = await source.markSending(lease, marks);
     return marks.map((m) => held.has(m.id));
   });
-  const outcomes = new OutcomeWriter(
-    (sent, failures) => source.writeOutcomes(lease, sent, failures),
-    config.delivery.batchSize,
-  );
+  const outcomes = new OutcomeWriter(async (sent, failures) => {
+    await source.writeOutcomes(lease, sent, failures);
+    // Counted once recorded (core/metrics.ts), so the counters move when the database does.
+    countOutcomes(sent.length, failures);
+  }, config.delivery.batchSize);
 
   // Pages in customer order; the settled cursor moves over a page once all of it is recorded.
   interface PageState {
@@ -186,6 +188,7 @@ export async function runShardPass<M extends ClaimedMessage>(
     if (page.read === 0) return null;
     cursor = page.lastId;
     result.recovered += page.recovered;
+    countSent(page.recovered); // recorded sent by readPage: accepted before an interruption
     const state: PageState = { lastId: cursor, outstanding: page.items.length + 1, recorded: null };
     pages.push(state);
     return { state, items: page.items };
@@ -300,4 +303,12 @@ const yieldToIo = () => new Promise<void>((resolve) => setImmediate(resolve));
 /** An error from the `sending` commit (the database), as opposed to the relay. */
 function isCommitError(err: unknown): boolean {
   return typeof err === 'object' && err !== null && 'severity' in err && 'code' in err;
+}
+
+/** Counts a batch of recorded outcomes (one relay until the relay set labels them). */
+function countOutcomes(sent: number, failures: readonly OutcomeFailure[]): void {
+  countSent(sent);
+  const permanent = failures.filter((f) => f.permanent).length;
+  countFailed(permanent, 'permanent');
+  countFailed(failures.length - permanent, 'temporary');
 }
