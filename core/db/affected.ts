@@ -10,7 +10,7 @@ import type {
 import { IncidentNotFoundError } from '../errors';
 import type { Pool, Queryable } from './pool';
 import { inTransaction } from './pool';
-import { AWAITING_EMAIL_SQL, EMAIL_CHANNEL_SQL } from './reach';
+import { AWAITING_EMAIL_SQL, EMAIL_CHANNEL_SQL, NOT_HELD_SQL } from './reach';
 import { REMEDIATION_COLUMN_SQL } from './remediation-codes';
 import type { RemediationOffer } from './remediation-codes';
 
@@ -484,7 +484,8 @@ export async function pendingRecipients(
 ): Promise<Recipient[]> {
   const { rows } = await db.query<Recipient>(
     `SELECT ${RECIPIENT_COLUMNS} FROM ${RECIPIENT_SOURCE}
-     WHERE a.incident_id = $1 AND ${AWAITING_EMAIL_SQL} AND a.customer_id % $2 = $3 AND a.customer_id > $4
+     WHERE a.incident_id = $1 AND ${AWAITING_EMAIL_SQL} AND ${NOT_HELD_SQL}
+       AND a.customer_id % $2 = $3 AND a.customer_id > $4
      ORDER BY a.customer_id LIMIT $5`,
     [incidentId, page.shards, page.shard, page.after, page.limit],
   );

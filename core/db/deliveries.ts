@@ -1,6 +1,6 @@
 import type { DeliveryStatus } from '../domain/model';
 import type { Queryable } from './pool';
-import { AWAITING_EMAIL_SQL, EMAIL_NOT_NOTICE_SQL } from './reach';
+import { AWAITING_EMAIL_SQL, EMAIL_NOT_NOTICE_SQL, NOT_HELD_SQL } from './reach';
 import { ASSIGN_CODES_CTES, MINOR_SQL, OFFER_JSON_SQL } from './remediation-codes';
 import type { RemediationOffer } from './remediation-codes';
 
@@ -298,7 +298,7 @@ export async function countUnfinished(
   const { rows } = await db.query<{ n: number }>(
     `SELECT count(*)::int AS n FROM affected_customers a
      LEFT JOIN deliveries d ON d.incident_id = a.incident_id AND d.customer_id = a.customer_id
-     WHERE a.incident_id = $1 AND ${AWAITING_EMAIL_SQL} AND a.customer_id % $2 = $3`,
+     WHERE a.incident_id = $1 AND ${AWAITING_EMAIL_SQL} AND ${NOT_HELD_SQL} AND a.customer_id % $2 = $3`,
     [incidentId, shard.shards, shard.shard],
   );
   return rows[0]!.n;

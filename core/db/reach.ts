@@ -31,6 +31,13 @@ export const AWAITING_EMAIL_SQL = `a.status = 'pending' AND (a.channel IS NULL O
   OR (${EMAIL_NOT_NOTICE_SQL} AND (d.status IS NULL OR d.status NOT IN ('sent', 'undeliverable', 'bounced'))))`;
 
 /**
+ * A delivery row (alias `d`, LEFT JOINed) not held by a restore (migration 032): a held notice is
+ * still to be emailed, but only an operator's release sends it (core/use-cases/restores.ts), so
+ * delivery neither reads it nor waits for it.
+ */
+export const NOT_HELD_SQL = `(d.status IS NULL OR d.status <> 'held')`;
+
+/**
  * Who is emailed at all (`emailRecipientsPage`): planned for email or `email_and_letter`, `none`
  * with an email address, or never planned.
  */

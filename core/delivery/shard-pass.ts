@@ -65,6 +65,11 @@ import { IncidentNotFoundError, LeaseLostError, NoticeNotApprovedError } from '.
  * duplicated); a relay that refuses a message only after its "." (a reply after the commit point)
  * while the worker crashes before recording the refusal leaves it counted sent. The stable
  * Message-ID lets a relay or mailbox that de-duplicates recognise a resend anyway.
+ *
+ * After a restore from a backup, the database is behind the relay: a notice claimed or not yet
+ * claimed in the backup may have been sent after it. The restore holds each such notice (a `held`
+ * row, core/use-cases/restores.ts); no pass reads a held row (`NOT_HELD_SQL`) and no claim takes
+ * one (`claim` takes only `claimed` and `retrying` rows), so only an operator's release sends it.
  */
 
 export interface DeliveryDeps {

@@ -1,0 +1,206 @@
+import type { Queryable } from './pool';
+import { AWAITING_EMAIL_SQL, EMAIL_NOT_NOTICE_SQL } from './reach';
+
+/*
+ * The restore fence (migration 032): a marker per restored backup, and the delivery rows it holds.
+ * What it is for is in core/use-cases/restores.ts.
+ */
+
+export interface Restore {
+  id: string;
+  backupLabel: string;
+  backupTakenAt: Date | null;
+  recordedAt: Date;
+  recordedBy: string;
+  held: number;
+}
+
+const RESTORE_COLUMNS = `id, backup_label AS "backupLabel", backup_taken_at AS "backupTakenAt",
+  recorded_at AS "recordedAt", recorded_by AS "recordedBy", held`;
+
+/** The marker of a backup already restored into this database, or null. */
+export async function byLabel(db: Queryable, backupLabel: string): Promise<Restore | null> {
+  const { rows } = await db.query<Restore>(
+    `SELECT ${RESTORE_COLUMNS} FROM restores WHERE backup_label = $1`,
+    [backupLabel],
+  );
+  return rows[0] ?? null;
+}
+
+/** Every restore recorded in this database, the latest first. */
+export async function list(db: Queryable): Promise<Restore[]> {
+  const { rows } = await db.query<Restore>(
+    `SELECT ${RESTORE_COLUMNS} FROM restores ORDER BY recorded_at DESC`,
+  );
+  return rows;
+}
+
+/** Records the marker; null when this backup's marker is already there (the fence ran before). */
+export async function insert(
+  db: Queryable,
+  restore: { backupLabel: string; backupTakenAt: Date | null; recordedBy: string },
+): Promise<Restore | null> {
+  const { rows } = await db.query<Restore>(
+    `INSERT INTO restores (backup_label, backup_taken_at, recorded_by) VALUES ($1, $2, $3)
+     ON CONFLICT (backup_label) DO NOTHING RETURNING ${RESTORE_COLUMNS}`,
+    [restore.backupLabel, restore.backupTakenAt, restore.recordedBy],
+  );
+  return rows[0] ?? null;
+}
+
+export async function setHeld(db: Queryable, restoreId: string, held: number): Promise<void> {
+  await db.query(`UPDATE restores SET held = $2 WHERE id = $1`, [restoreId, held]);
+}
+
+/** What a restore held in one incident, by the state each notice was in. */
+export interface HeldInIncident {
+  incidentId: string;
+  held: number;
+  /** Rows `claimed` or `retrying` in the backup (a message maybe on the wire after it). */
+  claimed: number;
+  retrying: number;
+  /** People without a row in the backup (perhaps claimed and sent after it). */
+  withoutRow: number;
+}
+
+/**
+ * Holds, in every incident that is `delivering`, each notice still to be emailed that is not past
+ * the commit point: rows `claimed` or `retrying` become `held` (their lease dropped, so no attempt
+ * still holds them), and each person still waiting without a row is given a `held` row with the
+ * Message-ID their notice would carry (core/domain/ids.ts `noticeMessageId`, for `senderDomain`)
+ * and the address it would go to (core/delivery/notice-message.ts `recipientAddress`). A row
+ * `sending` is not held: it was at the relay whole before the backup, and the shard engine records
+ * it sent, never sends it again. Returns the counts per incident. The notice a row without one is
+ * held for is the incident's latest approved notice to individuals.
+ */
+export async function holdUnfinished(
+  db: Queryable,
+  restoreId: string,
+  senderDomain: string,
+): Promise<HeldInIncident[]> {
+  const { rows } = await db.query<HeldInIncident>(
+    `WITH delivering AS (
+       SELECT i.id, (SELECT n.id FROM notices n WHERE n.incident_id = i.id AND n.audience = 'individuals'
+                       AND n.status = 'approved' ORDER BY n.version DESC LIMIT 1) AS notice_id
+       FROM incidents i WHERE i.status = 'delivering'
+     ),
+     rows_held AS (
+       UPDATE deliveries d SET held_from = d.status, status = 'held', lease = NULL, held_by_restore = $1
+       FROM delivering i, affected_customers a
+       WHERE d.incident_id = i.id AND a.incident_id = d.incident_id AND a.customer_id = d.customer_id
+         AND d.status IN ('claimed', 'retrying') AND ${AWAITING_EMAIL_SQL}
+       RETURNING d.incident_id, d.held_from
+     ),
+     new_held AS (
+       INSERT INTO deliveries (incident_id, customer_id, notice_id, message_id, recipient, status, held_by_restore)
+       SELECT a.incident_id, a.customer_id, i.notice_id,
+              '<notice.' || a.incident_id || '.' || a.customer_id || '@' || $2 || '>',
+              CASE WHEN a.customer_status = 'deceased' AND a.representative_email IS NOT NULL
+                   THEN a.representative_email ELSE coalesce(a.email, '') END,
+              'held', $1
+       FROM delivering i JOIN affected_customers a ON a.incident_id = i.id
+       LEFT JOIN deliveries d ON d.incident_id = a.incident_id AND d.customer_id = a.customer_id
+       WHERE d.id IS NULL AND i.notice_id IS NOT NULL AND ${AWAITING_EMAIL_SQL}
+       RETURNING incident_id, NULL::text AS held_from
+     ),
+     all_held AS (SELECT * FROM rows_held UNION ALL SELECT * FROM new_held)
+     SELECT incident_id AS "incidentId", count(*)::int AS held,
+            count(*) FILTER (WHERE held_from = 'claimed')::int AS claimed,
+            count(*) FILTER (WHERE held_from = 'retrying')::int AS retrying,
+            count(*) FILTER (WHERE held_from IS NULL)::int AS "withoutRow"
+     FROM all_held GROUP BY incident_id ORDER BY incident_id`,
+    [restoreId, senderDomain],
+  );
+  return rows;
+}
+
+/** One held notice, as the operator's list shows it: ids only, no personal data. */
+export interface HeldNotice {
+  deliveryId: number;
+  customerId: number;
+  /** The customer's id in the company's own systems. */
+  externalId: string;
+  /** What the relay's log shows for this notice if it was accepted. */
+  messageId: string;
+  /** The state in the backup: `claimed`, `retrying`, or null (no row yet). */
+  heldFrom: string | null;
+  restoreId: string;
+}
+
+/** The incident's held notices by customer id (keyset: after `after`). */
+export async function listHeld(
+  db: Queryable,
+  incidentId: string,
+  page: { after?: number; limit?: number } = {},
+): Promise<HeldNotice[]> {
+  const { rows } = await db.query<HeldNotice>(
+    `SELECT d.id AS "deliveryId", d.customer_id AS "customerId", c.external_id AS "externalId",
+            d.message_id AS "messageId", d.held_from AS "heldFrom", d.held_by_restore AS "restoreId"
+     FROM deliveries d JOIN customers c ON c.id = d.customer_id
+     WHERE d.incident_id = $1 AND d.status = 'held' AND d.customer_id > $2
+     ORDER BY d.customer_id LIMIT $3`,
+    [incidentId, page.after ?? 0, page.limit ?? 10_000],
+  );
+  return rows;
+}
+
+/** How many notices are held, per incident (only incidents with some). */
+export async function heldCounts(db: Queryable): Promise<{ incidentId: string; held: number }[]> {
+  const { rows } = await db.query<{ incidentId: string; held: number }>(
+    `SELECT incident_id AS "incidentId", count(*)::int AS held FROM deliveries WHERE status = 'held'
+     GROUP BY incident_id ORDER BY incident_id`,
+  );
+  return rows;
+}
+
+/**
+ * Held notices whose Message-ID the relay's log shows accepted: recorded `sent` (their person
+ * `notified`, as `markSent` does) and never sent again. Returns the Message-IDs recorded; the rest
+ * of `messageIds` were not held notices of this incident.
+ */
+export async function confirmSent(
+  db: Queryable,
+  incidentId: string,
+  messageIds: readonly string[],
+  reply: string,
+): Promise<string[]> {
+  if (messageIds.length === 0) return [];
+  const { rows } = await db.query<{ messageId: string }>(
+    `WITH d AS (
+       UPDATE deliveries SET status = 'sent', sent_at = coalesce(sent_at, now()), last_reply = $3, lease = NULL
+       WHERE incident_id = $1 AND status = 'held' AND message_id = ANY($2::text[])
+       RETURNING customer_id, message_id
+     ),
+     notified AS (
+       UPDATE affected_customers a SET status = 'notified' FROM d
+       WHERE a.incident_id = $1 AND a.customer_id = d.customer_id AND a.status = 'pending'
+         AND NOT ${EMAIL_NOT_NOTICE_SQL}
+     )
+     SELECT message_id AS "messageId" FROM d`,
+    [incidentId, [...messageIds], reply],
+  );
+  return rows.map((r) => r.messageId);
+}
+
+/**
+ * Releases held notices to be sent again: they become `retrying`, which the next delivery pass
+ * claims and sends. `customerIds` null: every held notice of the incident. Returns how many, and
+ * the notices they belong to (what the pass that sends them delivers).
+ */
+export async function release(
+  db: Queryable,
+  incidentId: string,
+  customerIds: readonly number[] | null,
+  reply: string,
+): Promise<{ released: number; noticeIds: string[] }> {
+  const { rows } = await db.query<{ noticeId: string; n: number }>(
+    `WITH d AS (
+       UPDATE deliveries SET status = 'retrying', lease = NULL, last_reply = $3
+       WHERE incident_id = $1 AND status = 'held' AND ($2::bigint[] IS NULL OR customer_id = ANY($2::bigint[]))
+       RETURNING notice_id
+     )
+     SELECT notice_id AS "noticeId", count(*)::int AS n FROM d GROUP BY notice_id`,
+    [incidentId, customerIds === null ? null : [...customerIds], reply],
+  );
+  return { released: rows.reduce((s, r) => s + r.n, 0), noticeIds: rows.map((r) => r.noticeId) };
+}
