@@ -270,7 +270,23 @@ const EnvFields = z.object({
    */
   RETENTION_DEFAULT_DAYS: z.coerce.number().int().min(0).max(36_500).default(1095),
   /** How often the retention sweep (a Temporal schedule, worker/main.ts) looks for incidents due, in hours. */
-  RETENTION_SWEEP_HOURS: z.coerce.number().int().min(1).max(24 * 31).default(24),
+  RETENTION_SWEEP_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 31)
+    .default(24),
+
+  /**
+   * Prometheus metrics (core/metrics.ts, README "Metrics and alerts"). The API's /metrics answers
+   * only `Authorization: Bearer <METRICS_TOKEN>` (unset: it answers 401 to everyone); the worker
+   * serves /metrics on WORKER_METRICS_PORT (unset: no metrics server), asking for the same token
+   * when it is set. The audit chain is verified for the metric every AUDIT_VERIFY_MINUTES.
+   */
+  METRICS_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),
+  WORKER_METRICS_PORT: port.optional(),
+  WORKER_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+  AUDIT_VERIFY_MINUTES: z.coerce.number().int().min(1).max(1440).default(60),
 });
 
 const EnvSchema = EnvFields.superRefine((e, ctx) => {
@@ -434,6 +450,16 @@ export interface Config {
     /** RETENTION_SWEEP_HOURS: between two runs of the retention sweep. @default 24 */
     sweepEveryHours: number;
   };
+  /** Prometheus metrics (core/metrics.ts). */
+  metrics: {
+    /** METRICS_TOKEN: the bearer token /metrics asks for; null: the API's /metrics refuses everyone. */
+    token: string | null;
+    /** WORKER_METRICS_PORT and WORKER_METRICS_HOST; port null: the worker serves no metrics. */
+    workerPort: number | null;
+    workerHost: string;
+    /** AUDIT_VERIFY_MINUTES in milliseconds: between two verifications of the audit chain. @default 1 hour */
+    auditVerifyMs: number;
+  };
   filing: {
     /** FILING_EMAILS: rule id → the address the authority takes filings at. */
     emails: Readonly<Record<string, string>>;
@@ -584,6 +610,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       tollFreeNumber: e.SUBSTITUTE_TOLL_FREE_NUMBER ?? null,
     },
     filing: { emails: Object.freeze({ ...e.FILING_EMAILS }) },
+    metrics: {
+      token: e.METRICS_TOKEN ?? null,
+      workerPort: e.WORKER_METRICS_PORT ?? null,
+      workerHost: e.WORKER_METRICS_HOST,
+      auditVerifyMs: e.AUDIT_VERIFY_MINUTES * 60_000,
+    },
     retention: { defaultDays: e.RETENTION_DEFAULT_DAYS, sweepEveryHours: e.RETENTION_SWEEP_HOURS },
     delivery: {
       batchSize: e.DELIVERY_BATCH_SIZE,
