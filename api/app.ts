@@ -10,7 +10,9 @@ import {
   validatorCompiler,
 } from 'fastify-type-provider-zod';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { requestLoggerFactory } from '../core/logger';
 import { TemplateCache } from '../core/mail/template-cache';
+import { VERSION } from '../core/version';
 import { authenticate, SignInGuard } from './auth';
 import { httpErrorOf } from './http-errors';
 import { customerPageRoutes } from './routes/customer-page';
@@ -44,6 +46,8 @@ export type { App, AppDeps } from './types';
 export async function buildApp(deps: AppDeps): Promise<App> {
   const app = Fastify({
     loggerInstance: deps.logger,
+    // Each request's lines carry the incident (and its workflow) a `/api/incidents/:id/…` URL names.
+    childLoggerFactory: requestLoggerFactory,
     // Small by default; the inventory imports set their own (api/routes/inventory.ts). Role checks
     // run on `onRequest` (api/auth.ts), so no body is read for a caller who may not send it.
     bodyLimit: deps.config.http.bodyLimitBytes,
@@ -105,7 +109,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
 
   await app.register(swagger, {
     openapi: {
-      info: { title: 'Forthright API', version: '0.1.0', description: 'Breach-notification workflows' },
+      info: { title: 'Forthright API', version: VERSION, description: 'Breach-notification workflows' },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],
     },

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   Client,
   Connection,
@@ -14,7 +15,12 @@ import type { Logger } from '../core/logger';
 import type { Pool } from '../core/db/pool';
 import type { WorkflowTampering } from '../core/db/workflow-tampering';
 import { dataConverter } from '../core/data-converter';
-import { amendmentWorkflowId, incidentWorkflowId, letterBatchWorkflowId } from '../core/domain/ids';
+import {
+  amendmentWorkflowId,
+  deliveryShardWorkflowId,
+  incidentWorkflowId,
+  letterBatchWorkflowId,
+} from '../core/domain/ids';
 import { filingEmailWorkflowId } from '../core/domain/filings';
 import { mailingWorkflowId } from '../core/domain/mailings';
 import type { MailingKind } from '../core/domain/mailings';
@@ -25,6 +31,7 @@ import { recordDecision } from '../core/use-cases/notices';
 import type { DecisionInput } from '../core/use-cases/notices';
 import type { Actor } from '../core/use-cases/types';
 import type { amendmentWorkflow } from '../workflows/amendment';
+import type { deliveryShardWorkflow } from '../workflows/delivery';
 import type { incidentWorkflow } from '../workflows/incident';
 import type { letterBatchWorkflow } from '../workflows/letters';
 import type { filingEmailWorkflow } from '../workflows/filing-email';
@@ -179,6 +186,37 @@ export async function startLetterBatch(
     if (err instanceof WorkflowExecutionAlreadyStartedError) return;
     throw err;
   }
+}
+
+/**
+ * Starts a delivery pass for notices released after a restore (core/use-cases/restores.ts
+ * `releaseHeld`): the delivery shard workflow over every customer of the incident (one shard), under
+ * a new id of its own, since the incident's own shards may have finished long ago. It sends only
+ * what delivery would (the released `retrying` rows, anyone still waiting; never a held row), and a
+ * delivery of the incident still running beside it sends nobody twice (the claim is unique per
+ * incident and person). No incident step follows it: a notice still failing is listed undeliverable.
+ */
+export async function startReleasedDelivery(
+  deps: TemporalDeps,
+  release: { incidentId: string; noticeId: string },
+): Promise<string> {
+  const workflowId = `${deliveryShardWorkflowId(release.incidentId, 0)}-release-${randomUUID().slice(0, 8)}`;
+  await deps.temporal.workflow.start<typeof deliveryShardWorkflow>('deliveryShardWorkflow', {
+    workflowId,
+    taskQueue: deps.config.temporal.taskQueue,
+    args: [
+      {
+        incidentId: release.incidentId,
+        noticeId: release.noticeId,
+        shard: 0,
+        shards: 1,
+        after: 0,
+        pass: 0,
+        retryDelaysMs: [...deps.config.delivery.retryDelaysMs],
+      },
+    ],
+  });
+  return workflowId;
 }
 
 /**
@@ -361,12 +399,17 @@ function dateOf(
   return new Date(Number(ts.seconds ?? 0) * 1000 + Math.floor((ts.nanos ?? 0) / 1e6));
 }
 
-/** Whether the Temporal service answers (for /healthz). */
-export function temporalReachable(temporal: Client): Promise<boolean> {
-  return temporal.workflowService.getSystemInfo({}).then(
-    () => true,
-    () => false,
-  );
+/**
+ * Whether the Temporal service answers within `timeoutMs` (for /readyz): a probe must answer
+ * before the orchestrator's own timeout, not after the client's retries.
+ */
+export function temporalReachable(temporal: Client, timeoutMs = 3_000): Promise<boolean> {
+  return temporal.connection
+    .withDeadline(Date.now() + timeoutMs, () => temporal.workflowService.getSystemInfo({}))
+    .then(
+      () => true,
+      () => false,
+    );
 }
 
 /** Runs a workflow Update, turning the validator's refusals into domain errors (mapped to HTTP once). */

@@ -1,4 +1,7 @@
+import { hostname } from 'node:os';
 import pino from 'pino';
+import { incidentWorkflowId } from './domain/ids';
+import { VERSION } from './version';
 
 export type Logger = pino.Logger;
 
@@ -24,6 +27,8 @@ export function createLogger(level: string, name: string, destination?: pino.Des
   const options: pino.LoggerOptions = {
     name,
     level,
+    // Every line says which release wrote it: during a rolling upgrade two run side by side.
+    base: { pid: process.pid, hostname: hostname(), version: VERSION },
     redact: { paths: REDACT, censor: '[redacted]' },
     // Fastify logs `req` with each request; its own serializer would write the whole URL. A logger
     // given to Fastify keeps its serializers, so this one is the API's.
@@ -68,4 +73,29 @@ export function redactUrl(url: string): string {
   if (at < 0) return path;
   const names = [...new URLSearchParams(url.slice(at + 1)).keys()];
   return `${path}?${names.map((n) => `${encodeURIComponent(n)}=[redacted]`).join('&')}`;
+}
+
+const INCIDENT_URL =
+  /^\/api\/incidents\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[/?]|$)/i;
+
+/**
+ * The fields a request's log lines carry about the incident it concerns: the incident id of an
+ * `/api/incidents/:id/…` URL and its workflow's id, so an operator can follow one incident through
+ * the API's and the worker's logs with one filter. Nothing for any other URL.
+ */
+export function incidentLogFields(url: string): { incidentId: string; workflowId: string } | undefined {
+  const id = INCIDENT_URL.exec(url)?.[1]?.toLowerCase();
+  return id ? { incidentId: id, workflowId: incidentWorkflowId(id) } : undefined;
+}
+
+/**
+ * Fastify's per-request child logger with `incidentLogFields` added (buildApp's
+ * `childLoggerFactory`). Fastify has routed the request when it calls this, but hands over only the
+ * raw request, so the id is read from the URL.
+ */
+export function requestLoggerFactory<
+  L extends { child(bindings: pino.Bindings, options?: pino.ChildLoggerOptions): L },
+>(logger: L, bindings: pino.Bindings, options: pino.ChildLoggerOptions, raw: { url?: string }): L {
+  const fields = incidentLogFields(raw.url ?? '');
+  return logger.child(fields ? { ...bindings, ...fields } : bindings, options);
 }

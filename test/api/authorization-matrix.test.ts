@@ -19,6 +19,9 @@ import { bearer } from '../helpers/system';
 const STAFF = ROLES;
 const ACCESS: Record<string, readonly Role[] | 'public' | 'webhook secret'> = {
   'GET /healthz': 'public',
+  'GET /livez': 'public',
+  'GET /readyz': 'public',
+  'GET /api/version': 'public',
   'GET /console': 'public',
   'GET /console/*': 'public',
   'GET /console/config.json': 'public',
