@@ -9,7 +9,7 @@ import type { DeliveryPage, RateLimiter } from '../core/delivery';
 import { deliverShardPass, warnIfForecastLate } from '../core/delivery';
 import type { ApprovalDecision, IncidentStatus } from '../core/domain/model';
 import { DomainError, NON_RETRYABLE_ERROR_TYPES } from '../core/errors';
-import type { SmtpPool } from '../core/mail/smtp-pool';
+import type { MailSender } from '../core/mail/smtp-pool';
 import type { StaffMailer } from '../core/mail/staff-mailer';
 import type { TemplateCache } from '../core/mail/template-cache';
 import { planChannels } from '../core/use-cases/channels';
@@ -44,7 +44,7 @@ import { mailingSteps } from './mailings';
 /** Everything activities need, built once per worker (worker/main.ts) and passed in. */
 export interface ActivityDeps {
   pool: Pool;
-  smtp: SmtpPool;
+  smtp: MailSender;
   staffMailer: StaffMailer;
   templates: TemplateCache;
   rateLimiter: RateLimiter;

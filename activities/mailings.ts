@@ -6,7 +6,7 @@ import type { Pool } from '../core/db/pool';
 import type { MailingPage } from '../core/delivery';
 import { deliverMailingShardPass } from '../core/delivery';
 import type { MailingCriterion, MailingKind } from '../core/domain/mailings';
-import type { SmtpPool } from '../core/mail/smtp-pool';
+import type { MailSender } from '../core/mail/smtp-pool';
 import type { TemplateCache } from '../core/mail/template-cache';
 import type { FollowUpState } from '../core/use-cases/mailings';
 import { createMailing, draftFollowUp, finishMailing, followUpState } from '../core/use-cases/mailings';
@@ -24,7 +24,7 @@ const HEARTBEAT_EVERY_MS = 5_000;
  */
 export function mailingSteps(deps: {
   pool: Pool;
-  smtp: SmtpPool;
+  smtp: MailSender;
   templates: TemplateCache;
   config: Readonly<Config>;
 }) {

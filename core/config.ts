@@ -29,6 +29,20 @@ const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
+/** One relay of SMTP_RELAYS. */
+const RelaySpec = z.strictObject({
+  name: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9_-]{0,39}$/i, 'must be 1-40 letters, digits, _ or - (it is a metric label)'),
+  url: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL'),
+  connections: z.number().int().min(1).max(100).optional(),
+  perSecond: z.number().int().min(1).optional(),
+  perHour: z.number().int().min(1).optional(),
+  perDay: z.number().int().min(1).optional(),
+  weight: z.number().positive().default(1),
+  priority: z.number().int().min(1).max(9).default(1),
+});
+
 const EnvFields = z.object({
   FORTHRIGHT_DATA_DIR: z.string().default('.data'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -95,6 +109,29 @@ const EnvFields = z.object({
     .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')
     .default('smtp://127.0.0.1:1025'),
   SMTP_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(5),
+  /**
+   * Several relays (core/mail/relay-set.ts, README "Several relays"), as a JSON array; unset: the one
+   * relay of SMTP_URL. Each: `name` (in metrics and on each delivery), `url` (smtp:// or smtps://,
+   * credentials in it), and optionally `connections` (default SMTP_POOL_SIZE), `perSecond`, `perHour`,
+   * `perDay` (quotas, counted in PostgreSQL across workers), `weight` (share among relays of one
+   * priority, default 1), `priority` (1 first; a higher one is used only when every lower one is out
+   * or out of quota, default 1).
+   */
+  SMTP_RELAYS: z
+    .string()
+    .optional()
+    .transform((text, ctx) => {
+      if (text === undefined || text.trim() === '') return undefined;
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'must be a JSON array of relays' });
+        return z.NEVER;
+      }
+    })
+    .pipe(z.array(RelaySpec).min(1, 'must name at least one relay').optional()),
+  /** How long a relay that refused or vanished stays out before a probe connection may bring it back. */
+  SMTP_RELAY_COOLDOWN_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   SEND_RATE_PER_SECOND: z.coerce.number().min(0).default(0),
   MAIL_FROM: z.string().min(3).default('Example Corp Privacy Office <privacy@example.com>'),
   MAIL_CATCHER_WEB_URL: z.url().optional(),
@@ -317,6 +354,12 @@ const EnvSchema = EnvFields.superRefine((e, ctx) => {
       e.BOUNCE_SMTP_TLS_CERT_PATH === undefined ? 'BOUNCE_SMTP_TLS_CERT_PATH' : 'BOUNCE_SMTP_TLS_KEY_PATH';
     ctx.addIssue({ code: 'custom', path: [missing], message: 'certificate and key must be set together' });
   }
+  // Relay names are keys (quota counts, metric labels): two relays of one name would share a quota.
+  const relayNames = (e.SMTP_RELAYS ?? []).map((r) => r.name.toLowerCase());
+  relayNames.forEach((name, i) => {
+    if (relayNames.indexOf(name) !== i)
+      ctx.addIssue({ code: 'custom', path: ['SMTP_RELAYS', i, 'name'], message: `"${name}" is named twice` });
+  });
   // A DKIM signature needs its domain, selector and key; a partial set would silently not sign.
   const dkim = ['DKIM_DOMAIN', 'DKIM_SELECTOR', 'DKIM_PRIVATE_KEY_PATH'] as const;
   const dkimSet = dkim.filter((k) => e[k] !== undefined);
@@ -364,6 +407,10 @@ export interface Config {
     catcherWebUrl: string | undefined;
     requireTls: boolean;
     dkim: { domainName: string; keySelector: string; privateKey: string } | undefined;
+    /** SMTP_RELAYS; empty: the one relay of `smtpUrl` (core/mail/relay-set.ts). */
+    relays: RelayConfig[];
+    /** SMTP_RELAY_COOLDOWN_SECONDS in milliseconds. @default 60 s */
+    relayCooldownMs: number;
   };
   company: CompanyContact & {
     /** The company profile: which sector regimes' rules apply (COMPANY_REGIMES). */
@@ -477,6 +524,23 @@ export interface Config {
   };
 }
 
+/** One relay of SMTP_RELAYS (core/mail/relay-set.ts). */
+export interface RelayConfig {
+  name: string;
+  /** smtp:// or smtps:// URL, credentials included: never logged. */
+  url: string;
+  /** Connections kept open at once. @default SMTP_POOL_SIZE */
+  connections: number;
+  /** Quotas; absent: not limited. */
+  perSecond?: number;
+  perHour?: number;
+  perDay?: number;
+  /** Share among the relays of one priority. @default 1 */
+  weight: number;
+  /** 1 first; a higher number only when every lower one is out or out of quota. @default 1 */
+  priority: number;
+}
+
 // Re-exported so the entry points that catch it keep one import for config.
 export { ConfigError };
 
@@ -531,6 +595,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       from: e.MAIL_FROM,
       catcherWebUrl: e.MAIL_CATCHER_WEB_URL,
       requireTls: e.SMTP_REQUIRE_TLS,
+      relays: (e.SMTP_RELAYS ?? []).map(({ connections, ...relay }) => ({
+        ...relay,
+        connections: connections ?? e.SMTP_POOL_SIZE,
+      })),
+      relayCooldownMs: e.SMTP_RELAY_COOLDOWN_SECONDS * 1000,
       dkim:
         e.DKIM_DOMAIN && e.DKIM_SELECTOR && e.DKIM_PRIVATE_KEY_PATH
           ? {

@@ -147,14 +147,21 @@ export async function markSending(
   // completed without its content hash and context on its row. (A bare id records no copy: for
   // test worlds and benchmarks that stand in for sending.)
   const marks = messages.map((m) =>
-    typeof m === 'number' ? { id: m, contentHash: null, sendContext: null } : m,
+    typeof m === 'number' ? { id: m, contentHash: null, sendContext: null, relay: null } : m,
   );
   const { rows } = await db.query<{ id: number }>(
-    `UPDATE deliveries d SET status = 'sending', content_hash = m.content_hash, send_context = m.send_context
-     FROM unnest($1::bigint[], $3::text[], $4::text[]) AS m(id, content_hash, send_context)
+    `UPDATE deliveries d SET status = 'sending', content_hash = m.content_hash, send_context = m.send_context,
+       relay = m.relay
+     FROM unnest($1::bigint[], $3::text[], $4::text[], $5::text[]) AS m(id, content_hash, send_context, relay)
      WHERE d.id = m.id AND d.lease = $2 AND d.status IN ('claimed', 'retrying')
      RETURNING d.id`,
-    [marks.map((m) => m.id), lease, marks.map((m) => m.contentHash), marks.map((m) => m.sendContext)],
+    [
+      marks.map((m) => m.id),
+      lease,
+      marks.map((m) => m.contentHash),
+      marks.map((m) => m.sendContext),
+      marks.map((m) => m.relay ?? null),
+    ],
   );
   return new Set(rows.map((r) => r.id));
 }
@@ -166,6 +173,8 @@ export interface SendingMark {
   contentHash: string;
   /** The notice_send_contexts row it was rendered with. */
   sendContext: string;
+  /** The relay that holds the message (migration 033). @default null (not recorded) */
+  relay?: string;
 }
 
 /**

@@ -245,14 +245,14 @@ export async function claim(
 export async function markSending(
   db: Queryable,
   lease: string,
-  marks: readonly { id: number; contentHash: string }[],
+  marks: readonly { id: number; contentHash: string; relay?: string }[],
 ): Promise<Set<number>> {
   const { rows } = await db.query<{ id: number }>(
-    `UPDATE mailing_deliveries m SET status = 'sending', content_hash = x.content_hash
-     FROM unnest($1::bigint[], $3::text[]) AS x(id, content_hash)
+    `UPDATE mailing_deliveries m SET status = 'sending', content_hash = x.content_hash, relay = x.relay
+     FROM unnest($1::bigint[], $3::text[], $4::text[]) AS x(id, content_hash, relay)
      WHERE m.id = x.id AND m.lease = $2 AND m.status IN ('claimed', 'retrying')
      RETURNING m.id`,
-    [marks.map((m) => m.id), lease, marks.map((m) => m.contentHash)],
+    [marks.map((m) => m.id), lease, marks.map((m) => m.contentHash), marks.map((m) => m.relay ?? null)],
   );
   return new Set(rows.map((r) => Number(r.id)));
 }

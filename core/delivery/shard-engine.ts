@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Config } from '../config';
-import type { SmtpPool } from '../mail/smtp-pool';
+import type { MailSender } from '../mail/smtp-pool';
 import { toSendError } from '../mail/smtp-pool';
-import { LeaseLostError, SmtpSendError } from '../errors';
+import { LeaseLostError, RelaysUnavailableError, SmtpSendError } from '../errors';
 import { countFailed, countSent } from '../metrics';
 import { isUsableAddress } from './notice-message';
 import { RateLimiter } from './rate-limiter';
@@ -72,10 +72,13 @@ export interface CommitMark {
   id: number;
   contentHash: string;
   sendContext: string | null;
+  /** The relay that holds the message (SmtpPoolOptions.relay; SMTP_RELAYS' name, or 'default'). */
+  relay: string;
 }
 
 export interface EngineDeps {
-  smtp: SmtpPool;
+  /** One relay's pool, or a relay set (core/mail/relay-set.ts). */
+  smtp: MailSender;
   config: Readonly<Config>;
 }
 
@@ -218,24 +221,43 @@ export async function runShardPass<M extends ClaimedMessage>(
   };
 
   const send = async (item: M, raw: Buffer, prepared: PreparedMessage, state: PageState): Promise<void> => {
+    // A message neither sent nor recorded keeps its page unsettled, so the cursor a retry resumes
+    // from (the heartbeat) never passes it.
+    let unsettled = false;
     try {
       const sendContext = await prepared.sendContext();
       await limiter.take();
-      await deps.smtp.send({ from: source.envelopeFrom(item), to: source.recipient(item) }, raw, async () => {
-        if (!(await sending.add({ id: item.deliveryId, contentHash: prepared.contentHash, sendContext })))
-          throw new LeaseLostError(`delivery ${item.deliveryId} was taken over`);
-      });
+      await deps.smtp.send(
+        { from: source.envelopeFrom(item), to: source.recipient(item) },
+        raw,
+        async (relay) => {
+          if (
+            !(await sending.add({
+              id: item.deliveryId,
+              contentHash: prepared.contentHash,
+              sendContext,
+              relay,
+            }))
+          )
+            throw new LeaseLostError(`delivery ${item.deliveryId} was taken over`);
+        },
+      );
       outcomes.sent(item.deliveryId);
       result.sent++;
     } catch (err) {
       if (err instanceof LeaseLostError) return fail(err);
-      // The commit itself failed (the database): the message was abandoned, its row is still ours
-      // and `claimed`; the attempt stops and its retry sends it.
-      if (isCommitError(err)) return fail(err);
+      // No relay can take it now (all out, or out of quota), before its commit point: nothing is
+      // recorded against the person; the attempt stops and its retry sends it when a relay can.
+      if (err instanceof RelaysUnavailableError || isCommitError(err)) {
+        // (The commit itself failed, the database: the message was abandoned, its row is still ours
+        // and `claimed`; the attempt stops and its retry sends it.)
+        unsettled = true;
+        return fail(err);
+      }
       const e = err instanceof SmtpSendError ? err : toSendError(err, false);
       failed(item, e.permanent, e.reply);
     } finally {
-      settle(state);
+      if (!unsettled) settle(state);
     }
   };
 

@@ -7,7 +7,7 @@ import * as notices from '../db/notices';
 import * as obligations from '../db/obligations';
 import type { Pool } from '../db/pool';
 import { noticeMessageId } from '../domain/ids';
-import type { SmtpPool } from '../mail/smtp-pool';
+import type { MailSender } from '../mail/smtp-pool';
 import { renderIndividualNotice, renderedMailHash } from '../mail/render';
 import type { TemplateCache } from '../mail/template-cache';
 import {
@@ -74,7 +74,7 @@ import { IncidentNotFoundError, LeaseLostError, NoticeNotApprovedError } from '.
 
 export interface DeliveryDeps {
   pool: Pool;
-  smtp: SmtpPool;
+  smtp: MailSender;
   templates: TemplateCache;
   config: Readonly<Config>;
 }
@@ -224,7 +224,12 @@ export async function deliverShardPass(
         pool,
         lease,
         // Every first-notice mark carries its context's key (`contexts.store` above never gives null).
-        marks.map((m) => ({ id: m.id, contentHash: m.contentHash, sendContext: m.sendContext ?? '' })),
+        marks.map((m) => ({
+          id: m.id,
+          contentHash: m.contentHash,
+          sendContext: m.sendContext ?? '',
+          relay: m.relay,
+        })),
       ),
     async writeOutcomes(lease, sent, failures) {
       await deliveries.markSent(pool, page.incidentId, sent);

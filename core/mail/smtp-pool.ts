@@ -31,6 +31,20 @@ export interface SmtpPoolOptions {
   requireTls?: boolean;
   /** DKIM-sign every message with this key (DKIM_*). @default unsigned (the relay may sign) */
   dkim?: { domainName: string; keySelector: string; privateKey: string };
+  /**
+   * The relay's name, handed to `beforeCommit` so the commit point records which relay holds the
+   * message (deliveries.relay, the metrics' `relay` label). @default 'default'
+   */
+  relay?: string;
+}
+
+/**
+ * What sends a message with a commit point: one relay's pool (SmtpPool) or a set of relays
+ * (core/mail/relay-set.ts). `beforeCommit` is told the name of the relay that holds the message.
+ */
+export interface MailSender {
+  send(envelope: Envelope, raw: Buffer, beforeCommit: (relay: string) => Promise<void>): Promise<string>;
+  close(): Promise<void>;
 }
 
 export interface Envelope {
@@ -41,7 +55,7 @@ export interface Envelope {
 interface PendingSend {
   envelope: Envelope;
   raw: Buffer;
-  beforeCommit: () => Promise<void>;
+  beforeCommit: (relay: string) => Promise<void>;
   resolve: (reply: string) => void;
   reject: (err: unknown) => void;
   /** Times this message was moved to a fresh connection after a pooled one turned out dead. */
@@ -51,7 +65,9 @@ interface PendingSend {
 /** A pooled connection that fails before the commit point is replaced and the message tried once more. */
 const MAX_REQUEUES = 1;
 
-export class SmtpPool {
+export class SmtpPool implements MailSender {
+  /** The relay's name (`SmtpPoolOptions.relay`). */
+  readonly relay: string;
   private readonly queue: PendingSend[] = [];
   private readonly idle: SMTPConnection[] = [];
   private open = 0;
@@ -63,6 +79,7 @@ export class SmtpPool {
 
   constructor(options: SmtpPoolOptions) {
     const url = new URL(options.url);
+    this.relay = options.relay ?? 'default';
     this.size = options.size ?? 5;
     this.connectionOptions = {
       host: url.hostname,
@@ -89,7 +106,11 @@ export class SmtpPool {
    * dropped, so the relay discards it) if it rejects — `send` then rejects with that error.
    * Resolves with the relay's reply.
    */
-  async send(envelope: Envelope, raw: Buffer, beforeCommit: () => Promise<void>): Promise<string> {
+  async send(
+    envelope: Envelope,
+    raw: Buffer,
+    beforeCommit: (relay: string) => Promise<void>,
+  ): Promise<string> {
     if (this.closed) throw new SmtpSendError('pool closed', false, 'pool closed', false);
     // Signed before it is queued: the signature covers the exact bytes the relay receives.
     const message = this.dkim ? await streamToBuffer(this.dkim.sign(raw)) : raw;
@@ -97,6 +118,17 @@ export class SmtpPool {
       this.queue.push({ envelope, raw: message, beforeCommit, resolve, reject, requeued: 0 });
       this.pump();
     });
+  }
+
+  /**
+   * Opens one connection (greeting, EHLO, STARTTLS when required, AUTH) and quits: whether the relay
+   * takes connections again (a relay set's cool-down probe). Rejects with the relay's refusal.
+   */
+  async probe(): Promise<void> {
+    const connection = await this.connect().catch((err: unknown) => {
+      throw toSendError(err, false);
+    });
+    connection.quit();
   }
 
   /** Stops taking messages: queued ones fail (temporarily), idle connections quit, busy ones after their message. */
@@ -164,6 +196,7 @@ export class SmtpPool {
     let started = false;
     let committed = false;
     let commitFailed: unknown;
+    const relay = this.relay;
     const body = new Readable({
       read() {
         // First called once the relay has answered DATA with 354 (SMTPConnection pipes the body
@@ -173,7 +206,7 @@ export class SmtpPool {
         started = true;
         this.push(job.raw);
         Promise.resolve()
-          .then(() => job.beforeCommit())
+          .then(() => job.beforeCommit(relay))
           .then(
             () => {
               committed = true;
@@ -254,7 +287,16 @@ export function toSendError(err: unknown, afterCommit: boolean): SmtpSendError {
     (code === undefined && e.code === 'EENVELOPE' && e.command === 'API');
   const reply =
     e.response ?? (code ? `${code} ${e.message ?? ''}` : `${e.code ?? 'ERROR'}: ${e.message ?? String(err)}`);
-  return new SmtpSendError(e.message ?? String(err), permanent, reply.trim(), afterCommit);
+  // The relay refused the session rather than this recipient: it is closing (421), it answered the
+  // greeting, EHLO, STARTTLS, AUTH or MAIL FROM with a refusal, or it was not reached at all (no reply
+  // code: refused, reset or timed-out connection). An address the client refuses is the recipient's.
+  const clientRefused = code === undefined && e.code === 'EENVELOPE' && e.command === 'API';
+  const relayRefused =
+    !clientRefused &&
+    (code === 421 ||
+      code === undefined ||
+      /^(CONN|EHLO|HELO|LHLO|STARTTLS|AUTH|MAIL FROM)/.test(e.command ?? ''));
+  return new SmtpSendError(e.message ?? String(err), permanent, reply.trim(), afterCommit, relayRefused);
 }
 
 async function streamToBuffer(stream: NodeJS.ReadableStream): Promise<Buffer> {

@@ -22,7 +22,7 @@ import {
 import { sha256Hex } from '../hash';
 import { composeMessage } from '../mail/compose';
 import { sendOnce, unansweredCommitReply } from '../mail/send-once';
-import type { SmtpPool } from '../mail/smtp-pool';
+import type { MailSender } from '../mail/smtp-pool';
 import type { TemplateCache } from '../mail/template-cache';
 import { approvedPacket, parsePacketSubject, renderPacketMail } from './packets';
 import type { Actor } from './types';
@@ -52,7 +52,7 @@ import type { Actor } from './types';
 /** What the email path needs: the worker's SMTP pool and templates, besides the pool. */
 export interface FilingEmailDeps {
   pool: Pool;
-  smtp: SmtpPool;
+  smtp: MailSender;
   templates: TemplateCache;
   config: Readonly<Config>;
 }

@@ -17,7 +17,7 @@ import { composeMessage } from '../mail/compose';
 import { renderSupportAnswer } from '../mail/render';
 import { sendOnce, unansweredCommitReply } from '../mail/send-once';
 import type { QuestionFormError } from '../mail/render';
-import type { SmtpPool } from '../mail/smtp-pool';
+import type { MailSender } from '../mail/smtp-pool';
 import type { TemplateCache } from '../mail/template-cache';
 import type { Actor } from './types';
 
@@ -245,7 +245,7 @@ function validAnswer(text: string): string {
 /** What the answer's email needs: the worker's SMTP pool and templates, besides the pool. */
 export interface AnswerEmailDeps {
   pool: Pool;
-  smtp: SmtpPool;
+  smtp: MailSender;
   templates: TemplateCache;
   config: Readonly<Config>;
 }
