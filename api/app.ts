@@ -37,6 +37,7 @@ import { mailingRoutes } from './routes/mailings';
 import { priorFilingRoutes } from './routes/prior-filings';
 import { retentionRoutes } from './routes/retention';
 import { amendmentRoutes } from './routes/amendments';
+import { restoreRoutes } from './routes/restores';
 import type { App, AppDeps } from './types';
 
 // Tests and main.ts name these with the app; they are defined apart from it (see types.ts).
@@ -139,6 +140,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(amendmentRoutes, { ...deps, templates });
   await app.register(remediationCodeRoutes, deps);
   await app.register(mailingRoutes, { ...deps, templates });
+  await app.register(restoreRoutes, deps);
   await app.register(consoleRoutes, deps);
   return app;
 }

@@ -84,6 +84,10 @@ const ACCESS: Record<string, readonly Role[] | 'public' | 'webhook secret'> = {
   'POST /api/incidents/:id/remediation-codes': ['officer', 'compliance'],
   'GET /api/incidents/:id/remediation-codes': ['officer', 'compliance', 'admin'],
   'GET /api/incidents/:id/remediation-codes/without': ['officer', 'compliance'],
+  // Notices held after a restore (core/use-cases/restores.ts): compliance decides.
+  'GET /api/incidents/:id/held-notices': ['officer', 'compliance', 'admin'],
+  'POST /api/incidents/:id/held-notices/confirm-sent': ['compliance'],
+  'POST /api/incidents/:id/held-notices/release': ['compliance'],
   // Filings with their proof: sent or recorded by compliance; the receipts for those who run the incident.
   // Filing packets (core/use-cases/packets.ts): read by all staff; written by those who run the
   // incident; decided by compliance (four eyes, in the use case).
