@@ -1,3 +1,4 @@
+import { timingSafeEqual } from 'node:crypto';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /*
@@ -200,9 +201,28 @@ export function collectProcessMetrics(registry: Registry): void {
   if (defaultsFor.has(registry)) return;
   defaultsFor.add(registry);
   collectDefaultMetrics({ register: registry });
+  // Gauges named like counters (prom-client's), which `promtool check metrics` rightly rejects;
+  // nodejs_active_handles and nodejs_active_resources (by type) say the same without the suffix.
+  for (const name of [
+    'nodejs_active_handles_total',
+    'nodejs_active_requests_total',
+    'nodejs_active_resources_total',
+  ])
+    registry.removeSingleMetric(name);
 }
 
 /** The registry's text exposition and its content type (for a /metrics response). */
 export async function exposition(registry: Registry): Promise<{ contentType: string; body: string }> {
   return { contentType: registry.contentType, body: await registry.metrics() };
+}
+
+/**
+ * Whether `Authorization: Bearer <token>` carries METRICS_TOKEN (constant-time). The token is no
+ * staff member's: it only reads /metrics, on the API and on each worker.
+ */
+export function bearerMatches(header: string | undefined, token: string): boolean {
+  if (!header?.startsWith('Bearer ')) return false;
+  const given = Buffer.from(header.slice(7).trim());
+  const expected = Buffer.from(token);
+  return given.length === expected.length && timingSafeEqual(given, expected);
 }

@@ -8,7 +8,11 @@ import { waitForSchema } from '../core/db/migrate';
 import { createLogger } from '../core/logger';
 import { temporalConnectionOptions } from '../core/temporal-connection';
 import { dataConverter } from '../core/data-converter';
+import { collectProcessMetrics, setBuildInfo, workerRegistry } from '../core/metrics';
+import { VERSION } from '../core/version';
 import { buildActivityDeps } from './deps';
+import { freeLoopbackPort, sdkMetricsOptions, startMetricsServer } from './metrics-server';
+import type { MetricsServer } from './metrics-server';
 import { ensureRetentionSchedule } from './retention-schedule';
 
 const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
@@ -20,7 +24,10 @@ const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.met
 // worker.run() returns, which a generic signal helper could not do.
 const config = loadConfig();
 const log = createLogger(config.logLevel, 'worker');
+// Metrics (worker/metrics-server.ts): the SDK's exporter on a loopback port, forwarded by /metrics.
+const sdkMetricsPort = config.metrics.workerPort !== null ? await freeLoopbackPort() : null;
 Runtime.install({
+  ...(sdkMetricsPort !== null ? { telemetryOptions: { metrics: sdkMetricsOptions(sdkMetricsPort) } } : {}),
   logger: new DefaultLogger(
     config.logLevel === 'silent' ? 'ERROR' : (config.logLevel.toUpperCase() as LogLevel),
     (entry) =>
@@ -34,7 +41,20 @@ Runtime.install({
 
 const deps = buildActivityDeps(config);
 let connection: NativeConnection | undefined;
+let metricsServer: MetricsServer | undefined;
 try {
+  setBuildInfo(VERSION);
+  collectProcessMetrics(workerRegistry);
+  if (config.metrics.workerPort !== null) {
+    metricsServer = await startMetricsServer({
+      host: config.metrics.workerHost,
+      port: config.metrics.workerPort,
+      token: config.metrics.token,
+      sdkMetricsUrl: sdkMetricsPort !== null ? `http://127.0.0.1:${sdkMetricsPort}/metrics` : null,
+      log,
+    });
+    log.info({ port: metricsServer.port }, 'worker metrics served');
+  }
   await waitForSchema(config.database.url, {
     timeoutMs: config.database.schemaWaitMs,
     onWaiting: (missing) => log.info({ missing }, 'waiting for the database migrations'),
@@ -65,6 +85,7 @@ try {
   log.error({ err }, 'worker failed');
   process.exitCode = 1;
 } finally {
+  await metricsServer?.close();
   await deps.close();
   await connection?.close();
 }
