@@ -324,6 +324,14 @@ const EnvFields = z.object({
   WORKER_METRICS_PORT: port.optional(),
   WORKER_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
   AUDIT_VERIFY_MINUTES: z.coerce.number().int().min(1).max(1440).default(60),
+
+  /**
+   * The worker's liveness and readiness (worker/health-server.ts, README "Logs and health"):
+   * `/livez` and `/readyz` on WORKER_HEALTH_PORT (unset: none), bound to WORKER_HEALTH_HOST. No
+   * token: an orchestrator's probes carry none, and the answers hold no data.
+   */
+  WORKER_HEALTH_PORT: port.optional(),
+  WORKER_HEALTH_HOST: z.string().min(1).default('127.0.0.1'),
 });
 
 const EnvSchema = EnvFields.superRefine((e, ctx) => {
@@ -507,6 +515,13 @@ export interface Config {
     /** AUDIT_VERIFY_MINUTES in milliseconds: between two verifications of the audit chain. @default 1 hour */
     auditVerifyMs: number;
   };
+  /** The worker's /livez and /readyz (worker/health-server.ts). */
+  health: {
+    /** WORKER_HEALTH_PORT; null: the worker serves no health endpoints. */
+    workerPort: number | null;
+    /** WORKER_HEALTH_HOST. @default 127.0.0.1 */
+    workerHost: string;
+  };
   filing: {
     /** FILING_EMAILS: rule id → the address the authority takes filings at. */
     emails: Readonly<Record<string, string>>;
@@ -685,6 +700,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       workerHost: e.WORKER_METRICS_HOST,
       auditVerifyMs: e.AUDIT_VERIFY_MINUTES * 60_000,
     },
+    health: { workerPort: e.WORKER_HEALTH_PORT ?? null, workerHost: e.WORKER_HEALTH_HOST },
     retention: { defaultDays: e.RETENTION_DEFAULT_DAYS, sweepEveryHours: e.RETENTION_SWEEP_HOURS },
     delivery: {
       batchSize: e.DELIVERY_BATCH_SIZE,

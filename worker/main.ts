@@ -1,6 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
-import type { LogLevel } from '@temporalio/worker';
+import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { createRetentionActivities } from '../activities/retention';
 import { loadConfig } from '../core/config';
@@ -11,6 +10,9 @@ import { dataConverter } from '../core/data-converter';
 import { collectProcessMetrics, setBuildInfo, workerRegistry } from '../core/metrics';
 import { VERSION } from '../core/version';
 import { buildActivityDeps } from './deps';
+import { startHealthServer } from './health-server';
+import type { HealthServer } from './health-server';
+import { incidentLogInterceptor, runtimeLogger } from './logging';
 import { freeLoopbackPort, sdkMetricsOptions, startMetricsServer } from './metrics-server';
 import type { MetricsServer } from './metrics-server';
 import { ensureRetentionSchedule } from './retention-schedule';
@@ -28,19 +30,16 @@ const log = createLogger(config.logLevel, 'worker');
 const sdkMetricsPort = config.metrics.workerPort !== null ? await freeLoopbackPort() : null;
 Runtime.install({
   ...(sdkMetricsPort !== null ? { telemetryOptions: { metrics: sdkMetricsOptions(sdkMetricsPort) } } : {}),
-  logger: new DefaultLogger(
-    config.logLevel === 'silent' ? 'ERROR' : (config.logLevel.toUpperCase() as LogLevel),
-    (entry) =>
-      log[entry.level === 'WARN' ? 'warn' : entry.level === 'ERROR' ? 'error' : 'debug'](
-        entry.meta ?? {},
-        entry.message,
-      ),
-  ),
+  // The SDK's, the activities' and the workflows' lines, into the same pino stream with their
+  // workflowId and incidentId (worker/logging.ts).
+  logger: runtimeLogger(log, config.logLevel),
   shutdownSignals: ['SIGINT', 'SIGTERM'],
 });
 
 const deps = buildActivityDeps(config);
 let connection: NativeConnection | undefined;
+let worker: Worker | undefined;
+let healthServer: HealthServer | undefined;
 let metricsServer: MetricsServer | undefined;
 try {
   setBuildInfo(VERSION);
@@ -55,12 +54,24 @@ try {
     });
     log.info({ port: metricsServer.port }, 'worker metrics served');
   }
+  // /livez and /readyz (worker/health-server.ts) from the start: not ready until it polls.
+  if (config.health.workerPort !== null) {
+    healthServer = await startHealthServer(
+      { host: config.health.workerHost, port: config.health.workerPort, log },
+      {
+        pool: deps.pool,
+        connection: () => connection ?? null,
+        workerState: () => worker?.getState() ?? null,
+      },
+    );
+    log.info({ port: healthServer.port }, 'worker health served');
+  }
   await waitForSchema(config.database.url, {
     timeoutMs: config.database.schemaWaitMs,
     onWaiting: (missing) => log.info({ missing }, 'waiting for the database migrations'),
   });
   connection = await NativeConnection.connect(temporalConnectionOptions(config));
-  const worker = await Worker.create({
+  worker = await Worker.create({
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
@@ -70,6 +81,7 @@ try {
       ? { workflowBundle: { codePath: config.temporal.workflowBundlePath } }
       : { workflowsPath: WORKFLOWS_PATH }),
     activities: { ...createActivities(deps), ...createRetentionActivities(deps) },
+    interceptors: { activity: [incidentLogInterceptor] },
     dataConverter: dataConverter(config.temporal.payloadKey, config.temporal.previousPayloadKeys),
   });
   // The retention sweep's schedule (worker/retention-schedule.ts): made or brought in line with the
@@ -86,6 +98,7 @@ try {
   process.exitCode = 1;
 } finally {
   await metricsServer?.close();
+  await healthServer?.close();
   await deps.close();
   await connection?.close();
 }

@@ -3,6 +3,17 @@
 /** Temporal workflow id of an incident: starting the same incident twice finds the running one. */
 export const incidentWorkflowId = (incidentId: string) => `incident-${incidentId}`;
 
+const INCIDENT_WORKFLOW = /^incident-([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:-|$)/;
+
+/**
+ * The incident a workflow id belongs to: the incident's own, its delivery shards, letter batches,
+ * amendments and mailings all start `incident-<incidentId>`. Undefined for any other (a mailing's
+ * shard, a filing's or an answer's email). For logs: one incident's lines found by one field.
+ */
+export function incidentIdOfWorkflowId(workflowId: string): string | undefined {
+  return INCIDENT_WORKFLOW.exec(workflowId)?.[1];
+}
+
 /** Child workflow id of one delivery shard of an incident. */
 export const deliveryShardWorkflowId = (incidentId: string, shard: number) =>
   `incident-${incidentId}-delivery-${shard}`;
