@@ -262,6 +262,12 @@ function activitySteps(deps: ActivityDeps) {
       beat();
       const timer = setInterval(beat, HEARTBEAT_EVERY_MS);
       try {
+        // Before the shard's first notice: relays' quotas that cannot meet the deadline warn now.
+        if (page.after === 0 && !page.onlyRetrying) {
+          await warnIfForecastLate(deps, page.incidentId).catch((err: unknown) => {
+            ctx.log.warn('forecast check failed', { error: String(err) });
+          });
+        }
         const result = await deliverShardPass(
           deps,
           { ...page, after: cursor },

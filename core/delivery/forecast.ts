@@ -1,12 +1,16 @@
+import type { Config } from '../config';
 import * as audit from '../db/audit';
 import * as deliveries from '../db/deliveries';
 import * as incidents from '../db/incidents';
 import * as obligations from '../db/obligations';
+import * as relays from '../db/relays';
 import type { Obligation } from '../db/obligations';
 import type { Pool, Queryable } from '../db/pool';
 import { inTransaction } from '../db/pool';
 import * as users from '../db/users';
 import type { StaffAlert, StaffMailer } from '../mail/staff-mailer';
+import { quotaForecast } from './quota-forecast';
+import type { QuotaRelay } from './quota-forecast';
 
 /** How fast an incident's notices are going out, and when the last one is expected to. */
 export interface DeliveryProgress {
@@ -21,18 +25,55 @@ export interface DeliveryProgress {
    * null while nothing is being sent (not started, waiting for a retry pass, or stopped).
    */
   forecastAt: Date | null;
+  /**
+   * When the relays' quotas (SMTP_RELAYS' perSecond/perHour/perDay, SEND_RATE_PER_SECOND) let the
+   * last notice go out at the earliest (core/delivery/quota-forecast.ts), known before sending
+   * starts; null when no quota bounds it (or none was given).
+   */
+  quotaForecastAt: Date | null;
   /** The window the rate was measured over, in seconds: 60, or less when sending began later. */
   windowSeconds: number;
   /** The database clock at the measurement. */
   measuredAt: Date;
 }
 
+/** The quotas a forecast counts with: the relays' and the overall rate. */
+export interface SendingQuotas {
+  relays: readonly QuotaRelay[];
+  /** SEND_RATE_PER_SECOND; 0: none. */
+  ratePerSecond: number;
+}
+
+/** The quotas of the configuration: SMTP_RELAYS (none: SMTP_URL's relay, unlimited) and SEND_RATE_PER_SECOND. */
+export function sendingQuotas(config: Readonly<Config>): SendingQuotas {
+  return { relays: config.mail.relays, ratePerSecond: config.mail.ratePerSecond };
+}
+
 /**
  * The current sending rate and the forecast of the last notice, from deliveries' sent_at over the
- * last minute. Two index scans; cheap enough to call on every page view or progress poll.
+ * last minute; with `quotas`, also the earliest the quotas allow (from the relays' counts over the
+ * last day). A few index scans; cheap enough to call on every page view or progress poll.
  */
-export async function deliveryProgress(db: Queryable, incidentId: string): Promise<DeliveryProgress> {
+export async function deliveryProgress(
+  db: Queryable,
+  incidentId: string,
+  quotas?: SendingQuotas,
+): Promise<DeliveryProgress> {
   const r = await deliveries.sendingRate(db, incidentId);
+  let quotaForecastAt: Date | null = null;
+  if (quotas && r.remaining > 0 && (quotas.relays.length > 0 || quotas.ratePerSecond > 0)) {
+    const usage = await relays.recentUsage(
+      db,
+      quotas.relays.map((q) => q.name),
+    );
+    quotaForecastAt = quotaForecast({
+      at: usage.at,
+      remaining: r.remaining,
+      relays: quotas.relays,
+      minutes: usage.minutes,
+      ratePerSecond: quotas.ratePerSecond,
+    });
+  }
   const ratePerSecond = r.windowSeconds > 0 ? r.sent / r.windowSeconds : 0;
   const forecastAt =
     r.remaining === 0
@@ -45,6 +86,7 @@ export async function deliveryProgress(db: Queryable, incidentId: string): Promi
     sentLastMinute: r.sent,
     remaining: r.remaining,
     forecastAt,
+    quotaForecastAt,
     windowSeconds: r.windowSeconds,
     measuredAt: r.at,
   };
@@ -56,20 +98,26 @@ const MIN_FORECAST_WINDOW_SECONDS = 10;
 /**
  * Warns once when the forecast of the last notice passes the earliest pending deadline for
  * notifying individuals: an audit entry `delivery_forecast_late` and a `forecast_late` alert to
- * compliance and the officer who opened the incident. Idempotent per obligation and deadline (a
+ * compliance and the officer who opened the incident. The forecast is the later of the measured
+ * rate's (once there are MIN_FORECAST_WINDOW_SECONDS of sending) and the quotas' (with `config`:
+ * the relays' quotas and SEND_RATE_PER_SECOND, known before sending starts), so quotas that cannot
+ * meet the deadline warn before the first notice goes. Idempotent per obligation and deadline (a
  * deadline moved by a hold can warn again); shards checking at once take turns (advisory lock).
  * Returns whether it warned now.
  */
 export async function warnIfForecastLate(
-  deps: { pool: Pool; staffMailer: StaffMailer },
+  deps: { pool: Pool; staffMailer: StaffMailer; config?: Readonly<Config> },
   incidentId: string,
 ): Promise<boolean> {
   const { pool } = deps;
-  const progress = await deliveryProgress(pool, incidentId);
-  if (progress.forecastAt === null || progress.remaining === 0) return false;
-  if (progress.windowSeconds < MIN_FORECAST_WINDOW_SECONDS) return false;
+  const progress = await deliveryProgress(pool, incidentId, deps.config && sendingQuotas(deps.config));
+  if (progress.remaining === 0) return false;
+  const byRate = progress.windowSeconds >= MIN_FORECAST_WINDOW_SECONDS ? progress.forecastAt : null;
+  const byQuotas = progress.quotaForecastAt;
+  const forecastAt = byRate === null ? byQuotas : byQuotas === null || byRate >= byQuotas ? byRate : byQuotas;
+  if (forecastAt === null) return false;
   const due = earliestIndividualsDeadline(await obligations.current(pool, incidentId));
-  if (!due || progress.forecastAt.getTime() <= due.dueAt.getTime()) return false;
+  if (!due || forecastAt.getTime() <= due.dueAt.getTime()) return false;
   const key = `delivery_forecast_late:${due.id}:${due.dueAt.getTime()}`;
   return inTransaction(pool, async (tx) => {
     const { rows } = await tx.query<{ locked: boolean }>(
@@ -88,7 +136,7 @@ export async function warnIfForecastLate(
       incident,
       obligation: due,
       waitsOnApproval: false,
-      forecastAt: progress.forecastAt!,
+      forecastAt,
     };
     await deps.staffMailer.sendOnce(key, to, alert);
     await audit.append(tx, {
@@ -99,7 +147,11 @@ export async function warnIfForecastLate(
         obligationId: due.id,
         jurisdiction: due.jurisdiction,
         dueAt: due.dueAt,
-        forecastAt: progress.forecastAt,
+        forecastAt,
+        // What bounds it: the relays' quotas (before sending starts, or when they are slower than
+        // the measured rate) or the measured rate.
+        by: forecastAt === byQuotas ? 'quotas' : 'rate',
+        quotaForecastAt: byQuotas,
         ratePerSecond: Math.round(progress.ratePerSecond * 10) / 10,
         remaining: progress.remaining,
         recipients: to.length,
