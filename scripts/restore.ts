@@ -13,7 +13,7 @@
 // (core/use-cases/restores.ts); the report lists them with their Message-IDs (default folder:
 // <data folder>/restore-reports). Start the worker only after this has run.
 import { existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../core/config';
 import { createPool } from '../core/db/pool';
@@ -32,6 +32,10 @@ async function main(): Promise<void> {
       'taken-at': { type: 'string' },
     },
   });
+  // The backup's key files go back before the configuration is read: reading it generates any key
+  // file that is missing, which would then differ from the backup's.
+  const manifest = values.from && !values['fence-only'] ? readManifest(values.from) : undefined;
+  if (manifest) restoreKeys(values.from!, manifest, resolve(process.env.FORTHRIGHT_DATA_DIR ?? '.data'));
   const config = loadConfig();
   const reportDir = values.report ?? join(config.dataDir, 'restore-reports');
   let backup: { label: string; takenAt: string | null };
@@ -42,8 +46,7 @@ async function main(): Promise<void> {
       backup = { label: values.label, takenAt: values['taken-at'] ?? null };
       if (config.database.embedded) server = await startEmbeddedDatabase(config);
     } else {
-      if (!values.from) throw new Error('--from <backup folder> is required');
-      const manifest = readManifest(values.from);
+      if (!values.from || !manifest) throw new Error('--from <backup folder> is required');
       backup = manifest;
       if (manifest.format === 'physical') {
         if (!config.database.embedded)
@@ -53,11 +56,9 @@ async function main(): Promise<void> {
           throw new Error(
             `${dataDir} exists: move it away first (a backup is restored onto a fresh instance)`,
           );
-        restoreKeys(values.from, manifest, config.dataDir);
         layDownCluster(values.from, dataDir);
         server = await startEmbeddedDatabase(config);
       } else {
-        restoreKeys(values.from, manifest, config.dataDir);
         await restoreWithPgRestore(values.from, 'forthright', config.database.migrationUrl);
       }
     }
