@@ -265,6 +265,8 @@ describe('relays.reserve', () => {
   });
 
   it('counts the rolling hour and day from the minutes that end inside them', async () => {
+    // Minutes in the past, written as they are: the one write here no product function makes,
+    // since it stands for time having passed (as test/helpers/factories.ts recordSent's sent_at).
     await db.pool.query(
       `INSERT INTO relay_quota_minutes (relay, minute, sent) VALUES
          ('rolling', date_trunc('minute', now()) - interval '30 minutes', 40),
