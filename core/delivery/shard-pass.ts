@@ -60,6 +60,10 @@ import { IncidentNotFoundError, LeaseLostError, NoticeNotApprovedError } from '.
  * Two attempts never both send a row: each attempt claims with a lease of its own, a later attempt
  * takes over rows still `claimed`/`retrying`, and the commit (`markSending`) only succeeds for the
  * lease that holds the row — an attempt that lost it abandons the message.
+ * With several relays (core/mail/relay-set.ts) the same point decides: a message whose commit was
+ * never reached may be sent through another relay (the first never held it whole); once the commit
+ * is reached, whatever the relay answers is final and no other relay is tried. The mark records
+ * which relay holds the message (`deliveries.relay`).
  * What does not hold, and cannot without the relay's help: a crash in the microseconds between
  * the commit and the write of "." loses that message (counted sent, never completed — lost, not
  * duplicated); a relay that refuses a message only after its "." (a reply after the commit point)
