@@ -7,7 +7,7 @@
 //       files. Runs on the machine that holds the data folder; the cluster may be running (npm start)
 //       or not (it is started for the backup).
 //   DATABASE_URL set: pg_dump of Forthright's database as MIGRATION_DATABASE_URL's user (a pg_dump of
-//       the server's version or newer: PG_BIN_DIR), and with --temporal-url <url of the temporal
+//       the server's version or newer: --pg-bin-dir <its bin folder>), and with --temporal-url <url of the temporal
 //       database> --temporal-visibility-url <url>, Temporal's two as well.
 //
 // Prints the backup's label: the restore records it (core/use-cases/restores.ts).
@@ -23,6 +23,7 @@ async function main(): Promise<void> {
       out: { type: 'string' },
       'temporal-url': { type: 'string' },
       'temporal-visibility-url': { type: 'string' },
+      'pg-bin-dir': { type: 'string' },
     },
   });
   if (!values.out) throw new Error('--out <new folder> is required');
@@ -49,7 +50,12 @@ async function main(): Promise<void> {
   if (values['temporal-url']) urls.push({ name: 'temporal', url: values['temporal-url'] });
   if (values['temporal-visibility-url'])
     urls.push({ name: 'temporal_visibility', url: values['temporal-visibility-url'] });
-  const manifest = await backupWithPgDump({ urls, out: values.out, dataFolder: config.dataDir });
+  const manifest = await backupWithPgDump({
+    urls,
+    out: values.out,
+    dataFolder: config.dataDir,
+    ...(values['pg-bin-dir'] ? { pgBinDir: values['pg-bin-dir'] } : {}),
+  });
   console.log(`backup ${manifest.label}: ${manifest.databases.join(', ')} (pg_dump) in ${values.out}`);
 }
 

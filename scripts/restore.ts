@@ -30,6 +30,7 @@ async function main(): Promise<void> {
       'fence-only': { type: 'boolean', default: false },
       label: { type: 'string' },
       'taken-at': { type: 'string' },
+      'pg-bin-dir': { type: 'string' },
     },
   });
   // The backup's key files go back before the configuration is read: reading it generates any key
@@ -59,7 +60,12 @@ async function main(): Promise<void> {
         layDownCluster(values.from, dataDir);
         server = await startEmbeddedDatabase(config);
       } else {
-        await restoreWithPgRestore(values.from, 'forthright', config.database.migrationUrl);
+        await restoreWithPgRestore(
+          values.from,
+          'forthright',
+          config.database.migrationUrl,
+          values['pg-bin-dir'],
+        );
       }
     }
     await migrateDatabase(config, (msg) => console.log(msg));

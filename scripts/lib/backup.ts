@@ -296,15 +296,16 @@ export async function serverMajor(url: string): Promise<{ major: number; version
 }
 
 /**
- * A `pg_dump`/`pg_restore` pair at least as new as the server's major version: PG_BIN_DIR, then
- * Debian's /usr/lib/postgresql/<major>/bin (newest first), then PATH. pg_dump refuses a server newer
- * than itself, so an older one is never used.
+ * A `pg_dump`/`pg_restore` pair at least as new as the server's major version: `binDir` (the
+ * scripts' `--pg-bin-dir`), then Debian's /usr/lib/postgresql/<major>/bin (newest first), then PATH.
+ * pg_dump refuses a server newer than itself, so an older one is never used.
  */
 export async function pgDumpFor(
   major: number,
+  binDir?: string,
 ): Promise<{ pgDump: string; pgRestore: string; major: number }> {
   const dirs = [
-    ...(process.env.PG_BIN_DIR ? [process.env.PG_BIN_DIR] : []),
+    ...(binDir ? [binDir] : []),
     ...(existsSync('/usr/lib/postgresql')
       ? readdirSync('/usr/lib/postgresql')
           .filter((v) => /^\d+$/.test(v))
@@ -328,7 +329,7 @@ export async function pgDumpFor(
     }
   }
   throw new BackupError(
-    `no pg_dump of version ${major} or newer (found: ${found.join(', ') || 'none'}); install the PostgreSQL ${major} client tools and set PG_BIN_DIR to their bin folder`,
+    `no pg_dump of version ${major} or newer (found: ${found.join(', ') || 'none'}); install the PostgreSQL ${major} client tools and give their bin folder as --pg-bin-dir`,
   );
 }
 
@@ -338,11 +339,12 @@ export async function backupWithPgDump(options: {
   out: string;
   dataFolder?: string;
   label?: string;
+  pgBinDir?: string;
 }): Promise<BackupManifest> {
   const out = prepareOut(options.out);
   const startedAt = new Date().toISOString();
   const { major, version } = await serverMajor(options.urls[0]!.url);
-  const tools = await pgDumpFor(major);
+  const tools = await pgDumpFor(major, options.pgBinDir);
   for (const { name, url } of options.urls) {
     await run(tools.pgDump, ['--format=custom', '--no-owner', `--file=${join(out, `${name}.dump`)}`, url]);
   }
@@ -361,9 +363,14 @@ export async function backupWithPgDump(options: {
 }
 
 /** `pg_restore` of a dump into an empty database. */
-export async function restoreWithPgRestore(backupDir: string, name: string, url: string): Promise<void> {
+export async function restoreWithPgRestore(
+  backupDir: string,
+  name: string,
+  url: string,
+  pgBinDir?: string,
+): Promise<void> {
   const { major } = await serverMajor(url);
-  const tools = await pgDumpFor(major);
+  const tools = await pgDumpFor(major, pgBinDir);
   await run(tools.pgRestore, [
     '--no-owner',
     '--exit-on-error',
