@@ -34,6 +34,7 @@ import { filingRoutes } from './routes/filings';
 import { packetRoutes } from './routes/packets';
 import { remediationCodeRoutes } from './routes/remediation-codes';
 import { mailingRoutes } from './routes/mailings';
+import { countRequest, metricsRoutes } from './routes/metrics';
 import { priorFilingRoutes } from './routes/prior-filings';
 import { retentionRoutes } from './routes/retention';
 import { amendmentRoutes } from './routes/amendments';
@@ -76,6 +77,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   // Bearer tokens and session cookies (api/auth.ts); the guard throttles sources that keep failing.
   const signInGuard = new SignInGuard(deps);
   app.addHook('onRequest', authenticate(deps, signInGuard));
+  // Request rate and latency per route pattern (api/routes/metrics.ts, served at /metrics).
+  app.addHook('onResponse', countRequest);
   // CSV imports arrive as text; the routes parse them.
   app.addContentTypeParser('text/csv', { parseAs: 'string' }, (_req, body, done) => done(null, body));
 
@@ -142,6 +145,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(mailingRoutes, { ...deps, templates });
   await app.register(restoreRoutes, deps);
   await app.register(consoleRoutes, deps);
+  await app.register(metricsRoutes, deps);
   return app;
 }
 

@@ -9,6 +9,10 @@ import { sha256Hex } from '../core/hash';
 import { recordSignInFailure, recordSignInThrottled } from '../core/use-cases/sign-in';
 
 declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The route checks a bearer token of its own (METRICS_TOKEN for /metrics), never a staff token. */
+    ownBearerToken?: boolean;
+  }
   interface FastifyRequest {
     user: User | null;
     /** The session cookie's value when the user came by session (sign-out ends it). */
@@ -101,6 +105,7 @@ export function authenticate(deps: AuthDeps, guard: SignInGuard) {
   return async (request: FastifyRequest, reply: FastifyReply) => {
     request.user = null;
     request.sessionId = null;
+    if (request.routeOptions.config.ownBearerToken) return;
     const header = request.headers.authorization;
     const token = header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
     if (token) {

@@ -11,13 +11,14 @@ import { bearer } from '../helpers/system';
 
 /**
  * THE table of who may call what: every route the app answers, and the roles it admits ('public':
- * anyone, signed in or not; 'webhook secret': no member of staff, only a caller with the shared
- * secret, which none of the callers here holds, so every one of them gets 401). The test enumerates
+ * anyone, signed in or not; 'webhook secret' and 'metrics token': no member of staff, only a caller
+ * with the shared secret or METRICS_TOKEN, which none of the callers here holds, so every one of
+ * them gets 401). The test enumerates
  * the routes from the app itself, so a route added without a line here fails the suite, and a line
  * here that the route does not honour fails its cell.
  */
 const STAFF = ROLES;
-const ACCESS: Record<string, readonly Role[] | 'public' | 'webhook secret'> = {
+const ACCESS: Record<string, readonly Role[] | 'public' | 'webhook secret' | 'metrics token'> = {
   'GET /healthz': 'public',
   'GET /livez': 'public',
   'GET /readyz': 'public',
@@ -143,6 +144,8 @@ const ACCESS: Record<string, readonly Role[] | 'public' | 'webhook secret'> = {
   'POST /api/users/:id/sign-out': ['admin'],
   'DELETE /api/users/:id/token': ['admin'],
 
+  // Prometheus: METRICS_TOKEN, never a staff token (test/api/metrics.test.ts).
+  'GET /metrics': 'metrics token',
   // Relays' reports about sent notices: the relay's shared secret, never a staff token (test/api/bounces.test.ts).
   'POST /api/bounces': 'webhook secret',
 };
@@ -227,7 +230,7 @@ describe('authorization matrix (every route × every caller)', () => {
         const expected =
           access === 'public'
             ? 'admitted'
-            : access === 'webhook secret' || REFUSED.includes(caller)
+            : access === 'webhook secret' || access === 'metrics token' || REFUSED.includes(caller)
               ? 401
               : access.includes(caller as Role)
                 ? 'admitted'
