@@ -4,11 +4,15 @@
 //
 //   node --import tsx bench/ceiling.ts   (with BENCH_CEILING='{"databaseUrl":…}' in the environment)
 //
-// The messages are rendered first (exactly as delivery renders them) and kept in memory; only the
-// sending is timed. Two variants:
+// The messages are rendered first (exactly as delivery renders them) and kept in memory (text and
+// HTML as UTF-8 Buffers, off the JS heap: a million notices are gigabytes); only the sending is
+// timed. With `part` the process renders and sends only its share of the people (customer id modulo
+// `part.of`): two such processes are the ceiling with both cores. They render, report `ready`, and
+// send when the parent says `go`, so both send at once. Two variants:
 //   plain          sendMail({ from, to, subject, text, html, messageId, headers }) — what an app writes;
 //   same-options   the same plus the composer options Forthright passes (quoted-printable chosen up
 //                  front, file and URL access off), so the bytes on the wire are the same.
+import { readFileSync } from 'node:fs';
 import nodemailer from 'nodemailer';
 import type { SendMailOptions, TransportOptions } from 'nodemailer';
 import { loadConfig } from '../core/config';
@@ -16,7 +20,7 @@ import * as affected from '../core/db/affected';
 import * as incidents from '../core/db/incidents';
 import * as notices from '../core/db/notices';
 import { createPool } from '../core/db/pool';
-import { addressOf, noticeInputBuilder, recipientAddress } from '../core/delivery';
+import { addressOf, composeNotice, noticeInputBuilder, recipientAddress } from '../core/delivery';
 import { noticeMessageId } from '../core/domain/ids';
 import { renderIndividualNotice } from '../core/mail/render';
 import { TemplateCache } from '../core/mail/template-cache';
@@ -28,19 +32,32 @@ export interface CeilingInput {
   noticeId: string;
   poolSize: number;
   variants: ('plain' | 'same-options')[];
+  /** This process's share: the people whose customer id modulo `of` is `index`. @default all */
+  part?: { index: number; of: number };
 }
 
 export interface CeilingResult {
   messages: number;
   renderSeconds: number;
-  runs: { variant: string; seconds: number; perSecond: number }[];
+  /** Wall-clock start and end of each run (ms since the epoch), to time several processes together. */
+  runs: { variant: string; seconds: number; perSecond: number; startedAt: number; endedAt: number }[];
+  /** The process's peak resident set, in MB. */
+  peakRssMb: number;
+  /** Mean CPU time per notice of Forthright's render and compose steps, over the first `sampled`. */
+  cost: { sampled: number; renderMs: number; composeMs: number };
 }
+
+/** How many notices the render and compose costs are measured on. */
+const COST_SAMPLE = 5_000;
+
+/** Messages between the parent and a ceiling process sending a part. */
+export type CeilingMessage = { ready: true; messages: number } | { result: CeilingResult };
 
 interface Prepared {
   to: string;
   subject: string;
-  text: string;
-  html: string;
+  text: Buffer;
+  html: Buffer;
   messageId: string;
   referenceCode: string;
 }
@@ -51,6 +68,9 @@ async function main(): Promise<void> {
   const pool = createPool(input.databaseUrl, 2);
   const renderStarted = performance.now();
   const prepared: Prepared[] = [];
+  let sampled = 0;
+  let renderMs = 0;
+  let composeMs = 0;
   try {
     const notice = (await notices.get(pool, input.noticeId))!;
     const incident = (await incidents.get(pool, input.incidentId))!;
@@ -61,12 +81,27 @@ async function main(): Promise<void> {
       const page = await affected.emailRecipientsPage(pool, input.incidentId, { after, limit: 2000 });
       if (page.length === 0) break;
       for (const r of page) {
+        if (input.part && r.customerId % input.part.of !== input.part.index) continue;
+        const t0 = performance.now();
         const mail = renderIndividualNotice(set, inputFor(r));
+        if (sampled < COST_SAMPLE) {
+          // The worker's CPU work per notice that threads could take over: render, then compose.
+          const t1 = performance.now();
+          await composeNotice(mail, {
+            from: config.mail.from,
+            to: recipientAddress(r),
+            messageId: noticeMessageId(input.incidentId, r.customerId, domain),
+            referenceCode: r.referenceCode,
+          });
+          renderMs += t1 - t0;
+          composeMs += performance.now() - t1;
+          sampled++;
+        }
         prepared.push({
           to: recipientAddress(r),
           subject: mail.subject,
-          text: mail.text,
-          html: mail.html,
+          text: Buffer.from(mail.text),
+          html: Buffer.from(mail.html),
           messageId: noticeMessageId(input.incidentId, r.customerId, domain),
           referenceCode: r.referenceCode,
         });
@@ -77,6 +112,12 @@ async function main(): Promise<void> {
     await pool.end();
   }
   const renderSeconds = (performance.now() - renderStarted) / 1000;
+  if (input.part) {
+    // Rendered: wait for the parent's word, so the parts send at the same time.
+    const go = new Promise<void>((resolve) => process.once('message', () => resolve()));
+    process.send?.({ ready: true, messages: prepared.length } satisfies CeilingMessage);
+    await go;
+  }
 
   const url = new URL(input.smtpUrl);
   const runs: CeilingResult['runs'] = [];
@@ -94,6 +135,7 @@ async function main(): Promise<void> {
         ? { textEncoding: 'quoted-printable', disableFileAccess: true, disableUrlAccess: true }
         : {};
     let next = 0;
+    const startedAt = Date.now();
     const started = performance.now();
     // Enough messages in flight to keep every connection busy.
     await Promise.all(
@@ -115,10 +157,18 @@ async function main(): Promise<void> {
     );
     const seconds = (performance.now() - started) / 1000;
     transport.close();
-    runs.push({ variant, seconds, perSecond: prepared.length / seconds });
+    runs.push({ variant, seconds, perSecond: prepared.length / seconds, startedAt, endedAt: Date.now() });
   }
-  const result: CeilingResult = { messages: prepared.length, renderSeconds, runs };
-  process.send?.(result);
+  const status = readFileSync('/proc/self/status', 'utf8');
+  const peakRssMb = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
+  const result: CeilingResult = {
+    messages: prepared.length,
+    renderSeconds,
+    runs,
+    peakRssMb,
+    cost: { sampled, renderMs: renderMs / sampled, composeMs: composeMs / sampled },
+  };
+  process.send?.(input.part ? ({ result } satisfies CeilingMessage) : result);
 }
 
 main().catch((err: unknown) => {

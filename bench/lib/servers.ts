@@ -1,6 +1,8 @@
 // The servers a benchmark runs against, started fresh on free loopback ports and removed afterwards:
-// embedded PostgreSQL (durable: fsync on, as in production), the Temporal dev server (SQLite file),
-// and optionally the counting SMTP server in a process of its own.
+// embedded PostgreSQL (durable: fsync on, as in production), Temporal — the dev server (SQLite file)
+// or the real server with PostgreSQL persistence (scripts/lib/temporal-cluster.ts, on the same
+// PostgreSQL, its services as separate processes) — and optionally the counting SMTP server in a
+// process of its own.
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,28 +15,49 @@ import {
   type EmbeddedPostgres,
   type TemporalDevServer,
 } from '../../scripts/lib/local-servers';
-import { repoRoot, temporalCliPath } from '../../scripts/lib/tools';
+import { freeClusterPorts, startTemporalCluster } from '../../scripts/lib/temporal-cluster';
+import { repoRoot, temporalCliPath, temporalServerTools } from '../../scripts/lib/tools';
 import { forkCountingSmtp, type CountingSmtpProcess } from './counting-smtp';
+
+/** Which Temporal server a benchmark runs on. */
+export type BenchTemporal = 'dev' | 'cluster';
+
+/** What a benchmark needs of either Temporal server. */
+export interface BenchTemporalServer {
+  kind: BenchTemporal;
+  /** host:port of the frontend. */
+  address: string;
+  /** e.g. "dev server" or "temporal-server v1.29.1, PostgreSQL, 4 shards, 4 processes". */
+  description: string;
+  stop(): Promise<void>;
+}
 
 export interface BenchServers {
   dir: string;
   postgres: EmbeddedPostgres;
-  temporal: TemporalDevServer | undefined;
+  temporal: BenchTemporalServer | undefined;
   smtp: CountingSmtpProcess | undefined;
   /** A fresh migrated database on the cluster; returns its URL. */
   createDatabase(name: string): Promise<string>;
+  /**
+   * A copy of `template` (CREATE DATABASE … TEMPLATE: a file copy, seconds for a seeded million),
+   * so several runs start from the same inventory without seeding it again. Nothing may be
+   * connected to the template.
+   */
+  cloneDatabase(name: string, template: string): Promise<string>;
   stop(): Promise<void>;
 }
 
 export async function startBenchServers(options: {
-  temporal: boolean;
+  /** true is the dev server. */
+  temporal: boolean | BenchTemporal;
   smtp: boolean;
 }): Promise<BenchServers> {
   const dir = join(repoRoot, '.data', `bench-${process.pid}`);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   let postgres: EmbeddedPostgres | undefined;
-  let temporal: TemporalDevServer | undefined;
+  let temporal: BenchTemporalServer | undefined;
   let smtp: CountingSmtpProcess | undefined;
   const stop = async () => {
     await Promise.allSettled([smtp?.stop(), temporal?.stop(), postgres?.stop()]);
@@ -42,19 +65,25 @@ export async function startBenchServers(options: {
     if (!process.env.BENCH_KEEP) rmSync(dir, { recursive: true, force: true });
   };
   try {
+    const kind = options.temporal === true ? 'dev' : options.temporal || undefined;
+    const pgStarted = freePort().then((port) =>
+      startEmbeddedPostgres({ dataDir: join(dir, 'postgres'), port, durable: true }),
+    );
     [postgres, temporal, smtp] = await Promise.all([
-      freePort().then((port) =>
-        startEmbeddedPostgres({ dataDir: join(dir, 'postgres'), port, durable: true }),
-      ),
-      options.temporal
-        ? freePort().then((port) =>
-            startTemporalDevServer({
-              cliPath: temporalCliPath(),
-              port,
-              dbFile: join(dir, 'temporal.sqlite'),
-            }),
+      pgStarted,
+      kind === 'dev'
+        ? freePort().then(async (port) =>
+            benchDevServer(
+              await startTemporalDevServer({
+                cliPath: temporalCliPath(),
+                port,
+                dbFile: join(dir, 'temporal.sqlite'),
+              }),
+            ),
           )
-        : undefined,
+        : kind === 'cluster'
+          ? pgStarted.then((pg) => benchCluster(pg, join(dir, 'temporal')))
+          : undefined,
       options.smtp ? forkCountingSmtp() : undefined,
     ]);
   } catch (err) {
@@ -75,6 +104,19 @@ export async function startBenchServers(options: {
     postgres: server,
     temporal,
     smtp,
+    async cloneDatabase(name, template) {
+      const admin = new pg.Client({ connectionString: server.adminUrl });
+      await admin.connect();
+      try {
+        await admin.query(
+          // FILE_COPY: a checkpoint and a copy of the files, instead of every block through the WAL.
+          `CREATE DATABASE ${admin.escapeIdentifier(name)} TEMPLATE ${admin.escapeIdentifier(template)} STRATEGY FILE_COPY`,
+        );
+      } finally {
+        await admin.end();
+      }
+      return server.urlFor(name);
+    },
     async createDatabase(name) {
       const admin = new pg.Client({ connectionString: server.adminUrl });
       await admin.connect();
@@ -89,6 +131,38 @@ export async function startBenchServers(options: {
       return url;
     },
     stop,
+  };
+}
+
+function benchDevServer(dev: TemporalDevServer): BenchTemporalServer {
+  return {
+    kind: 'dev',
+    address: dev.address,
+    description: 'Temporal dev server (SQLite)',
+    stop: () => dev.stop(),
+  };
+}
+
+/**
+ * The real server as test/cluster/two-workers.test.ts starts it: PostgreSQL persistence on the
+ * benchmark's own (durable) PostgreSQL, 4 history shards, frontend, history, matching and worker
+ * as separate processes. Built by `bash scripts/provision.sh cluster`.
+ */
+async function benchCluster(postgres: EmbeddedPostgres, dir: string): Promise<BenchTemporalServer> {
+  const shards = 4;
+  const cluster = await startTemporalCluster({
+    tools: temporalServerTools(),
+    postgresUrl: postgres.adminUrl,
+    dir,
+    ports: await freeClusterPorts(),
+    numHistoryShards: shards,
+    processes: 'separate',
+  });
+  return {
+    kind: 'cluster',
+    address: cluster.address,
+    description: `Temporal server ${cluster.version} (PostgreSQL persistence, ${shards} history shards, ${cluster.services.length} service processes)`,
+    stop: () => cluster.stop(),
   };
 }
 

@@ -1,15 +1,18 @@
-// A Forthright worker as a process of its own, the way it runs in production, with its memory
-// sampled from /proc. Started as `node --import tsx <entry>` rather than through the `tsx` CLI,
+// A Forthright worker as a process of its own, the way it runs in production (with the Node flags of
+// worker/node-flags.ts), with its memory sampled from /proc. Started as `node --import tsx <entry>` rather than through the `tsx` CLI,
 // which would run the worker in a grandchild: the pid here is the worker's own.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from '../../scripts/lib/tools';
+import { WORKER_NODE_FLAGS } from '../../worker/node-flags';
 
 export interface WorkerProcess {
   pid: number;
   /** Peak resident set size so far (VmHWM), in MB. */
   peakRssMb(): number;
+  /** CPU time used so far (user + system, /proc/<pid>/stat), in seconds. */
+  cpuSeconds(): number;
   /** Asks it to drain (SIGTERM) and waits for it to exit; returns the final peak RSS in MB. */
   stop(): Promise<number>;
 }
@@ -27,7 +30,7 @@ export function startWorkerProcess(options: {
     const flags = process.env.BENCH_WORKER_NODE_FLAGS?.split(' ').filter(Boolean) ?? [];
     child = spawn(
       process.execPath,
-      [...flags, '--import', 'tsx', join(repoRoot, options.entry ?? 'worker/main.ts')],
+      [...WORKER_NODE_FLAGS, ...flags, '--import', 'tsx', join(repoRoot, options.entry ?? 'worker/main.ts')],
       {
         cwd: repoRoot,
         env: { ...process.env, ...options.env },
@@ -72,6 +75,7 @@ export function startWorkerProcess(options: {
         resolve({
           pid,
           peakRssMb: () => (sample(), peak),
+          cpuSeconds: () => cpuSecondsOf(pid),
           async stop() {
             sample();
             clearInterval(sampler);
@@ -92,4 +96,16 @@ export function startWorkerProcess(options: {
       }
     }, 100);
   });
+}
+
+/** utime + stime of a process, in seconds (clock ticks of 1/100 s on Linux); 0 once it has exited. */
+function cpuSecondsOf(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces) in parentheses: utime is the 14th field.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
 }
