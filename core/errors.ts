@@ -221,6 +221,8 @@ export class SmtpSendError extends DomainError {
      * @default false
      */
     readonly relayRefused: boolean = false,
+    /** The relay that answered (SmtpPoolOptions.relay), for the metrics' `relay` label. @default undefined */
+    readonly relay?: string,
   ) {
     super(message);
   }

@@ -3,7 +3,7 @@ import type { Config } from '../config';
 import type { MailSender } from '../mail/smtp-pool';
 import { toSendError } from '../mail/smtp-pool';
 import { LeaseLostError, RelaysUnavailableError, SmtpSendError } from '../errors';
-import { countFailed, countSent } from '../metrics';
+import { DEFAULT_RELAY, countFailed, countSent } from '../metrics';
 import { isUsableAddress } from './notice-message';
 import { RateLimiter } from './rate-limiter';
 import { GroupCommit, OutcomeWriter } from './write-batching';
@@ -152,10 +152,13 @@ export async function runShardPass<M extends ClaimedMessage>(
     const held = await source.markSending(lease, marks);
     return marks.map((m) => held.has(m.id));
   });
+  // The relay each outcome came from (the one that held a sent message at its commit point, or
+  // answered a failure), for the metrics' label; an entry lives until its outcome is counted.
+  const relayOf = new Map<number, string>();
   const outcomes = new OutcomeWriter(async (sent, failures) => {
     await source.writeOutcomes(lease, sent, failures);
     // Counted once recorded (core/metrics.ts), so the counters move when the database does.
-    countOutcomes(sent.length, failures);
+    countOutcomes(sent, failures, relayOf);
   }, config.delivery.batchSize);
 
   // Pages in customer order; the settled cursor moves over a page once all of it is recorded.
@@ -231,6 +234,7 @@ export async function runShardPass<M extends ClaimedMessage>(
         { from: source.envelopeFrom(item), to: source.recipient(item) },
         raw,
         async (relay) => {
+          relayOf.set(item.deliveryId, relay);
           if (
             !(await sending.add({
               id: item.deliveryId,
@@ -255,6 +259,7 @@ export async function runShardPass<M extends ClaimedMessage>(
         return fail(err);
       }
       const e = err instanceof SmtpSendError ? err : toSendError(err, false);
+      if (e.relay !== undefined && !relayOf.has(item.deliveryId)) relayOf.set(item.deliveryId, e.relay);
       failed(item, e.permanent, e.reply);
     } finally {
       if (!unsettled) settle(state);
@@ -327,10 +332,31 @@ function isCommitError(err: unknown): boolean {
   return typeof err === 'object' && err !== null && 'severity' in err && 'code' in err;
 }
 
-/** Counts a batch of recorded outcomes (one relay until the relay set labels them). */
-function countOutcomes(sent: number, failures: readonly OutcomeFailure[]): void {
-  countSent(sent);
-  const permanent = failures.filter((f) => f.permanent).length;
-  countFailed(permanent, 'permanent');
-  countFailed(failures.length - permanent, 'temporary');
+/**
+ * Counts a batch of recorded outcomes by relay (`relayOf`: the relay of each row, taken out as it is
+ * counted; DEFAULT_RELAY where none is known, e.g. an address refused before any relay).
+ */
+function countOutcomes(
+  sent: readonly number[],
+  failures: readonly OutcomeFailure[],
+  relayOf: Map<number, string>,
+): void {
+  const relayFor = (id: number) => {
+    const relay = relayOf.get(id) ?? DEFAULT_RELAY;
+    relayOf.delete(id);
+    return relay;
+  };
+  const tally = new Map<string, { sent: number; permanent: number; temporary: number }>();
+  const of = (relay: string) => {
+    let t = tally.get(relay);
+    if (!t) tally.set(relay, (t = { sent: 0, permanent: 0, temporary: 0 }));
+    return t;
+  };
+  for (const id of sent) of(relayFor(id)).sent++;
+  for (const f of failures) of(relayFor(f.id))[f.permanent ? 'permanent' : 'temporary']++;
+  for (const [relay, t] of tally) {
+    countSent(t.sent, relay);
+    countFailed(t.permanent, 'permanent', relay);
+    countFailed(t.temporary, 'temporary', relay);
+  }
 }

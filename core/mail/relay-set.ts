@@ -2,7 +2,7 @@ import type { RelayConfig } from '../config';
 import * as relays from '../db/relays';
 import type { Pool } from '../db/pool';
 import { RelaysUnavailableError, SmtpSendError } from '../errors';
-import { relayUp } from '../metrics';
+import { setRelayUp } from '../metrics';
 import type { Envelope, MailSender, SmtpPoolOptions } from './smtp-pool';
 import { SmtpPool, toSendError } from './smtp-pool';
 
@@ -114,7 +114,7 @@ export class RelaySet implements MailSender {
     this.maxWaitMs = options.maxWaitMs ?? 20_000;
     const poolFor = options.poolFor ?? ((_relay, o) => new SmtpPool(o));
     this.states = options.relays.map((config) => {
-      relayUp.set({ relay: config.name }, 1);
+      setRelayUp(config.name, true);
       return {
         config,
         pool: poolFor(config, {
@@ -164,7 +164,7 @@ export class RelaySet implements MailSender {
         if (refusal === undefined) throw new RelaysUnavailableError('down');
         // Every relay refused this recipient: permanent only if every refusal was.
         if (refusal.permanent === allPermanent) throw refusal;
-        throw new SmtpSendError(refusal.message, allPermanent, refusal.reply, false, false);
+        throw new SmtpSendError(refusal.message, allPermanent, refusal.reply, false, false, refusal.relay);
       }
       tried.add(relay);
       let invoked = false;
@@ -184,7 +184,7 @@ export class RelaySet implements MailSender {
       } catch (err) {
         // Past (or at) the commit point: final here, whatever happened.
         if (invoked) throw err;
-        const e = err instanceof SmtpSendError ? err : toSendError(err, false);
+        const e = err instanceof SmtpSendError ? err : toSendError(err, false, relay.config.name);
         if (e.reply === 'pool closed') throw e;
         if (e.relayRefused) {
           this.takeOut(relay);
@@ -290,7 +290,7 @@ export class RelaySet implements MailSender {
     relay.up = false;
     relay.streak = 0;
     relay.probeAt = Date.now() + this.cooldownMs;
-    relayUp.set({ relay: relay.config.name }, 0);
+    setRelayUp(relay.config.name, false);
   }
 
   /** Probes the relays out for their cool-down (in the background); a relay that answers is back. */
@@ -303,7 +303,7 @@ export class RelaySet implements MailSender {
           relay.probing = false;
           relay.up = true;
           relay.streak = 0;
-          relayUp.set({ relay: relay.config.name }, 1);
+          setRelayUp(relay.config.name, true);
         },
         () => {
           relay.probing = false;

@@ -154,7 +154,7 @@ export class SmtpPool implements MailSender {
           (c) => this.dispatch(c, job),
           (err: unknown) => {
             this.open--;
-            job.reject(toSendError(err, false));
+            job.reject(toSendError(err, false, this.relay));
             this.pump();
           },
         );
@@ -246,7 +246,7 @@ export class SmtpPool implements MailSender {
       } else {
         connection.reset((resetErr) => (resetErr ? this.drop(connection) : this.release(connection)));
       }
-      job.reject(commitFailed !== undefined ? commitFailed : toSendError(err, committed));
+      job.reject(commitFailed !== undefined ? commitFailed : toSendError(err, committed, this.relay));
     });
   }
 
@@ -272,7 +272,7 @@ export class SmtpPool implements MailSender {
  * client itself refuses (no reply code, command 'API': an unusable address). Everything else — 4xx
  * replies, timeouts, refused or lost connections — is temporary.
  */
-export function toSendError(err: unknown, afterCommit: boolean): SmtpSendError {
+export function toSendError(err: unknown, afterCommit: boolean, relay?: string): SmtpSendError {
   if (err instanceof SmtpSendError) return err;
   const e = err as {
     message?: string;
@@ -296,7 +296,14 @@ export function toSendError(err: unknown, afterCommit: boolean): SmtpSendError {
     (code === 421 ||
       code === undefined ||
       /^(CONN|EHLO|HELO|LHLO|STARTTLS|AUTH|MAIL FROM)/.test(e.command ?? ''));
-  return new SmtpSendError(e.message ?? String(err), permanent, reply.trim(), afterCommit, relayRefused);
+  return new SmtpSendError(
+    e.message ?? String(err),
+    permanent,
+    reply.trim(),
+    afterCommit,
+    relayRefused,
+    relay,
+  );
 }
 
 async function streamToBuffer(stream: NodeJS.ReadableStream): Promise<Buffer> {

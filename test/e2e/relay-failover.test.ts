@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as deliveries from '../../core/db/deliveries';
 import * as incidents from '../../core/db/incidents';
+import { workerRegistry } from '../../core/metrics';
 import type { TestDatabase } from '../helpers/db';
 import { createTestDatabase } from '../helpers/db';
 import { approvePending, importInventory, newIncident } from '../helpers/factories';
@@ -71,6 +72,12 @@ async function sentByRelay(db: TestDatabase, incidentId: string): Promise<Record
   return Object.fromEntries(rows.map((r) => [r.relay ?? 'none', r.n]));
 }
 
+/** forthright_notices_sent_total by relay, as this process's worker counted them. */
+async function sentMetric(): Promise<Record<string, number>> {
+  const metric = await workerRegistry.getSingleMetric('forthright_notices_sent_total')!.get();
+  return Object.fromEntries(metric.values.map((v) => [String(v.labels.relay), v.value]));
+}
+
 function expectExactlyOneEach(sinks: SmtpSink[], count: number): void {
   for (let i = 0; i < count; i++) {
     const address = email(i);
@@ -137,6 +144,8 @@ describe('several relays: one starts refusing mid-delivery', () => {
       'relay-a': a.acceptedCount,
       'relay-b': b.acceptedCount,
     });
+    // And so do the metrics' counts by relay.
+    expect(await sentMetric()).toMatchObject({ 'relay-a': a.acceptedCount, 'relay-b': b.acceptedCount });
     const counts = await deliveries.countsForIncident(db.pool, incidentId);
     expect(counts).toMatchObject({ sent: PEOPLE, pending: 0, retrying: 0, undeliverable: 0 });
   });
@@ -180,6 +189,7 @@ describe('several relays: a relay at N an hour is not given more', () => {
     expect(limited.acceptedCount).toBe(QUOTA);
     expect(other.acceptedCount).toBe(PEOPLE - QUOTA);
     expect(await sentByRelay(db, incidentId)).toEqual({ limited: QUOTA, other: PEOPLE - QUOTA });
+    expect(await sentMetric()).toMatchObject({ limited: QUOTA, other: PEOPLE - QUOTA });
     const { rows } = await db.pool.query<{ sent: number }>(
       `SELECT sum(sent)::int AS sent FROM relay_quota_minutes WHERE relay = 'limited'`,
     );
