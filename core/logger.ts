@@ -29,6 +29,14 @@ export function createLogger(level: string, name: string, destination?: pino.Des
     level,
     // Every line says which release wrote it: during a rolling upgrade two run side by side.
     base: { pid: process.pid, hostname: hostname(), version: VERSION },
+    // A line about an incident names its workflow too (the incident's own, `incident-<id>`), so the
+    // API's lines and the worker's are found by either field.
+    mixin: (fields: object) => {
+      const { incidentId, workflowId } = fields as { incidentId?: unknown; workflowId?: unknown };
+      return typeof incidentId === 'string' && workflowId === undefined
+        ? { workflowId: incidentWorkflowId(incidentId) }
+        : {};
+    },
     redact: { paths: REDACT, censor: '[redacted]' },
     // Fastify logs `req` with each request; its own serializer would write the whole URL. A logger
     // given to Fastify keeps its serializers, so this one is the API's.

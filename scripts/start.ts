@@ -30,6 +30,7 @@ import { ConfigError, loadConfig, type Config } from '../core/config';
 import { countCustomers } from '../core/db/inventory';
 import { createPool } from '../core/db/pool';
 import { listWithStatus, upsertWithToken } from '../core/db/users';
+import { createLogger, type Logger } from '../core/logger';
 import type { Role } from '../core/domain/model';
 import { migrateDatabase, startEmbeddedDatabase } from './lib/database';
 import {
@@ -72,7 +73,14 @@ const DEMO_USERS: { key: string; role: Role; email: string; displayName: string 
   { key: 'admin', role: 'admin', email: 'admin@example.com', displayName: 'Alex Admin' },
 ];
 
-const say = (message: string) => console.log(`start: ${message}`);
+/**
+ * The launcher's own log: JSON lines like the worker's and the API's (pretty on a terminal), named
+ * `launcher`, at LOG_LEVEL once the configuration is read. Constant messages, counts and names of
+ * things in fields; never a person's data (a demo user is named by its key, not its address). The
+ * summary and the demo tokens it prints once started are for the person at the terminal, not a log.
+ */
+let log: Logger = createLogger('info', 'launcher');
+const say = (message: string, fields: Record<string, unknown> = {}) => log.info(fields, message);
 
 interface Plan {
   env: NodeJS.ProcessEnv;
@@ -141,20 +149,22 @@ async function prepareDemo(p: Plan, tokensFile: string): Promise<Record<string, 
   try {
     const customers = await countCustomers(pool);
     if (customers === 0 && p.demoCustomers > 0) {
-      say(`seeding ${p.demoCustomers} demo customers…`);
+      say('seeding demo customers', { customers: p.demoCustomers });
       const seeded = await seedDemoInventory(pool, { customers: p.demoCustomers, seed: 1 });
-      say(
-        `seeded ${seeded.customers} customers and ${seeded.holdings} holdings in ${seeded.seconds.toFixed(1)} s`,
-      );
+      say('demo inventory seeded', {
+        customers: seeded.customers,
+        holdings: seeded.holdings,
+        seconds: Number(seeded.seconds.toFixed(1)),
+      });
     } else {
-      say(`inventory: ${customers} customers`);
+      say('inventory already there', { customers });
     }
     const tokens = demoTokens(tokensFile);
     // A demo user someone deactivated stays so: a start never brings a person's access back.
     const deactivated = new Set((await listWithStatus(pool)).filter((u) => !u.active).map((u) => u.email));
     for (const u of DEMO_USERS) {
       if (deactivated.has(u.email)) {
-        say(`demo user ${u.email} is deactivated: left so`);
+        say('demo user deactivated: left so', { user: u.key });
         delete tokens[u.key];
         continue;
       }
@@ -224,6 +234,7 @@ async function main(): Promise<number> {
   if (existsSync(envFile)) process.loadEnvFile(envFile);
   const p = plan(process.env);
   const { config } = p;
+  log = createLogger(config.logLevel, 'launcher');
   mkdirSync(join(config.dataDir, 'logs'), { recursive: true });
   const logs = join(config.dataDir, 'logs');
 
@@ -236,14 +247,14 @@ async function main(): Promise<number> {
     if (stopping) return code;
     stopping = true;
     const running = apps.filter((a) => a.child.exitCode === null && a.child.signalCode === null);
-    if (running.length) say(`stopping ${running.map((a) => a.name).join(' and ')}…`);
+    if (running.length) say('stopping', { apps: running.map((a) => a.name) });
     for (const a of running) a.child.kill('SIGTERM');
     const drained = await Promise.race([
       Promise.all(running.map((a) => a.exited)).then(() => true),
       delay(30_000).then(() => false),
     ]);
     if (!drained) for (const a of running) a.child.kill('SIGKILL');
-    if (servers.length) say(`stopping ${servers.map((s) => s.name).join(', ')}…`);
+    if (servers.length) say('stopping servers', { servers: servers.map((s) => s.name) });
     await temporalCluster?.stop().catch(() => undefined);
     await Promise.allSettled(servers.map((s) => s.stop()));
     say('stopped');
@@ -255,7 +266,7 @@ async function main(): Promise<number> {
       signals += 1;
       if (signals === 1) resolve(0);
       else {
-        say('killing everything now');
+        log.warn('second signal: killing everything now');
         for (const a of apps) a.child.kill('SIGKILL');
         process.exit(130);
       }
@@ -301,7 +312,7 @@ async function main(): Promise<number> {
     if (failed) throw failed.reason;
     if (p.localTemporal && values.cluster) {
       // After the database: the cluster keeps its state in it (databases temporal, temporal_visibility).
-      say('starting the Temporal cluster (frontend, history, matching, worker on PostgreSQL)…');
+      say('starting the Temporal cluster (frontend, history, matching, worker on PostgreSQL)');
       const cluster = await startTemporalCluster({
         tools: temporalServerTools(),
         postgresUrl: config.database.migrationUrl,
@@ -319,10 +330,10 @@ async function main(): Promise<number> {
       };
       servers.push(temporalCluster);
     }
-    if (servers.length) say(`${servers.map((s) => s.name).join(', ')} running`);
+    if (servers.length) say('servers running', { servers: servers.map((s) => s.name) });
     if (signals > 0) return await stopAll(0);
     // The one migration step, before the worker and the API (they only wait for the schema).
-    await migrateDatabase(config, undefined, (warning) => say(`warning: ${warning}`));
+    await migrateDatabase(config, undefined, (warning) => log.warn({ warning }, 'migration warning'));
     say('database migrated');
 
     // --- Demo data ----------------------------------------------------------------------------
@@ -333,7 +344,7 @@ async function main(): Promise<number> {
       if (tokens)
         for (const u of DEMO_USERS.filter((d) => tokens[d.key]))
           console.log(`  ${u.key.padEnd(12)} ${tokens[u.key]}   ${u.email}`);
-      if (tokens) say(`demo tokens written to ${tokensFile}`);
+      if (tokens) say('demo tokens written', { file: tokensFile });
       return await stopAll(0);
     }
 
@@ -345,7 +356,7 @@ async function main(): Promise<number> {
         ['API', 'api/main.ts'],
       ] as const) {
         if (existsSync(join(repoRoot, entry))) apps.push(spawnApp(name, entry, p.env));
-        else say(`${entry} does not exist yet: not starting the ${name}`);
+        else say('entry point missing: not started', { app: name, entry });
       }
       if (apps.some((a) => a.name === 'API'))
         await Promise.race([waitForHealth(`${apiUrl}/healthz`, apps, 120_000), onSignal]);
@@ -381,15 +392,15 @@ async function main(): Promise<number> {
     const crashed = apps.map((a) => a.exited.then((code) => ({ app: a, code })));
     const outcome = await Promise.race([onSignal.then(() => undefined), ...crashed]);
     if (outcome) {
-      say(`the ${outcome.app.name} exited (code ${outcome.code}); stopping everything`);
+      log.error({ app: outcome.app.name, code: outcome.code }, 'exited by itself: stopping everything');
       return await stopAll(1);
     }
     return await stopAll(0);
   } catch (err) {
     if (err instanceof LocalServerError || err instanceof ToolMissingError || err instanceof ConfigError) {
-      console.error(`start: ${err.message}`);
+      log.error({ reason: err.message }, 'start failed');
     } else {
-      console.error('start: failed:', err);
+      log.error({ err }, 'start failed');
     }
     return await stopAll(1);
   }

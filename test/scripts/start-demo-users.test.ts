@@ -91,7 +91,7 @@ describe('launcher demo users (scripts/start.ts)', () => {
     // Even the development switch does not reactivate them; it says so and prints no token.
     const again = await setup({ DEMO_DATA: 'true' });
     expect(again.code, again.output).toBe(0);
-    expect(again.output).toMatch(/admin@example\.com is deactivated: left so/);
+    expect(again.output).toMatch(/"user":"admin","msg":"demo user deactivated: left so"/);
     expect(again.output).not.toContain(tokens.admin!);
     expect((await demoUsers()).every((u) => !u.active)).toBe(true);
     expect(await me(tokens.admin!)).toBe(401);
