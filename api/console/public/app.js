@@ -2,6 +2,7 @@
 // Each screen is a module exporting `render(main, context)`, which may return a cleanup function
 // (to stop its polling) called when the user navigates away.
 import {
+  api,
   can,
   currentUser,
   refreshUser,
@@ -155,6 +156,18 @@ whenUnauthorised(async () => {
 
 window.addEventListener('hashchange', () => void route());
 startCountdowns();
+showVersion();
+
+/** The running release in the footer (`/api/version`, no sign-in needed): what a support ticket quotes. */
+async function showVersion() {
+  const footer = document.getElementById('footer');
+  try {
+    const { version } = await api('/api/version', { token: '' });
+    footer.replaceChildren(`Forthright ${version}`);
+  } catch {
+    footer.replaceChildren('Forthright');
+  }
+}
 
 // A stored session is re-checked once per page load: the role may have changed, the token may be gone.
 // Without one, the server may hold a session cookie: the OIDC provider has just sent us back.
