@@ -350,10 +350,14 @@ async function batchesPerWorker(ctx: Ctx, taskQueue: string, procs: WorkerProces
   for await (const w of ctx.client.workflow.list({ query: `TaskQueue = '${taskQueue}'` })) {
     if (w.type !== 'deliveryShardWorkflow') continue;
     const history = await ctx.client.workflow.getHandle(w.workflowId, w.runId).fetchHistory();
+    // A started event names its scheduled event, which names the activity type.
+    const batches = new Set<string>();
     for (const e of history.events ?? []) {
-      const identity = e.activityTaskStartedEventAttributes?.identity;
-      if (!identity) continue;
-      const i = procs.findIndex((p) => identity.startsWith(`${p.pid}@`));
+      if (e.activityTaskScheduledEventAttributes?.activityType?.name === 'deliverBatch')
+        batches.add(String(e.eventId));
+      const started = e.activityTaskStartedEventAttributes;
+      if (!started?.identity || !batches.has(String(started.scheduledEventId))) continue;
+      const i = procs.findIndex((p) => started.identity!.startsWith(`${p.pid}@`));
       if (i >= 0) counts[i]!++;
     }
   }

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { WORKER_NODE_FLAGS } from '../worker/node-flags';
 
 // docker-compose.yml cannot be run here (no Docker on CI), so these checks keep it honest: it
 // parses, names the services the README promises, wires the worker and API to them, and every
@@ -43,6 +44,16 @@ describe('docker-compose.yml', () => {
       expect(service.command, name).toContain(entry);
     }
     expect(read('Dockerfile')).toMatch(/^FROM node:22-slim/m);
+  });
+
+  it('starts the worker with the Node flags that keep its memory flat (worker/node-flags.ts), before its entry', () => {
+    const command = compose.services.worker!.command!;
+    expect(WORKER_NODE_FLAGS.length).toBeGreaterThan(0);
+    for (const flag of WORKER_NODE_FLAGS) {
+      expect(command, flag).toContain(flag);
+      // Node reads its own flags only before the script.
+      expect(command.indexOf(flag), flag).toBeLessThan(command.indexOf('worker/main.ts'));
+    }
   });
 
   it('publishes the Temporal UI on loopback only, read-only, and not the Temporal frontend', () => {
