@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
@@ -12,7 +12,7 @@ import { dataConverter } from '../../core/data-converter';
 import * as incidents from '../../core/db/incidents';
 import { pendingMigrations, migrate } from '../../core/db/migrate';
 import { createPool, type Pool } from '../../core/db/pool';
-import { incidentWorkflowId } from '../../core/domain/ids';
+import { deliveryShardWorkflowId, incidentWorkflowId } from '../../core/domain/ids';
 import { extractRelease } from '../../scripts/lib/releases';
 import { repoRoot } from '../../scripts/lib/tools';
 import { approvePending, newStaff } from '../helpers/factories';
@@ -21,16 +21,24 @@ import { workflowBundle } from '../helpers/system';
 import { uniqueTaskQueue } from '../helpers/temporal';
 
 /**
- * The upgrade path, on real parts: an incident opened by the previous release (its stored archive,
+ * The upgrade path, on real parts: two incidents opened by the previous release (its stored archive,
  * test/upgrade/releases/<version>.tar.gz, made by scripts/cut-release.ts) with ITS migrations, use
- * cases and worker process, then the current migrations applied under it while it is open (expand
- * only: the old code rejects and revises its notice on the new schema), then its worker stopped and
- * the current one started on the same task queue. The current code must replay the old history
- * (a non-determinism error fails the workflow task, and the incident never finishes), deliver, and
- * reach everyone affected exactly once at the SMTP server.
+ * cases and worker process; the current migrations applied under them while they are open (expand
+ * only: the old code rejects and revises one notice and approves the other on the new schema); the
+ * old worker stopped — one incident awaiting approval, the other in the middle of its delivery — and
+ * the current worker started on the same task queue. The current code must replay the old histories
+ * (a non-determinism error fails the workflow task, and the incident never finishes), approve,
+ * deliver the rest, and reach everyone affected exactly once at the SMTP server.
  */
 const PREVIOUS = '0.1.0';
-const PEOPLE = 5;
+/** People of the incident that waits for approval across the upgrade (system `crm`, emails a<n>@…). */
+const WAITING = 5;
+/**
+ * People of the incident delivering across the upgrade (system `billing`, emails b<n>@…), sent 10 a
+ * second: a draining worker finishes its delivery passes (each at most 20 s, activities/index.ts),
+ * so about 200 go from the old worker and the rest from the current one.
+ */
+const DELIVERING = 250;
 
 /** A worker as `node --import tsx <root>/worker/main.ts`: the release's own code from its own folder. */
 function startWorker(root: string, env: Record<string, string>, logFile: string) {
@@ -98,6 +106,7 @@ async function eventually<T>(
 describe(`upgrade from ${PREVIOUS} mid-incident`, () => {
   const dir = mkdtempSync(join(tmpdir(), 'forthright-upgrade-'));
   const releaseDir = join(dir, PREVIOUS);
+  const bundlePath = join(dir, 'workflow-bundle.js');
   const payloadKey = randomBytes(32).toString('base64');
   const taskQueue = uniqueTaskQueue('upgrade');
   const databaseName = `upgrade_${process.pid}_${randomBytes(4).toString('hex')}`;
@@ -118,7 +127,8 @@ describe(`upgrade from ${PREVIOUS} mid-incident`, () => {
     LOG_LEVEL: 'info',
     DELIVERY_SHARDS: '2',
     DELIVERY_RETRY_DELAYS: '1,1',
-    UPGRADE_PEOPLE: String(PEOPLE),
+    // Slow enough that the old worker stops with the second incident's delivery under way.
+    SEND_RATE_PER_SECOND: '10',
   });
   const admin = async (sql: string) => {
     const c = new pg.Client({ connectionString: inject('databaseAdminUrl') });
@@ -131,6 +141,9 @@ describe(`upgrade from ${PREVIOUS} mid-incident`, () => {
   };
 
   beforeAll(async () => {
+    // Today's workflow bundle, built while the previous release runs: for the replay check, and
+    // written out for the current worker (WORKFLOW_BUNDLE_PATH), which then need not bundle at start.
+    void workflowBundle().then(({ code }) => writeFileSync(bundlePath, code));
     extractRelease(PREVIOUS, releaseDir);
     // A fresh, empty database: the previous release migrates it itself (not the current template).
     await admin(`CREATE DATABASE ${databaseName}`);
@@ -149,78 +162,108 @@ describe(`upgrade from ${PREVIOUS} mid-incident`, () => {
     await sink?.close();
     await pool?.end();
     await admin(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`);
-    rmSync(dir, { recursive: true, force: true });
+    if (!process.env.UPGRADE_TEST_KEEP) rmSync(dir, { recursive: true, force: true });
   }, 60_000);
 
   it(
-    `finishes an incident ${PREVIOUS} opened, after its migrations, on the current code: one notice each`,
+    `finishes incidents ${PREVIOUS} opened (one awaiting approval, one delivering) on the current code: one notice each`,
     { timeout: 300_000 },
     async () => {
-      // 1. The previous release: its migrations, its worker, its use cases open the incident.
+      // 1. The previous release: its migrations, its worker, its use cases open the incidents.
       await drive(releaseDir, env(), 'migrate');
       const behind = await pendingMigrations(databaseUrl);
       expect(behind.length, 'this release adds migrations to test').toBeGreaterThan(0);
       const old = startWorker(releaseDir, env(), join(dir, 'worker-previous.log'));
       workers.push(old);
       await old.started;
-      const { incidentId } = await drive<{ incidentId: string }>(releaseDir, env(), 'open');
-      const status = async () => (await incidents.get(pool, incidentId))?.status;
-      await eventually(
-        'the first notice to await approval',
-        async () => (await status()) === 'awaiting_approval',
-      );
+      const open = async (system: string, prefix: string, people: number) =>
+        (await drive<{ incidentId: string }>(releaseDir, env(), 'open', system, prefix, String(people)))
+          .incidentId;
+      const waiting = await open('crm', 'a', WAITING);
+      const delivering = await open('billing', 'b', DELIVERING);
+      const status = async (id: string) => (await incidents.get(pool, id))?.status;
+      const reaches = (id: string, wanted: string) =>
+        eventually(`${id} to be ${wanted}`, async () => (await status(id)) === wanted);
+      await reaches(waiting, 'awaiting_approval');
+      await reaches(delivering, 'awaiting_approval');
 
-      // 2. The rolling upgrade's first step: the current migrations, under the open incident and the
+      // 2. The rolling upgrade's first step: the current migrations, under the open incidents and the
       // running old worker. Expand only, so the old code keeps working on the new schema: its API
-      // code rejects, its worker takes the rejection, and a revision drafts a new version.
+      // code rejects one notice (its worker takes the rejection, a revision drafts a new version)
+      // and approves the other (its worker starts delivering).
       await migrate(databaseUrl);
       expect(await pendingMigrations(databaseUrl)).toEqual([]);
-      expect((await drive<{ status: string }>(releaseDir, env(), 'reject', incidentId)).status).toBe(
-        'rejected',
+      expect((await drive<{ status: string }>(releaseDir, env(), 'reject', waiting)).status).toBe('rejected');
+      await reaches(waiting, 'drafting');
+      expect((await drive<{ version: number }>(releaseDir, env(), 'revise', waiting)).version).toBe(2);
+      await reaches(waiting, 'awaiting_approval');
+      expect((await drive<{ status: string }>(releaseDir, env(), 'approve', delivering)).status).toBe(
+        'approved',
       );
-      await eventually('the old worker to take the rejection', async () => (await status()) === 'drafting');
-      expect((await drive<{ version: number }>(releaseDir, env(), 'revise', incidentId)).version).toBe(2);
-      await eventually(
-        'the revision to await approval',
-        async () => (await status()) === 'awaiting_approval',
-      );
+      const sentTo = (prefix: string) =>
+        [...sink.acceptedByRecipient.keys()].filter((r) => r.startsWith(prefix)).length;
+      await eventually('the old worker to be delivering', async () => sentTo('b') >= 5);
 
-      // 3. The deploy: the old worker drains and stops mid-incident.
+      // 3. The deploy: the old worker drains (its delivery passes run to their time budget) and exits,
+      // mid-incident for both.
+      const before = { sent: sentTo('b'), at: Date.now() };
       await old.stop();
-      const history = await client.workflow.getHandle(incidentWorkflowId(incidentId)).fetchHistory();
-      // Fails at once, with the determinism error, if today's code would not take the old course.
-      await Worker.runReplayHistory(
-        {
-          workflowBundle: await workflowBundle(),
-          dataConverter: dataConverter(Buffer.from(payloadKey, 'base64')),
-        },
-        history,
-        incidentWorkflowId(incidentId),
-      );
+      expect(
+        sentTo('b'),
+        `the old worker stopped during the delivery (${before.sent} sent when asked to stop, ${Date.now() - before.at} ms before it exited)`,
+      ).toBeLessThan(DELIVERING);
+      // Fails at once, with the determinism error, if today's code would not take the old courses:
+      // both incidents and the delivering one's shards.
+      const converter = dataConverter(Buffer.from(payloadKey, 'base64'));
+      const running = [
+        incidentWorkflowId(waiting),
+        incidentWorkflowId(delivering),
+        deliveryShardWorkflowId(delivering, 0),
+        deliveryShardWorkflowId(delivering, 1),
+      ];
+      for (const workflowId of running) {
+        const history = await client.workflow.getHandle(workflowId).fetchHistory();
+        await Worker.runReplayHistory(
+          { workflowBundle: await workflowBundle(), dataConverter: converter },
+          history,
+          workflowId,
+        );
+      }
 
-      // 4. The current worker, same task queue: approval, delivery, completion.
-      const current = startWorker(repoRoot, env(), join(dir, 'worker-current.log'));
+      // 4. The current worker, same task queue: the rest of the delivery; approval, delivery.
+      await workflowBundle();
+      const current = startWorker(
+        repoRoot,
+        { ...env(), WORKFLOW_BUNDLE_PATH: bundlePath },
+        join(dir, 'worker-current.log'),
+      );
       workers.push(current);
       await current.started;
       const { compliance } = await newStaff(pool);
       const decided = await approvePending(
         { pool, temporal: client, config: loadConfig(env()) },
         compliance.user,
-        incidentId,
+        waiting,
       );
       expect(decided.status).toBe('approved');
-      await eventually('delivery to complete', async () => (await status()) === 'completed');
+      await reaches(delivering, 'completed');
+      await reaches(waiting, 'completed');
 
       // Exactly one notice to each affected person, none to the others.
-      await sink.waitFor(PEOPLE, 30_000);
-      const counts = Object.fromEntries(sink.acceptedByRecipient);
-      expect(counts).toEqual(
-        Object.fromEntries(Array.from({ length: PEOPLE }, (_, i) => [`upgrade${i}@example.com`, 1])),
+      await sink.waitFor(WAITING + DELIVERING, 30_000);
+      const everyone = (prefix: string, people: number) =>
+        Array.from({ length: people }, (_, i) => [`${prefix}${i}@example.com`, 1] as const);
+      // (Staff mail, to @staff.example.com, is not counted.)
+      const customers = [...sink.acceptedByRecipient].filter(([r]) => r.endsWith('@example.com'));
+      expect(Object.fromEntries(customers)).toEqual(
+        Object.fromEntries([...everyone('a', WAITING), ...everyone('b', DELIVERING)]),
       );
-      // No workflow task of the incident failed on the current worker (a determinism error would).
-      const after = await client.workflow.getHandle(incidentWorkflowId(incidentId)).fetchHistory();
-      const failedTasks = (after.events ?? []).filter((e) => e.workflowTaskFailedEventAttributes);
-      expect(failedTasks).toEqual([]);
+      // No workflow task failed on the current worker (a determinism error would have).
+      for (const workflowId of running) {
+        const after = await client.workflow.getHandle(workflowId).fetchHistory();
+        const failedTasks = (after.events ?? []).filter((e) => e.workflowTaskFailedEventAttributes);
+        expect(failedTasks, workflowId).toEqual([]);
+      }
     },
   );
 });

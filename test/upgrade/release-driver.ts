@@ -6,9 +6,11 @@
 //
 // Commands:
 //   migrate                 the release's own migrations on DATABASE_URL
-//   open                    staff, inventory (UPGRADE_PEOPLE customers, `crm`), an incident, its workflow
-//   reject <incidentId>     compliance rejects the notice waiting for a decision
-//   revise <incidentId>     the officer revises the wording (a new version awaits a decision)
+//   open <system> <prefix> <people>   staff; <people> customers held by <system> (emails
+//                                     <prefix><n>@example.com) and two held elsewhere; an incident
+//                                     on <system>; its workflow
+//   reject|approve <incidentId>       compliance decides on the notice waiting for a decision
+//   revise <incidentId>               the officer revises the wording (a new version awaits a decision)
 //
 // The release's modules are imported by path and typed here only as far as this driver uses them:
 // they are another version's code, not this tree's. When the previous release changes, check these
@@ -16,9 +18,9 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-const [releaseDir, command, arg] = process.argv.slice(2);
+const [releaseDir, command, arg, ...rest] = process.argv.slice(2);
 if (!releaseDir || !command) {
-  console.error('usage: release-driver.ts <release dir> <migrate|open|reject|revise> [incidentId]');
+  console.error('usage: release-driver.ts <release dir> <migrate|open|reject|approve|revise> [args]');
   process.exit(2);
 }
 const load = <T>(path: string): Promise<T> =>
@@ -101,12 +103,13 @@ const pending = async (incidentId: string) => {
   return found;
 };
 try {
-  if (command === 'open') {
-    const people = Number(process.env.UPGRADE_PEOPLE ?? '5');
+  if (command === 'open' && arg && rest.length === 2) {
+    const [prefix, count] = rest as [string, string];
+    const people = Number(count);
     const customers = Array.from({ length: people + 2 }, (_, i) => ({
-      externalId: `U${i}`,
-      fullName: `Upgrade Person ${i}`,
-      email: `upgrade${i}@example.com`,
+      externalId: `${prefix}${i}`,
+      fullName: `Upgrade Person ${prefix}${i}`,
+      email: `${prefix}${i}@example.com`,
       locale: 'en',
       country: 'US',
       region: 'US-CA',
@@ -118,7 +121,7 @@ try {
       { pool },
       customers.map((c, i) => ({
         customerExternalId: c.externalId,
-        system: i < people ? 'crm' : 'analytics',
+        system: i < people ? arg : 'analytics',
         categories: ['name', 'email'],
         from: '2025-01-01T00:00:00Z',
       })),
@@ -128,17 +131,17 @@ try {
       { pool },
       { id: officer.id, role: officer.role },
       {
-        title: 'Upgrade test incident',
+        title: `Upgrade test incident on ${arg}`,
         description: 'Opened by the previous release, finished by this one.',
         discoveredAt: new Date(Date.now() - 3_600_000),
         occurredFrom: new Date('2025-06-01T00:00:00Z'),
-        systems: ['crm'],
+        systems: [arg],
         dataCategories: ['email'],
       },
     );
     await release.temporal.startIncidentWorkflow({ temporal, config }, incident);
     print({ incidentId: incident.id });
-  } else if (command === 'reject' && arg) {
+  } else if ((command === 'reject' || command === 'approve') && arg) {
     const { user } = await staff('compliance');
     const notice = await pending(arg);
     const result = await release.temporal.decideNotice(
@@ -149,8 +152,8 @@ try {
         workflowId: release.ids.incidentWorkflowId(arg),
         noticeId: notice.id,
         contentHash: notice.contentHash,
-        decision: 'reject',
-        comment: 'Say what we are doing about it.',
+        decision: command,
+        comment: command === 'reject' ? 'Say what we are doing about it.' : null,
       },
     );
     print(result);
