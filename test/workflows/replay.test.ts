@@ -72,10 +72,13 @@ describe('replay corpus (every course, every workflow type, per release)', () =>
       expect.arrayContaining([
         'amendmentWorkflow',
         'deliveryShardWorkflow',
+        'filingEmailWorkflow',
         'incidentWorkflow',
         'letterBatchWorkflow',
         'mailingShardWorkflow',
         'mailingWorkflow',
+        'questionAnswerWorkflow',
+        'retentionSweepWorkflow',
       ]),
     );
     const failures = await replayFailures(
