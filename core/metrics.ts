@@ -82,7 +82,21 @@ export const forecastSlack = new Gauge({
   help: 'Deadline minus forecast of the last notice, per delivering incident (negative: late).',
   labelNames: ['incident'] as const,
   registers: [workerRegistry],
+  // A series this process stopped updating (another worker took the incident's shards, or the
+  // delivery waits for a retry pass) is dropped rather than left to raise an alert on an old value.
+  collect() {
+    const now = Date.now();
+    for (const [incident, at] of slackUpdatedAt) {
+      if (now - at <= SLACK_STALE_MS) continue;
+      slackUpdatedAt.delete(incident);
+      this.remove({ incident });
+    }
+  },
 });
+/** When each incident's slack was last set, for dropping stale series (see `collect` above). */
+const slackUpdatedAt = new Map<string, number>();
+/** A slack not updated for this long is dropped: delivery passes re-check it every minute or so. */
+const SLACK_STALE_MS = 10 * 60_000;
 
 // ---------------------------------------------------------------------------------------------
 // API
@@ -172,11 +186,13 @@ export function setRelayUp(relay: string, up: boolean): void {
 /** Records an incident's forecast slack in seconds (deadline minus forecast; negative when late). */
 export function setForecastSlack(incidentId: string, seconds: number): void {
   forecastSlack.set({ incident: incidentId }, Math.round(seconds));
+  slackUpdatedAt.set(incidentId, Date.now());
 }
 
 /** Drops an incident's forecast slack series (its delivery finished, or it has no deadline left). */
 export function clearForecastSlack(incidentId: string): void {
   forecastSlack.remove({ incident: incidentId });
+  slackUpdatedAt.delete(incidentId);
 }
 
 /** Records one answered request; `route` is the route pattern (`/api/incidents/:id`), never the URL. */

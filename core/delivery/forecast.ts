@@ -11,6 +11,7 @@ import * as users from '../db/users';
 import type { StaffAlert, StaffMailer } from '../mail/staff-mailer';
 import { quotaForecast } from './quota-forecast';
 import type { QuotaRelay } from './quota-forecast';
+import { clearForecastSlack, setForecastSlack } from '../metrics';
 
 /** How fast an incident's notices are going out, and when the last one is expected to. */
 export interface DeliveryProgress {
@@ -111,12 +112,18 @@ export async function warnIfForecastLate(
 ): Promise<boolean> {
   const { pool } = deps;
   const progress = await deliveryProgress(pool, incidentId, deps.config && sendingQuotas(deps.config));
-  if (progress.remaining === 0) return false;
+  if (progress.remaining === 0) {
+    clearForecastSlack(incidentId);
+    return false;
+  }
   const byRate = progress.windowSeconds >= MIN_FORECAST_WINDOW_SECONDS ? progress.forecastAt : null;
   const byQuotas = progress.quotaForecastAt;
   const forecastAt = byRate === null ? byQuotas : byQuotas === null || byRate >= byQuotas ? byRate : byQuotas;
   if (forecastAt === null) return false;
   const due = earliestIndividualsDeadline(await obligations.current(pool, incidentId));
+  // The slack gauge (core/metrics.ts): how far ahead of the deadline the forecast is; negative: late.
+  if (due) setForecastSlack(incidentId, (due.dueAt.getTime() - forecastAt.getTime()) / 1000);
+  else clearForecastSlack(incidentId);
   if (!due || forecastAt.getTime() <= due.dueAt.getTime()) return false;
   const key = `delivery_forecast_late:${due.id}:${due.dueAt.getTime()}`;
   return inTransaction(pool, async (tx) => {

@@ -18,6 +18,7 @@ import { renderIndividualNotice, renderedMailHash } from '../mail/render';
 import type { TemplateCache } from '../mail/template-cache';
 import { addressBlock, addresseeName, addressOneLine } from './address';
 import { LetterFile, letterFonts, letterWords } from './pdf';
+import { countLetters } from '../metrics';
 
 /*
  * Rendering a batch's letters into files for the mail house, and the manifest and checksums that
@@ -179,6 +180,8 @@ export async function renderLetterFile(
     },
     rendered,
   );
+  // Counted once recorded (core/metrics.ts); a file a retry renders again is counted again.
+  countLetters(rendered.length);
   return { fileNo: input.fileNo, letters: rendered.length, pages: file.pages, skipped: false };
 }
 

@@ -4,6 +4,7 @@ import * as bounces from '../db/bounces';
 import { inTransaction } from '../db/pool';
 import { deliveryOfReturnPath } from '../delivery/return-path';
 import type { BounceOutcome } from '../domain/model';
+import { countBounced } from '../metrics';
 import { NotFoundError, ValidationError } from '../errors';
 import { settleReach } from './reach';
 import { reviewSubstituteNotice } from './substitute-notice';
@@ -60,7 +61,7 @@ export async function recordBounce(
 ): Promise<BounceResult> {
   const deliveryId = deliveryOfReturnPath(deps.config.bounces, input.returnPath);
   if (deliveryId === null) throw new ValidationError('is not a return path Forthright issued', 'returnPath');
-  return inTransaction(deps.pool, async (tx) => {
+  const recorded = await inTransaction(deps.pool, async (tx): Promise<BounceResult> => {
     const delivery = await bounces.lockReported(tx, deliveryId);
     if (!delivery) throw new NotFoundError(`no delivery ${deliveryId} for this return path`);
     const result: BounceResult = {
@@ -118,4 +119,8 @@ export async function recordBounce(
     });
     return result;
   });
+  // Counted once committed, once per report (a repeated report is not counted again); the class is
+  // the report's outcome (failed, delayed, complaint, delivered, unknown).
+  if (!recorded.duplicate) countBounced(1, input.outcome);
+  return recorded;
 }
