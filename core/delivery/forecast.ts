@@ -138,12 +138,13 @@ export async function warnIfForecastLate(
     const officer = await users.findById(tx, incident.openedBy);
     const to = [...new Set([...compliance, ...(officer ? [officer] : [])].map((u) => u.email))];
     // forecastAt travels with the alert for the template's "expected to finish" line.
-    const alert: StaffAlert & { forecastAt: Date } = {
+    const alert: StaffAlert = {
       kind: 'forecast_late',
       incident,
       obligation: due,
       waitsOnApproval: false,
       forecastAt,
+      forecastBy: forecastAt === byQuotas ? 'quotas' : 'rate',
     };
     await deps.staffMailer.sendOnce(key, to, alert);
     await audit.append(tx, {

@@ -167,6 +167,11 @@ export interface StaffAlertInput {
   now?: Date | null;
   /** For `forecast_late`: when the work is now expected to finish. */
   forecastAt?: Date | null;
+  /**
+   * For `forecast_late`: what the forecast comes from — the measured sending rate, or the relays'
+   * quotas (core/delivery/quota-forecast.ts), known before sending starts. @default 'rate'
+   */
+  forecastBy?: 'rate' | 'quotas';
   /** The staff member's zone. @default 'UTC' */
   timeZone?: string;
   note?: string | null;
@@ -426,6 +431,7 @@ export function renderStaffAlert(set: TemplateSet, input: StaffAlertInput): Rend
     timeLeft: remaining !== null && remaining >= 0 ? humanDuration(remaining) : null,
     overdueBy: remaining !== null && remaining < 0 ? humanDuration(-remaining) : null,
     forecast: input.forecastAt ? formatDateTime(input.forecastAt, REGULATOR_LOCALE, tz) : null,
+    forecastByQuotas: input.forecastBy === 'quotas',
     forecastLateBy:
       input.forecastAt && due && input.forecastAt > due
         ? humanDuration(input.forecastAt.getTime() - due.getTime())

@@ -19,6 +19,9 @@ export interface StaffAlert {
   waitsOnApproval: boolean;
   /** Figures the alert adds in plain words (a `codes_short` alert's counts). @default none */
   note?: string;
+  /** For `forecast_late`: when the last notice is expected to go out, and what says so. @default none */
+  forecastAt?: Date;
+  forecastBy?: 'rate' | 'quotas';
 }
 
 /**
@@ -50,6 +53,7 @@ export class StaffMailer {
       dueAt: alert.obligation.dueAt,
       waitsOnApproval: alert.waitsOnApproval,
       ...(alert.note ? { note: alert.note } : {}),
+      ...(alert.forecastAt ? { forecastAt: alert.forecastAt, forecastBy: alert.forecastBy ?? 'rate' } : {}),
       incidentUrl: `${this.config.http.publicBaseUrl}/console/incidents/${alert.incident.id}`,
     });
     const domain = /@([^>\s]+)/.exec(this.config.mail.from)?.[1] ?? 'localhost';

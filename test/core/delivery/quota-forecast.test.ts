@@ -8,6 +8,7 @@ import * as obligations from '../../../core/db/obligations';
 import * as relays from '../../../core/db/relays';
 import { deliveryProgress, warnIfForecastLate } from '../../../core/delivery';
 import { quotaForecast } from '../../../core/delivery/quota-forecast';
+import { renderStaffAlert } from '../../../core/mail/render';
 import type { StaffAlert, StaffMailer } from '../../../core/mail/staff-mailer';
 import { TemplateCache } from '../../../core/mail/template-cache';
 import { createTestDatabase } from '../../helpers/db';
@@ -178,7 +179,21 @@ describe('delivery forecast from quotas', () => {
 
     expect(await warnIfForecastLate({ pool: db.pool, staffMailer, config }, incidentId)).toBe(true);
     expect(mails).toHaveLength(1);
-    expect(mails[0]!.alert.kind).toBe('forecast_late');
+    expect(mails[0]!.alert).toMatchObject({ kind: 'forecast_late', forecastBy: 'quotas' });
+    // The alert says what the forecast comes from, and when the last notice is expected.
+    const templates = new TemplateCache(db.pool);
+    const text = renderStaffAlert(await templates.get((await templates.snapshotCurrent()).version), {
+      kind: 'forecast_late',
+      incidentTitle: 'Quota forecast test',
+      jurisdiction: 'US-CA',
+      audience: 'individuals',
+      regime: 'US-CA',
+      dueAt: due,
+      forecastAt: mails[0]!.alert.forecastAt!,
+      forecastBy: 'quotas',
+      incidentUrl: 'http://localhost:3000/console/incidents/x',
+    }).text;
+    expect(text).toMatch(/Within the relays' sending quotas this obligation will be met around .*late/);
     const entries = (await audit.listForIncident(db.pool, incidentId)).filter(
       (e) => e.action === 'delivery_forecast_late',
     );
