@@ -604,7 +604,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       schemaWaitMs: e.SCHEMA_WAIT_SECONDS * 1000,
     },
     mail: {
-      smtpUrl: e.SMTP_URL,
+      // Staff mail (alerts, approval requests) goes through SMTP_URL; with relays and no SMTP_URL
+      // of its own, through the first relay (by priority) rather than the local default.
+      smtpUrl:
+        env.SMTP_URL === undefined && e.SMTP_RELAYS !== undefined
+          ? [...e.SMTP_RELAYS].sort((a, b) => a.priority - b.priority)[0]!.url
+          : e.SMTP_URL,
       poolSize: e.SMTP_POOL_SIZE,
       ratePerSecond: e.SEND_RATE_PER_SECOND,
       from: e.MAIL_FROM,

@@ -36,6 +36,18 @@ describe('loadConfig: SMTP_RELAYS', () => {
     expect(config.mail.relayCooldownMs).toBe(30_000);
   });
 
+  it('sends staff mail through SMTP_URL, or without it through the first relay by priority', () => {
+    const relays = JSON.stringify([
+      { name: 'backup', url: 'smtp://backup.example.com:587', priority: 2 },
+      { name: 'primary', url: 'smtp://primary.example.com:587' },
+    ]);
+    expect(loadConfig({ ...base, SMTP_RELAYS: relays }).mail.smtpUrl).toBe('smtp://primary.example.com:587');
+    expect(
+      loadConfig({ ...base, SMTP_RELAYS: relays, SMTP_URL: 'smtp://staff.example.com:25' }).mail.smtpUrl,
+    ).toBe('smtp://staff.example.com:25');
+    expect(loadConfig(base).mail.smtpUrl).toBe('smtp://127.0.0.1:1025');
+  });
+
   it('refuses what is not a list of relays, naming the variable and the field', () => {
     const load = (value: unknown) => () =>
       loadConfig({ ...base, SMTP_RELAYS: typeof value === 'string' ? value : JSON.stringify(value) });
