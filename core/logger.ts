@@ -40,13 +40,34 @@ export function createLogger(level: string, name: string, destination?: pino.Des
     redact: { paths: REDACT, censor: '[redacted]' },
     // Fastify logs `req` with each request; its own serializer would write the whole URL. A logger
     // given to Fastify keeps its serializers, so this one is the API's.
-    serializers: { req: requestLogEntry },
+    serializers: { req: requestLogEntry, err: errorLogEntry },
   };
   if (destination) return pino(options, destination);
   return pino({
     ...options,
     transport: process.stdout.isTTY ? { target: 'pino-pretty', options: { colorize: true } } : undefined,
   });
+}
+
+const EMAIL_ADDRESS = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g;
+
+/**
+ * An error as it appears in the log: pino's standard form (type, message, stack, cause, its own
+ * fields) with every email address cut. Errors are written by libraries, not by us, and a relay's
+ * refusal quotes the recipient ("550 5.1.1 <someone@example.com>: no such user", nodemailer's
+ * `response` and `rejected`), so the message an operator needs is kept and the address is not.
+ */
+export function errorLogEntry(err: Error): unknown {
+  return withoutEmailAddresses(pino.stdSerializers.err(err), 0);
+}
+
+function withoutEmailAddresses(value: unknown, depth: number): unknown {
+  if (typeof value === 'string') return value.replace(EMAIL_ADDRESS, '[email]');
+  if (depth > 6 || value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((v) => withoutEmailAddresses(v, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[k] = withoutEmailAddresses(v, depth + 1);
+  return out;
 }
 
 /** The fields of a request Fastify's `req` serializer gives (and the ones we log). */

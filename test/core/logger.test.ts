@@ -46,3 +46,43 @@ describe('createLogger with Fastify', () => {
     expect(log).not.toMatch(/alice/);
   });
 });
+
+describe('createLogger errors', () => {
+  it("keeps an error's message and fields but cuts every email address in them", () => {
+    const lines: string[] = [];
+    const log = createLogger(
+      'info',
+      'worker',
+      new Writable({
+        write(chunk: Buffer, _encoding, done) {
+          lines.push(chunk.toString());
+          done();
+        },
+      }),
+    );
+    const refusal = Object.assign(
+      new Error(
+        "Can't send mail - all recipients were rejected: 550 5.1.1 <zed.quill@example.org>: no such user",
+      ),
+      {
+        rejected: ['zed.quill@example.org'],
+        response: '550 5.1.1 <zed.quill@example.org>',
+        responseCode: 550,
+      },
+    );
+    log.error({ err: refusal }, 'send failed');
+    log.error({ err: new Error('answer not sent', { cause: refusal }) }, 'activity failed');
+    const [own, wrapped] = lines.map((l) => JSON.parse(l) as { err: Record<string, unknown> });
+    expect(own!.err).toMatchObject({
+      message: "Can't send mail - all recipients were rejected: 550 5.1.1 <[email]>: no such user",
+      rejected: ['[email]'],
+      response: '550 5.1.1 <[email]>',
+      responseCode: 550,
+    });
+    // pino writes the cause's message after the error's own.
+    expect(wrapped!.err.message).toBe(
+      "answer not sent: Can't send mail - all recipients were rejected: 550 5.1.1 <[email]>: no such user",
+    );
+    expect(lines.join('')).not.toContain('zed.quill');
+  });
+});
