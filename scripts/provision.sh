@@ -5,8 +5,9 @@
 #
 #   start (default): npm packages, the Temporal CLI (its dev server is Temporal for local use).
 #   test:            the same, plus Temporal's time-skipping test server (Java), the Temporal server
-#                    of cluster mode (below; test/cluster/ runs on it) and, under CI=true, Chromium
-#                    for the browser tests and poppler-utils for the dossier test.
+#                    of cluster mode (below; test/cluster/ runs on it), promtool (Debian's prometheus
+#                    package) for the metrics tests and, under CI=true, Chromium for the browser
+#                    tests and poppler-utils for the dossier test.
 #   cluster:         what start does, plus a real Temporal server and its SQL schema tool built from
 #                    go.temporal.io/server with Go (scripts/lib/temporal-cluster.ts runs them).
 #
@@ -132,6 +133,23 @@ WRAPPER
     chmod 0755 "$wrapper"
     touch "$marker"
     say "time-skipping test server: installed in .tools/temporal-test-server"
+  fi
+
+  # --- promtool (Debian's prometheus package): the metrics tests check the alert rules, the scrape
+  # configuration and scraped /metrics with it (test/ops/prometheus.test.ts, test/worker/metrics.test.ts).
+  if command -v promtool >/dev/null 2>&1; then
+    say "promtool: $(command -v promtool)"
+  elif [[ "$(id -u)" == 0 ]] && command -v apt-get >/dev/null 2>&1; then
+    say "promtool: installing the prometheus package with apt-get…"
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus >/dev/null
+    # The package starts a Prometheus server on Debian hosts with systemd; the tests need only promtool.
+    if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet prometheus 2>/dev/null; then
+      systemctl disable --now prometheus >/dev/null 2>&1 || true
+    fi
+    say "promtool: installed"
+  else
+    fail "promtool is required for the metrics tests; install Debian's prometheus package (apt-get install prometheus) or a Prometheus release's promtool on PATH, and run again."
   fi
 
   # --- Chromium for browser tests, installed only on CI (developers install it themselves) -------
