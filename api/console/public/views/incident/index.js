@@ -13,6 +13,7 @@ import { renderDelivery } from './delivery.js';
 import { determinationsSection } from './determinations.js';
 import { dossierSection } from './dossier.js';
 import { filingsSection } from './filings.js';
+import { heldSection } from './held.js';
 import { renderHead } from './head.js';
 import { lettersSection } from './letters.js';
 import { mailingsSection } from './mailings.js';
@@ -61,6 +62,8 @@ export async function render(main, { user, params: [id] }) {
   const amendments = can.readNotices(user) ? amendmentsSection(id, user) : null;
   const mailings = can.readNotices(user) ? mailingsSection(id, user) : null;
   const codes = can.readNotices(user) ? codesSection(id, user) : null;
+  // Issue 21: notices held after a restore from a backup (drawn only while some are held).
+  const held = can.readNotices(user) ? heldSection(id, user) : null;
   const withdrawal = withdrawalBar(id, user, { changed: () => void determinations?.reload() });
 
   main.append(
@@ -74,6 +77,7 @@ export async function render(main, { user, params: [id] }) {
         'div',
         { class: 'incident-main' },
         section('delivery', 'Delivery', deliveryBody),
+        held?.element ?? null,
         section(
           'obligations',
           'Obligations',
@@ -212,6 +216,7 @@ export async function render(main, { user, params: [id] }) {
   affected?.reload();
   void letters?.reload();
   void substitute?.reload();
+  void held?.reload();
   return () => {
     stopped = true;
     clearTimeout(timer);
