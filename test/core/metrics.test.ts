@@ -7,6 +7,8 @@ import * as obligations from '../../core/db/obligations';
 import { warnIfForecastLate } from '../../core/delivery';
 import type { StaffAlert, StaffMailer } from '../../core/mail/staff-mailer';
 import { TemplateCache } from '../../core/mail/template-cache';
+import { returnPathFor } from '../../core/delivery/return-path';
+import { recordBounce } from '../../core/use-cases/bounces';
 import {
   apiRegistry,
   clearForecastSlack,
@@ -163,6 +165,39 @@ describe('metrics', () => {
       await setDeadline(new Date(Date.now() + 10_000));
       expect(await warnIfForecastLate({ pool: db.pool, staffMailer }, incidentId)).toBe(true);
       expect(await slack()).toBeLessThan(0);
+    });
+
+    it('counts a bounce report once (a repeated report is not counted again), by its outcome', async () => {
+      const config = loadConfig({
+        FORTHRIGHT_DATA_DIR: mkdtempSync(join(tmpdir(), 'forthright-metrics-')),
+        DATABASE_URL: db.url,
+        LOG_LEVEL: 'silent',
+        BOUNCE_DOMAIN: 'bounces.example.test',
+      });
+      const { rows } = await db.pool.query<{ id: number }>(
+        `SELECT id::int AS id FROM deliveries WHERE incident_id = $1 AND status = 'sent' ORDER BY id LIMIT 2`,
+        [incidentId],
+      );
+      const bounced = async (outcome: 'failed' | 'complaint') =>
+        sampleValue(await workerRegistry.metrics(), 'forthright_notices_bounced_total', { class: outcome }) ??
+        0;
+      const report = (id: number, outcome: 'failed' | 'complaint') =>
+        recordBounce(
+          { pool: db.pool, config },
+          {
+            returnPath: returnPathFor(config.bounces, id)!,
+            outcome,
+            status: outcome === 'failed' ? '5.1.1' : null,
+            diagnostic: null,
+            via: 'webhook',
+          },
+        );
+      const [failedBefore, complaintsBefore] = [await bounced('failed'), await bounced('complaint')];
+      expect((await report(rows[0]!.id, 'failed')).duplicate).toBe(false);
+      expect((await report(rows[0]!.id, 'failed')).duplicate).toBe(true);
+      expect((await report(rows[1]!.id, 'complaint')).duplicate).toBe(false);
+      expect(await bounced('failed')).toBe(failedBefore + 1);
+      expect(await bounced('complaint')).toBe(complaintsBefore + 1);
     });
   });
 });
