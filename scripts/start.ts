@@ -9,7 +9,7 @@
 //   SMTP_URL unset         → the maildev mail catcher on MAIL_CATCHER_SMTP_PORT, web view on MAIL_CATCHER_WEB_PORT
 // Then: migrations (the one place they run; the worker and API wait for them); demo inventory (DEMO_CUSTOMERS, once, into an empty inventory) and demo users
 // with tokens (DEMO_DATA=true only: a development switch, which `npm start` sets); the worker and the API as
-// child processes; and a summary once GET /healthz answers 200. --services-only stops before the
+// child processes; and a summary once GET /readyz answers 200. --services-only stops before the
 // worker and API (to run those yourself, e.g. under a debugger). --setup-only runs the migrations
 // and demo data against what is configured, prints the tokens and exits (docker compose's `setup`).
 // --cluster (`npm run start:cluster`): with TEMPORAL_ADDRESS unset, a real Temporal server
@@ -359,7 +359,7 @@ async function main(): Promise<number> {
         else say('entry point missing: not started', { app: name, entry });
       }
       if (apps.some((a) => a.name === 'API'))
-        await Promise.race([waitForHealth(`${apiUrl}/healthz`, apps, 120_000), onSignal]);
+        await Promise.race([waitForHealth(`${apiUrl}/readyz`, apps, 120_000), onSignal]);
     }
     if (signals > 0) return await stopAll(0);
 
