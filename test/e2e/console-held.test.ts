@@ -71,6 +71,7 @@ describe.runIf(browserAvailable())('console: notices held after a restore', () =
     const domain = /@([^>\s]+)/.exec(world.system.config.mail.from)![1]!;
     const ids = held.map((c) => noticeMessageId(incidentId, c, domain));
     for (const id of ids) await section.getByRole('cell', { name: id }).waitFor();
+    await section.page().locator('#timeline').getByText('by the restore').first().waitFor();
     await screenshot(tab, 'console-held');
 
     await section.getByLabel('Message-IDs the relay accepted').fill(`${ids[0]}\n${ids[1]}\n<nobody@x>`);

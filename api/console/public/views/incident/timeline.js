@@ -46,7 +46,12 @@ export function renderTimeline(body, events, names) {
               'span',
               { class: 'muted' },
               'by ',
-              e.actor === 'system' ? 'the workflow' : (names.get(e.actor) ?? 'a staff member'),
+              e.actor === 'system'
+                ? 'the workflow'
+                : // The restore fence (scripts/restore.ts) records itself as `system:restore`.
+                  e.actor === 'system:restore'
+                  ? 'the restore'
+                  : (names.get(e.actor) ?? 'a staff member'),
             ),
           ),
           detailText(e.detail).map((line) => h('div', { class: 'timeline__detail' }, line)),
