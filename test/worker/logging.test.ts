@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
+import { Context } from '@temporalio/activity';
+import { MockActivityEnvironment, defaultActivityInfo } from '@temporalio/testing';
 import { describe, expect, it } from 'vitest';
 import { incidentIdOfWorkflowId, deliveryShardWorkflowId, incidentWorkflowId } from '../../core/domain/ids';
 import { mailingShardWorkflowId, mailingWorkflowId } from '../../core/domain/mailings';
 import { createLogger } from '../../core/logger';
-import { runtimeLogFields, runtimeLogger } from '../../worker/logging';
+import { incidentLogInterceptor, runtimeLogFields, runtimeLogger } from '../../worker/logging';
 
 const capture = () => {
   const lines: Record<string, unknown>[] = [];
@@ -59,5 +61,31 @@ describe('runtimeLogger', () => {
     runtime.warn('w');
     runtime.error('e');
     expect(lines.map((l) => l.msg)).toEqual(['e']);
+  });
+});
+
+describe('incidentLogInterceptor', () => {
+  const run = async (workflowId: string, arg: unknown) => {
+    const { log, lines } = capture();
+    const env = new MockActivityEnvironment(
+      { workflowExecution: { runId: 'run-1', ...defaultActivityInfo.workflowExecution, workflowId } },
+      { logger: runtimeLogger(log, 'debug'), interceptors: [incidentLogInterceptor] },
+    );
+    await env.run(async (_input: unknown) => Context.current().log.info('step done'), arg);
+    return lines.find((l) => l.msg === 'step done')!;
+  };
+
+  it("adds the incident of an activity's { incidentId } argument when its workflow id names none", async () => {
+    const id = randomUUID();
+    const line = await run(mailingShardWorkflowId(randomUUID(), 0), { incidentId: id, shard: 0 });
+    expect(line).toMatchObject({ incidentId: id, workflowId: expect.stringMatching(/^mailing-/) });
+  });
+
+  it('keeps the incident its workflow id names, and adds nothing from other arguments', async () => {
+    const id = randomUUID();
+    expect(await run(deliveryShardWorkflowId(id, 1), { incidentId: randomUUID() })).toMatchObject({
+      incidentId: id,
+    });
+    expect((await run('question-answer-x', 'some-question-id')).incidentId).toBeUndefined();
   });
 });
