@@ -114,6 +114,31 @@ export async function holdUnfinished(
   return rows;
 }
 
+/**
+ * Rows `sending` in every incident that is delivering: the relay had each message whole before the
+ * backup (the commit point), so they are recorded sent now, as the next delivery pass would record
+ * them ("accepted before an interruption") — after a restore none may come (the delivery of a
+ * workflow that ran on may be over). Their person is notified as `markSent` does. Returns the count
+ * per incident.
+ */
+export async function recordSendingAsSent(db: Queryable): Promise<Map<string, number>> {
+  const { rows } = await db.query<{ incidentId: string; n: number }>(
+    `WITH d AS (
+       UPDATE deliveries d SET status = 'sent', sent_at = coalesce(d.sent_at, now()), attempts = d.attempts + 1,
+         last_reply = 'accepted before the backup (past the commit point); recorded sent by the restore'
+       FROM incidents i WHERE i.id = d.incident_id AND i.status = 'delivering' AND d.status = 'sending'
+       RETURNING d.incident_id, d.customer_id
+     ),
+     notified AS (
+       UPDATE affected_customers a SET status = 'notified' FROM d
+       WHERE a.incident_id = d.incident_id AND a.customer_id = d.customer_id AND a.status = 'pending'
+         AND NOT ${EMAIL_NOT_NOTICE_SQL}
+     )
+     SELECT incident_id AS "incidentId", count(*)::int AS n FROM d GROUP BY incident_id`,
+  );
+  return new Map(rows.map((r) => [r.incidentId, r.n]));
+}
+
 /** One held notice, as the operator's list shows it: ids only, no personal data. */
 export interface HeldNotice {
   deliveryId: number;

@@ -22,7 +22,8 @@ import type { Actor } from './types';
  * backup's label: running it twice holds nothing more) and holds every such notice of every
  * incident that is delivering: a `held` delivery row, which no delivery pass reads and no claim
  * takes (core/delivery/shard-pass.ts). A row `sending` is not held: it reached the commit point
- * before the backup, the relay had it whole, and delivery records it sent without sending it again.
+ * before the backup, the relay had it whole; the fence records it sent, as the next delivery pass
+ * would (after a restore none may come).
  *
  * The operator then settles each incident's held notices from the relay's evidence: its log of
  * accepted messages carries our Message-IDs, which are deterministic per incident and person
@@ -91,9 +92,18 @@ export async function recordRestore(
       return { restore: existing!, recorded: false, held: [], notYetDelivering: waiting };
     }
     const held = await restores.holdUnfinished(tx, restore.id, senderDomain);
+    const recordedSent = await restores.recordSendingAsSent(tx);
     const total = held.reduce((s, h) => s + h.held, 0);
     await restores.setHeld(tx, restore.id, total);
-    for (const h of held) {
+    const nothingHeld = (incidentId: string) => ({
+      incidentId,
+      held: 0,
+      claimed: 0,
+      retrying: 0,
+      withoutRow: 0,
+    });
+    const touched = [...new Set([...held.map((h) => h.incidentId), ...recordedSent.keys()])].sort();
+    for (const h of touched.map((id) => held.find((x) => x.incidentId === id) ?? nothingHeld(id))) {
       await audit.append(tx, {
         incidentId: h.incidentId,
         actor: RESTORE_ACTOR,
@@ -106,6 +116,7 @@ export async function recordRestore(
           claimed: h.claimed,
           retrying: h.retrying,
           withoutRow: h.withoutRow,
+          recordedSent: recordedSent.get(h.incidentId) ?? 0,
         },
         dedupeKey: `restore:${restore.id}:${h.incidentId}`,
       });
@@ -120,6 +131,7 @@ export async function recordRestore(
         backupTakenAt: input.backupTakenAt?.toISOString() ?? null,
         held: total,
         incidents: held.length,
+        recordedSent: [...recordedSent.values()].reduce((a, b) => a + b, 0),
         notYetDelivering: waiting.length,
       },
       dedupeKey: `restore:${restore.id}`,
