@@ -136,16 +136,20 @@ describe('worker metrics', () => {
       { temporal: client, config },
     );
     const status = async () => (await incidents.get(db.pool, incident.id))?.status;
-    await eventually(async () => (await status()) === 'awaiting_approval');
+    await eventually('the notice to await approval', async () => (await status()) === 'awaiting_approval');
     await approvePending({ pool: db.pool, temporal: client, config }, compliance.user, incident.id);
-    await eventually(async () => sink.messages.length >= PEOPLE);
+    await eventually('every notice at the SMTP server', async () => sink.messages.length >= PEOPLE);
 
     // Counted once recorded: the outcome writes trail the relay's acceptance by a moment.
-    const after = await eventually(async () => {
-      const text = await scrapeText();
-      const sent = sampleValue(text, 'forthright_notices_sent_total', { relay: 'default' }) ?? 0;
-      return sent - sentBefore >= PEOPLE ? text : null;
-    });
+    const after = await eventually(
+      `the sent counter to move by ${PEOPLE}`,
+      async () => {
+        const text = await scrapeText();
+        const sent = sampleValue(text, 'forthright_notices_sent_total', { relay: 'default' }) ?? 0;
+        return sent - sentBefore >= PEOPLE ? text : null;
+      },
+      30_000,
+    );
     expect(sampleValue(after, 'forthright_notices_sent_total', { relay: 'default' })! - sentBefore).toBe(
       sink.messages.length,
     );
@@ -162,6 +166,7 @@ describe('worker metrics', () => {
 });
 
 async function eventually<T>(
+  what: string,
   check: () => Promise<T | null | undefined | false>,
   timeoutMs = 120_000,
 ): Promise<T> {
@@ -169,7 +174,7 @@ async function eventually<T>(
   for (;;) {
     const v = await check();
     if (v) return v;
-    if (Date.now() - started > timeoutMs) throw new Error('timed out');
+    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
