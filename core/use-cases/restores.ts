@@ -144,6 +144,21 @@ async function incidentOrThrow(pool: Pool, incidentId: string): Promise<void> {
   if (!(await incidents.get(pool, incidentId))) throw new IncidentNotFoundError(incidentId);
 }
 
+/**
+ * What settling held notices asks of the caller: compliance, a reason (`missingReason` is the 400's
+ * message when there is none), an incident that exists.
+ */
+async function checkSettlement(
+  pool: Pool,
+  actor: Actor,
+  input: { incidentId: string; reason: string },
+  missingReason: string,
+): Promise<void> {
+  if (!RESTORE_ROLES.includes(actor.role)) throw new ForbiddenError('only compliance settles held notices');
+  if (input.reason.trim() === '') throw new ValidationError(missingReason, 'reason');
+  await incidentOrThrow(pool, input.incidentId);
+}
+
 /** The incident's held notices (ids and Message-IDs only), for the operator's list. */
 export async function listHeldNotices(
   deps: { pool: Pool },
@@ -175,12 +190,10 @@ export async function confirmHeldSent(
   actor: Actor,
   input: ConfirmHeldSentInput,
 ): Promise<{ confirmed: number; unmatched: string[] }> {
-  if (!RESTORE_ROLES.includes(actor.role)) throw new ForbiddenError('only compliance settles held notices');
-  if (input.reason.trim() === '') throw new ValidationError('say where the evidence comes from', 'reason');
+  await checkSettlement(deps.pool, actor, input, 'say where the evidence comes from');
   const ids = [
     ...new Set(input.messageIds.map((m) => (m.trim().startsWith('<') ? m.trim() : `<${m.trim()}>`))),
   ];
-  await incidentOrThrow(deps.pool, input.incidentId);
   return inTransaction(deps.pool, async (tx) => {
     const confirmed = await restores.confirmSent(
       tx,
@@ -219,9 +232,7 @@ export async function releaseHeld(
   actor: Actor,
   input: ReleaseHeldInput,
 ): Promise<{ released: number; noticeIds: string[] }> {
-  if (!RESTORE_ROLES.includes(actor.role)) throw new ForbiddenError('only compliance settles held notices');
-  if (input.reason.trim() === '') throw new ValidationError('say why these may be sent again', 'reason');
-  await incidentOrThrow(deps.pool, input.incidentId);
+  await checkSettlement(deps.pool, actor, input, 'say why these may be sent again');
   return inTransaction(deps.pool, async (tx) => {
     const result = await restores.release(
       tx,
@@ -240,5 +251,37 @@ export async function releaseHeld(
       },
     });
     return result;
+  });
+}
+
+/**
+ * Moves a fenced incident from `delivering` to `completed` once nobody waits for an email notice any
+ * more, held ones included. With Temporal's state kept (the dev server, Temporal Cloud), the
+ * incident's workflow may have ended after the backup: the end it recorded is in the lost part of
+ * the database, and nothing else would ever complete the incident. Run by the settlement after a
+ * restore (workflows/restore-settlement.ts) once the released notices are sent; does nothing for an
+ * incident in any other state, one never fenced, or one still waiting for someone.
+ */
+export async function completeRestoredDelivery(deps: { pool: Pool }, incidentId: string): Promise<boolean> {
+  return inTransaction(deps.pool, async (tx) => {
+    const incident = await incidents.get(tx, incidentId);
+    if (!incident || incident.status !== 'delivering') return false;
+    const { fenced, awaiting } = await restores.settlement(tx, incidentId);
+    if (!fenced || awaiting > 0) return false;
+    const before = await incidents.setStatus(tx, incidentId, 'completed');
+    if (before !== 'delivering')
+      throw new Error(`incident ${incidentId} changed status under the settlement`);
+    await audit.append(tx, {
+      incidentId,
+      actor: 'system',
+      action: 'status_changed',
+      detail: {
+        status: 'completed',
+        before: { status: before },
+        after: { status: 'completed' },
+        reason: 'every notice held by the restore is settled',
+      },
+    });
+    return true;
   });
 }
