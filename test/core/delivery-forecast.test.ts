@@ -4,13 +4,17 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import * as audit from '../../core/db/audit';
 import { loadConfig } from '../../core/config';
-import * as obligations from '../../core/db/obligations';
 import { deliveryProgress, warnIfForecastLate } from '../../core/delivery';
 import type { StaffAlert, StaffMailer } from '../../core/mail/staff-mailer';
 import { TemplateCache } from '../../core/mail/template-cache';
 import { createTestDatabase } from '../helpers/db';
 import type { TestDatabase } from '../helpers/db';
-import { importEmailHolders, newDeliveredIncident, newUser } from '../helpers/factories';
+import {
+  importEmailHolders,
+  newDeliveredIncident,
+  newUser,
+  setIndividualsDeadline,
+} from '../helpers/factories';
 
 /**
  * The sending rate and the forecast of the last notice, read from deliveries' sent_at, and the
@@ -73,25 +77,7 @@ describe('delivery forecast', () => {
     mails.length = 0;
   });
 
-  const setDeadline = async (dueAt: Date) => {
-    await obligations.replace(db.pool, incidentId, [
-      {
-        ruleId: 'us-ca-individuals',
-        jurisdiction: 'US-CA',
-        audience: 'individuals',
-        regime: 'US-CA',
-        citation: 'Cal. Civ. Code § 1798.82',
-        deadlineText: 'in the most expedient time possible',
-        legalDueAt: dueAt,
-        dueAt,
-        status: 'pending',
-        reason: null,
-        affectedCount: AFFECTED,
-        uncertain: null,
-        rulesVersion: 'test',
-      },
-    ]);
-  };
+  const setDeadline = (dueAt: Date) => setIndividualsDeadline(db.pool, incidentId, dueAt, AFFECTED);
 
   it('measures the rate over the last minute and forecasts the last notice', async () => {
     const p = await deliveryProgress(db.pool, incidentId);

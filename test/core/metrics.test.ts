@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../../core/config';
-import * as obligations from '../../core/db/obligations';
 import { warnIfForecastLate } from '../../core/delivery';
 import type { StaffAlert, StaffMailer } from '../../core/mail/staff-mailer';
 import { TemplateCache } from '../../core/mail/template-cache';
@@ -22,7 +21,12 @@ import {
   workerRegistry,
 } from '../../core/metrics';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
-import { importEmailHolders, newDeliveredIncident, newUser } from '../helpers/factories';
+import {
+  importEmailHolders,
+  newDeliveredIncident,
+  newUser,
+  setIndividualsDeadline,
+} from '../helpers/factories';
 import { promtool, sampleValue } from '../helpers/prometheus';
 
 /**
@@ -132,24 +136,7 @@ describe('metrics', () => {
       await db?.drop();
     });
 
-    const setDeadline = (dueAt: Date) =>
-      obligations.replace(db.pool, incidentId, [
-        {
-          ruleId: 'us-ca-individuals',
-          jurisdiction: 'US-CA',
-          audience: 'individuals',
-          regime: 'US-CA',
-          citation: 'Cal. Civ. Code § 1798.82',
-          deadlineText: 'in the most expedient time possible',
-          legalDueAt: dueAt,
-          dueAt,
-          status: 'pending',
-          reason: null,
-          affectedCount: AFFECTED,
-          uncertain: null,
-          rulesVersion: 'test',
-        },
-      ]);
+    const setDeadline = (dueAt: Date) => setIndividualsDeadline(db.pool, incidentId, dueAt, AFFECTED);
     const slack = async () =>
       sampleValue(await workerRegistry.metrics(), 'forthright_delivery_forecast_slack_seconds', {
         incident: incidentId,

@@ -9,6 +9,7 @@ import type { CustomerInput, HoldingInput } from '../../core/db/inventory';
 import type { Pool } from '../../core/db/pool';
 import type { User } from '../../core/db/users';
 import * as notices from '../../core/db/notices';
+import * as obligations from '../../core/db/obligations';
 import { incidentWorkflowId, noticeMessageId } from '../../core/domain/ids';
 import type { PostalAddress } from '../../core/domain/contact';
 import type { Role } from '../../core/domain/model';
@@ -345,4 +346,33 @@ export async function newDeliveredIncident(
     ...(input.sentOverSeconds === undefined ? {} : { sentOverSeconds: input.sentOverSeconds }),
   });
   return { incident, officer, notice, affected: affectedCount };
+}
+
+/**
+ * Gives the incident one obligation, replacing those it had: notifying California individuals
+ * (`affectedCount` of them) by `dueAt` — the deadline a delivery forecast is measured against.
+ */
+export function setIndividualsDeadline(
+  pool: Pool,
+  incidentId: string,
+  dueAt: Date,
+  affectedCount: number,
+): Promise<void> {
+  return obligations.replace(pool, incidentId, [
+    {
+      ruleId: 'us-ca-individuals',
+      jurisdiction: 'US-CA',
+      audience: 'individuals',
+      regime: 'US-CA',
+      citation: 'Cal. Civ. Code § 1798.82',
+      deadlineText: 'in the most expedient time possible',
+      legalDueAt: dueAt,
+      dueAt,
+      status: 'pending',
+      reason: null,
+      affectedCount,
+      uncertain: null,
+      rulesVersion: 'test',
+    },
+  ]);
 }

@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../core/config';
 import * as audit from '../../../core/db/audit';
-import * as obligations from '../../../core/db/obligations';
 import * as relays from '../../../core/db/relays';
 import { deliveryProgress, warnIfForecastLate } from '../../../core/delivery';
 import { quotaForecast } from '../../../core/delivery/quota-forecast';
@@ -13,7 +12,12 @@ import type { StaffAlert, StaffMailer } from '../../../core/mail/staff-mailer';
 import { TemplateCache } from '../../../core/mail/template-cache';
 import { createTestDatabase } from '../../helpers/db';
 import type { TestDatabase } from '../../helpers/db';
-import { importEmailHolders, newDeliveredIncident, newUser } from '../../helpers/factories';
+import {
+  importEmailHolders,
+  newDeliveredIncident,
+  newUser,
+  setIndividualsDeadline,
+} from '../../helpers/factories';
 
 /**
  * The forecast of the last notice from the relays' quotas: pure (the rolling windows replayed
@@ -126,24 +130,7 @@ describe('delivery forecast from quotas', () => {
     await db?.drop();
   });
 
-  const setDeadline = (dueAt: Date) =>
-    obligations.replace(db.pool, incidentId, [
-      {
-        ruleId: 'us-ca-individuals',
-        jurisdiction: 'US-CA',
-        audience: 'individuals',
-        regime: 'US-CA',
-        citation: 'Cal. Civ. Code § 1798.82',
-        deadlineText: 'in the most expedient time possible',
-        legalDueAt: dueAt,
-        dueAt,
-        status: 'pending',
-        reason: null,
-        affectedCount: AFFECTED,
-        uncertain: null,
-        rulesVersion: 'test',
-      },
-    ]);
+  const setDeadline = (dueAt: Date) => setIndividualsDeadline(db.pool, incidentId, dueAt, AFFECTED);
 
   it('forecasts from the relays’ quotas and what they already sent, before any notice is sent', async () => {
     // 100 an hour, 40 of this minute already used (another incident's sending).
