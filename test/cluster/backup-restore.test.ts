@@ -1,6 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
@@ -27,8 +26,10 @@ import {
   type TemporalCluster,
 } from '../../scripts/lib/temporal-cluster';
 import { repoRoot, temporalServerTools } from '../../scripts/lib/tools';
-import { actorOf, approvePending, importEmailHolders, newIncident, newStaff } from '../helpers/factories';
+import { actorOf, importEmailHolders, newStaff } from '../helpers/factories';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp';
+import { openAndApprovePending, quietBundlerLogger, waitUntil } from '../helpers/system';
+import { startWorkerProcess, type WorkerProcess } from '../helpers/worker-process';
 
 /**
  * Backup and restore with Temporal restored together (README "Backup and restore"): a real
@@ -42,52 +43,7 @@ import { startSmtpSink, type SmtpSink } from '../helpers/smtp';
  */
 
 const PEOPLE = 500;
-const quiet = {
-  log: () => undefined,
-  trace: () => undefined,
-  debug: () => undefined,
-  info: () => undefined,
-  warn: () => undefined,
-  error: (message: string) => console.error(message),
-};
 const MAIL_FROM = 'Privacy Office <privacy@notices.example.test>';
-
-interface WorkerProcess {
-  child: ChildProcess;
-  exited: Promise<void>;
-}
-
-async function startWorker(env: Record<string, string>, logFile: string): Promise<WorkerProcess> {
-  const fd = openSync(logFile, 'a');
-  const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'worker', 'main.ts')], {
-    cwd: repoRoot,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', fd, fd],
-  });
-  closeSync(fd);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  for (;;) {
-    if (child.exitCode !== null || child.signalCode !== null)
-      throw new Error(`worker exited: ${readFileSync(logFile, 'utf8').slice(-2000)}`);
-    if (readFileSync(logFile, 'utf8').includes('worker started')) break;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return { child, exited };
-}
-
-async function eventually<T>(
-  what: string,
-  check: () => Promise<T | null | undefined | false>,
-  timeoutMs = 180_000,
-): Promise<T> {
-  const started = Date.now();
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 /** One instance: PostgreSQL (Forthright's database and Temporal's), the Temporal server, a worker. */
 interface Instance {
@@ -101,10 +57,7 @@ interface Instance {
 
 async function stopInstance(i: Instance | undefined): Promise<void> {
   if (!i) return;
-  if (i.worker && i.worker.child.exitCode === null && i.worker.child.signalCode === null) {
-    i.worker.child.kill('SIGTERM');
-    await i.worker.exited;
-  }
+  await i.worker?.stop();
   await i.connection?.close();
   await i.cluster?.stop();
   await i.pool.end();
@@ -147,7 +100,8 @@ describe('backup and restore with Temporal restored together', () => {
       processes: 'single',
     });
     i.connection = await Connection.connect({ address: i.cluster.address });
-    i.worker = await startWorker(env(i.url, i.cluster), join(dir, `worker-${name}.log`));
+    i.worker = startWorkerProcess(env(i.url, i.cluster), join(dir, `worker-${name}.log`));
+    await i.worker.started;
     return new Client({
       connection: i.connection,
       dataConverter: dataConverter(Buffer.from(payloadKey, 'base64')),
@@ -169,7 +123,7 @@ describe('backup and restore with Temporal restored together', () => {
       const { code } = await bundleWorkflowCode({
         workflowsPath: join(repoRoot, 'workflows', 'index.ts'),
         failureConverterPath: FAILURE_CONVERTER_PATH,
-        logger: quiet,
+        logger: quietBundlerLogger,
       });
       writeFileSync(join(dir, 'workflow-bundle.js'), code);
 
@@ -197,17 +151,12 @@ describe('backup and restore with Temporal restored together', () => {
         })),
       );
       const { officer, compliance } = await newStaff(source.pool);
-      const { incident } = await newIncident(
-        source.pool,
-        { systems: ['crm'], dataCategories: ['email'], openedBy: officer.user },
-        { temporal: client, config },
+      const incidentId = await openAndApprovePending(
+        { pool: source.pool, temporal: client, config },
+        { officer: officer.user, compliance: compliance.user },
+        {},
       );
-      const status = async (pool: Pool) => (await incidents.get(pool, incident.id))?.status;
-      await eventually(
-        'the notice to await approval',
-        async () => (await status(source!.pool)) === 'awaiting_approval',
-      );
-      await approvePending({ pool: source.pool, temporal: client, config }, compliance.user, incident.id);
+      const status = async (pool: Pool) => (await incidents.get(pool, incidentId))?.status;
 
       // --- the backup, mid-delivery: Forthright's database and Temporal's, as of one moment ---------
       await sink.waitFor(100, 120_000);
@@ -220,7 +169,11 @@ describe('backup and restore with Temporal restored together', () => {
         expect.arrayContaining(['forthright', 'temporal', 'temporal_visibility']),
       );
       expect(sink.acceptedCount).toBeLessThan(PEOPLE);
-      await eventually('delivery to complete', async () => (await status(source!.pool)) === 'completed');
+      await waitUntil(
+        'delivery to complete',
+        async () => (await status(source!.pool)) === 'completed',
+        180_000,
+      );
       expect(sink.acceptedCount).toBe(PEOPLE);
       await stopInstance(source);
       source = undefined;
@@ -258,7 +211,7 @@ describe('backup and restore with Temporal restored together', () => {
 
       // The workflows resume from the backup point and finish the delivery — sending nothing: every
       // notice they would send again is held, and everyone else was recorded sent in the backup.
-      await eventually(
+      await waitUntil(
         'the resumed delivery to complete',
         async () => (await status(restored!.pool)) === 'completed',
         300_000,
@@ -272,7 +225,7 @@ describe('backup and restore with Temporal restored together', () => {
       const { compliance: settler } = await newStaff(restored.pool);
       expect(
         await confirmHeldSent({ pool: restored.pool }, actorOf(settler.user), {
-          incidentId: incident.id,
+          incidentId,
           messageIds: evidence,
           reason: 'relay log',
         }),
@@ -283,7 +236,7 @@ describe('backup and restore with Temporal restored together', () => {
       expect([...sink.acceptedByRecipient.values()].filter((n) => n !== 1)).toEqual([]);
       const { rows } = await restored.pool.query<{ n: number }>(
         `SELECT count(*)::int AS n FROM deliveries WHERE incident_id = $1 AND status <> 'sent'`,
-        [incident.id],
+        [incidentId],
       );
       expect(rows[0]!.n).toBe(0);
       expect((await verifyTrail(restored.pool)).ok).toBe(true);

@@ -1,6 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
@@ -17,8 +16,10 @@ import {
 } from '../../scripts/lib/temporal-cluster';
 import { repoRoot, temporalServerTools } from '../../scripts/lib/tools';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
-import { approvePending, importInventory, newIncident, newStaff } from '../helpers/factories';
+import { importInventory, newStaff } from '../helpers/factories';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp';
+import { openAndApprovePending, waitUntil } from '../helpers/system';
+import { startWorkerProcess, type WorkerProcess } from '../helpers/worker-process';
 
 /**
  * Delivery on a real Temporal server — go.temporal.io/server with PostgreSQL persistence, four
@@ -38,47 +39,11 @@ const SHARDS = 4;
 /** Messages accepted before the kill: about a third of the way. */
 const KILL_AT = 1_000;
 
-interface WorkerProcess {
-  child: ChildProcess;
-  /** The worker's Temporal identity (the SDK's default, `<pid>@<host>`), as the server records it. */
-  identityPrefix: string;
-  logFile: string;
-  exited: Promise<void>;
-}
-
-/** `node --import tsx worker/main.ts`: one process, so SIGKILL hits the worker itself. */
+/** `node --import tsx worker/main.ts`, once it has started. */
 async function startWorker(env: Record<string, string>, logFile: string): Promise<WorkerProcess> {
-  const fd = openSync(logFile, 'a');
-  const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'worker', 'main.ts')], {
-    cwd: repoRoot,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', fd, fd],
-  });
-  closeSync(fd);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  for (;;) {
-    if (child.exitCode !== null || child.signalCode !== null)
-      throw new Error(`worker exited: ${readFileSync(logFile, 'utf8').slice(-2000)}`);
-    if (readFileSync(logFile, 'utf8').includes('worker started')) break;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return { child, identityPrefix: `${child.pid}@`, logFile, exited };
-}
-
-const alive = (w: WorkerProcess) => w.child.exitCode === null && w.child.signalCode === null;
-
-async function eventually<T>(
-  what: string,
-  check: () => Promise<T | null | undefined | false>,
-  timeoutMs = 180_000,
-): Promise<T> {
-  const started = Date.now();
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  const worker = startWorkerProcess(env, logFile);
+  await worker.started;
+  return worker;
 }
 
 describe('delivery on a Temporal cluster with two workers', () => {
@@ -155,8 +120,7 @@ describe('delivery on a Temporal cluster with two workers', () => {
   }, 300_000);
 
   afterAll(async () => {
-    for (const w of workers.filter(alive)) w.child.kill('SIGTERM');
-    await Promise.all(workers.map((w) => w.exited));
+    await Promise.all(workers.map((w) => w.stop()));
     await connection?.close();
     await cluster?.stop();
     await sink?.close();
@@ -181,22 +145,11 @@ describe('delivery on a Temporal cluster with two workers', () => {
     timings.workersStartMs = Date.now() - started;
     const { officer, compliance } = await newStaff(db.pool);
     const config = loadConfig(workerEnv());
-    const { incident } = await newIncident(
-      db.pool,
-      {
-        title: 'CRM export left on a public file share',
-        description: 'A copy of the CRM customer table was reachable without a password.',
-        discoveredAt: new Date(Date.now() - 3_600_000),
-        occurredFrom: new Date('2025-06-01T00:00:00Z'),
-        systems: ['crm'],
-        dataCategories: ['email'],
-        openedBy: officer.user,
-      },
-      { temporal: client, config },
+    const incidentId = await openAndApprovePending(
+      { pool: db.pool, temporal: client, config },
+      { officer: officer.user, compliance: compliance.user },
     );
-    const status = async () => (await incidents.get(db.pool, incident.id))?.status;
-    await eventually('the notice to await approval', async () => (await status()) === 'awaiting_approval');
-    await approvePending({ pool: db.pool, temporal: client, config }, compliance.user, incident.id);
+    const status = async () => (await incidents.get(db.pool, incidentId))?.status;
     const approvedAt = Date.now();
 
     // Which worker runs which shard's batch right now: the server's record of pending activities.
@@ -214,7 +167,12 @@ describe('delivery on a Temporal cluster with two workers', () => {
       return byWorker;
     };
 
-    await eventually(`${KILL_AT} notices at the SMTP server`, async () => sink.acceptedCount >= KILL_AT);
+    await waitUntil(
+      `${KILL_AT} notices at the SMTP server`,
+      async () => sink.acceptedCount >= KILL_AT,
+      180_000,
+      50,
+    );
     const running = await runningBatches();
     timings.firstThirdMs = Date.now() - approvedAt;
     // The victim: a worker that is sending (both, when the shards spread over both).
@@ -230,14 +188,14 @@ describe('delivery on a Temporal cluster with two workers', () => {
     expect(acceptedAtKill).toBeLessThan(PEOPLE); // the kill did land during delivery
     timings.killedAtMs = Date.now() - approvedAt;
 
-    await eventually('delivery to complete', async () => (await status()) === 'completed', 240_000);
+    await waitUntil('delivery to complete', async () => (await status()) === 'completed', 240_000, 50);
     timings.deliveredMs = Date.now() - approvedAt;
-    expect(alive(survivor)).toBe(true);
+    expect(survivor.alive()).toBe(true);
 
     // Everyone exactly one notice, nobody else any.
     const { rows } = await db.pool.query<{ email: string; status: string }>(
       `SELECT c.email, a.status FROM customers c JOIN affected_customers a ON a.customer_id = c.id AND a.incident_id = $1`,
-      [incident.id],
+      [incidentId],
     );
     expect(rows).toHaveLength(PEOPLE);
     expect(rows.filter((r) => r.status !== 'notified')).toEqual([]);

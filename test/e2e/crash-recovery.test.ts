@@ -1,6 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, openSync, closeSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
@@ -9,12 +8,13 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { loadConfig } from '../../core/config';
 import * as incidents from '../../core/db/incidents';
 import { listenOnLoopback } from '../helpers/smtp';
-import { repoRoot } from '../../scripts/lib/tools';
 import { dataConverter } from '../../core/data-converter';
 import { createTestDatabase } from '../helpers/db';
 import type { TestDatabase } from '../helpers/db';
-import { approvePending, importInventory, newIncident, newStaff } from '../helpers/factories';
+import { importInventory, newStaff } from '../helpers/factories';
+import { openAndApprovePending, waitUntil } from '../helpers/system';
 import { uniqueTaskQueue } from '../helpers/temporal';
+import { startWorkerProcess, type WorkerProcess } from '../helpers/worker-process';
 
 /**
  * Crash recovery of delivery on real parts: the worker runs as a process of its own (as in
@@ -88,54 +88,16 @@ async function startHoldingSink() {
   };
 }
 
-/**
- * The worker as `node --import tsx worker/main.ts`: one process, so SIGKILL hits the worker itself.
- * (The `tsx` command runs the script in a child process of its own, which a SIGKILL of `tsx` would
- * leave running.)
- */
-function startWorker(
-  env: Record<string, string>,
-  logFile: string,
-): { child: ChildProcess; started: Promise<void>; exited: Promise<void> } {
-  const fd = openSync(logFile, 'a');
-  const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'worker', 'main.ts')], {
-    cwd: repoRoot,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', fd, fd],
-  });
-  closeSync(fd);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const started = (async () => {
-    for (;;) {
-      if (child.exitCode !== null || child.signalCode !== null)
-        throw new Error(`worker exited: ${readFileSync(logFile, 'utf8').slice(-2000)}`);
-      if (readFileSync(logFile, 'utf8').includes('worker started')) return;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  })();
-  return { child, started, exited };
-}
-
-const eventually = async <T>(
-  what: string,
-  check: () => Promise<T | null | undefined | false>,
-  timeoutMs = 300_000,
-): Promise<T> => {
-  const started = Date.now();
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-};
+/** Polls often: each kill should land soon after its threshold. */
+const eventually = <T>(what: string, check: () => Promise<T | null | undefined | false>) =>
+  waitUntil(what, check, 300_000, 20);
 
 describe('delivery crash recovery', () => {
   let db: TestDatabase;
   let sink: Awaited<ReturnType<typeof startHoldingSink>>;
   let connection: Connection;
   let client: Client;
-  let worker: ReturnType<typeof startWorker> | undefined;
+  let worker: WorkerProcess | undefined;
   const dir = mkdtempSync(join(tmpdir(), 'forthright-crash-'));
   const payloadKey = randomBytes(32).toString('base64');
   const taskQueue = uniqueTaskQueue('crash');
@@ -156,7 +118,7 @@ describe('delivery crash recovery', () => {
     DELIVERY_RETRY_DELAYS: '1,1',
   });
   const launch = async () => {
-    worker = startWorker(workerEnv(), join(dir, `worker-${++launches}.log`));
+    worker = startWorkerProcess(workerEnv(), join(dir, `worker-${++launches}.log`));
     await worker.started;
   };
 
@@ -185,10 +147,7 @@ describe('delivery crash recovery', () => {
   });
 
   afterAll(async () => {
-    if (worker && worker.child.exitCode === null && worker.child.signalCode === null) {
-      worker.child.kill('SIGTERM');
-      await worker.exited;
-    }
+    await worker?.stop();
     await connection?.close();
     await sink?.close();
     await db?.drop();
@@ -201,27 +160,11 @@ describe('delivery crash recovery', () => {
     async () => {
       const { officer, compliance } = await newStaff(db.pool);
       await launch();
-      const { incident } = await newIncident(
-        db.pool,
-        {
-          title: 'CRM export left on a public file share',
-          description: 'A copy of the CRM customer table was reachable without a password.',
-          discoveredAt: new Date(Date.now() - 3_600_000),
-          occurredFrom: new Date('2025-06-01T00:00:00Z'),
-          systems: ['crm'],
-          dataCategories: ['email'],
-          openedBy: officer.user,
-        },
-        { temporal: client, config: loadConfig(workerEnv()) },
-      );
-      const incidentId = incident.id;
-      const status = async () => (await incidents.get(db.pool, incidentId))?.status;
-      await eventually('the notice to await approval', async () => (await status()) === 'awaiting_approval');
-      await approvePending(
+      const incidentId = await openAndApprovePending(
         { pool: db.pool, temporal: client, config: loadConfig(workerEnv()) },
-        compliance.user,
-        incidentId,
+        { officer: officer.user, compliance: compliance.user },
       );
+      const status = async () => (await incidents.get(db.pool, incidentId))?.status;
 
       for (const threshold of KILLS_AT) {
         await eventually(

@@ -5,10 +5,16 @@ import * as incidents from '../../core/db/incidents';
 import { deliveryProgress } from '../../core/delivery';
 import { createTestDatabase } from '../helpers/db';
 import type { TestDatabase } from '../helpers/db';
-import { approvePending, importInventory, newIncident } from '../helpers/factories';
+import { importInventory } from '../helpers/factories';
 import { startSmtpSink } from '../helpers/smtp';
 import type { SmtpFault, SmtpSink } from '../helpers/smtp';
-import { bearer, eventually, startSystem } from '../helpers/system';
+import {
+  bearer,
+  billingCardIncident,
+  eventually,
+  openAndApprovePending,
+  startSystem,
+} from '../helpers/system';
 import type { TestSystem } from '../helpers/system';
 
 /**
@@ -81,26 +87,12 @@ describe('delivery against a failing relay', () => {
   });
 
   it('sends everyone else one notice, records the refused with the reply, and the counts add up', async () => {
-    const { incident } = await newIncident(
-      db.pool,
-      {
-        title: 'Card data read from the billing database',
-        description: 'An attacker read billing records through a vulnerable reporting endpoint.',
-        discoveredAt: new Date(Date.now() - 3_600_000),
-        systems: ['billing'],
-        dataCategories: ['payment_card'],
-        openedBy: system.staff.officer,
-      },
-      { temporal: system.client, config: system.config },
-    );
-    const incidentId = incident.id;
-    const status = async () => (await incidents.get(db.pool, incidentId))?.status;
-    await eventually(async () => (await status()) === 'awaiting_approval');
-    await approvePending(
+    const incidentId = await openAndApprovePending(
       { pool: db.pool, temporal: system.client, config: system.config },
-      system.staff.compliance,
-      incidentId,
+      system.staff,
+      billingCardIncident(),
     );
+    const status = async () => (await incidents.get(db.pool, incidentId))?.status;
     await eventually(async () => (await status()) === 'completed', 120_000);
 
     // Temporary refusals happened, at both points, and were retried.

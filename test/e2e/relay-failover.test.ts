@@ -4,11 +4,11 @@ import * as incidents from '../../core/db/incidents';
 import { workerRegistry } from '../../core/metrics';
 import type { TestDatabase } from '../helpers/db';
 import { createTestDatabase } from '../helpers/db';
-import { approvePending, importInventory, newIncident } from '../helpers/factories';
+import { importInventory } from '../helpers/factories';
 import type { SmtpFault, SmtpSink } from '../helpers/smtp';
 import { startSmtpSink } from '../helpers/smtp';
 import type { TestSystem } from '../helpers/system';
-import { eventually, startSystem } from '../helpers/system';
+import { billingCardIncident, eventually, openAndApprovePending, startSystem } from '../helpers/system';
 
 /**
  * Several relays on the real stack (API use cases, Temporal dev server, worker, PostgreSQL, two SMTP
@@ -40,27 +40,14 @@ async function seed(db: TestDatabase, count: number): Promise<void> {
 
 /** Opens an incident over everyone, approves its notice, and waits until delivery is over. */
 async function deliverToEveryone(db: TestDatabase, system: TestSystem): Promise<string> {
-  const { incident } = await newIncident(
-    db.pool,
-    {
-      title: 'Card data read from the billing database',
-      description: 'An attacker read billing records through a vulnerable reporting endpoint.',
-      discoveredAt: new Date(Date.now() - 3_600_000),
-      systems: ['billing'],
-      dataCategories: ['payment_card'],
-      openedBy: system.staff.officer,
-    },
-    { temporal: system.client, config: system.config },
-  );
-  const status = async () => (await incidents.get(db.pool, incident.id))?.status;
-  await eventually(async () => (await status()) === 'awaiting_approval');
-  await approvePending(
+  const incidentId = await openAndApprovePending(
     { pool: db.pool, temporal: system.client, config: system.config },
-    system.staff.compliance,
-    incident.id,
+    system.staff,
+    billingCardIncident(),
   );
+  const status = async () => (await incidents.get(db.pool, incidentId))?.status;
   await eventually(async () => (await status()) === 'completed', 120_000);
-  return incident.id;
+  return incidentId;
 }
 
 /** Sent deliveries per relay, as the commit points recorded them. */

@@ -11,13 +11,16 @@ import { buildApp } from '../../api/app';
 import type { App } from '../../api/app';
 import { loadConfig } from '../../core/config';
 import type { Config } from '../../core/config';
+import * as incidents from '../../core/db/incidents';
+import type { Pool } from '../../core/db/pool';
 import type { User } from '../../core/db/users';
 import { createLogger } from '../../core/logger';
 import type { Role } from '../../core/domain/model';
 import { FAILURE_CONVERTER_PATH, dataConverter } from '../../core/data-converter';
 import { buildActivityDeps } from '../../worker/deps';
 import type { TestDatabase } from './db';
-import { newUser, withFixtureConsent } from './factories';
+import { approvePending, newIncident, newUser, withFixtureConsent } from './factories';
+import type { NewIncidentOverrides, StartOn } from './factories';
 import { devServerAddress, devServerNativeConnection, uniqueTaskQueue } from './temporal';
 
 const WORKFLOWS_PATH = fileURLToPath(new URL('../../workflows/index.ts', import.meta.url));
@@ -33,7 +36,8 @@ export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
   return bundle;
 }
 
-const quietBundlerLogger = {
+/** A logger for `bundleWorkflowCode` that shows only errors. */
+export const quietBundlerLogger = {
   log: () => undefined,
   trace: () => undefined,
   debug: () => undefined,
@@ -139,17 +143,78 @@ export async function startSystem(
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
 /** Polls `check` until it returns a value, or fails after `timeoutMs`. */
-export async function eventually<T>(
+export function eventually<T>(
   check: () => Promise<T | undefined | null | false>,
   timeoutMs = 60_000,
+): Promise<T> {
+  return poll(check, timeoutMs, 200, () => `condition not met within ${timeoutMs} ms`);
+}
+
+/**
+ * Polls `check` every `intervalMs` until it returns a value, or fails after `timeoutMs` saying
+ * what it waited for.
+ */
+export function waitUntil<T>(
+  what: string,
+  check: () => Promise<T | undefined | null | false>,
+  timeoutMs = 120_000,
+  intervalMs = 100,
+): Promise<T> {
+  return poll(check, timeoutMs, intervalMs, () => `timed out waiting for ${what}`);
+}
+
+async function poll<T>(
+  check: () => Promise<T | undefined | null | false>,
+  timeoutMs: number,
+  intervalMs: number,
+  failure: () => string,
 ): Promise<T> {
   const started = Date.now();
   for (;;) {
     const value = await check();
     if (value) return value;
-    if (Date.now() - started > timeoutMs) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 200));
+    if (Date.now() - started > timeoutMs) throw new Error(failure());
+    await new Promise((r) => setTimeout(r, intervalMs));
   }
+}
+
+/** A breach of the CRM (email exposed), discovered an hour ago: the usual incident of the delivery tests. */
+export const crmExportIncident = (): Omit<NewIncidentOverrides, 'openedBy'> => ({
+  title: 'CRM export left on a public file share',
+  description: 'A copy of the CRM customer table was reachable without a password.',
+  discoveredAt: new Date(Date.now() - 3_600_000),
+  occurredFrom: new Date('2025-06-01T00:00:00Z'),
+  systems: ['crm'],
+  dataCategories: ['email'],
+});
+
+/** A breach of billing (card numbers exposed), discovered an hour ago. */
+export const billingCardIncident = (): Omit<NewIncidentOverrides, 'openedBy'> => ({
+  title: 'Card data read from the billing database',
+  description: 'An attacker read billing records through a vulnerable reporting endpoint.',
+  discoveredAt: new Date(Date.now() - 3_600_000),
+  systems: ['billing'],
+  dataCategories: ['payment_card'],
+});
+
+/**
+ * Opens an incident through the use case as `staff.officer` (`facts` over the factory's defaults),
+ * starts its workflow on `deps`, waits until its notice awaits approval and approves it through the
+ * use case as `staff.compliance`; returns the incident's id (delivery has started, not finished).
+ */
+export async function openAndApprovePending(
+  deps: StartOn & { pool: Pool },
+  staff: { officer: User; compliance: User },
+  facts: Omit<NewIncidentOverrides, 'openedBy'> = crmExportIncident(),
+): Promise<string> {
+  const { incident } = await newIncident(deps.pool, { ...facts, openedBy: staff.officer }, deps);
+  await waitUntil(
+    'the notice to await approval',
+    async () => (await incidents.get(deps.pool, incident.id))?.status === 'awaiting_approval',
+    180_000,
+  );
+  await approvePending(deps, staff.compliance, incident.id);
+  return incident.id;
 }
 
 /**

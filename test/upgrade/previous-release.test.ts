@@ -1,6 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
@@ -17,8 +17,9 @@ import { extractRelease } from '../../scripts/lib/releases';
 import { repoRoot } from '../../scripts/lib/tools';
 import { approvePending, newStaff } from '../helpers/factories';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp';
-import { workflowBundle } from '../helpers/system';
+import { waitUntil, workflowBundle } from '../helpers/system';
 import { uniqueTaskQueue } from '../helpers/temporal';
+import { startWorkerProcess, type WorkerProcess } from '../helpers/worker-process';
 
 /**
  * The upgrade path, on real parts: two incidents opened by the previous release (its stored archive,
@@ -39,34 +40,6 @@ const WAITING = 5;
  * so about 200 go from the old worker and the rest from the current one.
  */
 const DELIVERING = 250;
-
-/** A worker as `node --import tsx <root>/worker/main.ts`: the release's own code from its own folder. */
-function startWorker(root: string, env: Record<string, string>, logFile: string) {
-  const fd = openSync(logFile, 'a');
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', join(root, 'worker', 'main.ts')], {
-    cwd: root,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', fd, fd],
-  });
-  closeSync(fd);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const started = (async () => {
-    for (;;) {
-      if (child.exitCode !== null || child.signalCode !== null)
-        throw new Error(`worker exited: ${readFileSync(logFile, 'utf8').slice(-3000)}`);
-      if (readFileSync(logFile, 'utf8').includes('worker started')) return;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  })();
-  return {
-    started,
-    /** SIGTERM: the worker drains and exits, as at a deploy. */
-    async stop() {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-      await exited;
-    },
-  };
-}
 
 /** Runs test/upgrade/release-driver.ts against the extracted release; returns its JSON line. */
 function drive<T>(releaseDir: string, env: Record<string, string>, ...args: string[]): Promise<T> {
@@ -89,20 +62,6 @@ function drive<T>(releaseDir: string, env: Record<string, string>, ...args: stri
   });
 }
 
-async function eventually<T>(
-  what: string,
-  check: () => Promise<T | null | undefined | false>,
-  timeoutMs = 120_000,
-) {
-  const started = Date.now();
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
 describe(`upgrade from ${PREVIOUS} mid-incident`, () => {
   const dir = mkdtempSync(join(tmpdir(), 'forthright-upgrade-'));
   const releaseDir = join(dir, PREVIOUS);
@@ -115,7 +74,7 @@ describe(`upgrade from ${PREVIOUS} mid-incident`, () => {
   let sink: SmtpSink;
   let connection: Connection;
   let client: Client;
-  const workers: ReturnType<typeof startWorker>[] = [];
+  const workers: WorkerProcess[] = [];
 
   const env = () => ({
     DATABASE_URL: databaseUrl,
@@ -173,7 +132,7 @@ describe(`upgrade from ${PREVIOUS} mid-incident`, () => {
       await drive(releaseDir, env(), 'migrate');
       const behind = await pendingMigrations(databaseUrl);
       expect(behind.length, 'this release adds migrations to test').toBeGreaterThan(0);
-      const old = startWorker(releaseDir, env(), join(dir, 'worker-previous.log'));
+      const old = startWorkerProcess(env(), join(dir, 'worker-previous.log'), releaseDir);
       workers.push(old);
       await old.started;
       const open = async (system: string, prefix: string, people: number) =>
@@ -183,7 +142,7 @@ describe(`upgrade from ${PREVIOUS} mid-incident`, () => {
       const delivering = await open('billing', 'b', DELIVERING);
       const status = async (id: string) => (await incidents.get(pool, id))?.status;
       const reaches = (id: string, wanted: string) =>
-        eventually(`${id} to be ${wanted}`, async () => (await status(id)) === wanted);
+        waitUntil(`${id} to be ${wanted}`, async () => (await status(id)) === wanted, 120_000, 200);
       await reaches(waiting, 'awaiting_approval');
       await reaches(delivering, 'awaiting_approval');
 
@@ -202,7 +161,7 @@ describe(`upgrade from ${PREVIOUS} mid-incident`, () => {
       );
       const sentTo = (prefix: string) =>
         [...sink.acceptedByRecipient.keys()].filter((r) => r.startsWith(prefix)).length;
-      await eventually('the old worker to be delivering', async () => sentTo('b') >= 5);
+      await waitUntil('the old worker to be delivering', async () => sentTo('b') >= 5, 120_000, 200);
 
       // 3. The deploy: the old worker drains (its delivery passes run to their time budget) and exits,
       // mid-incident for both.
@@ -232,8 +191,7 @@ describe(`upgrade from ${PREVIOUS} mid-incident`, () => {
 
       // 4. The current worker, same task queue: the rest of the delivery; approval, delivery.
       await workflowBundle();
-      const current = startWorker(
-        repoRoot,
+      const current = startWorkerProcess(
         { ...env(), WORKFLOW_BUNDLE_PATH: bundlePath },
         join(dir, 'worker-current.log'),
       );

@@ -1,20 +1,19 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../core/config';
 import { dataConverter } from '../../core/data-converter';
-import * as incidents from '../../core/db/incidents';
-import { repoRoot } from '../../scripts/lib/tools';
 import { freeLoopbackPort } from '../../worker/metrics-server';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
-import { approvePending, importInventory, newIncident, newStaff } from '../helpers/factories';
+import { importInventory, newStaff } from '../helpers/factories';
 import { promtool, sampleValue } from '../helpers/prometheus';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp';
+import { openAndApprovePending, waitUntil } from '../helpers/system';
 import { devServerAddress, uniqueTaskQueue } from '../helpers/temporal';
+import { startWorkerProcess, type WorkerProcess } from '../helpers/worker-process';
 
 /**
  * The worker's /metrics (worker/metrics-server.ts) on the real stack: the worker process as in
@@ -31,8 +30,7 @@ describe('worker metrics', () => {
   let sink: SmtpSink;
   let connection: Connection;
   let client: Client;
-  let worker: ChildProcess | undefined;
-  let exited: Promise<void> = Promise.resolve();
+  let worker: WorkerProcess | undefined;
   let metricsUrl = '';
   const dir = mkdtempSync(join(tmpdir(), 'forthright-metrics-'));
   const logFile = join(dir, 'worker.log');
@@ -66,22 +64,8 @@ describe('worker metrics', () => {
       WORKER_METRICS_PORT: String(port),
       METRICS_TOKEN: token,
     };
-    const fd = openSync(logFile, 'a');
-    worker = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'worker', 'main.ts')], {
-      cwd: repoRoot,
-      env: { ...process.env, ...env },
-      stdio: ['ignore', fd, fd],
-    });
-    closeSync(fd);
-    const child = worker;
-    exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    const started = Date.now();
-    while (!readFileSync(logFile, 'utf8').includes('worker started')) {
-      if (child.exitCode !== null)
-        throw new Error(`worker exited: ${readFileSync(logFile, 'utf8').slice(-2000)}`);
-      if (Date.now() - started > 120_000) throw new Error('worker did not start');
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    worker = startWorkerProcess(env, logFile);
+    await worker.started;
     connection = await Connection.connect({ address: devServerAddress() });
     client = new Client({ connection, dataConverter: dataConverter(Buffer.from(payloadKey, 'base64')) });
     const customers = Array.from({ length: PEOPLE }, (_, i) => ({
@@ -100,8 +84,7 @@ describe('worker metrics', () => {
   }, 180_000);
 
   afterAll(async () => {
-    worker?.kill('SIGTERM');
-    await exited;
+    await worker?.stop();
     await connection?.close();
     await sink?.close();
     await db?.drop();
@@ -122,26 +105,14 @@ describe('worker metrics', () => {
 
     const { officer, compliance } = await newStaff(db.pool);
     const config = loadConfig(env);
-    const { incident } = await newIncident(
-      db.pool,
-      {
-        title: 'CRM export left on a public file share',
-        description: 'A copy of the CRM customer table was reachable without a password.',
-        discoveredAt: new Date(Date.now() - 3_600_000),
-        occurredFrom: new Date('2025-06-01T00:00:00Z'),
-        systems: ['crm'],
-        dataCategories: ['email'],
-        openedBy: officer.user,
-      },
-      { temporal: client, config },
+    await openAndApprovePending(
+      { pool: db.pool, temporal: client, config },
+      { officer: officer.user, compliance: compliance.user },
     );
-    const status = async () => (await incidents.get(db.pool, incident.id))?.status;
-    await eventually('the notice to await approval', async () => (await status()) === 'awaiting_approval');
-    await approvePending({ pool: db.pool, temporal: client, config }, compliance.user, incident.id);
-    await eventually('every notice at the SMTP server', async () => sink.messages.length >= PEOPLE);
+    await waitUntil('every notice at the SMTP server', async () => sink.messages.length >= PEOPLE);
 
     // Counted once recorded: the outcome writes trail the relay's acceptance by a moment.
-    const after = await eventually(
+    const after = await waitUntil(
       `the sent counter to move by ${PEOPLE}`,
       async () => {
         const text = await scrapeText();
@@ -164,17 +135,3 @@ describe('worker metrics', () => {
     expect(check.status, check.output).toBe(0);
   }, 240_000);
 });
-
-async function eventually<T>(
-  what: string,
-  check: () => Promise<T | null | undefined | false>,
-  timeoutMs = 120_000,
-): Promise<T> {
-  const started = Date.now();
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
