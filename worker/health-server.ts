@@ -1,9 +1,8 @@
-import { createServer } from 'node:http';
-import type { Server } from 'node:http';
 import type { NativeConnection, State } from '@temporalio/worker';
 import type { Pool } from '../core/db/pool';
 import type { Logger } from '../core/logger';
 import { VERSION } from '../core/version';
+import { listenHttp, type HttpListener } from './http-listener';
 
 /*
  * The worker's liveness and readiness (README "Logs and health"), on a port of their own
@@ -77,18 +76,15 @@ function within(probe: Promise<unknown>): Promise<'ok' | 'unreachable'> {
   ]).finally(() => clearTimeout(timer));
 }
 
-export interface HealthServer {
-  /** The port listened on (the one given, or the system's choice for 0). */
-  port: number;
-  close(): Promise<void>;
-}
+/** The health server: its port, and `close`. */
+export type HealthServer = HttpListener;
 
 /** Serves GET /livez and /readyz until `close`; anything else is a 404. */
-export async function startHealthServer(
+export function startHealthServer(
   options: { host: string; port: number; log: Logger },
   sources: ReadinessSources,
 ): Promise<HealthServer> {
-  const server: Server = createServer((req, res) => {
+  return listenHttp(options.host, options.port, (req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     const reply = (status: number, body: object) =>
       res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
@@ -103,18 +99,4 @@ export async function startHealthServer(
       },
     );
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host, resolve);
-  });
-  const address = server.address();
-  const port = address !== null && typeof address === 'object' ? address.port : options.port;
-  return {
-    port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
 }

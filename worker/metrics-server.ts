@@ -1,9 +1,9 @@
-import { createServer } from 'node:http';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
 import type { MetricsExporterConfig } from '@temporalio/worker';
 import type { Logger } from '../core/logger';
 import { bearerMatches, workerRegistry } from '../core/metrics';
+import { listenHttp, type HttpListener } from './http-listener';
 
 /*
  * The worker's /metrics (README "Metrics and alerts"): one scrape target per worker process that
@@ -56,35 +56,18 @@ export interface MetricsServerOptions {
   log: Logger;
 }
 
-export interface MetricsServer {
-  /** The port listened on (the one given, or the one the system chose for port 0). */
-  port: number;
-  close(): Promise<void>;
-}
+/** The metrics server: its port, and `close`. */
+export type MetricsServer = HttpListener;
 
 /** Serves GET /metrics until `close`; anything else is a 404. */
-export async function startMetricsServer(options: MetricsServerOptions): Promise<MetricsServer> {
-  const server: Server = createServer((req, res) => {
+export function startMetricsServer(options: MetricsServerOptions): Promise<MetricsServer> {
+  return listenHttp(options.host, options.port, (req, res) => {
     handle(options, req, res).catch((err: unknown) => {
       options.log.error({ err }, 'metrics scrape failed');
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
       res.end('metrics unavailable\n');
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host, resolve);
-  });
-  const address = server.address();
-  const port = address !== null && typeof address === 'object' ? address.port : options.port;
-  return {
-    port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
 }
 
 async function handle(options: MetricsServerOptions, req: IncomingMessage, res: ServerResponse) {
