@@ -15,6 +15,7 @@ import type { TemplateCache } from '../core/mail/template-cache';
 import { planChannels } from '../core/use-cases/channels';
 import type { ChannelCounts } from '../core/use-cases/channels';
 import { finishDelivery } from '../core/use-cases/deliveries';
+import { completeRestoredDelivery } from '../core/use-cases/restores';
 import { warnIfCodesShort } from '../core/use-cases/remediation-codes';
 import { renderLetterFile } from '../core/letters/batch';
 import { finishLetterBatch, openLetterBatch } from '../core/use-cases/letters';
@@ -308,6 +309,14 @@ function activitySteps(deps: ActivityDeps) {
       incidentId: string,
     ): Promise<{ sent: number; undeliverable: number; manual: number }> {
       return finishDelivery(deps, incidentId);
+    },
+
+    /**
+     * Completes an incident a restore fenced once nobody waits for an email notice any more (its
+     * own workflow ended in the part of the database the restore lost). Whether it did.
+     */
+    async completeRestoredDelivery(incidentId: string): Promise<boolean> {
+      return completeRestoredDelivery(deps, incidentId);
     },
 
     /**

@@ -11,14 +11,15 @@ import { ApplicationFailure } from '@temporalio/common';
 import proto from '@temporalio/proto';
 import type Long from 'long';
 import type { Config } from '../core/config';
+import type { IncidentStatus } from '../core/domain/model';
 import type { Logger } from '../core/logger';
 import type { Pool } from '../core/db/pool';
 import type { WorkflowTampering } from '../core/db/workflow-tampering';
 import { dataConverter } from '../core/data-converter';
 import {
   amendmentWorkflowId,
-  deliveryShardWorkflowId,
   incidentWorkflowId,
+  restoreSettlementWorkflowId,
   letterBatchWorkflowId,
 } from '../core/domain/ids';
 import { filingEmailWorkflowId } from '../core/domain/filings';
@@ -31,7 +32,7 @@ import { recordDecision } from '../core/use-cases/notices';
 import type { DecisionInput } from '../core/use-cases/notices';
 import type { Actor } from '../core/use-cases/types';
 import type { amendmentWorkflow } from '../workflows/amendment';
-import type { deliveryShardWorkflow } from '../workflows/delivery';
+import type { restoreSettlementWorkflow } from '../workflows/restore-settlement';
 import type { incidentWorkflow } from '../workflows/incident';
 import type { letterBatchWorkflow } from '../workflows/letters';
 import type { filingEmailWorkflow } from '../workflows/filing-email';
@@ -44,6 +45,7 @@ import {
   followUpDecidedSignal,
   incidentWithdrawnSignal,
   obligationsChangedSignal,
+  progressQuery,
   reviseNoticeUpdate,
 } from '../workflows/messages';
 import type { ApprovalInput, ApprovalResult, ReviseNoticeInput } from '../workflows/messages';
@@ -189,30 +191,50 @@ export async function startLetterBatch(
 }
 
 /**
- * Starts a delivery pass for notices released after a restore (core/use-cases/restores.ts
- * `releaseHeld`): the delivery shard workflow over every customer of the incident (one shard), under
- * a new id of its own, since the incident's own shards may have finished long ago. It sends only
- * what delivery would (the released `retrying` rows, anyone still waiting; never a held row), and a
- * delivery of the incident still running beside it sends nobody twice (the claim is unique per
- * incident and person). No incident step follows it: a notice still failing is listed undeliverable.
+ * Starts the settlement that follows an operator's decision on notices held by a restore
+ * (workflows/restore-settlement.ts): a delivery pass for each notice with released rows (one shard,
+ * under ids of its own: the incident's shards may have finished long ago; it sends only what delivery
+ * would, never a held row, and a delivery still running beside it sends nobody twice), then — when the
+ * incident's own workflow is no longer running — what that workflow does after delivery, up to
+ * `completed` once nobody waits. Returns the settlement's workflow id.
  */
-export async function startReleasedDelivery(
+const PAST_DELIVERY: readonly IncidentStatus[] = ['completed', 'closed_no_notice', 'withdrawn'];
+
+export async function startRestoreSettlement(
   deps: TemporalDeps,
-  release: { incidentId: string; noticeId: string },
+  settlement: { incidentId: string; noticeIds: string[] },
 ): Promise<string> {
-  const workflowId = `${deliveryShardWorkflowId(release.incidentId, 0)}-release-${randomUUID().slice(0, 8)}`;
-  await deps.temporal.workflow.start<typeof deliveryShardWorkflow>('deliveryShardWorkflow', {
+  const key = `restore-settlement-${randomUUID().slice(0, 8)}`;
+  const workflowId = restoreSettlementWorkflowId(settlement.incidentId, key);
+  // The incident's workflow is past delivery when it has ended, or (still watching deadlines) says
+  // so itself: then the restored database's `delivering` is behind it, and the settlement finishes.
+  let pastDelivery = true;
+  const handle = deps.temporal.workflow.getHandle<typeof incidentWorkflow>(
+    incidentWorkflowId(settlement.incidentId),
+  );
+  try {
+    pastDelivery = (await handle.describe()).status.name !== 'RUNNING';
+  } catch (err) {
+    if (!(err instanceof WorkflowNotFoundError)) throw err;
+  }
+  if (!pastDelivery) {
+    try {
+      pastDelivery = PAST_DELIVERY.includes((await handle.query(progressQuery)).status);
+    } catch {
+      // No worker answered: it cannot be told, so the settlement only sends; the incident's
+      // workflow, or a later settlement, finishes.
+    }
+  }
+  await deps.temporal.workflow.start<typeof restoreSettlementWorkflow>('restoreSettlementWorkflow', {
     workflowId,
     taskQueue: deps.config.temporal.taskQueue,
     args: [
       {
-        incidentId: release.incidentId,
-        noticeId: release.noticeId,
-        shard: 0,
-        shards: 1,
-        after: 0,
-        pass: 0,
+        incidentId: settlement.incidentId,
+        noticeIds: settlement.noticeIds,
+        key,
         retryDelaysMs: [...deps.config.delivery.retryDelaysMs],
+        settle: pastDelivery,
       },
     ],
   });

@@ -77,6 +77,7 @@ const COURSES = [
   'amended', // approved, then an amendment: new people's notice (its own shards and letters) and a supplement mailing
   'question-answer', // support's answer: the relay refuses, the workflow gives up and records it
   'retention-sweep', // the retention sweep: one incident purged, one failing
+  'restore-settlement', // after a restore, with the incident's workflow ended: the released notices sent, then delivery finished and the incident completed
 ] as const;
 type Course = (typeof COURSES)[number];
 
@@ -178,6 +179,7 @@ function standInActivities(): Partial<Activities & RetentionActivities> {
     renderLetterFile: async () => ({ letters: 1 }),
     finishLetterBatch: async (batchId) => ({ batchId, letters: 1 }),
     reassessAfterNotice: async () => ({ changed: 1 }),
+    completeRestoredDelivery: async () => true,
     followUpPlan: async () => ({
       reminders: courseOf(callingWorkflow()) === 'approved' ? 1 : 0,
       reminderDays: 14,
@@ -434,6 +436,24 @@ try {
       });
       await h.result();
       await save('retention-sweep', [h]);
+    }
+    // After a restore, the operator released held notices of an incident whose workflow had ended.
+    {
+      const h = await client.start('restoreSettlementWorkflow', {
+        taskQueue,
+        workflowId: 'incident-restore-settlement-restore-settlement-1',
+        args: [
+          {
+            incidentId: 'restore-settlement',
+            noticeIds: ['notice-restore-settlement-1'],
+            key: 'restore-settlement-1',
+            retryDelaysMs: [60_000],
+            settle: true,
+          },
+        ],
+      });
+      await h.result();
+      await save('restore-settlement', [h]);
     }
   });
 } finally {

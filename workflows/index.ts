@@ -7,3 +7,4 @@ export { questionAnswerWorkflow } from './question-answer';
 export { retentionSweepWorkflow } from './retention';
 export { mailingShardWorkflow, mailingWorkflow } from './mailing';
 export { amendmentWorkflow } from './amendment';
+export { restoreSettlementWorkflow } from './restore-settlement';

@@ -15,7 +15,7 @@ import {
   ReleaseHeldBody,
   ReleaseHeldResult,
 } from '../schemas/restores';
-import { startReleasedDelivery } from '../temporal-client';
+import { startRestoreSettlement } from '../temporal-client';
 import type { App, AppDeps } from '../types';
 
 /**
@@ -54,12 +54,18 @@ export async function restoreRoutes(app: App, deps: AppDeps) {
         response: { 200: ConfirmHeldSentResult, 400: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse },
       },
     },
-    async (request) =>
-      confirmHeldSent(deps, request.user!, {
-        incidentId: request.params.id,
+    async (request) => {
+      const incidentId = request.params.id;
+      const result = await confirmHeldSent(deps, request.user!, {
+        incidentId,
         messageIds: request.body.messageIds,
         reason: request.body.reason,
-      }),
+      });
+      // After the commit: the settlement completes the incident once nobody waits any more.
+      const workflowId =
+        result.confirmed > 0 ? await startRestoreSettlement(deps, { incidentId, noticeIds: [] }) : null;
+      return { ...result, workflowId };
+    },
   );
 
   app.post(
@@ -83,9 +89,7 @@ export async function restoreRoutes(app: App, deps: AppDeps) {
       });
       // After the commit: the released rows are `retrying`, which any later pass sends, so a
       // failure here leaves them for the next pass (or a release of none, which starts one again).
-      const workflowIds: string[] = [];
-      for (const noticeId of noticeIds)
-        workflowIds.push(await startReleasedDelivery(deps, { incidentId, noticeId }));
+      const workflowIds = released > 0 ? [await startRestoreSettlement(deps, { incidentId, noticeIds })] : [];
       return { released, workflowIds };
     },
   );

@@ -34,6 +34,8 @@ export const ConfirmHeldSentResult = z.object({
   confirmed: z.number(),
   /** Message-IDs that matched no held notice of the incident. */
   unmatched: z.array(z.string()),
+  /** The settlement started after it (workflows/restore-settlement.ts); null when nothing was confirmed. */
+  workflowId: z.string().nullable(),
 });
 
 /** Held notices released to be sent again (all, or the people named). */
@@ -44,6 +46,6 @@ export const ReleaseHeldBody = z.strictObject({
 
 export const ReleaseHeldResult = z.object({
   released: z.number(),
-  /** The delivery passes started to send them (one per notice). */
+  /** The settlement started to send them (workflows/restore-settlement.ts); none when nothing was released. */
   workflowIds: z.array(z.string()),
 });

@@ -229,3 +229,21 @@ export async function release(
   );
   return { released: rows.reduce((s, r) => s + r.n, 0), noticeIds: rows.map((r) => r.noticeId) };
 }
+
+/**
+ * Whether a restore fenced the incident (some delivery was held by one) and how many of its people
+ * still wait for an email notice, held ones included: a fenced incident is settled at 0.
+ */
+export async function settlement(
+  db: Queryable,
+  incidentId: string,
+): Promise<{ fenced: boolean; awaiting: number }> {
+  const { rows } = await db.query<{ fenced: boolean; awaiting: number }>(
+    `SELECT EXISTS (SELECT 1 FROM deliveries WHERE incident_id = $1 AND held_by_restore IS NOT NULL) AS fenced,
+            (SELECT count(*)::int FROM affected_customers a
+             LEFT JOIN deliveries d ON d.incident_id = a.incident_id AND d.customer_id = a.customer_id
+             WHERE a.incident_id = $1 AND ${AWAITING_EMAIL_SQL}) AS awaiting`,
+    [incidentId],
+  );
+  return rows[0]!;
+}

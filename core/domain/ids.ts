@@ -37,3 +37,7 @@ export const letterBatchWorkflowId = (incidentId: string, key: string) =>
 /** Workflow id of an incident's amendment (`amendmentWorkflow`): one per version. */
 export const amendmentWorkflowId = (incidentId: string, version: number) =>
   `incident-${incidentId}-amendment-${version}`;
+
+/** Workflow id of one settlement of notices held by a restore (`restoreSettlementWorkflow`). */
+export const restoreSettlementWorkflowId = (incidentId: string, key: string) =>
+  `incident-${incidentId}-${key}`;

@@ -23,6 +23,7 @@ import type { TestDatabase } from '../helpers/db';
 import { approvePending, importEmailHolders, newIncident } from '../helpers/factories';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp';
 import { bearer, startSystem, type TestSystem } from '../helpers/system';
+import { uniqueTaskQueue } from '../helpers/temporal';
 
 /**
  * Backup and restore with a delivery in flight (issue 21 item 5), on real parts: PostgreSQL (a
@@ -77,6 +78,9 @@ describe('backup and restore during delivery', () => {
   let system: TestSystem | undefined;
   const env = {
     MAIL_FROM,
+    // One deployment before and after the restore: the restored system's worker polls the queue the
+    // incident's workflow runs on (it answers the settlement's question whether delivery is over).
+    TEMPORAL_TASK_QUEUE: uniqueTaskQueue('restore'),
     DELIVERY_SHARDS: '2',
     // Slow enough that the backup lands in the middle of the delivery.
     SEND_RATE_PER_SECOND: '100',
@@ -228,6 +232,8 @@ describe('backup and restore during delivery', () => {
       for (const id of workflowIds) await system.client.workflow.getHandle(id).result();
       expect(sink.acceptedCount).toBe(PEOPLE + 3);
       for (const h of missing) expect(sink.acceptedByRecipient.get(emailOf.get(h.customerId)!)).toBe(2);
+      // Still delivering: the rest are held, and nobody decided on them yet.
+      expect(await status(restored.pool)).toBe('delivering');
 
       // The rest are in the relay's log: confirmed sent, never sent again.
       const accepted = new Set(sink.messages.map((m) => m.messageId));
@@ -240,7 +246,12 @@ describe('backup and restore during delivery', () => {
         payload: { messageIds: evidence, reason: 'relay log of the day' },
       });
       expect(confirm.statusCode).toBe(200);
-      expect(confirm.json()).toEqual({ confirmed: held.length - 3, unmatched: [] });
+      const confirmed = confirm.json<{ confirmed: number; unmatched: string[]; workflowId: string }>();
+      expect(confirmed).toMatchObject({ confirmed: held.length - 3, unmatched: [] });
+      // The incident's own workflow finished delivering after the backup (Temporal's state was kept): the
+      // settlement completes the incident the restored database still had delivering.
+      await system.client.workflow.getHandle(confirmed.workflowId).result();
+      expect(await status(restored.pool)).toBe('completed');
 
       // --- the outcome ---------------------------------------------------------------------------------
       const after = await deliveryStates(restored.pool, incident.id);
