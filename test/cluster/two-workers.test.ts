@@ -16,7 +16,7 @@ import {
 } from '../../scripts/lib/temporal-cluster';
 import { repoRoot, temporalServerTools } from '../../scripts/lib/tools';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
-import { importInventory, newStaff } from '../helpers/factories';
+import { importInventory, nameAndEmailHeldIn, newStaff } from '../helpers/factories';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp';
 import { openAndApprovePending, waitUntil } from '../helpers/system';
 import { startWorkerProcess, type WorkerProcess } from '../helpers/worker-process';
@@ -110,12 +110,7 @@ describe('delivery on a Temporal cluster with two workers', () => {
     }));
     await importInventory(db.pool, {
       customers,
-      holdings: customers.map((c) => ({
-        customerExternalId: c.externalId,
-        system: 'crm',
-        categories: ['name', 'email'],
-        from: '2025-01-01T00:00:00Z',
-      })),
+      holdings: nameAndEmailHeldIn('crm', customers),
     });
   }, 300_000);
 

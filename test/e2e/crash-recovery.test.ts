@@ -11,7 +11,7 @@ import { listenOnLoopback } from '../helpers/smtp';
 import { dataConverter } from '../../core/data-converter';
 import { createTestDatabase } from '../helpers/db';
 import type { TestDatabase } from '../helpers/db';
-import { importInventory, newStaff } from '../helpers/factories';
+import { importInventory, nameAndEmailHeldIn, newStaff } from '../helpers/factories';
 import { openAndApprovePending, waitUntil } from '../helpers/system';
 import { uniqueTaskQueue } from '../helpers/temporal';
 import { startWorkerProcess, type WorkerProcess } from '../helpers/worker-process';
@@ -137,12 +137,10 @@ describe('delivery crash recovery', () => {
     }));
     await importInventory(db.pool, {
       customers,
-      holdings: customers.map((c, i) => ({
-        customerExternalId: c.externalId,
-        system: i < AFFECTED ? 'crm' : 'analytics',
-        categories: ['name', 'email'],
-        from: '2025-01-01T00:00:00Z',
-      })),
+      holdings: [
+        ...nameAndEmailHeldIn('crm', customers.slice(0, AFFECTED)),
+        ...nameAndEmailHeldIn('analytics', customers.slice(AFFECTED)),
+      ],
     });
   });
 

@@ -134,6 +134,19 @@ export function importEmailHolders(pool: Pool, customers: CustomerOverrides[]): 
   });
 }
 
+/**
+ * Holdings of each customer's name and email in `system` since 1 January 2025: with the customers,
+ * what a delivery test imports so that an incident on `system` affects them.
+ */
+export function nameAndEmailHeldIn(system: string, customers: { externalId: string }[]): HoldingInput[] {
+  return customers.map((c) => ({
+    customerExternalId: c.externalId,
+    system,
+    categories: ['name', 'email'],
+    from: '2025-01-01T00:00:00Z',
+  }));
+}
+
 /** A customer as the factories take one: an external id, and whatever the test cares about. */
 export type CustomerOverrides = Partial<CustomerInput> & { externalId: string };
 

@@ -8,7 +8,7 @@ import { loadConfig } from '../../core/config';
 import { dataConverter } from '../../core/data-converter';
 import { freeLoopbackPort } from '../../worker/metrics-server';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
-import { importInventory, newStaff } from '../helpers/factories';
+import { importInventory, nameAndEmailHeldIn, newStaff } from '../helpers/factories';
 import { promtool, sampleValue } from '../helpers/prometheus';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp';
 import { openAndApprovePending, waitUntil } from '../helpers/system';
@@ -74,12 +74,7 @@ describe('worker metrics', () => {
     }));
     await importInventory(db.pool, {
       customers,
-      holdings: customers.map((c) => ({
-        customerExternalId: c.externalId,
-        system: 'crm',
-        categories: ['name', 'email'],
-        from: '2025-01-01T00:00:00Z',
-      })),
+      holdings: nameAndEmailHeldIn('crm', customers),
     });
   }, 180_000);
 
