@@ -20,9 +20,9 @@ import {
 import { fenceRestoredDatabase } from '../../scripts/lib/restore-report';
 import { repoRoot } from '../../scripts/lib/tools';
 import type { TestDatabase } from '../helpers/db';
-import { approvePending, importEmailHolders, newIncident } from '../helpers/factories';
+import { importEmailHolders } from '../helpers/factories';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp';
-import { bearer, startSystem, type TestSystem } from '../helpers/system';
+import { bearer, openAndApprovePending, startSystem, waitUntil, type TestSystem } from '../helpers/system';
 import { uniqueTaskQueue } from '../helpers/temporal';
 
 /**
@@ -53,20 +53,6 @@ async function startCluster(dir: string): Promise<{ server: EmbeddedPostgres; ur
 function asTestDatabase(url: string, pool: Pool): TestDatabase {
   return { url, pool, drop: async () => undefined };
 }
-
-const eventually = async <T>(
-  what: string,
-  check: () => Promise<T | null | undefined | false>,
-  timeoutMs = 180_000,
-): Promise<T> => {
-  const started = Date.now();
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-};
 
 describe('backup and restore during delivery', () => {
   const dir = mkdtempSync(join(tmpdir(), 'forthright-backup-'));
@@ -120,21 +106,12 @@ describe('backup and restore during delivery', () => {
           region: null,
         })),
       );
-      const { incident } = await newIncident(
-        source.pool,
-        { systems: ['crm'], dataCategories: ['email'], openedBy: system.staff.officer },
-        { temporal: system.client, config: system.config },
-      );
-      const status = async (pool: Pool) => (await incidents.get(pool, incident.id))?.status;
-      await eventually(
-        'the notice to await approval',
-        async () => (await status(source!.pool)) === 'awaiting_approval',
-      );
-      await approvePending(
+      const incidentId = await openAndApprovePending(
         { pool: source.pool, temporal: system.client, config: system.config },
-        system.staff.compliance,
-        incident.id,
+        system.staff,
+        {},
       );
+      const status = async (pool: Pool) => (await incidents.get(pool, incidentId))?.status;
 
       // --- the backup, while the notices go out ------------------------------------------------------
       await sink.waitFor(100, 120_000);
@@ -147,7 +124,12 @@ describe('backup and restore during delivery', () => {
       expect(atBackup).toBeLessThan(PEOPLE); // the backup did land during the delivery
 
       // The delivery finishes on the running instance; then that instance is lost.
-      await eventually('delivery to complete', async () => (await status(source!.pool)) === 'completed');
+      await waitUntil(
+        'delivery to complete',
+        async () => (await status(source!.pool)) === 'completed',
+        180_000,
+        50,
+      );
       expect(sink.acceptedCount).toBe(PEOPLE);
       expect([...sink.acceptedByRecipient.values()].every((n) => n === 1)).toBe(true);
       await system.stop();
@@ -163,7 +145,7 @@ describe('backup and restore during delivery', () => {
       await migrate(restored.url);
       expect(await status(restored.pool)).toBe('delivering');
       // What the restored database believes, before the fence.
-      const before = await deliveryStates(restored.pool, incident.id);
+      const before = await deliveryStates(restored.pool, incidentId);
       const unsentInBackup = [...before].filter(([, s]) => s === null || s === 'claimed' || s === 'retrying');
       const sentInBackup = [...before].filter(([, s]) => s === 'sent' || s === 'sending');
       expect(unsentInBackup.length).toBeGreaterThan(0);
@@ -187,7 +169,7 @@ describe('backup and restore during delivery', () => {
       expect([...heldIds].sort()).toEqual(unsentInBackup.map(([c]) => c).sort());
       expect(fence.result.restore.held).toBe(unsentInBackup.length);
       // Every message the relay accepted is either recorded in the restored database or reported.
-      const emailOf = await emails(restored.pool, incident.id);
+      const emailOf = await emails(restored.pool, incidentId);
       const reported = new Set(fence.notices.map((n) => n.messageId));
       const recorded = new Set(sentInBackup.map(([c]) => c));
       const unaccounted = sink.messages.filter((m) => {
@@ -210,7 +192,7 @@ describe('backup and restore during delivery', () => {
       const compliance = bearer(system.tokens.compliance);
       const list = await system.app.inject({
         method: 'GET',
-        url: `/api/incidents/${incident.id}/held-notices?limit=10000`,
+        url: `/api/incidents/${incidentId}/held-notices?limit=10000`,
         headers: compliance,
       });
       expect(list.statusCode).toBe(200);
@@ -222,7 +204,7 @@ describe('backup and restore during delivery', () => {
       const missing = held.slice(0, 3);
       const release = await system.app.inject({
         method: 'POST',
-        url: `/api/incidents/${incident.id}/held-notices/release`,
+        url: `/api/incidents/${incidentId}/held-notices/release`,
         headers: compliance,
         payload: { customerIds: missing.map((h) => h.customerId), reason: 'not in the relay log of the day' },
       });
@@ -241,7 +223,7 @@ describe('backup and restore during delivery', () => {
       expect(evidence.every((m) => accepted.has(m))).toBe(true);
       const confirm = await system.app.inject({
         method: 'POST',
-        url: `/api/incidents/${incident.id}/held-notices/confirm-sent`,
+        url: `/api/incidents/${incidentId}/held-notices/confirm-sent`,
         headers: compliance,
         payload: { messageIds: evidence, reason: 'relay log of the day' },
       });
@@ -254,7 +236,7 @@ describe('backup and restore during delivery', () => {
       expect(await status(restored.pool)).toBe('completed');
 
       // --- the outcome ---------------------------------------------------------------------------------
-      const after = await deliveryStates(restored.pool, incident.id);
+      const after = await deliveryStates(restored.pool, incidentId);
       expect([...after.values()].filter((s) => s !== 'sent')).toEqual([]);
       // Nobody lost: everyone has at least one notice at the relay.
       expect([...emailOf.values()].filter((e) => !sink.acceptedByRecipient.get(e))).toEqual([]);
@@ -266,14 +248,14 @@ describe('backup and restore during delivery', () => {
       expect(twice).toEqual(missing.map((h) => emailOf.get(h.customerId)!).sort());
       const { rows: people } = await restored.pool.query<{ n: number }>(
         `SELECT count(*)::int AS n FROM affected_customers WHERE incident_id = $1 AND status <> 'notified'`,
-        [incident.id],
+        [incidentId],
       );
       expect(people[0]!.n).toBe(0);
       // Each step is in the audit trail, and the restored trail verifies — with the command too.
       const { rows: actions } = await restored.pool.query<{ action: string }>(
         `SELECT action FROM audit_events WHERE incident_id = $1 AND action IN
            ('restore_recorded', 'held_notices_released', 'held_notices_confirmed_sent') ORDER BY id`,
-        [incident.id],
+        [incidentId],
       );
       expect(actions.map((a) => a.action)).toEqual([
         'restore_recorded',
