@@ -9,7 +9,7 @@
  * the heap reached ~270 MB, so the worker's peak RSS climbed with the length of the delivery
  * (363 MB at 10,000 notices, 464-494 MB at 60,000-100,000, measured with `--trace-gc`). Below a
  * 2 GB limit V8 scales the factor down (about 1.6× at 1 GB), so collections come sooner and the
- * peak stays near 300-320 MB from 10,000 notices on (bench/README.md). The live heap of a
+ * peak stays at 290-360 MB from 10,000 to 1,000,000 notices (bench/README.md). The live heap of a
  * delivering worker is ~70-80 MB, so 1 GB leaves room for the workflow cache (the SDK sizes
  * `maxCachedWorkflows` from this limit: ~500 workflows) and for printing letters.
  */
