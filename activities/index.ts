@@ -320,6 +320,16 @@ function activitySteps(deps: ActivityDeps) {
     },
 
     /**
+     * What finishDelivery does after a restore's settlement, without giving up what is still
+     * retrying (a notice just released): emails given up on fall back to letters, reach settled.
+     */
+    async finishRestoredDelivery(
+      incidentId: string,
+    ): Promise<{ sent: number; undeliverable: number; manual: number }> {
+      return finishDelivery(deps, incidentId, { giveUpRetrying: false });
+    },
+
+    /**
      * Opens the letter batch of the calling workflow (its id is the batch's key): claims a letter for
      * everyone still waiting for one. Null when nobody does. Ids and counts only.
      */

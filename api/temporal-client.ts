@@ -47,7 +47,9 @@ import {
   obligationsChangedSignal,
   progressQuery,
   reviseNoticeUpdate,
+  settlementRequestedSignal,
 } from '../workflows/messages';
+import type { SettlementRequest } from '../workflows/messages';
 import type { ApprovalInput, ApprovalResult, ReviseNoticeInput } from '../workflows/messages';
 
 /**
@@ -204,8 +206,7 @@ export async function startRestoreSettlement(
   deps: TemporalDeps,
   settlement: { incidentId: string; noticeIds: string[] },
 ): Promise<string> {
-  const key = `restore-settlement-${randomUUID().slice(0, 8)}`;
-  const workflowId = restoreSettlementWorkflowId(settlement.incidentId, key);
+  const workflowId = restoreSettlementWorkflowId(settlement.incidentId);
   // The incident's workflow is past delivery when it has ended, or (still watching deadlines) says
   // so itself: then the restored database's `delivering` is behind it, and the settlement finishes.
   let pastDelivery = true;
@@ -225,19 +226,22 @@ export async function startRestoreSettlement(
       // workflow, or a later settlement, finishes.
     }
   }
-  await deps.temporal.workflow.start<typeof restoreSettlementWorkflow>('restoreSettlementWorkflow', {
-    workflowId,
-    taskQueue: deps.config.temporal.taskQueue,
-    args: [
-      {
-        incidentId: settlement.incidentId,
-        noticeIds: settlement.noticeIds,
-        key,
-        retryDelaysMs: [...deps.config.delivery.retryDelaysMs],
-        settle: pastDelivery,
-      },
-    ],
-  });
+  await deps.temporal.workflow.signalWithStart<typeof restoreSettlementWorkflow, [SettlementRequest]>(
+    'restoreSettlementWorkflow',
+    {
+      workflowId,
+      taskQueue: deps.config.temporal.taskQueue,
+      args: [
+        {
+          incidentId: settlement.incidentId,
+          key: `restore-settlement-${randomUUID().slice(0, 8)}`,
+          retryDelaysMs: [...deps.config.delivery.retryDelaysMs],
+        },
+      ],
+      signal: settlementRequestedSignal,
+      signalArgs: [{ noticeIds: settlement.noticeIds, settle: pastDelivery }],
+    },
+  );
   return workflowId;
 }
 

@@ -30,6 +30,7 @@ import {
   obligationsChangedSignal,
   progressQuery,
   reviseNoticeUpdate,
+  settlementRequestedSignal,
 } from '../workflows/messages';
 import { HISTORIES_DIR, replayCorpusConverter } from './lib/replay-corpus';
 import { repoRoot, timeSkippingServerPath } from './lib/tools';
@@ -180,6 +181,7 @@ function standInActivities(): Partial<Activities & RetentionActivities> {
     finishLetterBatch: async (batchId) => ({ batchId, letters: 1 }),
     reassessAfterNotice: async () => ({ changed: 1 }),
     completeRestoredDelivery: async () => true,
+    finishRestoredDelivery: async () => ({ sent: 2, undeliverable: 1, manual: 0 }),
     followUpPlan: async () => ({
       reminders: courseOf(callingWorkflow()) === 'approved' ? 1 : 0,
       reminderDays: 14,
@@ -439,18 +441,12 @@ try {
     }
     // After a restore, the operator released held notices of an incident whose workflow had ended.
     {
-      const h = await client.start('restoreSettlementWorkflow', {
+      const h = await client.signalWithStart('restoreSettlementWorkflow', {
         taskQueue,
-        workflowId: 'incident-restore-settlement-restore-settlement-1',
-        args: [
-          {
-            incidentId: 'restore-settlement',
-            noticeIds: ['notice-restore-settlement-1'],
-            key: 'restore-settlement-1',
-            retryDelaysMs: [60_000],
-            settle: true,
-          },
-        ],
+        workflowId: 'incident-restore-settlement-restore-settlement',
+        args: [{ incidentId: 'restore-settlement', key: 'restore-settlement-1', retryDelaysMs: [60_000] }],
+        signal: settlementRequestedSignal,
+        signalArgs: [{ noticeIds: ['notice-restore-settlement-1'], settle: true }],
       });
       await h.result();
       await save('restore-settlement', [h]);

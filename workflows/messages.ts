@@ -68,6 +68,19 @@ export const amendmentNoticeDecidedSignal = defineSignal('amendmentNoticeDecided
  */
 export const followUpDecidedSignal = defineSignal('followUpDecided');
 
+/**
+ * An operator released or confirmed notices held by a restore (core/use-cases/restores.ts): the
+ * incident's settlement (workflows/restore-settlement.ts) sends the released ones, then settles.
+ */
+export const settlementRequestedSignal = defineSignal<[SettlementRequest]>('settlementRequested');
+
+export interface SettlementRequest {
+  /** The notices whose released deliveries are to be sent (none for a confirmation). */
+  noticeIds: string[];
+  /** The incident's own workflow is past delivery: the settlement finishes what it would have. */
+  settle: boolean;
+}
+
 export interface IncidentProgress {
   status: IncidentStatus;
   noticeId: string | null;

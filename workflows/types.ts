@@ -113,11 +113,7 @@ export interface AmendmentOutcome {
 
 export interface RestoreSettlementWorkflowInput {
   incidentId: string;
-  /** The notices whose released deliveries are sent (none when the settlement only confirmed). */
-  noticeIds: string[];
-  /** This settlement's key: its children's workflow ids (delivery shards, letters) carry it. */
+  /** This run's key: its children's workflow ids (delivery shards, letters) carry it. */
   key: string;
   retryDelaysMs: number[];
-  /** The incident's own workflow has ended: run what it runs after delivery here. */
-  settle: boolean;
 }

@@ -38,6 +38,9 @@ export const letterBatchWorkflowId = (incidentId: string, key: string) =>
 export const amendmentWorkflowId = (incidentId: string, version: number) =>
   `incident-${incidentId}-amendment-${version}`;
 
-/** Workflow id of one settlement of notices held by a restore (`restoreSettlementWorkflow`). */
-export const restoreSettlementWorkflowId = (incidentId: string, key: string) =>
-  `incident-${incidentId}-${key}`;
+/**
+ * Workflow id of the settlement of an incident's notices held by a restore
+ * (`restoreSettlementWorkflow`): one runs at a time; each decision signals it, with start.
+ */
+export const restoreSettlementWorkflowId = (incidentId: string) =>
+  `incident-${incidentId}-restore-settlement`;

@@ -16,9 +16,12 @@ import type { UseCaseDeps } from './types';
 export async function finishDelivery(
   deps: UseCaseDeps,
   incidentId: string,
+  options: { giveUpRetrying: boolean } = { giveUpRetrying: true },
 ): Promise<{ sent: number; undeliverable: number; manual: number }> {
   return inTransaction(deps.pool, async (tx) => {
-    await deliveries.giveUpRetrying(tx, incidentId);
+    // A settlement after a restore keeps what is still retrying: it may be a notice an operator
+    // released a moment ago, which its pass has yet to send (workflows/restore-settlement.ts).
+    if (options.giveUpRetrying) await deliveries.giveUpRetrying(tx, incidentId);
     const toLetters = await reach.fallBackToLetters(tx, incidentId);
     const counts = await deliveries.countsForIncident(tx, incidentId);
     await settleReach(tx, incidentId);
