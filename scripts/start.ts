@@ -43,6 +43,7 @@ import {
 import { clusterPorts, startTemporalCluster } from './lib/temporal-cluster';
 import { repoRoot, temporalCliPath, temporalServerTools, ToolMissingError } from './lib/tools';
 import { seedDemoInventory } from './seed';
+import { WORKER_NODE_FLAGS } from '../worker/node-flags';
 
 const port = z.coerce.number().int().min(1).max(65_535);
 const flag = z
@@ -190,7 +191,9 @@ interface App {
 function spawnApp(name: string, entry: string, env: NodeJS.ProcessEnv): App {
   // node --import tsx runs TypeScript in one process (the tsx CLI would add a second), so signals
   // reach the application itself.
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+  // The worker's memory stays flat only with its Node flags (worker/node-flags.ts).
+  const flags = entry === 'worker/main.ts' ? WORKER_NODE_FLAGS : [];
+  const child = spawn(process.execPath, [...flags, '--import', 'tsx', entry], {
     cwd: repoRoot,
     env,
     stdio: 'inherit',
