@@ -205,7 +205,7 @@ export class NoHolidayCalendarError extends DomainError {
  */
 export class SmtpSendError extends DomainError {
   override name = 'SmtpSendError';
-  readonly code = 'smtp_send_failed';
+  readonly code: string = 'smtp_send_failed';
   constructor(
     message: string,
     /** True for a 5xx refusal or an address the client cannot use: sending again will not help. */
@@ -236,6 +236,7 @@ export class SmtpSendError extends DomainError {
  */
 export class RelaysUnavailableError extends SmtpSendError {
   override name = 'RelaysUnavailableError';
+  override readonly code = 'relays_unavailable';
   constructor(readonly reason: 'down' | 'quota') {
     const text =
       reason === 'quota' ? 'every relay has used its quota for now' : 'no relay is taking messages';

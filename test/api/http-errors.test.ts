@@ -27,6 +27,7 @@ const INTERNAL = [
   'InvalidTimeZoneError',
   'NoHolidayCalendarError',
   'SmtpSendError',
+  'RelaysUnavailableError',
   'LeaseLostError',
 ];
 
