@@ -30,7 +30,7 @@ import type { Actor } from './types';
  * (core/domain/ids.ts `noticeMessageId`) —
  * - `confirmHeldSent`: the Message-IDs the relay accepted are recorded sent, never sent again;
  * - `releaseHeld`: the rest (all, or named people) are released to be sent, with a reason; the
- *   API then starts a delivery pass for them (api/temporal-client.ts `startReleasedDelivery`).
+ *   API then signals the incident's settlement (api/temporal-client.ts `startRestoreSettlement`).
  * Both are compliance decisions, audited with their counts and reason. Nothing is resent silently:
  * a held notice leaves `held` only by one of these two.
  */
@@ -223,8 +223,8 @@ export interface ReleaseHeldInput {
 }
 
 /**
- * Releases held notices to be sent (they become `retrying`). The caller then starts a delivery pass
- * for `noticeIds` (the API: api/temporal-client.ts `startReleasedDelivery`); a delivery of the
+ * Releases held notices to be sent (they become `retrying`). The caller then has `noticeIds` sent
+ * (the API: api/temporal-client.ts `startRestoreSettlement`); a delivery of the
  * incident still running sends them too, and the claim sends each once either way.
  */
 export async function releaseHeld(
