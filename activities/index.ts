@@ -6,7 +6,7 @@ import * as incidents from '../core/db/incidents';
 import * as reach from '../core/db/reach';
 import type { Pool } from '../core/db/pool';
 import type { DeliveryPage, RateLimiter } from '../core/delivery';
-import { deliverShardPass, warnIfForecastLate } from '../core/delivery';
+import { ForecastChecks, deliverShardPass, warnIfForecastLate } from '../core/delivery';
 import type { ApprovalDecision, IncidentStatus } from '../core/domain/model';
 import { DomainError, NON_RETRYABLE_ERROR_TYPES } from '../core/errors';
 import type { MailSender } from '../core/mail/smtp-pool';
@@ -71,6 +71,8 @@ export function createActivities(deps: ActivityDeps) {
 
 function activitySteps(deps: ActivityDeps) {
   const { pool, config } = deps;
+  // The forecast of the last notice is checked from delivery batches at most once a minute per incident.
+  const forecastChecks = new ForecastChecks();
   return {
     // Further mailings: supplements, reminders, updates (activities/mailings.ts, workflows/mailing.ts).
     ...mailingSteps(deps),
@@ -263,8 +265,9 @@ function activitySteps(deps: ActivityDeps) {
       beat();
       const timer = setInterval(beat, HEARTBEAT_EVERY_MS);
       try {
-        // Before the shard's first notice: relays' quotas that cannot meet the deadline warn now.
-        if (page.after === 0 && !page.onlyRetrying) {
+        // Before the shard's first notice: relays' quotas that cannot meet the deadline warn now
+        // (once per incident in this process: every shard starts at once).
+        if (page.after === 0 && !page.onlyRetrying && forecastChecks.due(page.incidentId)) {
           await warnIfForecastLate(deps, page.incidentId).catch((err: unknown) => {
             ctx.log.warn('forecast check failed', { error: String(err) });
           });
@@ -282,7 +285,7 @@ function activitySteps(deps: ActivityDeps) {
           },
         );
         try {
-          await warnIfForecastLate(deps, page.incidentId);
+          if (forecastChecks.due(page.incidentId)) await warnIfForecastLate(deps, page.incidentId);
         } catch (err) {
           // A warning that could not go out now is tried again by the next call; sending goes on.
           ctx.log.warn('forecast check failed', { error: String(err) });

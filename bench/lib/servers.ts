@@ -60,6 +60,8 @@ export async function startBenchServers(options: {
   let temporal: BenchTemporalServer | undefined;
   let smtp: CountingSmtpProcess | undefined;
   const stop = async () => {
+    if (postgres && process.env.BENCH_PG_STATEMENTS)
+      await printStatementCosts(postgres.adminUrl).catch(console.error);
     await Promise.allSettled([smtp?.stop(), temporal?.stop(), postgres?.stop()]);
     // BENCH_KEEP=1 keeps the logs (worker-*.log, postgres.log) for a look afterwards.
     if (!process.env.BENCH_KEEP) rmSync(dir, { recursive: true, force: true });
@@ -67,7 +69,17 @@ export async function startBenchServers(options: {
   try {
     const kind = options.temporal === true ? 'dev' : options.temporal || undefined;
     const pgStarted = freePort().then((port) =>
-      startEmbeddedPostgres({ dataDir: join(dir, 'postgres'), port, durable: true }),
+      startEmbeddedPostgres({
+        dataDir: join(dir, 'postgres'),
+        port,
+        durable: true,
+        // BENCH_PG_STATEMENTS=1: the statements' cost is printed when the servers stop.
+        ...(process.env.BENCH_PG_STATEMENTS
+          ? {
+              settings: { shared_preload_libraries: 'pg_stat_statements', 'pg_stat_statements.track': 'all' },
+            }
+          : {}),
+      }),
     );
     [postgres, temporal, smtp] = await Promise.all([
       pgStarted,
@@ -194,5 +206,33 @@ export function stopOnSignals(stop: () => Promise<void>): void {
       console.error(`\n${signal}: stopping the servers…`);
       void stop().finally(() => process.exit(130));
     });
+  }
+}
+
+/** The 25 statements that took longest in all (pg_stat_statements, every database), for BENCH_PG_STATEMENTS=1. */
+async function printStatementCosts(adminUrl: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    await admin.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+    const { rows } = await admin.query<{
+      ms: number;
+      calls: string;
+      rows: string;
+      wal: string;
+      fpi: string;
+      dirtied: string;
+      query: string;
+    }>(
+      `SELECT round(total_exec_time)::int AS ms, calls, rows, wal_bytes AS wal, wal_fpi AS fpi, shared_blks_dirtied AS dirtied, left(regexp_replace(query, '\\s+', ' ', 'g'), 160) AS query
+         FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 25`,
+    );
+    console.log('\nPostgreSQL statements by total time (pg_stat_statements):');
+    for (const r of rows)
+      console.log(
+        `${String(r.ms).padStart(8)} ms ${String(r.calls).padStart(8)} calls ${String(r.rows).padStart(9)} rows ${String(r.wal).padStart(12)} WAL B ${String(r.fpi).padStart(7)} FPI ${String(r.dirtied).padStart(7)} dirtied  ${r.query}`,
+      );
+  } finally {
+    await admin.end();
   }
 }

@@ -9,7 +9,7 @@ import type {
 } from '../domain/model';
 import { IncidentNotFoundError } from '../errors';
 import type { Pool, Queryable } from './pool';
-import { inTransaction } from './pool';
+import { inTransaction, querySerially } from './pool';
 import { AWAITING_EMAIL_SQL, EMAIL_CHANNEL_SQL, NOT_HELD_SQL } from './reach';
 import { REMEDIATION_COLUMN_SQL } from './remediation-codes';
 import type { RemediationOffer } from './remediation-codes';
@@ -478,12 +478,13 @@ export interface Recipient {
  * (incident_id, status, customer_id) in customer order.
  */
 export async function pendingRecipients(
-  db: Queryable,
+  pool: Pool,
   incidentId: string,
   page: { shard: number; shards: number; after: number; limit: number; onlyRetrying: boolean },
 ): Promise<Recipient[]> {
-  const { rows } = await db.query<Recipient>(
-    `SELECT ${RECIPIENT_COLUMNS} FROM ${RECIPIENT_SOURCE}
+  const { rows } = await querySerially<Recipient>(
+    pool,
+    `SELECT ${RECIPIENT_COLUMNS} FROM ${recipientSourceAfter('$4')}
      WHERE a.incident_id = $1 AND ${AWAITING_EMAIL_SQL} AND ${NOT_HELD_SQL}
        AND a.customer_id % $2 = $3 AND a.customer_id > $4
      ORDER BY a.customer_id LIMIT $5`,
@@ -503,7 +504,7 @@ export async function emailRecipientsPage(
   page: { after: number; limit: number },
 ): Promise<Recipient[]> {
   const { rows } = await db.query<Recipient>(
-    `SELECT ${RECIPIENT_COLUMNS} FROM ${RECIPIENT_SOURCE}
+    `SELECT ${RECIPIENT_COLUMNS} FROM ${recipientSourceAfter('$2')}
      WHERE a.incident_id = $1 AND a.status NOT IN ('manual', 'merged') AND ${EMAIL_CHANNEL_SQL}
        AND a.customer_id > $2
      ORDER BY a.customer_id LIMIT $3`,
@@ -535,9 +536,16 @@ export const NOTICE_PERSON_COLUMNS = `a.customer_id AS "customerId", ${FROZEN_RE
 const RECIPIENT_COLUMNS = `${NOTICE_PERSON_COLUMNS}, d.id AS "deliveryId", d.status AS "deliveryStatus",
   coalesce(d.attempts, 0) AS attempts`;
 
-/** A recipient is an affected customer (with their frozen recipient values) and their delivery row if any. */
-const RECIPIENT_SOURCE = `affected_customers a
-     LEFT JOIN deliveries d ON d.incident_id = a.incident_id AND d.customer_id = a.customer_id`;
+/**
+ * A recipient is an affected customer (with their frozen recipient values) and their delivery row if
+ * any, for a keyset page after the customer id `cursor` (a parameter, e.g. '$4'). The cursor is
+ * repeated on the delivery side: PostgreSQL does not carry a.customer_id > cursor across the outer
+ * join, and without it every page read the incident's deliveries from the first one on (a merge
+ * join from the start of the index), so a page cost more the further the delivery had gone.
+ */
+const recipientSourceAfter = (cursor: string) => `affected_customers a
+     LEFT JOIN deliveries d ON d.incident_id = a.incident_id AND d.customer_id = a.customer_id
+       AND d.customer_id > ${cursor}`;
 
 /** The recipient values frozen on a person's record at identification (see FROZEN_RECIPIENT_COLUMNS). */
 export interface FrozenRecipient {

@@ -244,10 +244,13 @@ export async function markSent(
   if (ids.length === 0) return;
   await db.query(
     `WITH d AS (
-       UPDATE deliveries SET status = 'sent', sent_at = coalesce(sent_at, now()), attempts = attempts + 1,
-         last_reply = CASE WHEN $3 THEN 'accepted before an interruption; confirmation not recorded' ELSE last_reply END
-       WHERE id = ANY($2::bigint[]) AND incident_id = $1 AND status IN ('sending', 'sent')
-       RETURNING customer_id
+       UPDATE deliveries d SET status = 'sent', sent_at = coalesce(d.sent_at, now()), attempts = d.attempts + 1,
+         last_reply = CASE WHEN $3 THEN 'accepted before an interruption; confirmation not recorded' ELSE d.last_reply END
+       -- Row by row through the primary key: with "id = ANY(…) AND incident_id = …" the planner
+       -- ANDed a bitmap of the incident's whole index range, so each batch cost more as delivery went on.
+       FROM unnest($2::bigint[]) AS m(id)
+       WHERE d.id = m.id AND d.incident_id = $1 AND d.status IN ('sending', 'sent')
+       RETURNING d.customer_id
      )
      UPDATE affected_customers a SET status = 'notified' FROM d
      WHERE a.incident_id = $1 AND a.customer_id = d.customer_id AND a.status = 'pending'

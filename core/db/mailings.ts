@@ -171,6 +171,8 @@ export async function openPage(
      JOIN affected_customers a ON a.incident_id = m.incident_id AND a.customer_id = m.customer_id
      WHERE m.mailing_id = $1 AND m.status IN ('selected', 'claimed', 'retrying', 'sending')
        AND m.customer_id % $2 = $3 AND m.customer_id > $4
+       -- The cursor on both sides: PostgreSQL carries equalities across a join, not ranges.
+       AND a.customer_id > $4
      ORDER BY m.customer_id LIMIT $5`,
     [mailing.id, page.shards, page.shard, page.after, page.limit, mailing.kind],
   );

@@ -43,6 +43,23 @@ export async function inTransaction<T>(
 }
 
 /**
+ * Runs one statement with no parallel plan. For keyset pages of a few hundred rows: with statistics
+ * that lag behind a delivery in progress the planner chose a parallel scan, whose workers' start-up
+ * cost several times the page itself; a session-wide setting would also take parallel plans from
+ * identification, which needs them.
+ */
+export async function querySerially<R extends pg.QueryResultRow>(
+  pool: Pool,
+  text: string,
+  values: unknown[],
+): Promise<pg.QueryResult<R>> {
+  return inTransaction(pool, async (client) => {
+    await client.query('SET LOCAL max_parallel_workers_per_gather = 0');
+    return client.query<R>(text, values);
+  });
+}
+
+/**
  * Turns a PostgreSQL constraint error into a domain error, so no caller above core/db needs to know
  * SQLSTATE codes; anything else is returned as it is. 23505 is unique_violation.
  */

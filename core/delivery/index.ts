@@ -1,5 +1,5 @@
 // The delivery service's public surface; see README.md for what each module holds.
-export { deliveryProgress, warnIfForecastLate } from './forecast';
+export { ForecastChecks, deliveryProgress, warnIfForecastLate } from './forecast';
 export type { DeliveryProgress } from './forecast';
 export {
   addressOf,

@@ -224,6 +224,8 @@ export interface EmbeddedPostgresOptions {
   logFile?: string;
   /** The variable a user sets to move the port, named in the error when it is taken. @default 'EMBEDDED_PG_PORT' */
   portVariable?: string;
+  /** Further server settings (`-c name=value`), e.g. the bench's pg_stat_statements. */
+  settings?: Record<string, string>;
 }
 
 export interface EmbeddedPostgres extends LocalServer {
@@ -342,6 +344,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     max_connections: '200',
     max_wal_size: '2GB',
     ...(durable ? {} : { fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off' }),
+    ...options.settings,
   };
   const args = [
     '-D',

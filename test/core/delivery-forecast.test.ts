@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import * as audit from '../../core/db/audit';
 import { loadConfig } from '../../core/config';
-import { deliveryProgress, warnIfForecastLate } from '../../core/delivery';
+import { ForecastChecks, deliveryProgress, warnIfForecastLate } from '../../core/delivery';
 import type { StaffAlert, StaffMailer } from '../../core/mail/staff-mailer';
 import { TemplateCache } from '../../core/mail/template-cache';
 import { createTestDatabase } from '../helpers/db';
@@ -117,5 +117,17 @@ describe('delivery forecast', () => {
     expect(
       (await audit.listForIncident(db.pool, incidentId)).filter((e) => e.action === 'delivery_forecast_late'),
     ).toHaveLength(1);
+  });
+});
+
+describe('ForecastChecks (how often delivery batches check the forecast)', () => {
+  it('lets the first check of each incident through, then one per interval', () => {
+    const checks = new ForecastChecks(60_000);
+    expect(checks.due('a', 0)).toBe(true);
+    expect(checks.due('a', 1_000)).toBe(false); // another shard's batch a second later
+    expect(checks.due('b', 1_000)).toBe(true); // another incident is its own
+    expect(checks.due('a', 59_999)).toBe(false);
+    expect(checks.due('a', 60_000)).toBe(true);
+    expect(checks.due('a', 60_001)).toBe(false);
   });
 });
