@@ -149,20 +149,22 @@ export async function markSending(
   const marks = messages.map((m) =>
     typeof m === 'number' ? { id: m, contentHash: null, sendContext: null, relay: null } : m,
   );
-  const { rows } = await db.query<{ id: number }>(
-    `UPDATE deliveries d SET status = 'sending', content_hash = m.content_hash, send_context = m.send_context,
+  const { rows } = await db.query<{ id: number }>({
+    // Named, so each connection parses and plans it once: it runs for every few messages sent.
+    name: 'deliveries-mark-sending',
+    text: `UPDATE deliveries d SET status = 'sending', content_hash = m.content_hash, send_context = m.send_context,
        relay = m.relay
      FROM unnest($1::bigint[], $3::text[], $4::text[], $5::text[]) AS m(id, content_hash, send_context, relay)
      WHERE d.id = m.id AND d.lease = $2 AND d.status IN ('claimed', 'retrying')
      RETURNING d.id`,
-    [
+    values: [
       marks.map((m) => m.id),
       lease,
       marks.map((m) => m.contentHash),
       marks.map((m) => m.sendContext),
       marks.map((m) => m.relay ?? null),
     ],
-  );
+  });
   return new Set(rows.map((r) => r.id));
 }
 
