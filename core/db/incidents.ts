@@ -166,6 +166,23 @@ export async function setStatus(
   return rows[0]?.before ?? null;
 }
 
+/**
+ * Moves the incident from status `from` to `to` in one statement, only if it is still in `from`;
+ * returns whether it did. For system steps that must not overwrite a status someone else set meanwhile.
+ */
+export async function changeStatusFrom(
+  db: Queryable,
+  id: string,
+  from: IncidentStatus,
+  to: IncidentStatus,
+): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `UPDATE incidents SET status = $3, updated_at = now() WHERE id = $1 AND status = $2`,
+    [id, from, to],
+  );
+  return (rowCount ?? 0) > 0;
+}
+
 /** Marks the incident withdrawn, once; returns whether this call did it. */
 export async function markWithdrawn(db: Queryable, id: string): Promise<boolean> {
   const { rowCount } = await db.query(

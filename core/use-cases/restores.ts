@@ -268,16 +268,15 @@ export async function completeRestoredDelivery(deps: { pool: Pool }, incidentId:
     if (!incident || incident.status !== 'delivering') return false;
     const { fenced, awaiting } = await restores.settlement(tx, incidentId);
     if (!fenced || awaiting > 0) return false;
-    const before = await incidents.setStatus(tx, incidentId, 'completed');
-    if (before !== 'delivering')
-      throw new Error(`incident ${incidentId} changed status under the settlement`);
+    // Only from `delivering`: a status set meanwhile (a withdrawal) stands, and nothing is completed.
+    if (!(await incidents.changeStatusFrom(tx, incidentId, 'delivering', 'completed'))) return false;
     await audit.append(tx, {
       incidentId,
       actor: 'system',
       action: 'status_changed',
       detail: {
         status: 'completed',
-        before: { status: before },
+        before: { status: 'delivering' },
         after: { status: 'completed' },
         reason: 'every notice held by the restore is settled',
       },

@@ -8,11 +8,13 @@ import { loadConfig } from '../../../core/config';
 import type { Config } from '../../../core/config';
 import * as affected from '../../../core/db/affected';
 import * as deliveries from '../../../core/db/deliveries';
+import * as incidents from '../../../core/db/incidents';
 import { noticeMessageId } from '../../../core/domain/ids';
 import { ForbiddenError, ValidationError } from '../../../core/errors';
 import { TemplateCache } from '../../../core/mail/template-cache';
 import { recordIncidentStatus } from '../../../core/use-cases/incidents';
 import {
+  completeRestoredDelivery,
   confirmHeldSent,
   listHeldNotices,
   recordRestore,
@@ -225,6 +227,41 @@ describe('core/use-cases/restores', () => {
       withoutRow: 3,
       recordedSent: 1,
     });
+    expect((await verifyTrail(db.pool)).ok).toBe(true);
+  });
+
+  it('completes the incident once every held notice is settled, and never over a status set meanwhile', async () => {
+    // Still held or waiting: not settled.
+    expect(await completeRestoredDelivery({ pool: db.pool }, incidentId)).toBe(false);
+    await confirmHeldSent({ pool: db.pool }, compliance, {
+      incidentId,
+      messageIds: [...who.retrying, ...who.none.slice(1)].map(messageId),
+      reason: 'relay log 12:00-14:00',
+    });
+    const released = (await statuses()).get(who.claimed[1]!)!;
+    expect(released.delivery).toBe('retrying');
+    const lease = randomUUID();
+    const row = (
+      await deliveries.claim(db.pool, incidentId, noticeId, lease, [
+        { customerId: who.claimed[1]!, recipient: `r@${DOMAIN}`, messageId: messageId(who.claimed[1]!) },
+      ])
+    ).get(who.claimed[1]!)!.id;
+    await deliveries.markSending(db.pool, lease, [row]);
+    await deliveries.markSent(db.pool, incidentId, [row]);
+
+    // Settled, but the incident left `delivering` meanwhile: its status stands.
+    await recordIncidentStatus({ pool: db.pool }, incidentId, 'withdrawn');
+    expect(await completeRestoredDelivery({ pool: db.pool }, incidentId)).toBe(false);
+    expect((await incidents.get(db.pool, incidentId))?.status).toBe('withdrawn');
+
+    await recordIncidentStatus({ pool: db.pool }, incidentId, 'delivering');
+    expect(await completeRestoredDelivery({ pool: db.pool }, incidentId)).toBe(true);
+    expect((await incidents.get(db.pool, incidentId))?.status).toBe('completed');
+    const { rows } = await db.pool.query<{ detail: Record<string, unknown> }>(
+      `SELECT detail FROM audit_events WHERE incident_id = $1 AND action = 'status_changed' ORDER BY id DESC LIMIT 1`,
+      [incidentId],
+    );
+    expect(rows[0]!.detail).toMatchObject({ status: 'completed', before: { status: 'delivering' } });
     expect((await verifyTrail(db.pool)).ok).toBe(true);
   });
 });
