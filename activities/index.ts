@@ -14,7 +14,7 @@ import type { StaffMailer } from '../core/mail/staff-mailer';
 import type { TemplateCache } from '../core/mail/template-cache';
 import { planChannels } from '../core/use-cases/channels';
 import type { ChannelCounts } from '../core/use-cases/channels';
-import { finishDelivery } from '../core/use-cases/deliveries';
+import { finishDelivery, finishRestoredDelivery } from '../core/use-cases/deliveries';
 import { completeRestoredDelivery } from '../core/use-cases/restores';
 import { warnIfCodesShort } from '../core/use-cases/remediation-codes';
 import { renderLetterFile } from '../core/letters/batch';
@@ -329,7 +329,7 @@ function activitySteps(deps: ActivityDeps) {
     async finishRestoredDelivery(
       incidentId: string,
     ): Promise<{ sent: number; undeliverable: number; manual: number }> {
-      return finishDelivery(deps, incidentId, { giveUpRetrying: false });
+      return finishRestoredDelivery(deps, incidentId);
     },
 
     /**
