@@ -113,7 +113,7 @@ function classify(argv: string[]): ProcessKind | null {
 
 /** CPU between two readings, in milliseconds per notice, as the table prints it. */
 export function cpuPerNotice(before: CpuByKind, after: CpuByKind, notices: number): string {
-  const ms = (kind: ProcessKind) => (((after[kind] - before[kind]) * 1000) / notices).toFixed(2);
+  const ms = (kind: ProcessKind) => ((after[kind] - before[kind]) * 1000) / notices;
   const parts: string[] = [];
   for (const [kind, label] of [
     ['worker', 'worker'],
@@ -122,7 +122,8 @@ export function cpuPerNotice(before: CpuByKind, after: CpuByKind, notices: numbe
     ['temporal', 'Temporal'],
     ['smtp', 'SMTP server'],
   ] as const) {
-    if (after[kind] - before[kind] > 0) parts.push(`${label} ${ms(kind)}`);
+    // Kinds with next to nothing (PostgreSQL idling while the ceiling sends) are left out.
+    if (ms(kind) >= 0.005) parts.push(`${label} ${ms(kind).toFixed(2)}`);
   }
   return `CPU ms/notice: ${parts.join(', ')}`;
 }
