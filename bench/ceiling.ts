@@ -40,7 +40,15 @@ export interface CeilingResult {
   messages: number;
   renderSeconds: number;
   /** Wall-clock start and end of each run (ms since the epoch), to time several processes together. */
-  runs: { variant: string; seconds: number; perSecond: number; startedAt: number; endedAt: number }[];
+  runs: {
+    variant: string;
+    seconds: number;
+    perSecond: number;
+    startedAt: number;
+    endedAt: number;
+    /** This process's CPU time (user + system) over the sending, in seconds. */
+    cpuSeconds: number;
+  }[];
   /** The process's peak resident set, in MB. */
   peakRssMb: number;
   /** Mean CPU time per notice of Forthright's render and compose steps, over `sampled` notices. */
@@ -142,6 +150,7 @@ async function main(): Promise<void> {
     let next = 0;
     const startedAt = Date.now();
     const started = performance.now();
+    const cpuBefore = process.cpuUsage();
     // Enough messages in flight to keep every connection busy.
     await Promise.all(
       Array.from({ length: input.poolSize * 4 }, async () => {
@@ -161,8 +170,16 @@ async function main(): Promise<void> {
       }),
     );
     const seconds = (performance.now() - started) / 1000;
+    const cpu = process.cpuUsage(cpuBefore);
     transport.close();
-    runs.push({ variant, seconds, perSecond: prepared.length / seconds, startedAt, endedAt: Date.now() });
+    runs.push({
+      variant,
+      seconds,
+      perSecond: prepared.length / seconds,
+      startedAt,
+      endedAt: Date.now(),
+      cpuSeconds: (cpu.user + cpu.system) / 1e6,
+    });
   }
   const status = readFileSync('/proc/self/status', 'utf8');
   const peakRssMb = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;

@@ -29,7 +29,7 @@ import { approvePending, approvedNotice, identifyAffected } from '../test/helper
 import { dataConverter } from '../core/data-converter';
 import type { CeilingInput, CeilingMessage, CeilingResult } from './ceiling';
 import type { SmtpCounts } from './lib/counting-smtp';
-import { ProcessCpu, cpuPerNotice } from './lib/process-cpu';
+import { cpuByKind, cpuPerNotice } from './lib/process-cpu';
 import {
   benchStaff,
   incidentStatus,
@@ -131,7 +131,7 @@ async function main(): Promise<void> {
         stdio: 'ignore',
       },
     );
-    const ctx: Ctx = { servers, client, payloadKey, workflowBundlePath, cpu: new ProcessCpu() };
+    const ctx: Ctx = { servers, client, payloadKey, workflowBundlePath };
 
     const runs: BatchedRun[] = [];
     for (const notices of SIZES) {
@@ -199,8 +199,6 @@ interface Ctx {
   client: Client;
   payloadKey: string;
   workflowBundlePath: string;
-  /** CPU of every process the bench started, by kind (bench/lib/process-cpu.ts). */
-  cpu: ProcessCpu;
 }
 
 function workerEnv(ctx: Ctx, databaseUrl: string, taskQueue: string): Record<string, string> {
@@ -296,7 +294,7 @@ async function batched(ctx: Ctx, notices: number, workers: number, template: str
   log(`identified and drafted in ${((identified - started) / 1000).toFixed(1)} s; approving`);
   const loadBefore = load1();
   const cpuBefore = procs.map((p) => p.cpuSeconds());
-  const everyBefore = ctx.cpu.seconds();
+  const allCpuBefore = cpuByKind();
   const approvedFrom = Date.now();
   const approval = await approvePending(
     { pool, temporal: ctx.client, config: loadConfig(env) },
@@ -313,7 +311,7 @@ async function batched(ctx: Ctx, notices: number, workers: number, template: str
   );
   const loadAfter = load1();
   const cpu = procs.map((p, i) => p.cpuSeconds() - cpuBefore[i]!);
-  const everyCpu = cpuPerNotice(everyBefore, ctx.cpu.seconds(), notices);
+  const allCpu = cpuPerNotice(allCpuBefore, cpuByKind(), notices);
   const outcome = await deliveries.countsForIncident(pool, incidentId);
   const sent = await lastSent(pool, incidentId);
   const peakRssMb = await Promise.all(procs.map((p) => p.stop()));
@@ -328,7 +326,7 @@ async function batched(ctx: Ctx, notices: number, workers: number, template: str
       ` (${(notices / seconds).toFixed(0)}/s); worker peak RSS ${peakRssMb.map((m) => m.toFixed(0)).join(' / ')} MB;` +
       ` worker CPU ${cpu.map((c) => c.toFixed(0)).join(' / ')} s; load ${loadBefore.toFixed(1)} → ${loadAfter.toFixed(1)}` +
       (spread.length ? `; batches per worker ${spread.join(' / ')}` : '') +
-      `; ${everyCpu}`,
+      `; ${allCpu}`,
   );
   return {
     databaseUrl: url,
@@ -348,7 +346,7 @@ async function batched(ctx: Ctx, notices: number, workers: number, template: str
       note:
         `workflow start → completed ${((Date.now() - started) / 1000).toFixed(0)} s; worker CPU ${cpu.map((c) => c.toFixed(0)).join(' / ')} s` +
         (spread.length ? `; batches per worker ${spread.join(' / ')}` : '') +
-        `; ${everyCpu}`,
+        `; ${allCpu}`,
     },
   };
 }
@@ -453,14 +451,18 @@ async function runCeiling(
     });
     await Promise.all(watched.map((w) => w.ready.promise));
     const loadBefore = load1();
-    const everyBefore = ctx.cpu.seconds();
+    const allCpuBefore = cpuByKind();
     for (const c of children) c.send('go');
     const messages = await Promise.all(watched.map((w) => w.result.promise));
     results = messages.map((m) => (m as { result: CeilingResult }).result);
     loads.push([loadBefore, load1()]);
+    // The senders report their own CPU (they exit as soon as they have sent); the servers are read here.
     sendingCpu = cpuPerNotice(
-      everyBefore,
-      ctx.cpu.seconds(),
+      allCpuBefore,
+      {
+        ...cpuByKind(),
+        ceiling: allCpuBefore.ceiling + results.reduce((t, r) => t + r.runs[0]!.cpuSeconds, 0),
+      },
       results.reduce((n, r) => n + r.messages, 0),
     );
     await Promise.all(

@@ -13,7 +13,7 @@
 // served, none turned away.
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, openSync, readdirSync, readFileSync } from 'node:fs';
+import { closeSync, openSync } from 'node:fs';
 import http from 'node:http';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -25,6 +25,7 @@ import { TemplateCache } from '../core/mail/template-cache';
 import { repoRoot } from '../scripts/lib/tools';
 import { notifiedPeople } from '../test/helpers/notified';
 import { startBenchServers, stopOnSignals } from './lib/servers';
+import { cpuByKind, cpuSecondsOf } from './lib/process-cpu';
 
 const { values: args } = parseArgs({
   options: {
@@ -125,7 +126,7 @@ async function load(
   let bytes = 0;
   const cpuBefore = {
     server: cpuMsOf(server.child.pid!),
-    postgres: postgresCpuMs(postgresDir),
+    postgres: postgresCpuMs(),
     client: process.cpuUsage(),
   };
   const started = process.hrtime.bigint();
@@ -144,7 +145,7 @@ async function load(
   const perPage = (ms: number) => ms / tokens.length;
   const cpu = {
     server: perPage(cpuMsOf(server.child.pid!) - cpuBefore.server),
-    postgres: perPage(postgresCpuMs(postgresDir) - cpuBefore.postgres),
+    postgres: perPage(postgresCpuMs() - cpuBefore.postgres),
     client: perPage((client.user + client.system) / 1000),
   };
   latencies.sort((a, b) => a - b);
@@ -162,40 +163,14 @@ async function load(
   };
 }
 
-/** PostgreSQL's data folder (set once the servers are up). */
-let postgresDir = '';
-
 /*
  * CPU time, the figure a busy machine distorts least: throughput and latency here depend on what
  * else the two cores run (other sessions' test suites, at times), but the CPU a page costs the server
- * and PostgreSQL barely does. Read from /proc: utime + stime, in clock ticks of 10 ms (CLK_TCK 100).
+ * and PostgreSQL barely does (bench/lib/process-cpu.ts: the server's process; the postmaster and its
+ * backends, those that ended included).
  */
-const TICK_MS = 10;
-function cpuMsOf(pid: number): number {
-  try {
-    // Fields after the command name (which may hold spaces): state is [0], utime [11], stime [12],
-    // cutime [13], cstime [14] (children waited for: backends that ended).
-    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) * TICK_MS;
-  } catch {
-    return 0; // exited
-  }
-}
-/** The postmaster and every process it started (its backends). */
-function postgresCpuMs(dataDir: string): number {
-  const postmaster = Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
-  let ms = cpuMsOf(postmaster);
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const ppid = Number(readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1]!.split(' ')[1]);
-      if (ppid === postmaster) ms += cpuMsOf(Number(entry));
-    } catch {
-      // gone
-    }
-  }
-  return ms;
-}
+const cpuMsOf = (pid: number) => cpuSecondsOf(pid) * 1000;
+const postgresCpuMs = () => cpuByKind().postgres * 1000;
 
 const statusText = (s: Map<number, number>) =>
   [...s.entries()]
@@ -225,7 +200,6 @@ async function main(): Promise<void> {
   stopOnSignals(servers.stop);
   const pageServers: PageServer[] = [];
   const url = await servers.createDatabase('pages');
-  postgresDir = join(servers.dir, 'postgres');
   const pool = createPool(url, 4);
   try {
     const env = {

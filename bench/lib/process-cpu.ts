@@ -1,13 +1,14 @@
 import { readFileSync, readdirSync } from 'node:fs';
 
 /*
- * Where a notice's CPU goes: the CPU time of every process the bench started, by kind — the
- * workers, PostgreSQL (postmaster and backends), the Temporal server's processes, the counting SMTP
- * server, the ceiling's senders — read from /proc. On two cores that all of them share, the rate
- * is set by their sum per notice, not by the worker's alone.
+ * CPU time of the bench's processes, from /proc: one reader for every bench. Where a notice's CPU
+ * goes — the workers, PostgreSQL (postmaster and backends), the Temporal server's processes, the
+ * counting SMTP server, the ceiling's senders: on two cores that all of them share, the rate is set
+ * by their sum per notice, not by the worker's alone.
  *
- * Processes are sampled every second and each one's last reading is kept, so a backend that exits
- * between two samples still counts up to the last one (it loses under a second of its CPU).
+ * A process's reading includes the children it has waited for (cutime, cstime), so a PostgreSQL
+ * backend that ended between two readings still counts, in its postmaster's. Readings are taken
+ * while the processes measured are alive: one that has exited reads 0.
  */
 
 export type ProcessKind = 'worker' | 'postgres' | 'temporal' | 'smtp' | 'ceiling' | 'bench';
@@ -15,77 +16,58 @@ export type ProcessKind = 'worker' | 'postgres' | 'temporal' | 'smtp' | 'ceiling
 /** CPU seconds by kind. */
 export type CpuByKind = Record<ProcessKind, number>;
 
-/** USER_HZ, the unit of utime and stime in /proc/<pid>/stat: 100 on Linux. */
+/** USER_HZ, the unit of the times in /proc/<pid>/stat: 100 on Linux. */
 const TICKS_PER_SECOND = 100;
 
-const KINDS: readonly ProcessKind[] = ['worker', 'postgres', 'temporal', 'smtp', 'ceiling', 'bench'];
-
-export class ProcessCpu {
-  /** Last reading per process, keyed by pid and start time (a pid can be reused). */
-  private readonly readings = new Map<string, { kind: ProcessKind; ticks: number }>();
-  private readonly kinds = new Map<string, ProcessKind | null>();
-  private readonly timer: NodeJS.Timeout;
-
-  constructor(private readonly root = process.pid) {
-    this.sample();
-    this.timer = setInterval(() => this.sample(), 1_000);
-    this.timer.unref();
+/** The fields after the command name (which may itself hold spaces and parentheses); null once gone. */
+function statFields(pid: number): string[] | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  } catch {
+    return null;
   }
+}
 
-  /** CPU seconds so far, by kind, of the bench's processes and their descendants. */
-  seconds(): CpuByKind {
-    this.sample();
-    const total = Object.fromEntries(KINDS.map((k) => [k, 0])) as CpuByKind;
-    for (const { kind, ticks } of this.readings.values()) total[kind] += ticks / TICKS_PER_SECOND;
-    return total;
+/** utime + stime (fields 14, 15 of the line), and with `waitedChildren` cutime + cstime (16, 17). */
+const secondsOf = (fields: string[], waitedChildren: boolean) =>
+  (Number(fields[11]) + Number(fields[12]) + (waitedChildren ? Number(fields[13]) + Number(fields[14]) : 0)) /
+  TICKS_PER_SECOND;
+
+/** CPU seconds of a process and of the children it has waited for; 0 once it has exited. */
+export function cpuSecondsOf(pid: number): number {
+  const fields = statFields(pid);
+  return fields ? secondsOf(fields, true) : 0;
+}
+
+/** CPU seconds so far of `root` (this process: 'bench') and every process below it, by kind. */
+export function cpuByKind(root: number = process.pid): CpuByKind {
+  const fields = new Map<number, string[]>();
+  const children = new Map<number, number[]>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const pid = Number(entry);
+    const f = statFields(pid);
+    if (!f) continue;
+    fields.set(pid, f);
+    const parent = Number(f[1]);
+    const siblings = children.get(parent);
+    if (siblings) siblings.push(pid);
+    else children.set(parent, [pid]);
   }
-
-  stop(): void {
-    clearInterval(this.timer);
-  }
-
-  private sample(): void {
-    const stats = new Map<number, string[]>();
-    const children = new Map<number, number[]>();
-    for (const entry of readdirSync('/proc')) {
-      if (!/^\d+$/.test(entry)) continue;
-      const pid = Number(entry);
-      let stat: string;
-      try {
-        stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      } catch {
-        continue; // exited meanwhile
-      }
-      // The fields after the command name, which may itself hold spaces and parentheses.
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      stats.set(pid, fields);
-      const parent = Number(fields[1]);
-      const siblings = children.get(parent);
-      if (siblings) siblings.push(pid);
-      else children.set(parent, [pid]);
+  const total: CpuByKind = { worker: 0, postgres: 0, temporal: 0, smtp: 0, ceiling: 0, bench: 0 };
+  const stack = [root];
+  while (stack.length > 0) {
+    const pid = stack.pop()!;
+    const f = fields.get(pid);
+    if (f) {
+      // The root's own time only: the children it waited for are counted by kind while they run.
+      const kind = pid === root ? 'bench' : classify(readCommandLine(pid));
+      if (kind) total[kind] += secondsOf(f, pid !== root);
     }
-    const stack = [this.root];
-    while (stack.length > 0) {
-      const pid = stack.pop()!;
-      const fields = stats.get(pid);
-      if (fields) {
-        // utime and stime are fields 14 and 15 of the line, start time field 22.
-        const key = `${pid}:${fields[19]}`;
-        const kind = this.kindOf(key, pid);
-        if (kind) this.readings.set(key, { kind, ticks: Number(fields[11]) + Number(fields[12]) });
-      }
-      stack.push(...(children.get(pid) ?? []));
-    }
+    stack.push(...(children.get(pid) ?? []));
   }
-
-  private kindOf(key: string, pid: number): ProcessKind | null {
-    let kind = this.kinds.get(key);
-    if (kind === undefined) {
-      kind = pid === this.root ? 'bench' : classify(readCommandLine(pid));
-      this.kinds.set(key, kind);
-    }
-    return kind;
-  }
+  return total;
 }
 
 function readCommandLine(pid: number): string[] {

@@ -6,6 +6,7 @@ import { closeSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from '../../scripts/lib/tools';
 import { WORKER_NODE_FLAGS } from '../../worker/node-flags';
+import { cpuSecondsOf } from './process-cpu';
 
 export interface WorkerProcess {
   pid: number;
@@ -96,16 +97,4 @@ export function startWorkerProcess(options: {
       }
     }, 100);
   });
-}
-
-/** utime + stime of a process, in seconds (clock ticks of 1/100 s on Linux); 0 once it has exited. */
-function cpuSecondsOf(pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Fields after the command name (which may hold spaces) in parentheses: utime is the 14th field.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return 0;
-  }
 }

@@ -253,6 +253,9 @@ describe('core/use-cases/restores', () => {
     await recordIncidentStatus({ pool: db.pool }, incidentId, 'withdrawn');
     expect(await completeRestoredDelivery({ pool: db.pool }, incidentId)).toBe(false);
     expect((await incidents.get(db.pool, incidentId))?.status).toBe('withdrawn');
+    // The completion itself is conditional too (a withdrawal between its read and its write).
+    expect(await incidents.changeStatusFrom(db.pool, incidentId, 'delivering', 'completed')).toBe(false);
+    expect((await incidents.get(db.pool, incidentId))?.status).toBe('withdrawn');
 
     await recordIncidentStatus({ pool: db.pool }, incidentId, 'delivering');
     expect(await completeRestoredDelivery({ pool: db.pool }, incidentId)).toBe(true);
