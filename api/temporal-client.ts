@@ -196,7 +196,8 @@ export async function startLetterBatch(
  * Starts the settlement that follows an operator's decision on notices held by a restore
  * (workflows/restore-settlement.ts): a delivery pass for each notice with released rows (one shard,
  * under ids of its own: the incident's shards may have finished long ago; it sends only what delivery
- * would, never a held row, and a delivery still running beside it sends nobody twice), then — when the
+ * would, never a held row, and a delivery still running beside it sends nobody twice), a pass for each
+ * further mailing with released messages and then its finish (`mailingIds`), then — when the
  * incident's own workflow is no longer running — what that workflow does after delivery, up to
  * `completed` once nobody waits. Returns the settlement's workflow id.
  */
@@ -204,7 +205,7 @@ const PAST_DELIVERY: readonly IncidentStatus[] = ['completed', 'closed_no_notice
 
 export async function startRestoreSettlement(
   deps: TemporalDeps,
-  settlement: { incidentId: string; noticeIds: string[] },
+  settlement: { incidentId: string; noticeIds: string[]; mailingIds: string[] },
 ): Promise<string> {
   const workflowId = restoreSettlementWorkflowId(settlement.incidentId);
   // The incident's workflow is past delivery when it has ended, or (still watching deadlines) says
@@ -239,7 +240,14 @@ export async function startRestoreSettlement(
         },
       ],
       signal: settlementRequestedSignal,
-      signalArgs: [{ noticeIds: settlement.noticeIds, settle: pastDelivery }],
+      signalArgs: [
+        {
+          noticeIds: settlement.noticeIds,
+          // Sent only when there are some: a request as the previous release wrote it replays alike.
+          ...(settlement.mailingIds.length > 0 ? { mailingIds: settlement.mailingIds } : {}),
+          settle: pastDelivery,
+        },
+      ],
     },
   );
   return workflowId;

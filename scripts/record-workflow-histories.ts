@@ -201,7 +201,7 @@ function standInActivities(): Partial<Activities & RetentionActivities> {
     }),
     sendMailingBatch: async () => ({ next: null, sent: 1 }),
     countMailingOpen: async () => 0,
-    finishMailing: async () => ({ selected: 2, sent: 2, undeliverable: 0, skipped: 0, open: 0 }),
+    finishMailing: async () => ({ selected: 2, sent: 2, undeliverable: 0, skipped: 0, open: 0, held: 0 }),
     applyAmendment: async () => ({ added: 2, grown: 1, grownNotified: 1, removed: 0, delivers: true }),
     draftAmendmentNotice: async ({ incidentId, version }) => ({
       id: `notice-${incidentId}-amendment-${version}`,

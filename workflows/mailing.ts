@@ -141,3 +141,19 @@ export async function mailingShardWorkflow(input: MailingShardWorkflowInput): Pr
   await sleep(delay);
   await continueAsNew<typeof mailingShardWorkflow>({ ...input, after: 0, pass: input.pass + 1 });
 }
+
+/**
+ * Sends what is left to send of a mailing in one shard of all its recipients, under `workflowId`
+ * (the settlement after a restore: workflows/restore-settlement.ts, its released messages), with
+ * the retry passes of the first sending.
+ */
+export function sendMailingRest(
+  mailingId: string,
+  workflowId: string,
+  retryDelaysMs: number[],
+): Promise<void> {
+  return executeChild(mailingShardWorkflow, {
+    workflowId,
+    args: [{ mailingId, shard: 0, shards: 1, after: 0, pass: 0, retryDelaysMs }],
+  });
+}

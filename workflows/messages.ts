@@ -77,6 +77,11 @@ export const settlementRequestedSignal = defineSignal<[SettlementRequest]>('sett
 export interface SettlementRequest {
   /** The notices whose released deliveries are to be sent (none for a confirmation). */
   noticeIds: string[];
+  /**
+   * Further mailings with messages released (sent by a pass of their own, then finished) or
+   * confirmed (finished); absent when none.
+   */
+  mailingIds?: string[];
   /** The incident's own workflow is past delivery: the settlement finishes what it would have. */
   settle: boolean;
 }

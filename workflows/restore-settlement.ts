@@ -3,6 +3,7 @@ import type { Activities } from '../activities';
 import { databaseStep } from './activity-options';
 import { deliverInShards } from './delivery';
 import { letterBatch } from './letters';
+import { sendMailingRest } from './mailing';
 import { settlementRequestedSignal } from './messages';
 import type { SettlementRequest } from './messages';
 import type { RestoreSettlementWorkflowInput } from './types';
@@ -14,7 +15,9 @@ const act = proxyActivities<Activities>(databaseStep);
  * README "Backup and restore"), one run per incident at a time: the API signals it with start
  * (`settlementRequestedSignal`) after each release or confirmation, so a second decision joins the
  * running settlement instead of racing it. Each request's released notices are sent by one delivery
- * shard per notice, under this run's ids; then, when the incident's own workflow is past delivery
+ * shard per notice, under this run's ids, and each further mailing's released messages by one shard,
+ * after which the mailing is finished (a confirmation's mailings are only finished); then, when the
+ * incident's own workflow is past delivery
  * (Temporal's state was kept while the database went back, so the end of delivery it recorded is
  * lost), the steps that workflow takes after delivery: emails given up on fall back to letters (what
  * still retries is kept: it may be a notice released a moment ago), the
@@ -44,7 +47,13 @@ export async function restoreSettlementWorkflow({
       const passes = request.noticeIds.map((noticeId) =>
         deliverInShards(incidentId, noticeId, { shards: 1, retryDelaysMs }, `${key}-${++round}`),
       );
-      await Promise.all(passes.flat());
+      // Each mailing's released messages (none for a confirmation), then its finish: a mailing
+      // held by the restore was left unfinished (core/db/mailings.ts `finish`).
+      const mailings = (request.mailingIds ?? []).map(async (mailingId) => {
+        await sendMailingRest(mailingId, `${key}-${++round}-mailing-${mailingId}`, retryDelaysMs);
+        await act.finishMailing(mailingId);
+      });
+      await Promise.all([...passes.flat(), ...mailings]);
     }
     if (!settle) continue;
     await act.finishRestoredDelivery(incidentId);

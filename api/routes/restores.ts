@@ -21,7 +21,8 @@ import type { App, AppDeps } from '../types';
 /**
  * Notices held by a restore (core/use-cases/restores.ts; README "Backup and restore"): the list for
  * compliance, confirming sent on the relay's Message-IDs, and releasing to be sent again — the
- * release starts a delivery pass for them once its decision is committed.
+ * release starts a delivery pass for them (and a pass for each mailing with messages released) once
+ * its decision is committed.
  */
 export async function restoreRoutes(app: App, deps: AppDeps) {
   app.get(
@@ -38,7 +39,9 @@ export async function restoreRoutes(app: App, deps: AppDeps) {
     async (request) => {
       const { after, limit } = request.query;
       const items = await listHeldNotices(deps, request.user!, request.params.id, { after, limit });
-      return { items, next: items.length === limit ? items.at(-1)!.customerId : null };
+      // A page is `limit` people, each with all their held messages.
+      const people = new Set(items.map((n) => n.customerId)).size;
+      return { items, next: people === limit ? items.at(-1)!.customerId : null };
     },
   );
 
@@ -63,8 +66,10 @@ export async function restoreRoutes(app: App, deps: AppDeps) {
       });
       // After the commit: the settlement completes the incident once nobody waits any more.
       const workflowId =
-        result.confirmed > 0 ? await startRestoreSettlement(deps, { incidentId, noticeIds: [] }) : null;
-      return { ...result, workflowId };
+        result.confirmed > 0
+          ? await startRestoreSettlement(deps, { incidentId, noticeIds: [], mailingIds: result.mailingIds })
+          : null;
+      return { confirmed: result.confirmed, unmatched: result.unmatched, workflowId };
     },
   );
 
@@ -82,14 +87,15 @@ export async function restoreRoutes(app: App, deps: AppDeps) {
     },
     async (request) => {
       const incidentId = request.params.id;
-      const { released, noticeIds } = await releaseHeld(deps, request.user!, {
+      const { released, noticeIds, mailingIds } = await releaseHeld(deps, request.user!, {
         incidentId,
         ...(request.body.customerIds ? { customerIds: request.body.customerIds } : {}),
         reason: request.body.reason,
       });
       // After the commit: the released rows are `retrying`, which any later pass sends, so a
       // failure here leaves them for the next pass (or a release of none, which starts one again).
-      const workflowIds = released > 0 ? [await startRestoreSettlement(deps, { incidentId, noticeIds })] : [];
+      const workflowIds =
+        released > 0 ? [await startRestoreSettlement(deps, { incidentId, noticeIds, mailingIds })] : [];
       return { released, workflowIds };
     },
   );

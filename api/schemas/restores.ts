@@ -1,6 +1,9 @@
 import { z } from 'zod';
 
-/** The operator's list of an incident's held notices (core/use-cases/restores.ts): ids only. */
+/**
+ * The operator's list of an incident's held messages (core/use-cases/restores.ts): ids only, a page
+ * of `limit` people, each with every message of theirs held (first notice, mailings').
+ */
 export const HeldQuery = z.strictObject({
   after: z.coerce.number().int().min(0).default(0),
   limit: z.coerce.number().int().min(1).max(10_000).default(1000),
@@ -8,11 +11,13 @@ export const HeldQuery = z.strictObject({
 
 const HeldNotice = z.object({
   deliveryId: z.number(),
+  /** The further mailing (reminder, supplement, update) the message belongs to; null: the first notice. */
+  mailingId: z.uuid().nullable(),
   customerId: z.number(),
   externalId: z.string(),
   /** What the relay's log shows for this notice if it accepted it. */
   messageId: z.string(),
-  /** The state in the backup: claimed, retrying, or null (no row yet). */
+  /** The state in the backup: claimed, retrying, selected (a mailing's), or null (no row yet). */
   heldFrom: z.string().nullable(),
   restoreId: z.uuid(),
 });

@@ -292,6 +292,8 @@ export interface MailingCounts {
   skipped: number;
   /** Not yet sent (selected, claimed, retrying, sending). */
   open: number;
+  /** Held by a restore, waiting for an operator's decision (migration 034). */
+  held: number;
 }
 
 /** A mailing's rows by outcome. */
@@ -301,7 +303,8 @@ export async function counts(db: Queryable, mailingId: string): Promise<MailingC
             count(*) FILTER (WHERE status = 'sent')::int AS sent,
             count(*) FILTER (WHERE status = 'undeliverable')::int AS undeliverable,
             count(*) FILTER (WHERE status = 'skipped')::int AS skipped,
-            count(*) FILTER (WHERE status IN ('selected', 'claimed', 'retrying', 'sending'))::int AS open
+            count(*) FILTER (WHERE status IN ('selected', 'claimed', 'retrying', 'sending'))::int AS open,
+            count(*) FILTER (WHERE status = 'held')::int AS held
      FROM mailing_deliveries WHERE mailing_id = $1`,
     [mailingId],
   );
@@ -309,21 +312,31 @@ export async function counts(db: Queryable, mailingId: string): Promise<MailingC
 }
 
 /**
+ * A row (alias `x`) released after a restore and not yet claimed again: `retrying` without a lease
+ * (a failed attempt keeps its lease). The settlement's pass sends it; nothing gives it up before.
+ */
+const WAITS_FOR_SETTLEMENT_SQL = `(x.status = 'retrying' AND x.held_by_restore IS NOT NULL AND x.lease IS NULL)`;
+
+/**
  * Ends a mailing that is still sending: rows still failing after the last retry pass are given up
- * (`undeliverable`), and the counts are recorded. Returns true when this call finished it.
+ * (`undeliverable`), and the counts are recorded. Returns true when this call finished it. A mailing
+ * with rows held by a restore is not finished: its settlement (workflows/restore-settlement.ts)
+ * finishes it once an operator has decided on each.
  */
 export async function finish(db: Queryable, mailingId: string): Promise<boolean> {
   await db.query(
-    `UPDATE mailing_deliveries SET status = 'undeliverable',
+    `UPDATE mailing_deliveries x SET status = 'undeliverable',
        last_reply = 'gave up after repeated temporary failures: ' || coalesce(last_reply, '')
-     WHERE mailing_id = $1 AND status = 'retrying'`,
+     WHERE mailing_id = $1 AND status = 'retrying' AND NOT ${WAITS_FOR_SETTLEMENT_SQL}`,
     [mailingId],
   );
   const { rowCount } = await db.query(
     `UPDATE mailings m SET status = 'finished', finished_at = now(),
        sent = (SELECT count(*) FROM mailing_deliveries WHERE mailing_id = m.id AND status = 'sent'),
        undeliverable = (SELECT count(*) FROM mailing_deliveries WHERE mailing_id = m.id AND status = 'undeliverable')
-     WHERE m.id = $1 AND m.status = 'sending'`,
+     WHERE m.id = $1 AND m.status = 'sending'
+       AND NOT EXISTS (SELECT 1 FROM mailing_deliveries x
+                       WHERE x.mailing_id = m.id AND (x.status = 'held' OR ${WAITS_FOR_SETTLEMENT_SQL}))`,
     [mailingId],
   );
   return (rowCount ?? 0) > 0;

@@ -2,8 +2,9 @@ import type { Queryable } from './pool';
 import { AWAITING_EMAIL_SQL, EMAIL_NOT_NOTICE_SQL } from './reach';
 
 /*
- * The restore fence (migration 032): a marker per restored backup, and the delivery rows it holds.
- * What it is for is in core/use-cases/restores.ts.
+ * The restore fence (migrations 032 and 034): a marker per restored backup, and the rows it holds —
+ * first notices' deliveries and further mailings' messages. What it is for is in
+ * core/use-cases/restores.ts.
  */
 
 export interface Restore {
@@ -139,58 +140,120 @@ export async function recordSendingAsSent(db: Queryable): Promise<Map<string, nu
   return new Map(rows.map((r) => [r.incidentId, r.n]));
 }
 
-/** One held notice, as the operator's list shows it: ids only, no personal data. */
+/**
+ * Rows `selected`, `claimed` or `retrying` of every mailing still `sending` (migration 034): held as
+ * first notices are, each given the Message-ID its message carries (`mailingMessageId`, for
+ * `senderDomain`; a row not yet claimed had none). Returns the count per incident.
+ */
+export async function holdUnfinishedMailings(
+  db: Queryable,
+  restoreId: string,
+  senderDomain: string,
+): Promise<Map<string, number>> {
+  const { rows } = await db.query<{ incidentId: string; n: number }>(
+    `WITH held AS (
+       UPDATE mailing_deliveries m SET held_from = m.status, status = 'held', lease = NULL, held_by_restore = $1,
+         message_id = coalesce(m.message_id, '<mailing.' || m.mailing_id || '.' || m.customer_id || '@' || $2 || '>')
+       FROM mailings g
+       WHERE g.id = m.mailing_id AND g.status = 'sending' AND m.status IN ('selected', 'claimed', 'retrying')
+       RETURNING m.incident_id
+     )
+     SELECT incident_id AS "incidentId", count(*)::int AS n FROM held GROUP BY incident_id`,
+    [restoreId, senderDomain],
+  );
+  return new Map(rows.map((r) => [r.incidentId, r.n]));
+}
+
+/**
+ * Rows `sending` of every mailing still `sending`: past the commit point before the backup, so
+ * recorded sent, as `recordSendingAsSent` does for first notices. Returns the count per incident.
+ */
+export async function recordMailingsSendingAsSent(db: Queryable): Promise<Map<string, number>> {
+  const { rows } = await db.query<{ incidentId: string; n: number }>(
+    `WITH sent AS (
+       UPDATE mailing_deliveries m SET status = 'sent', sent_at = coalesce(m.sent_at, now()), attempts = m.attempts + 1,
+         last_reply = 'accepted before the backup (past the commit point); recorded sent by the restore'
+       FROM mailings g WHERE g.id = m.mailing_id AND g.status = 'sending' AND m.status = 'sending'
+       RETURNING m.incident_id
+     )
+     SELECT incident_id AS "incidentId", count(*)::int AS n FROM sent GROUP BY incident_id`,
+  );
+  return new Map(rows.map((r) => [r.incidentId, r.n]));
+}
+
+/** One held message, as the operator's list shows it: ids only, no personal data. */
 export interface HeldNotice {
+  /** The row's id: in `deliveries` for a first notice, in `mailing_deliveries` for a mailing's message. */
   deliveryId: number;
+  /** The further mailing the message belongs to; null for the first notice. */
+  mailingId: string | null;
   customerId: number;
   /** The customer's id in the company's own systems. */
   externalId: string;
-  /** What the relay's log shows for this notice if it was accepted. */
+  /** What the relay's log shows for this message if it was accepted. */
   messageId: string;
-  /** The state in the backup: `claimed`, `retrying`, or null (no row yet). */
+  /** The state in the backup: `claimed`, `retrying`, `selected` (a mailing's), or null (no row yet). */
   heldFrom: string | null;
   restoreId: string;
 }
 
-/** The incident's held notices by customer id (keyset: after `after`). */
+/** Every held row of both kinds, as one relation (alias it): first notices, then mailings' messages. */
+const HELD_ROWS_SQL = `(
+  SELECT id, NULL::uuid AS mailing_id, incident_id, customer_id, message_id, held_from, held_by_restore
+  FROM deliveries WHERE status = 'held'
+  UNION ALL
+  SELECT id, mailing_id, incident_id, customer_id, message_id, held_from, held_by_restore
+  FROM mailing_deliveries WHERE status = 'held'
+)`;
+
+/**
+ * The incident's held messages of up to `limit` people, by customer id after `after` (keyset), each
+ * person's first notice before their mailings' messages: a page never splits a person's messages.
+ */
 export async function listHeld(
   db: Queryable,
   incidentId: string,
   page: { after?: number; limit?: number } = {},
 ): Promise<HeldNotice[]> {
   const { rows } = await db.query<HeldNotice>(
-    `SELECT d.id AS "deliveryId", d.customer_id AS "customerId", c.external_id AS "externalId",
-            d.message_id AS "messageId", d.held_from AS "heldFrom", d.held_by_restore AS "restoreId"
-     FROM deliveries d JOIN customers c ON c.id = d.customer_id
-     WHERE d.incident_id = $1 AND d.status = 'held' AND d.customer_id > $2
-     ORDER BY d.customer_id LIMIT $3`,
+    `WITH people AS (
+       SELECT DISTINCT h.customer_id FROM ${HELD_ROWS_SQL} h
+       WHERE h.incident_id = $1 AND h.customer_id > $2 ORDER BY h.customer_id LIMIT $3
+     )
+     SELECT h.id AS "deliveryId", h.mailing_id AS "mailingId", h.customer_id AS "customerId",
+            c.external_id AS "externalId", h.message_id AS "messageId", h.held_from AS "heldFrom",
+            h.held_by_restore AS "restoreId"
+     FROM ${HELD_ROWS_SQL} h JOIN people p ON p.customer_id = h.customer_id
+     JOIN customers c ON c.id = h.customer_id
+     WHERE h.incident_id = $1
+     ORDER BY h.customer_id, h.mailing_id NULLS FIRST, h.id`,
     [incidentId, page.after ?? 0, page.limit ?? 10_000],
   );
   return rows;
 }
 
-/** How many notices are held, per incident (only incidents with some). */
+/** How many messages are held (first notices and mailings'), per incident (only incidents with some). */
 export async function heldCounts(db: Queryable): Promise<{ incidentId: string; held: number }[]> {
   const { rows } = await db.query<{ incidentId: string; held: number }>(
-    `SELECT incident_id AS "incidentId", count(*)::int AS held FROM deliveries WHERE status = 'held'
+    `SELECT incident_id AS "incidentId", count(*)::int AS held FROM ${HELD_ROWS_SQL} h
      GROUP BY incident_id ORDER BY incident_id`,
   );
   return rows;
 }
 
 /**
- * Held notices whose Message-ID the relay's log shows accepted: recorded `sent` (their person
- * `notified`, as `markSent` does) and never sent again. Returns the Message-IDs recorded; the rest
- * of `messageIds` were not held notices of this incident.
+ * Held messages whose Message-ID the relay's log shows accepted: recorded `sent` (a first notice's
+ * person `notified`, as `markSent` does) and never sent again. Returns the Message-IDs recorded
+ * (the rest of `messageIds` were not held messages of this incident) and the mailings they belong to.
  */
 export async function confirmSent(
   db: Queryable,
   incidentId: string,
   messageIds: readonly string[],
   reply: string,
-): Promise<string[]> {
-  if (messageIds.length === 0) return [];
-  const { rows } = await db.query<{ messageId: string }>(
+): Promise<{ messageIds: string[]; mailingIds: string[] }> {
+  if (messageIds.length === 0) return { messageIds: [], mailingIds: [] };
+  const { rows } = await db.query<{ messageId: string; mailingId: string | null }>(
     `WITH d AS (
        UPDATE deliveries SET status = 'sent', sent_at = coalesce(sent_at, now()), last_reply = $3, lease = NULL
        WHERE incident_id = $1 AND status = 'held' AND message_id = ANY($2::text[])
@@ -200,34 +263,55 @@ export async function confirmSent(
        UPDATE affected_customers a SET status = 'notified' FROM d
        WHERE a.incident_id = $1 AND a.customer_id = d.customer_id AND a.status = 'pending'
          AND NOT ${EMAIL_NOT_NOTICE_SQL}
+     ),
+     m AS (
+       UPDATE mailing_deliveries SET status = 'sent', sent_at = coalesce(sent_at, now()), last_reply = $3, lease = NULL
+       WHERE incident_id = $1 AND status = 'held' AND message_id = ANY($2::text[])
+       RETURNING mailing_id, message_id
      )
-     SELECT message_id AS "messageId" FROM d`,
+     SELECT message_id AS "messageId", NULL::uuid AS "mailingId" FROM d
+     UNION ALL SELECT message_id, mailing_id FROM m`,
     [incidentId, [...messageIds], reply],
   );
-  return rows.map((r) => r.messageId);
+  return { messageIds: rows.map((r) => r.messageId), mailingIds: distinctMailings(rows) };
 }
 
+const distinctMailings = (rows: { mailingId: string | null }[]): string[] =>
+  [...new Set(rows.flatMap((r) => (r.mailingId ? [r.mailingId] : [])))].sort();
+
 /**
- * Releases held notices to be sent again: they become `retrying`, which the next delivery pass
- * claims and sends. `customerIds` null: every held notice of the incident. Returns how many, and
- * the notices they belong to (what the pass that sends them delivers).
+ * Releases held messages to be sent again: they become `retrying`, which the next pass (the first
+ * notice's delivery, or the mailing's) claims and sends. `customerIds` null: every held message of
+ * the incident. Returns how many, and the notices and mailings they belong to (what the passes that
+ * send them deliver).
  */
 export async function release(
   db: Queryable,
   incidentId: string,
   customerIds: readonly number[] | null,
   reply: string,
-): Promise<{ released: number; noticeIds: string[] }> {
-  const { rows } = await db.query<{ noticeId: string; n: number }>(
+): Promise<{ released: number; noticeIds: string[]; mailingIds: string[] }> {
+  const { rows } = await db.query<{ noticeId: string | null; mailingId: string | null; n: number }>(
     `WITH d AS (
        UPDATE deliveries SET status = 'retrying', lease = NULL, last_reply = $3
        WHERE incident_id = $1 AND status = 'held' AND ($2::bigint[] IS NULL OR customer_id = ANY($2::bigint[]))
        RETURNING notice_id
+     ),
+     m AS (
+       UPDATE mailing_deliveries SET status = 'retrying', lease = NULL, last_reply = $3
+       WHERE incident_id = $1 AND status = 'held' AND ($2::bigint[] IS NULL OR customer_id = ANY($2::bigint[]))
+       RETURNING mailing_id
      )
-     SELECT notice_id AS "noticeId", count(*)::int AS n FROM d GROUP BY notice_id`,
+     SELECT notice_id AS "noticeId", NULL::uuid AS "mailingId", count(*)::int AS n FROM d GROUP BY notice_id
+     UNION ALL
+     SELECT NULL::uuid, mailing_id, count(*)::int FROM m GROUP BY mailing_id`,
     [incidentId, customerIds === null ? null : [...customerIds], reply],
   );
-  return { released: rows.reduce((s, r) => s + r.n, 0), noticeIds: rows.map((r) => r.noticeId) };
+  return {
+    released: rows.reduce((s, r) => s + r.n, 0),
+    noticeIds: rows.flatMap((r) => (r.noticeId ? [r.noticeId] : [])).sort(),
+    mailingIds: distinctMailings(rows),
+  };
 }
 
 /**

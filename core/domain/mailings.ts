@@ -35,6 +35,9 @@ export type MailingStatus = (typeof MAILING_STATUSES)[number];
  * (core/domain/model.ts DELIVERY_STATUSES: `claimed`, `sending` — the commit point —, `sent`,
  * `retrying`, `undeliverable`); `skipped` when, by the time it was claimed, the person no longer met
  * the criterion (acknowledged, or asked not to be reminded, for a reminder). Nothing was sent then.
+ * `held`: not past the commit point when a backup was taken that was later restored (migration 034):
+ * perhaps sent after it, so nothing sends it until an operator confirms or releases it
+ * (core/use-cases/restores.ts).
  */
 export const MAILING_DELIVERY_STATUSES = [
   'selected',
@@ -44,6 +47,7 @@ export const MAILING_DELIVERY_STATUSES = [
   'retrying',
   'undeliverable',
   'skipped',
+  'held',
 ] as const;
 export type MailingDeliveryStatus = (typeof MAILING_DELIVERY_STATUSES)[number];
 

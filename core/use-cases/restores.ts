@@ -33,6 +33,12 @@ import type { Actor } from './types';
  *   API then signals the incident's settlement (api/temporal-client.ts `startRestoreSettlement`).
  * Both are compliance decisions, audited with their counts and reason. Nothing is resent silently:
  * a held notice leaves `held` only by one of these two.
+ *
+ * Further mailings (reminders, supplements, updates) are fenced the same way (migration 034): in
+ * every mailing still `sending`, rows not past the commit point are held with their Message-ID
+ * (`<mailing.<mailing id>.<customer id>@…>`), rows `sending` recorded sent; they are listed, confirmed
+ * and released with the first notices, a mailing is not finished while any of its rows is held, and
+ * the settlement sends its released rows and then finishes it.
  */
 
 /** Who settles held notices: they decide whether a person may be sent a second notice. */
@@ -50,12 +56,18 @@ export interface RecordRestoreInput {
   backupTakenAt: Date | null;
 }
 
+/**
+ * What a restore held in one incident: its first notices by the state each was in, and in `mailings`
+ * the messages of its further mailings (reminders, supplements, updates) held; `held` counts both.
+ */
+export type HeldReport = HeldInIncident & { mailings: number };
+
 export interface RecordRestoreResult {
   restore: Restore;
   /** False when this backup's marker was already there: nothing more was held. */
   recorded: boolean;
   /** What was held, per incident (empty when `recorded` is false). */
-  held: HeldInIncident[];
+  held: HeldReport[];
   /**
    * Incidents not yet delivering in the backup that might have started after it (approved, or
    * waiting for a prior filing): nothing of theirs was held; the operator checks the relay's log
@@ -91,19 +103,34 @@ export async function recordRestore(
       const existing = await restores.byLabel(tx, input.backupLabel);
       return { restore: existing!, recorded: false, held: [], notYetDelivering: waiting };
     }
-    const held = await restores.holdUnfinished(tx, restore.id, senderDomain);
+    const notices = await restores.holdUnfinished(tx, restore.id, senderDomain);
+    const mailingsHeld = await restores.holdUnfinishedMailings(tx, restore.id, senderDomain);
     const recordedSent = await restores.recordSendingAsSent(tx);
+    const mailingsRecordedSent = await restores.recordMailingsSendingAsSent(tx);
+    const touched = [
+      ...new Set([
+        ...notices.map((h) => h.incidentId),
+        ...mailingsHeld.keys(),
+        ...recordedSent.keys(),
+        ...mailingsRecordedSent.keys(),
+      ]),
+    ].sort();
+    const reports: HeldReport[] = touched.map((incidentId) => {
+      const h = notices.find((x) => x.incidentId === incidentId);
+      const mailings = mailingsHeld.get(incidentId) ?? 0;
+      return {
+        incidentId,
+        held: (h?.held ?? 0) + mailings,
+        claimed: h?.claimed ?? 0,
+        retrying: h?.retrying ?? 0,
+        withoutRow: h?.withoutRow ?? 0,
+        mailings,
+      };
+    });
+    const held = reports.filter((h) => h.held > 0);
     const total = held.reduce((s, h) => s + h.held, 0);
     await restores.setHeld(tx, restore.id, total);
-    const nothingHeld = (incidentId: string) => ({
-      incidentId,
-      held: 0,
-      claimed: 0,
-      retrying: 0,
-      withoutRow: 0,
-    });
-    const touched = [...new Set([...held.map((h) => h.incidentId), ...recordedSent.keys()])].sort();
-    for (const h of touched.map((id) => held.find((x) => x.incidentId === id) ?? nothingHeld(id))) {
+    for (const h of reports) {
       await audit.append(tx, {
         incidentId: h.incidentId,
         actor: RESTORE_ACTOR,
@@ -117,6 +144,8 @@ export async function recordRestore(
           retrying: h.retrying,
           withoutRow: h.withoutRow,
           recordedSent: recordedSent.get(h.incidentId) ?? 0,
+          mailingsHeld: h.mailings,
+          mailingsRecordedSent: mailingsRecordedSent.get(h.incidentId) ?? 0,
         },
         dedupeKey: `restore:${restore.id}:${h.incidentId}`,
       });
@@ -132,6 +161,7 @@ export async function recordRestore(
         held: total,
         incidents: held.length,
         recordedSent: [...recordedSent.values()].reduce((a, b) => a + b, 0),
+        mailingsRecordedSent: [...mailingsRecordedSent.values()].reduce((a, b) => a + b, 0),
         notYetDelivering: waiting.length,
       },
       dedupeKey: `restore:${restore.id}`,
@@ -181,21 +211,22 @@ export interface ConfirmHeldSentInput {
 }
 
 /**
- * Records as sent the held notices whose Message-ID the relay accepted: never sent again. Returns
- * how many were recorded and the Message-IDs that matched no held notice of the incident (a typo,
- * another incident's, or already settled).
+ * Records as sent the held messages (first notices and mailings') whose Message-ID the relay
+ * accepted: never sent again. Returns how many were recorded, the Message-IDs that matched no held
+ * message of the incident (a typo, another incident's, or already settled), and the mailings with
+ * messages confirmed (their settlement finishes them once nothing of theirs is held).
  */
 export async function confirmHeldSent(
   deps: { pool: Pool },
   actor: Actor,
   input: ConfirmHeldSentInput,
-): Promise<{ confirmed: number; unmatched: string[] }> {
+): Promise<{ confirmed: number; unmatched: string[]; mailingIds: string[] }> {
   await checkSettlement(deps.pool, actor, input, 'say where the evidence comes from');
   const ids = [
     ...new Set(input.messageIds.map((m) => (m.trim().startsWith('<') ? m.trim() : `<${m.trim()}>`))),
   ];
   return inTransaction(deps.pool, async (tx) => {
-    const confirmed = await restores.confirmSent(
+    const { messageIds: confirmed, mailingIds } = await restores.confirmSent(
       tx,
       input.incidentId,
       ids,
@@ -207,10 +238,15 @@ export async function confirmHeldSent(
       incidentId: input.incidentId,
       actor: actor.id,
       action: 'held_notices_confirmed_sent',
-      detail: { confirmed: confirmed.length, unmatched: unmatched.length, reason: input.reason },
+      detail: {
+        confirmed: confirmed.length,
+        unmatched: unmatched.length,
+        reason: input.reason,
+        ...(mailingIds.length > 0 ? { mailingIds } : {}),
+      },
     });
     if (confirmed.length > 0) await settleReach(tx, input.incidentId);
-    return { confirmed: confirmed.length, unmatched };
+    return { confirmed: confirmed.length, unmatched, mailingIds };
   });
 }
 
@@ -223,15 +259,15 @@ export interface ReleaseHeldInput {
 }
 
 /**
- * Releases held notices to be sent (they become `retrying`). The caller then has `noticeIds` sent
- * (the API: api/temporal-client.ts `startRestoreSettlement`); a delivery of the
- * incident still running sends them too, and the claim sends each once either way.
+ * Releases held messages to be sent (they become `retrying`). The caller then has `noticeIds` and
+ * `mailingIds` sent (the API: api/temporal-client.ts `startRestoreSettlement`); a delivery or mailing
+ * of the incident still running sends them too, and the claim sends each once either way.
  */
 export async function releaseHeld(
   deps: { pool: Pool },
   actor: Actor,
   input: ReleaseHeldInput,
-): Promise<{ released: number; noticeIds: string[] }> {
+): Promise<{ released: number; noticeIds: string[]; mailingIds: string[] }> {
   await checkSettlement(deps.pool, actor, input, 'say why these may be sent again');
   return inTransaction(deps.pool, async (tx) => {
     const result = await restores.release(
@@ -248,6 +284,7 @@ export async function releaseHeld(
         released: result.released,
         scope: input.customerIds ? 'named' : 'all',
         reason: input.reason,
+        ...(result.mailingIds.length > 0 ? { mailingIds: result.mailingIds } : {}),
       },
     });
     return result;

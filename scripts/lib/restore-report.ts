@@ -10,8 +10,9 @@ import type { RecordRestoreResult } from '../../core/use-cases/restores';
 /**
  * The restore fence as scripts/restore.ts runs it on a restored, migrated database before any
  * worker starts: records the marker and holds (core/use-cases/restores.ts `recordRestore`), then
- * writes the operator's report — every held notice with its Message-ID, to be matched against the
- * relay's log — as JSON and CSV into `reportDir`. Ids only: no name or address is in either file.
+ * writes the operator's report — every held message (first notices, and further mailings' with their
+ * mailing's id) with its Message-ID, to be matched against the relay's log — as JSON and CSV into
+ * `reportDir`. Ids only: no name or address is in either file.
  */
 export async function fenceRestoredDatabase(
   deps: { pool: Pool; config: Readonly<Config> },
@@ -33,7 +34,8 @@ export async function fenceRestoredDatabase(
     for (let after = 0; ;) {
       const page = await restores.listHeld(deps.pool, incidentId, { after, limit: 10_000 });
       notices.push(...page.map((n) => ({ incidentId, ...n })));
-      if (page.length < 10_000) break;
+      // A page is 10,000 people, each with all their held messages.
+      if (new Set(page.map((n) => n.customerId)).size < 10_000) break;
       after = page.at(-1)!.customerId;
     }
   }
@@ -60,11 +62,16 @@ export async function fenceRestoredDatabase(
   writeFileSync(
     csv,
     [
-      'incident_id,customer_id,external_id,message_id,held_from',
+      'incident_id,customer_id,external_id,message_id,held_from,mailing_id',
       ...notices.map((n) =>
-        [n.incidentId, n.customerId, csvField(n.externalId), csvField(n.messageId), n.heldFrom ?? ''].join(
-          ',',
-        ),
+        [
+          n.incidentId,
+          n.customerId,
+          csvField(n.externalId),
+          csvField(n.messageId),
+          n.heldFrom ?? '',
+          n.mailingId ?? '',
+        ].join(','),
       ),
     ].join('\n') + '\n',
   );

@@ -5,13 +5,20 @@ import { createActivities } from '../../activities';
 import { loadConfig } from '../../core/config';
 import type { Config } from '../../core/config';
 import * as cases from '../../core/db/cases';
+import * as mailings from '../../core/db/mailings';
 import { deliverShardPass } from '../../core/delivery';
-import { mailingWorkflowId } from '../../core/domain/mailings';
+import { restoreSettlementWorkflowId } from '../../core/domain/ids';
+import { mailingMessageId, mailingWorkflowId } from '../../core/domain/mailings';
+import { addressOf } from '../../core/delivery/notice-message';
 import { SmtpPool } from '../../core/mail/smtp-pool';
 import { TemplateCache } from '../../core/mail/template-cache';
 import { decideFollowUp, latestFollowUp } from '../../core/use-cases/mailings';
+import { confirmHeldSent, recordRestore, releaseHeld } from '../../core/use-cases/restores';
 import { followUpDecidedSignal } from '../../workflows/mailing';
 import type { mailingWorkflow } from '../../workflows/mailing';
+import { settlementRequestedSignal } from '../../workflows/messages';
+import type { SettlementRequest } from '../../workflows/messages';
+import type { restoreSettlementWorkflow } from '../../workflows/restore-settlement';
 import { createTestDatabase } from '../helpers/db';
 import type { TestDatabase } from '../helpers/db';
 import {
@@ -32,7 +39,8 @@ import { createTimeSkippingEnv, uniqueTaskQueue } from '../helpers/temporal';
  * wording; compliance approves it and the API's signal wakes the workflow; someone acknowledges
  * during the three days; after them, the reminder reaches exactly those who still have not
  * acknowledged, once each, through two shards. The history carries ids and counts, no name or
- * address.
+ * address. Then a mailing caught by a restore: its messages are held, and only those an operator
+ * releases are sent, by the settlement (restoreSettlementWorkflow), which then finishes the mailing.
  */
 
 const PEOPLE = ['Ann Early', 'Ben During', 'Cid Never', 'Dee Never'].map((fullName, i) => ({
@@ -193,5 +201,66 @@ describe('mailingWorkflow', () => {
       expect(text).not.toContain(p.fullName);
       expect(text).not.toContain(address(i));
     }
+  });
+
+  it('after a restore: holds a mailing that was sending; the settlement sends only what compliance releases, then finishes it', async () => {
+    const reminder = (await latestFollowUp(db.pool, incidentId, 'reminder', 'reminder-1'))!;
+    // An update to everyone notified was being sent when the backup was taken: nobody's message
+    // was claimed in it yet.
+    const { mailing } = await mailings.create(db.pool, {
+      incidentId,
+      kind: 'update',
+      key: 'restore-1',
+      noticeId: reminder.id,
+      criterion: 'notified',
+      listKey: null,
+    });
+    expect(mailing.recipients).toBe(PEOPLE.length);
+    const domain = addressOf(config.mail.from).split('@')[1]!;
+    const fence = await recordRestore(
+      { pool: db.pool, config },
+      { backupLabel: `mailing-${mailing.id}`, backupTakenAt: null },
+    );
+    expect(fence.held).toEqual([expect.objectContaining({ incidentId, held: PEOPLE.length, mailings: 4 })]);
+
+    // The relay's log shows the first person's update accepted after the backup: confirmed, never resent.
+    const before = sink.acceptedCount;
+    const confirmed = await confirmHeldSent({ pool: db.pool }, compliance.actor, {
+      incidentId,
+      messageIds: [mailingMessageId(mailing.id, customerIds[0]!, domain)],
+      reason: 'relay log',
+    });
+    expect(confirmed).toMatchObject({ confirmed: 1, mailingIds: [mailing.id] });
+    const released = await releaseHeld({ pool: db.pool }, compliance.actor, {
+      incidentId,
+      reason: 'not in the relay log',
+    });
+    expect(released).toEqual({ released: 3, noticeIds: [], mailingIds: [mailing.id] });
+
+    const request: SettlementRequest = { noticeIds: [], mailingIds: released.mailingIds, settle: false };
+    const handle = await env.client.workflow.signalWithStart<
+      typeof restoreSettlementWorkflow,
+      [SettlementRequest]
+    >('restoreSettlementWorkflow', {
+      taskQueue,
+      workflowId: restoreSettlementWorkflowId(incidentId),
+      args: [{ incidentId, key: 'restore-settlement-test', retryDelaysMs: [60_000] }],
+      signal: settlementRequestedSignal,
+      signalArgs: [request],
+    });
+    await handle.result();
+    const sent = sink.messages.slice(before);
+    expect(sent.map((m) => m.envelopeTo[0]).sort()).toEqual([address(1), address(2), address(3)]);
+    expect(sent.map((m) => m.messageId).sort()).toEqual(
+      customerIds
+        .slice(1)
+        .map((c) => mailingMessageId(mailing.id, c, domain))
+        .sort(),
+    );
+    expect(await mailings.get(db.pool, mailing.id)).toMatchObject({
+      status: 'finished',
+      sent: 4,
+      undeliverable: 0,
+    });
   });
 });

@@ -276,6 +276,7 @@ export const MAILING_DELIVERY_STATUS_LABELS = {
   retrying: 'Retrying',
   undeliverable: 'Undeliverable',
   skipped: 'Skipped (acknowledged or opted out meanwhile)',
+  held: 'Held after a restore (perhaps sent after the backup)',
 };
 
 /** An amendment of an incident's facts (incident_versions: applied_at set or not). */

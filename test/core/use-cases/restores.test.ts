@@ -9,10 +9,13 @@ import type { Config } from '../../../core/config';
 import * as affected from '../../../core/db/affected';
 import * as deliveries from '../../../core/db/deliveries';
 import * as incidents from '../../../core/db/incidents';
+import * as mailings from '../../../core/db/mailings';
 import { noticeMessageId } from '../../../core/domain/ids';
+import { mailingMessageId } from '../../../core/domain/mailings';
 import { ForbiddenError, ValidationError } from '../../../core/errors';
 import { TemplateCache } from '../../../core/mail/template-cache';
 import { recordIncidentStatus } from '../../../core/use-cases/incidents';
+import { finishMailing } from '../../../core/use-cases/mailings';
 import {
   completeRestoredDelivery,
   confirmHeldSent,
@@ -37,6 +40,8 @@ import {
  * them in: sent, claimed, sending (past the commit point), retrying, and people without a row. The
  * end-to-end test with a real backup, worker and SMTP server is test/e2e/backup-restore.test.ts.
  */
+const DOMAIN = 'notices.example.test';
+
 describe('core/use-cases/restores', () => {
   let db: TestDatabase;
   let config: Readonly<Config>;
@@ -46,7 +51,6 @@ describe('core/use-cases/restores', () => {
   let officer: Actor;
   /** Customer ids by the state their delivery is in when the "backup" is taken. */
   const who = {} as Record<'sent' | 'claimed' | 'sending' | 'retrying' | 'none', number[]>;
-  const DOMAIN = 'notices.example.test';
   const messageId = (customerId: number) => noticeMessageId(incidentId, customerId, DOMAIN);
 
   const statuses = async () => {
@@ -61,34 +65,9 @@ describe('core/use-cases/restores', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    config = loadConfig({
-      FORTHRIGHT_DATA_DIR: mkdtempSync(join(tmpdir(), 'forthright-test-')),
-      DATABASE_URL: db.url,
-      LOG_LEVEL: 'silent',
-      MAIL_FROM: `Forthright <privacy@${DOMAIN}>`,
-    });
-    await importEmailHolders(
-      db.pool,
-      Array.from({ length: 10 }, (_, i) => ({ externalId: `R${i}`, country: 'DE', region: null })),
-    );
-    const { incident } = await newIncident(db.pool, { systems: ['crm'], dataCategories: ['email'] });
-    incidentId = incident.id;
-    await identifyAffected(db.pool, incidentId);
-    compliance = actorOf((await newUser(db.pool, { role: 'compliance' })).user);
-    officer = actorOf((await newUser(db.pool, { role: 'officer' })).user);
-    noticeId = (
-      await approvedNotice(
-        { pool: db.pool, config, templates: new TemplateCache(db.pool) },
-        incidentId,
-        compliance,
-      )
-    ).id;
+    let people: number[];
+    ({ config, incidentId, noticeId, compliance, officer, people } = await incidentWithNotice(db, 10, 'R'));
     await recordIncidentStatus({ pool: db.pool }, incidentId, 'delivering');
-
-    const people = (await affected.emailRecipientsPage(db.pool, incidentId, { after: 0, limit: 100 })).map(
-      (r) => r.customerId,
-    );
-    expect(people).toHaveLength(10);
     who.sent = people.slice(0, 3);
     who.claimed = people.slice(3, 5);
     who.sending = people.slice(5, 6);
@@ -125,7 +104,9 @@ describe('core/use-cases/restores', () => {
       { backupLabel: 'b-1', backupTakenAt: null },
     );
     expect(result.recorded).toBe(true);
-    expect(result.held).toEqual([{ incidentId, held: 6, claimed: 2, retrying: 1, withoutRow: 3 }]);
+    expect(result.held).toEqual([
+      { incidentId, held: 6, claimed: 2, retrying: 1, withoutRow: 3, mailings: 0 },
+    ]);
     expect(result.restore.held).toBe(6);
     const s = await statuses();
     for (const c of [...who.claimed, ...who.retrying, ...who.none]) expect(s.get(c)?.delivery).toBe('held');
@@ -179,6 +160,7 @@ describe('core/use-cases/restores', () => {
     expect(await confirmHeldSent({ pool: db.pool }, compliance, input)).toEqual({
       confirmed: 2,
       unmatched: ['<someone.else@x>'],
+      mailingIds: [],
     });
     const s = await statuses();
     for (const c of [who.claimed[0]!, who.none[0]!])
@@ -191,7 +173,7 @@ describe('core/use-cases/restores', () => {
       customerIds: [who.claimed[1]!],
       reason: 'not in the relay log',
     });
-    expect(released).toEqual({ released: 1, noticeIds: [noticeId] });
+    expect(released).toEqual({ released: 1, noticeIds: [noticeId], mailingIds: [] });
     const s = await statuses();
     expect(s.get(who.claimed[1]!)?.delivery).toBe('retrying');
     expect([...s.values()].filter((r) => r.delivery === 'held').map((r) => r.customerId)).toEqual([
@@ -268,3 +250,247 @@ describe('core/use-cases/restores', () => {
     expect((await verifyTrail(db.pool)).ok).toBe(true);
   });
 });
+
+/**
+ * The restore fence over further mailings (migration 034), on real PostgreSQL: a mailing caught by
+ * the backup with its messages in every state — sent, sending (past the commit point), claimed,
+ * retrying, selected (not yet claimed), skipped — has those that may have gone out after the backup
+ * held, listed with their Message-IDs beside the first notices', confirmed or released by
+ * compliance, never read by a pass while held, and the mailing is not finished while any waits.
+ */
+describe('core/use-cases/restores: further mailings', () => {
+  let db: TestDatabase;
+  let config: Readonly<Config>;
+  let incidentId: string;
+  let mailingId: string;
+  let compliance: Actor;
+  /** Customer ids by the state their mailing message is in when the "backup" is taken. */
+  const who = {} as Record<'sent' | 'sending' | 'claimed' | 'retrying' | 'selected' | 'skipped', number[]>;
+  const messageId = (customerId: number) => mailingMessageId(mailingId, customerId, DOMAIN);
+
+  const rowsByCustomer = async () => {
+    const { rows } = await db.pool.query<{ customerId: number; status: string; heldFrom: string | null }>(
+      `SELECT customer_id::int AS "customerId", status, held_from AS "heldFrom"
+       FROM mailing_deliveries WHERE mailing_id = $1 ORDER BY customer_id`,
+      [mailingId],
+    );
+    return new Map(rows.map((r) => [r.customerId, r]));
+  };
+  const version = async (customerId: number) =>
+    (
+      await db.pool.query<{ v: number }>(
+        `SELECT recipient_version AS v FROM affected_customers WHERE incident_id = $1 AND customer_id = $2`,
+        [incidentId, customerId],
+      )
+    ).rows[0]!.v;
+  const rowIds = async () => {
+    const { rows } = await db.pool.query<{ id: string; customerId: number }>(
+      `SELECT id, customer_id::int AS "customerId" FROM mailing_deliveries WHERE mailing_id = $1`,
+      [mailingId],
+    );
+    return new Map(rows.map((r) => [r.customerId, Number(r.id)]));
+  };
+  /** Claims a mailing message for a fresh lease, as the mailing pass does; the ids claimed. */
+  const claim = async (customerIds: number[], lease = randomUUID()) => {
+    const ids = await rowIds();
+    const claims = [];
+    for (const c of customerIds)
+      claims.push({
+        id: ids.get(c)!,
+        recipient: `r@${DOMAIN}`,
+        messageId: messageId(c),
+        recipientVersion: await version(c),
+      });
+    return { lease, claimed: await mailings.claim(db.pool, lease, claims), ids };
+  };
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    let noticeId: string;
+    let people: number[];
+    ({ config, incidentId, noticeId, compliance, people } = await incidentWithNotice(db, 8, 'M'));
+    await recordIncidentStatus({ pool: db.pool }, incidentId, 'delivering');
+    // Everyone's first notice went out before the backup; the incident is complete.
+    const lease = randomUUID();
+    const first = await deliveries.claim(
+      db.pool,
+      incidentId,
+      noticeId,
+      lease,
+      people.map((customerId) => ({
+        customerId,
+        recipient: `r@${DOMAIN}`,
+        messageId: noticeMessageId(incidentId, customerId, DOMAIN),
+      })),
+    );
+    const firstRows = people.map((c) => first.get(c)!.id);
+    await deliveries.markSending(db.pool, lease, firstRows);
+    await deliveries.markSent(db.pool, incidentId, firstRows);
+    await recordIncidentStatus({ pool: db.pool }, incidentId, 'completed');
+
+    // An update to everyone notified (its text: any approved notice will do for the rows' states).
+    const { mailing } = await mailings.create(db.pool, {
+      incidentId,
+      kind: 'update',
+      key: 'update-1',
+      noticeId,
+      criterion: 'notified',
+      listKey: null,
+    });
+    mailingId = mailing.id;
+    expect(mailing.recipients).toBe(8);
+    who.sent = people.slice(0, 2);
+    who.sending = people.slice(2, 3);
+    who.claimed = people.slice(3, 4);
+    who.retrying = people.slice(4, 5);
+    who.skipped = people.slice(5, 6);
+    who.selected = people.slice(6);
+    // The states the mailing pass leaves rows in, through its own statements.
+    const {
+      lease: l,
+      claimed,
+      ids,
+    } = await claim([...who.sent, ...who.sending, ...who.claimed, ...who.retrying, ...who.skipped]);
+    expect(claimed.size).toBe(6);
+    const row = (c: number) => ids.get(c)!;
+    const marks = [...who.sent, ...who.sending].map((c) => ({
+      id: row(c),
+      contentHash: 'h',
+      relay: 'default',
+    }));
+    expect((await mailings.markSending(db.pool, l, marks)).size).toBe(3);
+    await mailings.markSent(db.pool, who.sent.map(row));
+    await mailings.markFailed(db.pool, l, [
+      { id: row(who.retrying[0]!), customerId: who.retrying[0]!, permanent: false, reply: '451 later' },
+    ]);
+    await mailings.skip(db.pool, who.skipped.map(row));
+  });
+
+  afterAll(async () => {
+    await db?.drop();
+  });
+
+  it('holds every message of a mailing still sending that may have gone out after the backup; one past the commit point is recorded sent', async () => {
+    const result = await recordRestore(
+      { pool: db.pool, config },
+      { backupLabel: 'm-1', backupTakenAt: null },
+    );
+    // The first notices were all final: only the mailing's messages are held.
+    expect(result.held).toEqual([
+      { incidentId, held: 4, claimed: 0, retrying: 0, withoutRow: 0, mailings: 4 },
+    ]);
+    expect(result.restore.held).toBe(4);
+    const rows = await rowsByCustomer();
+    for (const c of [...who.claimed, ...who.retrying, ...who.selected])
+      expect(rows.get(c)?.status).toBe('held');
+    for (const c of who.sent) expect(rows.get(c)?.status).toBe('sent');
+    expect(rows.get(who.sending[0]!)?.status).toBe('sent');
+    expect(rows.get(who.skipped[0]!)?.status).toBe('skipped');
+
+    // Listed with the first notices' held ones: the mailing, the Message-ID its message carries
+    // (given now to those not yet claimed), the state it was held from.
+    const held = await listHeldNotices({ pool: db.pool }, compliance, incidentId);
+    expect(held.map((h) => [h.customerId, h.mailingId, h.messageId, h.heldFrom])).toEqual([
+      ...who.claimed.map((c) => [c, mailingId, messageId(c), 'claimed']),
+      ...who.retrying.map((c) => [c, mailingId, messageId(c), 'retrying']),
+      ...who.selected.map((c) => [c, mailingId, messageId(c), 'selected']),
+    ]);
+    // A page is whole people: the first two, then the rest after the second.
+    const page = await listHeldNotices({ pool: db.pool }, compliance, incidentId, { limit: 2 });
+    expect(page.map((h) => h.customerId)).toEqual([...who.claimed, ...who.retrying]);
+
+    const { rows: audit } = await db.pool.query<{ detail: Record<string, unknown> }>(
+      `SELECT detail FROM audit_events WHERE incident_id = $1 AND action = 'restore_recorded'`,
+      [incidentId],
+    );
+    expect(audit.map((a) => a.detail)).toEqual([
+      expect.objectContaining({ held: 4, mailingsHeld: 4, mailingsRecordedSent: 1, recordedSent: 0 }),
+    ]);
+  });
+
+  it('keeps held messages out of the mailing: no pass reads one, none is counted open, no claim takes one, and the mailing is not finished', async () => {
+    const mailing = (await mailings.get(db.pool, mailingId))!;
+    expect(await mailings.openPage(db.pool, mailing, { shard: 0, shards: 1, after: 0, limit: 100 })).toEqual(
+      [],
+    );
+    expect(await mailings.countOpen(db.pool, mailingId, { shard: 0, shards: 1 })).toBe(0);
+    const { claimed } = await claim(who.selected);
+    expect(claimed.size).toBe(0);
+
+    // The mailing's own workflow ends its pass and finishes: not while anything is held.
+    const counts = await finishMailing({ pool: db.pool }, mailingId);
+    expect(counts).toMatchObject({ sent: 3, held: 4, open: 0, skipped: 1 });
+    expect((await mailings.get(db.pool, mailingId))?.status).toBe('sending');
+  });
+
+  it("confirms sent on the relay's Message-IDs, and releases the rest; a released message is the settlement's to send, not given up", async () => {
+    expect(
+      await confirmHeldSent({ pool: db.pool }, compliance, {
+        incidentId,
+        messageIds: [messageId(who.claimed[0]!)],
+        reason: 'relay log 10:00-12:00',
+      }),
+    ).toEqual({ confirmed: 1, unmatched: [], mailingIds: [mailingId] });
+    expect(
+      await releaseHeld({ pool: db.pool }, compliance, { incidentId, reason: 'not in the relay log' }),
+    ).toEqual({ released: 3, noticeIds: [], mailingIds: [mailingId] });
+    let rows = await rowsByCustomer();
+    expect(rows.get(who.claimed[0]!)?.status).toBe('sent');
+    for (const c of [...who.retrying, ...who.selected]) expect(rows.get(c)?.status).toBe('retrying');
+    expect(await listHeldNotices({ pool: db.pool }, compliance, incidentId)).toEqual([]);
+
+    // Finishing now (the mailing's own workflow, or a settlement of another decision) gives none of
+    // the released messages up and leaves the mailing open for the settlement's pass.
+    expect((await finishMailing({ pool: db.pool }, mailingId)).undeliverable).toBe(0);
+    expect((await mailings.get(db.pool, mailingId))?.status).toBe('sending');
+
+    // The settlement's pass: reads the released messages, claims and sends them.
+    const mailing = (await mailings.get(db.pool, mailingId))!;
+    const open = await mailings.openPage(db.pool, mailing, { shard: 0, shards: 1, after: 0, limit: 100 });
+    expect(open.map((r) => r.customerId)).toEqual([...who.retrying, ...who.selected]);
+    const { lease, claimed } = await claim(open.map((r) => r.customerId));
+    expect(claimed.size).toBe(3);
+    const marks = [...claimed].map((id) => ({ id, contentHash: 'h', relay: 'default' }));
+    expect((await mailings.markSending(db.pool, lease, marks)).size).toBe(3);
+    await mailings.markSent(db.pool, [...claimed]);
+
+    const counts = await finishMailing({ pool: db.pool }, mailingId);
+    expect(counts).toMatchObject({ selected: 8, sent: 7, skipped: 1, undeliverable: 0, held: 0, open: 0 });
+    expect((await mailings.get(db.pool, mailingId))?.status).toBe('finished');
+    rows = await rowsByCustomer();
+    expect([...rows.values()].filter((r) => r.status === 'sent')).toHaveLength(7);
+    expect((await verifyTrail(db.pool)).ok).toBe(true);
+  });
+});
+
+/**
+ * What both suites start from: `count` people with an email address (external ids `<prefix><n>`),
+ * an incident identified over them, a compliance user and an officer, the incident's approved
+ * notice; `people` are their customer ids in delivery order.
+ */
+async function incidentWithNotice(db: TestDatabase, count: number, prefix: string) {
+  const config = loadConfig({
+    FORTHRIGHT_DATA_DIR: mkdtempSync(join(tmpdir(), 'forthright-test-')),
+    DATABASE_URL: db.url,
+    LOG_LEVEL: 'silent',
+    MAIL_FROM: `Forthright <privacy@${DOMAIN}>`,
+  });
+  await importEmailHolders(
+    db.pool,
+    Array.from({ length: count }, (_, i) => ({ externalId: `${prefix}${i}`, country: 'DE', region: null })),
+  );
+  const { incident } = await newIncident(db.pool, { systems: ['crm'], dataCategories: ['email'] });
+  await identifyAffected(db.pool, incident.id);
+  const compliance = actorOf((await newUser(db.pool, { role: 'compliance' })).user);
+  const officer = actorOf((await newUser(db.pool, { role: 'officer' })).user);
+  const notice = await approvedNotice(
+    { pool: db.pool, config, templates: new TemplateCache(db.pool) },
+    incident.id,
+    compliance,
+  );
+  const people = (await affected.emailRecipientsPage(db.pool, incident.id, { after: 0, limit: 100 })).map(
+    (r) => r.customerId,
+  );
+  expect(people).toHaveLength(count);
+  return { config, incidentId: incident.id, noticeId: notice.id, compliance, officer, people };
+}

@@ -16,6 +16,7 @@ const SHOWN = 200;
 const HELD_FROM = {
   claimed: 'Claimed (maybe on the wire)',
   retrying: 'Waiting for a retry',
+  selected: 'Selected, not yet claimed',
 };
 
 /** The section element (hidden while nothing is held) and `reload()`. */
@@ -46,7 +47,7 @@ export function heldSection(incidentId, user) {
       return replace(body, notice('error', `Could not load the held notices: ${err.message}`));
     }
     const items = answer.items ?? [];
-    const next = JSON.stringify(items.map((i) => i.deliveryId));
+    const next = JSON.stringify(items.map((i) => `${i.mailingId ?? 'notice'}:${i.deliveryId}`));
     if (next === signature) return;
     signature = next;
     element.hidden = items.length === 0;
@@ -66,17 +67,17 @@ export function heldSection(incidentId, user) {
       table({
         caption: 'Held notices',
         compact: true,
-        columns: ['Customer', 'Message-ID', 'In the backup'],
-        rows: items
-          .slice(0, SHOWN)
-          .map((i) =>
-            row(
-              { dataset: { customer: String(i.customerId) } },
-              i.externalId,
-              h('code', {}, i.messageId),
-              HELD_FROM[i.heldFrom] ?? 'Not yet claimed',
-            ),
+        columns: ['Customer', 'Message', 'Message-ID', 'In the backup'],
+        rows: items.slice(0, SHOWN).map((i) =>
+          row(
+            { dataset: { customer: String(i.customerId) } },
+            i.externalId,
+            // A further mailing's message (reminder, supplement, update) or the notice itself.
+            i.mailingId ? 'Further mailing' : 'Notice',
+            h('code', {}, i.messageId),
+            HELD_FROM[i.heldFrom] ?? 'Not yet claimed',
           ),
+        ),
       }),
       items.length > SHOWN
         ? h('p', { class: 'muted' }, `The first ${SHOWN} are shown; the restore report lists them all.`)
