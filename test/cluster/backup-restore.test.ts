@@ -229,7 +229,7 @@ describe('backup and restore with Temporal restored together', () => {
           messageIds: evidence,
           reason: 'relay log',
         }),
-      ).toEqual({ confirmed: evidence.length, unmatched: [] });
+      ).toEqual({ confirmed: evidence.length, unmatched: [], mailingIds: [] });
 
       // Nobody lost, nobody twice; every record sent; the trail verifies.
       expect(sink.acceptedByRecipient.size).toBe(PEOPLE);

@@ -224,6 +224,7 @@ describe('mailings', () => {
       undeliverable: 0,
       skipped: 0,
       open: 0,
+      held: 0,
     });
     expect(await mailings.get(db.pool, created.mailingId)).toMatchObject({
       status: 'finished',
