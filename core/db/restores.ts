@@ -137,7 +137,7 @@ export async function recordSendingAsSent(db: Queryable): Promise<Map<string, nu
      )
      SELECT incident_id AS "incidentId", count(*)::int AS n FROM d GROUP BY incident_id`,
   );
-  return new Map(rows.map((r) => [r.incidentId, r.n]));
+  return byIncident(rows);
 }
 
 /**
@@ -161,7 +161,7 @@ export async function holdUnfinishedMailings(
      SELECT incident_id AS "incidentId", count(*)::int AS n FROM held GROUP BY incident_id`,
     [restoreId, senderDomain],
   );
-  return new Map(rows.map((r) => [r.incidentId, r.n]));
+  return byIncident(rows);
 }
 
 /**
@@ -178,7 +178,7 @@ export async function recordMailingsSendingAsSent(db: Queryable): Promise<Map<st
      )
      SELECT incident_id AS "incidentId", count(*)::int AS n FROM sent GROUP BY incident_id`,
   );
-  return new Map(rows.map((r) => [r.incidentId, r.n]));
+  return byIncident(rows);
 }
 
 /** One held message, as the operator's list shows it: ids only, no personal data. */
@@ -244,15 +244,16 @@ export async function heldCounts(db: Queryable): Promise<{ incidentId: string; h
 /**
  * Held messages whose Message-ID the relay's log shows accepted: recorded `sent` (a first notice's
  * person `notified`, as `markSent` does) and never sent again. Returns the Message-IDs recorded
- * (the rest of `messageIds` were not held messages of this incident) and the mailings they belong to.
+ * (the rest of `messageIds` were not held messages of this incident), the mailings they belong to,
+ * and how many were first notices.
  */
 export async function confirmSent(
   db: Queryable,
   incidentId: string,
   messageIds: readonly string[],
   reply: string,
-): Promise<{ messageIds: string[]; mailingIds: string[] }> {
-  if (messageIds.length === 0) return { messageIds: [], mailingIds: [] };
+): Promise<{ messageIds: string[]; mailingIds: string[]; notices: number }> {
+  if (messageIds.length === 0) return { messageIds: [], mailingIds: [], notices: 0 };
   const { rows } = await db.query<{ messageId: string; mailingId: string | null }>(
     `WITH d AS (
        UPDATE deliveries SET status = 'sent', sent_at = coalesce(sent_at, now()), last_reply = $3, lease = NULL
@@ -273,7 +274,11 @@ export async function confirmSent(
      UNION ALL SELECT message_id, mailing_id FROM m`,
     [incidentId, [...messageIds], reply],
   );
-  return { messageIds: rows.map((r) => r.messageId), mailingIds: distinctMailings(rows) };
+  return {
+    messageIds: rows.map((r) => r.messageId),
+    mailingIds: distinctMailings(rows),
+    notices: rows.filter((r) => r.mailingId === null).length,
+  };
 }
 
 const distinctMailings = (rows: { mailingId: string | null }[]): string[] =>
@@ -331,3 +336,7 @@ export async function settlement(
   );
   return rows[0]!;
 }
+
+/** A count per incident, as the fence's statements return them. */
+const byIncident = (rows: { incidentId: string; n: number }[]): Map<string, number> =>
+  new Map(rows.map((r) => [r.incidentId, r.n]));

@@ -226,7 +226,7 @@ export async function confirmHeldSent(
     ...new Set(input.messageIds.map((m) => (m.trim().startsWith('<') ? m.trim() : `<${m.trim()}>`))),
   ];
   return inTransaction(deps.pool, async (tx) => {
-    const { messageIds: confirmed, mailingIds } = await restores.confirmSent(
+    const { messageIds: confirmed, mailingIds, notices } = await restores.confirmSent(
       tx,
       input.incidentId,
       ids,
@@ -245,7 +245,8 @@ export async function confirmHeldSent(
         ...(mailingIds.length > 0 ? { mailingIds } : {}),
       },
     });
-    if (confirmed.length > 0) await settleReach(tx, input.incidentId);
+    // A person's reach changes only with their first notice: a mailing's message leaves it as it is.
+    if (notices > 0) await settleReach(tx, input.incidentId);
     return { confirmed: confirmed.length, unmatched, mailingIds };
   });
 }
