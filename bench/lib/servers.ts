@@ -73,12 +73,19 @@ export async function startBenchServers(options: {
         dataDir: join(dir, 'postgres'),
         port,
         durable: true,
-        // BENCH_PG_STATEMENTS=1: the statements' cost is printed when the servers stop.
-        ...(process.env.BENCH_PG_STATEMENTS
-          ? {
-              settings: { shared_preload_libraries: 'pg_stat_statements', 'pg_stat_statements.track': 'all' },
-            }
-          : {}),
+        settings: {
+          // BENCH_PG_STATEMENTS=1: the statements' cost is printed when the servers stop.
+          ...(process.env.BENCH_PG_STATEMENTS
+            ? { shared_preload_libraries: 'pg_stat_statements', 'pg_stat_statements.track': 'all' }
+            : {}),
+          // BENCH_PG_SETTINGS='name=value,…': to try server settings against the defaults.
+          ...Object.fromEntries(
+            (process.env.BENCH_PG_SETTINGS ?? '')
+              .split(',')
+              .filter((pair) => pair.includes('='))
+              .map((pair) => pair.split('=', 2).map((x) => x.trim())),
+          ),
+        },
       }),
     );
     [postgres, temporal, smtp] = await Promise.all([

@@ -226,7 +226,9 @@ export async function claim(
          recipient = c.recipient, message_id = c.message_id, claimed_at = coalesce(m.claimed_at, now())
      FROM unnest($2::bigint[], $3::text[], $4::text[], $5::int[]) AS c(id, recipient, message_id, version),
           affected_customers a
-     WHERE m.id = c.id AND m.status IN ('selected', 'claimed', 'retrying')
+     -- "id = ANY" as well as the join: through the primary key whatever the statistics say (as
+     -- core/db/deliveries.ts markSent explains).
+     WHERE m.id = ANY($2::bigint[]) AND m.id = c.id AND m.status IN ('selected', 'claimed', 'retrying')
        AND a.incident_id = m.incident_id AND a.customer_id = m.customer_id AND a.recipient_version = c.version
      RETURNING m.id`,
     [
@@ -252,7 +254,7 @@ export async function markSending(
   const { rows } = await db.query<{ id: number }>(
     `UPDATE mailing_deliveries m SET status = 'sending', content_hash = x.content_hash, relay = x.relay
      FROM unnest($1::bigint[], $3::text[], $4::text[]) AS x(id, content_hash, relay)
-     WHERE m.id = x.id AND m.lease = $2 AND m.status IN ('claimed', 'retrying')
+     WHERE m.id = ANY($1::bigint[]) AND m.id = x.id AND m.lease = $2 AND m.status IN ('claimed', 'retrying')
      RETURNING m.id`,
     [marks.map((m) => m.id), lease, marks.map((m) => m.contentHash), marks.map((m) => m.relay ?? null)],
   );
@@ -266,7 +268,8 @@ export async function markFailed(db: Queryable, lease: string, failures: readonl
     `UPDATE mailing_deliveries m SET status = CASE WHEN f.permanent THEN 'undeliverable' ELSE 'retrying' END,
        attempts = m.attempts + 1, last_reply = f.reply
      FROM unnest($2::bigint[], $3::bool[], $4::text[]) AS f(id, permanent, reply)
-     WHERE m.id = f.id AND m.lease = $1 AND m.status IN ('claimed', 'retrying', 'sending')`,
+     WHERE m.id = ANY($2::bigint[]) AND m.id = f.id AND m.lease = $1
+       AND m.status IN ('claimed', 'retrying', 'sending')`,
     [lease, failures.map((f) => f.id), failures.map((f) => f.permanent), failures.map((f) => f.reply)],
   );
 }
