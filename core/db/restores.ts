@@ -286,8 +286,10 @@ const distinctMailings = (rows: { mailingId: string | null }[]): string[] =>
 
 /**
  * Releases held messages to be sent again: they become `retrying`, which the next pass (the first
- * notice's delivery, or the mailing's) claims and sends. `customerIds` null: every held message of
- * the incident. Returns how many, and the notices and mailings they belong to (what the passes that
+ * notice's delivery, or the mailing's) claims and sends. A held message of a mailing cancelled
+ * since (its incident withdrawn) is not to be sent at all: it becomes `skipped`, saying why, and its
+ * mailing is not among those returned. `customerIds` null: every held message of the incident.
+ * Returns how many left `held`, and the notices and mailings still to send (what the passes that
  * send them deliver).
  */
 export async function release(
@@ -303,13 +305,20 @@ export async function release(
        RETURNING notice_id
      ),
      m AS (
-       UPDATE mailing_deliveries SET status = 'retrying', lease = NULL, last_reply = $3
-       WHERE incident_id = $1 AND status = 'held' AND ($2::bigint[] IS NULL OR customer_id = ANY($2::bigint[]))
-       RETURNING mailing_id
+       UPDATE mailing_deliveries r
+       SET status = CASE WHEN ml.status = 'cancelled' THEN 'skipped' ELSE 'retrying' END, lease = NULL,
+           last_reply = CASE WHEN ml.status = 'cancelled' THEN $3 || ' — not sent: the mailing was cancelled'
+                             ELSE $3 END
+       FROM mailings ml
+       WHERE ml.id = r.mailing_id AND r.incident_id = $1 AND r.status = 'held'
+         AND ($2::bigint[] IS NULL OR r.customer_id = ANY($2::bigint[]))
+       RETURNING r.mailing_id, r.status
      )
      SELECT notice_id AS "noticeId", NULL::uuid AS "mailingId", count(*)::int AS n FROM d GROUP BY notice_id
      UNION ALL
-     SELECT NULL::uuid, mailing_id, count(*)::int FROM m GROUP BY mailing_id`,
+     -- A cancelled mailing's rows count as released, but there is nothing of theirs to send.
+     SELECT NULL::uuid, CASE WHEN status = 'retrying' THEN mailing_id END, count(*)::int
+     FROM m GROUP BY mailing_id, status`,
     [incidentId, customerIds === null ? null : [...customerIds], reply],
   );
   return {

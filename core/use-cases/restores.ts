@@ -226,7 +226,11 @@ export async function confirmHeldSent(
     ...new Set(input.messageIds.map((m) => (m.trim().startsWith('<') ? m.trim() : `<${m.trim()}>`))),
   ];
   return inTransaction(deps.pool, async (tx) => {
-    const { messageIds: confirmed, mailingIds, notices } = await restores.confirmSent(
+    const {
+      messageIds: confirmed,
+      mailingIds,
+      notices,
+    } = await restores.confirmSent(
       tx,
       input.incidentId,
       ids,
@@ -260,7 +264,8 @@ export interface ReleaseHeldInput {
 }
 
 /**
- * Releases held messages to be sent (they become `retrying`). The caller then has `noticeIds` and
+ * Releases held messages to be sent (they become `retrying`; a cancelled mailing's, `skipped`:
+ * core/db/restores.ts `release`). The caller then has `noticeIds` and
  * `mailingIds` sent (the API: api/temporal-client.ts `startRestoreSettlement`); a delivery or mailing
  * of the incident still running sends them too, and the claim sends each once either way.
  */

@@ -15,7 +15,7 @@ import { mailingMessageId } from '../../../core/domain/mailings';
 import { ForbiddenError, ValidationError } from '../../../core/errors';
 import { TemplateCache } from '../../../core/mail/template-cache';
 import { recordIncidentStatus } from '../../../core/use-cases/incidents';
-import { finishMailing } from '../../../core/use-cases/mailings';
+import { cancelMailings, finishMailing } from '../../../core/use-cases/mailings';
 import {
   completeRestoredDelivery,
   confirmHeldSent,
@@ -262,6 +262,7 @@ describe('core/use-cases/restores: further mailings', () => {
   let db: TestDatabase;
   let config: Readonly<Config>;
   let incidentId: string;
+  let noticeId: string;
   let mailingId: string;
   let compliance: Actor;
   /** Customer ids by the state their mailing message is in when the "backup" is taken. */
@@ -306,7 +307,6 @@ describe('core/use-cases/restores: further mailings', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    let noticeId: string;
     let people: number[];
     ({ config, incidentId, noticeId, compliance, people } = await incidentWithNotice(db, 8, 'M'));
     await recordIncidentStatus({ pool: db.pool }, incidentId, 'delivering');
@@ -460,6 +460,42 @@ describe('core/use-cases/restores: further mailings', () => {
     rows = await rowsByCustomer();
     expect([...rows.values()].filter((r) => r.status === 'sent')).toHaveLength(7);
     expect((await verifyTrail(db.pool)).ok).toBe(true);
+  });
+
+  it('releases a held message of a mailing cancelled since as not to be sent: skipped, saying why, nothing for a pass to send', async () => {
+    const { mailing } = await mailings.create(db.pool, {
+      incidentId,
+      kind: 'update',
+      key: 'update-2',
+      noticeId,
+      criterion: 'notified',
+      listKey: null,
+    });
+    const restore = await recordRestore(
+      { pool: db.pool, config },
+      { backupLabel: 'm-2', backupTakenAt: null },
+    );
+    expect(restore.held).toEqual([expect.objectContaining({ incidentId, mailings: mailing.recipients })]);
+    // The incident is withdrawn while the question is open: its mailings are cancelled.
+    expect(await cancelMailings({ pool: db.pool }, compliance, incidentId, 'withdrawn')).toBe(1);
+
+    expect(
+      await releaseHeld({ pool: db.pool }, compliance, { incidentId, reason: 'not in the relay log' }),
+    ).toEqual({ released: mailing.recipients, noticeIds: [], mailingIds: [] });
+    const { rows } = await db.pool.query<{ status: string; reply: string }>(
+      `SELECT DISTINCT status, last_reply AS reply FROM mailing_deliveries WHERE mailing_id = $1`,
+      [mailing.id],
+    );
+    expect(rows).toEqual([
+      {
+        status: 'skipped',
+        reply: 'released after a restore: not in the relay log — not sent: the mailing was cancelled',
+      },
+    ]);
+    expect(await listHeldNotices({ pool: db.pool }, compliance, incidentId)).toEqual([]);
+    expect(await mailings.countOpen(db.pool, mailing.id, { shard: 0, shards: 1 })).toBe(0);
+    // The first mailing, finished before, is untouched.
+    expect((await mailings.get(db.pool, mailingId))?.status).toBe('finished');
   });
 });
 
