@@ -83,7 +83,11 @@ export async function startBenchServers(options: {
             (process.env.BENCH_PG_SETTINGS ?? '')
               .split(',')
               .filter((pair) => pair.includes('='))
-              .map((pair) => pair.split('=', 2).map((x) => x.trim())),
+              // Split at the first '=' only: a value may hold one (e.g. a connection string).
+              .map((pair) => [
+                pair.slice(0, pair.indexOf('=')).trim(),
+                pair.slice(pair.indexOf('=') + 1).trim(),
+              ]),
           ),
         },
       }),

@@ -141,44 +141,41 @@ export async function recordSendingAsSent(db: Queryable): Promise<Map<string, nu
 }
 
 /**
- * Rows `selected`, `claimed` or `retrying` of every mailing still `sending` (migration 034): held as
- * first notices are, each given the Message-ID its message carries (`mailingMessageId`, for
- * `senderDomain`; a row not yet claimed had none). Returns the count per incident.
+ * The fence for further mailings (migration 034), in every mailing still `sending`: rows
+ * `selected`, `claimed` or `retrying` are held as first notices are, each given the Message-ID its
+ * message carries (`mailingMessageId`, for `senderDomain`; a row not yet claimed had none); rows
+ * `sending` were past the commit point before the backup, so are recorded sent, as
+ * `recordSendingAsSent` does for first notices. Returns both counts per incident.
  */
-export async function holdUnfinishedMailings(
+export async function fenceMailings(
   db: Queryable,
   restoreId: string,
   senderDomain: string,
-): Promise<Map<string, number>> {
-  const { rows } = await db.query<{ incidentId: string; n: number }>(
+): Promise<{ held: Map<string, number>; recordedSent: Map<string, number> }> {
+  const { rows } = await db.query<{ incidentId: string; held: number; sent: number }>(
     `WITH held AS (
        UPDATE mailing_deliveries m SET held_from = m.status, status = 'held', lease = NULL, held_by_restore = $1,
          message_id = coalesce(m.message_id, '<mailing.' || m.mailing_id || '.' || m.customer_id || '@' || $2 || '>')
        FROM mailings g
        WHERE g.id = m.mailing_id AND g.status = 'sending' AND m.status IN ('selected', 'claimed', 'retrying')
        RETURNING m.incident_id
-     )
-     SELECT incident_id AS "incidentId", count(*)::int AS n FROM held GROUP BY incident_id`,
-    [restoreId, senderDomain],
-  );
-  return byIncident(rows);
-}
-
-/**
- * Rows `sending` of every mailing still `sending`: past the commit point before the backup, so
- * recorded sent, as `recordSendingAsSent` does for first notices. Returns the count per incident.
- */
-export async function recordMailingsSendingAsSent(db: Queryable): Promise<Map<string, number>> {
-  const { rows } = await db.query<{ incidentId: string; n: number }>(
-    `WITH sent AS (
+     ),
+     sent AS (
        UPDATE mailing_deliveries m SET status = 'sent', sent_at = coalesce(m.sent_at, now()), attempts = m.attempts + 1,
          last_reply = 'accepted before the backup (past the commit point); recorded sent by the restore'
        FROM mailings g WHERE g.id = m.mailing_id AND g.status = 'sending' AND m.status = 'sending'
        RETURNING m.incident_id
      )
-     SELECT incident_id AS "incidentId", count(*)::int AS n FROM sent GROUP BY incident_id`,
+     SELECT incident_id AS "incidentId", count(*) FILTER (WHERE held)::int AS held,
+            count(*) FILTER (WHERE NOT held)::int AS sent
+     FROM (SELECT incident_id, true AS held FROM held UNION ALL SELECT incident_id, false FROM sent) x
+     GROUP BY incident_id`,
+    [restoreId, senderDomain],
   );
-  return byIncident(rows);
+  return {
+    held: byIncident(rows.map((r) => ({ incidentId: r.incidentId, n: r.held }))),
+    recordedSent: byIncident(rows.map((r) => ({ incidentId: r.incidentId, n: r.sent }))),
+  };
 }
 
 /** One held message, as the operator's list shows it: ids only, no personal data. */
@@ -346,6 +343,6 @@ export async function settlement(
   return rows[0]!;
 }
 
-/** A count per incident, as the fence's statements return them. */
+/** A count per incident, as the fence's statements return them (incidents with none left out). */
 const byIncident = (rows: { incidentId: string; n: number }[]): Map<string, number> =>
-  new Map(rows.map((r) => [r.incidentId, r.n]));
+  new Map(rows.filter((r) => r.n > 0).map((r) => [r.incidentId, r.n]));

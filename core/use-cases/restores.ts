@@ -104,9 +104,12 @@ export async function recordRestore(
       return { restore: existing!, recorded: false, held: [], notYetDelivering: waiting };
     }
     const notices = await restores.holdUnfinished(tx, restore.id, senderDomain);
-    const mailingsHeld = await restores.holdUnfinishedMailings(tx, restore.id, senderDomain);
     const recordedSent = await restores.recordSendingAsSent(tx);
-    const mailingsRecordedSent = await restores.recordMailingsSendingAsSent(tx);
+    const { held: mailingsHeld, recordedSent: mailingsRecordedSent } = await restores.fenceMailings(
+      tx,
+      restore.id,
+      senderDomain,
+    );
     const touched = [
       ...new Set([
         ...notices.map((h) => h.incidentId),

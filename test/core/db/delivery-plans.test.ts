@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../core/config';
 import type { Config } from '../../../core/config';
 import * as deliveries from '../../../core/db/deliveries';
+import * as mailings from '../../../core/db/mailings';
 import type { Queryable } from '../../../core/db/pool';
 import { TemplateCache } from '../../../core/mail/template-cache';
 import { createTestDatabase } from '../../helpers/db';
@@ -34,6 +35,8 @@ describe('core/db/deliveries: writes by delivery id on statistics older than the
   let incidentId: string;
   let ids: number[];
   let lease: string;
+  /** The rows of a further mailing made after the statistics were taken. */
+  let mailingRows: number[];
 
   /** The plan PostgreSQL would use for each statement `write` runs, instead of running it. */
   async function plansOf(write: (db: Queryable) => Promise<unknown>): Promise<string[]> {
@@ -68,8 +71,28 @@ describe('core/db/deliveries: writes by delivery id on statistics older than the
     const deps = { pool: db.pool, config, templates: new TemplateCache(db.pool) };
     // An earlier incident, everyone sent; the statistics are taken now, before the next one exists.
     const incident: NewIncidentOverrides = { systems: ['crm'], dataCategories: ['email'] };
-    await newDeliveredIncident(deps, { incident, sent: PEOPLE });
-    await db.pool.query('ANALYZE deliveries');
+    const earlier = await newDeliveredIncident(deps, { incident, sent: PEOPLE });
+    // And an update to everyone it notified: a further mailing, analysed as well.
+    const mailing = (key: string) =>
+      mailings.create(db.pool, {
+        incidentId: earlier.incident.id,
+        kind: 'update',
+        key,
+        noticeId: earlier.notice.id,
+        criterion: 'notified',
+        listKey: null,
+      });
+    await mailing('update-1');
+    await db.pool.query('ANALYZE deliveries; ANALYZE mailing_deliveries');
+    // The next update: its rows, selected, waiting for a pass.
+    const { mailing: nextUpdate } = await mailing('update-2');
+    mailingRows = (
+      await db.pool.query<{ id: number }>(
+        `SELECT id::int AS id FROM mailing_deliveries WHERE mailing_id = $1 ORDER BY id`,
+        [nextUpdate.id],
+      )
+    ).rows.map((r) => r.id);
+    expect(mailingRows).toHaveLength(PEOPLE);
     // The new incident: everyone claimed and at the commit point, waiting to be recorded sent.
     const { incident: next } = await newIncident(db.pool, incident);
     incidentId = next.id;
@@ -108,6 +131,35 @@ describe('core/db/deliveries: writes by delivery id on statistics older than the
     for (const plan of [sending!, sent!, failed!]) {
       expect(plan).toContain('"Index Name":"deliveries_pkey"');
       expect(plan).not.toContain('deliveries_incident_id_customer_id_key');
+    }
+  });
+
+  it('finds a further mailing’s rows to claim, mark at the commit point and record failed through the primary key', async () => {
+    const batch = mailingRows.slice(-50);
+    const [claimed] = await plansOf((q) =>
+      mailings.claim(
+        q,
+        lease,
+        batch.map((id) => ({
+          id,
+          recipient: 'r@plans.test',
+          messageId: `<m${id}@plans.test>`,
+          recipientVersion: 1,
+        })),
+      ),
+    );
+    const [sending] = await plansOf((q) =>
+      mailings.markSending(
+        q,
+        lease,
+        batch.map((id) => ({ id, contentHash: 'h' })),
+      ),
+    );
+    const failures = batch.map((id) => ({ id, customerId: 0, permanent: false, reply: '451 try later' }));
+    const [failed] = await plansOf((q) => mailings.markFailed(q, lease, failures));
+    for (const plan of [claimed!, sending!, failed!]) {
+      expect(plan).toContain('"Index Name":"mailing_deliveries_pkey"');
+      expect(plan).not.toMatch(/"Seq Scan"[^{}]*"Relation Name":"mailing_deliveries"/);
     }
   });
 
